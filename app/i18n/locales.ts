@@ -1,0 +1,18 @@
+/** The languages Agora speaks. Shared by server and browser; keep it free of imports. */
+export const LOCALES = ["en", "et"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "en";
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+/** A chosen language wins; otherwise the browser's first language we speak; otherwise English. */
+export function negotiateLocale(chosen: string | undefined | null, acceptLanguage: string | undefined): Locale {
+  if (isLocale(chosen)) return chosen;
+  for (const part of (acceptLanguage ?? "").split(",")) {
+    const tag = part.split(";")[0]?.trim().slice(0, 2).toLowerCase();
+    if (isLocale(tag)) return tag;
+  }
+  return DEFAULT_LOCALE;
+}

@@ -1,0 +1,64 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useLocale, useT } from "../i18n";
+import { api } from "../utils/api.server";
+import { formatTime } from "../utils/format";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return api(request, () => context.trpc.desk.overview());
+}
+
+export default function Desk() {
+  const t = useT();
+  const locale = useLocale();
+  const { districts, citizens, recent } = useLoaderData<typeof loader>();
+  return (
+    <div className="page">
+      <h1>{t("desk.title")}</h1>
+      <section aria-labelledby="desk-registry">
+        <h2 id="desk-registry">{t("desk.registry")}</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("desk.district")}</th>
+                <th scope="col" className="num">{t("desk.citizens")}</th>
+                <th scope="col" className="num">{t("desk.accounts")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {districts.map((d) => (
+                <tr key={d.district}>
+                  <th scope="row">{d.district}</th>
+                  <td className="num">{d.citizens}</td>
+                  <td className="num">{d.accounts}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t("desk.total")}</th>
+                <td className="num">{citizens}</td>
+                <td className="num">{districts.reduce((sum, d) => sum + d.accounts, 0)}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="desk-recent">
+        <h2 id="desk-recent">{t("desk.recent")}</h2>
+        {recent.length === 0 ? (
+          <p className="empty">{t("desk.noEvents")}</p>
+        ) : (
+          <ul className="events">
+            {recent.map((e) => (
+              <li key={e.seq}>
+                <Link to={`/ledger/polity#e${e.seq}`}>#{e.seq}</Link> <code>{e.type}</code> · {formatTime(e.createdAt, locale)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { redirect } from "@remix-run/node";
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { DomainError } from "../../deliberation/errors.js";
+
+export interface FormError {
+  key: string | null;
+  message: string;
+  params: Record<string, string | number>;
+  fields: Record<string, string>;
+}
+
+export type Attempt<T> = { ok: true; data: T } | { ok: false; error: FormError };
+
+function describe(error: TRPCError): FormError {
+  const cause = error.cause as { issues?: { path?: PropertyKey[]; message: string }[] } | undefined;
+  if (error.cause instanceof DomainError) {
+    return { key: error.cause.key, message: error.cause.message, params: error.cause.params, fields: {} };
+  }
+  if (Array.isArray(cause?.issues)) {
+    const fields: Record<string, string> = {};
+    for (const issue of cause.issues) fields[String(issue.path?.[0] ?? "")] ??= issue.message;
+    return { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields };
+  }
+  return { key: null, message: error.message, params: {}, fields: {} };
+}
+
+function signInRedirect(request: Request): Response {
+  const url = new URL(request.url);
+  return redirect(`/signin?next=${encodeURIComponent(url.pathname + url.search)}`);
+}
+
+/** For loaders: the API's answer, or the right HTTP answer (sign-in redirect, 403, 404…). */
+export async function api<T>(request: Request, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    if (error.code === "UNAUTHORIZED") throw signInRedirect(request);
+    throw new Response(describe(error).message, { status: getHTTPStatusCodeFromError(error) });
+  }
+}
+
+/** For actions: errors a person can fix come back as data for the form; the rest as for loaders. */
+export async function attempt<T>(request: Request, call: () => Promise<T>): Promise<Attempt<T>> {
+  try {
+    return { ok: true, data: await call() };
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    if (error.code === "UNAUTHORIZED") throw signInRedirect(request);
+    if (["BAD_REQUEST", "CONFLICT", "TOO_MANY_REQUESTS", "NOT_FOUND"].includes(error.code)) return { ok: false, error: describe(error) };
+    throw new Response(describe(error).message, { status: getHTTPStatusCodeFromError(error) });
+  }
+}
+
+/** Reads a posted form after checking its CSRF token against the one in the cookie. */
+export async function readForm(request: Request, csrfToken: string): Promise<FormData> {
+  const form = await request.formData();
+  if (form.get("csrf") !== csrfToken) throw new Response("Your form expired. Please try again.", { status: 403, statusText: "csrf" });
+  return form;
+}
+
+export function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+/** Only same-site paths may be a destination after sign-in. */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}

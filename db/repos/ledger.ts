@@ -1,0 +1,56 @@
+import type { Kysely } from "kysely";
+import { chainEvent, type JsonValue, type LedgerEvent } from "../../deliberation/ledger.js";
+import type { Database, LedgerEventRow } from "../schema.js";
+
+export interface AppendInput {
+  matterId: string;
+  type: string;
+  actor: string;
+  payload: JsonValue;
+  createdAt: string;
+}
+
+function toEvent(row: LedgerEventRow): LedgerEvent {
+  return { ...row, payload: JSON.parse(row.payload) as JsonValue };
+}
+
+export async function ledgerHead(db: Kysely<Database>, matterId: string): Promise<LedgerEvent | null> {
+  const row = await db
+    .selectFrom("ledgerEvents")
+    .selectAll()
+    .where("matterId", "=", matterId)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toEvent(row) : null;
+}
+
+/**
+ * Appends one event to a stream. Call it inside the transaction that makes the change the event
+ * records. Two writers racing on the same head collide on the (matter_id, seq) key; the loser's
+ * transaction fails and its caller retries (see withAppendRetry).
+ */
+export async function appendLedgerEvent(db: Kysely<Database>, input: AppendInput): Promise<LedgerEvent> {
+  const head = await ledgerHead(db, input.matterId);
+  const event = chainEvent(head, input);
+  await db
+    .insertInto("ledgerEvents")
+    .values({ ...event, payload: JSON.stringify(event.payload) })
+    .execute();
+  return event;
+}
+
+export async function readLedger(
+  db: Kysely<Database>,
+  matterId: string,
+  options: { afterSeq?: number; limit?: number } = {},
+): Promise<LedgerEvent[]> {
+  let query = db
+    .selectFrom("ledgerEvents")
+    .selectAll()
+    .where("matterId", "=", matterId)
+    .where("seq", ">", options.afterSeq ?? 0)
+    .orderBy("seq", "asc");
+  if (options.limit) query = query.limit(options.limit);
+  return (await query.execute()).map(toEvent);
+}

@@ -1,0 +1,27 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../schema.js";
+
+export async function insertSession(
+  db: Kysely<Database>,
+  session: { id: string; userId: string; createdAt: string; expiresAt: string },
+): Promise<void> {
+  await db.insertInto("sessions").values(session).execute();
+}
+
+export async function findLiveSession(db: Kysely<Database>, id: string, now: string) {
+  return db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.userId")
+    .select(["sessions.id", "sessions.userId", "sessions.expiresAt", "users.email", "users.displayName", "users.locale", "users.citizenId"])
+    .where("sessions.id", "=", id)
+    .where("sessions.expiresAt", ">", now)
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom("sessions").where("id", "=", id).execute();
+}
+
+export async function deleteExpiredSessions(db: Kysely<Database>, now: string): Promise<void> {
+  await db.deleteFrom("sessions").where("expiresAt", "<=", now).execute();
+}

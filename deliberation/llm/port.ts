@@ -1,0 +1,94 @@
+import type { z } from "zod";
+
+/**
+ * The one port through which the domain reaches a language model.
+ *
+ * Work is expressed as tasks, not free prompts: a task names its purpose, its instructions (ours,
+ * never a citizen's), the schema of its input and of its output, and how the offline engine does
+ * the same work deterministically. Either engine answers any task through `run`, so the domain never
+ * knows which one it is talking to, and the UI can still say which one it was.
+ */
+export interface Task<Input, Output> {
+  /** Stable name, recorded with every call, e.g. "values.classify". */
+  name: string;
+  /** What the model is asked to do. Written by us; never contains citizen text. */
+  instructions: string;
+  input: z.ZodType<Input>;
+  output: z.ZodType<Output>;
+  /** The deterministic, explainable way to do the same work without a model. */
+  offline(input: Input): Output;
+  /** Optional check beyond the schema (e.g. citations inside the mandate). Returns problems found. */
+  validate?(output: Output, input: Input): string[];
+}
+
+export type EngineName = "offline" | "openai";
+
+export interface RunOptions {
+  /** The deliberation this call belongs to, for recording and the token budget. */
+  matterId?: string | null;
+  /** Called with each streamed fragment of the answer as it arrives. */
+  onToken?: (fragment: string) => void;
+  /** Called when a streamed answer is thrown away and asked for again: the fragments so far are void. */
+  onRestart?: (reason: string) => void;
+  signal?: AbortSignal;
+  /** Feedback from a failed validation, sent with one retry. */
+  feedback?: string[];
+}
+
+export interface TaskResult<Output> {
+  output: Output;
+  /** Id of the recorded call, so events can link to the exact input behind them. */
+  callId: string;
+  engine: EngineName;
+  model: string;
+  tokensIn: number;
+  tokensOut: number;
+  latencyMs: number;
+  /** Problems the task's `validate` still found after the retry; the output is returned anyway. */
+  problems?: string[];
+}
+
+export interface LlmPort {
+  readonly engine: EngineName;
+  readonly model: string;
+  run<Input, Output>(task: Task<Input, Output>, input: Input, options?: RunOptions): Promise<TaskResult<Output>>;
+}
+
+/** One recorded call: what was sent, what came back, and what it cost. */
+export interface LlmCallRecord {
+  id: string;
+  matterId: string | null;
+  purpose: string;
+  engine: EngineName;
+  model: string;
+  /** The exact messages sent (for the offline engine: the task input). */
+  prompt: unknown;
+  response: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  latencyMs: number;
+  status: "ok" | "error";
+  error: string | null;
+  createdAt: string;
+}
+
+/** Where calls are recorded. The server passes one that writes to the llm_calls table. */
+export interface CallRecorder {
+  record(call: LlmCallRecord): Promise<void>;
+}
+
+/** Injected so tests are reproducible: no ambient time or randomness in the domain. */
+export interface Clock {
+  now(): Date;
+}
+export type IdGenerator = () => string;
+
+export class LlmError extends Error {
+  constructor(
+    message: string,
+    readonly reason: "timeout" | "rate_limited" | "server_error" | "invalid_output" | "refused" | "budget_exhausted" | "aborted" | "transport",
+  ) {
+    super(message);
+    this.name = "LlmError";
+  }
+}

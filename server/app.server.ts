@@ -1,0 +1,161 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type Server as HttpServer } from "node:http";
+import { join } from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express from "express";
+import helmet from "helmet";
+import { type DbHandle, openDatabase } from "../db/connection.js";
+import { migrateToLatest } from "../db/migrate.js";
+import { createEngine } from "../deliberation/llm/index.js";
+import type { LlmPort } from "../deliberation/llm/port.js";
+import type { ServerConfig } from "./env.server.js";
+import { remixLoadContext } from "./load-context.server.js";
+import { dbCallRecorder } from "./llm-recorder.server.js";
+import { createRealtime, type Realtime } from "./realtime/index.server.js";
+import { type AppDeps, systemClock } from "./services/deps.server.js";
+import { contextFromRequest } from "./trpc/context.server.js";
+import { REGISTRY_MAX_BYTES } from "./trpc/routers/admin.server.js";
+import { appRouter } from "./trpc/router.server.js";
+
+export type RemixMode = "build" | "dev" | "none";
+
+export interface AgoraServer {
+  deps: AppDeps;
+  database: DbHandle;
+  http: HttpServer;
+  realtime: Realtime;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Rejects cross-site writes: a state-changing request that names an origin must name ours. */
+function sameOriginWrites(req: express.Request, res: express.Response, next: express.NextFunction) {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const origin = req.headers.origin;
+  if (origin && origin !== "null") {
+    let host: string | null = null;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = null;
+    }
+    if (host === req.headers.host) return next();
+  } else if (!origin) {
+    return next(); // Non-browser clients (civil service systems) send no Origin; cookies alone can't be forged by them.
+  }
+  res.status(403).json({ error: { message: "Cross-site request refused." } });
+}
+
+export async function createAgoraServer(
+  config: ServerConfig,
+  options: { remix?: RemixMode; llm?: LlmPort; root?: string } = {},
+): Promise<AgoraServer> {
+  const root = options.root ?? process.cwd();
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db);
+
+  const ids = () => randomUUID();
+  const http = createServer();
+  const broadcaster = { ledgerAppended: () => {} } as AppDeps["events"];
+  const deps: AppDeps = {
+    db: database.db,
+    dialect: database.dialect,
+    config,
+    clock: systemClock,
+    ids,
+    llm: options.llm ?? createEngine({ ...config.llm, recorder: dbCallRecorder(() => deps), clock: systemClock, ids }),
+    events: { ledgerAppended: (event) => broadcaster.ledgerAppended(event) },
+  };
+  const realtime = createRealtime(http, deps);
+  broadcaster.ledgerAppended = (event) => realtime.ledgerAppended(event);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const remixMode = options.remix ?? "build";
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy:
+        remixMode === "dev"
+          ? false
+          : {
+              directives: {
+                "script-src": ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+                "connect-src": ["'self'"],
+                "img-src": ["'self'", "data:"],
+                "upgrade-insecure-requests": config.cookieSecure ? [] : null,
+              },
+            },
+      strictTransportSecurity: config.cookieSecure,
+    }),
+  );
+  app.use(sameOriginWrites);
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await database.db.selectFrom("users").select("id").limit(1).execute();
+      res.json({ ok: true, db: database.dialect, engine: deps.llm.engine });
+    } catch {
+      res.status(503).json({ ok: false, db: database.dialect, engine: deps.llm.engine });
+    }
+  });
+
+  app.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req, res }) => contextFromRequest(deps, req, res),
+      maxBodySize: REGISTRY_MAX_BYTES + 64 * 1024,
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path}:`, error.cause ?? error);
+      },
+    }),
+  );
+
+  if (remixMode === "build") {
+    const buildDir = join(root, "build");
+    app.use("/assets", express.static(join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(join(buildDir, "client"), { maxAge: "1h" }));
+    const build = (await import(join(buildDir, "server/index.js"))) as ServerBuild;
+    app.all("*", createRequestHandler({ build, getLoadContext: (req, res) => remixLoadContext(deps, req, res) }));
+  } else if (remixMode === "dev") {
+    const vite = await import("vite");
+    const devServer = await vite.createServer({ root, server: { middlewareMode: true, hmr: { server: http } } });
+    app.use(devServer.middlewares);
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+        getLoadContext: (req, res) => remixLoadContext(deps, req, res),
+      }),
+    );
+  }
+
+  http.on("request", app);
+
+  return {
+    deps,
+    database,
+    http,
+    realtime,
+    listen: (port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        http.once("error", reject);
+        http.listen(port, host, () => {
+          const address = http.address();
+          resolve(typeof address === "object" && address ? address.port : port);
+        });
+      }),
+    async close() {
+      await realtime.close();
+      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { randomBytes, generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+/** Every variable the server reads, parsed once at start-up. `.env.example` lists the same set. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  OPENAI_BASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  OPENAI_API_KEY: z.string().optional().or(z.literal("").transform(() => undefined)),
+  AGORA_MODEL: z.string().default("gpt-4o-mini"),
+  AGORA_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  AGORA_LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+  AGORA_SIGNING_KEY: z.string().optional(),
+  /** log2 of scrypt's cost parameter N. 15 (32 MiB, tens of milliseconds) unless told otherwise. */
+  AGORA_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(15),
+  /** Set when served over HTTPS (behind a proxy): cookies then carry the Secure flag. */
+  COOKIE_SECURE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+  llm: { baseUrl?: string; apiKey?: string; model: string; concurrency: number; timeoutMs: number };
+  sessionSecret: string;
+  /** Ed25519 private key, PKCS#8 PEM. */
+  signingKey: string;
+  scryptLogN: number;
+  cookieSecure: boolean;
+  production: boolean;
+}
+
+/** A secret from the environment, or the one generated into DATA_DIR on the first start. */
+function persistedSecret(dataDir: string, fileName: string, fromEnv: string | undefined, make: () => string): string {
+  if (fromEnv) return fromEnv;
+  const file = join(dataDir, fileName);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = make();
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "sqlite", file: join(dataDir, "agora.sqlite") },
+    llm: {
+      baseUrl: e.OPENAI_BASE_URL,
+      apiKey: e.OPENAI_API_KEY,
+      model: e.AGORA_MODEL,
+      concurrency: e.AGORA_LLM_CONCURRENCY,
+      timeoutMs: e.AGORA_LLM_TIMEOUT_MS,
+    },
+    sessionSecret: persistedSecret(dataDir, "session-secret", e.SESSION_SECRET, () => randomBytes(32).toString("base64url")),
+    signingKey: persistedSecret(dataDir, "signing-key.pem", e.AGORA_SIGNING_KEY?.replace(/\\n/g, "\n"), () =>
+      generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString().trim(),
+    ),
+    scryptLogN: e.AGORA_SCRYPT_LOG_N,
+    cookieSecure: e.COOKIE_SECURE,
+    production: e.NODE_ENV === "production",
+  };
+}

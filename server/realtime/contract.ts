@@ -1,0 +1,55 @@
+import { z } from "zod";
+import type { LedgerEvent } from "../../deliberation/ledger.js";
+import type { Role } from "../../deliberation/roles.js";
+
+/**
+ * The socket.io contract, shared by the server and the browser. socket.io carries pushes only:
+ * commands go through tRPC. Every client event is acknowledged with an Ack.
+ */
+export type AckError = { code: "UNAUTHORIZED" | "FORBIDDEN" | "BAD_REQUEST" | "TOO_MANY_REQUESTS" | "INTERNAL"; status: 401 | 403 | 400 | 429 | 500; message: string };
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
+
+export const MatterRef = z.object({ matterId: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) });
+export const RoomJoin = MatterRef.extend({ afterSeq: z.number().int().min(0).default(0) });
+export const Empty = z.object({}).strict();
+
+export interface RoomReplay {
+  events: LedgerEvent[];
+  /** True when more events follow: ask again after the last seq received. */
+  more: boolean;
+}
+
+export interface Presence {
+  matterId: string;
+  people: { userId: string; name: string; roles: Role[] }[];
+  anonymous: number;
+}
+
+export interface Notice {
+  type: string;
+  seq: number;
+  at: string;
+}
+
+export interface ClientToServerEvents {
+  "room:join": (payload: z.input<typeof RoomJoin>, ack: (result: Ack<RoomReplay>) => void) => void;
+  "room:leave": (payload: z.input<typeof MatterRef>, ack: (result: Ack<null>) => void) => void;
+  "audit:join": (payload: z.input<typeof MatterRef>, ack: (result: Ack<null>) => void) => void;
+  "desk:join": (payload: Record<string, never>, ack: (result: Ack<null>) => void) => void;
+  "admin:join": (payload: Record<string, never>, ack: (result: Ack<null>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  "ledger:event": (event: LedgerEvent) => void;
+  presence: (presence: Presence) => void;
+  notice: (notice: Notice) => void;
+}
+
+/** Who may send each event; checked by the server on every event, like tRPC's procedure builders. */
+export const EVENT_ACCESS = {
+  "room:join": "public",
+  "room:leave": "public",
+  "audit:join": "delegate",
+  "desk:join": "clerk",
+  "admin:join": "admin",
+} as const satisfies Record<keyof ClientToServerEvents, "public" | "signed-in" | Role>;

@@ -1,0 +1,60 @@
+import { performance } from "node:perf_hooks";
+import { DEMO_PASSWORD, isEmpty, seedDemoPolity } from "../db/seed.js";
+import { createAgoraServer } from "./app.server.js";
+import { hashPassword } from "./auth/password.server.js";
+import { buildIfNeeded } from "./build-if-needed.server.js";
+import { loadConfig } from "./env.server.js";
+
+/** `npm start`: build if needed, migrate, seed an empty database, serve. `--dev` serves through Vite. */
+async function main() {
+  const started = performance.now();
+  const dev = process.argv.includes("--dev");
+  const root = process.cwd();
+  const config = loadConfig();
+  if (!dev) buildIfNeeded(root);
+
+  const server = await createAgoraServer(config, { remix: dev ? "dev" : "build", root });
+  const { db } = server.deps;
+  if (await isEmpty(db)) {
+    process.stdout.write("Seeding the demo polity…\n");
+    const { citizens, accounts } = await seedDemoPolity(db, {
+      hashPassword: (p) => hashPassword(p, config.scryptLogN),
+      now: () => new Date().toISOString(),
+      ids: server.deps.ids,
+      onProgress: (done, total) => {
+        if (process.stdout.isTTY) process.stdout.write(`\r  accounts ${"#".repeat(Math.round((done / total) * 20)).padEnd(20, ".")} ${done}/${total}`);
+      },
+    });
+    process.stdout.write(`\n  ${citizens} citizens in the registry, ${accounts.length} accounts.\n`);
+  }
+
+  const port = await server.listen(config.port);
+  const url = `http://localhost:${port}`;
+  console.log(
+    [
+      "",
+      `Agora is serving ${url}  (database: ${server.deps.dialect}, engine: ${server.deps.llm.engine})`,
+      "",
+      `Demo accounts (password "${DEMO_PASSWORD}"):`,
+      "  admin@demo.agora                            admin",
+      "  clerk@demo.agora                            clerk",
+      "  delegate1@demo.agora … delegate5@demo.agora delegates",
+      "  citizen1@demo.agora … citizen12@demo.agora  citizens (citizen13 … citizen72 are in the registry: sign up as them)",
+      "",
+      `Ready in ${Math.round(performance.now() - started)} ms.`,
+    ].join("\n"),
+  );
+
+  const stop = async (signal: string) => {
+    console.log(`\n${signal}: closing…`);
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

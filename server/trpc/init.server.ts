@@ -1,0 +1,93 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { DomainError, type DomainErrorKind } from "../../deliberation/errors.js";
+import type { Role } from "../../deliberation/roles.js";
+import type { Context } from "./context.server.js";
+
+/** Who may call a procedure. Every procedure declares it through the builder it is made from. */
+export type Access = "public" | "signed-in" | Role;
+export interface Meta {
+  access: Access;
+}
+
+const KIND_TO_CODE: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
+  invalid: "BAD_REQUEST",
+  unauthenticated: "UNAUTHORIZED",
+  forbidden: "FORBIDDEN",
+  not_found: "NOT_FOUND",
+  conflict: "CONFLICT",
+  rate_limited: "TOO_MANY_REQUESTS",
+};
+
+interface Issue {
+  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+  message: string;
+}
+
+function readableIssues(issues: readonly Issue[]): string {
+  return issues
+    .slice(0, 10)
+    .map((issue) => {
+      const path = (issue.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p))).join(".");
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause as { issues?: Issue[] } | undefined;
+      const issues = error.code === "BAD_REQUEST" && Array.isArray(cause?.issues) ? cause.issues : null;
+      const domain = error.cause instanceof DomainError ? error.cause : null;
+      const internal = error.code === "INTERNAL_SERVER_ERROR";
+      return {
+        message: issues ? `Invalid input: ${readableIssues(issues)}` : internal ? "Something went wrong on our side." : shape.message,
+        code: shape.code,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          key: domain?.key ?? (issues ? "errors.invalidInput" : internal ? "errors.internal" : null),
+          params: domain?.params ?? {},
+          issues: issues?.slice(0, 20).map((i) => ({ path: (i.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p))), message: i.message })) ?? null,
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Domain errors become their tRPC codes here, once, for every procedure. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: KIND_TO_CODE[cause.kind], message: cause.message, cause });
+  }
+  return result;
+});
+
+const base = t.procedure.use(domainErrors);
+
+function requireUser(access: Exclude<Access, "public">) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+    if (access !== "signed-in" && !ctx.user.roles.includes(access)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${access} role.` });
+    }
+    return next({ ctx: { ...ctx, user: ctx.user } });
+  });
+}
+
+// The only procedure builders routers may use. Role checks run before input is parsed.
+export const publicProcedure = base.meta({ access: "public" });
+export const signedInProcedure = base.meta({ access: "signed-in" }).use(requireUser("signed-in"));
+export const citizenProcedure = base.meta({ access: "citizen" }).use(requireUser("citizen"));
+export const delegateProcedure = base.meta({ access: "delegate" }).use(requireUser("delegate"));
+export const clerkProcedure = base.meta({ access: "clerk" }).use(requireUser("clerk"));
+export const adminProcedure = base.meta({ access: "admin" }).use(requireUser("admin"));

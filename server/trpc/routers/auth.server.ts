@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { LOCALES } from "../../../app/i18n/locales.js";
+import { SESSION_DAYS, setLocale, signIn, signOut, signUp } from "../../services/accounts.server.js";
+import { LOCALE_COOKIE, SESSION_COOKIE } from "../context.server.js";
+import { publicProcedure, router, signedInProcedure } from "../init.server.js";
+
+const Email = z.string().trim().max(254).pipe(z.email("Enter a valid email address."));
+const SESSION_MAX_AGE = SESSION_DAYS * 24 * 3600;
+
+export const authRouter = router({
+  me: publicProcedure.query(({ ctx }) => ({ user: ctx.user, locale: ctx.locale, engine: ctx.deps.llm.engine })),
+
+  profile: signedInProcedure.query(async ({ ctx }) => {
+    const citizen = ctx.user.citizenId
+      ? await ctx.deps.db.selectFrom("citizens").select(["fullName", "district"]).where("id", "=", ctx.user.citizenId).executeTakeFirst()
+      : undefined;
+    const { email, displayName, roles, locale } = ctx.user;
+    return { email, displayName, roles, locale, citizen: citizen ?? null };
+  }),
+
+  signIn: publicProcedure
+    .input(z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      const session = await signIn(ctx.deps, input, ctx.address);
+      ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
+      ctx.cookies.set(LOCALE_COOKIE, session.user.locale, { maxAge: 365 * 24 * 3600, httpOnly: false });
+      return { user: session.user };
+    }),
+
+  signUp: publicProcedure
+    .input(
+      z.object({
+        email: Email,
+        password: z.string().min(10, "Use at least 10 characters.").max(200),
+        displayName: z.string().trim().min(1).max(100),
+        personalCode: z
+          .string()
+          .trim()
+          .max(20)
+          .optional()
+          .transform((v) => v || undefined),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const session = await signUp(ctx.deps, { ...input, locale: ctx.locale });
+      ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
+      return { user: session.user };
+    }),
+
+  signOut: signedInProcedure.mutation(async ({ ctx }) => {
+    if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken);
+    ctx.cookies.clear(SESSION_COOKIE);
+    return { ok: true as const };
+  }),
+
+  setLocale: publicProcedure.input(z.object({ locale: z.enum(LOCALES) })).mutation(async ({ ctx, input }) => {
+    if (ctx.user) await setLocale(ctx.deps, ctx.user.id, input.locale);
+    ctx.cookies.set(LOCALE_COOKIE, input.locale, { maxAge: 365 * 24 * 3600, httpOnly: false });
+    return { locale: input.locale };
+  }),
+});
