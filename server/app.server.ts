@@ -8,6 +8,7 @@ import express from "express";
 import helmet from "helmet";
 import { type DbHandle, openDatabase } from "../db/connection.js";
 import { migrateToLatest } from "../db/migrate.js";
+import { deleteExpiredSessions } from "../db/repos/sessions.js";
 import { createEngine } from "../deliberation/llm/index.js";
 import type { LlmPort } from "../deliberation/llm/port.js";
 import type { ServerConfig } from "./env.server.js";
@@ -46,6 +47,15 @@ function sameOriginWrites(req: express.Request, res: express.Response, next: exp
     return next(); // Non-browser clients (civil service systems) send no Origin; cookies alone can't be forged by them.
   }
   res.status(403).json({ error: { message: "Cross-site request refused." } });
+}
+
+/** Form posts (the registry upload is the largest) may not exceed the API's own body limit. */
+function boundedBodies(limit: number) {
+  return (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length > limit) return void res.status(413).json({ error: { message: "The request is too large." } });
+    next();
+  };
 }
 
 export async function createAgoraServer(
@@ -96,6 +106,7 @@ export async function createAgoraServer(
     }),
   );
   app.use(sameOriginWrites);
+  app.use(boundedBodies(REGISTRY_MAX_BYTES + 64 * 1024));
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -139,6 +150,10 @@ export async function createAgoraServer(
 
   http.on("request", app);
 
+  const sweepSessions = () => deleteExpiredSessions(database.db, new Date().toISOString()).catch((e) => console.error("[sessions] sweep failed:", e));
+  await sweepSessions();
+  const sweeper = setInterval(sweepSessions, 3600_000).unref();
+
   return {
     deps,
     database,
@@ -153,6 +168,7 @@ export async function createAgoraServer(
         });
       }),
     async close() {
+      clearInterval(sweeper);
       await realtime.close();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await database.close();

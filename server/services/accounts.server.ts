@@ -28,9 +28,10 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-// Per process: five failed tries per email and address, and a wider net per address alone.
+// Per process, failures only: five per email and address, and a wider net per address alone
+// (a ministry's delegates may share one address, so successes never count).
 const failuresByAccount = new RateLimiterMemory({ points: 5, duration: 15 * 60, keyPrefix: "signin-account" });
-const attemptsByAddress = new RateLimiterMemory({ points: 50, duration: 15 * 60, keyPrefix: "signin-address" });
+const failuresByAddress = new RateLimiterMemory({ points: 100, duration: 15 * 60, keyPrefix: "signin-address" });
 
 function tooMany(res: RateLimiterRes): DomainError {
   const minutes = Math.max(1, Math.ceil(res.msBeforeNext / 60_000));
@@ -48,13 +49,9 @@ async function openSession(deps: AppDeps, userId: string): Promise<{ token: stri
 export async function signIn(deps: AppDeps, input: { email: string; password: string }, address: string): Promise<NewSession> {
   const email = normaliseEmail(input.email);
   const accountKey = `${email}|${address}`;
-  const blocked = await failuresByAccount.get(accountKey);
-  if (blocked && blocked.remainingPoints <= 0) throw tooMany(blocked);
-  try {
-    await attemptsByAddress.consume(address);
-  } catch (res) {
-    if (res instanceof RateLimiterRes) throw tooMany(res);
-    throw res;
+  for (const [limiter, key] of [[failuresByAccount, accountKey], [failuresByAddress, address]] as const) {
+    const seen = await limiter.get(key);
+    if (seen && seen.remainingPoints <= 0) throw tooMany(seen);
   }
 
   const user = await findUserByEmail(deps.db, email);
@@ -62,7 +59,7 @@ export async function signIn(deps: AppDeps, input: { email: string; password: st
     ? await verifyPassword(input.password, user.passwordHash)
     : (await verifyPassword(input.password, await decoyHash(deps.config.scryptLogN)), false);
   if (!user || !valid) {
-    await failuresByAccount.consume(accountKey).catch(() => undefined);
+    await Promise.all([failuresByAccount.consume(accountKey), failuresByAddress.consume(address)].map((p) => p.catch(() => undefined)));
     throw new DomainError("invalid", "auth.invalidCredentials", "That email and password do not match an account.");
   }
   await failuresByAccount.delete(accountKey);

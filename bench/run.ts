@@ -1,0 +1,24 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+/** `npm run bench -- NAME` runs bench/NAME.ts; no name runs them all, one process each. */
+const here = import.meta.dirname;
+const all = readdirSync(here)
+  .filter((f) => f.endsWith(".ts") && !["run.ts", "support.ts"].includes(f))
+  .map((f) => f.slice(0, -3))
+  .sort();
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!existsSync(join(here, `${name}.ts`)) || !all.includes(name)) {
+    console.error(`No benchmark named "${name}". Known: ${all.join(", ")}`);
+    process.exit(2);
+  }
+}
+let failed = false;
+for (const name of wanted.length ? wanted : all) {
+  console.log(`\n== bench ${name}`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(here, `${name}.ts`)], { stdio: "inherit" });
+  failed ||= result.status !== 0;
+}
+process.exit(failed ? 1 : 0);
