@@ -1,0 +1,99 @@
+import { performance } from "node:perf_hooks";
+import { classifyOffline } from "../deliberation/values/gate.js";
+import { VERDICTS, type Verdict } from "../deliberation/values/types.js";
+import { CONTEXT_TITLES, GATE_CORPUS, GATE_HOLDOUT, type CorpusEntry } from "../tests/fixtures/value-corpus.js";
+import { round, summary, table } from "./support.js";
+
+/** The offline quality gate on the labelled corpus: accuracy, per-class precision/recall, confusion, speed. */
+interface Scored {
+  entry: CorpusEntry;
+  predicted: Verdict;
+  signals: string[];
+}
+
+function classifyAll(entries: readonly CorpusEntry[]): Scored[] {
+  return entries.map((entry) => {
+    const out = classifyOffline({ ...entry.card, contextTitle: CONTEXT_TITLES[entry.context] });
+    return { entry, predicted: out.verdict, signals: out.signals };
+  });
+}
+
+function accuracy(scored: readonly Scored[]): number {
+  return scored.length === 0 ? Number.NaN : scored.filter((s) => s.predicted === s.entry.label).length / scored.length;
+}
+
+function perClass(scored: readonly Scored[]): Record<string, string | number>[] {
+  return VERDICTS.map((v) => {
+    const tp = scored.filter((s) => s.predicted === v && s.entry.label === v).length;
+    const predicted = scored.filter((s) => s.predicted === v).length;
+    const actual = scored.filter((s) => s.entry.label === v).length;
+    const precision = predicted === 0 ? Number.NaN : tp / predicted;
+    const recall = actual === 0 ? Number.NaN : tp / actual;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return { class: v, n: actual, predicted, precision: round(precision, 3), recall: round(recall, 3), f1: round(f1, 3) };
+  });
+}
+
+function confusion(scored: readonly Scored[]): Record<string, string | number>[] {
+  return VERDICTS.map((actual) => {
+    const row: Record<string, string | number> = { "actual \\ predicted": actual };
+    for (const predicted of VERDICTS) row[predicted] = scored.filter((s) => s.entry.label === actual && s.predicted === predicted).length;
+    return row;
+  });
+}
+
+function report(title: string, scored: readonly Scored[]): void {
+  console.log(`\n${title}: ${scored.length} cards, accuracy ${round(accuracy(scored), 3)}`);
+  table(perClass(scored));
+  console.log("");
+  table(confusion(scored));
+}
+
+const scored = classifyAll(GATE_CORPUS);
+const en = scored.filter((s) => s.entry.lang === "en");
+const et = scored.filter((s) => s.entry.lang === "et");
+report("corpus (tuned on)", scored);
+report("corpus, English", en);
+report("corpus, Estonian", et);
+
+const wrong = scored.filter((s) => s.predicted !== s.entry.label);
+console.log(`\nmisclassified (${wrong.length}):`);
+if (wrong.length > 0) {
+  table(
+    wrong.map((s) => ({
+      id: s.entry.id,
+      label: s.entry.label,
+      predicted: s.predicted,
+      title: s.entry.card.title.slice(0, 36),
+      scores: (s.signals.find((x) => x.startsWith("scores ")) ?? "").replace("scores ", ""),
+    })),
+  );
+}
+
+const holdout = classifyAll(GATE_HOLDOUT);
+report("holdout (written after tuning, never tuned on)", holdout);
+const holdoutWrong = holdout.filter((s) => s.predicted !== s.entry.label);
+if (holdoutWrong.length > 0) {
+  console.log("");
+  table(holdoutWrong.map((s) => ({ id: s.entry.id, label: s.entry.label, predicted: s.predicted, title: s.entry.card.title.slice(0, 40) })));
+}
+
+// Throughput: the corpus classified over and over for a fixed number of rounds.
+const inputs = GATE_CORPUS.map((e) => ({ ...e.card, contextTitle: CONTEXT_TITLES[e.context] }));
+for (const input of inputs) classifyOffline(input);
+const ROUNDS = 50;
+const started = performance.now();
+for (let r = 0; r < ROUNDS; r++) for (const input of inputs) classifyOffline(input);
+const seconds = (performance.now() - started) / 1000;
+const perSecond = (ROUNDS * inputs.length) / seconds;
+console.log(`\n${ROUNDS * inputs.length} classifications in ${round(seconds * 1000)} ms: ${round(perSecond, 0)} per second`);
+
+const valuePrecision = perClass(scored).find((r) => r.class === "value")!.precision as number;
+summary("gate", {
+  accuracy: round(accuracy(scored), 3),
+  accuracy_en: round(accuracy(en), 3),
+  accuracy_et: round(accuracy(et), 3),
+  value_precision: valuePrecision,
+  accuracy_holdout: round(accuracy(holdout), 3),
+  classify_per_s: round(perSecond, 0),
+});

@@ -1,0 +1,706 @@
+import { z } from "zod";
+import type { Task } from "../llm/port.js";
+import { CARD_LIMITS } from "./types.js";
+
+/**
+ * Near-duplicate detection for value cards (DESIGN.md, "Why thick values": near-duplicate cards are
+ * merged into one canonical card, the lineage kept).
+ *
+ * A card is reduced to a bag of normalised word stems — its title counted twice, its attentional
+ * policies once — and two cards are compared by the cosine of those bags. The generic policy heads
+ * (MOMENTS, WAYS, HETKED, …) and the stopwords of English and Estonian are dropped, so what remains
+ * is what the person attends to. Everything here is deterministic and free of I/O (stems and
+ * canonical vectors are memoised in memory, which changes speed, never results).
+ *
+ * Word overlap can't tell "being watched in public is wrong" from "being watched in public is
+ * right"; the `sameValueTask` lets a model make the final call where one is configured.
+ */
+
+export interface DedupeCard {
+  readonly title: string;
+  readonly policies: readonly string[];
+}
+
+export interface CanonicalCard extends DedupeCard {
+  readonly id: string;
+}
+
+export interface CanonicalMatch {
+  id: string;
+  similarity: number;
+}
+
+export type CardLanguage = "en" | "et";
+
+export interface CardTokens {
+  /** The language whose stopwords and stemmer were used, guessed from the card's own words. */
+  language: CardLanguage;
+  /** Stems of the title, in order, repeats kept. */
+  title: string[];
+  /** Stems of all attentional policies, in order, repeats kept. */
+  policies: string[];
+}
+
+/** 0.5: in tests/unit/dedupe.test.ts paraphrases of one value (EN, ET) score 0.54–0.80, other values on the same topic 0.14–0.49. */
+export const DEFAULT_DEDUPE_THRESHOLD = 0.5;
+
+/** Weight of a title token against a policy token: the title names the value, so it counts double. */
+export const TITLE_WEIGHT = 2;
+export const POLICY_WEIGHT = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Word lists
+
+const EN_STOPWORDS = new Set(
+  (
+    "a about above after again against all also am an and any are as at be because been before being below between both but by " +
+    "can cannot could did didn do does doesn doing don down during each either even ever every few for from further get gets got " +
+    "had has have having he her here hers herself him himself his how i if in into is isn it its itself just let ll may me might " +
+    "more most much must my myself neither no nor not now of off on once one ones only or other others our ours ourselves out over " +
+    "own re same she should shouldn so some someone something such than that the their theirs them themselves then there these they " +
+    "this those through to too under until up upon us ve very was wasn we were weren what when whenever where whether which while " +
+    "who whom whose why will with within without won would wouldn couldn aren isn you your yours yourself yourselves able like"
+  ).split(" "),
+);
+
+const ET_STOPWORDS = new Set(
+  (
+    "ja ning ega et on oli olid olen oled oleme olete ole olla olnud pole ei mitte mis mida mille milles millest millele millega " +
+    "millal kes keda kelle kellel kellele kui kuid aga või vaid ka ju just see selle seda sellest sellel sellele seal siin need " +
+    "neid nende neile neil nad ma mina mu minu mind mulle minul minult minust sa sina su sinu sind sulle ta tema teda talle temal " +
+    "me meie meid meile meil te teie teid teile oma enda ise end iga kõik kõigi kas kus kuhu kust kuidas miks kuna sest kuigi siis " +
+    "nii veel juba väga ilma poolt jaoks kohta üle alla vastu järgi ees taga juures kaudu abil pärast enne ajal koos saab saan saad " +
+    "saavad võib võivad võin peab pean peavad tuleb sama samuti ehk üks ühe mingi midagi keegi kedagi kellegi ainult isegi eriti " +
+    "liiga rohkem vähem nagu siis sellised selline niisugune too tolle"
+  ).split(" "),
+);
+
+/**
+ * The generic heads an attentional policy opens with ("MOMENTS when…", "HETKED, kui…"): every card
+ * has them, so they say nothing about which value it is. Dropped where they open a policy (in any
+ * case); elsewhere ("in public spaces") the word is content and stays.
+ */
+const POLICY_HEADS = new Set(
+  (
+    "moments moment ways way spaces space places place signs sign chances chance feelings feeling opportunities opportunity " +
+    "situations situation times time things thing kinds kind people " +
+    "hetked hetki hetk hetke viisid viise viis kohad kohti koht märgid märke märk võimalused võimalusi võimalus tunded tundeid " +
+    "tunne olukorrad olukordi olukord ajad aegu ruumid ruume asjad asju inimesed"
+  ).split(" "),
+);
+
+/** Words that may join heads at the start of a policy: "the SPACES and PLACES where". */
+const HEAD_CONNECTORS = new Set(["the", "all", "and", "or", "ja", "ning", "või"]);
+
+/** Letters only Estonian uses among the two languages: a strong hint on their own. */
+const ET_LETTERS = /[õäöüšž]/;
+
+// ---------------------------------------------------------------------------------------------
+// Stemmers: light and conservative; they only need to map a word's usual forms to one key.
+
+/**
+ * Stems are pure functions of the word and a polity's vocabulary is small, so they are remembered
+ * (intake stems thousands of cards a second). The memo is emptied when it grows past a bound.
+ */
+const MEMO_LIMIT = 100_000;
+const EN_STEMS = new Map<string, string>();
+const ET_STEMS = new Map<string, string>();
+
+function memo(cache: Map<string, string>, word: string, compute: (word: string) => string): string {
+  let stem = cache.get(word);
+  if (stem === undefined) {
+    if (cache.size >= MEMO_LIMIT) cache.clear();
+    stem = compute(word);
+    cache.set(word, stem);
+  }
+  return stem;
+}
+
+const EN_DERIVATIONAL: ReadonlyArray<readonly [string, string]> = [
+  ["ication", "i"], // identification → identifi (= identify)
+  ["cision", "cid"], // decision → decid (= decide)
+  ["ation", ""], // observation → observ (= observe)
+  ["ition", ""],
+  ["tion", "t"], // protection → protect
+  ["sion", "s"],
+  ["ment", ""],
+  ["ness", ""],
+  ["ity", ""], // security → secur (= secure)
+  ["able", ""],
+  ["ible", ""],
+  ["ive", ""],
+  ["ful", ""],
+  ["ous", ""],
+  ["ly", ""],
+  ["er", ""], // watcher → watch
+];
+
+const EN_MIN_STEM = 4;
+
+function isVowel(ch: string | undefined): boolean {
+  return ch !== undefined && "aeiouy".includes(ch);
+}
+
+/** Irregular plurals common in value cards. */
+const EN_IRREGULAR: ReadonlyMap<string, string> = new Map([
+  ["children", "child"],
+  ["people", "person"],
+  ["persons", "person"],
+  ["men", "man"],
+  ["women", "woman"],
+  ["lives", "life"],
+  ["wives", "wife"],
+]);
+
+/** A Porter-flavoured English stemmer, much lighter: plurals, -ing/-ed, common derivations, final e/y. */
+export function stemEnglish(word: string): string {
+  return memo(EN_STEMS, word, stemEnglishUncached);
+}
+
+function stemEnglishUncached(word: string): string {
+  const irregular = EN_IRREGULAR.get(word);
+  if (irregular !== undefined) return stemEnglishUncached(irregular);
+  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  let s = word;
+  // Plurals and third person.
+  if (s.endsWith("sses")) s = s.slice(0, -2);
+  else if (s.endsWith("ies") && s.length > 4) s = `${s.slice(0, -3)}y`;
+  else if (/(?:ch|sh|x|z|ss)es$/.test(s) && s.length - 2 >= 3) s = s.slice(0, -2);
+  else if (s.endsWith("s") && !/(?:ss|us|is)$/.test(s)) s = s.slice(0, -1);
+  // -ing, -ed (not the -eed of need, speed).
+  for (const suffix of ["ingly", "edly", "ing", "ed"]) {
+    if (!s.endsWith(suffix)) continue;
+    const rest = s.slice(0, -suffix.length);
+    if (suffix.endsWith("ed") && rest.endsWith("e")) break;
+    if (rest.length >= 3 && [...rest].some(isVowel)) {
+      const last = rest.charAt(rest.length - 1);
+      const doubled = rest.length >= 4 && last === rest.charAt(rest.length - 2) && !isVowel(last) && !"lsz".includes(last);
+      s = doubled ? rest.slice(0, -1) : rest;
+    }
+    break;
+  }
+  // Up to two derivational suffixes (dangerous → danger → dang, like danger itself).
+  for (let round = 0; round < 2; round++) {
+    const rule = EN_DERIVATIONAL.find(([suffix, by]) => s.endsWith(suffix) && s.length - suffix.length + by.length >= EN_MIN_STEM);
+    if (!rule) break;
+    s = s.slice(0, -rule[0].length) + rule[1];
+  }
+  if (s.endsWith("e") && s.length - 1 >= 3) s = s.slice(0, -1);
+  if (s.endsWith("y") && s.length - 1 >= 3 && !isVowel(s.charAt(s.length - 2))) s = `${s.slice(0, -1)}i`;
+  return s;
+}
+
+/**
+ * Estonian endings, stripped longest first: plural and case endings, the common verb endings and
+ * the -mine/-mise nominalisation, so "jälgimine", "jälgimisest", "jälgitakse", "jälgivad" meet at "jälg".
+ */
+const ET_ENDINGS: readonly string[] = [
+  // plural + case
+  "desse", "tesse", "dest", "test", "dele", "tele", "delt", "telt", "deks", "teks", "deni", "teni", "dena", "tena",
+  "deta", "teta", "dega", "tega", "des", "tes", "del", "tel", "sid", "de", "te", "id",
+  // singular case
+  "sse", "st", "ks", "ga", "le", "lt", "ni", "s", "l", "d", "t",
+  // verb forms and derivations
+  "takse", "taks", "mata", "matu", "mise", "mine", "mis", "tud", "nud", "vad", "da", "ma", "b", "ne", "se",
+  // stem vowels, so "masin"/"masina", "robot"/"robotiga" meet
+  "a", "e", "i", "u",
+].sort((x, y) => y.length - x.length || (x < y ? -1 : x > y ? 1 : 0));
+
+const ET_MIN_STEM = 4;
+const ET_MAX_ROUNDS = 8;
+const ET_VOWELS = "aeiouõäöü";
+
+const ET_ENDING_SET: ReadonlySet<string> = new Set(ET_ENDINGS);
+const ET_LONGEST_ENDING = Math.max(...ET_ENDINGS.map((e) => e.length));
+
+/** The longest ending that may be stripped from `word`, or null. */
+function etEnding(word: string): string | null {
+  for (let length = Math.min(ET_LONGEST_ENDING, word.length - ET_MIN_STEM); length >= 1; length--) {
+    const ending = word.slice(word.length - length);
+    if (!ET_ENDING_SET.has(ending)) continue;
+    if (length > 1 || "aeiu".includes(ending)) return ending;
+    // A single consonant is a case ending after a vowel ("avaliku-s", "kaamera-d"), or the partitive
+    // -t after s ("otsus-t"); "kontroll", "masin" keep theirs.
+    const before = word.charAt(word.length - 2);
+    if (ET_VOWELS.includes(before) || (ending === "t" && before === "s")) return ending;
+  }
+  return null;
+}
+
+/**
+ * Estonian suffix stripping: endings (longest first) are stripped again and again while the stem keeps
+ * at least 4 letters, so a word's forms meet at one key ("kaamerate", "kaamerad", "kaamera" → "kaamer";
+ * "otsus", "otsuse", "otsust" → "otsu"). A single consonant goes only after a vowel (or -t after s).
+ * Consonant gradation ("rääkima"/"räägin") and compounds are not handled.
+ */
+export function stemEstonian(word: string): string {
+  return memo(ET_STEMS, word, stemEstonianUncached);
+}
+
+function stemEstonianUncached(word: string): string {
+  if (word.length <= ET_MIN_STEM || !/^\p{L}+$/u.test(word)) return word;
+  let s = word;
+  for (let round = 0; round < ET_MAX_ROUNDS; round++) {
+    const ending = etEnding(s);
+    if (ending === null) break;
+    s = s.slice(0, -ending.length);
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+
+/** The words of a text, lower case, NFC (so "õ" is one letter however it was typed). */
+function wordsOf(text: string): string[] {
+  return text.normalize("NFC").toLowerCase().match(WORD) ?? [];
+}
+
+/** English or Estonian, by which language's stopwords and letters the card uses more. */
+function languageOf(texts: readonly string[][]): CardLanguage {
+  let en = 0;
+  let et = 0;
+  for (const words of texts) {
+    for (const word of words) {
+      if (EN_STOPWORDS.has(word)) en++;
+      if (ET_STOPWORDS.has(word)) et++;
+      if (ET_LETTERS.test(word)) et++;
+    }
+  }
+  return et > en ? "et" : "en";
+}
+
+interface Term {
+  stem: string;
+  /** The word as written (lower case), for explanations. */
+  surface: string;
+}
+
+function addTerms(terms: Term[], words: readonly string[], language: CardLanguage, isPolicy: boolean): void {
+  const stopwords = language === "et" ? ET_STOPWORDS : EN_STOPWORDS;
+  const stem = language === "et" ? stemEstonian : stemEnglish;
+  // A policy's opening heads ("MOMENTS when…", "the SPACES and PLACES where…") are dropped; once
+  // the policy proper has begun ("MOMENTS when people…"), a head word is content.
+  let leading = isPolicy;
+  for (const word of words) {
+    if (leading) {
+      if (POLICY_HEADS.has(word) || HEAD_CONNECTORS.has(word)) continue;
+      leading = false;
+    }
+    if (stopwords.has(word) || word.length < 2) continue;
+    terms.push({ stem: stem(word), surface: word });
+  }
+}
+
+function cardTerms(card: DedupeCard): { language: CardLanguage; title: Term[]; policies: Term[] } {
+  const titleWords = wordsOf(card.title);
+  const policyWords = card.policies.map(wordsOf);
+  const language = languageOf([titleWords, ...policyWords]);
+  const title: Term[] = [];
+  const policies: Term[] = [];
+  addTerms(title, titleWords, language, false);
+  for (const words of policyWords) addTerms(policies, words, language, true);
+  return { language, title, policies };
+}
+
+/**
+ * Normalised tokens of a card's title and attentional policies: lower case, Unicode-aware, without
+ * punctuation, stopwords (of the card's language) or the generic policy heads, lightly stemmed.
+ */
+export function cardTokens(card: DedupeCard): CardTokens {
+  const terms = cardTerms(card);
+  return { language: terms.language, title: terms.title.map((t) => t.stem), policies: terms.policies.map((t) => t.stem) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vectors and similarity
+
+/**
+ * A card as a sparse vector: tokens sorted (code-unit order), integer weights, the squared norm.
+ * Weights are small integers, so dot products and norms are exact and every way of computing a
+ * similarity (both argument orders, brute force, the index) gives the very same number.
+ */
+export interface CardVector {
+  tokens: string[];
+  weights: number[];
+  normSq: number;
+  /** First written form of each token, for explanations. */
+  surfaces: Map<string, string>;
+}
+
+export function cardVector(card: DedupeCard): CardVector {
+  const terms = cardTerms(card);
+  const weightOf = new Map<string, number>();
+  const surfaces = new Map<string, string>();
+  const add = (term: Term, weight: number) => {
+    weightOf.set(term.stem, (weightOf.get(term.stem) ?? 0) + weight);
+    if (!surfaces.has(term.stem)) surfaces.set(term.stem, term.surface);
+  };
+  for (const term of terms.title) add(term, TITLE_WEIGHT);
+  for (const term of terms.policies) add(term, POLICY_WEIGHT);
+  const tokens = [...weightOf.keys()].sort(compareStrings);
+  const weights = tokens.map((token) => weightOf.get(token) ?? 0);
+  return { tokens, weights, normSq: weights.reduce((sum, w) => sum + w * w, 0), surfaces };
+}
+
+function compareStrings(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function dot(a: CardVector, b: CardVector): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.tokens.length && j < b.tokens.length) {
+    const ta = a.tokens[i]!;
+    const tb = b.tokens[j]!;
+    if (ta === tb) sum += a.weights[i++]! * b.weights[j++]!;
+    else if (ta < tb) i++;
+    else j++;
+  }
+  return sum;
+}
+
+/** Cosine of two card vectors; 0 when either has no content tokens. */
+export function vectorSimilarity(a: CardVector, b: CardVector): number {
+  if (a.normSq === 0 || b.normSq === 0) return 0;
+  return Math.min(1, dot(a, b) / Math.sqrt(a.normSq * b.normSq));
+}
+
+/**
+ * How alike two cards are, in [0, 1]: the cosine of their token counts, title tokens weighted ×2.
+ * Symmetric, 1 for cards with the same tokens (so for identical cards), 0 when either card has no
+ * content words at all.
+ */
+export function similarity(a: DedupeCard, b: DedupeCard): number {
+  return vectorSimilarity(cardVector(a), cardVector(b));
+}
+
+/** Terms two cards share, most weighty first, in the words of `a`. */
+export function sharedTerms(a: CardVector, b: CardVector): string[] {
+  const shared: { token: string; weight: number }[] = [];
+  let j = 0;
+  for (let i = 0; i < a.tokens.length; i++) {
+    const token = a.tokens[i]!;
+    while (j < b.tokens.length && b.tokens[j]! < token) j++;
+    if (b.tokens[j] === token) shared.push({ token, weight: a.weights[i]! * b.weights[j]! });
+  }
+  shared.sort((x, y) => y.weight - x.weight || compareStrings(x.token, y.token));
+  return shared.map(({ token }) => a.surfaces.get(token) ?? token);
+}
+
+function checkThreshold(threshold: number): void {
+  if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`dedupe threshold must be in (0, 1], got ${threshold}`);
+}
+
+/** Is `candidate` a better match than `best`: higher similarity, or equal and a smaller id. */
+function better(candidate: CanonicalMatch, best: CanonicalMatch | null): boolean {
+  if (best === null) return true;
+  if (candidate.similarity !== best.similarity) return candidate.similarity > best.similarity;
+  return candidate.id < best.id;
+}
+
+/** Vectors of cards seen before, while their text is unchanged (canonicals are compared again and again). */
+const VECTORS = new WeakMap<DedupeCard, { title: string; policies: string[]; vector: CardVector }>();
+
+function cachedVector(card: DedupeCard): CardVector {
+  const cached = VECTORS.get(card);
+  if (
+    cached !== undefined &&
+    cached.title === card.title &&
+    cached.policies.length === card.policies.length &&
+    cached.policies.every((policy, i) => policy === card.policies[i])
+  ) {
+    return cached.vector;
+  }
+  const vector = cardVector(card);
+  VECTORS.set(card, { title: card.title, policies: [...card.policies], vector });
+  return vector;
+}
+
+/**
+ * The canonical card `card` should merge into: the most similar one at or above the threshold, ties
+ * going to the smallest id; null when none is close enough. Scores every canonical (see
+ * `createCanonicalIndex` for the fast way).
+ */
+export function findCanonical(
+  card: DedupeCard,
+  canonicals: readonly CanonicalCard[],
+  { threshold = DEFAULT_DEDUPE_THRESHOLD }: { threshold?: number } = {},
+): CanonicalMatch | null {
+  checkThreshold(threshold);
+  const vector = cardVector(card);
+  if (vector.normSq === 0) return null;
+  let best: CanonicalMatch | null = null;
+  for (const canonical of canonicals) {
+    const candidate = { id: canonical.id, similarity: vectorSimilarity(vector, cachedVector(canonical)) };
+    if (candidate.similarity >= threshold && better(candidate, best)) best = candidate;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index
+
+export interface CanonicalIndexStats {
+  /** Canonical cards in the index. */
+  size: number;
+  /** Distinct tokens in the inverted index. */
+  tokens: number;
+  /** Calls to `match` since creation (or the last `resetStats`). */
+  matches: number;
+  /** Canonicals reached through the inverted index (sharing a token the card wasn't allowed to skip). */
+  candidates: number;
+  /** Canonicals whose similarity was actually computed, summed over those calls (brute force: all of them). */
+  scored: number;
+}
+
+export interface CanonicalIndex {
+  /** Adds a canonical card, replacing one with the same id. */
+  add(canonical: CanonicalCard): void;
+  /** Removes a canonical card; false when the id wasn't there. */
+  remove(id: string): boolean;
+  has(id: string): boolean;
+  readonly size: number;
+  /** The same answer as `findCanonical(card, allCanonicals, { threshold })`, scoring only candidates. */
+  match(card: DedupeCard, threshold?: number): CanonicalMatch | null;
+  stats(): CanonicalIndexStats;
+  resetStats(): void;
+}
+
+/**
+ * An inverted index token → canonicals, for intake at thousands of cards a second.
+ *
+ * `match` finds the same answer as `findCanonical` without looking at most canonicals:
+ * - Prefix filtering: of the card's tokens, the most common ones are skipped while, together, they
+ *   could not lift a canonical to the threshold: a canonical sharing only tokens T has cosine
+ *   ≤ ‖a_T‖ / ‖a‖. Only the postings of the remaining (rarer) tokens are walked.
+ * - Those postings accumulate each candidate's partial dot product; a candidate whose partial dot
+ *   plus the most the skipped tokens could add (‖a_T‖·‖b‖) stays below the threshold is dropped.
+ * - The rest are scored exactly: weights are integers, so the dot product is the same number
+ *   however it is summed, and the similarity is computed by the same formula as `vectorSimilarity`.
+ * Bounds are compared with a margin far above rounding error, so nothing at the threshold is lost.
+ */
+export function createCanonicalIndex(): CanonicalIndex {
+  interface Entry {
+    id: string;
+    slot: number;
+    normSq: number;
+    norm: number;
+    /** Token id → weight. */
+    weights: Map<number, number>;
+  }
+  interface Postings {
+    slots: number[];
+    weights: number[];
+  }
+  const byId = new Map<string, Entry>();
+  const bySlot: (Entry | undefined)[] = [];
+  const freeSlots: number[] = [];
+  const tokenIds = new Map<string, number>();
+  const postings: Postings[] = [];
+  let liveTokens = 0;
+  // Per-match scratch space, indexed by slot: the partial dot products, and which match wrote them.
+  let partial = new Float64Array(64);
+  let touchedIn = new Uint32Array(64);
+  let epoch = 0;
+  let matches = 0;
+  let candidatesSeen = 0;
+  let scored = 0;
+
+  function remove(id: string): boolean {
+    const entry = byId.get(id);
+    if (!entry) return false;
+    byId.delete(id);
+    bySlot[entry.slot] = undefined;
+    freeSlots.push(entry.slot);
+    for (const tokenId of entry.weights.keys()) {
+      const list = postings[tokenId]!;
+      const at = list.slots.indexOf(entry.slot);
+      const last = list.slots.length - 1;
+      list.slots[at] = list.slots[last]!;
+      list.weights[at] = list.weights[last]!;
+      list.slots.pop();
+      list.weights.pop();
+      if (list.slots.length === 0) liveTokens--;
+    }
+    return true;
+  }
+
+  function add(canonical: CanonicalCard): void {
+    remove(canonical.id);
+    const vector = cardVector(canonical);
+    const slot = freeSlots.pop() ?? bySlot.length;
+    if (slot >= partial.length) {
+      const grown = Math.max(slot + 1, partial.length * 2);
+      partial = new Float64Array(grown);
+      const marks = new Uint32Array(grown);
+      marks.set(touchedIn);
+      touchedIn = marks;
+    }
+    const entry: Entry = { id: canonical.id, slot, normSq: vector.normSq, norm: Math.sqrt(vector.normSq), weights: new Map() };
+    for (let i = 0; i < vector.tokens.length; i++) {
+      const token = vector.tokens[i]!;
+      let tokenId = tokenIds.get(token);
+      if (tokenId === undefined) {
+        tokenId = postings.length;
+        tokenIds.set(token, tokenId);
+        postings.push({ slots: [], weights: [] });
+      }
+      const list = postings[tokenId]!;
+      if (list.slots.length === 0) liveTokens++;
+      list.slots.push(slot);
+      list.weights.push(vector.weights[i]!);
+      entry.weights.set(tokenId, vector.weights[i]!);
+    }
+    byId.set(canonical.id, entry);
+    bySlot[slot] = entry;
+  }
+
+  function match(card: DedupeCard, threshold = DEFAULT_DEDUPE_THRESHOLD): CanonicalMatch | null {
+    checkThreshold(threshold);
+    matches++;
+    const vector = cardVector(card);
+    if (vector.normSq === 0) return null;
+
+    // The card's tokens that some canonical has, most common first.
+    const known: { tokenId: number; weight: number; list: Postings }[] = [];
+    for (let i = 0; i < vector.tokens.length; i++) {
+      const tokenId = tokenIds.get(vector.tokens[i]!);
+      if (tokenId === undefined || postings[tokenId]!.slots.length === 0) continue;
+      known.push({ tokenId, weight: vector.weights[i]!, list: postings[tokenId]! });
+    }
+    known.sort((x, y) => y.list.slots.length - x.list.slots.length || x.tokenId - y.tokenId);
+
+    const margin = 1 - 1e-9;
+    const budget = threshold * threshold * vector.normSq * margin;
+    let skippedSq = 0;
+    let first = 0;
+    while (first < known.length && skippedSq + known[first]!.weight ** 2 < budget) skippedSq += known[first++]!.weight ** 2;
+    const skippedNorm = Math.sqrt(skippedSq);
+    const norm = Math.sqrt(vector.normSq);
+
+    epoch = (epoch + 1) >>> 0;
+    if (epoch === 0) {
+      touchedIn.fill(0);
+      epoch = 1;
+    }
+    const touched: number[] = [];
+    for (let k = first; k < known.length; k++) {
+      const { weight, list } = known[k]!;
+      for (let j = 0; j < list.slots.length; j++) {
+        const slot = list.slots[j]!;
+        const product = weight * list.weights[j]!;
+        if (touchedIn[slot] !== epoch) {
+          touchedIn[slot] = epoch;
+          partial[slot] = product;
+          touched.push(slot);
+        } else {
+          partial[slot] = partial[slot]! + product;
+        }
+      }
+    }
+    candidatesSeen += touched.length;
+
+    let best: CanonicalMatch | null = null;
+    for (const slot of touched) {
+      const entry = bySlot[slot]!;
+      let dotProduct = partial[slot]!;
+      // At most the skipped tokens could still add ‖a_T‖·‖b‖.
+      if ((dotProduct + skippedNorm * entry.norm) / (norm * entry.norm) < threshold * margin) continue;
+      scored++;
+      for (let k = 0; k < first; k++) {
+        const weight = entry.weights.get(known[k]!.tokenId);
+        if (weight !== undefined) dotProduct += known[k]!.weight * weight;
+      }
+      const candidate = { id: entry.id, similarity: Math.min(1, dotProduct / Math.sqrt(vector.normSq * entry.normSq)) };
+      if (candidate.similarity >= threshold && better(candidate, best)) best = candidate;
+    }
+    return best;
+  }
+
+  return {
+    add,
+    remove,
+    has: (id) => byId.has(id),
+    get size() {
+      return byId.size;
+    },
+    match,
+    stats: () => ({ size: byId.size, tokens: liveTokens, matches, candidates: candidatesSeen, scored }),
+    resetStats() {
+      matches = 0;
+      candidatesSeen = 0;
+      scored = 0;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The task: are these two cards the same value?
+
+const CardForComparison = z.object({
+  title: z.string().trim().min(1).max(CARD_LIMITS.title.max),
+  description: z.string().trim().max(CARD_LIMITS.description.max).optional(),
+  policies: z.array(z.string().trim().min(1).max(CARD_LIMITS.policy.max)).min(1).max(CARD_LIMITS.policies.max),
+});
+
+export const SameValueInput = z.object({
+  a: CardForComparison,
+  b: CardForComparison,
+  contextTitle: z.string().trim().max(200),
+});
+export type SameValueInput = z.infer<typeof SameValueInput>;
+
+export const SameValueVerdict = z.object({
+  same: z.boolean(),
+  /** One or two sentences a citizen can read: why the cards were (not) merged. */
+  reason: z.string().min(1).max(600),
+});
+export type SameValueVerdict = z.infer<typeof SameValueVerdict>;
+
+function quoteList(words: readonly string[]): string {
+  return words.map((w) => `"${w}"`).join(", ");
+}
+
+/** Offline: word overlap of titles and attentional policies against the default threshold. */
+export function sameValueOffline(input: SameValueInput): SameValueVerdict {
+  const a = cardVector(input.a);
+  const b = cardVector(input.b);
+  const score = vectorSimilarity(a, b);
+  const same = score >= DEFAULT_DEDUPE_THRESHOLD;
+  const shared = sharedTerms(a, b);
+  const named = shared.slice(0, 8);
+  const more = shared.length > named.length ? ` and ${shared.length - named.length} more` : "";
+  const figures = `word-overlap similarity ${score.toFixed(2)}, threshold ${DEFAULT_DEDUPE_THRESHOLD.toFixed(2)}`;
+  const reason =
+    shared.length === 0
+      ? `The cards share no terms in their titles or attentional policies (${figures}): different values.`
+      : same
+        ? `The cards attend to the same things: both speak of ${quoteList(named)}${more} (${figures}).`
+        : `The cards share only ${quoteList(named)}${more}, not enough to be the same value (${figures}).`;
+  return { same, reason };
+}
+
+export const sameValueTask: Task<SameValueInput, SameValueVerdict> = {
+  name: "values.same",
+  instructions: [
+    "Decide whether two value cards, written by different citizens for the same choice context, express the same value,",
+    "so that they can be merged into one canonical card.",
+    "A value card has a title, maybe a description, and attentional policies: what a person who lives by the value",
+    "pays attention to when choosing in that context. Two cards are the SAME value when a person living by either one",
+    "would attend to substantially the same things: their attentional policies match in substance, even if worded",
+    "differently, in a different order, or in different languages (English, Estonian).",
+    "They are NOT the same value merely because they are about the same topic or mention the same objects: a card about",
+    "not being watched in public and a card about police responding quickly in crowds both speak of public places and",
+    "cameras, but attend to different things. Also not the same when one card attends to something important the other",
+    "ignores, or when they pull in opposite directions.",
+    "Judge from the policies first and the titles second. Answer `same` (true or false) and a `reason` of one or two",
+    "plain sentences a citizen can understand, naming what the cards share or where they differ.",
+  ].join(" "),
+  input: SameValueInput,
+  output: SameValueVerdict,
+  offline: sameValueOffline,
+};

@@ -1,0 +1,1135 @@
+import { z } from "zod";
+import type { Task } from "../llm/port.js";
+import { GateVerdict, VERDICTS, type Verdict } from "./types.js";
+
+/**
+ * The quality gate (DESIGN.md, "Why thick values"): is a submitted card a value — what a person pays
+ * attention to when choosing — or a preference, slogan, goal, rule, or something else?
+ *
+ * The offline gate is a small set of named signals, each with a weight, in English and Estonian. Every
+ * signal that fires adds its weight to one verdict; the best-scoring verdict wins, with fixed
+ * tie-breaks, and `value` must win clearly (letting a non-value into the moral graph is the worst
+ * error, so doubt goes against it). The signals that fired are returned, so every verdict can be
+ * explained.
+ */
+
+export const GateInput = z.object({
+  title: z.string().max(400),
+  description: z.string().max(4000),
+  policies: z.array(z.string().max(600)).max(20),
+  contextTitle: z.string().max(200).optional(),
+});
+export type GateInput = z.infer<typeof GateInput>;
+
+/** The first signal of every verdict: a key the UI can translate instead of the English reason. */
+export const GATE_REASON_KEYS = {
+  value: "gate.value",
+  preference: "gate.preference",
+  slogan: "gate.slogan",
+  goal: "gate.goal",
+  rule: "gate.rule",
+  other: "gate.other",
+} as const satisfies Record<Verdict, string>;
+
+/** Value must reach this score and beat every other verdict by this margin. */
+export const VALUE_MIN_SCORE = 6;
+export const VALUE_MARGIN = 1.5;
+/** Below this, no kind is made out and the card is "other": a weak hint is not a finding. */
+export const KIND_MIN_SCORE = 2;
+/** Equal scores go to the verdict earlier here: specific before generic, value last. */
+const TIE_ORDER: readonly Verdict[] = ["rule", "goal", "preference", "slogan", "other", "value"];
+
+// ───────────────────────────── reading a card ─────────────────────────────
+
+interface Segment {
+  field: "title" | "description" | "policy";
+  text: string;
+  words: string[];
+}
+
+/** A card read once: its text, its words, and its parts. */
+export interface ReadCard {
+  title: string;
+  description: string;
+  policies: string[];
+  context: string;
+  /** Title and description. */
+  head: string;
+  /** Everything the citizen wrote. */
+  all: string;
+  headWords: string[];
+  allWords: string[];
+  /** Title, each sentence of the description, each policy. */
+  segments: Segment[];
+  sentences: string[];
+}
+
+const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu;
+
+function normalize(text: string): string {
+  return text.replace(/[’‘`´]/g, "'").replace(/[“”„«»]/g, '"').replace(/\s+/g, " ").trim();
+}
+
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(TOKEN) ?? [];
+}
+
+export function readCard(input: GateInput): ReadCard {
+  const title = normalize(input.title);
+  const description = normalize(input.description);
+  const policies = input.policies.map(normalize).filter((p) => p !== "");
+  const head = `${title}\n${description}`;
+  const all = [title, description, ...policies].join("\n");
+  const sentences = description.split(/(?<=[.!?])\s+|\n/).map((s) => s.trim()).filter((s) => s !== "");
+  const segments: Segment[] = [
+    { field: "title", text: title, words: wordsOf(title) },
+    ...sentences.map((text) => ({ field: "description" as const, text, words: wordsOf(text) })),
+    ...policies.map((text) => ({ field: "policy" as const, text, words: wordsOf(text) })),
+  ];
+  return {
+    title,
+    description,
+    policies,
+    context: normalize(input.contextTitle ?? ""),
+    head,
+    all,
+    headWords: wordsOf(head),
+    allWords: wordsOf(all),
+    segments,
+    sentences,
+  };
+}
+
+// ───────────────────────────── lexicons ─────────────────────────────
+
+/** Alternatives matched as whole words (letters may follow a stem written as `stem\p{L}*`). */
+function lexicon(...alternatives: string[]): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}'])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}])`, "giu");
+}
+
+function found(re: RegExp, text: string): string[] {
+  return [...text.matchAll(re)].map((m) => m[0]);
+}
+
+function wordSet(...words: string[]): ReadonlySet<string> {
+  return new Set(words);
+}
+
+const L = "\\p{L}*";
+
+/** The speaker's own sense of duty ("I feel I must…") is not a prescription for others. */
+const NOT_SELF = "(?<!(?:^|[^\\p{L}])(?:i|ma|mina) )";
+/** Prescriptions for others: must, shall… / peab, tuleb, ei tohi… */
+const MODAL_STRONG = lexicon(
+  `${NOT_SELF}(?:must(?: not)?|mustn't|shall(?: not)?|is required to|are required to)`,
+  "may (?:not|only|never)",
+  "no (?:\\p{L}+ ){1,3}may",
+  "(?:is|are|be) not (?:allowed|permitted)",
+  "peab",
+  "peavad",
+  "tuleb",
+  "ei tohi",
+  "ei tohiks",
+  "tohib",
+);
+/** Weaker prescriptions: should, need to… / peaks, tuleks. */
+const MODAL_WEAK = lexicon(`${NOT_SELF}(?:should(?: not)?|shouldn't|ought to|needs? to|has to|have to)`, "peaks", "peaksid", "tuleks");
+const RULE_ACTIONS = lexicon(
+  "ban",
+  "bans",
+  "banned",
+  "banning",
+  `prohibit${L}`,
+  `outlaw${L}`,
+  `forbid${L}`,
+  "forbidden",
+  "illegal",
+  "unlawful",
+  "mandatory",
+  "compulsory",
+  "obligatory",
+  `mandate${L}`,
+  "require",
+  "requires",
+  "required",
+  "requiring",
+  "requirement",
+  "requirements",
+  "make it (?:law|illegal|mandatory|compulsory)",
+  "never allow",
+  "do not allow",
+  "don't allow",
+  "not be allowed",
+  "law",
+  "laws",
+  "legislation",
+  "fines?(?= for)",
+  "fine the",
+  "fined",
+  `penalt${L}`,
+  `sanction${L}`,
+  `keela${L}`,
+  `keeld${L}`,
+  `keelu${L}`,
+  `nõua${L}`,
+  `nõud${L}`,
+  "nõue",
+  "nõuded",
+  `kohustuslik${L}`,
+  `kohusta${L}`,
+  `seadus${L}`,
+  `trahv${L}`,
+  `ebaseadus${L}`,
+  "keelatud",
+  "ei lubata",
+  "mitte lubada",
+  `karista${L}`,
+);
+/** A title, sentence or bullet that opens with a command. */
+const IMPERATIVE_OPENERS = wordSet(
+  "ban", "prohibit", "outlaw", "forbid", "require", "mandate", "make", "put", "stop", "remove", "delete", "label",
+  "force", "limit", "restrict", "register", "audit", "fine", "enforce", "introduce", "disclose", "display", "publish",
+  "never", "keelata", "keelake", "nõuda", "kohustada", "eemaldada", "piirata", "märgistada", "registreerida",
+  "avalikustada", "trahvida", "kustutada", "lubada",
+);
+
+const LIKING = lexicon(
+  "i (?:really |just |personally |much |also |truly )?(?:like|love|enjoy|prefer|adore)",
+  "i'd (?:rather|prefer)",
+  "i would (?:rather|prefer)",
+  "we (?:really |just )?(?:like|love|enjoy|prefer)",
+  "i (?:don't|do not) like",
+  "i (?:hate|dislike)",
+  "i'm (?:all for|a fan of|into)",
+  "i am (?:all for|a fan of)",
+  "i'd take",
+  "i would take",
+  "i just want",
+  "(?:works|suits) me",
+  "(?:my|our) (?:favourite|favorite)",
+  "fine by me",
+  `meeldi${L}`,
+  `eelista${L}`,
+  `lemmik${L}`,
+  "meelsamini",
+  `armasta${L}`,
+  "mulle sobib",
+);
+const LIKING_WEAK = lexicon("likes", "loves", "enjoys", "love", "enjoy", "prefers", "favourite", "favorite", "(?:more|really) into");
+const COMFORT = lexicon(
+  `convenien${L}`,
+  "pleasant",
+  "nicer",
+  "nice",
+  "fun",
+  "funny",
+  "hilarious",
+  "cute",
+  `annoy${L}`,
+  "bored",
+  "boring",
+  "better than",
+  "more fun",
+  "fast",
+  "faster",
+  "quick",
+  "quicker",
+  "instant",
+  "easier",
+  "saves? (?:me |us )?time",
+  `mugav${L}`,
+  `lõbus${L}`,
+  `naljaka${L}`,
+  `tüütu${L}`,
+  `igav${L}`,
+  "parem kui",
+  "lihtsam",
+);
+
+const CHANGE_VERBS = lexicon(
+  `reduc${L}`,
+  `increas${L}`,
+  `decreas${L}`,
+  "double",
+  "doubled",
+  "doubling",
+  "halve",
+  "halved",
+  "halving",
+  "raise",
+  "raising",
+  "boost",
+  "cut",
+  `achiev${L}`,
+  "reach (?:a|the) (?:point|level|share|rate)",
+  "bring (?:the|it|them)",
+  `vähenda${L}`,
+  `suurenda${L}`,
+  `saavuta${L}`,
+  `tõsta${L}`,
+  `kahekordista${L}`,
+  `poolita${L}`,
+  `langeta${L}`,
+  "viia",
+);
+const TARGET_WORDS = lexicon(
+  "target",
+  "targets",
+  "(?:the|our|my) (?:goal|aim|objective)",
+  "(?:goal|aim|objective) is",
+  "milestone",
+  "kpi",
+  "eesmärk (?:on|:)",
+  "eesmärgiks",
+  "meie eesmärk",
+  `siht${L}`,
+);
+const DEADLINES = lexicon(
+  "by (?:the )?(?:end of )?(?:20\\d\\d|next|the next)",
+  "by the end of",
+  "by (?:grade|year) \\d+",
+  "within (?:\\d+|a|an|one|two|three|four|five|six|ten|twelve) (?:hours?|days?|weeks?|months?|years?)",
+  "over the next",
+  "(?:in|over) (?:\\d+|two|three|four|five|ten) years",
+  "\\d+-(?:day|week|month|year)",
+  "\\d{4}\\.? aastaks",
+  "aastaks",
+  "\\p{L}+ (?:tunni|päeva|nädala|kuu|aasta) jooksul",
+  "(?:tunni|päeva|nädala|kuu|aasta) jooksul",
+  `\\p{L}+ aastaga`,
+  "lõpuks",
+);
+const QUANTITIES = lexicon(
+  "\\d+(?:[.,]\\d+)? ?%",
+  "\\d+(?:[.,]\\d+)? (?:percent|per cent)",
+  "percent",
+  `protsen${L}`,
+  "zero",
+  "by half",
+  "twice as",
+  "\\d+ points",
+  "(?:fewer|less|more) than \\d+",
+  "down to",
+  "\\d+ in (?:a |every )?\\d+",
+  "number of",
+  "rate",
+  "(?:below|under|above|over|at least|at most) \\d+(?:[.,]\\d+)?",
+  "poole võrra",
+  `määr${L}`,
+  `osakaal${L}`,
+  "alla \\d+(?:[.,]\\d+)?",
+  "\\d+ korda",
+);
+// "%" is not a letter, so it needs no boundary on its right.
+const PERCENT = /\d+(?:[.,]\d+)?\s?%/gu;
+
+const ABSTRACT = wordSet(
+  "freedom", "freedoms", "liberty", "liberties", "democracy", "truth", "trust", "dignity", "respect", "fairness",
+  "justice", "equality", "transparency", "accountability", "privacy", "safety", "security", "future", "tomorrow",
+  "family", "families", "values", "humanity", "ethics", "ethical", "responsibility", "responsible", "innovation",
+  "rights", "peace", "hope", "progress", "solidarity", "integrity", "honesty", "sovereignty", "autonomy",
+  "education", "sacred", "human-centric", "centric", "trustworthy",
+  "vabadus", "vabaduse", "demokraatia", "tõde", "tõe", "usaldus", "väärikus", "inimväärikus", "austus", "õiglus",
+  "võrdsus", "läbipaistvus", "vastutus", "privaatsus", "turvalisus", "ohutus", "tulevik", "tulevikku", "pere",
+  "perekond", "väärtused", "väärtus", "inimlikkus", "eetika", "innovatsioon", "rahu", "sõltumatus", "haridus",
+  "ausus", "iseseisvus", "inimõigused", "püha",
+);
+const STOPWORDS = wordSet(
+  "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "is", "are", "be", "it", "this", "that", "with",
+  "at", "by", "as", "not", "no", "our", "we", "all", "always", "now", "full", "stop", "matter", "matters", "over",
+  "first", "everyone", "above", "ja", "on", "ei", "et", "kui", "see", "mis", "ka", "mitte", "kõige", "meie",
+  "enne", "ennekõike", "kõigile", "kohe",
+);
+/** Slogan shapes, looked for only in short phrases: "X, not Y", "X first", "above all", "mitte", "ennekõike"… */
+const SLOGAN_SHAPES = lexicon(
+  "\\p{L}+,? not \\p{L}+",
+  "\\p{L}+ over \\p{L}+",
+  "\\p{L}+ first",
+  "above all",
+  "for all",
+  "for everyone",
+  "no to",
+  "yes to",
+  "full stop",
+  "period",
+  "is sacred",
+  "for a better \\p{L}+",
+  "\\p{L}+,? mitte \\p{L}+",
+  "ennekõike",
+  "eelkõige",
+  "kõige (?:tähtsam|olulisem)",
+  "on meie tulevik",
+  "kõigile",
+  "\\p{L}+ enne \\p{L}+",
+  "ei \\p{L}+le",
+  "\\p{L}+ maha",
+);
+const URGENCY = lexicon("now", "right now", "immediately", "kohe", "kohe praegu", "nüüd");
+const ACRONYMS = wordSet("AI", "EU", "ERR", "GDPR", "NATO", "USA", "UK", "UN", "CCTV", "TI", "EL", "KOV", "RIK");
+
+const ATTENTION_HEADS = wordSet(
+  "moment", "moments", "time", "times", "way", "ways", "space", "spaces", "place", "places", "situation", "situations",
+  "sign", "signs", "feeling", "feelings", "chance", "chances", "opportunity", "opportunities", "people", "person",
+  "persons", "question", "questions", "word", "words", "detail", "details", "pattern", "patterns", "conversation",
+  "conversations", "story", "stories", "difference", "differences", "reason", "reasons", "gap", "gaps", "hint",
+  "hints", "explanation", "explanations", "message", "messages", "argument", "arguments", "topic", "topics", "fact",
+  "facts", "thing", "things", "kind", "kinds", "signal", "signals", "choice", "choices", "change", "changes", "need",
+  "needs", "experience", "experiences", "relationship", "relationships", "connection", "connections", "tension",
+  "tensions", "labels", "cues", "habits", "voices", "hetk", "hetked", "hetki", "viisid", "viise", "aeg", "ajad",
+  "olukord", "olukorrad", "olukordi", "kohad", "kohti", "paigad", "ruumid", "märgid", "märke", "tunded", "tunne",
+  "võimalus", "võimalused", "võimalusi", "inimesed", "inimesi", "küsimus", "küsimused", "sõnad", "üksikasjad",
+  "detailid", "mustrid", "vestlused", "lood", "erinevused", "põhjused", "vihjed", "selgitused", "sõnumid",
+  "argumendid", "teemad", "faktid", "asjad", "valikud", "signaalid", "kogemused", "muutused", "vajadused", "kõhklused",
+);
+/** Capitals-first bullets that name a remedy or a sanction, not something one notices. */
+const PRESCRIPTION_HEADS = wordSet(
+  "ban", "bans", "audit", "audits", "report", "reports", "penalty", "penalties", "fine", "fines", "no", "stop", "law",
+  "laws", "rule", "rules", "requirement", "requirements", "keeld", "trahv", "trahvid", "nõue", "nõuded", "ei",
+);
+const CONNECTORS = wordSet(
+  "when", "whenever", "where", "that", "which", "who", "whom", "whose", "how", "why", "whether", "if", "between",
+  "while", "before", "after", "because", "until", "without", "mil", "millal", "kus", "mis", "mida", "mille",
+  "millest", "kes", "keda", "kelle", "kuidas", "miks", "kas", "kui", "et", "vahel", "enne", "pärast", "sest", "ilma",
+);
+const FIRST_PERSON = wordSet(
+  "i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself", "ma", "mina", "mu", "minu", "mind", "mulle",
+  "minul", "minult", "minust", "minuga", "minule",
+  // Estonian drops the pronoun; common first-person verb forms say it instead.
+  "tahan", "lähen", "jälgin", "märkan", "mäletan", "pööran", "panen", "tunnen", "hoolin", "vaatan", "näen", "tean",
+  "arvan", "usun", "soovin", "kardan", "mõistsin", "nägin", "pidin", "olin", "õppisin", "märkasin", "tundsin",
+  "muudan", "hindan", "kogesin", "kasutan", "elan", "töötan", "käin", "olen",
+);
+const ATTENDING = lexicon(
+  `notic${L}`,
+  "pay(?:s|ing)? attention",
+  "paid attention",
+  "look (?:at|for) (?:whether|how|if|the)",
+  "watch (?:whether|how|if)",
+  "care (?:about|that|whether|how|for)",
+  "matters to me",
+  "important to me",
+  "what matters",
+  "what hurt",
+  `remember${L}`,
+  `reali[sz]${L}`,
+  "learned",
+  "learnt",
+  "i feel",
+  "i worry",
+  "i accept",
+  "i value",
+  "panen tähele",
+  `märka${L}`,
+  "jälgin",
+  `tähelepanu${L}`,
+  "mäletan",
+  "mõistsin",
+  "tunnen",
+  "hoolin",
+  "minu jaoks (?:on )?(?:oluline|tähtis)",
+  "oluline",
+  "hindan",
+);
+const WHEN_WORDS = wordSet("when", "whenever", "before", "after", "since", "as", "once", "while", "kui", "mil", "eel", "ajast", "kunagi", "eelmisel");
+
+const DOMAIN = lexicon(
+  "ai",
+  "a\\.i",
+  `artificial${L}`,
+  `intelligen${L}`,
+  `algorithm${L}`,
+  `machine${L}`,
+  `computer${L}`,
+  `system${L}`,
+  `automat${L}`,
+  "software",
+  "apps?",
+  "data",
+  `database${L}`,
+  `camera${L}`,
+  "cctv",
+  "faces?",
+  "facial",
+  `biometric${L}`,
+  `recogni${L}`,
+  `surveil${L}`,
+  "watched",
+  "watching",
+  `record${L}`,
+  `track${L}`,
+  `identif${L}`,
+  "police",
+  `decision${L}`,
+  `decid${L}`,
+  `scor${L}`,
+  `benefit${L}`,
+  `loan${L}`,
+  "banks?",
+  `caseworker${L}`,
+  `appeal${L}`,
+  `election${L}`,
+  `vot${L}`,
+  `candidate${L}`,
+  `campaign${L}`,
+  `politic${L}`,
+  `deepfake${L}`,
+  `fake${L}`,
+  `video${L}`,
+  "media",
+  "news",
+  "ads?",
+  `advert${L}`,
+  `tutor${L}`,
+  `teach${L}`,
+  `school${L}`,
+  `child${L}`,
+  "kids?",
+  `pupil${L}`,
+  `student${L}`,
+  `learn${L}`,
+  `lesson${L}`,
+  `parent${L}`,
+  "public",
+  `protest${L}`,
+  `demonstrat${L}`,
+  `citizen${L}`,
+  `government${L}`,
+  "person",
+  "people",
+  `human${L}`,
+  `chatbot${L}`,
+  `robot${L}`,
+  "online",
+  `tehisintellekt${L}`,
+  `tehisaru${L}`,
+  `algoritm${L}`,
+  `masin${L}`,
+  `arvuti${L}`,
+  `süsteem${L}`,
+  `automaat${L}`,
+  `andme${L}`,
+  `kaamera${L}`,
+  "nägu",
+  `näo${L}`,
+  `biomeetri${L}`,
+  `tuvast${L}`,
+  `jälgi${L}`,
+  `filmi${L}`,
+  `salvest${L}`,
+  `politsei${L}`,
+  `otsus${L}`,
+  `otsust${L}`,
+  `valim${L}`,
+  `kandidaa${L}`,
+  `kampaania${L}`,
+  `poliiti${L}`,
+  `võlts${L}`,
+  `süvavõlts${L}`,
+  `meedia${L}`,
+  `uudis${L}`,
+  `reklaam${L}`,
+  `juhendaja${L}`,
+  `õpeta${L}`,
+  `õpi${L}`,
+  `õppi${L}`,
+  `kool${L}`,
+  `laps${L}`,
+  "lapsed",
+  "lastele",
+  "lastest",
+  `õpila${L}`,
+  `lapsevanem${L}`,
+  `avalik${L}`,
+  `meeleaval${L}`,
+  `kodanik${L}`,
+  `valitsus${L}`,
+  `inimes${L}`,
+  "inimene",
+  `vestlusrobot${L}`,
+  "pank",
+  `panga${L}`,
+  `toetus${L}`,
+  `taotlus${L}`,
+  `taotle${L}`,
+  "töötukassa",
+);
+const ABUSE = lexicon(
+  `idiot${L}`,
+  `stupid${L}`,
+  "crap",
+  "crappy",
+  "damn",
+  `shit${L}`,
+  `fuck${L}`,
+  `bullshit${L}`,
+  `moron${L}`,
+  "screw you",
+  "sucks",
+  `loser${L}`,
+  "(?:is|what) a joke",
+  `idioo${L}`,
+  `loll${L}`,
+  "jama",
+  `pask${L}`,
+  `perse${L}`,
+  "kurat",
+  "raisk",
+  `debiil${L}`,
+  `tola${L}`,
+  `nõme${L}`,
+);
+const PLACEHOLDER = lexicon(
+  "i (?:don't|do not) know what",
+  "no idea",
+  "idk",
+  "whatever",
+  "test",
+  "testing",
+  "hello",
+  "hi",
+  "is this working",
+  "lorem ipsum",
+  "dolor sit amet",
+  "ei tea,? mida",
+  "proov",
+  "tere",
+  "testin",
+);
+const SPAM = lexicon(
+  "buy",
+  "cheap",
+  `discount${L}`,
+  "free shipping",
+  "visit our",
+  "shop",
+  "sale",
+  "click here",
+  "https?",
+  "www",
+  "best prices?",
+  `promo${L}`,
+  "osta",
+  `soodus${L}`,
+  `allahindlus${L}`,
+  "tasuta",
+  "külasta",
+);
+const KEYBOARD = wordSet("asdf", "asdfg", "asdfgh", "qwer", "qwert", "qwerty", "qwertz", "zxcv", "jkl", "hjkl", "lorem", "ipsum", "dolor", "amet", "consectetur", "adipiscing");
+const VOWELS = /[aeiouyõäöüéèáàíóúå]/u;
+
+// ───────────────────────────── signals ─────────────────────────────
+
+interface Hit {
+  weight: number;
+  /** The words that made it fire, quoted back to the citizen, or a short explanation. */
+  evidence?: string;
+}
+
+/** One named, weighted rule of the gate. */
+export interface GateSignal {
+  name: string;
+  verdict: Verdict;
+  about: string;
+  fire(card: ReadCard): Hit | null;
+}
+
+/** `first` for the first occurrence, `next` for each further one, up to `cap` occurrences. */
+function graded(count: number, first: number, next: number, cap: number): number {
+  return count <= 0 ? 0 : first + next * (Math.min(count, cap) - 1);
+}
+
+function hitFrom(matches: string[], first: number, next: number, cap: number): Hit | null {
+  return matches.length === 0 ? null : { weight: graded(matches.length, first, next, cap), evidence: matches[0]! };
+}
+
+function isGibberish(word: string): boolean {
+  if (KEYBOARD.has(word)) return true;
+  if (/(\p{L})\1{3,}/u.test(word)) return true;
+  return word.length >= 3 && /^\p{L}+$/u.test(word) && !VOWELS.test(word);
+}
+
+function isRealWord(word: string): boolean {
+  return /\p{L}/u.test(word) && VOWELS.test(word) && !isGibberish(word) && (word.length >= 2 || word === "i");
+}
+
+function firstWord(text: string): string {
+  return (text.match(TOKEN) ?? [""])[0]!;
+}
+
+function isCapitalsFirst(policy: string): boolean {
+  const words = policy.match(TOKEN) ?? [];
+  const head = words[0] ?? "";
+  return /^\p{Lu}{3,}$/u.test(head) && words.length >= 3 && words.slice(1).some((w) => /\p{Ll}/u.test(w));
+}
+
+function isElaborated(words: string[]): boolean {
+  return words.length >= 4 && words.some((w) => CONNECTORS.has(w));
+}
+
+function hasFirstPerson(words: string[]): boolean {
+  return words.some((w) => FIRST_PERSON.has(w));
+}
+
+function contextStems(context: string): string[] {
+  return wordsOf(context)
+    .filter((w) => w.length >= 4 && !STOPWORDS.has(w) && !["make", "about", "that", "time", "real"].includes(w))
+    .map((w) => w.slice(0, 5));
+}
+
+function clipEvidence(text: string, max = 40): string {
+  const t = text.trim();
+  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, "")}…`;
+}
+
+export const GATE_SIGNALS: readonly GateSignal[] = [
+  // ── rule ──
+  {
+    name: "rule.prescription",
+    verdict: "rule",
+    about: "says what others must or must not do (must, shall, peab, tuleb, ei tohi)",
+    fire: (c) => hitFrom(found(MODAL_STRONG, c.all), 3, 1.5, 3),
+  },
+  {
+    name: "rule.should",
+    verdict: "rule",
+    about: "says what should happen (should, need to, peaks)",
+    fire: (c) => hitFrom(found(MODAL_WEAK, c.all), 2, 1, 3),
+  },
+  {
+    name: "rule.action",
+    verdict: "rule",
+    about: "names a legal remedy: ban, prohibit, require, fine, keelata, nõuda, kohustuslik",
+    fire: (c) => hitFrom(found(RULE_ACTIONS, c.all), 3, 1.5, 4),
+  },
+  {
+    name: "rule.imperative",
+    verdict: "rule",
+    about: "a title, sentence or bullet opens with a command (Ban…, Require…, Keelata…)",
+    fire: (c) => {
+      const commands = c.segments.filter((s) => IMPERATIVE_OPENERS.has(s.words[0] ?? ""));
+      return commands.length === 0 ? null : { weight: graded(commands.length, 1.5, 1, 4), evidence: firstWord(commands[0]!.text) };
+    },
+  },
+
+  // ── goal ──
+  {
+    name: "goal.change",
+    verdict: "goal",
+    about: "asks for a measurable change: reduce, increase, double, achieve, vähendada, suurendada, saavutada",
+    fire: (c) => hitFrom(found(CHANGE_VERBS, c.all), 2.5, 1, 3),
+  },
+  {
+    name: "goal.target",
+    verdict: "goal",
+    about: "names a target or aim (target, the goal is, eesmärk on, siht)",
+    fire: (c) => hitFrom(found(TARGET_WORDS, c.all), 3, 1, 2),
+  },
+  {
+    name: "goal.deadline",
+    verdict: "goal",
+    about: "sets a deadline (by 2027, within 48 hours, 2027. aastaks, 48 tunni jooksul)",
+    fire: (c) => hitFrom(found(DEADLINES, c.all), 2.5, 1, 3),
+  },
+  {
+    name: "goal.quantity",
+    verdict: "goal",
+    about: "sets a number to reach (50%, percent, zero, number of, protsent, määr)",
+    fire: (c) => {
+      const matches = [...found(PERCENT, c.all), ...found(QUANTITIES, c.all).filter((m) => !/%/.test(m))];
+      return hitFrom(matches, 2, 1, 3);
+    },
+  },
+
+  // ── preference ──
+  {
+    name: "preference.liking",
+    verdict: "preference",
+    about: "says what the writer likes or prefers (I like, I prefer, I'd rather, meeldib, eelistan, lemmik)",
+    fire: (c) => hitFrom(found(LIKING, c.all), 4, 2.5, 3),
+  },
+  {
+    name: "preference.liking-other",
+    verdict: "preference",
+    about: "says what someone else likes or enjoys (my kids love, enjoys)",
+    fire: (c) => {
+      const strong = found(LIKING, c.all).join(" ").toLowerCase();
+      return hitFrom(found(LIKING_WEAK, c.all).filter((m) => !strong.includes(m.toLowerCase())), 1.5, 0.5, 2);
+    },
+  },
+  {
+    name: "preference.comfort",
+    verdict: "preference",
+    about: "judges by comfort or taste (convenient, fun, nice, annoying, mugav, lõbus)",
+    fire: (c) => hitFrom(found(COMFORT, c.all), 1.5, 1, 2),
+  },
+
+  // ── slogan ──
+  {
+    name: "slogan.exclamation",
+    verdict: "slogan",
+    about: "exclamation marks",
+    fire: (c) => {
+      const n = (c.head.match(/!/g) ?? []).length;
+      return n === 0 ? null : { weight: n >= 2 ? 2.5 : 1.5 };
+    },
+  },
+  {
+    name: "slogan.shouting",
+    verdict: "slogan",
+    about: "words in capitals outside the policy heads",
+    fire: (c) => {
+      const caps = (c.head.match(TOKEN) ?? []).filter((w) => /^\p{Lu}{2,}$/u.test(w) && !ACRONYMS.has(w));
+      return caps.length >= 2 ? { weight: 2.5, evidence: clipEvidence(caps.slice(0, 3).join(" ")) } : null;
+    },
+  },
+  {
+    name: "slogan.abstract",
+    verdict: "slogan",
+    about: "mostly abstract nouns (freedom, truth, dignity, vabadus, tõde) and nothing concrete",
+    fire: (c) => {
+      const content = c.allWords.filter((w) => w.length >= 3 && !STOPWORDS.has(w) && !/^\d/.test(w));
+      const abstract = content.filter((w) => ABSTRACT.has(w));
+      if (abstract.length < 2 || content.length === 0) return null;
+      const share = abstract.length / content.length;
+      if (share < 0.25) return null;
+      return { weight: share >= 0.5 ? 3.5 : 2.5, evidence: abstract[0]! };
+    },
+  },
+  {
+    name: "slogan.short",
+    verdict: "slogan",
+    about: "very short: a few words in the title and description",
+    fire: (c) => {
+      const distinct = new Set(c.headWords).size;
+      return distinct <= 6 ? { weight: 1.5 } : null;
+    },
+  },
+  {
+    name: "slogan.shape",
+    verdict: "slogan",
+    about: "the shape of a slogan in a short phrase (X, not Y; X first; above all; ennekõike; kõige tähtsam)",
+    fire: (c) => {
+      const short = c.segments.filter((s) => s.field !== "policy" ? s.words.length <= 6 : s.words.length <= 4);
+      const matches = short.flatMap((s) => found(SLOGAN_SHAPES, s.text));
+      return hitFrom(matches, 2, 1, 2);
+    },
+  },
+  {
+    name: "slogan.urgency",
+    verdict: "slogan",
+    about: "a call for urgency in a short phrase (now!, kohe!)",
+    fire: (c) => {
+      const short = c.segments.filter((s) => s.words.length <= 6);
+      return hitFrom(short.flatMap((s) => found(URGENCY, s.text)), 1.5, 0, 1);
+    },
+  },
+  {
+    name: "slogan.fragments",
+    verdict: "slogan",
+    about: "the description is a string of one- or two-word exclamations",
+    fire: (c) => {
+      const tiny = c.sentences.filter((s) => (s.match(TOKEN) ?? []).length <= 2);
+      return c.sentences.length >= 2 && tiny.length >= 2 ? { weight: 1.5, evidence: clipEvidence(c.description) } : null;
+    },
+  },
+  {
+    name: "slogan.nothing-to-attend",
+    verdict: "slogan",
+    about: "no policy says what to pay attention to, and the writer does not speak for herself",
+    fire: (c) => {
+      const attentive = c.segments.some((s) => s.field === "policy" && isElaborated(s.words));
+      return !attentive && !hasFirstPerson(c.headWords) ? { weight: 1 } : null;
+    },
+  },
+
+  // ── value ──
+  {
+    name: "value.capitals-policy",
+    verdict: "value",
+    about: "policies in capitals-first form naming what one notices (MOMENTS when…, HETKED, mil…)",
+    fire: (c) => {
+      const ok = c.policies.filter((p) => {
+        const head = (p.match(TOKEN) ?? [""])[0]!.toLowerCase();
+        return isCapitalsFirst(p) && !ABSTRACT.has(head) && !PRESCRIPTION_HEADS.has(head);
+      });
+      // A short capitals bullet ("LIGHTS and screens") is a label; a longer one names a situation.
+      const weight = ok.slice(0, 4).reduce((sum, p) => sum + ((p.match(TOKEN) ?? []).length >= 4 ? 1.25 : 0.5), 0);
+      return ok.length === 0 ? null : { weight, evidence: clipEvidence(ok[0]!) };
+    },
+  },
+  {
+    name: "value.attention-head",
+    verdict: "value",
+    about: "policies that open with something one notices: moments, ways, signs, people, hetked, viisid, märgid",
+    fire: (c) => {
+      const ok = c.policies.filter((p) => ATTENTION_HEADS.has(firstWord(p).toLowerCase()));
+      return ok.length === 0 ? null : { weight: graded(ok.length, 1, 1, 4), evidence: clipEvidence(ok[0]!) };
+    },
+  },
+  {
+    name: "value.concrete-policy",
+    verdict: "value",
+    about: "policies that describe a situation (four words or more, with when/where/that/who or mil/kus/mis/kes)",
+    fire: (c) => {
+      const ok = c.segments.filter((s) => s.field === "policy" && isElaborated(s.words));
+      return ok.length === 0 ? null : { weight: graded(ok.length, 1, 1, 4), evidence: clipEvidence(ok[0]!.text) };
+    },
+  },
+  {
+    name: "value.first-person",
+    verdict: "value",
+    about: "the writer speaks for herself (I, my, ma, minu, tahan…)",
+    fire: (c) => (hasFirstPerson(c.headWords) ? { weight: 2 } : null),
+  },
+  {
+    name: "value.attending",
+    verdict: "value",
+    about: "says what the writer notices or cares about (notice, pay attention, care about, panen tähele, jälgin)",
+    fire: (c) => hitFrom(found(ATTENDING, c.head), 1.5, 0.75, 2),
+  },
+  {
+    name: "value.story",
+    verdict: "value",
+    about: "tells of a moment of the writer's own life (When I…, Kui ma…)",
+    fire: (c) => {
+      const story = c.sentences.find((s) => {
+        const w = wordsOf(s);
+        return w.some((x) => WHEN_WORDS.has(x)) && hasFirstPerson(w);
+      });
+      return story ? { weight: 1, evidence: clipEvidence(story) } : null;
+    },
+  },
+  {
+    name: "value.thick",
+    verdict: "value",
+    about: "a description of a dozen words or more",
+    fire: (c) => {
+      const n = wordsOf(c.description).length;
+      return n >= 12 ? { weight: n >= 20 ? 1.5 : 1 } : null;
+    },
+  },
+  {
+    name: "value.thin-policies",
+    verdict: "value",
+    about: "fewer than two policies of three words or more: nothing to pay attention to",
+    fire: (c) => {
+      const substantial = c.segments.filter((s) => s.field === "policy" && s.words.length >= 3).length;
+      return substantial < 2 ? { weight: -4 } : null;
+    },
+  },
+
+  // ── other ──
+  {
+    name: "other.gibberish",
+    verdict: "other",
+    about: "random letters or placeholder text (asdf, lorem ipsum, kkkkk)",
+    fire: (c) => {
+      const words = c.allWords.filter((w) => /\p{L}/u.test(w));
+      const bad = words.filter(isGibberish);
+      return words.length > 0 && bad.length / words.length >= 0.34 ? { weight: 6, evidence: "it looks like random letters" } : null;
+    },
+  },
+  {
+    name: "other.repetition",
+    verdict: "other",
+    about: "the description says the same few words over and over",
+    fire: (c) => {
+      const words = wordsOf(c.description);
+      return words.length >= 4 && new Set(words).size / words.length <= 0.45 ? { weight: 4, evidence: "it repeats the same words" } : null;
+    },
+  },
+  {
+    name: "other.too-few-words",
+    verdict: "other",
+    about: "fewer than four distinct real words",
+    fire: (c) => (new Set(c.allWords.filter(isRealWord)).size < 4 ? { weight: 2.5, evidence: "it has too few words" } : null),
+  },
+  {
+    name: "other.empty-fields",
+    verdict: "other",
+    about: "fields with no words in them (…, ???)",
+    fire: (c) => {
+      const empty = c.segments.filter((s) => s.words.length === 0).length + (c.description === "" ? 1 : 0);
+      return empty === 0 ? null : { weight: graded(empty, 1.5, 1, 3), evidence: "some fields are empty" };
+    },
+  },
+  {
+    name: "other.abuse",
+    verdict: "other",
+    about: "insults or profanity",
+    fire: (c) => {
+      const n = found(ABUSE, c.all).length;
+      return n === 0 ? null : { weight: graded(n, 5, 1, 3), evidence: "it contains insults" };
+    },
+  },
+  {
+    name: "other.placeholder",
+    verdict: "other",
+    about: "a test, a greeting or 'I don't know' (test, hello, ei tea mida, proov)",
+    fire: (c) => {
+      const n = found(PLACEHOLDER, c.all).length;
+      return n === 0 ? null : { weight: graded(n, 3, 1, 3), evidence: "it looks like a test or a placeholder" };
+    },
+  },
+  {
+    name: "other.spam",
+    verdict: "other",
+    about: "advertising (buy, cheap, free shipping, visit our shop)",
+    fire: (c) => {
+      const n = found(SPAM, c.all).length;
+      return n === 0 ? null : { weight: graded(n, 4, 1.5, 3), evidence: "it looks like an advertisement" };
+    },
+  },
+  {
+    name: "other.off-topic",
+    verdict: "other",
+    about: "mentions nothing of AI, people, decisions, elections, schools, cameras, nor any value word, nor the context",
+    fire: (c) => {
+      if (found(DOMAIN, c.all).length > 0) return null;
+      if (c.allWords.some((w) => ABSTRACT.has(w))) return null;
+      const stems = contextStems(c.context);
+      if (c.allWords.some((w) => stems.includes(w.slice(0, 5)))) return null;
+      return { weight: 3.5, evidence: "it does not mention this question" };
+    },
+  },
+];
+
+// ───────────────────────────── verdict ─────────────────────────────
+
+/** Signals about how a card is written, not what it says: a short, exclaimed rule is still a rule. */
+const FORM_SIGNALS = new Set(["slogan.exclamation", "slogan.shouting", "slogan.short", "slogan.urgency", "slogan.fragments"]);
+/** What a card says outweighs how it is written once a kind is this clear from its content. */
+const CONTENT_CLEAR = 4;
+
+export interface FiredSignal {
+  name: string;
+  verdict: Verdict;
+  weight: number;
+  evidence?: string;
+}
+
+export interface GateScores {
+  scores: Record<Verdict, number>;
+  fired: FiredSignal[];
+}
+
+/** Every signal that fires on the card, and the total per verdict. */
+export function scoreCard(input: GateInput): GateScores {
+  const card = readCard(input);
+  const scores = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  const fired: FiredSignal[] = [];
+  for (const signal of GATE_SIGNALS) {
+    const hit = signal.fire(card);
+    if (!hit || hit.weight === 0) continue;
+    scores[signal.verdict] += hit.weight;
+    fired.push({ name: signal.name, verdict: signal.verdict, weight: hit.weight, ...(hit.evidence ? { evidence: hit.evidence } : {}) });
+  }
+  if (Math.max(scores.rule, scores.goal, scores.preference) >= CONTENT_CLEAR) {
+    const form = fired.filter((s) => FORM_SIGNALS.has(s.name)).reduce((sum, s) => sum + s.weight, 0);
+    if (form > 0) {
+      scores.slogan -= form / 2;
+      fired.push({ name: "slogan.form-only", verdict: "slogan", weight: -form / 2, evidence: "content says what kind it is" });
+    }
+  }
+  return { scores, fired };
+}
+
+function ranked(scores: Record<Verdict, number>, among: readonly Verdict[]): Verdict[] {
+  return [...among].sort((a, b) => scores[b] - scores[a] || TIE_ORDER.indexOf(a) - TIE_ORDER.indexOf(b));
+}
+
+/** The choice context as it reads inside a sentence ("AI tutors for children", "real-time biometric…"). */
+function inSentence(context: string): string {
+  if (context === "") return "this question";
+  return /^\p{Lu}\p{Ll}/u.test(context) ? context.charAt(0).toLowerCase() + context.slice(1) : context;
+}
+
+const NOUN: Record<Verdict, string> = {
+  value: "a value",
+  preference: "a preference",
+  slogan: "a slogan",
+  goal: "a goal",
+  rule: "a rule",
+  other: "something other than a value",
+};
+
+function reasonFor(verdict: Verdict, evidence: string | undefined, context: string, also: Verdict | null): string {
+  const q = evidence ? ` (“${clipEvidence(evidence)}”)` : "";
+  const about = inSentence(context);
+  const guided = `Try: tell us about a time you had to make a choice about ${about}. What did you notice?`;
+  const valueIs = "A value says what you pay attention to when you choose.";
+  let text: string;
+  switch (verdict) {
+    case "value":
+      text = `This reads as a value: it says what you pay attention to when you choose${q}. It can join the moral graph, where others can endorse it and compare it with theirs.`;
+      break;
+    case "rule":
+      text = `This reads as a rule: it says what should be done${q}. ${valueIs} ${guided}`;
+      break;
+    case "preference":
+      text = `This reads as a preference: it says what you like${q}, not why it matters to you. ${valueIs} Try: what does this protect for you? Tell us about a time it mattered, and what you noticed then.`;
+      break;
+    case "goal":
+      text = `This reads as a goal: it names a target to reach${q}. ${valueIs} Try: why does this target matter to you? Tell us what you notice when it is missed.`;
+      break;
+    case "slogan":
+      text = `This reads as a slogan: a phrase${q} with nothing concrete to pay attention to. ${valueIs} Try: tell us about a moment when this mattered to you, and write what you noticed as policies like “MOMENTS when …” or “WAYS to …”.`;
+      break;
+    case "other":
+      text = `We could not read this as a value about ${about}${evidence ? ` (${evidence})` : ""}. ${valueIs} ${guided}`;
+      break;
+  }
+  if (also) text += ` It also reads as ${NOUN[also]}.`;
+  return text;
+}
+
+function signalLabel(s: FiredSignal): string {
+  const w = `${s.weight > 0 ? "+" : ""}${Math.round(s.weight * 100) / 100}`;
+  const label = s.evidence ? `${s.name} ${w} "${clipEvidence(s.evidence, 30)}"` : `${s.name} ${w}`;
+  return label.slice(0, 80);
+}
+
+/** The offline quality gate: deterministic, and explained by the signals that fired. */
+export function classifyOffline(input: GateInput): GateVerdict {
+  const { scores, fired } = scoreCard(input);
+  const others = ranked(scores, VERDICTS.filter((v) => v !== "value"));
+  const bestOther = others[0]!;
+  const valueWins = scores.value >= VALUE_MIN_SCORE && scores.value - scores[bestOther] >= VALUE_MARGIN;
+  // With nothing clear to go on, the card is "other"; value never wins by default.
+  const verdict: Verdict = valueWins ? "value" : scores[bestOther] >= KIND_MIN_SCORE ? bestOther : "other";
+
+  const runnerUp = others.find((v) => v !== verdict && v !== "other") ?? null;
+  const also = verdict !== "value" && runnerUp && scores[runnerUp] >= 3 && scores[runnerUp] >= 0.5 * scores[verdict] ? runnerUp : null;
+
+  const mine = fired.filter((s) => s.verdict === verdict && s.weight > 0).sort((a, b) => b.weight - a.weight);
+  const evidence = mine.find((s) => s.evidence)?.evidence;
+  const reason = reasonFor(verdict, evidence, normalize(input.contextTitle ?? ""), also);
+
+  const scoreLine = `scores ${VERDICTS.map((v) => `${v}=${Math.round(scores[v] * 100) / 100}`).join(" ")}`;
+  const rest = fired.filter((s) => s.verdict !== verdict).sort((a, b) => b.weight - a.weight);
+  const signals = [GATE_REASON_KEYS[verdict], ...(also ? [`gate.also.${also}`] : []), scoreLine.slice(0, 80), ...[...mine, ...rest].map(signalLabel)].slice(0, 20);
+  return { verdict, reason: reason.slice(0, 600), signals };
+}
+
+export const valueClassifyTask: Task<GateInput, GateVerdict> = {
+  name: "values.classify",
+  instructions: [
+    "You are the quality gate for value cards. A citizen submitted a card (title, description, attentional policies) in a choice context;",
+    "it may be in English or Estonian. Classify it as exactly one of:",
+    "value — it says what the writer pays attention to when choosing in this context: a first-person description and policies that name things",
+    "one notices, usually in capitals-first form (\"MOMENTS when a person realizes a machine decided about them\", \"WAYS to reach a human who can change the outcome\",",
+    "\"HETKED, mil inimene mõistab, et masin otsustas tema üle\"). A value may contain words like should or must and still be a value.",
+    "preference — liking or preferring an outcome or a thing (\"I prefer a real person to a chatbot\", \"Mulle meeldib…\"), even if dressed as policies.",
+    "slogan — a catchy abstract phrase with nothing concrete to attend to (\"Family values\", \"Freedom first!\", \"Pere on kõige tähtsam\").",
+    "goal — an outcome or target to achieve, often with a number or a date (\"Reduce deepfakes by 50% by 2027\").",
+    "rule — a prescription of what must or must not be done (\"Ban facial recognition now!\", \"Companies must disclose…\", \"Keelata näotuvastus kohe!\"), even in the first person.",
+    "other — off-topic, empty, abusive or gibberish.",
+    "Letting a non-value in is the worst error: when unsure between value and another kind, choose the other kind.",
+    "Write `reason` in English, in one to three sentences addressed to the citizen (\"This reads as a rule: …\"): say why, and what to change to write a value,",
+    "e.g. invite her to tell of a time she faced this choice and what she noticed. Do not quote insults back.",
+    "`signals` is a short list of the cues you used; its first item must be \"gate.<verdict>\" (e.g. \"gate.rule\").",
+  ].join(" "),
+  input: GateInput,
+  output: GateVerdict,
+  offline: classifyOffline,
+};

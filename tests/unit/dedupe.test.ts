@@ -1,0 +1,560 @@
+import { describe, expect, it } from "vitest";
+import { createOfflineEngine } from "../../deliberation/llm/offline.js";
+import type { LlmCallRecord } from "../../deliberation/llm/port.js";
+import {
+  cardTokens,
+  createCanonicalIndex,
+  DEFAULT_DEDUPE_THRESHOLD,
+  findCanonical,
+  sameValueTask,
+  similarity,
+  stemEnglish,
+  stemEstonian,
+  type CanonicalCard,
+  type DedupeCard,
+} from "../../deliberation/values/dedupe.js";
+
+/** Value cards as citizens might write them, in two contexts, in English and Estonian. */
+const CARDS = {
+  // Facial recognition in public space.
+  unobserved: {
+    title: "Being unobserved in ordinary life",
+    policies: [
+      "MOMENTS when I realise I am being watched in public",
+      "PLACES where people can go about their day without being recorded",
+      "SIGNS that cameras are identifying faces in a crowd",
+    ],
+  },
+  freedom: {
+    title: "Freedom from being watched in public",
+    policies: [
+      "MOMENTS when people notice cameras watching them in public places",
+      "SPACES in ordinary life where nobody records who I am",
+      "SIGNS that faces in a crowd are being identified",
+    ],
+  },
+  safety: {
+    title: "Safety in crowds",
+    policies: [
+      "MOMENTS when police arrive too late to an incident in a crowd",
+      "SIGNS that response times in busy public places are getting longer",
+      "WAYS cameras help find a missing child quickly",
+    ],
+  },
+  // Automated decisions about people.
+  contestable: {
+    title: "Contestable automated decisions",
+    policies: [
+      "MOMENTS when a person realizes a machine decided about them",
+      "WAYS to reach a human who can change the outcome",
+      "CHANCES to see the reasons behind a decision",
+    ],
+  },
+  challenge: {
+    title: "Being able to challenge decisions made by machines",
+    policies: [
+      "MOMENTS when a machine decides about a person without them knowing",
+      "WAYS to reach a human who can reverse the outcome",
+      "CHANCES to understand the reasons for a decision",
+    ],
+  },
+  efficient: {
+    title: "Efficient public services",
+    policies: [
+      "MOMENTS when a decision about benefits takes months",
+      "WAYS machines can speed up routine decisions",
+      "SIGNS that people wait in queues for simple answers",
+    ],
+  },
+  // Chatbots.
+  knowing: {
+    title: "Knowing when I am talking to a machine",
+    policies: [
+      "MOMENTS when a chatbot pretends to be a person",
+      "SIGNS that a system is hiding that it is an AI",
+      "WAYS to ask a chatbot whether it is human and get a straight answer",
+    ],
+  },
+  honest: {
+    title: "Honest chatbots that say they are machines",
+    policies: [
+      "SIGNS that a system hides that it is an AI",
+      "MOMENTS when I cannot tell whether the chatbot is a person",
+      "WAYS to get a straight answer when I ask if it is human",
+    ],
+  },
+  comfort: {
+    title: "Comfort from companionship",
+    policies: [
+      "MOMENTS when a lonely person finds comfort talking to a chatbot",
+      "FEELINGS of being heard late at night",
+      "SIGNS that someone isolated has a voice to talk to",
+    ],
+  },
+  // Children and apps.
+  hooked: {
+    title: "Children's attention protected from addictive design",
+    policies: [
+      "MOMENTS when an app keeps a child scrolling past bedtime",
+      "SIGNS that a feed is designed to hook young users",
+      "WAYS parents can set limits the app respects",
+    ],
+  },
+  kids: {
+    title: "Kids not hooked by addictive apps",
+    policies: [
+      "SIGNS that an app is designed to hook children",
+      "MOMENTS when a child keeps scrolling past bedtime",
+      "WAYS for parents to set limits that apps respect",
+    ],
+  },
+  learning: {
+    title: "Children's access to learning apps",
+    policies: [
+      "CHANCES for a child to learn with an app at their own pace",
+      "WAYS apps can help children who struggle at school",
+      "MOMENTS when a child gets curious and wants to explore further",
+    ],
+  },
+  // Estonian: näotuvastus avalikus ruumis.
+  jalgimatu: {
+    title: "Jälgimatu igapäevaelu",
+    policies: [
+      "HETKED, kui ma märkan, et mind avalikus kohas jälgitakse",
+      "KOHAD, kus inimesed saavad liikuda, ilma et neid salvestataks",
+      "MÄRGID, et kaamerad tuvastavad rahvahulgas nägusid",
+    ],
+  },
+  vabadus: {
+    title: "Vabadus jälgimisest avalikus ruumis",
+    policies: [
+      "HETKED, kui inimesed märkavad, et kaamerad neid avalikus kohas jälgivad",
+      "KOHAD igapäevaelus, kus keegi ei salvesta, kes ma olen",
+      "MÄRGID, et rahvahulgas tuvastatakse nägusid",
+    ],
+  },
+  turva: {
+    title: "Turvalisus rahvahulgas",
+    policies: [
+      "HETKED, kui politsei jõuab sündmuskohale liiga hilja",
+      "MÄRGID, et reageerimisaeg avalikes kohtades pikeneb",
+      "VIISID, kuidas kaamerad aitavad kadunud last kiiresti leida",
+    ],
+  },
+  // Estonian: automaatsed otsused.
+  vaidlustatav: {
+    title: "Vaidlustatavad automaatsed otsused",
+    policies: [
+      "HETKED, kui inimene saab aru, et masin otsustas tema kohta",
+      "VIISID jõuda inimeseni, kes saab otsust muuta",
+      "VÕIMALUSED näha otsuse põhjuseid",
+    ],
+  },
+  oigus: {
+    title: "Õigus masina otsus vaidlustada",
+    policies: [
+      "HETKED, kui masin otsustab inimese kohta tema teadmata",
+      "VIISID pöörduda inimese poole, kes saab otsust muuta",
+      "VÕIMALUSED mõista otsuse põhjuseid",
+    ],
+  },
+  teenused: {
+    title: "Tõhusad avalikud teenused",
+    policies: [
+      "HETKED, kui toetuse otsus võtab kuid",
+      "VIISID, kuidas masinad kiirendavad rutiinseid otsuseid",
+      "MÄRGID, et inimesed ootavad lihtsate vastuste järel järjekorras",
+    ],
+  },
+  // Estonian: vestlusrobotid.
+  teadmine: {
+    title: "Teadmine, kas räägin masinaga",
+    policies: [
+      "HETKED, kui vestlusrobot teeskleb inimest",
+      "MÄRGID, et süsteem varjab, et see on tehisintellekt",
+      "VIISID küsida vestlusrobotilt, kas see on inimene",
+    ],
+  },
+  ausus: {
+    title: "Vestlusrobotite ausus masinaks olemise kohta",
+    policies: [
+      "MÄRGID, et süsteem varjab oma tehisintellekti olemust",
+      "HETKED, kui ma ei saa aru, kas vestlusrobot on inimene",
+      "VIISID saada otse vastus, kui küsin, kas see on inimene",
+    ],
+  },
+  lohutus: {
+    title: "Lohutus üksildastele",
+    policies: [
+      "HETKED, kui üksildane inimene leiab vestlusrobotiga rääkides lohutust",
+      "TUNDED, et keegi kuulab hilisõhtul",
+      "MÄRGID, et eraldatud inimesel on kellegagi rääkida",
+    ],
+  },
+} satisfies Record<string, DedupeCard>;
+
+type Name = keyof typeof CARDS;
+const NAMES = Object.keys(CARDS) as Name[];
+
+/** Paraphrases of one value: should merge. */
+const SAME: [Name, Name][] = [
+  ["unobserved", "freedom"],
+  ["contestable", "challenge"],
+  ["knowing", "honest"],
+  ["hooked", "kids"],
+  ["jalgimatu", "vabadus"],
+  ["vaidlustatav", "oigus"],
+  ["teadmine", "ausus"],
+];
+
+/** Different values on the same topic: must not merge. */
+const DIFFERENT: [Name, Name][] = [
+  ["unobserved", "safety"],
+  ["freedom", "safety"],
+  ["contestable", "efficient"],
+  ["challenge", "efficient"],
+  ["knowing", "comfort"],
+  ["honest", "comfort"],
+  ["hooked", "learning"],
+  ["kids", "learning"],
+  ["jalgimatu", "turva"],
+  ["vabadus", "turva"],
+  ["vaidlustatav", "teenused"],
+  ["oigus", "teenused"],
+  ["teadmine", "lohutus"],
+  ["ausus", "lohutus"],
+];
+
+const sameKey = (a: Name, b: Name) => [a, b].sort().join("|");
+const SAME_KEYS = new Set(SAME.map(([a, b]) => sameKey(a, b)));
+
+describe("cardTokens", () => {
+  it("drops stopwords, punctuation and the policy heads, and stems", () => {
+    const tokens = cardTokens(CARDS.unobserved);
+    expect(tokens.language).toBe("en");
+    expect(tokens.title).toEqual(["unobserv", "ordinari", stemEnglish("life")]);
+    for (const dropped of ["moments", "moment", "places", "place", "signs", "sign", "when", "i", "am", "in", "the", "a"]) {
+      expect(tokens.policies).not.toContain(dropped);
+    }
+    expect(tokens.policies).toEqual(expect.arrayContaining(["watch", "public", "record", "camera", "identifi", "crowd"]));
+  });
+
+  it("keeps a head word that is content rather than the policy's head", () => {
+    const tokens = cardTokens({ title: "Quiet spaces", policies: ["MOMENTS of rest in public spaces", "CHANCES to find a place to think"] });
+    expect(tokens.title).toContain(stemEnglish("spaces"));
+    expect(tokens.policies).toEqual(expect.arrayContaining([stemEnglish("spaces"), stemEnglish("place")]));
+    expect(tokens.policies).not.toContain(stemEnglish("moments"));
+    expect(tokens.policies).not.toContain(stemEnglish("chances"));
+  });
+
+  it("handles Estonian: its letters, stopwords, heads and case endings", () => {
+    const tokens = cardTokens(CARDS.vabadus);
+    expect(tokens.language).toBe("et");
+    expect(tokens.title).toEqual(["vaba", "jälg", "avalik", "ruum"]);
+    for (const dropped of ["hetked", "kohad", "märgid", "kui", "et", "ma", "kus", "kes", "ei"]) expect(tokens.policies).not.toContain(dropped);
+    expect(tokens.policies).toEqual(expect.arrayContaining(["kaamer", "jälg", "tuva", "nägu"]));
+    expect(cardTokens({ title: "Õiglus ja võrdsus", policies: ["HETKED, kui šoti žürii otsustab", "VÕIMALUSED öelda ära üürileping"] })).toEqual({
+      language: "et",
+      title: ["õigl", "võrds"],
+      policies: ["šoti", "žüri", "otsu", "öeld", "ära", "üürileping"],
+    });
+  });
+
+  it("maps a word's usual forms to one stem", () => {
+    const english = ["watch", "watched", "watching", "watches", "watcher"].map(stemEnglish);
+    expect(new Set(english).size).toBe(1);
+    expect(stemEnglish("identified")).toBe(stemEnglish("identify"));
+    expect(stemEnglish("identification")).toBe(stemEnglish("identifies"));
+    expect(stemEnglish("decision")).toBe(stemEnglish("decided"));
+    expect(stemEnglish("protection")).toBe(stemEnglish("protecting"));
+    expect(stemEnglish("children")).toBe(stemEnglish("child"));
+    expect(stemEnglish("need")).toBe("need");
+
+    const estonian = ["jälgimine", "jälgimise", "jälgimisest", "jälgitakse", "jälgivad", "jälgib", "jälgida"].map(stemEstonian);
+    expect(new Set(estonian)).toEqual(new Set(["jälg"]));
+    expect(new Set(["kaamera", "kaamerad", "kaamerate", "kaameraid", "kaameraga"].map(stemEstonian)).size).toBe(1);
+    expect(new Set(["otsus", "otsuse", "otsust", "otsused", "otsuseid"].map(stemEstonian)).size).toBe(1);
+    expect(new Set(["masin", "masina", "masinad", "masinaga"].map(stemEstonian)).size).toBe(1);
+    // Stems keep at least four letters, and a double consonant keeps its last letter.
+    expect(stemEstonian("koht")).toBe("koht");
+    expect(stemEstonian("kontroll")).toBe("kontroll");
+  });
+
+  it("is deterministic and does not depend on case, punctuation or Unicode composition", () => {
+    const card = CARDS.jalgimatu;
+    expect(cardTokens(card)).toEqual(cardTokens(card));
+    const shouted = { title: card.title.toUpperCase(), policies: card.policies.map((p) => `${p.toUpperCase()}!!!`) };
+    expect(cardTokens(shouted)).toEqual(cardTokens(card));
+    const decomposed = { title: card.title.normalize("NFD"), policies: card.policies.map((p) => p.normalize("NFD")) };
+    expect(cardTokens(decomposed)).toEqual(cardTokens(card));
+  });
+});
+
+describe("similarity", () => {
+  it("is 1 for identical cards, English and Estonian", () => {
+    for (const name of NAMES) expect(similarity(CARDS[name], { ...CARDS[name], policies: [...CARDS[name].policies] })).toBe(1);
+  });
+
+  it("ignores word order, policy order and case", () => {
+    const card = CARDS.freedom;
+    const reordered = {
+      title: "In PUBLIC, freedom from being watched",
+      policies: [
+        "SIGNS THAT FACES ARE BEING IDENTIFIED IN A CROWD",
+        "spaces where nobody records who I am, in ordinary life",
+        "MOMENTS when cameras in public places, watching them, are noticed by people",
+      ],
+    };
+    expect(cardTokens(reordered).title).toEqual(["public", "freedom", "watch"]);
+    expect(similarity(card, reordered)).toBe(1);
+    expect(similarity(CARDS.vabadus, { title: "AVALIKUS RUUMIS JÄLGIMISEST VABADUS", policies: [...CARDS.vabadus.policies].reverse() })).toBe(1);
+  });
+
+  it("is symmetric and in [0, 1] for every pair", () => {
+    for (const a of NAMES) {
+      for (const b of NAMES) {
+        const ab = similarity(CARDS[a], CARDS[b]);
+        expect(ab).toBe(similarity(CARDS[b], CARDS[a]));
+        expect(ab).toBeGreaterThanOrEqual(0);
+        expect(ab).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it.each(SAME)("finds paraphrases of one value alike: %s ~ %s", (a, b) => {
+    expect(similarity(CARDS[a], CARDS[b])).toBeGreaterThanOrEqual(DEFAULT_DEDUPE_THRESHOLD);
+  });
+
+  it.each(DIFFERENT)("tells different values on the same topic apart: %s ≁ %s", (a, b) => {
+    expect(similarity(CARDS[a], CARDS[b])).toBeLessThan(DEFAULT_DEDUPE_THRESHOLD);
+  });
+
+  it("keeps every pair that is not a paraphrase below the threshold, across topics and languages", () => {
+    for (const a of NAMES) {
+      for (const b of NAMES) {
+        if (a >= b || SAME_KEYS.has(sameKey(a, b))) continue;
+        expect(similarity(CARDS[a], CARDS[b]), `${a} ~ ${b}`).toBeLessThan(DEFAULT_DEDUPE_THRESHOLD);
+      }
+    }
+  });
+
+  it("is 0 when a card has no content words", () => {
+    const empty = { title: "The one", policies: ["MOMENTS when", "WAYS to"] };
+    expect(similarity(empty, empty)).toBe(0);
+    expect(similarity(empty, CARDS.unobserved)).toBe(0);
+  });
+});
+
+describe("findCanonical", () => {
+  const canonicals: CanonicalCard[] = NAMES.map((name) => ({ id: name, ...CARDS[name] }));
+
+  it.each(SAME)("merges %s into its paraphrase %s and back", (a, b) => {
+    const others = (except: Name) => canonicals.filter((c) => c.id !== except);
+    expect(findCanonical(CARDS[a], others(a))?.id).toBe(b);
+    expect(findCanonical(CARDS[b], others(b))?.id).toBe(a);
+  });
+
+  it("returns the card itself with similarity 1 when it is already canonical", () => {
+    expect(findCanonical(CARDS.turva, canonicals)).toEqual({ id: "turva", similarity: 1 });
+  });
+
+  it("returns null when nothing reaches the threshold", () => {
+    const alone = canonicals.filter((c) => c.id !== "safety");
+    expect(findCanonical(CARDS.safety, alone)).toBeNull();
+    expect(findCanonical(CARDS.safety, [])).toBeNull();
+  });
+
+  it("honours the threshold given", () => {
+    const s = similarity(CARDS.unobserved, CARDS.freedom);
+    const only = [{ id: "freedom", ...CARDS.freedom }];
+    expect(findCanonical(CARDS.unobserved, only, { threshold: s })).toEqual({ id: "freedom", similarity: s });
+    expect(findCanonical(CARDS.unobserved, only, { threshold: Math.min(1, s + 0.01) })).toBeNull();
+    expect(() => findCanonical(CARDS.unobserved, only, { threshold: 0 })).toThrow(RangeError);
+    expect(() => findCanonical(CARDS.unobserved, only, { threshold: 1.5 })).toThrow(RangeError);
+  });
+
+  it("breaks ties by the smallest id", () => {
+    const twins = [
+      { id: "c-2", ...CARDS.freedom },
+      { id: "c-10", ...CARDS.freedom },
+      { id: "c-3", ...CARDS.freedom },
+    ];
+    expect(findCanonical(CARDS.unobserved, twins)?.id).toBe("c-10");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Random cards from word lists, for the index.
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A made-up vocabulary of 1,458 words, drawn Zipf-like: a few topic words are common, most are rare. */
+const SYLLABLES = "ka lo mi ne su ta ri vo pe du sa ki mo le nu ha ja re to vi ga po se mu la di ko".split(" ");
+const SYLLABLES_2 = "rt nd st lk mp ns rk lt nt ll".split(" ");
+const WORDS = SYLLABLES.flatMap((a) => SYLLABLES.map((b) => a + b)).flatMap((w, i) => [w, `${w}${SYLLABLES_2[i % SYLLABLES_2.length]}a`]);
+const HEADS = ["MOMENTS when", "WAYS to", "SPACES where", "SIGNS that", "CHANCES to", "FEELINGS of"];
+const FILLER = ["the", "a", "my", "of", "and", "to", "in", "for", "is", "are"];
+
+function randomCard(rand: () => number, vocabulary = WORDS): DedupeCard {
+  const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const zipf = <T,>(list: readonly T[]): T => list[Math.floor(rand() ** 3 * list.length)]!;
+  const phrase = (n: number) =>
+    Array.from({ length: n }, () => (rand() < 0.25 ? pick(FILLER) : zipf(vocabulary))).join(" ");
+  const policies = Array.from({ length: 2 + Math.floor(rand() * 4) }, () => `${pick(HEADS)} ${phrase(3 + Math.floor(rand() * 5))}`);
+  return { title: phrase(2 + Math.floor(rand() * 3)), policies };
+}
+
+/** A citizen's rewording of a card: policies shuffled, a word dropped or swapped, case changed. */
+function variantOf(card: DedupeCard, rand: () => number): DedupeCard {
+  const policies = [...card.policies].sort(() => rand() - 0.5).map((policy) => {
+    const words = policy.split(" ");
+    if (words.length > 3 && rand() < 0.5) words.splice(2 + Math.floor(rand() * (words.length - 2)), 1);
+    if (rand() < 0.3) words.push(WORDS[Math.floor(rand() * WORDS.length)]!);
+    return rand() < 0.3 ? words.join(" ").toUpperCase() : words.join(" ");
+  });
+  return { title: card.title.split(" ").reverse().join(" "), policies };
+}
+
+describe("createCanonicalIndex", () => {
+  const rand = mulberry32(20240607);
+  const canonicals: CanonicalCard[] = Array.from({ length: 400 }, (_, i) => ({ id: `v${String(i).padStart(4, "0")}`, ...randomCard(rand) }));
+  // Exact duplicates under other ids, so ties have to be broken the same way.
+  for (let i = 0; i < 20; i++) canonicals.push({ ...canonicals[i * 7]!, id: `dup${i}` });
+  const queries: DedupeCard[] = [
+    ...Array.from({ length: 200 }, (_, i) => variantOf(canonicals[(i * 13) % canonicals.length]!, rand)),
+    ...Array.from({ length: 200 }, () => randomCard(rand)),
+    ...NAMES.map((name) => CARDS[name]),
+  ];
+
+  it("gives the same answers as brute force, at several thresholds", () => {
+    const index = createCanonicalIndex();
+    for (const canonical of canonicals) index.add(canonical);
+    expect(index.size).toBe(canonicals.length);
+    let matched = 0;
+    for (const threshold of [0.2, 0.3, DEFAULT_DEDUPE_THRESHOLD, 0.7, 0.9, 1]) {
+      for (const query of queries) {
+        const expected = findCanonical(query, canonicals, { threshold });
+        expect(index.match(query, threshold)).toEqual(expected);
+        if (expected) matched++;
+      }
+    }
+    // The comparison means something only if both outcomes occur often.
+    expect(matched).toBeGreaterThan(400);
+    expect(matched).toBeLessThan(6 * queries.length - 400);
+  });
+
+  it("stays in step with brute force as canonicals are removed and replaced", () => {
+    const index = createCanonicalIndex();
+    for (const canonical of canonicals) index.add(canonical);
+    let current = [...canonicals];
+    const edit = mulberry32(7);
+    for (let round = 0; round < 5; round++) {
+      for (let k = 0; k < 40; k++) {
+        const victim = current[Math.floor(edit() * current.length)]!;
+        expect(index.remove(victim.id)).toBe(true);
+        current = current.filter((c) => c.id !== victim.id);
+      }
+      for (let k = 0; k < 10; k++) {
+        const replaced = { ...randomCard(edit), id: current[Math.floor(edit() * current.length)]!.id };
+        index.add(replaced);
+        current = current.map((c) => (c.id === replaced.id ? replaced : c));
+      }
+      expect(index.size).toBe(current.length);
+      for (const query of queries.slice(round * 80, round * 80 + 80)) {
+        expect(index.match(query)).toEqual(findCanonical(query, current));
+      }
+    }
+    expect(index.remove("no-such-id")).toBe(false);
+    for (const c of current) index.remove(c.id);
+    expect(index.stats()).toMatchObject({ size: 0, tokens: 0 });
+    expect(index.match(CARDS.unobserved)).toBeNull();
+  });
+
+  it("scores far fewer candidates than brute force", () => {
+    const index = createCanonicalIndex();
+    for (const canonical of canonicals) index.add(canonical);
+    index.resetStats();
+    for (const query of queries) index.match(query);
+    const { matches, candidates, scored } = index.stats();
+    expect(matches).toBe(queries.length);
+    const bruteForce = queries.length * canonicals.length;
+    expect(scored).toBeLessThanOrEqual(candidates);
+    // On these cards (Zipf-like words): about 30% reached through the index, 9% scored.
+    expect(candidates).toBeLessThan(bruteForce / 2);
+    expect(scored).toBeLessThan(bruteForce / 6);
+  });
+
+  it("finds the paraphrases among the realistic cards", () => {
+    const index = createCanonicalIndex();
+    for (const name of NAMES) if (!SAME.some(([a]) => a === name)) index.add({ id: name, ...CARDS[name] });
+    for (const [a, b] of SAME) expect(index.match(CARDS[a])?.id).toBe(b);
+    for (const [a, b] of DIFFERENT) if (!index.has(a)) expect(index.match(CARDS[a])?.id).not.toBe(b);
+  });
+
+  it("rejects thresholds outside (0, 1]", () => {
+    const index = createCanonicalIndex();
+    expect(() => index.match(CARDS.unobserved, 0)).toThrow(RangeError);
+    expect(() => index.match(CARDS.unobserved, -1)).toThrow(RangeError);
+  });
+});
+
+describe("sameValueTask", () => {
+  const input = (a: Name, b: Name) => ({ a: CARDS[a], b: CARDS[b], contextTitle: "Facial recognition in public space" });
+
+  it("is named and instructed for a model, never carrying citizen text", () => {
+    expect(sameValueTask.name).toBe("values.same");
+    expect(sameValueTask.instructions).toMatch(/attentional policies/);
+    expect(sameValueTask.instructions).toMatch(/same topic/);
+    expect(sameValueTask.instructions).not.toContain(CARDS.unobserved.title);
+  });
+
+  it("offline: says same for paraphrases, naming the shared terms", () => {
+    const output = sameValueTask.output.parse(sameValueTask.offline(sameValueTask.input.parse(input("unobserved", "freedom"))));
+    expect(output.same).toBe(true);
+    expect(output.reason).toMatch(/"watched"/);
+    expect(output.reason).toMatch(/"public"/);
+    expect(output.reason).toContain(similarity(CARDS.unobserved, CARDS.freedom).toFixed(2));
+  });
+
+  it("offline: says different for different values on the same topic, and for unrelated cards", () => {
+    const sameTopic = sameValueTask.offline(sameValueTask.input.parse(input("unobserved", "safety")));
+    expect(sameTopic.same).toBe(false);
+    expect(sameTopic.reason).toMatch(/share only/);
+    expect(sameTopic.reason).toMatch(/"crowd"/);
+    const unrelated = sameValueTask.offline(sameValueTask.input.parse(input("unobserved", "lohutus")));
+    expect(unrelated).toMatchObject({ same: false });
+    expect(unrelated.reason).toMatch(/no terms/);
+    for (const [a, b] of [...SAME, ...DIFFERENT]) {
+      const verdict = sameValueTask.output.parse(sameValueTask.offline(sameValueTask.input.parse(input(a, b))));
+      expect(verdict.same).toBe(similarity(CARDS[a], CARDS[b]) >= DEFAULT_DEDUPE_THRESHOLD);
+    }
+  });
+
+  it("runs through the offline engine and is recorded", async () => {
+    const calls: LlmCallRecord[] = [];
+    let n = 0;
+    const engine = createOfflineEngine({
+      recorder: { record: async (call) => void calls.push(call) },
+      clock: { now: () => new Date("2025-01-01T00:00:00Z") },
+      ids: () => `call-${++n}`,
+    });
+    const result = await engine.run(sameValueTask, input("vaidlustatav", "oigus"));
+    expect(result.output.same).toBe(true);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ purpose: "values.same", status: "ok" });
+  });
+
+  it("rejects input that is not a pair of cards", () => {
+    expect(sameValueTask.input.safeParse({ a: CARDS.unobserved, contextTitle: "x" }).success).toBe(false);
+    expect(sameValueTask.input.safeParse({ a: CARDS.unobserved, b: { title: "x", policies: [] }, contextTitle: "x" }).success).toBe(false);
+  });
+});

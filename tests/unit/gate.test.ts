@@ -1,0 +1,177 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createOfflineEngine } from "../../deliberation/llm/offline.js";
+import type { LlmCallRecord } from "../../deliberation/llm/port.js";
+import { classifyOffline, GATE_REASON_KEYS, GATE_SIGNALS, GateInput, valueClassifyTask } from "../../deliberation/values/gate.js";
+import { GateVerdict, VERDICTS, type Verdict } from "../../deliberation/values/types.js";
+import { CONTEXT_TITLES, GATE_CORPUS, GATE_HOLDOUT, type CorpusEntry } from "../fixtures/value-corpus.js";
+
+const BIOMETRICS = CONTEXT_TITLES.biometrics;
+
+function classify(entry: CorpusEntry) {
+  return classifyOffline({ ...entry.card, contextTitle: CONTEXT_TITLES[entry.context] });
+}
+
+function entry(id: string): CorpusEntry {
+  const found = GATE_CORPUS.find((e) => e.id === id);
+  if (!found) throw new Error(`no corpus entry ${id}`);
+  return found;
+}
+
+function evaluate(entries: readonly CorpusEntry[]) {
+  const results = entries.map((e) => ({ label: e.label, predicted: classify(e).verdict }));
+  const accuracy = results.filter((r) => r.predicted === r.label).length / results.length;
+  const precision = (v: Verdict) => {
+    const predicted = results.filter((r) => r.predicted === v);
+    return predicted.length === 0 ? 1 : predicted.filter((r) => r.label === v).length / predicted.length;
+  };
+  return { accuracy, precision };
+}
+
+describe("the quality gate, offline", () => {
+  it("classifies Mari's first try as a rule that also reads as a slogan (JOURNEYS.md, step 2)", () => {
+    for (const card of [
+      { title: "Ban facial recognition now!", description: "Ban facial recognition now!", policies: [] },
+      { title: "Ban facial recognition now!", description: "", policies: [] },
+      entry("r-en-01").card,
+    ]) {
+      const out = classifyOffline({ ...card, contextTitle: BIOMETRICS });
+      expect(out.verdict).toBe("rule");
+      expect(out.signals[0]).toBe("gate.rule");
+      expect(out.reason).toMatch(/^This reads as a rule: it says what should be done/);
+      expect(out.reason).toContain("A value says what you pay attention to when you choose.");
+    }
+    const first = classifyOffline({ title: "Ban facial recognition now!", description: "Ban facial recognition now!", policies: [], contextTitle: BIOMETRICS });
+    expect(first.signals).toContain("gate.also.slogan");
+    expect(first.reason).toContain("It also reads as a slogan.");
+  });
+
+  it("lets Mari's final card in as a value (JOURNEYS.md, step 3)", () => {
+    const out = classifyOffline({
+      title: "Being unobserved in ordinary life",
+      description: "I want to move through the city without feeling catalogued.",
+      policies: [
+        "MOMENTS when I change how I act because I might be watched",
+        "SPACES where people gather without needing a reason",
+        "WAYS a person can know who is recording and why",
+      ],
+      contextTitle: BIOMETRICS,
+    });
+    expect(out.verdict).toBe("value");
+    expect(out.signals[0]).toBe("gate.value");
+    expect(out.signals.some((s) => s.startsWith("value.capitals-policy"))).toBe(true);
+  });
+
+  it("classifies the Estonian counterparts the same way", () => {
+    expect(classifyOffline({ title: "Keelata näotuvastus kohe!", description: "Keelata näotuvastus kohe!", policies: [] }).verdict).toBe("rule");
+    expect(classifyOffline({ title: "Pere on kõige tähtsam", description: "Pere on kõige tähtsam!", policies: ["Pere", "Väärtused"] }).verdict).toBe("slogan");
+    expect(classify(entry("v-et-01")).verdict).toBe("value");
+  });
+
+  it("gets the hard cases right", () => {
+    expect(classify(entry("v-en-05")).verdict).toBe("value"); // a value with "should" in it
+    expect(classify(entry("v-et-05")).verdict).toBe("value"); // … and with "peaks"
+    expect(classify(entry("p-en-04")).verdict).toBe("preference"); // a preference dressed in capitals-first policies
+    expect(classify(entry("r-en-05")).verdict).toBe("rule"); // a rule in the first person
+    expect(classify(entry("s-en-09")).verdict).toBe("slogan"); // a slogan with capitals heads
+    expect(classify(entry("o-en-07")).verdict).toBe("other"); // "goal" in a football chat
+  });
+
+  it("is deterministic", () => {
+    for (const e of GATE_CORPUS) expect(classify(e)).toEqual(classify(e));
+    const first = GATE_CORPUS.map(classify);
+    const again = [...GATE_CORPUS].reverse().map(classify).reverse();
+    expect(again).toEqual(first);
+  });
+
+  it("can reach every verdict", () => {
+    const reached = new Set(GATE_CORPUS.map((e) => classify(e).verdict));
+    expect([...reached].sort()).toEqual([...VERDICTS].sort());
+  });
+
+  it("gives every citizen a reason she can act on, and a translatable key first", () => {
+    const cards = [...GATE_CORPUS.map((e) => ({ ...e.card, contextTitle: CONTEXT_TITLES[e.context] })), { title: "", description: "", policies: [] }];
+    for (const card of cards) {
+      const out = classifyOffline(card);
+      expect(() => GateVerdict.parse(out)).not.toThrow();
+      expect(out.reason.trim().length).toBeGreaterThan(40);
+      expect(out.reason).toMatch(/^(This reads as (a|an) \w+:|We could not read this as a value)/);
+      expect(out.reason).toMatch(/\byou(r)?\b/i);
+      expect(out.signals[0]).toBe(GATE_REASON_KEYS[out.verdict]);
+      if (out.verdict !== "value") expect(out.reason).toMatch(/Try:/);
+    }
+    expect(classifyOffline({ title: "", description: "", policies: [] }).verdict).toBe("other");
+  });
+
+  it("does not quote insults back", () => {
+    const out = classify(entry("o-en-04"));
+    expect(out.verdict).toBe("other");
+    expect(out.reason).not.toMatch(/idiot/i);
+  });
+
+  it("explains itself with named signals", () => {
+    const names = new Set(GATE_SIGNALS.map((s) => s.name));
+    expect(names.size).toBe(GATE_SIGNALS.length);
+    for (const v of VERDICTS) expect(GATE_SIGNALS.some((s) => s.verdict === v)).toBe(true);
+    const out = classify(entry("g-en-01"));
+    expect(out.verdict).toBe("goal");
+    expect(out.signals.some((s) => s.startsWith("goal.deadline"))).toBe(true);
+    expect(out.signals.some((s) => s.startsWith("scores "))).toBe(true);
+  });
+
+  it("does not look anything up: the gate never sees the corpus or its ids", () => {
+    const source = readFileSync(new URL("../../deliberation/values/gate.ts", import.meta.url), "utf8");
+    expect(source).not.toMatch(/value-corpus|fixtures|GATE_CORPUS/);
+    expect(source).not.toMatch(/["'][vpsgro]-(en|et)-\d\d["']/);
+    // The same card under another id, or with its context dropped, gets the same verdict.
+    for (const e of GATE_CORPUS) expect(classifyOffline({ ...e.card }).verdict).toBe(classify({ ...e, id: "x" }).verdict);
+  });
+});
+
+describe("the corpus", () => {
+  it("is large enough, balanced, and about a third Estonian", () => {
+    expect(GATE_CORPUS.length).toBeGreaterThanOrEqual(96);
+    for (const v of VERDICTS) expect(GATE_CORPUS.filter((e) => e.label === v).length).toBeGreaterThanOrEqual(16);
+    const et = GATE_CORPUS.filter((e) => e.lang === "et").length / GATE_CORPUS.length;
+    expect(et).toBeGreaterThan(0.28);
+    expect(et).toBeLessThan(0.45);
+    const ids = [...GATE_CORPUS, ...GATE_HOLDOUT].map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const e of [...GATE_CORPUS, ...GATE_HOLDOUT]) expect(() => GateInput.parse(e.card)).not.toThrow();
+  });
+
+  it("is classified with accuracy ≥ 0.95 (achieved: 1.0 on the corpus it was tuned on)", () => {
+    const { accuracy } = evaluate(GATE_CORPUS);
+    expect(accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(evaluate(GATE_CORPUS.filter((e) => e.lang === "en")).accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(evaluate(GATE_CORPUS.filter((e) => e.lang === "et")).accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("lets almost no non-value in: value precision ≥ 0.9", () => {
+    expect(evaluate(GATE_CORPUS).precision("value")).toBeGreaterThanOrEqual(0.9);
+    expect(evaluate(GATE_HOLDOUT).precision("value")).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("holds up on cards written after tuning (achieved: 0.903 on the blind holdout)", () => {
+    expect(evaluate(GATE_HOLDOUT).accuracy).toBeGreaterThanOrEqual(0.85);
+  });
+});
+
+describe("values.classify task", () => {
+  it("declares its schemas and answers offline through the port", async () => {
+    expect(valueClassifyTask.name).toBe("values.classify");
+    expect(valueClassifyTask.offline).toBe(classifyOffline);
+    for (const kind of ["value", "preference", "slogan", "goal", "rule", "other"]) expect(valueClassifyTask.instructions).toContain(kind);
+    const records: LlmCallRecord[] = [];
+    const engine = createOfflineEngine({
+      recorder: { record: async (call) => void records.push(call) },
+      clock: { now: () => new Date(Date.UTC(2026, 0, 1)) },
+      ids: () => "call-1",
+    });
+    const input = { ...entry("v-en-01").card, contextTitle: BIOMETRICS };
+    const result = await engine.run(valueClassifyTask, input);
+    expect(result.output.verdict).toBe("value");
+    expect(records[0]?.purpose).toBe("values.classify");
+    expect(valueClassifyTask.input.safeParse({ title: "x", description: "y", policies: [] }).success).toBe(true);
+  });
+});
