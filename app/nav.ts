@@ -11,9 +11,12 @@ export interface NavItem {
 /** The navigation, by role. A page appears here when the role can use it. */
 export const NAV: NavItem[] = [
   { to: "/", label: "nav.home", audience: "anyone" },
+  { to: "/graph", label: "nav.graph", audience: "anyone" },
   { to: "/ledger/polity", label: "nav.ledger", audience: "anyone" },
+  { to: "/values", label: "nav.values", audience: "citizen" },
   { to: "/rooms", label: "nav.rooms", audience: "delegate" },
   { to: "/desk", label: "nav.desk", audience: "clerk" },
+  { to: "/merges", label: "nav.merges", audience: "clerk" },
   { to: "/admin", label: "nav.users", audience: "admin" },
   { to: "/admin/registry", label: "nav.registry", audience: "admin" },
   { to: "/account", label: "nav.account", audience: "signed-in" },

@@ -18,7 +18,11 @@ import { LOCALES, translator, useT } from "./i18n";
 import { navFor } from "./nav";
 import stylesHref from "./styles.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+// An empty icon: otherwise every browser asks for /favicon.ico, and each miss logs a routing error.
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "data:," },
+];
 export const meta: MetaFunction = () => [{ title: "Agora" }, { name: "description", content: "Democratic AI regulation" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -163,15 +167,19 @@ export function ErrorBoundary() {
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message =
     status === 404 ? t("errors.notFound") : status === 403 ? (isRouteErrorResponse(error) && error.statusText === "csrf" ? t("errors.csrf") : t("errors.forbidden")) : t("errors.internal");
+  // The header stays, so a refused or missing page still offers the way on (and Sign out).
   return (
-    <main id="main" className="error-page">
-      <h1>{t("errors.title")}</h1>
-      <p role="alert">
-        {status}: {message}
-      </p>
-      <p>
-        <Link to="/">{t("errors.goHome")}</Link>
-      </p>
-    </main>
+    <>
+      <Header />
+      <main id="main" tabIndex={-1} className="error-page">
+        <h1>{t("errors.title")}</h1>
+        <p role="alert">
+          {status}: {message}
+        </p>
+        <p>
+          <Link to="/">{t("errors.goHome")}</Link>
+        </p>
+      </main>
+    </>
   );
 }

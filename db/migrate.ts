@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as foundation from "./migrations/2026-11-24T00-foundation.js";
+import * as values from "./migrations/2026-11-24T01-values.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
   "2026-11-24T00-foundation": foundation,
+  "2026-11-24T01-values": values,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -80,6 +80,92 @@ export interface LlmCallsTable {
   createdAt: string;
 }
 
+export interface ContextsTable {
+  id: string;
+  title: string;
+  titleEt: string | null;
+  description: string;
+  createdAt: string;
+}
+
+export interface CanonicalValuesTable {
+  id: string;
+  contextId: string;
+  title: string;
+  description: string;
+  /** JSON array of attentional policies. */
+  policies: string;
+  /** The first card of this value; later cards join it. */
+  sourceCardId: string;
+  createdAt: string;
+}
+
+export interface ValueCardsTable {
+  id: string;
+  citizenId: string;
+  contextId: string;
+  title: string;
+  description: string;
+  /** JSON array of attentional policies. */
+  policies: string;
+  verdict: string;
+  verdictReason: string;
+  /** JSON array of the gate's signals. */
+  verdictSignals: string;
+  llmCallId: string | null;
+  canonicalId: string | null;
+  similarity: number | null;
+  revisionOf: string | null;
+  /** active | revised (a newer revision exists) | withdrawn. */
+  status: "active" | "revised" | "withdrawn";
+  createdAt: string;
+}
+
+export interface ValueEventsTable {
+  id: string;
+  cardId: string | null;
+  canonicalId: string | null;
+  type: string;
+  actor: string;
+  payload: string;
+  createdAt: string;
+}
+
+export interface EndorsementsTable {
+  citizenId: string;
+  canonicalId: string;
+  createdAt: string;
+}
+
+export interface ValuePairsTable {
+  id: string;
+  contextId: string;
+  fromId: string;
+  toId: string;
+  story: string;
+  llmCallId: string | null;
+  createdAt: string;
+}
+
+export interface JudgmentsTable {
+  id: string;
+  pairId: string;
+  citizenId: string;
+  answer: "wiser" | "not_wiser" | "unsure";
+  why: string | null;
+  createdAt: string;
+}
+
+export interface GraphScoresTable {
+  contextId: string;
+  canonicalId: string;
+  score: number;
+  rank: number;
+  support: number;
+  dissent: number;
+  updatedAt: string;
+}
+
 export interface Database {
   citizens: CitizensTable;
   users: UsersTable;
@@ -88,6 +174,14 @@ export interface Database {
   registryImports: RegistryImportsTable;
   ledgerEvents: LedgerEventsTable;
   llmCalls: LlmCallsTable;
+  contexts: ContextsTable;
+  canonicalValues: CanonicalValuesTable;
+  valueCards: ValueCardsTable;
+  valueEvents: ValueEventsTable;
+  endorsements: EndorsementsTable;
+  valuePairs: ValuePairsTable;
+  judgments: JudgmentsTable;
+  graphScores: GraphScoresTable;
 }
 
 export type Citizen = Selectable<CitizensTable>;

@@ -16,6 +16,7 @@ import { remixLoadContext } from "./load-context.server.js";
 import { dbCallRecorder } from "./llm-recorder.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
 import { type AppDeps, systemClock } from "./services/deps.server.js";
+import { createGraphRegistry } from "./services/graph.server.js";
 import { contextFromRequest } from "./trpc/context.server.js";
 import { REGISTRY_MAX_BYTES } from "./trpc/routers/admin.server.js";
 import { appRouter } from "./trpc/router.server.js";
@@ -77,6 +78,7 @@ export async function createAgoraServer(
     ids,
     llm: options.llm ?? createEngine({ ...config.llm, recorder: dbCallRecorder(() => deps), clock: systemClock, ids }),
     events: { ledgerAppended: (event) => broadcaster.ledgerAppended(event) },
+    graphs: createGraphRegistry(() => deps),
   };
   const realtime = createRealtime(http, deps);
   broadcaster.ledgerAppended = (event) => realtime.ledgerAppended(event);
@@ -103,6 +105,10 @@ export async function createAgoraServer(
               },
             },
       strictTransportSecurity: config.cookieSecure,
+      // Not helmet's "no-referrer": under it browsers send `Origin: null` with every plain HTML form
+      // post (the language switch, any form before hydration), and sameOriginWrites refuses those.
+      // "same-origin" still sends nothing to other sites.
+      referrerPolicy: { policy: "same-origin" },
     }),
   );
   app.use(sameOriginWrites);
@@ -148,7 +154,11 @@ export async function createAgoraServer(
     );
   }
 
-  http.on("request", app);
+  // socket.io already answers its own path on this server; the app must not answer it a second time.
+  const socketPath = `${realtime.io.path()}/`;
+  http.on("request", (req, res) => {
+    if (!req.url?.startsWith(socketPath)) app(req, res);
+  });
 
   const sweepSessions = () => deleteExpiredSessions(database.db, new Date().toISOString()).catch((e) => console.error("[sessions] sweep failed:", e));
   await sweepSessions();
@@ -169,6 +179,7 @@ export async function createAgoraServer(
       }),
     async close() {
       clearInterval(sweeper);
+      await deps.graphs.close();
       await realtime.close();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await database.close();

@@ -3,6 +3,7 @@ import { DEMO_PASSWORD, isEmpty, seedDemoPolity } from "../db/seed.js";
 import { createAgoraServer } from "./app.server.js";
 import { hashPassword } from "./auth/password.server.js";
 import { buildIfNeeded } from "./build-if-needed.server.js";
+import { seedDemoValues } from "./seed-values.server.js";
 import { loadConfig } from "./env.server.js";
 
 /** `npm start`: build if needed, migrate, seed an empty database, serve. `--dev` serves through Vite. */
@@ -26,6 +27,8 @@ async function main() {
       },
     });
     process.stdout.write(`\n  ${citizens} citizens in the registry, ${accounts.length} accounts.\n`);
+    const values = await seedDemoValues(server.deps);
+    process.stdout.write(`  ${values.cards} value cards, ${values.pairs} wiser-than pairs, judgments and endorsements.\n`);
   }
 
   const port = await server.listen(config.port);

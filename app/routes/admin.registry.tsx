@@ -53,7 +53,7 @@ export default function Registry() {
       {report?.status === "rejected" ? (
         <section className="alert alert-error" role="alert" aria-labelledby="report-title">
           <h2 id="report-title">{t("admin.registry.rejected", { count: report.problems.length })}</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-labelledby="report-title" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -77,8 +77,8 @@ export default function Registry() {
           </div>
         </section>
       ) : null}
-      <h2>{t("admin.registry.history")}</h2>
-      <div className="table-wrap">
+      <h2 id="registry-history">{t("admin.registry.history")}</h2>
+      <div className="table-wrap" role="region" aria-labelledby="registry-history" tabIndex={0}>
         <table>
           <thead>
             <tr>

@@ -17,7 +17,7 @@ export default function Desk() {
       <h1>{t("desk.title")}</h1>
       <section aria-labelledby="desk-registry">
         <h2 id="desk-registry">{t("desk.registry")}</h2>
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-labelledby="desk-registry" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -19,7 +19,7 @@ export default function Ledger() {
   const { stream, events, verdict } = useLoaderData<typeof loader>();
   return (
     <div className="page">
-      <h1>{t("ledger.title", { stream })}</h1>
+      <h1 id="ledger-title">{t("ledger.title", { stream })}</h1>
       <p>{t("ledger.lead")}</p>
       {events.length === 0 ? (
         <p className="empty">{t("ledger.empty")}</p>
@@ -28,7 +28,7 @@ export default function Ledger() {
           <p className={verdict.ok ? "alert alert-ok" : "alert alert-error"} role="status">
             {verdict.ok ? t("ledger.verified", { length: verdict.length, head: verdict.head.slice(0, 16) + "…" }) : t("ledger.broken", { seq: verdict.seq, reason: verdict.reason })}
           </p>
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-labelledby="ledger-title" tabIndex={0}>
             <table className="ledger">
               <thead>
                 <tr>

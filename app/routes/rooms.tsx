@@ -19,7 +19,7 @@ export default function Rooms() {
       {rooms.length === 0 ? (
         <p className="empty">{t("rooms.empty")}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={t("rooms.title")} tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 import { chainEvent, type JsonValue, type LedgerEvent } from "../../deliberation/ledger.js";
 import type { Database, LedgerEventRow } from "../schema.js";
 
@@ -25,12 +25,19 @@ export async function ledgerHead(db: Kysely<Database>, matterId: string): Promis
   return row ? toEvent(row) : null;
 }
 
+/** Advisory-lock namespace of ledger appends ("LEDG"), so other advisory locks never clash with ours. */
+const LEDGER_LOCK_CLASS = 0x4c454447;
+
 /**
  * Appends one event to a stream. Call it inside the transaction that makes the change the event
- * records. Two writers racing on the same head collide on the (matter_id, seq) key; the loser's
- * transaction fails and its caller retries (see withAppendRetry).
+ * records. On PostgreSQL, appends to one stream take turns (a transaction-scoped advisory lock), so
+ * concurrent writers don't all race for the same next seq; should two writers still collide on the
+ * (matter_id, seq) key (SQLite across processes), the loser's transaction fails and withLedger retries.
  */
 export async function appendLedgerEvent(db: Kysely<Database>, input: AppendInput): Promise<LedgerEvent> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK_CLASS)}, hashtext(${input.matterId}))`.execute(db);
+  }
   const head = await ledgerHead(db, input.matterId);
   const event = chainEvent(head, input);
   await db

@@ -49,7 +49,14 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
     // A cookie-authenticated socket must come from our own pages.
     allowRequest: (req, done) => {
       const origin = req.headers.origin;
-      done(null, !origin || new URL(origin).host === req.headers.host);
+      if (!origin) return done(null, true);
+      let host: string | null = null;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        host = null; // "null" or garbage: a throw here would be an uncaught exception that ends the process.
+      }
+      done(null, host !== null && host === req.headers.host);
     },
   });
   const limiter = new RateLimiterMemory({ points: 20, duration: 1, keyPrefix: "socket" });
@@ -115,8 +122,10 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
 
   io.on("connection", (socket) => {
     on(socket, "room:join", RoomJoin, async ({ matterId, afterSeq }) => {
-      const events = await readLedger(deps.db, matterId, { afterSeq, limit: REPLAY_PAGE + 1 });
+      // Join before reading: an event appended meanwhile then arrives live (maybe also in the replay,
+      // which the client drops by seq) instead of falling into a gap between the read and the join.
       await socket.join(`stream:${matterId}`);
+      const events = await readLedger(deps.db, matterId, { afterSeq, limit: REPLAY_PAGE + 1 });
       socket.data.rooms.add(matterId);
       let members = presence.get(matterId);
       if (!members) presence.set(matterId, (members = new Map()));

@@ -4,6 +4,7 @@ import type { Database } from "../../db/schema.js";
 import type { Clock, IdGenerator, LlmPort } from "../../deliberation/llm/port.js";
 import type { LedgerEvent } from "../../deliberation/ledger.js";
 import type { ServerConfig } from "../env.server.js";
+import type { GraphRegistry } from "./graph.server.js";
 
 /** What every service needs, built once per process (and once per test). */
 export interface AppDeps {
@@ -15,6 +16,8 @@ export interface AppDeps {
   llm: LlmPort;
   /** Pushes appended ledger events to live clients; a no-op until the realtime layer is attached. */
   events: LedgerBroadcaster;
+  /** Keeps the moral graphs' scores current as values and judgments arrive. */
+  graphs: GraphRegistry;
 }
 
 export interface LedgerBroadcaster {

@@ -44,14 +44,25 @@ const t = initTRPC
       const issues = error.code === "BAD_REQUEST" && Array.isArray(cause?.issues) ? cause.issues : null;
       const domain = error.cause instanceof DomainError ? error.cause : null;
       const internal = error.code === "INTERNAL_SERVER_ERROR";
+      // The adapter's own refusals carry JSON.parse's wording or a bare code; say it in words instead.
+      const unparsable = error.code === "BAD_REQUEST" && error.cause instanceof SyntaxError;
+      const tooLarge = error.code === "PAYLOAD_TOO_LARGE";
       return {
-        message: issues ? `Invalid input: ${readableIssues(issues)}` : internal ? "Something went wrong on our side." : shape.message,
+        message: issues
+          ? `Invalid input: ${readableIssues(issues)}`
+          : unparsable
+            ? "The request is not valid JSON."
+            : tooLarge
+              ? "The request is too large."
+              : internal
+                ? "Something went wrong on our side."
+                : shape.message,
         code: shape.code,
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
-          key: domain?.key ?? (issues ? "errors.invalidInput" : internal ? "errors.internal" : null),
+          key: domain?.key ?? (issues || unparsable ? "errors.invalidInput" : internal ? "errors.internal" : null),
           params: domain?.params ?? {},
           issues: issues?.slice(0, 20).map((i) => ({ path: (i.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p))), message: i.message })) ?? null,
         },

@@ -2,7 +2,10 @@ import { adminRouter } from "./routers/admin.server.js";
 import { authRouter } from "./routers/auth.server.js";
 import { deskRouter } from "./routers/desk.server.js";
 import { ledgerRouter } from "./routers/ledger.server.js";
+import { exportsRouter } from "./routers/exports.server.js";
+import { graphRouter } from "./routers/graph.server.js";
 import { roomRouter } from "./routers/room.server.js";
+import { valuesRouter } from "./routers/values.server.js";
 import { createCallerFactory, router } from "./init.server.js";
 
 /** The one application API: the browser, Remix loaders and outside systems all come through here. */
@@ -12,6 +15,9 @@ export const appRouter = router({
   desk: deskRouter,
   ledger: ledgerRouter,
   room: roomRouter,
+  values: valuesRouter,
+  graph: graphRouter,
+  exports: exportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,73 @@
+import { DEMO_CARDS, DEMO_CONTEXTS, DEMO_ENDORSEMENTS, judgmentAnswer } from "../db/demo-values.js";
+import { isDomainError } from "../deliberation/errors.js";
+import type { Role } from "../deliberation/roles.js";
+import type { SessionUser } from "./services/accounts.server.js";
+import type { AppDeps } from "./services/deps.server.js";
+import { endorse, judge, submitCard } from "./services/values.server.js";
+
+/** The plan may ask twice for what a citizen already did (or holds); the service says so, and that is fine. */
+function ignoreConflict(error: unknown): void {
+  if (!(isDomainError(error) && error.kind === "conflict")) throw error;
+}
+
+/** How many citizens judge each demo pair: enough that agreed edges pass the moral graph's filter. */
+const JUDGES_PER_PAIR = 9;
+
+/**
+ * The demo polity's values, put in through the same services citizens use: the gate classifies each
+ * card, near-duplicates join their canonical value, new values get wiser-than pairs with stories,
+ * then endorsements and judgments arrive and the moral graphs are computed.
+ */
+export async function seedDemoValues(deps: AppDeps, onProgress?: (step: string, done: number, total: number) => void) {
+  const now = deps.clock.now().toISOString();
+  await deps.db.transaction().execute((trx) =>
+    trx
+      .insertInto("contexts")
+      .values(DEMO_CONTEXTS.map((c) => ({ id: c.id, title: c.title, titleEt: c.titleEt, description: c.description, createdAt: now })))
+      .execute(),
+  );
+
+  const citizens = await deps.db
+    .selectFrom("citizens")
+    .leftJoin("users", "users.citizenId", "citizens.id")
+    .select(["citizens.id", "citizens.email", "users.id as userId"])
+    .execute();
+  const byEmail = new Map(citizens.map((c) => [c.email, c]));
+  const citizenUser = (index: number): SessionUser => {
+    const record = byEmail.get(`citizen${index}@demo.agora`);
+    if (!record) throw new Error(`demo citizen ${index} is not in the registry`);
+    return { id: record.userId ?? "system:seed", email: record.email ?? "", displayName: "", locale: "en", citizenId: record.id, roles: ["citizen"] as Role[] };
+  };
+
+  const canonicalOfCard: (string | null)[] = [];
+  for (const [i, card] of DEMO_CARDS.entries()) {
+    const result = await submitCard(deps, citizenUser(card.citizen), { contextId: card.contextId, title: card.title, description: card.description, policies: [...card.policies] });
+    canonicalOfCard.push(result.canonical?.id ?? null);
+    onProgress?.("values", i + 1, DEMO_CARDS.length);
+  }
+
+  for (const [i, plan] of DEMO_ENDORSEMENTS.entries()) {
+    const canonicalId = canonicalOfCard[plan.cardIndex];
+    if (!canonicalId) continue;
+    // A citizen whose own card joined the same value already holds it.
+    await endorse(deps, citizenUser(plan.citizen), canonicalId).catch(ignoreConflict);
+    onProgress?.("endorsements", i + 1, DEMO_ENDORSEMENTS.length);
+  }
+
+  const wisdom = new Map<string, number>();
+  DEMO_CARDS.forEach((card, i) => {
+    const id = canonicalOfCard[i];
+    if (id && !wisdom.has(id)) wisdom.set(id, card.wisdom);
+  });
+  const pairs = await deps.db.selectFrom("valuePairs").select(["id", "fromId", "toId"]).orderBy("createdAt").orderBy("id").execute();
+  for (const [p, pair] of pairs.entries()) {
+    for (let j = 0; j < JUDGES_PER_PAIR; j++) {
+      const citizen = 13 + ((p * 7 + j * 11) % 60);
+      const answer = judgmentAnswer(wisdom.get(pair.fromId) ?? 3, wisdom.get(pair.toId) ?? 3, citizen, p);
+      await judge(deps, citizenUser(citizen), { pairId: pair.id, answer }).catch(ignoreConflict);
+    }
+    onProgress?.("judgments", p + 1, pairs.length);
+  }
+  await deps.graphs.settled();
+  return { cards: DEMO_CARDS.length, pairs: pairs.length };
+}

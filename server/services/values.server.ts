@@ -1,0 +1,387 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema.js";
+import { DomainError } from "../../deliberation/errors.js";
+import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sameValueTask, similarity } from "../../deliberation/values/dedupe.js";
+import { valueClassifyTask } from "../../deliberation/values/gate.js";
+import { draftValueTask, type GuidedAnswers } from "../../deliberation/values/guided.js";
+import { upgradeStoryTask } from "../../deliberation/values/stories.js";
+import type { Answer, ValueCardDraft } from "../../deliberation/values/types.js";
+import type { SessionUser } from "./accounts.server.js";
+import { type AppDeps, nowIso } from "./deps.server.js";
+
+/** How many related values a new canonical value is paired with for wiser-than judgments. */
+const PAIRS_PER_NEW_VALUE = 3;
+
+const indexes = new WeakMap<AppDeps, Map<string, Promise<CanonicalIndex>>>();
+
+/** The per-context dedupe index, loaded once per process and kept current by this module's writes. */
+function canonicalIndex(deps: AppDeps, contextId: string): Promise<CanonicalIndex> {
+  let byContext = indexes.get(deps);
+  if (!byContext) indexes.set(deps, (byContext = new Map()));
+  let index = byContext.get(contextId);
+  if (!index) {
+    index = (async () => {
+      const built = createCanonicalIndex();
+      const rows = await deps.db.selectFrom("canonicalValues").select(["id", "title", "policies"]).where("contextId", "=", contextId).execute();
+      for (const row of rows) built.add({ id: row.id, title: row.title, policies: JSON.parse(row.policies) as string[] });
+      return built;
+    })();
+    byContext.set(contextId, index);
+  }
+  return index;
+}
+
+/** With a model: lexical candidates at a lower bar, confirmed by the model. Offline: the lexical bar alone. */
+const CANDIDATE_THRESHOLD = 0.3;
+
+async function findSameValue(deps: AppDeps, index: CanonicalIndex, context: { title: string }, card: ValueCardDraft) {
+  if (deps.llm.engine === "offline") return index.match({ title: card.title, policies: card.policies }, DEFAULT_DEDUPE_THRESHOLD);
+  const candidate = index.match({ title: card.title, policies: card.policies }, CANDIDATE_THRESHOLD);
+  if (!candidate) return null;
+  const canonical = await deps.db.selectFrom("canonicalValues").select(["title", "description", "policies"]).where("id", "=", candidate.id).executeTakeFirstOrThrow();
+  const verdict = await deps.llm.run(sameValueTask, {
+    a: { title: card.title, description: card.description, policies: card.policies },
+    b: { title: canonical.title, description: canonical.description, policies: JSON.parse(canonical.policies) as string[] },
+    contextTitle: context.title,
+  });
+  return verdict.output.same ? candidate : null;
+}
+
+export function requireCitizen(user: SessionUser): string {
+  if (!user.citizenId) {
+    throw new DomainError("forbidden", "values.notACitizen", "Your account is not linked to a citizen record, so it cannot hold values.");
+  }
+  return user.citizenId;
+}
+
+async function requireContext(db: Kysely<Database>, contextId: string) {
+  const context = await db.selectFrom("contexts").selectAll().where("id", "=", contextId).executeTakeFirst();
+  if (!context) throw new DomainError("invalid", "values.unknownContext", "There is no such choice context.");
+  return context;
+}
+
+export async function listContexts(deps: AppDeps) {
+  const contexts = await deps.db.selectFrom("contexts").select(["id", "title", "titleEt", "description"]).orderBy("title").execute();
+  const counts = await deps.db
+    .selectFrom("canonicalValues")
+    .select((eb) => ["contextId", eb.fn.countAll<number>().as("values")])
+    .groupBy("contextId")
+    .execute();
+  return contexts.map((c) => ({ ...c, values: Number(counts.find((n) => n.contextId === c.id)?.values ?? 0) }));
+}
+
+export interface SubmitInput extends ValueCardDraft {
+  contextId: string;
+  /** The card this one revises (her own, still active). */
+  revisionOf?: string | undefined;
+}
+
+/**
+ * A citizen submits a card: the gate classifies it; a value joins the canonical value it
+ * near-duplicates or founds a new one (paired with related values for judgments).
+ */
+export async function submitCard(deps: AppDeps, user: SessionUser, input: SubmitInput) {
+  const citizenId = requireCitizen(user);
+  const context = await requireContext(deps.db, input.contextId);
+  const gate = await deps.llm.run(valueClassifyTask, { title: input.title, description: input.description, policies: input.policies, contextTitle: context.title });
+  const verdict = gate.output;
+  const cardId = deps.ids();
+  const createdAt = nowIso(deps);
+  const index = await canonicalIndex(deps, context.id);
+  const match = verdict.verdict === "value" ? await findSameValue(deps, index, context, input) : null;
+
+  const result = await deps.db.transaction().execute(async (trx) => {
+    if (input.revisionOf) {
+      const previous = await trx.selectFrom("valueCards").select(["id", "citizenId", "status"]).where("id", "=", input.revisionOf).executeTakeFirst();
+      if (!previous || previous.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
+      if (previous.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
+      await trx.updateTable("valueCards").set({ status: "revised" }).where("id", "=", previous.id).execute();
+    }
+    let canonical: { id: string; title: string; joined: boolean; similarity: number } | null = null;
+    if (verdict.verdict === "value") {
+      if (match) {
+        const row = await trx.selectFrom("canonicalValues").select(["id", "title"]).where("id", "=", match.id).executeTakeFirstOrThrow();
+        canonical = { id: row.id, title: row.title, joined: true, similarity: match.similarity };
+      } else {
+        const id = deps.ids();
+        await trx
+          .insertInto("canonicalValues")
+          .values({ id, contextId: context.id, title: input.title, description: input.description, policies: JSON.stringify(input.policies), sourceCardId: cardId, createdAt })
+          .execute();
+        canonical = { id, title: input.title, joined: false, similarity: 1 };
+      }
+    }
+    await trx
+      .insertInto("valueCards")
+      .values({
+        id: cardId,
+        citizenId,
+        contextId: context.id,
+        title: input.title,
+        description: input.description,
+        policies: JSON.stringify(input.policies),
+        verdict: verdict.verdict,
+        verdictReason: verdict.reason,
+        verdictSignals: JSON.stringify(verdict.signals),
+        llmCallId: gate.callId,
+        canonicalId: canonical?.id ?? null,
+        similarity: canonical?.similarity ?? null,
+        revisionOf: input.revisionOf ?? null,
+        status: "active",
+        createdAt,
+      })
+      .execute();
+    await trx
+      .insertInto("valueEvents")
+      .values({
+        id: deps.ids(),
+        cardId,
+        canonicalId: canonical?.id ?? null,
+        type: input.revisionOf ? "card.revised" : "card.submitted",
+        actor: user.id,
+        payload: JSON.stringify({ verdict: verdict.verdict, revisionOf: input.revisionOf ?? null, canonical: canonical ? { id: canonical.id, joined: canonical.joined } : null }),
+        createdAt,
+      })
+      .execute();
+    return { cardId, verdict: verdict.verdict, reason: verdict.reason, signals: verdict.signals, canonical, engine: gate.engine };
+  });
+
+  if (result.canonical || input.revisionOf) deps.graphs.changed(context.id);
+  if (result.canonical && !result.canonical.joined) {
+    index.add({ id: result.canonical.id, title: input.title, policies: input.policies });
+    await pairWithRelated(deps, context, { id: result.canonical.id, title: input.title, description: input.description, policies: input.policies });
+  }
+  return result;
+}
+
+interface CanonicalCard {
+  id: string;
+  title: string;
+  description: string;
+  policies: string[];
+}
+
+/** New values are paired with the most related existing ones, with an upgrade story for each pair. */
+async function pairWithRelated(deps: AppDeps, context: { id: string; title: string }, fresh: CanonicalCard) {
+  const others = (await deps.db.selectFrom("canonicalValues").selectAll().where("contextId", "=", context.id).where("id", "<>", fresh.id).execute()).map(
+    (row): CanonicalCard & { createdAt: string } => ({ id: row.id, title: row.title, description: row.description, policies: JSON.parse(row.policies) as string[], createdAt: row.createdAt }),
+  );
+  // Related first (shared terms), then the most recent: a pair of unrelated values teaches little.
+  const ranked = others
+    .map((other) => ({ other, related: similarity(fresh, other) }))
+    .sort((a, b) => b.related - a.related || b.other.createdAt.localeCompare(a.other.createdAt) || a.other.id.localeCompare(b.other.id))
+    .slice(0, PAIRS_PER_NEW_VALUE);
+  for (const { other } of ranked) {
+    // The newer value is offered as the possibly wiser one; citizens' answers decide.
+    const story = await deps.llm.run(upgradeStoryTask, { contextTitle: context.title, from: other, to: fresh });
+    await deps.db.transaction().execute((trx) =>
+      trx
+        .insertInto("valuePairs")
+        .values({ id: deps.ids(), contextId: context.id, fromId: other.id, toId: fresh.id, story: story.output.story, llmCallId: story.callId, createdAt: nowIso(deps) })
+        .onConflict((oc) => oc.columns(["fromId", "toId"]).doNothing())
+        .execute(),
+    );
+  }
+}
+
+export async function draftFromGuided(deps: AppDeps, user: SessionUser, answers: Omit<GuidedAnswers, "contextTitle"> & { contextId: string }) {
+  requireCitizen(user);
+  const context = await requireContext(deps.db, answers.contextId);
+  const { contextId: _, ...rest } = answers;
+  const draft = await deps.llm.run(draftValueTask, { ...rest, contextTitle: context.title });
+  return { draft: draft.output, engine: draft.engine };
+}
+
+export async function withdrawCard(deps: AppDeps, user: SessionUser, cardId: string) {
+  const citizenId = requireCitizen(user);
+  const contextId = await deps.db.transaction().execute(async (trx) => {
+    const card = await trx.selectFrom("valueCards").select(["id", "citizenId", "status", "canonicalId", "contextId"]).where("id", "=", cardId).executeTakeFirst();
+    if (!card || card.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
+    if (card.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
+    await trx.updateTable("valueCards").set({ status: "withdrawn" }).where("id", "=", cardId).execute();
+    await trx
+      .insertInto("valueEvents")
+      .values({ id: deps.ids(), cardId, canonicalId: card.canonicalId, type: "card.withdrawn", actor: user.id, payload: "{}", createdAt: nowIso(deps) })
+      .execute();
+    return card.contextId;
+  });
+  deps.graphs.changed(contextId);
+  return { cardId, status: "withdrawn" as const };
+}
+
+/** Peers' values in a context that she neither wrote nor endorsed yet, least-endorsed first. */
+export async function valuesToEndorse(deps: AppDeps, user: SessionUser, contextId: string, limit: number) {
+  const citizenId = requireCitizen(user);
+  await requireContext(deps.db, contextId);
+  const rows = await deps.db
+    .selectFrom("canonicalValues as cv")
+    .leftJoin("endorsements as e", "e.canonicalId", "cv.id")
+    .select((eb) => ["cv.id", "cv.title", "cv.description", "cv.policies", eb.fn.count<number>("e.citizenId").as("endorsements")])
+    .where("cv.contextId", "=", contextId)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("valueCards as mine").select("mine.id").whereRef("mine.canonicalId", "=", "cv.id").where("mine.citizenId", "=", citizenId))),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("endorsements as own").select("own.citizenId").whereRef("own.canonicalId", "=", "cv.id").where("own.citizenId", "=", citizenId))),
+    )
+    .groupBy(["cv.id", "cv.title", "cv.description", "cv.policies"])
+    .orderBy("endorsements", "asc")
+    .orderBy("cv.id")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, description: r.description, policies: JSON.parse(r.policies) as string[], endorsements: Number(r.endorsements) }));
+}
+
+export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: string) {
+  const citizenId = requireCitizen(user);
+  const contextId = await deps.db.transaction().execute(async (trx) => {
+    const value = await trx.selectFrom("canonicalValues").select(["id", "contextId"]).where("id", "=", canonicalId).executeTakeFirst();
+    if (!value) throw new DomainError("not_found", "values.valueNotFound", "There is no such value.");
+    const already = await trx.selectFrom("endorsements").select("citizenId").where("citizenId", "=", citizenId).where("canonicalId", "=", canonicalId).executeTakeFirst();
+    if (already) throw new DomainError("conflict", "values.alreadyEndorsed", "You have already endorsed this value.");
+    const holds = await trx.selectFrom("valueCards").select("id").where("citizenId", "=", citizenId).where("canonicalId", "=", canonicalId).where("status", "=", "active").executeTakeFirst();
+    if (holds) throw new DomainError("conflict", "values.alreadyHeld", "One of your own cards is this value already.");
+    await trx.insertInto("endorsements").values({ citizenId, canonicalId, createdAt: nowIso(deps) }).execute();
+    await trx
+      .insertInto("valueEvents")
+      .values({ id: deps.ids(), cardId: null, canonicalId, type: "value.endorsed", actor: user.id, payload: "{}", createdAt: nowIso(deps) })
+      .execute();
+    return value.contextId;
+  });
+  deps.graphs.changed(contextId);
+  return { canonicalId, endorsed: true as const };
+}
+
+/** Pairs in a context she has not judged yet, oldest first. */
+export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: string, limit: number) {
+  const citizenId = requireCitizen(user);
+  await requireContext(deps.db, contextId);
+  const pairs = await deps.db
+    .selectFrom("valuePairs as p")
+    .innerJoin("canonicalValues as a", "a.id", "p.fromId")
+    .innerJoin("canonicalValues as b", "b.id", "p.toId")
+    .select(["p.id", "p.story", "a.id as fromId", "a.title as fromTitle", "a.description as fromDescription", "a.policies as fromPolicies", "b.id as toId", "b.title as toTitle", "b.description as toDescription", "b.policies as toPolicies"])
+    .where("p.contextId", "=", contextId)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("judgments as j").select("j.id").whereRef("j.pairId", "=", "p.id").where("j.citizenId", "=", citizenId))))
+    .orderBy("p.createdAt")
+    .orderBy("p.id")
+    .limit(limit)
+    .execute();
+  return pairs.map((p) => ({
+    id: p.id,
+    story: p.story,
+    from: { id: p.fromId, title: p.fromTitle, description: p.fromDescription, policies: JSON.parse(p.fromPolicies) as string[] },
+    to: { id: p.toId, title: p.toTitle, description: p.toDescription, policies: JSON.parse(p.toPolicies) as string[] },
+  }));
+}
+
+export async function judge(deps: AppDeps, user: SessionUser, input: { pairId: string; answer: Answer; why?: string | undefined }) {
+  const citizenId = requireCitizen(user);
+  const pair = await deps.db.transaction().execute(async (trx) => {
+    const pair = await trx.selectFrom("valuePairs").select(["id", "contextId", "fromId", "toId"]).where("id", "=", input.pairId).executeTakeFirst();
+    if (!pair) throw new DomainError("not_found", "values.pairNotFound", "There is no such pair of values.");
+    const earlier = await trx.selectFrom("judgments").select("id").where("pairId", "=", pair.id).where("citizenId", "=", citizenId).executeTakeFirst();
+    if (earlier) throw new DomainError("conflict", "values.alreadyJudged", "You have already judged this pair.");
+    await trx
+      .insertInto("judgments")
+      .values({ id: deps.ids(), pairId: pair.id, citizenId, answer: input.answer, why: input.why?.trim() || null, createdAt: nowIso(deps) })
+      .execute();
+    return pair;
+  });
+  deps.graphs.changed(pair.contextId);
+  return { pairId: pair.id, answer: input.answer };
+}
+
+/** Her cards, newest first: the verdict, the canonical value each joined, and its status. */
+export async function myValues(deps: AppDeps, user: SessionUser) {
+  const citizenId = requireCitizen(user);
+  const cards = await deps.db
+    .selectFrom("valueCards as c")
+    .innerJoin("contexts as x", "x.id", "c.contextId")
+    .leftJoin("canonicalValues as cv", "cv.id", "c.canonicalId")
+    .select([
+      "c.id",
+      "c.title",
+      "c.description",
+      "c.policies",
+      "c.verdict",
+      "c.verdictReason",
+      "c.status",
+      "c.createdAt",
+      "c.revisionOf",
+      "c.similarity",
+      "x.id as contextId",
+      "x.title as contextTitle",
+      "cv.id as canonicalId",
+      "cv.title as canonicalTitle",
+      "cv.sourceCardId",
+    ])
+    .where("c.citizenId", "=", citizenId)
+    .orderBy("c.createdAt", "desc")
+    .orderBy("c.id")
+    .execute();
+  const endorsed = await deps.db
+    .selectFrom("endorsements as e")
+    .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
+    .select(["cv.id", "cv.title", "cv.contextId", "e.createdAt"])
+    .where("e.citizenId", "=", citizenId)
+    .orderBy("e.createdAt", "desc")
+    .execute();
+  const judged = await deps.db.selectFrom("judgments").select((eb) => eb.fn.countAll<number>().as("n")).where("citizenId", "=", citizenId).executeTakeFirstOrThrow();
+  return {
+    cards: cards.map((c) => ({
+      ...c,
+      policies: JSON.parse(c.policies) as string[],
+      canonical: c.canonicalId ? { id: c.canonicalId, title: c.canonicalTitle!, founded: c.sourceCardId === c.id } : null,
+    })),
+    endorsed,
+    judgments: Number(judged.n),
+  };
+}
+
+/** For the clerk's review: cards that joined a canonical value someone else's card founded. */
+export async function recentMerges(deps: AppDeps, input: { contextId?: string | undefined; limit: number }) {
+  let query = deps.db
+    .selectFrom("valueCards as c")
+    .innerJoin("canonicalValues as cv", "cv.id", "c.canonicalId")
+    .select(["c.id", "c.title", "c.description", "c.policies", "c.similarity", "c.createdAt", "c.contextId", "cv.id as canonicalId", "cv.title as canonicalTitle", "cv.policies as canonicalPolicies"])
+    .whereRef("cv.sourceCardId", "<>", "c.id")
+    .where("c.status", "=", "active");
+  if (input.contextId) query = query.where("c.contextId", "=", input.contextId);
+  const rows = await query.orderBy("c.createdAt", "desc").orderBy("c.id").limit(input.limit).execute();
+  return rows.map((r) => ({
+    cardId: r.id,
+    contextId: r.contextId,
+    card: { title: r.title, description: r.description, policies: JSON.parse(r.policies) as string[] },
+    canonical: { id: r.canonicalId, title: r.canonicalTitle, policies: JSON.parse(r.canonicalPolicies) as string[] },
+    similarity: r.similarity,
+    createdAt: r.createdAt,
+  }));
+}
+
+/** A clerk undoes a wrong merge: the card founds its own canonical value; the lineage is an event. */
+export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, cardId: string, reason: string) {
+  const createdAt = nowIso(deps);
+  const split = await deps.db.transaction().execute(async (trx) => {
+    const card = await trx.selectFrom("valueCards").selectAll().where("id", "=", cardId).executeTakeFirst();
+    if (!card || !card.canonicalId) throw new DomainError("not_found", "values.cardNotFound", "There is no such merged card.");
+    const canonical = await trx.selectFrom("canonicalValues").select(["id", "sourceCardId"]).where("id", "=", card.canonicalId).executeTakeFirstOrThrow();
+    if (canonical.sourceCardId === card.id) throw new DomainError("conflict", "values.notMerged", "This card founded its canonical value; there is nothing to split.");
+    const id = deps.ids();
+    await trx
+      .insertInto("canonicalValues")
+      .values({ id, contextId: card.contextId, title: card.title, description: card.description, policies: card.policies, sourceCardId: card.id, createdAt })
+      .execute();
+    await trx.updateTable("valueCards").set({ canonicalId: id, similarity: 1 }).where("id", "=", card.id).execute();
+    await trx
+      .insertInto("valueEvents")
+      .values({ id: deps.ids(), cardId: card.id, canonicalId: id, type: "card.split", actor: clerk.id, payload: JSON.stringify({ from: canonical.id, reason }), createdAt })
+      .execute();
+    const context = await trx.selectFrom("contexts").select(["id", "title"]).where("id", "=", card.contextId).executeTakeFirstOrThrow();
+    return { id, context, card: { id, title: card.title, description: card.description, policies: JSON.parse(card.policies) as string[] } };
+  });
+  (await canonicalIndex(deps, split.context.id)).add({ id: split.id, title: split.card.title, policies: split.card.policies });
+  deps.graphs.changed(split.context.id);
+  await pairWithRelated(deps, split.context, split.card);
+  return { cardId, canonicalId: split.id };
+}

@@ -1,0 +1,115 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expect, inject } from "vitest";
+import { DEMO_PASSWORD } from "../../db/seed.js";
+
+export { DEMO_PASSWORD };
+
+export const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
+
+export const DESKTOP = { width: 1280, height: 900 } as const;
+export const PHONE = { width: 360, height: 740 } as const;
+
+/** What the global setup provided: the server's address, or that there is no browser to test with. */
+export function e2eContext(): { baseUrl: string; skip: boolean } {
+  const skip = inject("e2eSkipped") ?? true;
+  return { baseUrl: inject("baseUrl") ?? "", skip };
+}
+
+/** A fresh browser context (own cookies, own storage) with a page in it. */
+export async function freshPage(
+  browser: Browser,
+  baseUrl: string,
+  viewport: { width: number; height: number } = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", reducedMotion: "reduce" });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(20_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** The path (and query) the page is on now. */
+export function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return url.pathname + url.search;
+}
+
+/** Signs in through the real form, as a person would, and waits for the redirect away from it. */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+  if (!new URL(page.url(), "http://x").pathname.startsWith("/signin")) await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== "/signin", { waitUntil: "load" }),
+    page.locator("main").getByRole("button", { name: "Sign in" }).click(),
+  ]);
+}
+
+/** The names of the links in the visible main navigation, in order. */
+export async function navItems(page: Page, label = "Main"): Promise<string[]> {
+  const nav = page.getByRole("navigation", { name: label, exact: true });
+  await nav.waitFor({ state: "visible" });
+  const names = await nav.getByRole("link").allInnerTexts();
+  return names.map((n) => n.trim());
+}
+
+function safeName(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[^\w.-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 120)
+    .toLowerCase();
+}
+
+/** Saves a full-page screenshot as tests/e2e/screenshots/<test name>--<label>.png. */
+export async function screenshot(page: Page, label: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // The test's name without the file's outermost describe, which every test shares.
+  const test = (expect.getState().currentTestName ?? "outside-a-test").split(" > ");
+  const name = test.length > 1 ? test.slice(1) : test;
+  const file = join(SCREENSHOTS, `${safeName(name.join(" "))}--${safeName(label)}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Runs axe (WCAG 2.0/2.1/2.2 A and AA) on the page as it is, and fails with a readable list of
+ * violations: rule, impact, what it asks for, and the elements that break it.
+ */
+export async function checkA11y(page: Page, label = "page"): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  if (results.violations.length === 0) return;
+  const shot = await screenshot(page, `${label}-a11y-failure`).catch(() => "(no screenshot)");
+  const report = results.violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 8)
+        .map((n) => `      - ${n.target.join(" ")}\n        ${(n.failureSummary ?? "").replace(/\n\s*/g, "\n        ")}`)
+        .join("\n");
+      const more = v.nodes.length > 8 ? `\n      … and ${v.nodes.length - 8} more` : "";
+      return `  [${v.impact ?? "?"}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}${more}`;
+    })
+    .join("\n");
+  throw new Error(`Accessibility violations on ${pathOf(page)} (${label}), screenshot ${shot}:\n${report}`);
+}
+
+/** Checks that nothing is wider than the viewport (no sideways scrolling on a phone). */
+export async function expectNoHorizontalOverflow(page: Page, width: number): Promise<void> {
+  const { scrollWidth, culprits } = await page.evaluate((max) => {
+    const culprits = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.right > max + 0.5 && !el.closest(".table-wrap");
+      })
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""}`);
+    return { scrollWidth: document.documentElement.scrollWidth, culprits };
+  }, width);
+  expect(scrollWidth, `page ${pathOf(page)} is ${scrollWidth}px wide (viewport ${width}); too wide: ${culprits.join(", ")}`).toBeLessThanOrEqual(width);
+}

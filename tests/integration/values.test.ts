@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dialects, httpClient, type HttpClient, rowCounts, signInAs, startTestServer, type TestServer } from "../support/database.js";
+
+const CONTEXT = "ai-decisions-about-people";
+const OTHER_CONTEXT = "ai-tutors-for-children";
+
+const CONTESTABLE = {
+  title: "Contestable automated decisions",
+  description: "When a system decides about me, I want to be able to see why and push back.",
+  policies: ["MOMENTS when a person realizes a machine decided about them", "WAYS to reach a human who can change the outcome"],
+};
+const CONTESTABLE_PARAPHRASE = {
+  title: "Decisions by machines I can contest",
+  description: "I want to understand why an automated system decided about me and to be able to contest it.",
+  policies: ["MOMENTS when someone realizes a machine decided about them", "WAYS to reach a human who can change the decision"],
+};
+const DIGNITY = {
+  title: "Being treated as a whole person",
+  description: "I want the people and systems that judge my case to see my circumstances, not only my data.",
+  policies: ["SIGNS that my particular situation was read, not just matched to a profile", "CHANCES to tell my story in my own words"],
+};
+
+describe.each(dialects())("values, judgments and the moral graph on %s", (dialect) => {
+  let t: TestServer;
+  let mari: HttpClient;
+  let jaan: HttpClient;
+  let kati: HttpClient;
+  let clerk: HttpClient;
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+    const now = new Date().toISOString();
+    await t.server.deps.db
+      .insertInto("contexts")
+      .values([
+        { id: CONTEXT, title: "AI systems that make decisions about people", titleEt: null, description: "Automated decisions.", createdAt: now },
+        { id: OTHER_CONTEXT, title: "AI tutors for children", titleEt: null, description: "Tutors.", createdAt: now },
+      ])
+      .execute();
+    [mari, jaan, kati, clerk] = await Promise.all([
+      signInAs(t.url, "citizen1@demo.agora"),
+      signInAs(t.url, "citizen2@demo.agora"),
+      signInAs(t.url, "citizen3@demo.agora"),
+      signInAs(t.url, "clerk@demo.agora"),
+    ]);
+  });
+  afterAll(() => t?.close());
+
+  let valueCardId = "";
+  let canonicalId = "";
+
+  it("tells a citizen why a slogan is not a value, and lets her revise it into one", async () => {
+    const before = await rowCounts(t.server);
+    const slogan = await mari.mutate("values.submit", {
+      contextId: CONTEXT,
+      title: "Ban automated decisions now!",
+      description: "Ban them all! No machine should ever decide anything about anyone!",
+      policies: ["BAN IT NOW", "NO MACHINES EVER"],
+    });
+    expect(slogan.status).toBe(200);
+    expect(slogan.data.verdict).not.toBe("value");
+    expect(slogan.data.reason.length).toBeGreaterThan(20);
+    expect(slogan.data.canonical).toBeNull();
+    const after = await rowCounts(t.server);
+    expect(after.canonical_values).toBe(before.canonical_values);
+    expect(after.value_cards).toBe(before.value_cards! + 1);
+
+    const revised = await mari.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE, revisionOf: slogan.data.cardId });
+    expect(revised.status).toBe(200);
+    expect(revised.data.verdict).toBe("value");
+    expect(revised.data.canonical).toMatchObject({ joined: false, title: CONTESTABLE.title });
+    valueCardId = revised.data.cardId;
+    canonicalId = revised.data.canonical.id;
+
+    const mine = await mari.query("values.mine");
+    const old = mine.data.cards.find((c: { id: string }) => c.id === slogan.data.cardId);
+    expect(old.status).toBe("revised");
+    const current = mine.data.cards.find((c: { id: string }) => c.id === valueCardId);
+    expect(current).toMatchObject({ status: "active", verdict: "value", canonical: { id: canonicalId, founded: true } });
+
+    const again = await mari.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE, revisionOf: slogan.data.cardId });
+    expect(again.status).toBe(409);
+  });
+
+  it("merges a near-duplicate into the canonical value and pairs distinct values for judgment", async () => {
+    const paraphrase = await jaan.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE_PARAPHRASE });
+    expect(paraphrase.data.verdict).toBe("value");
+    expect(paraphrase.data.canonical).toMatchObject({ id: canonicalId, joined: true });
+
+    const dignity = await kati.mutate("values.submit", { contextId: CONTEXT, ...DIGNITY });
+    expect(dignity.data.canonical.joined).toBe(false);
+
+    const pairs = await t.server.deps.db.selectFrom("valuePairs").selectAll().where("contextId", "=", CONTEXT).execute();
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0]).toMatchObject({ fromId: canonicalId, toId: dignity.data.canonical.id });
+    expect(pairs[0]!.story).toContain(DIGNITY.title);
+    // The offline engine's work is recorded like a model's.
+    const calls = await t.server.deps.db.selectFrom("llmCalls").select(["purpose", "engine"]).execute();
+    expect(calls.map((c) => c.purpose)).toEqual(expect.arrayContaining(["values.classify", "values.upgradeStory"]));
+  });
+
+  it("lets a clerk review the merge and split a wrong one, keeping the lineage", async () => {
+    const merges = await clerk.query("values.merges", { contextId: CONTEXT });
+    expect(merges.status).toBe(200);
+    const merge = merges.data.find((m: { canonical: { id: string } }) => m.canonical.id === canonicalId);
+    expect(merge.card.title).toBe(CONTESTABLE_PARAPHRASE.title);
+    expect(merge.similarity).toBeGreaterThanOrEqual(0.5);
+
+    const denied = await mari.mutate("values.split", { cardId: merge.cardId, reason: "not the same" });
+    expect(denied.status).toBe(403);
+    const split = await clerk.mutate("values.split", { cardId: merge.cardId, reason: "Contesting is narrower than the founder's value." });
+    expect(split.status).toBe(200);
+    expect(split.data.canonicalId).not.toBe(canonicalId);
+    const events = await t.server.deps.db.selectFrom("valueEvents").selectAll().where("cardId", "=", merge.cardId).execute();
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["card.submitted", "card.split"]));
+    expect(JSON.parse(events.find((e) => e.type === "card.split")!.payload)).toMatchObject({ from: canonicalId });
+    const twice = await clerk.mutate("values.split", { cardId: merge.cardId, reason: "again" });
+    expect(twice.status).toBe(409);
+  });
+
+  it("lets citizens endorse peers' values once, and judge each pair once", async () => {
+    const lars = await signInAs(t.url, "citizen4@demo.agora");
+    const offered = await lars.query("values.toEndorse", { contextId: CONTEXT, limit: 10 });
+    expect(offered.status).toBe(200);
+    expect(offered.data.map((v: { id: string }) => v.id)).toContain(canonicalId);
+
+    expect((await lars.mutate("values.endorse", { canonicalId })).status).toBe(200);
+    const twice = await lars.mutate("values.endorse", { canonicalId });
+    expect(twice.status).toBe(409);
+    expect(twice.error?.message).toMatch(/already endorsed/);
+    expect((await mari.mutate("values.endorse", { canonicalId })).status).toBe(409); // her own card is this value
+    expect((await lars.mutate("values.endorse", { canonicalId: "no-such-value" })).status).toBe(404);
+    const after = await lars.query("values.toEndorse", { contextId: CONTEXT, limit: 10 });
+    expect(after.data.map((v: { id: string }) => v.id)).not.toContain(canonicalId);
+
+    const [pair] = (await lars.query("values.pairs", { contextId: CONTEXT, limit: 3 })).data;
+    expect(pair.from.title).toBe(CONTESTABLE.title);
+    const before = await rowCounts(t.server);
+    expect((await lars.mutate("values.judge", { pairId: pair.id, answer: "maybe" })).status).toBe(400);
+    expect((await lars.mutate("values.judge", { pairId: "no-such-pair", answer: "wiser" })).status).toBe(404);
+    expect(await rowCounts(t.server)).toEqual(before);
+    const judged = await lars.mutate("values.judge", { pairId: pair.id, answer: "wiser", why: "It keeps contestability and adds the person." });
+    expect(judged.status).toBe(200);
+    const second = await lars.mutate("values.judge", { pairId: pair.id, answer: "not_wiser" });
+    expect(second.status).toBe(409);
+    const left = (await lars.query("values.pairs", { contextId: CONTEXT, limit: 10 })).data;
+    expect(left.map((p: { id: string }) => p.id)).not.toContain(pair.id);
+  });
+
+  it("ranks the graph from agreed judgments, with support and dissent", async () => {
+    const [pair] = await t.server.deps.db.selectFrom("valuePairs").selectAll().where("contextId", "=", CONTEXT).execute();
+    for (const n of [5, 6, 7]) {
+      const judge = await signInAs(t.url, `citizen${n}@demo.agora`);
+      expect((await judge.mutate("values.judge", { pairId: pair!.id, answer: n === 7 ? "not_wiser" : "wiser" })).status).toBe(200);
+    }
+    await t.server.deps.graphs.settled();
+    const view = await httpClient(t.url).query("graph.view", { contextId: CONTEXT });
+    expect(view.status).toBe(200);
+    expect(view.data.edges).toEqual([expect.objectContaining({ from: pair!.fromId, to: pair!.toId })]);
+    const [top] = view.data.values;
+    const contestable = view.data.values.find((v: { id: string }) => v.id === canonicalId);
+    expect(top.id).toBe(pair!.toId); // judged wiser by 3 of 4
+    expect(top.rank).toBe(1);
+    expect(top.dissent).toBe(1);
+    expect(contestable.support).toBe(2); // Mari's card and Lars's endorsement
+    expect(top.score).toBeGreaterThan(contestable.score);
+    expect((await httpClient(t.url).query("graph.view", { contextId: "no-such-context" })).status).toBe(404);
+  });
+
+  it("refuses bad cards with a clear message and writes nothing", async () => {
+    const base = { contextId: CONTEXT, ...DIGNITY };
+    const cases: [string, unknown][] = [
+      ["empty title", { ...base, title: "" }],
+      ["oversized description", { ...base, description: "x".repeat(601) }],
+      ["one policy", { ...base, policies: ["ONLY one policy here"] }],
+      ["seven policies", { ...base, policies: Array.from({ length: 7 }, (_, i) => `MOMENTS number ${i}`) }],
+      ["unknown context", { ...base, contextId: "no-such-context" }],
+      ["bad context id", { ...base, contextId: "<script>" }],
+      ["title as number", { ...base, title: 42 }],
+    ];
+    const before = await rowCounts(t.server);
+    for (const [name, input] of cases) {
+      const res = await kati.mutate("values.submit", input);
+      expect(res.status, name).toBe(400);
+      expect(res.error?.message, name).toMatch(/[a-z]+ [a-z]+/i);
+    }
+    expect(await rowCounts(t.server)).toEqual(before);
+  });
+
+  it("keeps HTML and script in a card as text", async () => {
+    const html = {
+      contextId: OTHER_CONTEXT,
+      title: "<b>Patient</b> tutors <script>alert(1)</script>",
+      description: "I want a tutor that waits for my child <img src=x onerror=alert(1)> to think before it answers.",
+      policies: ["MOMENTS when a child pauses <i>before</i> answering", "SIGNS that the tutor let the child find it herself"],
+    };
+    const res = await kati.mutate("values.submit", html);
+    expect(res.status).toBe(200);
+    const mine = await kati.query("values.mine");
+    const card = mine.data.cards.find((c: { id: string }) => c.id === res.data.cardId);
+    expect(card.title).toBe(html.title);
+    expect(card.description).toBe(html.description);
+  });
+
+  it("records a withdrawal as an event and leaves the rest in place", async () => {
+    const res = await mari.mutate("values.withdraw", { cardId: valueCardId });
+    expect(res.status).toBe(200);
+    expect((await mari.mutate("values.withdraw", { cardId: valueCardId })).status).toBe(409);
+    expect((await jaan.mutate("values.withdraw", { cardId: valueCardId })).status).toBe(404); // not his card
+    const events = await t.server.deps.db.selectFrom("valueEvents").select("type").where("cardId", "=", valueCardId).execute();
+    expect(events.map((e) => e.type)).toContain("card.withdrawn");
+    const canonical = await t.server.deps.db.selectFrom("canonicalValues").select("id").where("id", "=", canonicalId).executeTakeFirst();
+    expect(canonical).toBeDefined();
+  });
+
+  it("exports values, endorsements and judgments without names, emails or record ids", async () => {
+    const res = await httpClient(t.url).query("exports.moralGraph");
+    expect(res.status).toBe(200);
+    expect(res.data.values.length).toBeGreaterThanOrEqual(3);
+    expect(res.data.judgments.length).toBeGreaterThanOrEqual(4);
+    const text = JSON.stringify(res.data);
+    const citizens = await t.server.deps.db.selectFrom("citizens").select(["id", "email", "fullName", "personalCode"]).execute();
+    for (const c of citizens) {
+      for (const secret of [c.id, c.email, c.fullName, c.personalCode]) if (secret) expect(text).not.toContain(secret);
+    }
+    const voters = new Set(res.data.judgments.map((j: { voterId: string }) => j.voterId));
+    expect(voters.size).toBe(4); // one pseudonym per citizen, stable across rows
+  });
+});

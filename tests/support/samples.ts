@@ -1,0 +1,123 @@
+import { demoCitizen, registryCsv } from "../../db/factories.js";
+import { DEMO_PASSWORD } from "../../db/seed.js";
+import { POLITY_STREAM } from "../../deliberation/ledger.js";
+import type { Access } from "../../server/trpc/init.server.js";
+import { REGISTRY_MAX_BYTES } from "../../server/trpc/routers/admin.server.js";
+import { appRouter } from "../../server/trpc/router.server.js";
+
+export interface ProcedureInfo {
+  /** Dotted path, as in the URL: "admin.setRoles". */
+  path: string;
+  access: Access | undefined;
+  type: "query" | "mutation" | "subscription";
+}
+
+/** Every procedure of the application API, read from the router itself so none can be forgotten. */
+export function allProcedures(): ProcedureInfo[] {
+  // Typed as the nested router record, but at run time a flat record keyed by dotted path.
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureInfo["type"]; meta?: { access?: Access } } }>;
+  return Object.entries(procedures).map(([path, procedure]) => ({ path, access: procedure._def.meta?.access, type: procedure._def.type }));
+}
+
+/**
+ * One VALID input per tRPC procedure, keyed by its dotted path. The access suite calls every
+ * procedure with these, and the bad-input suite breaks them field by field. A procedure without an
+ * entry here fails both suites: whoever adds a procedure adds its sample.
+ */
+export interface SampleContext {
+  /** A user no test relies on, safe to change the roles of. */
+  throwawayUserId: string;
+  /** A number no other call in this run has had, for fresh emails and registry entries. */
+  unique: number;
+}
+
+export interface ProcedureSample {
+  /** The input, or undefined for a procedure that takes none. Built per call so side effects don't collide. */
+  input: ((context: SampleContext) => Record<string, unknown>) | undefined;
+  /** Fields the input may leave out (optional or defaulted). */
+  optional?: readonly string[];
+  /** Declared maximum lengths of string fields that allow more than 1,000,000 characters. */
+  maxLength?: Readonly<Record<string, number>>;
+  /** Calling it ends the caller's session: the suites give it a session of its own. */
+  endsSession?: true;
+}
+
+/** A choice context of the demo polity (db/demo-values.ts). */
+const SAMPLE_CONTEXT = "ai-decisions-about-people";
+
+/** Registry indexes 13..72 are in the demo registry without an account; the samples sign up from 50 on. */
+export const SIGN_UP_FIRST_INDEX = 50;
+
+export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
+  "auth.me": { input: undefined },
+  "auth.profile": { input: undefined },
+  "auth.signIn": { input: () => ({ email: "citizen2@demo.agora", password: DEMO_PASSWORD }) },
+  "auth.signUp": {
+    input: ({ unique }) => {
+      const citizen = demoCitizen(SIGN_UP_FIRST_INDEX + (unique % 20));
+      return { email: citizen.email, password: "a long enough password", displayName: citizen.fullName, personalCode: citizen.personalCode };
+    },
+    optional: ["personalCode"],
+  },
+  "auth.signOut": { input: undefined, endsSession: true },
+  "auth.setLocale": { input: () => ({ locale: "en" }) },
+  "admin.users": { input: () => ({ query: "demo", limit: 10, offset: 0 }), optional: ["query", "limit", "offset"] },
+  "admin.setRoles": { input: ({ throwawayUserId }) => ({ userId: throwawayUserId, roles: ["citizen"] }) },
+  "admin.importRegistry": {
+    input: () => ({ fileName: "sample.csv", csv: registryCsv([demoCitizen(300), demoCitizen(301)]) }),
+    maxLength: { csv: REGISTRY_MAX_BYTES },
+  },
+  "admin.registry": { input: undefined },
+  "desk.overview": { input: undefined },
+  "ledger.read": { input: () => ({ stream: POLITY_STREAM, afterSeq: 0, limit: 10 }), optional: ["afterSeq", "limit"] },
+  "ledger.verify": { input: () => ({ stream: POLITY_STREAM }) },
+  "room.list": { input: undefined },
+
+  // Values and the moral graph. Ids that name nothing are still valid input (the answer is a 404).
+  "values.contexts": { input: undefined },
+  "values.submit": {
+    input: () => ({
+      contextId: SAMPLE_CONTEXT,
+      title: "Contestable automated decisions",
+      description: "When a system decides about me, I want to be able to see why and push back.",
+      policies: ["MOMENTS when a person realizes a machine decided about them", "WAYS to reach a human who can change the outcome"],
+      revisionOf: "no-such-card",
+    }),
+    optional: ["revisionOf"],
+  },
+  "values.draft": {
+    input: () => ({
+      contextId: SAMPLE_CONTEXT,
+      choice: "Whether to appeal a benefits decision a computer made about my mother",
+      noticed: "Whether anyone could tell us why, and whether a person would listen",
+      mattered: "Being heard by someone who can change it",
+    }),
+  },
+  "values.withdraw": { input: () => ({ cardId: "no-such-card" }) },
+  "values.mine": { input: undefined },
+  "values.toEndorse": { input: () => ({ contextId: SAMPLE_CONTEXT, limit: 6 }), optional: ["limit"] },
+  "values.endorse": { input: () => ({ canonicalId: "no-such-value" }) },
+  "values.pairs": { input: () => ({ contextId: SAMPLE_CONTEXT, limit: 3 }), optional: ["limit"] },
+  "values.judge": { input: () => ({ pairId: "no-such-pair", answer: "wiser", why: "It sees the person behind the case." }), optional: ["why"] },
+  "values.merges": { input: () => ({ contextId: SAMPLE_CONTEXT, limit: 50 }), optional: ["contextId", "limit"] },
+  "values.split": { input: () => ({ cardId: "no-such-card", reason: "These are two different values." }) },
+  "graph.view": { input: () => ({ contextId: SAMPLE_CONTEXT }) },
+  "exports.moralGraph": { input: undefined },
+};
+
+/** The same for socket.io events (EVENT_ACCESS): one valid payload and some invalid ones each. */
+export interface EventSample {
+  valid: unknown;
+  invalid: readonly unknown[];
+}
+
+export const EVENT_SAMPLES: Readonly<Record<string, EventSample>> = {
+  "room:join": {
+    valid: { matterId: POLITY_STREAM, afterSeq: 0 },
+    invalid: [{ matterId: 5 }, { matterId: "" }, { matterId: "no spaces or !" }, { matterId: "x".repeat(65) }, { matterId: POLITY_STREAM, afterSeq: -1 }, { matterId: POLITY_STREAM, afterSeq: "1" }, "polity", 42],
+  },
+  "room:leave": { valid: { matterId: POLITY_STREAM }, invalid: [{}, { matterId: ["polity"] }, { matterId: "a/b" }] },
+  "audit:join": { valid: { matterId: "matter-1" }, invalid: [{}, { matterId: null }, { matterId: "<script>" }] },
+  "desk:join": { valid: {}, invalid: [{ extra: 1 }, "desk", [1]] },
+  "admin:join": { valid: {}, invalid: [{ extra: true }, 7, ["admin"]] },
+};
