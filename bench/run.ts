@@ -5,7 +5,7 @@ import { join } from "node:path";
 /** `npm run bench -- NAME` runs bench/NAME.ts; no name runs them all, one process each. */
 const here = import.meta.dirname;
 const all = readdirSync(here)
-  .filter((f) => f.endsWith(".ts") && !["run.ts", "support.ts"].includes(f))
+  .filter((f) => f.endsWith(".ts") && !["run.ts", "support.ts"].includes(f) && !f.endsWith("-server.ts"))
   .map((f) => f.slice(0, -3))
   .sort();
 const wanted = process.argv.slice(2);

@@ -18,7 +18,8 @@ export interface GraphRegistry {
   close(): Promise<void>;
 }
 
-const DEBOUNCE_MS = 25;
+/** Changes arriving within this window are one recompute: the graph is a public view, not a read-your-write. */
+const DEBOUNCE_MS = 200;
 
 interface ContextState {
   previous: Map<string, number>;
@@ -98,25 +99,24 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
     const initial = ids.length > 0 && s.previous.size > 0 ? Float64Array.from(ids, (id) => s.previous.get(id) ?? 1 / ids.length) : undefined;
     const { scores } = pageRank(graph, initial ? { initial } : {});
 
-    const holders = await db
+    // Support: distinct citizens holding (an active card) or endorsing each value, counted by the database.
+    const holding = db
       .selectFrom("valueCards")
       .select(["canonicalId", "citizenId"])
       .where("contextId", "=", contextId)
       .where("status", "=", "active")
-      .where("canonicalId", "is not", null)
-      .execute();
-    const endorsers = await db
+      .where("canonicalId", "is not", null);
+    const endorsing = db
       .selectFrom("endorsements as e")
       .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
       .select(["e.canonicalId", "e.citizenId"])
-      .where("cv.contextId", "=", contextId)
+      .where("cv.contextId", "=", contextId);
+    const support = await db
+      .selectFrom(holding.union(endorsing).as("s"))
+      .select((eb) => ["s.canonicalId", eb.fn.count<number>("s.citizenId").as("n")])
+      .groupBy("s.canonicalId")
       .execute();
-    const supporters = new Map<string, Set<string>>();
-    for (const row of [...holders, ...endorsers]) {
-      const set = supporters.get(row.canonicalId!) ?? new Set<string>();
-      set.add(row.citizenId);
-      supporters.set(row.canonicalId!, set);
-    }
+    const supporters = new Map(support.map((row) => [row.canonicalId!, Number(row.n)]));
     // Dissent: votes saying the value is not wiser where it was offered as the wiser one.
     const dissent = new Map<string, number>();
     for (const edge of edges) dissent.set(edge.to, (dissent.get(edge.to) ?? 0) + edge.notWiser);
@@ -134,7 +134,7 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
             canonicalId: o.id,
             score: o.score,
             rank: competitionRank(order, i),
-            support: supporters.get(o.id)?.size ?? 0,
+            support: supporters.get(o.id) ?? 0,
             dissent: dissent.get(o.id) ?? 0,
             updatedAt,
           })),

@@ -93,6 +93,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** log2 of scrypt's N. 12 keeps the suites fast; a test about the real cost passes 15. */
   scryptLogN?: number;
+  /** An OpenAI-compatible endpoint (the scripted test server) instead of the offline engine. */
+  llm?: { baseUrl: string; apiKey: string; model?: string };
 }
 
 /** A migrated, seeded server (the demo polity) on 127.0.0.1 and an ephemeral port. */
@@ -111,7 +113,8 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
   });
   // ServerConfig.database is what openDatabase receives, so the test schema travels with it.
   const databaseConfig: DbConfig = database.config;
-  const config: ServerConfig = { ...base, database: databaseConfig };
+  const llm = options.llm ? { ...base.llm, ...options.llm, model: options.llm.model ?? "scripted-model", timeoutMs: 5_000 } : base.llm;
+  const config: ServerConfig = { ...base, database: databaseConfig, llm };
 
   let server: AgoraServer | undefined;
   try {
