@@ -4,6 +4,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { buildGraphFromArrays, pageRank, type EdgeArrays } from "../deliberation/values/moral-graph.js";
 import { round, summary, table } from "./support.js";
+import { prng } from "../tests/support/prng.js";
 
 /**
  * The moral graph at scale: synthetic graphs of 1e4, 1e5 and 1e6 values with ~5 aggregated edges
@@ -16,16 +17,6 @@ import { round, summary, table } from "./support.js";
 setFlagsFromString("--expose-gc");
 const gc = (runInNewContext("gc") as (() => void) | undefined) ?? (() => {});
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Live heap + array buffers after a collection; array buffers are freed a moment after it. */
 async function heapMb(): Promise<number> {

@@ -35,6 +35,23 @@ export function contextTitle(context: ContextOption, locale: string): string {
   return locale === "et" && context.titleEt ? context.titleEt : context.title;
 }
 
+/** The choice of context, labelled, in the reader's language. */
+export function ContextSelect({ id, contexts, locale, defaultValue }: { id: string; contexts: ContextOption[]; locale: string; defaultValue?: string | undefined }) {
+  const t = useT();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t("values.context")}</label>
+      <select id={id} name="contextId" defaultValue={defaultValue ?? contexts[0]?.id} required>
+        {contexts.map((c) => (
+          <option key={c.id} value={c.id}>
+            {contextTitle(c, locale)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** The value card form, used to write, revise and finish a guided draft. */
 export function ValueForm({
   contexts,
@@ -62,16 +79,7 @@ export function ValueForm({
     <Form method="post" action={action} className="stack value-form">
       <CsrfField />
       {revisionOf ? <input type="hidden" name="revisionOf" value={revisionOf} /> : null}
-      <div className="field">
-        <label htmlFor="field-contextId">{t("values.context")}</label>
-        <select id="field-contextId" name="contextId" defaultValue={contextId ?? contexts[0]?.id} required>
-          {contexts.map((c) => (
-            <option key={c.id} value={c.id}>
-              {contextTitle(c, locale)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ContextSelect id="field-contextId" contexts={contexts} locale={locale} defaultValue={contextId} />
       <div className="field">
         <label htmlFor="field-title">{t("values.form.title")}</label>
         <input id="field-title" name="title" required minLength={3} maxLength={80} defaultValue={initial?.title} aria-describedby="field-title-help" aria-invalid={errors.title ? true : undefined} />

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormAlert } from "../components/forms";
-import { contextTitle, ValueForm } from "../components/values";
+import { ContextSelect, ValueForm } from "../components/values";
 import { useLocale, useT } from "../i18n";
 import { CsrfField } from "../root";
 import { api, attempt, readForm, text } from "../utils/api.server";
@@ -45,16 +45,7 @@ export default function Guided() {
       <FormAlert error={result?.error} />
       <Form method="post" className="stack">
         <CsrfField />
-        <div className="field">
-          <label htmlFor="g-context">{t("values.context")}</label>
-          <select id="g-context" name="contextId" defaultValue={result?.answers.contextId ?? contextId}>
-            {contexts.map((c) => (
-              <option key={c.id} value={c.id}>
-                {contextTitle(c, locale)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ContextSelect id="g-context" contexts={contexts} locale={locale} defaultValue={result?.answers.contextId ?? contextId} />
         {(["choice", "noticed", "mattered"] as const).map((name) => (
           <div className="field" key={name}>
             <label htmlFor={`g-${name}`}>{t(`values.guided.${name}`)}</label>

@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { isUniqueViolation } from "../../db/errors.js";
 import { deleteSession, findLiveSession, insertSession } from "../../db/repos/sessions.js";
 import { findUserByEmail, grantRoles, insertUser, rolesOf } from "../../db/repos/users.js";
 import { DomainError } from "../../deliberation/errors.js";
@@ -113,7 +114,11 @@ export async function signUp(deps: AppDeps, input: SignUpInput): Promise<NewSess
       }
       linked = citizen.id;
     }
-    await insertUser(trx, { id: userId, email, passwordHash, displayName: input.displayName.trim(), citizenId: linked, locale: input.locale, createdAt });
+    await insertUser(trx, { id: userId, email, passwordHash, displayName: input.displayName.trim(), citizenId: linked, locale: input.locale, createdAt }).catch((error: unknown) => {
+      // Two sign-ups racing for one email or one citizen: the database keeps one person, one account.
+      if (isUniqueViolation(error)) throw new DomainError("conflict", "auth.emailTaken", "An account with this email or for this citizen already exists. Sign in instead.");
+      throw error;
+    });
     await grantRoles(trx, userId, ["citizen"], null, createdAt);
     return linked;
   });

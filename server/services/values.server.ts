@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { isUniqueViolation } from "../../db/errors.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sameValueTask, similarity } from "../../deliberation/values/dedupe.js";
@@ -29,6 +30,14 @@ function canonicalIndex(deps: AppDeps, contextId: string): Promise<CanonicalInde
     byContext.set(contextId, index);
   }
   return index;
+}
+
+/** Two requests racing past the "already?" check meet the unique constraint: the loser hears why. */
+function conflictOnDuplicate(key: string, message: string) {
+  return (error: unknown): never => {
+    if (isUniqueViolation(error)) throw new DomainError("conflict", key, message);
+    throw error;
+  };
 }
 
 /** With a model: lexical candidates at a lower bar, confirmed by the model. Offline: the lexical bar alone. */
@@ -241,7 +250,11 @@ export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: str
     if (already) throw new DomainError("conflict", "values.alreadyEndorsed", "You have already endorsed this value.");
     const holds = await trx.selectFrom("valueCards").select("id").where("citizenId", "=", citizenId).where("canonicalId", "=", canonicalId).where("status", "=", "active").executeTakeFirst();
     if (holds) throw new DomainError("conflict", "values.alreadyHeld", "One of your own cards is this value already.");
-    await trx.insertInto("endorsements").values({ citizenId, canonicalId, createdAt: nowIso(deps) }).execute();
+    await trx
+      .insertInto("endorsements")
+      .values({ citizenId, canonicalId, createdAt: nowIso(deps) })
+      .execute()
+      .catch(conflictOnDuplicate("values.alreadyEndorsed", "You have already endorsed this value."));
     await trx
       .insertInto("valueEvents")
       .values({ id: deps.ids(), cardId: null, canonicalId, type: "value.endorsed", actor: user.id, payload: "{}", createdAt: nowIso(deps) })
@@ -285,7 +298,8 @@ export async function judge(deps: AppDeps, user: SessionUser, input: { pairId: s
     await trx
       .insertInto("judgments")
       .values({ id: deps.ids(), pairId: pair.id, citizenId, answer: input.answer, why: input.why?.trim() || null, createdAt: nowIso(deps) })
-      .execute();
+      .execute()
+      .catch(conflictOnDuplicate("values.alreadyJudged", "You have already judged this pair."));
     return pair;
   });
   deps.graphs.changed(pair.contextId);

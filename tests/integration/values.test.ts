@@ -167,6 +167,19 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
     expect((await httpClient(t.url).query("graph.view", { contextId: "no-such-context" })).status).toBe(404);
   });
 
+  it("keeps one judgment and one endorsement per citizen when the same request arrives ten times at once", async () => {
+    const eve = await signInAs(t.url, "citizen8@demo.agora");
+    const [pair] = (await eve.query("values.pairs", { contextId: CONTEXT, limit: 1 })).data;
+    const countOn = async () => (await t.server.deps.db.selectFrom("judgments").select("id").where("pairId", "=", pair.id).execute()).length;
+    const before = await countOn();
+    const judgments = await Promise.all(Array.from({ length: 10 }, () => eve.mutate("values.judge", { pairId: pair.id, answer: "wiser" })));
+    expect(judgments.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)]);
+    const [value] = (await eve.query("values.toEndorse", { contextId: CONTEXT, limit: 1 })).data;
+    const endorsements = await Promise.all(Array.from({ length: 10 }, () => eve.mutate("values.endorse", { canonicalId: value.id })));
+    expect(endorsements.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)]);
+    expect(await countOn()).toBe(before + 1);
+  });
+
   it("refuses bad cards with a clear message and writes nothing", async () => {
     const base = { contextId: CONTEXT, ...DIGNITY };
     const cases: [string, unknown][] = [
@@ -224,6 +237,6 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
       for (const secret of [c.id, c.email, c.fullName, c.personalCode]) if (secret) expect(text).not.toContain(secret);
     }
     const voters = new Set(res.data.judgments.map((j: { voterId: string }) => j.voterId));
-    expect(voters.size).toBe(4); // one pseudonym per citizen, stable across rows
+    expect(voters.size).toBe(5); // one pseudonym per citizen, stable across rows
   });
 });

@@ -13,6 +13,7 @@ import {
   type CanonicalCard,
   type DedupeCard,
 } from "../../deliberation/values/dedupe.js";
+import { prng as mulberry32 } from "../support/prng.js";
 
 /** Value cards as citizens might write them, in two contexts, in English and Estonian. */
 const CARDS = {
@@ -386,16 +387,6 @@ describe("findCanonical", () => {
 // ---------------------------------------------------------------------------------------------
 // Random cards from word lists, for the index.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A made-up vocabulary of 1,458 words, drawn Zipf-like: a few topic words are common, most are rare. */
 const SYLLABLES = "ka lo mi ne su ta ri vo pe du sa ki mo le nu ha ja re to vi ga po se mu la di ko".split(" ");

@@ -10,18 +10,8 @@ import {
   type MoralGraphCsr,
 } from "../../deliberation/values/moral-graph.js";
 import type { Answer } from "../../deliberation/values/types.js";
+import { prng } from "../support/prng.js";
 
-/** mulberry32: a small seeded PRNG, so every random case is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TIGHT = { tolerance: 1e-14, maxIterations: 5000 };
 
