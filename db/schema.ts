@@ -97,6 +97,8 @@ export interface CanonicalValuesTable {
   policies: string;
   /** The first card of this value; later cards join it. */
   sourceCardId: string;
+  /** JSON: the unit vector of the founding card, when an embedding model is configured. */
+  embedding: string | null;
   createdAt: string;
 }
 

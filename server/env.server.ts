@@ -16,6 +16,7 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   OPENAI_API_KEY: z.string().optional().or(z.literal("").transform(() => undefined)),
   AGORA_MODEL: z.string().default("gpt-4o-mini"),
+  AGORA_EMBEDDING_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
   AGORA_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   AGORA_LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
@@ -35,7 +36,7 @@ export interface ServerConfig {
   host: string;
   dataDir: string;
   database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
-  llm: { baseUrl?: string; apiKey?: string; model: string; concurrency: number; timeoutMs: number };
+  llm: { baseUrl?: string; apiKey?: string; model: string; embeddingModel?: string; concurrency: number; timeoutMs: number };
   sessionSecret: string;
   /** Ed25519 private key, PKCS#8 PEM. */
   signingKey: string;
@@ -72,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       baseUrl: e.OPENAI_BASE_URL,
       apiKey: e.OPENAI_API_KEY,
       model: e.AGORA_MODEL,
+      ...(e.AGORA_EMBEDDING_MODEL ? { embeddingModel: e.AGORA_EMBEDDING_MODEL } : {}),
       concurrency: e.AGORA_LLM_CONCURRENCY,
       timeoutMs: e.AGORA_LLM_TIMEOUT_MS,
     },

@@ -36,12 +36,24 @@ export function contextTitle(context: ContextOption, locale: string): string {
 }
 
 /** The choice of context, labelled, in the reader's language. */
-export function ContextSelect({ id, contexts, locale, defaultValue }: { id: string; contexts: ContextOption[]; locale: string; defaultValue?: string | undefined }) {
+export function ContextSelect({
+  id,
+  name = "contextId",
+  contexts,
+  locale,
+  defaultValue,
+}: {
+  id: string;
+  name?: string;
+  contexts: ContextOption[];
+  locale: string;
+  defaultValue?: string | undefined;
+}) {
   const t = useT();
   return (
     <div className="field">
       <label htmlFor={id}>{t("values.context")}</label>
-      <select id={id} name="contextId" defaultValue={defaultValue ?? contexts[0]?.id} required>
+      <select id={id} name={name} defaultValue={defaultValue ?? contexts[0]?.id} required>
         {contexts.map((c) => (
           <option key={c.id} value={c.id}>
             {contextTitle(c, locale)}

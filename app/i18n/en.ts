@@ -199,6 +199,7 @@ export const en = {
   "graph.exports": "Open data (anonymised)",
   "merges.title": "Value merges",
   "merges.lead": "Cards that joined a shared value founded by someone else. Split a card out when the merge was wrong.",
+  "merges.show": "Show",
   "merges.card": "Card",
   "merges.into": "Joined",
   "merges.similarity": "Similarity {value}",

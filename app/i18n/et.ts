@@ -201,6 +201,7 @@ export const et: Messages = {
   "graph.exports": "Avaandmed (anonüümitud)",
   "merges.title": "Väärtuste ühendamised",
   "merges.lead": "Kaardid, mis liitusid kellegi teise rajatud ühise väärtusega. Eralda kaart, kui ühendamine oli vale.",
+  "merges.show": "Näita",
   "merges.card": "Kaart",
   "merges.into": "Liitus",
   "merges.similarity": "Sarnasus {value}",

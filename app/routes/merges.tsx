@@ -1,14 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormAlert } from "../components/forms";
-import { ValueCard } from "../components/values";
+import { ContextSelect, ValueCard } from "../components/values";
 import { useLocale, useT } from "../i18n";
 import { CsrfField } from "../root";
 import { api, attempt, readForm, text } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return { merges: await api(request, () => context.trpc.values.merges({ limit: 50 })) };
+  const contexts = await api(request, () => context.trpc.values.contexts());
+  const contextId = new URL(request.url).searchParams.get("context") ?? contexts[0]?.id;
+  const merges = await api(request, () => context.trpc.values.merges({ contextId, limit: 50 }));
+  return { merges, contexts, contextId };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -21,13 +24,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Merges() {
   const t = useT();
   const locale = useLocale();
-  const { merges } = useLoaderData<typeof loader>();
+  const { merges, contexts, contextId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <div className="page">
       <h1>{t("merges.title")}</h1>
       <p>{t("merges.lead")}</p>
+      <Form method="get" className="search">
+        <ContextSelect id="merges-context" name="context" contexts={contexts} locale={locale} defaultValue={contextId} />
+        <button type="submit" className="button-secondary">
+          {t("merges.show")}
+        </button>
+      </Form>
       <FormAlert error={result?.error} />
       {result?.split ? (
         <p className="alert alert-ok" role="status">

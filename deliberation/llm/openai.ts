@@ -3,7 +3,7 @@ import { zodResponseFormat } from "openai/helpers/zod";
 import type { ResponseFormatJSONSchema } from "openai/resources/shared";
 import { z } from "zod";
 import { createLimiter, type Limiter, type TokenBudget } from "./limiter.js";
-import type { CallRecorder, Clock, IdGenerator, LlmPort, RunOptions, Task, TaskResult } from "./port.js";
+import type { CallRecorder, Clock, Embeddings, IdGenerator, LlmPort, RunOptions, Task, TaskResult } from "./port.js";
 import { LlmError } from "./port.js";
 import { buildTaskMessages, type ChatMessage } from "./prompt.js";
 
@@ -37,6 +37,8 @@ export interface OpenAiEngineOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** In [0, 1); used for backoff jitter. */
   random?: () => number;
+  /** The endpoint's embedding model; without it the engine offers no `embed`. */
+  embeddingModel?: string;
 }
 
 const DEFAULTS = {
@@ -351,9 +353,62 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
     }
   }
 
+  /** Embeddings, with the same limiter, timeout, retries and recording as completions. */
+  async function embed(purpose: string, texts: string[], run: Pick<RunOptions, "matterId" | "signal"> = {}): Promise<Embeddings> {
+    const embeddingModel = options.embeddingModel!;
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return await limiter.run(async () => {
+          const id = ids();
+          const createdAt = clock.now();
+          const controller = new AbortController();
+          let timedOut = false;
+          const timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, settings.timeoutMs);
+          const record = (status: "ok" | "error", response: string | null, error: string | null, tokensIn: number) =>
+            recorder.record({
+              id,
+              matterId: run.matterId ?? null,
+              purpose,
+              engine: "openai",
+              model: embeddingModel,
+              prompt: texts,
+              response,
+              tokensIn,
+              tokensOut: 0,
+              latencyMs: elapsedSince(createdAt),
+              status,
+              error,
+              createdAt: createdAt.toISOString(),
+            });
+          try {
+            const answer = await client.embeddings.create({ model: embeddingModel, input: texts, encoding_format: "float" }, { signal: controller.signal });
+            const vectors = [...answer.data].sort((a, b) => a.index - b.index).map((d) => unit(d.embedding));
+            if (vectors.length !== texts.length) throw new AttemptFailure(`expected ${texts.length} vectors, got ${vectors.length}`, "invalid_output", false);
+            await record("ok", `${vectors.length} vectors of ${vectors[0]?.length ?? 0} dimensions`, null, answer.usage?.prompt_tokens ?? estimateTokens(texts.join(" ")));
+            return { vectors, callId: id, model: embeddingModel };
+          } catch (error) {
+            const failure = error instanceof AttemptFailure ? error : classify(error, timedOut, run.signal?.aborted ?? false, clock.now());
+            await record("error", null, `${failure.reason}: ${failure.message}`, 0);
+            throw failure;
+          } finally {
+            clearTimeout(timer);
+          }
+        });
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        if (!error.retryable || retry >= settings.maxRetries) throw new LlmError(`${purpose}: ${error.message}`, error.reason);
+        await sleep(backoff(retry, error), run.signal);
+      }
+    }
+  }
+
   return {
     engine: "openai",
     model,
+    ...(options.embeddingModel ? { embed } : {}),
     async run<Input, Output>(task: Task<Input, Output>, input: Input, runOptions: RunOptions = {}): Promise<TaskResult<Output>> {
       const taskInput = task.input.parse(input);
       const anyTask = task as unknown as Task<unknown, unknown>;
@@ -421,6 +476,11 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
       }
     },
   };
+}
+
+function unit(vector: number[]): number[] {
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((x) => x / norm);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

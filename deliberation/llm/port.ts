@@ -48,10 +48,19 @@ export interface TaskResult<Output> {
   problems?: string[];
 }
 
+export interface Embeddings {
+  /** One unit-length vector per text, in order. */
+  vectors: number[][];
+  callId: string;
+  model: string;
+}
+
 export interface LlmPort {
   readonly engine: EngineName;
   readonly model: string;
   run<Input, Output>(task: Task<Input, Output>, input: Input, options?: RunOptions): Promise<TaskResult<Output>>;
+  /** Vectors for texts, where the engine has an embedding model (the offline engine has none). */
+  embed?(purpose: string, texts: string[], options?: Pick<RunOptions, "matterId" | "signal">): Promise<Embeddings>;
 }
 
 /** One recorded call: what was sent, what came back, and what it cost. */

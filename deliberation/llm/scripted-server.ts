@@ -60,6 +60,8 @@ export interface ScriptedServerOptions {
   script?: ScriptedReply[] | Responder;
   /** Answers whatever the script does not (when the queue is empty). */
   respond?: Responder;
+  /** Vectors for POST /v1/embeddings; by default a bag of word prefixes hashed into 64 dimensions. */
+  embed?: (texts: string[]) => number[][];
   model?: string;
 }
 
@@ -70,6 +72,8 @@ export interface ScriptedServer {
   requests: ChatCompletionRequestBody[];
   /** The same requests with their task, data and feedback read back. */
   received: ScriptedRequest[];
+  /** The texts of each embeddings request, in arrival order. */
+  embedded: string[][];
   readonly inFlight: number;
   /** Most chat completion requests ever open at once. */
   readonly maxInFlight: number;
@@ -105,12 +109,26 @@ function chunksOf(text: string, size: number): string[] {
   return pieces;
 }
 
+/** Texts sharing words get close vectors: enough for tests of an embedding path, nothing more. */
+export function hashedEmbedding(texts: string[]): number[][] {
+  return texts.map((text) => {
+    const vector = new Array<number>(64).fill(0);
+    for (const word of text.toLowerCase().match(/\p{L}{4,}/gu) ?? []) {
+      let h = 2166136261;
+      for (const ch of word.slice(0, 5)) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619);
+      vector[(h >>> 0) % 64]! += 1;
+    }
+    return vector;
+  });
+}
+
 export async function startScriptedServer(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   const model = options.model ?? DEFAULT_MODEL;
   const queue = Array.isArray(options.script) ? [...options.script] : null;
   const scriptFn = typeof options.script === "function" ? options.script : null;
   const requests: ChatCompletionRequestBody[] = [];
   const received: ScriptedRequest[] = [];
+  const embedded: string[][] = [];
   const sockets = new Set<Socket>();
   const pendingTimers = new Set<NodeJS.Timeout>();
   let inFlight = 0;
@@ -207,6 +225,18 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       if (req.method === "GET" && path === "/v1/models") {
         return sendJson(res, 200, { object: "list", data: [{ id: model, object: "model", created: 0, owned_by: "agora" }] });
       }
+      if (req.method === "POST" && path === "/v1/embeddings") {
+        const body = JSON.parse(await readBody(req)) as { input: string | string[]; model?: string };
+        const texts = Array.isArray(body.input) ? body.input : [body.input];
+        embedded.push(texts);
+        const vectors = (options.embed ?? hashedEmbedding)(texts);
+        return sendJson(res, 200, {
+          object: "list",
+          model: body.model ?? model,
+          data: vectors.map((embedding, index) => ({ object: "embedding", index, embedding })),
+          usage: { prompt_tokens: texts.join(" ").split(/\s+/).length, total_tokens: texts.join(" ").split(/\s+/).length },
+        });
+      }
       if (req.method !== "POST" || path !== "/v1/chat/completions") {
         return sendJson(res, 404, { error: { message: `no route ${req.method} ${path}`, type: "not_found" } });
       }
@@ -251,6 +281,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     received,
+    embedded,
     get inFlight() {
       return inFlight;
     },

@@ -40,20 +40,52 @@ function conflictOnDuplicate(key: string, message: string) {
   };
 }
 
-/** With a model: lexical candidates at a lower bar, confirmed by the model. Offline: the lexical bar alone. */
+/**
+ * Offline: the lexical bar alone. With a model: candidates found by shared words at a lower bar and,
+ * with an embedding model, by meaning; the model's judge confirms one before a card joins it.
+ */
 const CANDIDATE_THRESHOLD = 0.3;
+const EMBEDDING_CANDIDATE_THRESHOLD = 0.75;
+const CANDIDATES_JUDGED = 2;
 
-async function findSameValue(deps: AppDeps, index: CanonicalIndex, context: { title: string }, card: ValueCardDraft) {
-  if (deps.llm.engine === "offline") return index.match({ title: card.title, policies: card.policies }, DEFAULT_DEDUPE_THRESHOLD);
-  const candidate = index.match({ title: card.title, policies: card.policies }, CANDIDATE_THRESHOLD);
-  if (!candidate) return null;
-  const canonical = await deps.db.selectFrom("canonicalValues").select(["title", "description", "policies"]).where("id", "=", candidate.id).executeTakeFirstOrThrow();
-  const verdict = await deps.llm.run(sameValueTask, {
-    a: { title: card.title, description: card.description, policies: card.policies },
-    b: { title: canonical.title, description: canonical.description, policies: JSON.parse(canonical.policies) as string[] },
-    contextTitle: context.title,
-  });
-  return verdict.output.same ? candidate : null;
+interface SameValue {
+  match: { id: string; similarity: number } | null;
+  /** The card's vector, kept with the canonical value it founds. */
+  embedding: number[] | null;
+}
+
+function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) dot += a[i]! * b[i]!;
+  return dot; // both are unit vectors
+}
+
+async function findSameValue(deps: AppDeps, index: CanonicalIndex, context: { id: string; title: string }, card: ValueCardDraft): Promise<SameValue> {
+  if (deps.llm.engine === "offline") return { match: index.match({ title: card.title, policies: card.policies }, DEFAULT_DEDUPE_THRESHOLD), embedding: null };
+  const candidates = new Map<string, number>();
+  const lexical = index.match({ title: card.title, policies: card.policies }, CANDIDATE_THRESHOLD);
+  if (lexical) candidates.set(lexical.id, lexical.similarity);
+  let embedding: number[] | null = null;
+  if (deps.llm.embed) {
+    const text = `${card.title}. ${card.description} ${card.policies.join("; ")}`;
+    [embedding = null] = (await deps.llm.embed("values.embed", [text])).vectors;
+    const stored = await deps.db.selectFrom("canonicalValues").select(["id", "embedding"]).where("contextId", "=", context.id).where("embedding", "is not", null).execute();
+    for (const row of stored) {
+      const similarity = cosine(embedding!, JSON.parse(row.embedding!) as number[]);
+      if (similarity >= EMBEDDING_CANDIDATE_THRESHOLD) candidates.set(row.id, Math.max(similarity, candidates.get(row.id) ?? 0));
+    }
+  }
+  const ranked = [...candidates].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, CANDIDATES_JUDGED);
+  for (const [id, similarity] of ranked) {
+    const canonical = await deps.db.selectFrom("canonicalValues").select(["title", "description", "policies"]).where("id", "=", id).executeTakeFirstOrThrow();
+    const verdict = await deps.llm.run(sameValueTask, {
+      a: { title: card.title, description: card.description, policies: card.policies },
+      b: { title: canonical.title, description: canonical.description, policies: JSON.parse(canonical.policies) as string[] },
+      contextTitle: context.title,
+    });
+    if (verdict.output.same) return { match: { id, similarity }, embedding };
+  }
+  return { match: null, embedding };
 }
 
 export function requireCitizen(user: SessionUser): string {
@@ -97,7 +129,7 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
   const cardId = deps.ids();
   const createdAt = nowIso(deps);
   const index = await canonicalIndex(deps, context.id);
-  const match = verdict.verdict === "value" ? await findSameValue(deps, index, context, input) : null;
+  const { match, embedding } = verdict.verdict === "value" ? await findSameValue(deps, index, context, input) : { match: null, embedding: null };
 
   const result = await deps.db.transaction().execute(async (trx) => {
     if (input.revisionOf) {
@@ -115,7 +147,16 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
         const id = deps.ids();
         await trx
           .insertInto("canonicalValues")
-          .values({ id, contextId: context.id, title: input.title, description: input.description, policies: JSON.stringify(input.policies), sourceCardId: cardId, createdAt })
+          .values({
+            id,
+            contextId: context.id,
+            title: input.title,
+            description: input.description,
+            policies: JSON.stringify(input.policies),
+            sourceCardId: cardId,
+            embedding: embedding ? JSON.stringify(embedding) : null,
+            createdAt,
+          })
           .execute();
         canonical = { id, title: input.title, joined: false, similarity: 1 };
       }
@@ -384,7 +425,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
     const id = deps.ids();
     await trx
       .insertInto("canonicalValues")
-      .values({ id, contextId: card.contextId, title: card.title, description: card.description, policies: card.policies, sourceCardId: card.id, createdAt })
+      .values({ id, contextId: card.contextId, title: card.title, description: card.description, policies: card.policies, sourceCardId: card.id, embedding: null, createdAt })
       .execute();
     await trx.updateTable("valueCards").set({ canonicalId: id, similarity: 1 }).where("id", "=", card.id).execute();
     await trx

@@ -13,6 +13,8 @@ describe.each(dialects())("values with a language model on %s", (dialect) => {
 
   beforeAll(async () => {
     model = await startScriptedServer({
+      // Meaning, as far as this test needs it: does the text speak of pushing back?
+      embed: (texts) => texts.map((text) => (/push(ing)? back/i.test(text) ? [1, 0, 0] : [0, 1, 0])),
       respond: (request) => {
         const data = request.data as Record<string, any>;
         switch (request.task) {
@@ -37,7 +39,7 @@ describe.each(dialects())("values with a language model on %s", (dialect) => {
         }
       },
     });
-    t = await startTestServer(dialect, { llm: { baseUrl: model.url, apiKey: "test-key" } });
+    t = await startTestServer(dialect, { llm: { baseUrl: model.url, apiKey: "test-key", embeddingModel: "scripted-embeddings" } });
     await t.server.deps.db
       .insertInto("contexts")
       .values({ id: CONTEXT, title: "AI systems that make decisions about people", titleEt: null, description: "Automated decisions.", createdAt: new Date().toISOString() })
@@ -80,7 +82,8 @@ describe.each(dialects())("values with a language model on %s", (dialect) => {
     expect(judge?.data).toMatchObject({ a: { title: "Contesting machine decisions" }, b: { title: "Contestable automated decisions" } });
 
     const calls = await t.server.deps.db.selectFrom("llmCalls").select(["purpose", "engine", "model", "status", "prompt", "response"]).execute();
-    expect(calls.every((c) => c.engine === "openai" && c.model === "scripted-model" && c.status === "ok")).toBe(true);
+    const chat = calls.filter((c) => c.purpose !== "values.embed");
+    expect(chat.every((c) => c.engine === "openai" && c.model === "scripted-model" && c.status === "ok")).toBe(true);
     expect(calls.map((c) => c.purpose)).toEqual(expect.arrayContaining(["values.classify", "values.same"]));
     // Citizen text travels as data inside the delimited block, never as the system's instructions.
     const classify = calls.find((c) => c.purpose === "values.classify")!;
@@ -88,6 +91,24 @@ describe.each(dialects())("values with a language model on %s", (dialect) => {
     expect(system!.role).toBe("system");
     expect(system!.content).not.toContain("Ban automated decisions");
     expect(user!.content).toMatch(/<<<AGORA_DATA[\s\S]*Ban automated decisions[\s\S]*AGORA_DATA>>>/);
+  });
+
+  it("finds a near-duplicate by meaning when it shares almost no words", async () => {
+    const [founder] = await t.server.deps.db.selectFrom("canonicalValues").select(["id", "embedding"]).where("title", "=", "Contestable automated decisions").execute();
+    expect(JSON.parse(founder!.embedding!)).toEqual([1, 0, 0]);
+    const judged = model.received.filter((r) => r.task === "values.same").length;
+    const res = await jaan.mutate("values.submit", {
+      contextId: CONTEXT,
+      title: "Pushing back on software verdicts",
+      description: "Software rules on my family's benefits; we need to be able to push back.",
+      policies: ["OCCASIONS when software ruled on someone", "ROUTES to a person able to reverse it"],
+    });
+    expect(res.data.canonical).toMatchObject({ id: founder!.id, joined: true });
+    expect(model.embedded.at(-1)?.[0]).toContain("Pushing back on software verdicts");
+    expect(model.received.filter((r) => r.task === "values.same")).toHaveLength(judged + 1);
+    const embedCalls = await t.server.deps.db.selectFrom("llmCalls").select(["model", "status"]).where("purpose", "=", "values.embed").execute();
+    expect(embedCalls.length).toBeGreaterThanOrEqual(3);
+    expect(embedCalls.every((c) => c.model === "scripted-embeddings" && c.status === "ok")).toBe(true);
   });
 
   it("drafts a card from the guided conversation with the model", async () => {

@@ -94,7 +94,7 @@ export interface TestServerOptions {
   /** log2 of scrypt's N. 12 keeps the suites fast; a test about the real cost passes 15. */
   scryptLogN?: number;
   /** An OpenAI-compatible endpoint (the scripted test server) instead of the offline engine. */
-  llm?: { baseUrl: string; apiKey: string; model?: string };
+  llm?: { baseUrl: string; apiKey: string; model?: string; embeddingModel?: string };
 }
 
 /** A migrated, seeded server (the demo polity) on 127.0.0.1 and an ephemeral port. */

@@ -1,0 +1,20 @@
+import { io } from "socket.io-client";
+const B = "http://localhost:3571";
+const r = await fetch(B + "/trpc/auth.signIn", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "admin@demo.agora", password: "agora-demo" }) });
+const cookie = r.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+const admin = io(B, { extraHeaders: { cookie }, transports: ["websocket"] });
+const anon = io(B, { transports: ["websocket"] });
+await new Promise((res) => anon.on("connect", res));
+await new Promise((res) => admin.on("connect", res));
+console.log("anon admin:join", await anon.emitWithAck("admin:join", {}));
+const join = await anon.emitWithAck("room:join", { matterId: "polity", afterSeq: 0 });
+console.log("anon room:join polity ok:", join.ok, "events:", join.data?.events.length);
+anon.on("presence", (p) => console.log("anon sees presence:", JSON.stringify(p)));
+anon.on("ledger:event", (e) => console.log("anon got live polity event:", e.type, JSON.stringify(e.payload)));
+await admin.emitWithAck("room:join", { matterId: "polity", afterSeq: 9999 });
+// admin changes a role -> ledger event
+const users = await (await fetch(B + "/trpc/admin.users?input=" + encodeURIComponent(JSON.stringify({ query: "citizen12" })), { headers: { cookie } })).json();
+const u = users.result.data[0];
+await fetch(B + "/trpc/admin.setRoles", { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ userId: u.id, roles: ["citizen", "delegate"] }) });
+await new Promise((r) => setTimeout(r, 500));
+anon.close(); admin.close();
