@@ -50,11 +50,19 @@ function sameOriginWrites(req: express.Request, res: express.Response, next: exp
   res.status(403).json({ error: { message: "Cross-site request refused." } });
 }
 
-/** Form posts (the registry upload is the largest) may not exceed the API's own body limit. */
+/**
+ * Form posts (the registry upload is the largest) may not exceed the API's own body limit. Remix reads
+ * a body whole, so its routes take only bodies that say their length (browsers always do); the tRPC
+ * adapter counts what it reads against maxBodySize itself.
+ */
 function boundedBodies(limit: number) {
   return (req: express.Request, res: express.Response, next: express.NextFunction) => {
-    const length = Number(req.headers["content-length"] ?? 0);
-    if (length > limit) return void res.status(413).json({ error: { message: "The request is too large." } });
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    const declared = req.headers["content-length"];
+    if (declared === undefined && req.headers["transfer-encoding"] && !req.path.startsWith("/trpc")) {
+      return void res.status(411).json({ error: { message: "A request body must state its length." } });
+    }
+    if (Number(declared ?? 0) > limit) return void res.status(413).json({ error: { message: "The request is too large." } });
     next();
   };
 }

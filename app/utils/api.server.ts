@@ -22,6 +22,7 @@ function describe(error: TRPCError): FormError {
     for (const issue of cause.issues) fields[String(issue.path?.[0] ?? "")] ??= issue.message;
     return { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields };
   }
+  if (error.code === "INTERNAL_SERVER_ERROR") return { key: "errors.internal", message: "Something went wrong on our side.", params: {}, fields: {} };
   return { key: null, message: error.message, params: {}, fields: {} };
 }
 
@@ -65,7 +66,17 @@ export function text(form: FormData, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
-/** Only same-site paths may be a destination after sign-in. */
+/**
+ * Only a path on this site may be a destination after sign-in. Browsers read "/\\host" and "/<tab>/host"
+ * as another host, so the test is what a URL parser makes of it, not what the string starts with.
+ */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  if (!next || !next.startsWith("/")) return "/";
+  try {
+    const base = "http://agora.invalid";
+    const url = new URL(next, base);
+    return url.origin === base && !/[\\\u0000-\u001f]/.test(next) ? url.pathname + url.search + url.hash : "/";
+  } catch {
+    return "/";
+  }
 }

@@ -85,7 +85,15 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
     if (!members?.delete(socket.id)) return;
     if (members.size === 0) presence.delete(matterId);
     void socket.leave(`stream:${matterId}`);
-    io.to(`stream:${matterId}`).emit("presence", presenceOf(matterId));
+    void socket.leave(`people:${matterId}`);
+    announcePresence(matterId);
+  }
+
+  /** Who is in the room goes to people signed in; anonymous watchers get the counts only. */
+  function announcePresence(matterId: string) {
+    const full = presenceOf(matterId);
+    io.to(`people:${matterId}`).emit("presence", full);
+    io.to(`stream:${matterId}`).except(`people:${matterId}`).emit("presence", { matterId, people: [], anonymous: full.anonymous + full.people.length });
   }
 
   /** Binds one event: rate limit, role check, payload validation, then the handler; always acks. */
@@ -130,7 +138,8 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
       let members = presence.get(matterId);
       if (!members) presence.set(matterId, (members = new Map()));
       members.set(socket.id, socket.data.user);
-      io.to(`stream:${matterId}`).emit("presence", presenceOf(matterId));
+      if (socket.data.user) await socket.join(`people:${matterId}`);
+      announcePresence(matterId);
       return { events: events.slice(0, REPLAY_PAGE), more: events.length > REPLAY_PAGE };
     });
     on(socket, "room:leave", MatterRef, async ({ matterId }) => {

@@ -1,5 +1,7 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { Kysely } from "kysely";
 import { isUniqueViolation } from "../../db/errors.js";
+import type { Database } from "../../db/schema.js";
 import { deleteSession, findLiveSession, insertSession } from "../../db/repos/sessions.js";
 import { findUserByEmail, grantRoles, insertUser, rolesOf } from "../../db/repos/users.js";
 import { DomainError } from "../../deliberation/errors.js";
@@ -29,10 +31,14 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-// Per process, failures only: five per email and address, and a wider net per address alone
-// (a ministry's delegates may share one address, so successes never count).
-const failuresByAccount = new RateLimiterMemory({ points: 5, duration: 15 * 60, keyPrefix: "signin-account" });
-const failuresByAddress = new RateLimiterMemory({ points: 100, duration: 15 * 60, keyPrefix: "signin-address" });
+// Per process. A try takes its point before the password is checked (so guesses sent all at once
+// count too) and gets it back when it succeeds: five per email and address, twenty per email from
+// anywhere, a hundred per address. A ministry's delegates may share one address.
+const triesByAccountAndAddress = new RateLimiterMemory({ points: 5, duration: 15 * 60, keyPrefix: "signin-account-address" });
+const triesByAccount = new RateLimiterMemory({ points: 20, duration: 15 * 60, keyPrefix: "signin-account" });
+const triesByAddress = new RateLimiterMemory({ points: 100, duration: 15 * 60, keyPrefix: "signin-address" });
+// Sign-up hashes a password: bounded per address so it cannot be used to tie up the server.
+const signUpsByAddress = new RateLimiterMemory({ points: 30, duration: 60 * 60, keyPrefix: "signup-address" });
 
 function tooMany(res: RateLimiterRes): DomainError {
   const minutes = Math.max(1, Math.ceil(res.msBeforeNext / 60_000));
@@ -49,21 +55,27 @@ async function openSession(deps: AppDeps, userId: string): Promise<{ token: stri
 
 export async function signIn(deps: AppDeps, input: { email: string; password: string }, address: string): Promise<NewSession> {
   const email = normaliseEmail(input.email);
-  const accountKey = `${email}|${address}`;
-  for (const [limiter, key] of [[failuresByAccount, accountKey], [failuresByAddress, address]] as const) {
-    const seen = await limiter.get(key);
-    if (seen && seen.remainingPoints <= 0) throw tooMany(seen);
+  const taken = [
+    [triesByAccountAndAddress, `${email}|${address}`],
+    [triesByAccount, email],
+    [triesByAddress, address],
+  ] as const;
+  for (const [i, [limiter, key]] of taken.entries()) {
+    try {
+      await limiter.consume(key);
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      await Promise.all(taken.slice(0, i).map(([l, k]) => l.reward(k)));
+      throw tooMany(res);
+    }
   }
 
   const user = await findUserByEmail(deps.db, email);
   const valid = user
     ? await verifyPassword(input.password, user.passwordHash)
     : (await verifyPassword(input.password, await decoyHash(deps.config.scryptLogN)), false);
-  if (!user || !valid) {
-    await Promise.all([failuresByAccount.consume(accountKey), failuresByAddress.consume(address)].map((p) => p.catch(() => undefined)));
-    throw new DomainError("invalid", "auth.invalidCredentials", "That email and password do not match an account.");
-  }
-  await failuresByAccount.delete(accountKey);
+  if (!user || !valid) throw new DomainError("invalid", "auth.invalidCredentials", "That email and password do not match an account.");
+  await Promise.all(taken.map(([limiter, key]) => limiter.reward(key)));
   const session = await openSession(deps, user.id);
   const roles = await rolesOf(deps.db, user.id);
   return { ...session, user: { id: user.id, email: user.email, displayName: user.displayName, locale: user.locale, citizenId: user.citizenId, roles } };
@@ -81,39 +93,22 @@ export interface SignUpInput {
  * One person, one citizen record: when a registry is loaded, a new account must name a registry
  * entry that no other account holds, and the email the registry has for it (when it has one).
  */
-export async function signUp(deps: AppDeps, input: SignUpInput): Promise<NewSession> {
+export async function signUp(deps: AppDeps, input: SignUpInput, address: string): Promise<NewSession> {
   const email = normaliseEmail(input.email);
+  try {
+    await signUpsByAddress.consume(address);
+  } catch (res) {
+    if (res instanceof RateLimiterRes) throw tooMany(res);
+    throw res;
+  }
+  // Refusals that need no password come first: hashing is the expensive part.
+  await deps.db.transaction().execute((trx) => linkedCitizen(trx, email, input.personalCode));
   const passwordHash = await hashPassword(input.password, deps.config.scryptLogN);
   const userId = deps.ids();
   const createdAt = nowIso(deps);
 
   const citizenId = await deps.db.transaction().execute(async (trx) => {
-    if (await findUserByEmail(trx, email)) {
-      throw new DomainError("conflict", "auth.emailTaken", "An account with this email already exists. Sign in instead.");
-    }
-    const registrySize = await trx
-      .selectFrom("citizens")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    let linked: string | null = null;
-    if (Number(registrySize.n) > 0) {
-      const code = input.personalCode?.trim();
-      const citizen = code
-        ? await trx.selectFrom("citizens").select(["id", "email"]).where("personalCode", "=", code).executeTakeFirst()
-        : undefined;
-      if (!citizen || (citizen.email !== null && normaliseEmail(citizen.email) !== email)) {
-        throw new DomainError(
-          "invalid",
-          "auth.notInRegistry",
-          "We could not find you in the citizen registry. Check your personal code and the email the registry has for you.",
-        );
-      }
-      const holder = await trx.selectFrom("users").select("id").where("citizenId", "=", citizen.id).executeTakeFirst();
-      if (holder) {
-        throw new DomainError("conflict", "auth.citizenTaken", "This citizen already has an account. Sign in, or ask an administrator for help.");
-      }
-      linked = citizen.id;
-    }
+    const linked = await linkedCitizen(trx, email, input.personalCode);
     await insertUser(trx, { id: userId, email, passwordHash, displayName: input.displayName.trim(), citizenId: linked, locale: input.locale, createdAt }).catch((error: unknown) => {
       // Two sign-ups racing for one email or one citizen: the database keeps one person, one account.
       if (isUniqueViolation(error)) throw new DomainError("conflict", "auth.emailTaken", "An account with this email or for this citizen already exists. Sign in instead.");
@@ -125,6 +120,33 @@ export async function signUp(deps: AppDeps, input: SignUpInput): Promise<NewSess
 
   const session = await openSession(deps, userId);
   return { ...session, user: { id: userId, email, displayName: input.displayName.trim(), locale: input.locale, citizenId, roles: ["citizen"] } };
+}
+
+/**
+ * The citizen record a new account for this email may hold (null when no registry is loaded), or the
+ * reason it may not: the email is taken, the person is not in the registry, or already has an account.
+ */
+async function linkedCitizen(trx: Kysely<Database>, email: string, personalCode: string | undefined): Promise<string | null> {
+  if (await findUserByEmail(trx, email)) {
+    throw new DomainError("conflict", "auth.emailTaken", "An account with this email already exists. Sign in instead.");
+  }
+  const registrySize = await trx
+    .selectFrom("citizens")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  if (Number(registrySize.n) === 0) return null;
+  const code = personalCode?.trim();
+  const citizen = code ? await trx.selectFrom("citizens").select(["id", "email"]).where("personalCode", "=", code).executeTakeFirst() : undefined;
+  if (!citizen || (citizen.email !== null && normaliseEmail(citizen.email) !== email)) {
+    throw new DomainError(
+      "invalid",
+      "auth.notInRegistry",
+      "We could not find you in the citizen registry. Check your personal code and the email the registry has for you.",
+    );
+  }
+  const holder = await trx.selectFrom("users").select("id").where("citizenId", "=", citizen.id).executeTakeFirst();
+  if (holder) throw new DomainError("conflict", "auth.citizenTaken", "This citizen already has an account. Sign in, or ask an administrator for help.");
+  return citizen.id;
 }
 
 export async function signOut(deps: AppDeps, token: string): Promise<void> {

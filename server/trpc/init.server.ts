@@ -83,6 +83,20 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (depth > 8 || value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([key, v]) => key.includes("\u0000") || containsNul(v, depth + 1));
+}
+
+/** PostgreSQL cannot store a NUL character in text (SQLite can): refuse it on every input, on both. */
+const noNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+  // A body that does not parse is the input parser's to refuse (or to ignore, for a procedure without input).
+  const raw = await getRawInput().catch(() => undefined);
+  if (containsNul(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: "Text may not contain NUL characters." });
+  return next();
+});
+
 const base = t.procedure.use(domainErrors);
 
 function requireUser(access: Exclude<Access, "public">) {
@@ -96,9 +110,9 @@ function requireUser(access: Exclude<Access, "public">) {
 }
 
 // The only procedure builders routers may use. Role checks run before input is parsed.
-export const publicProcedure = base.meta({ access: "public" });
-export const signedInProcedure = base.meta({ access: "signed-in" }).use(requireUser("signed-in"));
-export const citizenProcedure = base.meta({ access: "citizen" }).use(requireUser("citizen"));
-export const delegateProcedure = base.meta({ access: "delegate" }).use(requireUser("delegate"));
-export const clerkProcedure = base.meta({ access: "clerk" }).use(requireUser("clerk"));
-export const adminProcedure = base.meta({ access: "admin" }).use(requireUser("admin"));
+export const publicProcedure = base.meta({ access: "public" }).use(noNulCharacters);
+export const signedInProcedure = base.meta({ access: "signed-in" }).use(requireUser("signed-in")).use(noNulCharacters);
+export const citizenProcedure = base.meta({ access: "citizen" }).use(requireUser("citizen")).use(noNulCharacters);
+export const delegateProcedure = base.meta({ access: "delegate" }).use(requireUser("delegate")).use(noNulCharacters);
+export const clerkProcedure = base.meta({ access: "clerk" }).use(requireUser("clerk")).use(noNulCharacters);
+export const adminProcedure = base.meta({ access: "admin" }).use(requireUser("admin")).use(noNulCharacters);

@@ -38,7 +38,7 @@ export interface ProcedureSample {
   optional?: readonly string[];
   /** Declared maximum lengths of string fields that allow more than 1,000,000 characters. */
   maxLength?: Readonly<Record<string, number>>;
-  /** Calling it ends the caller's session: the suites give it a session of its own. */
+  /** Calling it ends the caller's session (sign-out, and sign-in or sign-up, which replace it): the suites give it a session of its own. */
   endsSession?: true;
 }
 
@@ -51,13 +51,15 @@ export const SIGN_UP_FIRST_INDEX = 50;
 export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "auth.me": { input: undefined },
   "auth.profile": { input: undefined },
-  "auth.signIn": { input: () => ({ email: "citizen2@demo.agora", password: DEMO_PASSWORD }) },
+  // Signing in (or up) from a browser that has a session ends that session first.
+  "auth.signIn": { input: () => ({ email: "citizen2@demo.agora", password: DEMO_PASSWORD }), endsSession: true },
   "auth.signUp": {
     input: ({ unique }) => {
       const citizen = demoCitizen(SIGN_UP_FIRST_INDEX + (unique % 20));
       return { email: citizen.email, password: "a long enough password", displayName: citizen.fullName, personalCode: citizen.personalCode };
     },
     optional: ["personalCode"],
+    endsSession: true,
   },
   "auth.signOut": { input: undefined, endsSession: true },
   "auth.setLocale": { input: () => ({ locale: "en" }) },

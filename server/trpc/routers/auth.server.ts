@@ -22,6 +22,7 @@ export const authRouter = router({
     .input(z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
       const session = await signIn(ctx.deps, input, ctx.address);
+      if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken); // the browser's previous session ends here
       ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
       ctx.cookies.set(LOCALE_COOKIE, session.user.locale, { maxAge: 365 * 24 * 3600, httpOnly: false });
       return { user: session.user };
@@ -42,7 +43,8 @@ export const authRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const session = await signUp(ctx.deps, { ...input, locale: ctx.locale });
+      const session = await signUp(ctx.deps, { ...input, locale: ctx.locale }, ctx.address);
+      if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken);
       ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
       return { user: session.user };
     }),
