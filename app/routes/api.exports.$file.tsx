@@ -42,7 +42,6 @@ const JUDGMENT_COLUMNS: [string, string][] = [
   ["to-comment-id", "toValueId"],
   ["voter-id", "voterId"],
   ["answer", "answer"],
-  ["why", "why"],
   ["context-id", "contextId"],
 ];
 

@@ -1,5 +1,5 @@
 import { DomainError } from "../../deliberation/errors.js";
-import type { Kysely } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { type AggregatedEdge, buildGraph, edgeVerdict, pageRank } from "../../deliberation/values/moral-graph.js";
 import type { AppDeps } from "./deps.server.js";
@@ -22,6 +22,7 @@ export interface GraphRegistry {
 const DEBOUNCE_MS = 200;
 
 interface ContextState {
+  failures: number;
   previous: Map<string, number>;
   timer: NodeJS.Timeout | null;
   running: Promise<void> | null;
@@ -63,7 +64,7 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
 
   function state(contextId: string): ContextState {
     let s = states.get(contextId);
-    if (!s) states.set(contextId, (s = { previous: new Map(), timer: null, running: null, again: false }));
+    if (!s) states.set(contextId, (s = { failures: 0, previous: new Map(), timer: null, running: null, again: false }));
     return s;
   }
 
@@ -78,7 +79,14 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
     s.timer = setTimeout(() => {
       s.timer = null;
       s.running = recompute(contextId)
-        .catch((error) => console.error(`[graph] recompute of ${contextId} failed:`, error))
+        .then(() => {
+          s.failures = 0;
+        })
+        .catch((error) => {
+          console.error(`[graph] recompute of ${contextId} failed:`, error);
+          // Try again (a few times): otherwise the scores would wait for the next judgment.
+          if (++s.failures <= 3) s.again = true;
+        })
         .finally(() => {
           s.running = null;
           if (s.again) {
@@ -124,6 +132,8 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
     const order = ids.map((id, i) => ({ id, score: scores[i]! })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const updatedAt = clock.now().toISOString();
     await db.transaction().execute(async (trx) => {
+      // Processes sharing PostgreSQL may recompute one context at the same moment: they take turns.
+      if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`SELECT pg_advisory_xact_lock(hashtext(${`graph:${contextId}`}))`.execute(trx);
       await trx.deleteFrom("graphScores").where("contextId", "=", contextId).execute();
       if (order.length === 0) return;
       await trx
@@ -155,7 +165,11 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
     },
     async close() {
       closed = true;
-      for (const s of states.values()) if (s.timer) clearTimeout(s.timer);
+      for (const s of states.values()) {
+        if (s.timer) clearTimeout(s.timer);
+        s.timer = null;
+        s.again = false;
+      }
       await Promise.all([...states.values()].map((s) => s.running));
     },
   };

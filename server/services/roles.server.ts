@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { countUsersWithRole, findUserById, grantRoles, revokeRoles, rolesOf } from "../../db/repos/users.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { POLITY_STREAM } from "../../deliberation/ledger.js";
@@ -12,9 +13,8 @@ export async function listUsers(deps: AppDeps, input: { query?: string | undefin
     .select(["users.id", "users.email", "users.displayName", "users.createdAt", "citizens.district"]);
   if (input.query) {
     const like = `%${input.query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or([eb(eb.fn("lower", ["users.email"]), "like", like), eb(eb.fn("lower", ["users.displayName"]), "like", like)]),
-    );
+    // An explicit ESCAPE: SQLite's LIKE has no escape character by default (PostgreSQL's is the backslash).
+    query = query.where(sql<boolean>`(lower(users.email) LIKE ${like} ESCAPE '\\' OR lower(users.display_name) LIKE ${like} ESCAPE '\\')`);
   }
   const users = await query.orderBy("users.email").limit(input.limit).offset(input.offset).execute();
   const roleRows = users.length

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 import { isUniqueViolation } from "../../db/errors.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
@@ -6,30 +6,58 @@ import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sa
 import { valueClassifyTask } from "../../deliberation/values/gate.js";
 import { draftValueTask, type GuidedAnswers } from "../../deliberation/values/guided.js";
 import { upgradeStoryTask } from "../../deliberation/values/stories.js";
-import type { Answer, ValueCardDraft } from "../../deliberation/values/types.js";
+import type { Answer, GateVerdict, ValueCardDraft } from "../../deliberation/values/types.js";
 import type { SessionUser } from "./accounts.server.js";
 import { type AppDeps, nowIso } from "./deps.server.js";
 
 /** How many related values a new canonical value is paired with for wiser-than judgments. */
 const PAIRS_PER_NEW_VALUE = 3;
 
-const indexes = new WeakMap<AppDeps, Map<string, Promise<CanonicalIndex>>>();
+interface ContextIndex {
+  index: CanonicalIndex;
+  /** Newest creation time loaded: later canonical values (made by another process) are read in on refresh. */
+  loadedUntil: string;
+  /** Matching and founding in one context happen one at a time in this process. */
+  queue: Promise<unknown>;
+}
 
-/** The per-context dedupe index, loaded once per process and kept current by this module's writes. */
-function canonicalIndex(deps: AppDeps, contextId: string): Promise<CanonicalIndex> {
+const indexes = new WeakMap<AppDeps, Map<string, ContextIndex>>();
+
+function contextIndex(deps: AppDeps, contextId: string): ContextIndex {
   let byContext = indexes.get(deps);
   if (!byContext) indexes.set(deps, (byContext = new Map()));
-  let index = byContext.get(contextId);
-  if (!index) {
-    index = (async () => {
-      const built = createCanonicalIndex();
-      const rows = await deps.db.selectFrom("canonicalValues").select(["id", "title", "policies"]).where("contextId", "=", contextId).execute();
-      for (const row of rows) built.add({ id: row.id, title: row.title, policies: JSON.parse(row.policies) as string[] });
-      return built;
-    })();
-    byContext.set(contextId, index);
+  let entry = byContext.get(contextId);
+  if (!entry) byContext.set(contextId, (entry = { index: createCanonicalIndex(), loadedUntil: "", queue: Promise.resolve() }));
+  return entry;
+}
+
+/** Reads in the canonical values this process has not seen (all of them, the first time). */
+async function refreshIndex(db: Kysely<Database>, entry: ContextIndex, contextId: string): Promise<CanonicalIndex> {
+  const rows = await db
+    .selectFrom("canonicalValues")
+    .select(["id", "title", "policies", "createdAt"])
+    .where("contextId", "=", contextId)
+    .where("createdAt", ">=", entry.loadedUntil)
+    .execute();
+  for (const row of rows) {
+    if (!entry.index.has(row.id)) entry.index.add({ id: row.id, title: row.title, policies: JSON.parse(row.policies) as string[] });
+    if (row.createdAt > entry.loadedUntil) entry.loadedUntil = row.createdAt;
   }
-  return index;
+  return entry.index;
+}
+
+/** Runs `work` after every earlier matching in this context has finished, so two cards never both found one value. */
+function inContextOrder<T>(entry: ContextIndex, work: () => Promise<T>): Promise<T> {
+  const result = entry.queue.then(work, work);
+  entry.queue = result.catch(() => undefined);
+  return result;
+}
+
+/** Across processes (PostgreSQL), matching and founding in one context take turns in the database too. */
+async function lockContext(trx: Kysely<Database>, contextId: string): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`canonical:${contextId}`}))`.execute(trx);
+  }
 }
 
 /** Two requests racing past the "already?" check meet the unique constraint: the loser hears why. */
@@ -126,82 +154,111 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
   const context = await requireContext(deps.db, input.contextId);
   const gate = await deps.llm.run(valueClassifyTask, { title: input.title, description: input.description, policies: input.policies, contextTitle: context.title });
   const verdict = gate.output;
-  const cardId = deps.ids();
-  const createdAt = nowIso(deps);
-  const index = await canonicalIndex(deps, context.id);
-  const { match, embedding } = verdict.verdict === "value" ? await findSameValue(deps, index, context, input) : { match: null, embedding: null };
+  const entry = contextIndex(deps, context.id);
 
-  const result = await deps.db.transaction().execute(async (trx) => {
-    if (input.revisionOf) {
-      const previous = await trx.selectFrom("valueCards").select(["id", "citizenId", "status"]).where("id", "=", input.revisionOf).executeTakeFirst();
-      if (!previous || previous.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
-      if (previous.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
-      await trx.updateTable("valueCards").set({ status: "revised" }).where("id", "=", previous.id).execute();
+  const result = await inContextOrder(entry, async () => {
+    const index = await refreshIndex(deps.db, entry, context.id);
+    const found = verdict.verdict === "value" ? await findSameValue(deps, index, context, input) : { match: null, embedding: null };
+    const saved = await deps.db.transaction().execute(async (trx) => {
+      await lockContext(trx, context.id);
+      // Another process may have founded this value since the index was read: look once more, by words.
+      const match =
+        found.match ??
+        (verdict.verdict === "value" ? (await refreshIndex(trx, entry, context.id)).match({ title: input.title, policies: input.policies }, DEFAULT_DEDUPE_THRESHOLD) : null);
+      return saveCard(trx, deps, { user, citizenId, contextId: context.id, input, gate: { ...verdict, callId: gate.callId }, match, embedding: found.embedding });
+    });
+    if (saved.canonical && !saved.canonical.joined) {
+      index.add({ id: saved.canonical.id, title: input.title, policies: input.policies });
+      if (saved.createdAt > entry.loadedUntil) entry.loadedUntil = saved.createdAt;
     }
-    let canonical: { id: string; title: string; joined: boolean; similarity: number } | null = null;
-    if (verdict.verdict === "value") {
-      if (match) {
-        const row = await trx.selectFrom("canonicalValues").select(["id", "title"]).where("id", "=", match.id).executeTakeFirstOrThrow();
-        canonical = { id: row.id, title: row.title, joined: true, similarity: match.similarity };
-      } else {
-        const id = deps.ids();
-        await trx
-          .insertInto("canonicalValues")
-          .values({
-            id,
-            contextId: context.id,
-            title: input.title,
-            description: input.description,
-            policies: JSON.stringify(input.policies),
-            sourceCardId: cardId,
-            embedding: embedding ? JSON.stringify(embedding) : null,
-            createdAt,
-          })
-          .execute();
-        canonical = { id, title: input.title, joined: false, similarity: 1 };
-      }
-    }
-    await trx
-      .insertInto("valueCards")
-      .values({
-        id: cardId,
-        citizenId,
-        contextId: context.id,
-        title: input.title,
-        description: input.description,
-        policies: JSON.stringify(input.policies),
-        verdict: verdict.verdict,
-        verdictReason: verdict.reason,
-        verdictSignals: JSON.stringify(verdict.signals),
-        llmCallId: gate.callId,
-        canonicalId: canonical?.id ?? null,
-        similarity: canonical?.similarity ?? null,
-        revisionOf: input.revisionOf ?? null,
-        status: "active",
-        createdAt,
-      })
-      .execute();
-    await trx
-      .insertInto("valueEvents")
-      .values({
-        id: deps.ids(),
-        cardId,
-        canonicalId: canonical?.id ?? null,
-        type: input.revisionOf ? "card.revised" : "card.submitted",
-        actor: user.id,
-        payload: JSON.stringify({ verdict: verdict.verdict, revisionOf: input.revisionOf ?? null, canonical: canonical ? { id: canonical.id, joined: canonical.joined } : null }),
-        createdAt,
-      })
-      .execute();
-    return { cardId, verdict: verdict.verdict, reason: verdict.reason, signals: verdict.signals, canonical, engine: gate.engine };
+    return saved;
   });
 
   if (result.canonical || input.revisionOf) deps.graphs.changed(context.id);
   if (result.canonical && !result.canonical.joined) {
-    index.add({ id: result.canonical.id, title: input.title, policies: input.policies });
-    await pairWithRelated(deps, context, { id: result.canonical.id, title: input.title, description: input.description, policies: input.policies });
+    await pairWithRelated(deps, context, { id: result.canonical.id, title: input.title, description: input.description, policies: input.policies }).catch((error) =>
+      // The card is saved; its pairs can be made again later. The citizen is not told of a failure that is not hers.
+      console.error(`[values] pairing ${result.canonical!.id} failed:`, error),
+    );
   }
-  return result;
+  const { createdAt: _, ...answer } = result;
+  return { ...answer, engine: gate.engine };
+}
+
+interface SaveCard {
+  user: SessionUser;
+  citizenId: string;
+  contextId: string;
+  input: SubmitInput;
+  gate: GateVerdict & { callId: string };
+  match: { id: string; similarity: number } | null;
+  embedding: number[] | null;
+}
+
+/** The card, the canonical value it founds (if it does) and its event, in the caller's transaction. */
+async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId, contextId, input, gate, match, embedding }: SaveCard) {
+  const cardId = deps.ids();
+  const createdAt = nowIso(deps);
+  if (input.revisionOf) {
+    const previous = await trx.selectFrom("valueCards").select(["id", "citizenId", "status"]).where("id", "=", input.revisionOf).executeTakeFirst();
+    if (!previous || previous.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
+    if (previous.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
+    await trx.updateTable("valueCards").set({ status: "revised" }).where("id", "=", previous.id).execute();
+  }
+  let canonical: { id: string; title: string; joined: boolean; similarity: number } | null = null;
+  if (gate.verdict === "value" && match) {
+    const row = await trx.selectFrom("canonicalValues").select(["id", "title"]).where("id", "=", match.id).executeTakeFirstOrThrow();
+    canonical = { id: row.id, title: row.title, joined: true, similarity: match.similarity };
+  } else if (gate.verdict === "value") {
+    const id = deps.ids();
+    await trx
+      .insertInto("canonicalValues")
+      .values({
+        id,
+        contextId,
+        title: input.title,
+        description: input.description,
+        policies: JSON.stringify(input.policies),
+        sourceCardId: cardId,
+        embedding: embedding ? JSON.stringify(embedding) : null,
+        createdAt,
+      })
+      .execute();
+    canonical = { id, title: input.title, joined: false, similarity: 1 };
+  }
+  await trx
+    .insertInto("valueCards")
+    .values({
+      id: cardId,
+      citizenId,
+      contextId,
+      title: input.title,
+      description: input.description,
+      policies: JSON.stringify(input.policies),
+      verdict: gate.verdict,
+      verdictReason: gate.reason,
+      verdictSignals: JSON.stringify(gate.signals),
+      llmCallId: gate.callId,
+      canonicalId: canonical?.id ?? null,
+      similarity: canonical?.similarity ?? null,
+      revisionOf: input.revisionOf ?? null,
+      status: "active",
+      createdAt,
+    })
+    .execute();
+  await trx
+    .insertInto("valueEvents")
+    .values({
+      id: deps.ids(),
+      cardId,
+      canonicalId: canonical?.id ?? null,
+      type: input.revisionOf ? "card.revised" : "card.submitted",
+      actor: user.id,
+      payload: JSON.stringify({ verdict: gate.verdict, revisionOf: input.revisionOf ?? null, canonical: canonical ? { id: canonical.id, joined: canonical.joined } : null }),
+      createdAt,
+    })
+    .execute();
+  return { cardId, verdict: gate.verdict, reason: gate.reason, signals: gate.signals, canonical, createdAt };
 }
 
 interface CanonicalCard {
@@ -420,6 +477,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
   const split = await deps.db.transaction().execute(async (trx) => {
     const card = await trx.selectFrom("valueCards").selectAll().where("id", "=", cardId).executeTakeFirst();
     if (!card || !card.canonicalId) throw new DomainError("not_found", "values.cardNotFound", "There is no such merged card.");
+    if (card.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
     const canonical = await trx.selectFrom("canonicalValues").select(["id", "sourceCardId"]).where("id", "=", card.canonicalId).executeTakeFirstOrThrow();
     if (canonical.sourceCardId === card.id) throw new DomainError("conflict", "values.notMerged", "This card founded its canonical value; there is nothing to split.");
     const id = deps.ids();
@@ -435,7 +493,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
     const context = await trx.selectFrom("contexts").select(["id", "title"]).where("id", "=", card.contextId).executeTakeFirstOrThrow();
     return { id, context, card: { id, title: card.title, description: card.description, policies: JSON.parse(card.policies) as string[] } };
   });
-  (await canonicalIndex(deps, split.context.id)).add({ id: split.id, title: split.card.title, policies: split.card.policies });
+  contextIndex(deps, split.context.id).index.add({ id: split.id, title: split.card.title, policies: split.card.policies });
   deps.graphs.changed(split.context.id);
   await pairWithRelated(deps, split.context, split.card);
   return { cardId, canonicalId: split.id };

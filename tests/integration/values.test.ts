@@ -180,6 +180,21 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
     expect(await countOn()).toBe(before + 1);
   });
 
+  it("founds one canonical value when the same new value arrives from six citizens at once", async () => {
+    const card = {
+      contextId: OTHER_CONTEXT,
+      title: "Tutors that admit what they do not know",
+      description: "I want my child's tutor to say when it is unsure, so she learns to doubt as well as to answer.",
+      policies: ["MOMENTS when the tutor is unsure but sounds certain", "SIGNS that a child checks an answer instead of copying it"],
+    };
+    const citizens = await Promise.all([9, 10, 11, 12, 5, 6].map((n) => signInAs(t.url, `citizen${n}@demo.agora`)));
+    const answers = await Promise.all(citizens.map((c) => c.mutate("values.submit", card)));
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+    const ids = new Set(answers.map((a) => a.data.canonical.id));
+    expect(ids.size).toBe(1);
+    expect(answers.filter((a) => !a.data.canonical.joined)).toHaveLength(1);
+  });
+
   it("refuses bad cards with a clear message and writes nothing", async () => {
     const base = { contextId: CONTEXT, ...DIGNITY };
     const cases: [string, unknown][] = [
