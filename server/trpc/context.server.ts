@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import { parse as parseCookies, serialize, type SerializeOptions } from "cookie";
 import { type SessionUser, userForSessionToken } from "../services/accounts.server.js";
 import type { AppDeps } from "../services/deps.server.js";
-import { type Locale, negotiateLocale } from "../../app/i18n/locales.js";
+import { isLocale, type Locale, negotiateLocale } from "../../app/i18n/locales.js";
 
 export const SESSION_COOKIE = "agora_session";
 export const LOCALE_COOKIE = "agora_lang";
@@ -21,6 +21,8 @@ export interface Context {
   /** The caller's network address, for rate limits. */
   address: string;
   locale: Locale;
+  /** The language chosen in this browser (the language switch's cookie), if any. */
+  chosenLocale: Locale | null;
   cookies: CookieWriter;
 }
 
@@ -31,6 +33,7 @@ export function innerContext(deps: AppDeps, init: Partial<Omit<Context, "deps">>
     sessionToken: init.sessionToken ?? null,
     address: init.address ?? "127.0.0.1",
     locale: init.locale ?? "en",
+    chosenLocale: init.chosenLocale ?? null,
     cookies: init.cookies ?? { set() {}, clear() {} },
   };
 }
@@ -48,12 +51,14 @@ export async function contextFromRequest(deps: AppDeps, req: Request, res: Respo
   const cookies = parseCookies(req.headers.cookie ?? "");
   const token = cookies[SESSION_COOKIE] ?? null;
   const user = await userForSessionToken(deps, token ?? undefined);
-  const locale = negotiateLocale(cookies[LOCALE_COOKIE] ?? user?.locale, req.headers["accept-language"]);
+  const chosen = cookies[LOCALE_COOKIE];
+  const locale = negotiateLocale(chosen ?? user?.locale, req.headers["accept-language"]);
   return innerContext(deps, {
     user,
     sessionToken: user ? token : null,
     address: req.ip ?? req.socket.remoteAddress ?? "unknown",
     locale,
+    chosenLocale: isLocale(chosen) ? chosen : null,
     cookies: cookieWriter(deps, (header) => res.append("Set-Cookie", header)),
   });
 }

@@ -336,6 +336,18 @@ describe.skipIf(skip)("the shell in a real browser", () => {
       expect(await page.locator("html").getAttribute("lang")).toBe("et");
       await page.getByLabel("E-post").waitFor();
 
+      // Signing in keeps the language chosen here, though the account was in English.
+      await page.getByLabel("E-post").fill("citizen11@demo.agora");
+      await page.getByLabel("Parool").fill("agora-demo");
+      await Promise.all([page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }), page.locator("main").getByRole("button", { name: "Logi sisse" }).click()]);
+      expect(await page.locator("html").getAttribute("lang")).toBe("et");
+      await page.getByRole("link", { name: "Minu väärtused" }).click();
+      await page.getByRole("heading", { level: 1, name: "Minu väärtused" }).waitFor();
+      await page.locator("header").getByRole("button", { name: "Logi välja" }).click();
+      await page.waitForURL((url) => url.pathname === "/");
+      await page.locator("header").getByRole("link", { name: "Logi sisse" }).click();
+      await page.waitForURL("**/signin");
+
       await page.locator("#lang-select").selectOption("en");
       await Promise.all([page.waitForURL((url) => url.pathname === "/signin", { waitUntil: "load" }), page.getByRole("button", { name: "Vaheta" }).click()]);
       await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();

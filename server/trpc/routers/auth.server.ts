@@ -24,6 +24,11 @@ export const authRouter = router({
       const session = await signIn(ctx.deps, input, ctx.address);
       if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken); // the browser's previous session ends here
       ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
+      // A language chosen in this browser before signing in wins, and the account remembers it.
+      if (ctx.chosenLocale && ctx.chosenLocale !== session.user.locale) {
+        await setLocale(ctx.deps, session.user.id, ctx.chosenLocale);
+        session.user.locale = ctx.chosenLocale;
+      }
       ctx.cookies.set(LOCALE_COOKIE, session.user.locale, { maxAge: 365 * 24 * 3600, httpOnly: false });
       return { user: session.user };
     }),
