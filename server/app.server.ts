@@ -12,6 +12,7 @@ import { deleteExpiredSessions } from "../db/repos/sessions.js";
 import { createEngine } from "../deliberation/llm/index.js";
 import type { LlmPort } from "../deliberation/llm/port.js";
 import type { ServerConfig } from "./env.server.js";
+import { isSameOrigin } from "./auth/origin.server.js";
 import { remixLoadContext } from "./load-context.server.js";
 import { dbCallRecorder } from "./llm-recorder.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
@@ -34,19 +35,7 @@ export interface AgoraServer {
 
 /** Rejects cross-site writes: a state-changing request that names an origin must name ours. */
 function sameOriginWrites(req: express.Request, res: express.Response, next: express.NextFunction) {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const origin = req.headers.origin;
-  if (origin && origin !== "null") {
-    let host: string | null = null;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = null;
-    }
-    if (host === req.headers.host) return next();
-  } else if (!origin) {
-    return next(); // Non-browser clients (civil service systems) send no Origin; cookies alone can't be forged by them.
-  }
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || isSameOrigin(req.headers)) return next();
   res.status(403).json({ error: { message: "Cross-site request refused." } });
 }
 

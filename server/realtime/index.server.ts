@@ -8,6 +8,7 @@ import { type LedgerEvent, POLITY_STREAM } from "../../deliberation/ledger.js";
 import type { Role } from "../../deliberation/roles.js";
 import { type SessionUser, userForSessionToken } from "../services/accounts.server.js";
 import type { AppDeps, LedgerBroadcaster } from "../services/deps.server.js";
+import { isSameOrigin } from "../auth/origin.server.js";
 import { SESSION_COOKIE } from "../trpc/context.server.js";
 import {
   type Ack,
@@ -47,17 +48,7 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
     maxHttpBufferSize: 16 * 1024,
     serveClient: false,
     // A cookie-authenticated socket must come from our own pages.
-    allowRequest: (req, done) => {
-      const origin = req.headers.origin;
-      if (!origin) return done(null, true);
-      let host: string | null = null;
-      try {
-        host = new URL(origin).host;
-      } catch {
-        host = null; // "null" or garbage: a throw here would be an uncaught exception that ends the process.
-      }
-      done(null, host !== null && host === req.headers.host);
-    },
+    allowRequest: (req, done) => done(null, isSameOrigin(req.headers)),
   });
   const limiter = new RateLimiterMemory({ points: 20, duration: 1, keyPrefix: "socket" });
   const presence = new Map<string, Map<string, SessionUser | null>>();

@@ -24,11 +24,15 @@ interface Issue {
   message: string;
 }
 
+function pathOf(issue: Issue): string[] {
+  return (issue.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p)));
+}
+
 function readableIssues(issues: readonly Issue[]): string {
   return issues
     .slice(0, 10)
     .map((issue) => {
-      const path = (issue.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p))).join(".");
+      const path = pathOf(issue).join(".");
       return path ? `${path}: ${issue.message}` : issue.message;
     })
     .join("; ");
@@ -49,7 +53,7 @@ const t = initTRPC
       const tooLarge = error.code === "PAYLOAD_TOO_LARGE";
       return {
         message: issues
-          ? `Invalid input: ${readableIssues(issues)}`
+          ? `Please check your input. ${readableIssues(issues)}`
           : unparsable
             ? "The request is not valid JSON."
             : tooLarge
@@ -64,7 +68,7 @@ const t = initTRPC
           path: shape.data.path,
           key: domain?.key ?? (issues || unparsable ? "errors.invalidInput" : internal ? "errors.internal" : null),
           params: domain?.params ?? {},
-          issues: issues?.slice(0, 20).map((i) => ({ path: (i.path ?? []).map((p) => (typeof p === "object" ? String(p.key) : String(p))), message: i.message })) ?? null,
+          issues: issues?.slice(0, 20).map((i) => ({ path: pathOf(i), message: i.message })) ?? null,
         },
       };
     },
