@@ -11,6 +11,7 @@ export interface NavItem {
 /** The navigation, by role. A page appears here when the role can use it. */
 export const NAV: NavItem[] = [
   { to: "/", label: "nav.home", audience: "anyone" },
+  { to: "/matters", label: "nav.matters", audience: "anyone" },
   { to: "/graph", label: "nav.graph", audience: "anyone" },
   { to: "/ledger/polity", label: "nav.ledger", audience: "anyone" },
   { to: "/values", label: "nav.values", audience: "citizen" },

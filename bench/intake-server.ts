@@ -7,7 +7,7 @@ import { createAgoraServer } from "../server/app.server.js";
 import { hashPassword } from "../server/auth/password.server.js";
 import { newToken, sha256 } from "../server/auth/tokens.server.js";
 import { loadConfig } from "../server/env.server.js";
-import { seedDemoValues } from "../server/seed-values.server.js";
+import { seedDemoValues } from "../server/seed-demo.server.js";
 
 /**
  * The server side of `npm run bench -- intake`: one Agora process on SQLite with the demo polity

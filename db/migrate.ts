@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import * as foundation from "./migrations/2026-11-24T00-foundation.js";
 import * as values from "./migrations/2026-11-24T01-values.js";
 import * as valueEmbeddings from "./migrations/2026-11-24T02-value-embeddings.js";
+import * as matters from "./migrations/2026-11-24T03-matters.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
   "2026-11-24T00-foundation": foundation,
   "2026-11-24T01-values": values,
   "2026-11-24T02-value-embeddings": valueEmbeddings,
+  "2026-11-24T03-matters": matters,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -168,6 +168,26 @@ export interface GraphScoresTable {
   updatedAt: string;
 }
 
+export interface MattersTable {
+  id: string;
+  title: string;
+  ruleText: string;
+  contextId: string;
+  rationale: string;
+  /** 0 or 1: SQLite has no boolean. */
+  emergency: number;
+  status: string;
+  intakeHours: number;
+  intakeClosesAt: string | null;
+  rounds: number;
+  candidates: number;
+  approvalThreshold: number;
+  sunsetDays: number | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface Database {
   citizens: CitizensTable;
   users: UsersTable;
@@ -184,6 +204,7 @@ export interface Database {
   valuePairs: ValuePairsTable;
   judgments: JudgmentsTable;
   graphScores: GraphScoresTable;
+  matters: MattersTable;
 }
 
 export type Citizen = Selectable<CitizensTable>;

@@ -3,6 +3,7 @@ import { isDomainError } from "../deliberation/errors.js";
 import type { Role } from "../deliberation/roles.js";
 import type { SessionUser } from "./services/accounts.server.js";
 import type { AppDeps } from "./services/deps.server.js";
+import { openMatter } from "./services/matters.server.js";
 import { endorse, judge, submitCard } from "./services/values.server.js";
 
 /** The plan may ask twice for what a citizen already did (or holds); the service says so, and that is fine. */
@@ -70,4 +71,29 @@ export async function seedDemoValues(deps: AppDeps, onProgress?: (step: string, 
   }
   await deps.graphs.settled();
   return { cards: DEMO_CARDS.length, pairs: pairs.length };
+}
+
+/** The matter of JOURNEYS.md, open for citizens' values on first start. */
+export const DEMO_MATTER = {
+  title: "Real-time biometric identification in public spaces",
+  ruleText: [
+    "1. Real-time remote biometric identification of people in publicly accessible spaces is prohibited.",
+    "2. The police may use it only to find a named missing child or a named victim of abduction, with a court's approval given for that search, for at most 48 hours and within a stated area.",
+    "3. Every use is recorded in a public register within 24 hours: who authorised it, where, for how long, and why.",
+    "4. Images and templates of people who are not the person sought are deleted at once and never used to train a system.",
+  ].join("\n"),
+  contextId: "biometric-identification-public-spaces",
+  rationale:
+    "Two cities have begun installing cameras with live face recognition in stations and squares, and no law says when they may be switched on. The government asks for an emergency rule within days.",
+  emergency: true,
+  intakeHours: 48,
+  rounds: 3,
+  candidates: 4,
+  approvalThreshold: 0.6,
+};
+
+export async function seedDemoMatters(deps: AppDeps) {
+  const clerk = await deps.db.selectFrom("users").select(["id", "email", "displayName", "locale"]).where("email", "=", "clerk@demo.agora").executeTakeFirstOrThrow();
+  const user: SessionUser = { id: clerk.id, email: clerk.email, displayName: clerk.displayName, locale: clerk.locale, citizenId: null, roles: ["clerk"] };
+  return openMatter(deps, user, { ...DEMO_MATTER, startIntake: true });
 }

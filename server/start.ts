@@ -3,7 +3,7 @@ import { DEMO_PASSWORD, isEmpty, seedDemoPolity } from "../db/seed.js";
 import { createAgoraServer } from "./app.server.js";
 import { hashPassword } from "./auth/password.server.js";
 import { buildIfNeeded } from "./build-if-needed.server.js";
-import { seedDemoValues } from "./seed-values.server.js";
+import { seedDemoMatters, seedDemoValues } from "./seed-demo.server.js";
 import { loadConfig } from "./env.server.js";
 
 /** `npm start`: build if needed, migrate, seed an empty database, serve. `--dev` serves through Vite. */
@@ -29,6 +29,8 @@ async function main() {
     process.stdout.write(`\n  ${citizens} citizens in the registry, ${accounts.length} accounts.\n`);
     const values = await seedDemoValues(server.deps);
     process.stdout.write(`  ${values.cards} value cards, ${values.pairs} wiser-than pairs, judgments and endorsements.\n`);
+    await seedDemoMatters(server.deps);
+    process.stdout.write("  1 matter open for values (48-hour intake).\n");
   }
 
   const port = await server.listen(config.port);

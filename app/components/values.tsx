@@ -42,9 +42,12 @@ export function ContextSelect({
   contexts,
   locale,
   defaultValue,
+  label,
 }: {
   id: string;
   name?: string;
+  /** Defaults to "Context". */
+  label?: string;
   contexts: ContextOption[];
   locale: string;
   defaultValue?: string | undefined;
@@ -52,7 +55,7 @@ export function ContextSelect({
   const t = useT();
   return (
     <div className="field">
-      <label htmlFor={id}>{t("values.context")}</label>
+      <label htmlFor={id}>{label ?? t("values.context")}</label>
       <select id={id} name={name} defaultValue={defaultValue ?? contexts[0]?.id} required>
         {contexts.map((c) => (
           <option key={c.id} value={c.id}>

@@ -1,20 +1,31 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../i18n";
+import { MatterList } from "../components/matters";
 import { api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return api(request, () => context.trpc.desk.overview());
+  const overview = await api(request, () => context.trpc.desk.overview());
+  return { ...overview, matters: await api(request, () => context.trpc.matters.list({ limit: 20 })) };
 }
 
 export default function Desk() {
   const t = useT();
   const locale = useLocale();
-  const { districts, citizens, recent } = useLoaderData<typeof loader>();
+  const { districts, citizens, recent, matters } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("desk.title")}</h1>
+      <section aria-labelledby="desk-matters">
+        <h2 id="desk-matters">{t("desk.matters")}</h2>
+        <p>
+          <Link to="/matters/new" className="button">
+            {t("matters.new")}
+          </Link>
+        </p>
+        <MatterList matters={matters} headingLevel={3} />
+      </section>
       <section aria-labelledby="desk-registry">
         <h2 id="desk-registry">{t("desk.registry")}</h2>
         <div className="table-wrap" role="region" aria-labelledby="desk-registry" tabIndex={0}>

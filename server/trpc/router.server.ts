@@ -2,6 +2,7 @@ import { adminRouter } from "./routers/admin.server.js";
 import { authRouter } from "./routers/auth.server.js";
 import { deskRouter } from "./routers/desk.server.js";
 import { ledgerRouter } from "./routers/ledger.server.js";
+import { mattersRouter } from "./routers/matters.server.js";
 import { exportsRouter } from "./routers/exports.server.js";
 import { graphRouter } from "./routers/graph.server.js";
 import { roomRouter } from "./routers/room.server.js";
@@ -18,6 +19,7 @@ export const appRouter = router({
   values: valuesRouter,
   graph: graphRouter,
   exports: exportsRouter,
+  matters: mattersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -105,6 +105,27 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "values.split": { input: () => ({ cardId: "no-such-card", reason: "These are two different values." }) },
   "graph.view": { input: () => ({ contextId: SAMPLE_CONTEXT }) },
   "exports.moralGraph": { input: undefined },
+
+  // Matters. A draft is opened for real by the clerk's sample; ids that name nothing are valid input.
+  "matters.list": { input: () => ({ status: ["intake"], limit: 10 }), optional: ["status", "limit"] },
+  "matters.get": { input: () => ({ id: "no-such-matter" }) },
+  "matters.openIntakes": { input: undefined },
+  "matters.open": {
+    input: () => ({
+      title: "Real-time biometric identification in public spaces",
+      ruleText: "Real-time remote biometric identification in publicly accessible spaces is prohibited.",
+      contextId: "no-such-context",
+      rationale: "Cameras with face recognition are being installed in two cities.",
+      emergency: true,
+      intakeHours: 48,
+      rounds: 3,
+      candidates: 4,
+      approvalThreshold: 0.6,
+      startIntake: true,
+    }),
+    optional: ["sunsetDays"],
+  },
+  "matters.openIntake": { input: () => ({ id: "no-such-matter" }) },
 };
 
 /** The same for socket.io events (EVENT_ACCESS): one valid payload and some invalid ones each. */

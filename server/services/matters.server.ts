@@ -1,0 +1,128 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema.js";
+import { DomainError } from "../../deliberation/errors.js";
+import { intakeClosesAt, type MatterDraft, type MatterStatus, requireMove, sunsetDaysOf } from "../../deliberation/matters.js";
+import type { SessionUser } from "./accounts.server.js";
+import { type AppDeps, nowIso } from "./deps.server.js";
+import { withLedger } from "./ledger.server.js";
+
+function toMatter(row: Awaited<ReturnType<typeof findMatter>> & {}) {
+  return {
+    id: row.id,
+    title: row.title,
+    ruleText: row.ruleText,
+    contextId: row.contextId,
+    contextTitle: row.contextTitle,
+    contextTitleEt: row.contextTitleEt,
+    rationale: row.rationale,
+    emergency: row.emergency === 1,
+    status: row.status as MatterStatus,
+    intakeHours: row.intakeHours,
+    intakeClosesAt: row.intakeClosesAt,
+    rounds: row.rounds,
+    candidates: row.candidates,
+    approvalThreshold: row.approvalThreshold,
+    sunsetDays: row.sunsetDays,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+export type Matter = ReturnType<typeof toMatter>;
+
+function findMatter(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom("matters as m")
+    .innerJoin("contexts as c", "c.id", "m.contextId")
+    .selectAll("m")
+    .select(["c.title as contextTitle", "c.titleEt as contextTitleEt"])
+    .where("m.id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function getMatter(deps: AppDeps, id: string): Promise<Matter> {
+  const row = await findMatter(deps.db, id);
+  if (!row) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+  return toMatter(row);
+}
+
+export async function listMatters(deps: AppDeps, input: { status?: MatterStatus[] | undefined; limit: number }) {
+  let query = deps.db
+    .selectFrom("matters as m")
+    .innerJoin("contexts as c", "c.id", "m.contextId")
+    .selectAll("m")
+    .select(["c.title as contextTitle", "c.titleEt as contextTitleEt"]);
+  if (input.status?.length) query = query.where("m.status", "in", input.status);
+  const rows = await query.orderBy("m.updatedAt", "desc").orderBy("m.id").limit(input.limit).execute();
+  return rows.map(toMatter);
+}
+
+/**
+ * A clerk opens a matter: a draft, or straight into intake, where citizens are invited to write and
+ * weigh values for its context until the deadline. The matter's ledger stream starts here.
+ */
+export async function openMatter(deps: AppDeps, clerk: SessionUser, draft: MatterDraft & { startIntake: boolean }) {
+  const context = await deps.db.selectFrom("contexts").select("id").where("id", "=", draft.contextId).executeTakeFirst();
+  if (!context) throw new DomainError("invalid", "values.unknownContext", "There is no such choice context.");
+  const id = deps.ids();
+  return withLedger(deps, async (trx, append) => {
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const sunsetDays = sunsetDaysOf(draft);
+    await trx
+      .insertInto("matters")
+      .values({
+        id,
+        title: draft.title,
+        ruleText: draft.ruleText,
+        contextId: draft.contextId,
+        rationale: draft.rationale,
+        emergency: draft.emergency ? 1 : 0,
+        status: "draft",
+        intakeHours: draft.intakeHours,
+        intakeClosesAt: null,
+        rounds: draft.rounds,
+        candidates: draft.candidates,
+        approvalThreshold: draft.approvalThreshold,
+        sunsetDays,
+        createdBy: clerk.id,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .execute();
+    const { startIntake: _, ...settings } = draft;
+    await append({ matterId: id, type: "matter.drafted", actor: clerk.id, payload: { ...settings, sunsetDays } });
+    if (draft.startIntake) await moveToIntake(trx, append, id, clerk.id, now, draft.intakeHours);
+    return { id };
+  });
+}
+
+async function moveToIntake(
+  trx: Kysely<Database>,
+  append: Parameters<Parameters<typeof withLedger>[1]>[1],
+  id: string,
+  actor: string,
+  now: Date,
+  intakeHours: number,
+) {
+  const closesAt = intakeClosesAt(now, intakeHours).toISOString();
+  await trx.updateTable("matters").set({ status: "intake", intakeClosesAt: closesAt, updatedAt: now.toISOString() }).where("id", "=", id).execute();
+  await append({ matterId: id, type: "matter.intakeOpened", actor, payload: { closesAt } });
+}
+
+/** A draft's intake opens now, for the hours the clerk set. */
+export async function openIntake(deps: AppDeps, clerk: SessionUser, id: string) {
+  return withLedger(deps, async (trx, append) => {
+    const matter = await trx.selectFrom("matters").select(["status", "intakeHours"]).where("id", "=", id).executeTakeFirst();
+    if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+    requireMove(matter.status as MatterStatus, "intake");
+    await moveToIntake(trx, append, id, clerk.id, deps.clock.now(), matter.intakeHours);
+    return { id, status: "intake" as const };
+  });
+}
+
+/** Matters whose intake is open, newest first: what the front page tells citizens about. */
+export async function openIntakes(deps: AppDeps) {
+  const now = nowIso(deps);
+  const rows = await listMatters(deps, { status: ["intake"], limit: 20 });
+  return rows.filter((m) => m.intakeClosesAt && m.intakeClosesAt > now);
+}
