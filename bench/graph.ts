@@ -4,7 +4,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { buildGraphFromArrays, pageRank, type EdgeArrays } from "../deliberation/values/moral-graph.js";
 import { round, summary, table } from "./support.js";
-import { prng } from "../tests/support/prng.js";
+import { prng } from "../deliberation/random.js";
 
 /**
  * The moral graph at scale: synthetic graphs of 1e4, 1e5 and 1e6 values with ~5 aggregated edges

@@ -13,7 +13,7 @@ import {
   type CanonicalCard,
   type DedupeCard,
 } from "../../deliberation/values/dedupe.js";
-import { prng as mulberry32 } from "../support/prng.js";
+import { prng as mulberry32 } from "../../deliberation/random.js";
 
 /** Value cards as citizens might write them, in two contexts, in English and Estonian. */
 const CARDS = {

@@ -10,7 +10,7 @@ import {
   type MoralGraphCsr,
 } from "../../deliberation/values/moral-graph.js";
 import type { Answer } from "../../deliberation/values/types.js";
-import { prng } from "../support/prng.js";
+import { prng } from "../../deliberation/random.js";
 
 
 const TIGHT = { tolerance: 1e-14, maxIterations: 5000 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Schulze as VotesSchulze, utils as votesUtils } from "votes";
 import { approval, approvalShare, byId, schulze, type SchulzeBallot, type SchulzeResult } from "../../deliberation/schulze.js";
-import { prng } from "../support/prng.js";
+import { prng } from "../../deliberation/random.js";
 
 /**
  * "ACBED" → one candidate per tier; "A>B=C>D" → tiers [[A], [B, C], [D]]. Candidates left out rank

@@ -1,4 +1,4 @@
-/** mulberry32: a small seeded PRNG, so every random case (and every synthetic benchmark) is reproducible. */
+/** mulberry32: a small seeded PRNG. Seeded randomness keeps clustering, tests and synthetic benchmarks reproducible. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
