@@ -213,12 +213,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
         if (run.signal?.aborted) throw new AttemptFailure("aborted by the caller", "aborted", false);
         const id = ids();
         const createdAt = clock.now();
-        const controller = new AbortController();
-        let timedOut = false;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, settings.timeoutMs);
+        const { controller, timedOut, clear } = deadline(settings.timeoutMs);
         const onCallerAbort = () => controller.abort();
         run.signal?.addEventListener("abort", onCallerAbort, { once: true });
         let raw = "";
@@ -267,7 +262,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
           const failure =
             error instanceof ListenerFailure
               ? new AttemptFailure(`the onToken listener failed: ${String(error.cause)}`, "aborted", false)
-              : classify(error, timedOut, run.signal?.aborted ?? false, clock.now());
+              : classify(error, timedOut(), run.signal?.aborted ?? false, clock.now());
           const tokensIn = raw ? estimateIn : 0;
           const tokensOut = raw ? estimateTokens(raw) : 0;
           charge(tokensIn + tokensOut);
@@ -289,7 +284,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
           // A failing listener is the caller's bug: surface it as it is, not as a model failure.
           throw error instanceof ListenerFailure ? error.cause : failure;
         } finally {
-          clearTimeout(timer);
+          clear();
           run.signal?.removeEventListener("abort", onCallerAbort);
           controller.abort(); // frees the connection of a stream left half-read
         }
@@ -361,12 +356,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
         return await limiter.run(async () => {
           const id = ids();
           const createdAt = clock.now();
-          const controller = new AbortController();
-          let timedOut = false;
-          const timer = setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, settings.timeoutMs);
+          const { controller, timedOut, clear } = deadline(settings.timeoutMs);
           const record = (status: "ok" | "error", response: string | null, error: string | null, tokensIn: number) =>
             recorder.record({
               id,
@@ -390,11 +380,11 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
             await record("ok", `${vectors.length} vectors of ${vectors[0]?.length ?? 0} dimensions`, null, answer.usage?.prompt_tokens ?? estimateTokens(texts.join(" ")));
             return { vectors, callId: id, model: embeddingModel };
           } catch (error) {
-            const failure = error instanceof AttemptFailure ? error : classify(error, timedOut, run.signal?.aborted ?? false, clock.now());
+            const failure = error instanceof AttemptFailure ? error : classify(error, timedOut(), run.signal?.aborted ?? false, clock.now());
             await record("error", null, `${failure.reason}: ${failure.message}`, 0);
             throw failure;
           } finally {
-            clearTimeout(timer);
+            clear();
           }
         });
       } catch (error) {
@@ -476,6 +466,17 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
       }
     },
   };
+}
+
+/** An AbortController that fires after `ms`; `timedOut` tells a timeout from a caller's abort. */
+function deadline(ms: number) {
+  const controller = new AbortController();
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    controller.abort();
+  }, ms);
+  return { controller, timedOut: () => fired, clear: () => clearTimeout(timer) };
 }
 
 function unit(vector: number[]): number[] {
