@@ -3,6 +3,7 @@ import * as foundation from "./migrations/2026-11-24T00-foundation.js";
 import * as values from "./migrations/2026-11-24T01-values.js";
 import * as valueEmbeddings from "./migrations/2026-11-24T02-value-embeddings.js";
 import * as matters from "./migrations/2026-11-24T03-matters.js";
+import * as convening from "./migrations/2026-11-24T04-convening.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-24T01-values": values,
   "2026-11-24T02-value-embeddings": valueEmbeddings,
   "2026-11-24T03-matters": matters,
+  "2026-11-24T04-convening": convening,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

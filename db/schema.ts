@@ -188,6 +188,31 @@ export interface MattersTable {
   updatedAt: string;
 }
 
+export interface ConstituenciesTable {
+  matterId: string;
+  id: string;
+  scheme: string;
+  label: string;
+  size: number;
+  weight: number;
+  createdAt: string;
+}
+
+export interface ConstituencyMembersTable {
+  matterId: string;
+  constituencyId: string;
+  citizenId: string;
+}
+
+export interface MandatesTable {
+  matterId: string;
+  constituencyId: string;
+  /** JSON: the frozen Mandate (deliberation/mandates.ts), hash included. */
+  body: string;
+  hash: string;
+  createdAt: string;
+}
+
 export interface Database {
   citizens: CitizensTable;
   users: UsersTable;
@@ -205,6 +230,9 @@ export interface Database {
   judgments: JudgmentsTable;
   graphScores: GraphScoresTable;
   matters: MattersTable;
+  constituencies: ConstituenciesTable;
+  constituencyMembers: ConstituencyMembersTable;
+  mandates: MandatesTable;
 }
 
 export type Citizen = Selectable<CitizensTable>;

@@ -5,23 +5,30 @@ import { MatterStatus } from "../components/matters";
 import { contextTitle } from "../components/values";
 import { useLocale, useT } from "../i18n";
 import { CsrfField, useRootData } from "../root";
-import { api, attempt, readForm } from "../utils/api.server";
+import { api, attempt, readForm, text } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  return { matter: await api(request, () => context.trpc.matters.get({ id: params.id ?? "" })) };
+  const id = params.id ?? "";
+  const [matter, constituencies] = await Promise.all([api(request, () => context.trpc.matters.get({ id })), api(request, () => context.trpc.matters.convening({ id }))]);
+  return { matter, constituencies };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  await readForm(request, context.csrfToken);
-  const result = await attempt(request, () => context.trpc.matters.openIntake({ id: params.id ?? "" }));
+  const form = await readForm(request, context.csrfToken);
+  const id = params.id ?? "";
+  const scheme = text(form, "scheme");
+  const result =
+    text(form, "intent") === "convene"
+      ? await attempt(request, () => context.trpc.matters.convene({ id, scheme: scheme as "districts" | "value-communities" }))
+      : await attempt(request, () => context.trpc.matters.openIntake({ id }));
   return result.ok ? { error: null } : { error: result.error };
 }
 
 export default function MatterPage() {
   const t = useT();
   const locale = useLocale();
-  const { matter } = useLoaderData<typeof loader>();
+  const { matter, constituencies } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const roles = useRootData()?.user?.roles ?? [];
   return (
@@ -40,7 +47,25 @@ export default function MatterPage() {
       {matter.status === "draft" && roles.includes("clerk") ? (
         <Form method="post">
           <CsrfField />
-          <button type="submit">{t("matters.openIntake")}</button>
+          <button type="submit" name="intent" value="intake">
+            {t("matters.openIntake")}
+          </button>
+        </Form>
+      ) : null}
+      {matter.status === "intake" && roles.includes("clerk") ? (
+        <Form method="post" className="stack convene">
+          <CsrfField />
+          <fieldset className="answers">
+            <legend>{t("convening.scheme")}</legend>
+            {(["value-communities", "districts"] as const).map((scheme, i) => (
+              <label key={scheme} className="check">
+                <input type="radio" name="scheme" value={scheme} defaultChecked={i === 0} required /> {t(`convening.scheme.${scheme}`)}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" name="intent" value="convene">
+            {t("convening.convene")}
+          </button>
         </Form>
       ) : null}
       <section aria-labelledby="rule">
@@ -53,6 +78,46 @@ export default function MatterPage() {
       </section>
       <p>{t("matters.settings", { rounds: matter.rounds, candidates: matter.candidates, approval: Math.round(matter.approvalThreshold * 100) })}</p>
       {matter.sunsetDays ? <p>{t("matters.sunset", { days: matter.sunsetDays })}</p> : null}
+      {constituencies.length > 0 ? (
+        <section aria-labelledby="convening">
+          <h2 id="convening">{t("convening.title")}</h2>
+          <p>{t("convening.lead")}</p>
+          <ul className="cards">
+            {constituencies.map((c) => (
+              <li key={c.id} className="card">
+                <h3 className="value-title">{t("convening.constituency", { label: c.label, size: c.size, weight: Math.round(c.weight * 1000) / 10 })}</h3>
+                <div className="table-wrap" role="region" aria-label={c.label} tabIndex={0}>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t("convening.value")}</th>
+                        <th scope="col" className="num">
+                          {t("convening.weight")}
+                        </th>
+                        <th scope="col" className="num">
+                          {t("convening.support")}
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {c.mandate.values.map((v) => (
+                        <tr key={v.valueId}>
+                          <th scope="row">{v.title}</th>
+                          <td className="num">{(v.weight * 100).toFixed(1)} %</td>
+                          <td className="num">{v.support}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+                <p className="card-meta">
+                  {t("convening.hash")}: <code title={c.mandate.hash}>{c.mandate.hash.slice(0, 16)}…</code>
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <p>
         <Link to={`/ledger/${matter.id}`}>{t("matters.ledger")}</Link> · <Link to={`/graph/${matter.contextId}`}>{t("values.graph")}</Link>
       </p>

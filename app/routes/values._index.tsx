@@ -21,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function MyValues() {
   const t = useT();
   const locale = useLocale();
-  const { cards, endorsed, judgments, contexts } = useLoaderData<typeof loader>();
+  const { cards, endorsed, judgments, contexts, mandates } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <div className="page">
@@ -32,6 +32,23 @@ export default function MyValues() {
         <p className="alert alert-ok" role="status">
           {t("values.withdrawn")}
         </p>
+      ) : null}
+
+      {mandates.length > 0 ? (
+        <section aria-labelledby="mandates-heading">
+          <h2 id="mandates-heading">{t("values.mandates")}</h2>
+          <ul>
+            {mandates.map((m) => (
+              <li key={m.matterId}>
+                <Link to={`/matters/${m.matterId}`}>
+                  {m.valueIds.length > 0
+                    ? t("values.inMandate", { matter: m.matterTitle, constituency: m.constituency, weight: Math.round(m.weight * 100), size: m.size })
+                    : t("values.notInThisMandate", { matter: m.matterTitle, constituency: m.constituency, size: m.size })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
 
       <section aria-labelledby="contexts-heading">

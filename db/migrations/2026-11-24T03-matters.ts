@@ -16,7 +16,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("intake_closes_at", "text")
     .addColumn("rounds", "integer", (c) => c.notNull())
     .addColumn("candidates", "integer", (c) => c.notNull())
-    .addColumn("approval_threshold", "real", (c) => c.notNull())
+    .addColumn("approval_threshold", "double precision", (c) => c.notNull())
     .addColumn("sunset_days", "integer")
     .addColumn("created_by", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())

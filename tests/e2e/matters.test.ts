@@ -63,4 +63,43 @@ describe.skipIf(skip)("matters in a real browser", () => {
       await citizen.context.close();
     }
   });
+
+  it("Liis convenes a matter by value communities and reviews the frozen mandates; a citizen sees where her value went", async () => {
+    const title = "Automated eligibility decisions for social benefits";
+    const clerk = await freshPage(browser, baseUrl, DESKTOP);
+    try {
+      const page = clerk.page;
+      await signIn(page, "clerk@demo.agora");
+      await page.goto("/matters/new");
+      await page.getByLabel("Title").fill(title);
+      await page.getByLabel("The proposed rule").fill("Every automated decision about social benefits names a person who can review and change it within five working days.");
+      await page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
+      await page.getByLabel("Rationale").fill("The benefits agency plans to automate first decisions on housing support.");
+      await page.getByRole("button", { name: "Open intake now" }).click();
+      await page.getByRole("heading", { level: 1, name: title }).waitFor();
+      await page.getByLabel(/value communities/).check();
+      await page.getByRole("button", { name: "Convene" }).click();
+      await page.getByRole("heading", { level: 2, name: "Constituencies and mandates" }).waitFor();
+      expect(await page.locator("main").innerText()).toContain("convened");
+      expect(await page.getByRole("heading", { level: 3, name: /citizens, [\d.]+ % of the vote/ }).count()).toBeGreaterThanOrEqual(2);
+      await checkA11y(page, "convened");
+      await screenshot(page, "convened");
+    } finally {
+      await clerk.context.close();
+    }
+
+    const citizen = await freshPage(browser, baseUrl, PHONE);
+    try {
+      const page = citizen.page;
+      await signIn(page, "citizen5@demo.agora");
+      await page.goto("/values");
+      const went = page.getByRole("region", { name: "Where your values went" }).or(page.locator("section", { has: page.getByRole("heading", { name: "Where your values went" }) }));
+      await went.first().waitFor();
+      expect(await went.first().innerText()).toMatch(new RegExp(`In “${title}”, your values are in the mandate of the .+ representative, weight \\d+ % of its mandate, representing \\d+ citizens\\.`));
+      await expectNoHorizontalOverflow(page, PHONE.width);
+      await screenshot(page, "values-where-phone");
+    } finally {
+      await citizen.context.close();
+    }
+  });
 });

@@ -72,3 +72,80 @@ describe.each(dialects())("matters on %s", (dialect) => {
     expect(await rowCounts(t.server)).toEqual(before);
   });
 });
+
+describe.each(dialects())("convening on %s", (dialect) => {
+  let t: TestServer;
+  let clerk: HttpClient;
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+    const { seedDemoValues } = await import("../../server/seed-demo.server.js");
+    await seedDemoValues(t.server.deps);
+    clerk = await signInAs(t.url, "clerk@demo.agora");
+  });
+  afterAll(() => t?.close());
+
+  async function openMatter() {
+    return (await clerk.mutate("matters.open", { ...MATTER, startIntake: true })).data.id as string;
+  }
+
+  it("freezes district constituencies weighted by size, with hashed mandates, and tells a citizen where her values went", async () => {
+    const id = await openMatter();
+    const res = await clerk.mutate("matters.convene", { id, scheme: "districts" });
+    expect(res.status).toBe(200);
+    const constituencies = (await httpClient(t.url).query("matters.convening", { id })).data;
+    expect(constituencies.map((c: { label: string }) => c.label).sort()).toEqual(["Ida-Viru", "Tallinn", "Tartu"]);
+    expect(constituencies.map((c: { size: number }) => c.size)).toEqual([24, 24, 24]);
+    expect(constituencies.reduce((s: number, c: { weight: number }) => s + c.weight, 0)).toBeCloseTo(1, 10);
+    for (const c of constituencies) {
+      expect(c.mandate.values.length).toBeGreaterThan(0);
+      expect(c.mandate.values.reduce((s: number, v: { weight: number }) => s + v.weight, 0)).toBeCloseTo(1, 10);
+      expect(c.mandate.hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const tartu = constituencies.find((c: { label: string }) => c.label === "Tartu");
+    expect(tartu.mandate.values.map((v: { title: string }) => v.title)).toContain("Being unobserved in ordinary life");
+
+    const events = (await httpClient(t.url).query("ledger.read", { stream: id })).data;
+    const convened = events.at(-1);
+    expect(convened).toMatchObject({ type: "matter.convened", payload: { scheme: "districts", early: true } });
+    expect(convened.payload.constituencies.map((c: { mandateHash: string }) => c.mandateHash).sort()).toEqual(
+      constituencies.map((c: { mandate: { hash: string } }) => c.mandate.hash).sort(),
+    );
+    expect((await httpClient(t.url).query("matters.get", { id })).data.status).toBe("convened");
+
+    // A Tartu citizen who holds that value sees where it went (JOURNEYS.md, Mari's step 5).
+    const mari = await signInAs(t.url, "citizen1@demo.agora");
+    const card = await mari.mutate("values.submit", {
+      contextId: CONTEXT,
+      title: "Being unobserved in ordinary life",
+      description: "I want to move through the city without feeling catalogued.",
+      policies: ["MOMENTS when I change how I act because I might be watched", "SPACES where people gather without needing a reason", "WAYS a person can know who is recording and why"],
+    });
+    expect(card.data.canonical.joined).toBe(true);
+    // Mandates are frozen: her new card does not change them; a new matter convened now would include it.
+    const later = await openMatter();
+    await clerk.mutate("matters.convene", { id: later, scheme: "districts" });
+    const mine = (await mari.query("values.mine")).data.mandates;
+    const there = mine.find((m: { matterId: string }) => m.matterId === later);
+    expect(there).toMatchObject({ constituency: "Tartu", size: 24 });
+    expect(there.valueIds).toContain(card.data.canonical.id);
+    expect(there.weight).toBeGreaterThan(0);
+    const before = (await httpClient(t.url).query("matters.convening", { id })).data;
+    expect(before).toEqual(constituencies);
+  });
+
+  it("forms value communities, and refuses a second convening, a citizen, and a draft", async () => {
+    const id = await openMatter();
+    expect((await clerk.mutate("matters.convene", { id, scheme: "value-communities" })).status).toBe(200);
+    const communities = (await httpClient(t.url).query("matters.convening", { id })).data;
+    expect(communities.length).toBeGreaterThanOrEqual(2);
+    expect(communities.every((c: { scheme: string; label: string }) => c.scheme === "value-communities" && c.label.length > 0)).toBe(true);
+    const again = await clerk.mutate("matters.convene", { id, scheme: "districts" });
+    expect(again.status).toBe(409);
+
+    const citizen = await signInAs(t.url, "citizen2@demo.agora");
+    expect((await citizen.mutate("matters.convene", { id: await openMatter(), scheme: "districts" })).status).toBe(403);
+    const draft = (await clerk.mutate("matters.open", { ...MATTER, startIntake: false })).data.id;
+    expect((await clerk.mutate("matters.convene", { id: draft, scheme: "districts" })).status).toBe(409);
+    expect((await clerk.mutate("matters.convene", { id, scheme: "by-lottery" })).status).toBe(400);
+  });
+});

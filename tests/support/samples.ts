@@ -126,6 +126,8 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
     optional: ["sunsetDays"],
   },
   "matters.openIntake": { input: () => ({ id: "no-such-matter" }) },
+  "matters.convene": { input: () => ({ id: "no-such-matter", scheme: "districts" }) },
+  "matters.convening": { input: () => ({ id: "no-such-matter" }) },
 };
 
 /** The same for socket.io events (EVENT_ACCESS): one valid payload and some invalid ones each. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MATTER_STATUSES, MatterDraft } from "../../../deliberation/matters.js";
+import { convene, convening } from "../../services/convening.server.js";
 import { getMatter, listMatters, openIntake, openIntakes, openMatter } from "../../services/matters.server.js";
 import { clerkProcedure, publicProcedure, router } from "../init.server.js";
 
@@ -20,4 +21,10 @@ export const mattersRouter = router({
     .mutation(({ ctx, input }) => openMatter(ctx.deps, ctx.user, input)),
 
   openIntake: clerkProcedure.input(MatterId).mutation(({ ctx, input }) => openIntake(ctx.deps, ctx.user, input.id)),
+
+  convene: clerkProcedure
+    .input(MatterId.extend({ scheme: z.enum(["districts", "value-communities"]) }))
+    .mutation(({ ctx, input }) => convene(ctx.deps, ctx.user, input.id, input.scheme)),
+
+  convening: publicProcedure.input(MatterId).query(({ ctx, input }) => convening(ctx.deps, input.id)),
 });

@@ -1,0 +1,160 @@
+import { apportion, byDistrict, byValueCommunities, type CitizenHoldings, type Constituency } from "../../deliberation/constituencies.js";
+import { DomainError } from "../../deliberation/errors.js";
+import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
+import { buildMandate, citizenShareInMandate, type Mandate } from "../../deliberation/mandates.js";
+import type { SessionUser } from "./accounts.server.js";
+import type { AppDeps } from "./deps.server.js";
+import { withLedger } from "./ledger.server.js";
+
+export type Scheme = "districts" | "value-communities";
+
+/** Every citizen of the registry with the canonical values she holds or endorses in the context. */
+async function holdingsIn(deps: AppDeps, contextId: string): Promise<CitizenHoldings[]> {
+  const [citizens, held, endorsed] = await Promise.all([
+    deps.db.selectFrom("citizens").select(["id", "district"]).execute(),
+    deps.db
+      .selectFrom("valueCards")
+      .select(["citizenId", "canonicalId"])
+      .where("contextId", "=", contextId)
+      .where("status", "=", "active")
+      .where("canonicalId", "is not", null)
+      .execute(),
+    deps.db
+      .selectFrom("endorsements as e")
+      .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
+      .select(["e.citizenId", "e.canonicalId"])
+      .where("cv.contextId", "=", contextId)
+      .execute(),
+  ]);
+  const holds = new Map<string, Set<string>>();
+  for (const row of [...held, ...endorsed]) {
+    const set = holds.get(row.citizenId) ?? new Set<string>();
+    set.add(row.canonicalId!);
+    holds.set(row.citizenId, set);
+  }
+  return citizens.map((c) => ({ id: c.id, district: c.district, holds: [...(holds.get(c.id) ?? [])].sort() }));
+}
+
+/**
+ * The clerk convenes a matter after (or, recorded as early, during) its intake: constituencies are
+ * computed by the chosen scheme and weighted by size, each gets a mandate built from its members'
+ * values and the moral graph, and all of it is frozen with its hash in one transaction.
+ */
+export async function convene(deps: AppDeps, clerk: SessionUser, matterId: string, scheme: Scheme) {
+  const matter = await deps.db.selectFrom("matters").select(["id", "status", "contextId", "intakeClosesAt"]).where("id", "=", matterId).executeTakeFirst();
+  if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+  requireMove(matter.status as MatterStatus, "convened");
+
+  const citizens = await holdingsIn(deps, matter.contextId);
+  const titles = new Map(
+    (await deps.db.selectFrom("canonicalValues").select(["id", "title"]).where("contextId", "=", matter.contextId).execute()).map((v) => [v.id, v.title]),
+  );
+  let constituencies: Constituency[];
+  if (scheme === "districts") {
+    constituencies = byDistrict(citizens);
+  } else {
+    constituencies = byValueCommunities(citizens).constituencies.map((c) => ({
+      ...c,
+      label: (c.characteristicValues ?? []).map((id) => titles.get(id) ?? id).join(" + ") || c.label,
+    }));
+  }
+  if (constituencies.length === 0) throw new DomainError("conflict", "matters.noConstituencies", "No citizen holds a value in this context yet, so there is no one to represent.");
+
+  const scores = await deps.db.selectFrom("graphScores").select(["canonicalId", "score", "dissent"]).where("contextId", "=", matter.contextId).execute();
+  const scoreOf = new Map(scores.map((s) => [s.canonicalId, s.score]));
+  const dissentOf = new Map(scores.map((s) => [s.canonicalId, s.dissent]));
+  const holdsOf = new Map(citizens.map((c) => [c.id, c.holds]));
+  const weights = new Map(apportion(constituencies).map((a) => [a.id, a.weight]));
+  const mandates = constituencies.map((c) =>
+    buildMandate({ constituencyId: c.id, members: c.members.map((id) => ({ id, holds: holdsOf.get(id) ?? [] })), scores: scoreOf, dissent: dissentOf }),
+  );
+
+  return withLedger(deps, async (trx, append) => {
+    const now = deps.clock.now().toISOString();
+    // Read again inside the transaction: two clerks convening at once must not both succeed.
+    const current = await trx.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirstOrThrow();
+    requireMove(current.status as MatterStatus, "convened");
+    for (const [i, c] of constituencies.entries()) {
+      await trx
+        .insertInto("constituencies")
+        .values({ matterId, id: c.id, scheme, label: c.label, size: c.members.length, weight: weights.get(c.id) ?? 0, createdAt: now })
+        .execute();
+      for (let start = 0; start < c.members.length; start += 500) {
+        await trx
+          .insertInto("constituencyMembers")
+          .values(c.members.slice(start, start + 500).map((citizenId) => ({ matterId, constituencyId: c.id, citizenId })))
+          .execute();
+      }
+      await trx.insertInto("mandates").values({ matterId, constituencyId: c.id, body: JSON.stringify(mandates[i]), hash: mandates[i]!.hash, createdAt: now }).execute();
+    }
+    await trx.updateTable("matters").set({ status: "convened", updatedAt: now }).where("id", "=", matterId).execute();
+    await append({
+      matterId,
+      type: "matter.convened",
+      actor: clerk.id,
+      payload: {
+        scheme,
+        early: matter.intakeClosesAt !== null && now < matter.intakeClosesAt,
+        constituencies: constituencies.map((c, i) => ({ id: c.id, label: c.label, size: c.members.length, weight: weights.get(c.id) ?? 0, mandateHash: mandates[i]!.hash })),
+      },
+    });
+    return { matterId, status: "convened" as const, constituencies: constituencies.length };
+  });
+}
+
+/** The frozen constituencies and mandates of a matter, with value titles, for the clerk's review and for anyone. */
+export async function convening(deps: AppDeps, matterId: string) {
+  const [constituencies, mandates] = await Promise.all([
+    deps.db.selectFrom("constituencies").selectAll().where("matterId", "=", matterId).orderBy("id").execute(),
+    deps.db.selectFrom("mandates").select(["constituencyId", "body"]).where("matterId", "=", matterId).execute(),
+  ]);
+  const bodies = new Map(mandates.map((m) => [m.constituencyId, JSON.parse(m.body) as Mandate]));
+  const valueIds = [...new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)))];
+  const titles = new Map(
+    valueIds.length ? (await deps.db.selectFrom("canonicalValues").select(["id", "title"]).where("id", "in", valueIds).execute()).map((v) => [v.id, v.title]) : [],
+  );
+  return constituencies.map((c) => {
+    const mandate = bodies.get(c.id)!;
+    return {
+      id: c.id,
+      scheme: c.scheme,
+      label: c.label,
+      size: c.size,
+      weight: c.weight,
+      mandate: { hash: mandate.hash, values: mandate.values.map((v) => ({ ...v, title: titles.get(v.valueId) ?? v.valueId })) },
+    };
+  });
+}
+
+/** Where a citizen's values went: for each convened matter, her constituency and her values' weight in its mandate. */
+export async function citizenMandates(deps: AppDeps, citizenId: string) {
+  const rows = await deps.db
+    .selectFrom("constituencyMembers as cm")
+    .innerJoin("constituencies as c", (join) => join.onRef("c.matterId", "=", "cm.matterId").onRef("c.id", "=", "cm.constituencyId"))
+    .innerJoin("mandates as md", (join) => join.onRef("md.matterId", "=", "cm.matterId").onRef("md.constituencyId", "=", "cm.constituencyId"))
+    .innerJoin("matters as m", "m.id", "cm.matterId")
+    .select(["m.id as matterId", "m.title as matterTitle", "m.contextId", "c.label", "c.size", "md.body"])
+    .where("cm.citizenId", "=", citizenId)
+    .execute();
+  if (rows.length === 0) return [];
+  const holdings = await Promise.all(rows.map((r) => holdingsOf(deps, citizenId, r.contextId)));
+  return rows.map((r, i) => {
+    const share = citizenShareInMandate(JSON.parse(r.body) as Mandate, holdings[i]!);
+    return { matterId: r.matterId, matterTitle: r.matterTitle, constituency: r.label, size: r.size, valueIds: share.valueIds, weight: share.weight };
+  });
+}
+
+/** Her values in a context, withdrawn ones included: a mandate frozen with them still carries them. */
+async function holdingsOf(deps: AppDeps, citizenId: string, contextId: string): Promise<string[]> {
+  const [held, endorsed] = await Promise.all([
+    deps.db.selectFrom("valueCards").select("canonicalId").where("citizenId", "=", citizenId).where("contextId", "=", contextId).where("canonicalId", "is not", null).execute(),
+    deps.db
+      .selectFrom("endorsements as e")
+      .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
+      .select("e.canonicalId")
+      .where("e.citizenId", "=", citizenId)
+      .where("cv.contextId", "=", contextId)
+      .execute(),
+  ]);
+  return [...new Set([...held, ...endorsed].map((r) => r.canonicalId!))];
+}
