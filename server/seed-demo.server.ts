@@ -3,6 +3,7 @@ import { isDomainError } from "../deliberation/errors.js";
 import type { Role } from "../deliberation/roles.js";
 import type { SessionUser } from "./services/accounts.server.js";
 import type { AppDeps } from "./services/deps.server.js";
+import { convene } from "./services/convening.server.js";
 import { openMatter } from "./services/matters.server.js";
 import { endorse, judge, submitCard } from "./services/values.server.js";
 
@@ -92,8 +93,28 @@ export const DEMO_MATTER = {
   approvalThreshold: 0.6,
 };
 
+/** A second matter, already convened by value communities: ready for a deliberation to start. */
+export const DEMO_CONVENED_MATTER = {
+  title: "Labelling AI-generated political advertising",
+  ruleText: [
+    "1. Political advertising that contains images, audio or video generated or altered by AI carries a visible label saying so, in the language of the advertisement.",
+    "2. The advertiser keeps the original material and the prompts used for one year and gives them to the electoral committee on request.",
+    "3. In the last 14 days before an election, an unlabelled item reported to the electoral committee is reviewed within 24 hours and, if generated, taken down or labelled.",
+  ].join("\n"),
+  contextId: "ai-media-in-elections",
+  rationale: "Deepfaked clips of two candidates circulated before the last local elections, and corrections reached few of the people who had seen them.",
+  emergency: true,
+  intakeHours: 24,
+  rounds: 3,
+  candidates: 4,
+  approvalThreshold: 0.6,
+};
+
 export async function seedDemoMatters(deps: AppDeps) {
   const clerk = await deps.db.selectFrom("users").select(["id", "email", "displayName", "locale"]).where("email", "=", "clerk@demo.agora").executeTakeFirstOrThrow();
   const user: SessionUser = { id: clerk.id, email: clerk.email, displayName: clerk.displayName, locale: clerk.locale, citizenId: null, roles: ["clerk"] };
-  return openMatter(deps, user, { ...DEMO_MATTER, startIntake: true });
+  const convened = await openMatter(deps, user, { ...DEMO_CONVENED_MATTER, startIntake: true });
+  await convene(deps, user, convened.id, "value-communities");
+  const intake = await openMatter(deps, user, { ...DEMO_MATTER, startIntake: true });
+  return { intake: intake.id, convened: convened.id };
 }
