@@ -5,10 +5,10 @@ import { Field, FormAlert } from "../components/forms";
 import { ContextSelect } from "../components/values";
 import { useLocale, useT } from "../i18n";
 import { CsrfField } from "../root";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { api, attempt, readForm, requireRole, text } from "../utils/api.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await api(request, () => context.trpc.desk.overview()); // clerks only
+  requireRole(request, context.user, "clerk");
   return { contexts: await api(request, () => context.trpc.values.contexts()) };
 }
 

@@ -4,10 +4,10 @@ import { FormAlert } from "../components/forms";
 import { ContextSelect, ValueForm } from "../components/values";
 import { useLocale, useT } from "../i18n";
 import { CsrfField } from "../root";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { api, attempt, readForm, requireRole, text } from "../utils/api.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await api(request, () => context.trpc.values.mine()); // citizens only
+  requireRole(request, context.user, "citizen");
   const contexts = await api(request, () => context.trpc.values.contexts());
   return { contexts, contextId: new URL(request.url).searchParams.get("context") ?? contexts[0]?.id };
 }

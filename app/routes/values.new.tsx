@@ -3,20 +3,15 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { FormAlert } from "../components/forms";
 import { ValueCard, ValueForm } from "../components/values";
 import { type MessageKey, useLocale, useT } from "../i18n";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { api, attempt, readForm, requireRole, text } from "../utils/api.server";
 import { GATE_REASON_KEYS } from "../../deliberation/values/gate";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
+  requireRole(request, context.user, "citizen");
   const contexts = await api(request, () => context.trpc.values.contexts());
   const reviseId = url.searchParams.get("revise");
-  let revising = null;
-  if (reviseId) {
-    const mine = await api(request, () => context.trpc.values.mine());
-    revising = mine.cards.find((c) => c.id === reviseId && c.status === "active") ?? null;
-  } else {
-    await api(request, () => context.trpc.values.mine()); // signed-in citizens only
-  }
+  const revising = reviseId ? ((await api(request, () => context.trpc.values.mine())).cards.find((c) => c.id === reviseId && c.status === "active") ?? null) : null;
   return { contexts, contextId: revising?.contextId ?? url.searchParams.get("context") ?? undefined, revising };
 }
 

@@ -31,6 +31,15 @@ function signInRedirect(request: Request): Response {
   return redirect(`/signin?next=${encodeURIComponent(url.pathname + url.search)}`);
 }
 
+/**
+ * For pages that only make sense to a role (a form whose procedure needs it): sign-in first, or 403.
+ * A convenience for the page, not the guard: every procedure checks the role again on the server.
+ */
+export function requireRole(request: Request, user: { roles: readonly string[] } | null, role: string): void {
+  if (!user) throw signInRedirect(request);
+  if (!user.roles.includes(role)) throw new Response("Your role does not allow this page.", { status: 403 });
+}
+
 /** For loaders: the API's answer, or the right HTTP answer (sign-in redirect, 403, 404…). */
 export async function api<T>(request: Request, call: () => Promise<T>): Promise<T> {
   try {

@@ -8,30 +8,34 @@ import { withLedger } from "./ledger.server.js";
 
 export type Scheme = "districts" | "value-communities";
 
-/** Every citizen of the registry with the canonical values she holds or endorses in the context. */
-async function holdingsIn(deps: AppDeps, contextId: string): Promise<CitizenHoldings[]> {
-  const [citizens, held, endorsed] = await Promise.all([
-    deps.db.selectFrom("citizens").select(["id", "district"]).execute(),
-    deps.db
-      .selectFrom("valueCards")
-      .select(["citizenId", "canonicalId"])
-      .where("contextId", "=", contextId)
-      .where("status", "=", "active")
-      .where("canonicalId", "is not", null)
-      .execute(),
-    deps.db
-      .selectFrom("endorsements as e")
-      .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
-      .select(["e.citizenId", "e.canonicalId"])
-      .where("cv.contextId", "=", contextId)
-      .execute(),
-  ]);
-  const holds = new Map<string, Set<string>>();
-  for (const row of [...held, ...endorsed]) {
-    const set = holds.get(row.citizenId) ?? new Set<string>();
-    set.add(row.canonicalId!);
-    holds.set(row.citizenId, set);
+/**
+ * Which canonical values citizens hold (their cards) or endorse, as (citizen, context, value) rows,
+ * narrowed to a context or a citizen. `activeOnly` leaves out revised and withdrawn cards.
+ */
+async function valueHoldings(deps: AppDeps, scope: { contextId?: string; citizenId?: string; activeOnly: boolean }) {
+  let held = deps.db.selectFrom("valueCards").select(["citizenId", "contextId", "canonicalId"]).where("canonicalId", "is not", null);
+  let endorsed = deps.db
+    .selectFrom("endorsements as e")
+    .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
+    .select(["e.citizenId", "cv.contextId", "e.canonicalId"]);
+  if (scope.activeOnly) held = held.where("status", "=", "active");
+  if (scope.contextId) {
+    held = held.where("contextId", "=", scope.contextId);
+    endorsed = endorsed.where("cv.contextId", "=", scope.contextId);
   }
+  if (scope.citizenId) {
+    held = held.where("citizenId", "=", scope.citizenId);
+    endorsed = endorsed.where("e.citizenId", "=", scope.citizenId);
+  }
+  const rows = await Promise.all([held.execute(), endorsed.execute()]);
+  return rows.flat().map((r) => ({ citizenId: r.citizenId, contextId: r.contextId, valueId: r.canonicalId! }));
+}
+
+/** Every citizen of the registry with the canonical values she holds or endorses in the context now. */
+async function holdingsIn(deps: AppDeps, contextId: string): Promise<CitizenHoldings[]> {
+  const [citizens, rows] = await Promise.all([deps.db.selectFrom("citizens").select(["id", "district"]).execute(), valueHoldings(deps, { contextId, activeOnly: true })]);
+  const holds = new Map<string, Set<string>>();
+  for (const row of rows) holds.set(row.citizenId, (holds.get(row.citizenId) ?? new Set<string>()).add(row.valueId));
   return citizens.map((c) => ({ id: c.id, district: c.district, holds: [...(holds.get(c.id) ?? [])].sort() }));
 }
 
@@ -137,24 +141,11 @@ export async function citizenMandates(deps: AppDeps, citizenId: string) {
     .where("cm.citizenId", "=", citizenId)
     .execute();
   if (rows.length === 0) return [];
-  const holdings = await Promise.all(rows.map((r) => holdingsOf(deps, citizenId, r.contextId)));
-  return rows.map((r, i) => {
-    const share = citizenShareInMandate(JSON.parse(r.body) as Mandate, holdings[i]!);
+  // Withdrawn cards included: a mandate frozen with them still carries them.
+  const byContext = new Map<string, string[]>();
+  for (const h of await valueHoldings(deps, { citizenId, activeOnly: false })) byContext.set(h.contextId, [...(byContext.get(h.contextId) ?? []), h.valueId]);
+  return rows.map((r) => {
+    const share = citizenShareInMandate(JSON.parse(r.body) as Mandate, byContext.get(r.contextId) ?? []);
     return { matterId: r.matterId, matterTitle: r.matterTitle, constituency: r.label, size: r.size, valueIds: share.valueIds, weight: share.weight };
   });
-}
-
-/** Her values in a context, withdrawn ones included: a mandate frozen with them still carries them. */
-async function holdingsOf(deps: AppDeps, citizenId: string, contextId: string): Promise<string[]> {
-  const [held, endorsed] = await Promise.all([
-    deps.db.selectFrom("valueCards").select("canonicalId").where("citizenId", "=", citizenId).where("contextId", "=", contextId).where("canonicalId", "is not", null).execute(),
-    deps.db
-      .selectFrom("endorsements as e")
-      .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
-      .select("e.canonicalId")
-      .where("e.citizenId", "=", citizenId)
-      .where("cv.contextId", "=", contextId)
-      .execute(),
-  ]);
-  return [...new Set([...held, ...endorsed].map((r) => r.canonicalId!))];
 }
