@@ -11,7 +11,7 @@ import {
   type Mandate,
   type MandateInput,
 } from "../../deliberation/mandates.js";
-import { prng } from "../../deliberation/random.js";
+import { prng, shuffled } from "../../deliberation/random.js";
 
 /** Ten members of the Tartu constituency and what they hold or endorse. */
 const MEMBERS: MandateInput["members"] = [
@@ -49,15 +49,6 @@ const input = (over: Partial<MandateInput> = {}): MandateInput => ({
   ...over,
 });
 
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = prng(seed);
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 describe("buildMandate", () => {
   it("ranks the constituency's values by support × (floor + relative score), with support counts", () => {
@@ -119,9 +110,9 @@ describe("buildMandate", () => {
   it("gives the same mandate and hash whatever the order of members, holdings and maps", () => {
     const mandate = buildMandate(input());
     for (const seed of [1, 2, 3]) {
-      const members = shuffled(MEMBERS, seed).map((m) => ({ id: m.id, holds: shuffled(m.holds, seed + 10) }));
-      const scores = new Map(shuffled([...SCORES], seed + 20));
-      const dissent = new Map(shuffled([...DISSENT], seed + 30));
+      const members = shuffled(MEMBERS, prng(seed)).map((m) => ({ id: m.id, holds: shuffled(m.holds, prng(seed + 10)) }));
+      const scores = new Map(shuffled([...SCORES], prng(seed + 20)));
+      const dissent = new Map(shuffled([...DISSENT], prng(seed + 30)));
       expect(buildMandate(input({ members, scores, dissent }))).toEqual(mandate);
     }
   });

@@ -10,7 +10,7 @@ import {
   type MoralGraphCsr,
 } from "../../deliberation/values/moral-graph.js";
 import type { Answer } from "../../deliberation/values/types.js";
-import { prng } from "../../deliberation/random.js";
+import { prng, shuffled } from "../../deliberation/random.js";
 
 
 const TIGHT = { tolerance: 1e-14, maxIterations: 5000 };
@@ -442,13 +442,7 @@ describe("createMoralGraph", () => {
     };
     const first = run(judgments);
     expect(run(judgments)).toEqual(first);
-    const shuffled = [...judgments];
-    const random = prng(12);
-    for (let i = shuffled.length - 1; i > 0; i--) {
-      const k = Math.floor(random() * (i + 1));
-      [shuffled[i], shuffled[k]] = [shuffled[k]!, shuffled[i]!];
-    }
-    expect(run(shuffled)).toEqual(first);
+    expect(run(shuffled(judgments, prng(12)))).toEqual(first);
     for (let i = 1; i < first.length; i++) {
       const [p, q] = [first[i - 1]!, first[i]!];
       expect(p.score > q.score || (p.score === q.score && p.id < q.id)).toBe(true);

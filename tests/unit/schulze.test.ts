@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Schulze as VotesSchulze, utils as votesUtils } from "votes";
 import { approval, approvalShare, byId, schulze, type SchulzeBallot, type SchulzeResult } from "../../deliberation/schulze.js";
-import { prng } from "../../deliberation/random.js";
+import { prng, shuffled } from "../../deliberation/random.js";
 
 /**
  * "ACBED" → one candidate per tier; "A>B=C>D" → tiers [[A], [B, C], [D]]. Candidates left out rank
@@ -512,19 +512,11 @@ interface Election {
   ballots: SchulzeBallot[];
 }
 
-function shuffle<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /** Random ballots with ties and truncation; integer weights from 1 to maxWeight. */
 function randomElection(random: () => number, options: { complete?: boolean; maxWeight?: number } = {}): Election {
   const n = 2 + Math.floor(random() * 7);
-  const candidates = shuffle(
+  const candidates = shuffled(
     Array.from({ length: n }, (_, i) => `c${i}`),
     random,
   );
@@ -532,7 +524,7 @@ function randomElection(random: () => number, options: { complete?: boolean; max
   const maxWeight = options.maxWeight ?? 500_000;
   const ballots: SchulzeBallot[] = [];
   for (let b = 0; b < count; b++) {
-    const listed = shuffle(candidates, random).slice(0, options.complete ? n : Math.floor(random() * (n + 1)));
+    const listed = shuffled(candidates, random).slice(0, options.complete ? n : Math.floor(random() * (n + 1)));
     const tiers: string[][] = [];
     for (const c of listed) {
       if (tiers.length > 0 && !options.complete && random() < 0.3) tiers[tiers.length - 1]!.push(c);
@@ -636,7 +628,7 @@ describe("Schulze: properties on seeded random elections", () => {
     for (const election of elections(4242, 120, { maxWeight: 6 })) {
       const result = schulze(election);
       const copies = election.ballots.flatMap((b) => Array.from({ length: b.weight }, () => ({ weight: 1, ranking: b.ranking })));
-      const repeated = schulze({ candidates: election.candidates, ballots: shuffle(copies, random) });
+      const repeated = schulze({ candidates: election.candidates, ballots: shuffled(copies, random) });
       expect(repeated.d).toEqual(result.d);
       expect(repeated.p).toEqual(result.p);
       expect(repeated.order).toEqual(result.order);
