@@ -213,6 +213,13 @@ export interface MandatesTable {
   createdAt: string;
 }
 
+export interface DeliberationLeasesTable {
+  matterId: string;
+  /** The server process running the matter's protocol. */
+  holder: string;
+  expiresAt: string;
+}
+
 export interface Database {
   citizens: CitizensTable;
   users: UsersTable;
@@ -233,6 +240,7 @@ export interface Database {
   constituencies: ConstituenciesTable;
   constituencyMembers: ConstituencyMembersTable;
   mandates: MandatesTable;
+  deliberationLeases: DeliberationLeasesTable;
 }
 
 export type Citizen = Selectable<CitizensTable>;

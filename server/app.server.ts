@@ -16,6 +16,7 @@ import { isSameOrigin } from "./auth/origin.server.js";
 import { remixLoadContext } from "./load-context.server.js";
 import { dbCallRecorder } from "./llm-recorder.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
+import { createDeliberationRunner } from "./services/deliberation.server.js";
 import { type AppDeps, systemClock } from "./services/deps.server.js";
 import { createGraphRegistry } from "./services/graph.server.js";
 import { contextFromRequest } from "./trpc/context.server.js";
@@ -58,7 +59,7 @@ function boundedBodies(limit: number) {
 
 export async function createAgoraServer(
   config: ServerConfig,
-  options: { remix?: RemixMode; llm?: LlmPort; root?: string } = {},
+  options: { remix?: RemixMode; llm?: LlmPort; root?: string; runDeliberations?: boolean } = {},
 ): Promise<AgoraServer> {
   const root = options.root ?? process.cwd();
   const database = openDatabase(config.database);
@@ -76,6 +77,12 @@ export async function createAgoraServer(
     llm: options.llm ?? createEngine({ ...config.llm, recorder: dbCallRecorder(() => deps), clock: systemClock, ids }),
     events: { ledgerAppended: (event) => broadcaster.ledgerAppended(event) },
     graphs: createGraphRegistry(() => deps),
+    deliberations: createDeliberationRunner(() => deps, {
+      leaseMs: config.deliberation.leaseMs,
+      concurrency: config.llm.concurrency,
+      hooks: { transcript: (chunk) => realtime.transcript(chunk) },
+      sweepMs: options.runDeliberations === false ? 0 : config.deliberation.leaseMs,
+    }),
   };
   const realtime = createRealtime(http, deps);
   broadcaster.ledgerAppended = (event) => realtime.ledgerAppended(event);
@@ -160,6 +167,8 @@ export async function createAgoraServer(
   const sweepSessions = () => deleteExpiredSessions(database.db, new Date().toISOString()).catch((e) => console.error("[sessions] sweep failed:", e));
   await sweepSessions();
   const sweeper = setInterval(sweepSessions, 3600_000).unref();
+  // Deliberations that were running when the last process stopped carry on from the ledger.
+  if (options.runDeliberations !== false) await deps.deliberations.sweep();
 
   return {
     deps,
@@ -176,6 +185,7 @@ export async function createAgoraServer(
       }),
     async close() {
       clearInterval(sweeper);
+      await deps.deliberations.close();
       await deps.graphs.close();
       await realtime.close();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -17,8 +17,12 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: z.string().optional().or(z.literal("").transform(() => undefined)),
   AGORA_MODEL: z.string().default("gpt-4o-mini"),
   AGORA_EMBEDDING_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
-  AGORA_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  AGORA_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   AGORA_LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** Model tokens one deliberation may spend unless the clerk sets another budget when starting it. */
+  AGORA_TOKEN_BUDGET: z.coerce.number().int().min(1_000).max(100_000_000).default(400_000),
+  /** How long a process holds a deliberation without renewing before another may take it over. */
+  AGORA_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   AGORA_SIGNING_KEY: z.string().optional(),
   /** log2 of scrypt's cost parameter N. 15 (32 MiB, tens of milliseconds) unless told otherwise. */
@@ -37,6 +41,7 @@ export interface ServerConfig {
   dataDir: string;
   database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
   llm: { baseUrl?: string; apiKey?: string; model: string; embeddingModel?: string; concurrency: number; timeoutMs: number };
+  deliberation: { tokenBudget: number; leaseMs: number };
   sessionSecret: string;
   /** Ed25519 private key, PKCS#8 PEM. */
   signingKey: string;
@@ -77,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       concurrency: e.AGORA_LLM_CONCURRENCY,
       timeoutMs: e.AGORA_LLM_TIMEOUT_MS,
     },
+    deliberation: { tokenBudget: e.AGORA_TOKEN_BUDGET, leaseMs: e.AGORA_LEASE_MS },
     sessionSecret: persistedSecret(dataDir, "session-secret", e.SESSION_SECRET, () => randomBytes(32).toString("base64url")),
     signingKey: persistedSecret(dataDir, "signing-key.pem", e.AGORA_SIGNING_KEY?.replace(/\\n/g, "\n"), () =>
       generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString().trim(),

@@ -30,7 +30,7 @@ export function createOfflineEngine({ recorder, clock, ids }: OfflineEngineOptio
       const matterId = options.matterId ?? null;
       const taskInput = task.input.parse(input);
       const record = (status: "ok" | "error", response: string | null, error: string | null) =>
-        recorder.record({
+        (options.recorder ?? recorder).record({
           id,
           matterId,
           purpose: task.name,

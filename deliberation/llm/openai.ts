@@ -266,7 +266,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
           const tokensIn = raw ? estimateIn : 0;
           const tokensOut = raw ? estimateTokens(raw) : 0;
           charge(tokensIn + tokensOut);
-          await recorder.record({
+          await (run.recorder ?? recorder).record({
             id,
             matterId,
             purpose: task.name,
@@ -295,7 +295,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
         const latencyMs = elapsedSince(createdAt);
         if (refusal || finishReason === "content_filter") {
           const reason = refusal || "the endpoint filtered the answer";
-          await recorder.record({
+          await (run.recorder ?? recorder).record({
             id,
             matterId,
             purpose: task.name,
@@ -418,7 +418,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
         const messages = buildTaskMessages(task, taskInput, { outputSchema, feedback });
         const completion = await complete(anyTask, messages, runOptions, stream, totals, restart);
         const record = (status: "ok" | "error", error: string | null) =>
-          recorder.record({
+          (runOptions.recorder ?? recorder).record({
             id: completion.id,
             matterId,
             purpose: task.name,

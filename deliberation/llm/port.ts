@@ -33,6 +33,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Feedback from a failed validation, sent with one retry. */
   feedback?: string[];
+  /**
+   * Where this call's attempts are recorded, instead of the engine's recorder: the deliberation runner
+   * collects them and writes them in the same transaction as the event that carries the result.
+   */
+  recorder?: CallRecorder;
 }
 
 export interface TaskResult<Output> {

@@ -306,6 +306,22 @@ function cardTerms(card: DedupeCard): { language: CardLanguage; title: Term[]; p
 }
 
 /**
+ * The content stems of free text (a rule, a clause) or of one attentional policy, normalised as a
+ * card's are: same stopwords, same stemmer, policy heads dropped when `isPolicy`. The offline
+ * deliberation engine compares these to decide which policies a text attends to.
+ */
+export function textLanguage(text: string): CardLanguage {
+  return languageOf([wordsOf(text)]);
+}
+
+export function contentStems(text: string, isPolicy = false): string[] {
+  const words = wordsOf(text);
+  const terms: Term[] = [];
+  addTerms(terms, words, languageOf([words]), isPolicy);
+  return terms.map((t) => t.stem);
+}
+
+/**
  * Normalised tokens of a card's title and attentional policies: lower case, Unicode-aware, without
  * punctuation, stopwords (of the card's language) or the generic policy heads, lightly stemmed.
  */

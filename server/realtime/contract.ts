@@ -39,8 +39,17 @@ export interface ClientToServerEvents {
   "admin:join": (payload: Record<string, never>, ack: (result: Ack<null>) => void) => void;
 }
 
+/** A fragment of a model's answer as it streams; `restart` voids the fragments of that call so far. */
+export interface TranscriptFragment {
+  matterId: string;
+  key: string;
+  fragment?: string;
+  restart?: string;
+}
+
 export interface ServerToClientEvents {
   "ledger:event": (event: LedgerEvent) => void;
+  transcript: (chunk: TranscriptFragment) => void;
   presence: (presence: Presence) => void;
   notice: (notice: Notice) => void;
 }

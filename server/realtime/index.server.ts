@@ -8,6 +8,7 @@ import { type LedgerEvent, POLITY_STREAM } from "../../deliberation/ledger.js";
 import type { Role } from "../../deliberation/roles.js";
 import { type SessionUser, userForSessionToken } from "../services/accounts.server.js";
 import type { AppDeps, LedgerBroadcaster } from "../services/deps.server.js";
+import type { TranscriptChunk } from "../services/deliberation.server.js";
 import { isSameOrigin } from "../auth/origin.server.js";
 import { SESSION_COOKIE } from "../trpc/context.server.js";
 import {
@@ -38,6 +39,8 @@ const ERRORS = {
 } as const satisfies Record<string, AckError>;
 
 export interface Realtime extends LedgerBroadcaster {
+  /** Streams a fragment of a model's answer to the matter's room (the result itself arrives as a ledger event). */
+  transcript(chunk: TranscriptChunk): void;
   io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
   close(): Promise<void>;
 }
@@ -164,6 +167,9 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
         io.to("admin").emit("notice", notice);
         if (event.type.startsWith("registry.")) io.to("desk").emit("notice", notice);
       }
+    },
+    transcript(chunk) {
+      io.to(`stream:${chunk.matterId}`).emit("transcript", chunk);
     },
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
   };

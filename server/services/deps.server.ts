@@ -4,6 +4,7 @@ import type { Database } from "../../db/schema.js";
 import type { Clock, IdGenerator, LlmPort } from "../../deliberation/llm/port.js";
 import type { LedgerEvent } from "../../deliberation/ledger.js";
 import type { ServerConfig } from "../env.server.js";
+import type { DeliberationRunner } from "./deliberation.server.js";
 import type { GraphRegistry } from "./graph.server.js";
 
 /** What every service needs, built once per process (and once per test). */
@@ -18,6 +19,8 @@ export interface AppDeps {
   events: LedgerBroadcaster;
   /** Keeps the moral graphs' scores current as values and judgments arrive. */
   graphs: GraphRegistry;
+  /** Runs deliberations (one process per matter, by lease) and resumes them after a restart. */
+  deliberations: DeliberationRunner;
 }
 
 export interface LedgerBroadcaster {

@@ -128,6 +128,8 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "matters.openIntake": { input: () => ({ id: "no-such-matter" }) },
   "matters.convene": { input: () => ({ id: "no-such-matter", scheme: "districts" }) },
   "matters.convening": { input: () => ({ id: "no-such-matter" }) },
+  "matters.start": { input: () => ({ id: "no-such-matter", tokenBudget: 50_000 }), optional: ["tokenBudget"] },
+  "matters.deliberation": { input: () => ({ id: "no-such-matter" }) },
 };
 
 /** The same for socket.io events (EVENT_ACCESS): one valid payload and some invalid ones each. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MATTER_STATUSES, MatterDraft } from "../../../deliberation/matters.js";
 import { convene, convening } from "../../services/convening.server.js";
+import { deliberationView, startDeliberation } from "../../services/deliberation.server.js";
 import { getMatter, listMatters, openIntake, openIntakes, openMatter } from "../../services/matters.server.js";
 import { clerkProcedure, publicProcedure, router } from "../init.server.js";
 
@@ -27,4 +28,12 @@ export const mattersRouter = router({
     .mutation(({ ctx, input }) => convene(ctx.deps, ctx.user, input.id, input.scheme)),
 
   convening: publicProcedure.input(MatterId).query(({ ctx, input }) => convening(ctx.deps, input.id)),
+
+  /** The clerk starts the protocol on a convened matter; the runner takes it from there. */
+  start: clerkProcedure
+    .input(MatterId.extend({ tokenBudget: z.number().int().min(1_000).max(100_000_000).optional() }))
+    .mutation(({ ctx, input }) => startDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
+
+  /** Where a deliberation is and what it has produced so far; null before it starts. Public, like the transcript. */
+  deliberation: publicProcedure.input(MatterId).query(({ ctx, input }) => deliberationView(ctx.deps, input.id)),
 });

@@ -1,0 +1,438 @@
+import { randomUUID } from "node:crypto";
+import { type Kysely, PostgresAdapter } from "kysely";
+import { readLedger } from "../../db/repos/ledger.js";
+import type { Database } from "../../db/schema.js";
+import { DomainError } from "../../deliberation/errors.js";
+import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
+import { createLimiter, estimateTokens } from "../../deliberation/llm/index.js";
+import { encodeData } from "../../deliberation/llm/prompt.js";
+import { LlmError, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
+import type { Mandate } from "../../deliberation/mandates.js";
+import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
+import {
+  type CallEffect,
+  type CallMeta,
+  type DeliberationState,
+  type Effect,
+  grounded,
+  plan,
+  PROTOCOL_TASKS,
+  PROTOCOL_VERSION,
+  type ProtocolEvent,
+  replay,
+  type RepresentativeSpec,
+  resultEvent,
+  type StartedPayload,
+  apply,
+} from "../../deliberation/protocol/index.js";
+import type { SessionUser } from "./accounts.server.js";
+import type { AppDeps } from "./deps.server.js";
+import { withLedger } from "./ledger.server.js";
+
+/**
+ * The deliberation runner: it executes what the protocol's pure core (deliberation/protocol) plans.
+ * Model calls run in parallel up to the concurrency limit, tokens are streamed to the room as they
+ * come, and each result is appended to the ledger in one transaction with the recorded calls behind
+ * it. A lease row makes one process run a given deliberation; after a crash any process folds the
+ * ledger again and carries on from the calls whose results are not there.
+ */
+
+const ACTOR = "agora:runner";
+/** Attempts of one protocol call (each already retries 429s, 5xx and timeouts inside the engine). */
+const CALL_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 1_000;
+/** Held for a model's answer until its real size is known. */
+const RESERVED_OUTPUT_TOKENS = 1_024;
+
+// ---------------------------------------------------------------------------------------------
+// Starting
+
+export async function startDeliberation(deps: AppDeps, clerk: SessionUser, matterId: string, options: { tokenBudget?: number | undefined } = {}) {
+  const matter = await deps.db.selectFrom("matters").selectAll().where("id", "=", matterId).executeTakeFirst();
+  if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+  requireMove(matter.status as MatterStatus, "deliberating");
+
+  const [constituencies, mandates] = await Promise.all([
+    deps.db.selectFrom("constituencies").selectAll().where("matterId", "=", matterId).orderBy("id").execute(),
+    deps.db.selectFrom("mandates").select(["constituencyId", "body"]).where("matterId", "=", matterId).execute(),
+  ]);
+  const bodies = new Map(mandates.map((m) => [m.constituencyId, JSON.parse(m.body) as Mandate]));
+  const valueIds = [...new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)))];
+  const values = new Map(
+    valueIds.length
+      ? (await deps.db.selectFrom("canonicalValues").select(["id", "title", "description", "policies"]).where("id", "in", valueIds).execute()).map((v) => [v.id, v])
+      : [],
+  );
+  const representatives: RepresentativeSpec[] = constituencies.map((c) => {
+    const mandate = bodies.get(c.id)!;
+    return {
+      id: c.id,
+      label: c.label,
+      citizens: c.size,
+      mandateHash: mandate.hash,
+      mandate: mandate.values.map((v) => {
+        const card = values.get(v.valueId);
+        return {
+          valueId: v.valueId,
+          title: card?.title ?? v.valueId,
+          description: card?.description ?? "",
+          policies: card ? (JSON.parse(card.policies) as string[]) : [],
+          weight: v.weight,
+        };
+      }),
+    };
+  });
+  if (representatives.length === 0) throw new DomainError("conflict", "deliberation.noRepresentatives", "The matter has no constituencies to deliberate.");
+
+  const payload: StartedPayload = {
+    protocol: PROTOCOL_VERSION,
+    title: matter.title,
+    ruleText: matter.ruleText,
+    contextId: matter.contextId,
+    settings: {
+      rounds: matter.rounds,
+      candidates: matter.candidates,
+      approvalThreshold: matter.approvalThreshold,
+      tokenBudget: options.tokenBudget ?? deps.config.deliberation.tokenBudget,
+    },
+    representatives,
+  };
+  const result = await withLedger(deps, async (trx, append) => {
+    const current = await trx.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirstOrThrow();
+    requireMove(current.status as MatterStatus, "deliberating");
+    await trx.updateTable("matters").set({ status: "deliberating", updatedAt: deps.clock.now().toISOString() }).where("id", "=", matterId).execute();
+    await append({ matterId, type: "deliberation.started", actor: clerk.id, payload: { ...payload, engine: deps.llm.engine, model: deps.llm.model } as unknown as JsonValue });
+    return { matterId, status: "deliberating" as const };
+  });
+  deps.deliberations.kick(matterId);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** A deliberation as the ledger has it, folded; null before it starts. */
+export async function deliberationState(deps: Pick<AppDeps, "db">, matterId: string): Promise<DeliberationState | null> {
+  return replay(matterId, await readLedger(deps.db, matterId));
+}
+
+/** What the public sees of a deliberation: where it is, what it has produced, what it has spent. */
+export async function deliberationView(deps: AppDeps, matterId: string) {
+  const events = await readLedger(deps.db, matterId);
+  const state = replay(matterId, events);
+  if (!state) return null;
+  const started = events.find((e) => e.type === "deliberation.started")!.payload as { engine?: string; model?: string };
+  const rounds = Object.keys(state.candidates).map(Number).sort((a, b) => a - b);
+  return {
+    stage: state.stage,
+    round: state.round,
+    settings: state.started.settings,
+    engine: started.engine ?? deps.llm.engine,
+    model: started.model ?? deps.llm.model,
+    tokensSpent: state.tokensSpent,
+    haltedBecause: state.haltedBecause,
+    representatives: state.started.representatives.map((r) => ({
+      id: r.id,
+      label: r.label,
+      citizens: r.citizens,
+      mandateHash: r.mandateHash,
+      position: state.positions[r.id] ? { stance: state.positions[r.id]!.position.stance, summary: state.positions[r.id]!.position.summary, flags: state.positions[r.id]!.call.flags } : null,
+    })),
+    rounds: rounds.map((round) => ({
+      round,
+      candidates: Object.values(state.candidates[round] ?? {})
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((c) => ({ id: c.id, title: c.candidate.title, rationale: c.candidate.rationale })),
+      critiques: Object.keys(state.critiques[round] ?? {}).length,
+      tally: state.tallies[round] ?? null,
+    })),
+    draft: state.draft,
+    lastSeq: events.at(-1)?.seq ?? 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lease
+
+export interface Lease {
+  acquire(matterId: string): Promise<boolean>;
+  renew(matterId: string): Promise<boolean>;
+  release(matterId: string): Promise<void>;
+  /** Inside a write transaction: throws unless this process still holds the lease (fencing). */
+  check(trx: Kysely<Database>, matterId: string): Promise<void>;
+}
+
+class LeaseLost extends Error {
+  constructor(matterId: string) {
+    super(`the lease on deliberation ${matterId} is held by another process`);
+  }
+}
+
+function createLease(deps: () => AppDeps, holder: string, leaseMs: number): Lease {
+  const locking = (trx: Kysely<Database>, matterId: string) => {
+    const query = trx.selectFrom("deliberationLeases").selectAll().where("matterId", "=", matterId);
+    // PostgreSQL: the row is locked until commit, so a taker waits for our append to land (or not).
+    return trx.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query;
+  };
+  const take = async (matterId: string, mayTakeOver: boolean) => {
+    const { db, clock } = deps();
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + leaseMs).toISOString();
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const row = await locking(trx, matterId).executeTakeFirst();
+        if (!row) {
+          if (!mayTakeOver) return false;
+          await trx.insertInto("deliberationLeases").values({ matterId, holder, expiresAt }).execute();
+          return true;
+        }
+        if (row.holder !== holder && !(mayTakeOver && row.expiresAt <= now.toISOString())) return false;
+        await trx.updateTable("deliberationLeases").set({ holder, expiresAt }).where("matterId", "=", matterId).execute();
+        return true;
+      });
+    } catch {
+      return false; // another process inserted the row first
+    }
+  };
+  return {
+    acquire: (matterId) => take(matterId, true),
+    renew: (matterId) => take(matterId, false),
+    async release(matterId) {
+      await deps().db.deleteFrom("deliberationLeases").where("matterId", "=", matterId).where("holder", "=", holder).execute();
+    },
+    async check(trx, matterId) {
+      const row = await locking(trx, matterId).executeTakeFirst();
+      if (row?.holder !== holder) throw new LeaseLost(matterId);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runner
+
+export interface TranscriptChunk {
+  matterId: string;
+  /** The protocol call the fragment belongs to, e.g. "critique:2:tartu". */
+  key: string;
+  fragment?: string;
+  /** The fragments of this call so far are void: it is being asked again. */
+  restart?: string;
+}
+
+export interface RunnerHooks {
+  /** Streamed fragments of model answers, for the live room (not in the ledger: the result is). */
+  transcript?: (chunk: TranscriptChunk) => void;
+}
+
+export interface DeliberationRunner {
+  /** Runs the matter's deliberation here if no live process holds it. Returns at once. */
+  kick(matterId: string): void;
+  /** Picks up every deliberation that is running nowhere (after a restart, or a holder that died). */
+  sweep(): Promise<void>;
+  /** Resolves when this process is not running the matter (finished, halted, or never started here). */
+  settled(matterId: string): Promise<void>;
+  readonly holder: string;
+  close(): Promise<void>;
+}
+
+export interface RunnerOptions {
+  holder?: string;
+  leaseMs: number;
+  concurrency: number;
+  hooks?: RunnerHooks;
+  /** Sweep for orphaned deliberations this often; 0 turns the periodic sweep off. */
+  sweepMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+export function createDeliberationRunner(getDeps: () => AppDeps, options: RunnerOptions): DeliberationRunner {
+  const holder = options.holder ?? `runner-${randomUUID()}`;
+  const lease = createLease(getDeps, holder, options.leaseMs);
+  const limiter = createLimiter(options.concurrency);
+  const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Matters found finished or halted: sweeps skip them until kicked again. */
+  const resting = new Set<string>();
+  let closed = false;
+
+  async function run(matterId: string, abort: AbortController): Promise<void> {
+    if (!(await lease.acquire(matterId))) return;
+    const renewal = setInterval(() => {
+      lease.renew(matterId).then(
+        (held) => held || abort.abort(),
+        () => abort.abort(),
+      );
+    }, Math.max(50, Math.floor(options.leaseMs / 3)));
+    try {
+      await drive(matterId, abort.signal);
+    } finally {
+      clearInterval(renewal);
+      await lease.release(matterId).catch(() => {});
+    }
+  }
+
+  async function drive(matterId: string, signal: AbortSignal): Promise<void> {
+    const deps = getDeps();
+    let state = replay(matterId, await readLedger(deps.db, matterId));
+    if (!state) return;
+    const inFlight = new Map<string, number>(); // key → tokens reserved
+    const attempts = new Map<string, number>();
+    let wake: () => void = () => {};
+    let failure: unknown = null;
+
+    const fold = (event: LedgerEvent) => {
+      state = apply(state!, { type: event.type, payload: event.payload, seq: event.seq } as ProtocolEvent & { seq: number });
+    };
+    const appendProtocolEvent = async (event: ProtocolEvent, calls: LlmCallRecord[] = []) => {
+      const appended = await withLedger(deps, async (trx, append) => {
+        await lease.check(trx, matterId);
+        for (const call of calls) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
+        return append({ matterId, type: event.type, actor: ACTOR, payload: event.payload as unknown as JsonValue });
+      });
+      fold(appended);
+    };
+
+    const startCall = (effect: CallEffect, reserved: number) => {
+      inFlight.set(effect.key, reserved);
+      const records: LlmCallRecord[] = [];
+      const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
+      void limiter
+        .run(() =>
+          deps.llm.run(task, effect.input, {
+            matterId,
+            signal,
+            recorder: { record: async (call) => void records.push(call) },
+            onToken: (fragment) => options.hooks?.transcript?.({ matterId, key: effect.key, fragment }),
+            onRestart: (reason) => options.hooks?.transcript?.({ matterId, key: effect.key, restart: reason }),
+          }),
+        )
+        .then(async (result) => {
+          if (signal.aborted) return;
+          const call: CallMeta = {
+            callId: result.callId,
+            callIds: records.map((r) => r.id),
+            engine: result.engine,
+            model: result.model,
+            tokens: records.reduce((sum, r) => sum + r.tokensIn + r.tokensOut, 0),
+            latencyMs: result.latencyMs,
+            flags: result.problems ?? [],
+          };
+          await appendProtocolEvent(resultEvent(effect, grounded(effect, result.output), call), records);
+        })
+        .catch(async (error: unknown) => {
+          if (signal.aborted || error instanceof LeaseLost) return;
+          const tries = (attempts.get(effect.key) ?? 0) + 1;
+          attempts.set(effect.key, tries);
+          // The failed attempts are recorded either way: they cost tokens and a delegate may want to see them.
+          if (records.length) await recordCalls(deps, records).catch(() => {});
+          if (tries < CALL_ATTEMPTS && !(error instanceof LlmError && error.reason === "budget_exhausted")) {
+            await sleep(RETRY_DELAY_MS * tries, signal);
+            return;
+          }
+          const reason = error instanceof LlmError ? error.reason : "internal";
+          const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
+          await appendProtocolEvent({ type: "deliberation.callFailed", payload: { key: effect.key, reason, message } });
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof LeaseLost)) failure = error;
+        })
+        .finally(() => {
+          inFlight.delete(effect.key);
+          wake();
+        });
+    };
+
+    for (;;) {
+      if (signal.aborted || closed) return;
+      if (failure) throw failure;
+      const current: DeliberationState = state;
+      if (current.stage === "drafted" || current.stage === "halted") {
+        resting.add(matterId);
+        return;
+      }
+      const effects: Effect[] = plan(current);
+      const appendEffect = effects.find((e) => e.kind === "append");
+      if (appendEffect && inFlight.size === 0) {
+        await appendProtocolEvent(appendEffect.event);
+        continue;
+      }
+      // Spent, plus what the calls under way hold: concurrent calls cannot overrun the budget together.
+      let committed = current.tokensSpent + [...inFlight.values()].reduce((a, b) => a + b, 0);
+      let blockedByBudget: number | null = null;
+      for (const effect of effects) {
+        if (effect.kind !== "call" || inFlight.has(effect.key)) continue;
+        const reserve = deps.llm.engine === "offline" ? 0 : estimateTokens(encodeData(effect.input)) + RESERVED_OUTPUT_TOKENS;
+        if (committed + reserve > current.started.settings.tokenBudget) {
+          blockedByBudget = reserve;
+          break;
+        }
+        committed += reserve;
+        startCall(effect, reserve);
+      }
+      if (blockedByBudget !== null && inFlight.size === 0) {
+        await appendProtocolEvent({
+          type: "deliberation.budgetExhausted",
+          payload: { spent: current.tokensSpent, budget: current.started.settings.tokenBudget, needed: blockedByBudget },
+        });
+        continue;
+      }
+      if (inFlight.size === 0) {
+        if (effects.length === 0) return; // nothing to do: a state the protocol does not plan from
+        continue;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+
+  function kick(matterId: string) {
+    if (closed || running.has(matterId)) return;
+    resting.delete(matterId);
+    const abort = new AbortController();
+    const done = run(matterId, abort)
+      .catch((error: unknown) => console.error(`[deliberation] ${matterId} stopped:`, error))
+      .finally(() => running.delete(matterId));
+    running.set(matterId, { abort, done });
+  }
+
+  async function sweep() {
+    if (closed) return;
+    const { db } = getDeps();
+    const rows = await db.selectFrom("matters").select("id").where("status", "=", "deliberating").execute();
+    for (const { id } of rows) if (!resting.has(id)) kick(id);
+  }
+
+  const sweepMs = options.sweepMs ?? options.leaseMs;
+  const timer = sweepMs > 0 ? setInterval(() => void sweep().catch(() => {}), sweepMs) : null;
+  timer?.unref();
+
+  return {
+    holder,
+    kick,
+    sweep,
+    async settled(matterId) {
+      await running.get(matterId)?.done;
+    },
+    async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      for (const r of running.values()) r.abort.abort();
+      await Promise.all([...running.values()].map((r) => r.done));
+    },
+  };
+}
+
+async function recordCalls(deps: AppDeps, records: LlmCallRecord[]) {
+  await deps.db.transaction().execute(async (trx) => {
+    for (const call of records) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
+  });
+}
+
+/** Appends one protocol event outside the runner (tests use it to build states; delegates' actions later). */
+export async function appendProtocol(deps: AppDeps, matterId: string, event: ProtocolEvent, actor = ACTOR) {
+  return withLedger(deps, async (trx, append) => append({ matterId, type: event.type, actor, payload: event.payload as unknown as JsonValue }));
+}
+
