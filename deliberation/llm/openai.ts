@@ -164,7 +164,7 @@ function classify(error: unknown, timedOut: boolean, callerAborted: boolean, now
 /** The LLM port over any OpenAI-compatible chat completions endpoint. */
 export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
-  const { recorder, clock, ids, budget, model } = options;
+  const { recorder, clock, ids, model } = options;
   const limiter = options.limiter ?? createLimiter(settings.concurrency);
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
@@ -198,6 +198,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
     markStreamed: () => void,
   ): Promise<Completion> {
     const matterId = run.matterId ?? null;
+    const budget = run.budget ?? options.budget;
     const estimateIn = estimateMessageTokens(messages);
     const reserved = estimateIn + settings.reserveOutputTokens;
     if (budget && matterId !== null) budget.reserve(matterId, reserved);

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { TokenBudget } from "./limiter.js";
 
 /**
  * The one port through which the domain reaches a language model.
@@ -38,6 +39,8 @@ export interface RunOptions {
    * collects them and writes them in the same transaction as the event that carries the result.
    */
   recorder?: CallRecorder;
+  /** A token budget for this call alone, checked before each attempt (the engine's own, if any, is not used then). */
+  budget?: TokenBudget;
 }
 
 export interface TaskResult<Output> {

@@ -127,6 +127,8 @@ export type ProtocolEvent =
   | { type: "deliberation.tallied"; payload: Tally }
   | { type: "deliberation.budgetExhausted"; payload: { spent: number; budget: number; needed: number } }
   | { type: "deliberation.callFailed"; payload: { key: string; reason: string; message: string } }
+  /** A call that gave no usable result; its recorded attempts still cost tokens. The call is made again. */
+  | { type: "deliberation.attemptFailed"; payload: { key: string; reason: string; message: string; call: CallMeta } }
   | { type: "deliberation.drafted"; payload: DraftRuling };
 
 export type CallEffect =
@@ -217,6 +219,9 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
         next.stage = "halted";
         next.haltedBecause = "budget_exhausted";
       }
+      return next;
+    case "deliberation.attemptFailed":
+      next.tokensSpent += event.payload.call.tokens;
       return next;
     case "deliberation.callFailed":
       if (state.stage === "drafted") return next;

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type Kysely, PostgresAdapter } from "kysely";
+import { z } from "zod";
 import { readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
-import { createLimiter, estimateTokens } from "../../deliberation/llm/index.js";
-import { encodeData } from "../../deliberation/llm/prompt.js";
+import { createLimiter, createTokenBudget, estimateTokens } from "../../deliberation/llm/index.js";
+import { buildTaskMessages } from "../../deliberation/llm/prompt.js";
 import { LlmError, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
 import type { Mandate } from "../../deliberation/mandates.js";
 import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
@@ -41,8 +42,29 @@ const ACTOR = "agora:runner";
 /** Attempts of one protocol call (each already retries 429s, 5xx and timeouts inside the engine). */
 const CALL_ATTEMPTS = 3;
 const RETRY_DELAY_MS = 1_000;
-/** Held for a model's answer until its real size is known. */
+/** Held for a model's answer until its real size is known (more for texts that grow: see reserveFor). */
 const RESERVED_OUTPUT_TOKENS = 1_024;
+
+const schemas = new Map<string, unknown>();
+
+/**
+ * Tokens a call may cost, held against the budget while it runs: the prompt as it will be sent (our
+ * instructions, the output schema, the data block) and room for the answer, which for a candidate
+ * ruling is the text it revises plus its additions, and for a critique a statement per candidate.
+ */
+function reserveFor(effect: CallEffect): number {
+  const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
+  let schema = schemas.get(task.name);
+  if (schema === undefined) schemas.set(task.name, (schema = z.toJSONSchema(task.output, { unrepresentable: "any" })));
+  const prompt = buildTaskMessages(task, effect.input, { outputSchema: schema }).reduce((sum, m) => sum + 4 + estimateTokens(m.content), 0);
+  const answer =
+    effect.task === "mediate"
+      ? estimateTokens(effect.input.previous?.winner.text ?? effect.input.rule.text) + RESERVED_OUTPUT_TOKENS
+      : effect.task === "critique"
+        ? RESERVED_OUTPUT_TOKENS / 2 + 384 * effect.input.candidates.length
+        : RESERVED_OUTPUT_TOKENS;
+  return prompt + answer;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Starting
@@ -283,6 +305,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     const attempts = new Map<string, number>();
     let wake: () => void = () => {};
     let failure: unknown = null;
+    let budgetHit = false;
 
     const fold = (event: LedgerEvent) => {
       state = apply(state!, { type: event.type, payload: event.payload, seq: event.seq } as ProtocolEvent & { seq: number });
@@ -306,35 +329,35 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
             matterId,
             signal,
             recorder: { record: async (call) => void records.push(call) },
+            ...(reserved > 0 ? { budget: createTokenBudget({ defaultLimit: reserved }) } : {}),
             onToken: (fragment) => options.hooks?.transcript?.({ matterId, key: effect.key, fragment }),
             onRestart: (reason) => options.hooks?.transcript?.({ matterId, key: effect.key, restart: reason }),
           }),
         )
         .then(async (result) => {
           if (signal.aborted) return;
-          const call: CallMeta = {
-            callId: result.callId,
-            callIds: records.map((r) => r.id),
-            engine: result.engine,
-            model: result.model,
-            tokens: records.reduce((sum, r) => sum + r.tokensIn + r.tokensOut, 0),
-            latencyMs: result.latencyMs,
-            flags: result.problems ?? [],
-          };
+          const call = metaOf(records, result.callId, result.engine, result.model, result.problems ?? [], result.latencyMs);
           await appendProtocolEvent(resultEvent(effect, grounded(effect, result.output), call), records);
         })
         .catch(async (error: unknown) => {
           if (signal.aborted || error instanceof LeaseLost) return;
           const tries = (attempts.get(effect.key) ?? 0) + 1;
           attempts.set(effect.key, tries);
-          // The failed attempts are recorded either way: they cost tokens and a delegate may want to see them.
-          if (records.length) await recordCalls(deps, records).catch(() => {});
-          if (tries < CALL_ATTEMPTS && !(error instanceof LlmError && error.reason === "budget_exhausted")) {
+          const reason = error instanceof LlmError ? error.reason : "internal";
+          const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
+          // What the failed attempts cost is spent all the same, and a delegate may want to see them.
+          if (records.length) {
+            const call = metaOf(records, records.at(-1)!.id, deps.llm.engine, deps.llm.model, []);
+            await appendProtocolEvent({ type: "deliberation.attemptFailed", payload: { key: effect.key, reason, message, call } }, records);
+          }
+          if (error instanceof LlmError && error.reason === "budget_exhausted") {
+            budgetHit = true; // the call cannot be finished within what the deliberation has left
+            return;
+          }
+          if (tries < CALL_ATTEMPTS) {
             await sleep(RETRY_DELAY_MS * tries, signal);
             return;
           }
-          const reason = error instanceof LlmError ? error.reason : "internal";
-          const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
           await appendProtocolEvent({ type: "deliberation.callFailed", payload: { key: effect.key, reason, message } });
         })
         .catch((error: unknown) => {
@@ -363,9 +386,10 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       // Spent, plus what the calls under way hold: concurrent calls cannot overrun the budget together.
       let committed = current.tokensSpent + [...inFlight.values()].reduce((a, b) => a + b, 0);
       let blockedByBudget: number | null = null;
-      for (const effect of effects) {
+      for (const effect of budgetHit ? [] : effects) {
         if (effect.kind !== "call" || inFlight.has(effect.key)) continue;
-        const reserve = deps.llm.engine === "offline" ? 0 : estimateTokens(encodeData(effect.input)) + RESERVED_OUTPUT_TOKENS;
+        // Room for the call and one retry with feedback (the grounding rule); the engine holds the call to it.
+        const reserve = deps.llm.engine === "offline" ? 0 : 2 * reserveFor(effect);
         if (committed + reserve > current.started.settings.tokenBudget) {
           blockedByBudget = reserve;
           break;
@@ -373,6 +397,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         committed += reserve;
         startCall(effect, reserve);
       }
+      if (budgetHit && blockedByBudget === null) blockedByBudget = 0;
       if (blockedByBudget !== null && inFlight.size === 0) {
         await appendProtocolEvent({
           type: "deliberation.budgetExhausted",
@@ -425,10 +450,16 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
   };
 }
 
-async function recordCalls(deps: AppDeps, records: LlmCallRecord[]) {
-  await deps.db.transaction().execute(async (trx) => {
-    for (const call of records) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
-  });
+function metaOf(records: LlmCallRecord[], callId: string, engine: string, model: string, flags: string[], latencyMs?: number): CallMeta {
+  return {
+    callId,
+    callIds: records.map((r) => r.id),
+    engine,
+    model,
+    tokens: records.reduce((sum, r) => sum + r.tokensIn + r.tokensOut, 0),
+    latencyMs: latencyMs ?? records.reduce((sum, r) => sum + r.latencyMs, 0),
+    flags,
+  };
 }
 
 /** Appends one protocol event outside the runner (tests use it to build states; delegates' actions later). */

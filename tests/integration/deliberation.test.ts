@@ -1,0 +1,208 @@
+import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readLedger } from "../../db/repos/ledger.js";
+import { verifyChain } from "../../deliberation/ledger.js";
+import { type ScriptedReply, type ScriptedRequest, type ScriptedServer, startScriptedServer } from "../../deliberation/llm/scripted-server.js";
+import { PROTOCOL_TASKS, type ProtocolTaskKind } from "../../deliberation/protocol/index.js";
+import type { ClientToServerEvents, ServerToClientEvents, TranscriptFragment } from "../../server/realtime/contract.js";
+import { conveneFixture } from "../fixtures/deliberation.js";
+import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
+
+const TASK_KIND: Record<string, ProtocolTaskKind> = { "deliberation.position": "position", "deliberation.mediate": "mediate", "deliberation.critique": "critique" };
+
+/** A model that reasons as the offline engine does: the scripted server answers each task from its data block. */
+function offlineAnswer(request: ScriptedRequest): unknown {
+  const kind = TASK_KIND[request.task ?? ""];
+  if (!kind) throw new Error(`unexpected task ${request.task}`);
+  return PROTOCOL_TASKS[kind].offline(request.data as never);
+}
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function finished(clerk: HttpClient, matterId: string) {
+  return waitFor(async () => {
+    const view = (await clerk.query("matters.deliberation", { id: matterId })).data;
+    return view && ["drafted", "halted"].includes(view.stage) ? view : null;
+  }, `deliberation ${matterId} to finish`);
+}
+
+/** The ledger of a finished deliberation: the chain verifies, no protocol call's result appears twice. */
+async function checkLedger(t: TestServer, matterId: string) {
+  const events = await readLedger(t.server.deps.db, matterId);
+  expect(verifyChain(events)).toMatchObject({ ok: true, length: events.length });
+  const keys = events.map((e) => (e.payload as { key?: string }).key).filter((k): k is string => typeof k === "string");
+  expect(new Set(keys).size).toBe(keys.length);
+  return events;
+}
+
+describe.each(dialects())("deliberation with the offline engine on %s", (dialect) => {
+  let t: TestServer;
+  let clerk: HttpClient;
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+    clerk = await signInAs(t.url, "clerk@demo.agora");
+  });
+  afterAll(async () => t?.close());
+
+  it("runs a whole deliberation from the clerk's start to a draft ruling, every step in the ledger", async () => {
+    const { matterId } = await conveneFixture(t.server.deps.db, { representatives: 5, candidates: 3, rounds: 2, approvalThreshold: 0.9 });
+    expect((await clerk.query("matters.deliberation", { id: matterId })).data).toBeNull();
+    const started = await clerk.mutate("matters.start", { id: matterId });
+    expect(started.data).toEqual({ matterId, status: "deliberating" });
+
+    const view = await finished(clerk, matterId);
+    expect(view).toMatchObject({ stage: "drafted", engine: "offline", tokensSpent: 0 });
+    expect(view.draft.text).toContain("A public authority that uses an automated system");
+    expect(view.draft.stances).toHaveLength(5);
+    expect(view.representatives.every((r: { position: unknown }) => r.position !== null)).toBe(true);
+
+    const events = await checkLedger(t, matterId);
+    const types = events.map((e) => e.type);
+    expect(types.filter((x) => x === "deliberation.position")).toHaveLength(5);
+    expect(types.at(-1)).toBe("deliberation.drafted");
+    // Every result links to the recorded calls behind it, written in the same transaction.
+    const callIds = events.flatMap((e) => ((e.payload as { call?: { callIds: string[] } }).call?.callIds ?? []));
+    const calls = await t.server.deps.db.selectFrom("llmCalls").select(["id", "matterId", "engine"]).where("matterId", "=", matterId).execute();
+    expect(new Set(calls.map((c) => c.id))).toEqual(new Set(callIds));
+    expect(calls.every((c) => c.engine === "offline")).toBe(true);
+    // The lease is given back once the draft is in.
+    expect(await t.server.deps.db.selectFrom("deliberationLeases").selectAll().where("matterId", "=", matterId).execute()).toEqual([]);
+
+    // A deliberation starts once.
+    const again = await clerk.mutate("matters.start", { id: matterId });
+    expect(again.status).toBe(409);
+  });
+
+  it("refuses to start a matter that is not convened, with a readable reason", async () => {
+    const draft = await clerk.mutate("matters.open", {
+      title: "A matter still in intake",
+      ruleText: "Providers of AI systems shall do the right thing at all times.",
+      contextId: "fixture-ai-decisions",
+      rationale: "For the test of starting too early.",
+      emergency: false,
+      intakeHours: 24,
+      rounds: 2,
+      candidates: 3,
+      approvalThreshold: 0.6,
+      startIntake: true,
+    });
+    const refused = await clerk.mutate("matters.start", { id: draft.data.id });
+    expect(refused.status).toBe(409);
+    expect(refused.error?.message).toMatch(/cannot move to deliberating/);
+  });
+});
+
+describe.each(dialects())("deliberation through a language model (scripted server) on %s", (dialect) => {
+  let model: ScriptedServer;
+  let t: TestServer;
+  let clerk: HttpClient;
+  const behaviour = { malformed: 0, limited: 0, fixedOnRetry: new Set<string>(), dissenter: null as string | null };
+
+  beforeAll(async () => {
+    model = await startScriptedServer({
+      respond: (request) => {
+        const data = request.data as Record<string, any>;
+        // The first position ever asked for comes back as broken JSON; the adapter asks again with feedback.
+        if (request.task === "deliberation.position" && behaviour.malformed === 0) {
+          behaviour.malformed++;
+          return { content: '{"stance": "support", "summary": ', chunkSize: 8 };
+        }
+        // One request is refused with a 429; the adapter waits and tries again.
+        if (request.task === "deliberation.mediate" && behaviour.limited === 0) {
+          behaviour.limited++;
+          return { status: 429, retryAfterMs: 20 };
+        }
+        const answer = offlineAnswer(request) as Record<string, any>;
+        if (request.task === "deliberation.critique" && data.candidates[0].id === "r1c1") {
+          const rep = data.representative.id as string;
+          // district-02 cites a value outside its mandate once and corrects itself when told;
+          // district-03 keeps doing it, so its statement is flagged.
+          if (rep === "district-03" || (rep === "district-02" && !request.feedback)) {
+            answer.assessments[0].honoured = [...answer.assessments[0].honoured, "value-from-elsewhere"];
+          }
+          if (rep === "district-02" && request.feedback) behaviour.fixedOnRetry.add(rep);
+        }
+        // A representative that approves nothing keeps unanimity (and the end of revising) out of reach.
+        if (request.task === "deliberation.critique" && data.representative.id === behaviour.dissenter) {
+          for (const a of answer.assessments) Object.assign(a, { approve: false, stance: "oppose" });
+        }
+        return { json: answer, chunkSize: 64 } satisfies ScriptedReply;
+      },
+    });
+    t = await startTestServer(dialect, { llm: { baseUrl: model.url, apiKey: "test-key" } });
+    clerk = await signInAs(t.url, "clerk@demo.agora");
+  });
+  afterAll(async () => {
+    await t?.close();
+    await model?.close();
+  });
+
+  it("streams, survives a malformed answer and a 429, and flags a citation outside the mandate", async () => {
+    const { matterId } = await conveneFixture(t.server.deps.db, { representatives: 4, candidates: 3, rounds: 2, approvalThreshold: 0.95 });
+    // Anyone may watch the room: an anonymous socket receives the streamed fragments.
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(t.url, { transports: ["websocket"], reconnection: false, forceNew: true });
+    const fragments: TranscriptFragment[] = [];
+    socket.on("transcript", (chunk) => fragments.push(chunk));
+    await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("connect_error", reject));
+    const joined = await socket.timeout(5000).emitWithAck("room:join", { matterId, afterSeq: 0 });
+    expect(joined.ok).toBe(true);
+
+    await clerk.mutate("matters.start", { id: matterId });
+    const view = await finished(clerk, matterId);
+    socket.close();
+    expect(view).toMatchObject({ stage: "drafted", engine: "openai" });
+
+    // Tokens arrived as they were generated, for every kind of call, and the broken answer was voided.
+    const streamedKeys = new Set(fragments.filter((f) => f.fragment).map((f) => f.key.split(":")[0]));
+    expect(streamedKeys).toEqual(new Set(["position", "candidate", "critique"]));
+    expect(fragments.some((f) => f.restart)).toBe(true);
+    expect(fragments.every((f) => f.matterId === matterId)).toBe(true);
+
+    const events = await checkLedger(t, matterId);
+    const critiques = events.filter((e) => e.type === "deliberation.critique").map((e) => e.payload as Record<string, any>);
+    const first = (rep: string) => critiques.find((c) => c.key === `critique:1:${rep}`)!;
+    // Retried once with feedback and corrected: two recorded attempts, nothing flagged.
+    expect(behaviour.fixedOnRetry.has("district-02")).toBe(true);
+    expect(first("district-02").call.callIds).toHaveLength(2);
+    expect(first("district-02").call.flags).toEqual([]);
+    // Still outside after the retry: flagged, and the citation does not count.
+    expect(first("district-03").call.flags).toEqual([expect.stringContaining('cites "value-from-elsewhere"')]);
+    expect(first("district-03").critique.assessments[0].honoured).not.toContain("value-from-elsewhere");
+    expect(view.draft.stances.find((s: { representativeId: string }) => s.representativeId === "district-03").flags.length > 0).toBe(view.draft.round === 1);
+
+    // Tokens are counted from every recorded attempt, the failed ones included, and shown.
+    const calls = await t.server.deps.db.selectFrom("llmCalls").select(["tokensIn", "tokensOut", "status"]).where("matterId", "=", matterId).execute();
+    expect(calls.some((c) => c.status === "error")).toBe(true); // the 429 and the malformed answer
+    expect(view.tokensSpent).toBe(calls.reduce((sum, c) => sum + c.tokensIn + c.tokensOut, 0));
+    expect(view.tokensSpent).toBeGreaterThan(0);
+  });
+
+  it("enforces the token budget: no call starts that would overrun it, and the stop is in the ledger", async () => {
+    behaviour.dissenter = "district-04";
+    // Too small for a first round: the deliberation halts. Enough for a round or two of three: the
+    // draft is the last tally's winner, marked as cut short.
+    for (const [budget, outcome] of [[12_000, "halted"], [45_000, "drafted"]] as const) {
+      const { matterId } = await conveneFixture(t.server.deps.db, { representatives: 4, candidates: 3, rounds: 3, approvalThreshold: 1 });
+      await clerk.mutate("matters.start", { id: matterId, tokenBudget: budget });
+      const view = await finished(clerk, matterId);
+      const events = await checkLedger(t, matterId);
+      expect(events.find((e) => e.type === "deliberation.budgetExhausted")?.payload).toMatchObject({ budget });
+      expect(view.tokensSpent).toBeLessThanOrEqual(budget);
+      expect(view.settings.tokenBudget).toBe(budget);
+      expect(view.stage).toBe(outcome);
+      if (outcome === "drafted") {
+        expect(view.draft).toMatchObject({ budgetExhausted: true });
+        expect(view.draft.round).toBeLessThan(3);
+      } else expect(view.haltedBecause).toBe("budget_exhausted");
+    }
+  });
+});
