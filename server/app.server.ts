@@ -81,7 +81,7 @@ export async function createAgoraServer(
       leaseMs: config.deliberation.leaseMs,
       concurrency: config.llm.concurrency,
       hooks: { transcript: (chunk) => realtime.transcript(chunk) },
-      sweepMs: options.runDeliberations === false ? 0 : config.deliberation.leaseMs,
+      enabled: options.runDeliberations !== false,
     }),
   };
   const realtime = createRealtime(http, deps);
@@ -168,7 +168,7 @@ export async function createAgoraServer(
   await sweepSessions();
   const sweeper = setInterval(sweepSessions, 3600_000).unref();
   // Deliberations that were running when the last process stopped carry on from the ledger.
-  if (options.runDeliberations !== false) await deps.deliberations.sweep();
+  await deps.deliberations.sweep();
 
   return {
     deps,

@@ -264,6 +264,8 @@ export interface RunnerOptions {
   hooks?: RunnerHooks;
   /** Sweep for orphaned deliberations this often; 0 turns the periodic sweep off. */
   sweepMs?: number;
+  /** False for a process that serves pages and the API but runs no deliberation (another process does). */
+  enabled?: boolean;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -414,7 +416,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
   }
 
   function kick(matterId: string) {
-    if (closed || running.has(matterId)) return;
+    if (closed || options.enabled === false || running.has(matterId)) return;
     resting.delete(matterId);
     const abort = new AbortController();
     const done = run(matterId, abort)
@@ -424,13 +426,13 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
   }
 
   async function sweep() {
-    if (closed) return;
+    if (closed || options.enabled === false) return;
     const { db } = getDeps();
     const rows = await db.selectFrom("matters").select("id").where("status", "=", "deliberating").execute();
     for (const { id } of rows) if (!resting.has(id)) kick(id);
   }
 
-  const sweepMs = options.sweepMs ?? options.leaseMs;
+  const sweepMs = options.enabled === false ? 0 : (options.sweepMs ?? options.leaseMs);
   const timer = sweepMs > 0 ? setInterval(() => void sweep().catch(() => {}), sweepMs) : null;
   timer?.unref();
 
