@@ -34,11 +34,16 @@ const LEDGER_LOCK_CLASS = 0x4c454447;
  * concurrent writers don't all race for the same next seq; should two writers still collide on the
  * (matter_id, seq) key (SQLite across processes), the loser's transaction fails and withLedger retries.
  */
-export async function appendLedgerEvent(db: Kysely<Database>, input: AppendInput): Promise<LedgerEvent> {
+export async function appendLedgerEvent(db: Kysely<Database>, input: AppendInput, knownHead?: LedgerEvent): Promise<LedgerEvent> {
+  // A head this transaction appended itself is still the head: the lock (or SQLite's single writer) holds.
+  if (knownHead?.matterId === input.matterId) return insertAfter(db, knownHead, input);
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     await sql`SELECT pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK_CLASS)}, hashtext(${input.matterId}))`.execute(db);
   }
-  const head = await ledgerHead(db, input.matterId);
+  return insertAfter(db, await ledgerHead(db, input.matterId), input);
+}
+
+async function insertAfter(db: Kysely<Database>, head: LedgerEvent | null, input: AppendInput): Promise<LedgerEvent> {
   const event = chainEvent(head, input);
   await db
     .insertInto("ledgerEvents")

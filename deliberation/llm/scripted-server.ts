@@ -54,7 +54,7 @@ export type Responder = (request: ScriptedRequest, index: number) => ScriptedRep
 
 export interface ScriptedServerOptions {
   port?: number;
-  /** Added before every answer. */
+  /** Every answer comes this long after its request arrived (or later, if scripting it takes longer). */
   latencyMs?: number;
   /** Replies in order, or a function of each request. */
   script?: ScriptedReply[] | Responder;
@@ -255,8 +255,12 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
+        // The latency runs from the request's arrival, while the reply is being worked out, as a
+        // model's does: a benchmark measures the caller, not the time this server spends scripting.
+        const latency = wait(options.latencyMs ?? 0);
         const reply = await nextReply(request);
-        await wait((options.latencyMs ?? 0) + (reply.delayMs ?? 0));
+        await latency;
+        await wait(reply.delayMs ?? 0);
         if (closed) return;
         await answerCompletion(request, reply, res);
       } finally {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { type Kysely, PostgresAdapter } from "kysely";
 import { z } from "zod";
 import { readLedger } from "../../db/repos/ledger.js";
@@ -6,7 +7,7 @@ import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
 import { createLimiter, createTokenBudget, estimateTokens } from "../../deliberation/llm/index.js";
-import { buildTaskMessages } from "../../deliberation/llm/prompt.js";
+import { buildTaskMessages, encodeData } from "../../deliberation/llm/prompt.js";
 import { LlmError, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
 import type { Mandate } from "../../deliberation/mandates.js";
 import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
@@ -45,7 +46,8 @@ const RETRY_DELAY_MS = 1_000;
 /** Held for a model's answer until its real size is known (more for texts that grow: see reserveFor). */
 const RESERVED_OUTPUT_TOKENS = 1_024;
 
-const schemas = new Map<string, unknown>();
+/** Per task: the tokens of our instructions and output schema, the part of every prompt that does not vary. */
+const fixedPromptTokens = new Map<string, number>();
 
 /**
  * Tokens a call may cost, held against the budget while it runs: the prompt as it will be sent (our
@@ -54,9 +56,13 @@ const schemas = new Map<string, unknown>();
  */
 function reserveFor(effect: CallEffect): number {
   const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
-  let schema = schemas.get(task.name);
-  if (schema === undefined) schemas.set(task.name, (schema = z.toJSONSchema(task.output, { unrepresentable: "any" })));
-  const prompt = buildTaskMessages(task, effect.input, { outputSchema: schema }).reduce((sum, m) => sum + 4 + estimateTokens(m.content), 0);
+  let fixed = fixedPromptTokens.get(task.name);
+  if (fixed === undefined) {
+    const schema = z.toJSONSchema(task.output, { unrepresentable: "any" });
+    fixed = buildTaskMessages(task, null, { outputSchema: schema }).reduce((sum, m) => sum + 4 + estimateTokens(m.content), 0);
+    fixedPromptTokens.set(task.name, fixed);
+  }
+  const prompt = fixed + estimateTokens(encodeData(effect.input));
   const answer =
     effect.task === "mediate"
       ? estimateTokens(effect.input.previous?.winner.text ?? effect.input.rule.text) + RESERVED_OUTPUT_TOKENS
@@ -308,18 +314,43 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     let wake: () => void = () => {};
     let failure: unknown = null;
     let budgetHit = false;
+    const transcript = createTranscriptBuffer(matterId, options.hooks?.transcript, signal);
 
     const fold = (event: LedgerEvent) => {
       state = apply(state!, { type: event.type, payload: event.payload, seq: event.seq } as ProtocolEvent & { seq: number });
     };
-    const appendProtocolEvent = async (event: ProtocolEvent, calls: LlmCallRecord[] = []) => {
-      const appended = await withLedger(deps, async (trx, append) => {
-        await lease.check(trx, matterId);
-        for (const call of calls) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
-        return append({ matterId, type: event.type, actor: ACTOR, payload: event.payload as unknown as JsonValue });
-      });
-      fold(appended);
+    // Results that arrive while a write is under way are written together in the next transaction
+    // (group commit): a stage's answers tend to arrive within milliseconds of one another.
+    type Pending = { event: ProtocolEvent; calls: LlmCallRecord[]; resolve: () => void; reject: (error: unknown) => void };
+    const queue: Pending[] = [];
+    let writing = false;
+    const writeQueued = async () => {
+      writing = true;
+      while (queue.length > 0) {
+        const batch = queue.splice(0);
+        try {
+          const appended = await withLedger(deps, async (trx, append) => {
+            await lease.check(trx, matterId);
+            const events: LedgerEvent[] = [];
+            for (const { event, calls } of batch) {
+              for (const call of calls) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
+              events.push(await append({ matterId, type: event.type, actor: ACTOR, payload: event.payload as unknown as JsonValue }));
+            }
+            return events;
+          });
+          appended.forEach(fold);
+          for (const item of batch) item.resolve();
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
+      }
+      writing = false;
     };
+    const appendProtocolEvent = (event: ProtocolEvent, calls: LlmCallRecord[] = []) =>
+      new Promise<void>((resolve, reject) => {
+        queue.push({ event, calls, resolve, reject });
+        if (!writing) void writeQueued();
+      });
 
     const startCall = (effect: CallEffect, reserved: number) => {
       inFlight.set(effect.key, reserved);
@@ -332,11 +363,12 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
             signal,
             recorder: { record: async (call) => void records.push(call) },
             ...(reserved > 0 ? { budget: createTokenBudget({ defaultLimit: reserved }) } : {}),
-            onToken: (fragment) => options.hooks?.transcript?.({ matterId, key: effect.key, fragment }),
-            onRestart: (reason) => options.hooks?.transcript?.({ matterId, key: effect.key, restart: reason }),
+            onToken: (fragment) => transcript.add(effect.key, fragment),
+            onRestart: (reason) => transcript.restart(effect.key, reason),
           }),
         )
         .then(async (result) => {
+          transcript.flush(effect.key);
           if (signal.aborted) return;
           const call = metaOf(records, result.callId, result.engine, result.model, result.problems ?? [], result.latencyMs);
           await appendProtocolEvent(resultEvent(effect, grounded(effect, result.output), call), records);
@@ -419,6 +451,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     if (closed || options.enabled === false || running.has(matterId)) return;
     resting.delete(matterId);
     const abort = new AbortController();
+    // Every call under way listens to this one signal: a stage of 12 representatives is 12 listeners.
+    setMaxListeners(256, abort.signal);
     const done = run(matterId, abort)
       .catch((error: unknown) => console.error(`[deliberation] ${matterId} stopped:`, error))
       .finally(() => running.delete(matterId));
@@ -449,6 +483,41 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       for (const r of running.values()) r.abort.abort();
       await Promise.all([...running.values()].map((r) => r.done));
     },
+  };
+}
+
+/** How long streamed fragments are gathered before they go out to the room, together. */
+const TRANSCRIPT_FLUSH_MS = 40;
+
+/**
+ * Streamed fragments, gathered per call and sent every few tens of milliseconds: a model sends a
+ * token at a time, and a room of thousands need not get a message per token.
+ */
+function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk) => void) | undefined, signal: AbortSignal) {
+  const pending = new Map<string, string>();
+  let timer: NodeJS.Timeout | null = null;
+  const flush = (key: string) => {
+    const fragment = pending.get(key);
+    if (fragment === undefined) return;
+    pending.delete(key);
+    send?.({ matterId, key, fragment });
+  };
+  const flushAll = () => {
+    timer = null;
+    for (const key of [...pending.keys()]) flush(key);
+  };
+  signal.addEventListener("abort", () => timer && clearTimeout(timer), { once: true });
+  return {
+    add(key: string, fragment: string) {
+      if (!send) return;
+      pending.set(key, (pending.get(key) ?? "") + fragment);
+      timer ??= setTimeout(flushAll, TRANSCRIPT_FLUSH_MS);
+    },
+    restart(key: string, reason: string) {
+      flush(key);
+      send?.({ matterId, key, restart: reason });
+    },
+    flush,
   };
 }
 

@@ -17,7 +17,8 @@ export async function withLedger<T>(
     try {
       const result = await deps.db.transaction().execute((trx) =>
         work(trx, async (input) => {
-          const event = await appendLedgerEvent(trx, { ...input, createdAt: deps.clock.now().toISOString() });
+          const previous = [...appended].reverse().find((e) => e.matterId === input.matterId);
+          const event = await appendLedgerEvent(trx, { ...input, createdAt: deps.clock.now().toISOString() }, previous);
           appended.push(event);
           return event;
         }),
