@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { DeliberationPanel, type DeliberationView, useLiveDeliberation } from "../components/deliberation";
 import { FormAlert } from "../components/forms";
 import { MatterStatus } from "../components/matters";
 import { contextTitle } from "../components/values";
@@ -10,27 +11,37 @@ import { formatTime } from "../utils/format";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
-  const [matter, constituencies] = await Promise.all([api(request, () => context.trpc.matters.get({ id })), api(request, () => context.trpc.matters.convening({ id }))]);
-  return { matter, constituencies };
+  const [matter, constituencies, deliberation] = await Promise.all([
+    api(request, () => context.trpc.matters.get({ id })),
+    api(request, () => context.trpc.matters.convening({ id })),
+    api(request, () => context.trpc.matters.deliberation({ id })),
+  ]);
+  return { matter, constituencies, deliberation };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
   const id = params.id ?? "";
   const scheme = text(form, "scheme");
+  const intent = text(form, "intent");
+  const budget = text(form, "tokenBudget").trim();
   const result =
-    text(form, "intent") === "convene"
+    intent === "convene"
       ? await attempt(request, () => context.trpc.matters.convene({ id, scheme: scheme as "districts" | "value-communities" }))
-      : await attempt(request, () => context.trpc.matters.openIntake({ id }));
+      : intent === "start"
+        ? await attempt(request, () => context.trpc.matters.start({ id, ...(budget ? { tokenBudget: Number(budget) } : {}) }))
+        : await attempt(request, () => context.trpc.matters.openIntake({ id }));
   return result.ok ? { error: null } : { error: result.error };
 }
 
 export default function MatterPage() {
   const t = useT();
   const locale = useLocale();
-  const { matter, constituencies } = useLoaderData<typeof loader>();
+  const { matter, constituencies, deliberation } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const roles = useRootData()?.user?.roles ?? [];
+  const view = deliberation as DeliberationView | null;
+  useLiveDeliberation(matter.id, matter.status === "deliberating" && (!view || !["drafted", "halted"].includes(view.stage)), view?.lastSeq ?? 0);
   return (
     <div className="page">
       <p className="card-meta">
@@ -68,6 +79,21 @@ export default function MatterPage() {
           </button>
         </Form>
       ) : null}
+      {matter.status === "convened" && roles.includes("clerk") ? (
+        <Form method="post" className="stack card">
+          <CsrfField />
+          <p>{t("deliberation.startLead")}</p>
+          <label htmlFor="tokenBudget">{t("deliberation.budgetField")}</label>
+          <input id="tokenBudget" name="tokenBudget" type="number" inputMode="numeric" min={1000} max={100000000} step={1000} aria-describedby="tokenBudget-help" />
+          <p id="tokenBudget-help" className="help">
+            {t("deliberation.budgetHelp")}
+          </p>
+          <button type="submit" name="intent" value="start">
+            {t("deliberation.start")}
+          </button>
+        </Form>
+      ) : null}
+      {view ? <DeliberationPanel view={view} /> : null}
       <section aria-labelledby="rule">
         <h2 id="rule">{t("matters.rule")}</h2>
         <blockquote className="rule-text">{matter.ruleText}</blockquote>

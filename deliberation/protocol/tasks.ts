@@ -260,6 +260,14 @@ function concernsOf(input: MediationInput): Concern[][] {
   });
 }
 
+/** Clauses numbered on from the base text's last numbered point ("3. …" → "4. …"), when it numbers them. */
+function numbered(base: string, clauses: string[]): string[] {
+  const points = [...base.matchAll(/^(\d+)\.\s/gm)].map((m) => Number(m[1]));
+  if (points.length === 0) return clauses;
+  const last = Math.max(...points);
+  return clauses.map((clause, i) => `${last + i + 1}. ${clause}`);
+}
+
 /**
  * The win-win order: every constituency's most pressing concern first (larger constituencies first
  * among those), then every constituency's second, and so on. Candidate k of K takes the first
@@ -292,7 +300,7 @@ export function mediationOffline(input: MediationInput): Candidate {
   const take = Math.ceil((sequence.length * (input.index + 1)) / input.of);
   const chosen = sequence.slice(0, take);
   const base = input.previous?.winner.text ?? input.rule.text;
-  const text = chosen.length === 0 ? base : `${base}\n\n${chosen.map((c) => c.clause).join("\n")}`;
+  const text = chosen.length === 0 ? base : `${base}${input.previous ? "\n" : "\n\n"}${numbered(base, chosen.map((c) => c.clause)).join("\n")}`;
   const stems = stemSet(text);
   const addresses = input.constituencies.flatMap((c) =>
     c.mandate.filter((v) => v.policies.filter((p) => policyAttended(p, stems)).length / Math.max(1, v.policies.length) >= HONOURED_SHARE).map((v) => v.valueId),

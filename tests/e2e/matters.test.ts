@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser.js";
 import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, screenshot, signIn } from "./support.js";
@@ -64,22 +64,27 @@ describe.skipIf(skip)("matters in a real browser", () => {
     }
   });
 
+  /** The clerk opens a matter in the "AI decisions" context, with intake, and convenes it by value communities. */
+  async function openAndConvene(page: Page, title: string, ruleText: string) {
+    await page.goto("/matters/new");
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("The proposed rule").fill(ruleText);
+    await page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
+    await page.getByLabel("Rationale").fill("The benefits agency plans to automate first decisions on housing support.");
+    await page.getByRole("button", { name: "Open intake now" }).click();
+    await page.getByRole("heading", { level: 1, name: title }).waitFor();
+    await page.getByLabel(/value communities/).check();
+    await page.getByRole("button", { name: "Convene" }).click();
+    await page.getByRole("heading", { level: 2, name: "Constituencies and mandates" }).waitFor();
+  }
+
   it("Liis convenes a matter by value communities and reviews the frozen mandates; a citizen sees where her value went", async () => {
     const title = "Automated eligibility decisions for social benefits";
     const clerk = await freshPage(browser, baseUrl, DESKTOP);
     try {
       const page = clerk.page;
       await signIn(page, "clerk@demo.agora");
-      await page.goto("/matters/new");
-      await page.getByLabel("Title").fill(title);
-      await page.getByLabel("The proposed rule").fill("Every automated decision about social benefits names a person who can review and change it within five working days.");
-      await page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
-      await page.getByLabel("Rationale").fill("The benefits agency plans to automate first decisions on housing support.");
-      await page.getByRole("button", { name: "Open intake now" }).click();
-      await page.getByRole("heading", { level: 1, name: title }).waitFor();
-      await page.getByLabel(/value communities/).check();
-      await page.getByRole("button", { name: "Convene" }).click();
-      await page.getByRole("heading", { level: 2, name: "Constituencies and mandates" }).waitFor();
+      await openAndConvene(page, title, "Every automated decision about social benefits names a person who can review and change it within five working days.");
       expect(await page.locator("main").innerText()).toContain("convened");
       expect(await page.getByRole("heading", { level: 3, name: /citizens, [\d.]+ % of the vote/ }).count()).toBeGreaterThanOrEqual(2);
       await checkA11y(page, "convened");
@@ -100,6 +105,45 @@ describe.skipIf(skip)("matters in a real browser", () => {
       await screenshot(page, "values-where-phone");
     } finally {
       await citizen.context.close();
+    }
+  });
+
+  it("Liis starts the deliberation and watches it reach a draft ruling; anyone can read it on a phone", async () => {
+    const title = "Explaining automated refusals of benefits";
+    const clerk = await freshPage(browser, baseUrl, DESKTOP);
+    let path = "";
+    try {
+      const page = clerk.page;
+      await signIn(page, "clerk@demo.agora");
+      await openAndConvene(page, title, "1. A person refused a benefit by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.");
+      await page.getByRole("button", { name: "Start the deliberation" }).click();
+      await page.getByRole("heading", { level: 2, name: "Deliberation" }).waitFor();
+      expect(await page.locator("main").innerText()).toContain("Run by the offline engine");
+      // The page follows the deliberation as it runs (socket events revalidate it) until the draft is in.
+      await page.getByText("The draft ruling is ready").waitFor({ timeout: 30_000 });
+      await page.getByRole("heading", { level: 3, name: "Draft ruling" }).waitFor();
+      const main = await page.locator("main").innerText();
+      expect(main).toMatch(/\d+ % of citizens represented approve \(threshold 60 %; \d+ of \d+\)/);
+      expect(main).toContain("Value coverage");
+      expect(main).toMatch(/Schulze ranking, weighted by citizens represented: r1c\d/);
+      await checkA11y(page, "deliberation-drafted");
+      await screenshot(page, "deliberation-drafted");
+      path = new URL(page.url()).pathname;
+    } finally {
+      await clerk.context.close();
+    }
+
+    const visitor = await freshPage(browser, baseUrl, PHONE);
+    try {
+      const page = visitor.page;
+      await page.goto(path);
+      await page.getByRole("heading", { level: 3, name: "Draft ruling" }).waitFor();
+      expect(await page.getByRole("button", { name: "Start the deliberation" }).count()).toBe(0);
+      await expectNoHorizontalOverflow(page, PHONE.width);
+      await checkA11y(page, "deliberation-phone");
+      await screenshot(page, "deliberation-phone");
+    } finally {
+      await visitor.context.close();
     }
   });
 });

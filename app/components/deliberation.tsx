@@ -1,0 +1,231 @@
+import { useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { io } from "socket.io-client";
+import { type MessageKey, useLocale, useT } from "../i18n";
+
+/** What matters.deliberation returns (server/services/deliberation.server.ts), as the page receives it. */
+export interface DeliberationView {
+  stage: "positions" | "mediation" | "critique" | "drafting" | "drafted" | "halted";
+  round: number;
+  settings: { rounds: number; candidates: number; approvalThreshold: number; tokenBudget: number };
+  engine: string;
+  model: string;
+  tokensSpent: number;
+  haltedBecause: string | null;
+  representatives: { id: string; label: string; citizens: number; position: { stance: Stance; summary: string; flags: string[] } | null }[];
+  rounds: {
+    round: number;
+    candidates: { id: string; title: string; rationale: string }[];
+    critiques: number;
+    tally: { winner: string; tiers: string[][]; approval: { weight: number; total: number; share: number } } | null;
+  }[];
+  draft: {
+    round: number;
+    candidateId: string;
+    title: string;
+    text: string;
+    approval: { weight: number; total: number; share: number };
+    budgetExhausted: boolean;
+    stances: { representativeId: string; label: string; citizens: number; stance: Stance; approve: boolean; statement: string; flags: string[] }[];
+    minorityReports: { representativeId: string; label: string; citizens: number; statement: string; preferred: string }[];
+    coverage: { representativeId: string; label: string; citizens: number; honouredWeight: number; values: { valueId: string; title: string; honoured: boolean }[] }[];
+    citizenWeightedCoverage: number;
+  } | null;
+  lastSeq: number;
+}
+type Stance = "support" | "amend" | "oppose";
+
+const percent = (x: number) => `${Math.round(x * 100)} %`;
+
+/**
+ * Keeps the page current while a deliberation runs: it listens to the matter's room and reloads the
+ * page's data when the protocol appends an event (at most twice a second).
+ */
+export function useLiveDeliberation(matterId: string, active: boolean, afterSeq: number) {
+  const { revalidate } = useRevalidator();
+  const latest = useRef(revalidate);
+  latest.current = revalidate;
+  useEffect(() => {
+    if (!active) return;
+    const socket = io({ transports: ["websocket"] });
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    socket.on("connect", () => socket.emit("room:join", { matterId, afterSeq }, () => {}));
+    socket.on("ledger:event", (event: { matterId: string; type: string }) => {
+      if (event.matterId !== matterId || !event.type.startsWith("deliberation.")) return;
+      timer ??= setTimeout(() => {
+        timer = null;
+        latest.current();
+      }, 500);
+    });
+    return () => {
+      if (timer) clearTimeout(timer);
+      socket.close();
+    };
+    // afterSeq only matters when connecting; later events arrive live.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [matterId, active]);
+}
+
+function StanceBadge({ stance }: { stance: Stance }) {
+  const t = useT();
+  return <span className={`badge badge-stance-${stance}`}>{t(`deliberation.stance.${stance}`)}</span>;
+}
+
+function Bar({ share, label }: { share: number; label: string }) {
+  return (
+    <span className="share">
+      <span className="share-bar" aria-hidden="true">
+        <span style={{ width: `${Math.max(0, Math.min(1, share)) * 100}%` }} />
+      </span>
+      <span>{label}</span>
+    </span>
+  );
+}
+
+function stageLabel(t: ReturnType<typeof useT>, view: DeliberationView): string {
+  switch (view.stage) {
+    case "positions":
+      return t("deliberation.stage.positions");
+    case "mediation":
+    case "critique":
+      return t(`deliberation.stage.${view.stage}`, { round: view.round, rounds: view.settings.rounds });
+    case "halted":
+      return t("deliberation.stage.halted", { reason: view.haltedBecause === "budget_exhausted" ? t("deliberation.budgetExhausted") : (view.haltedBecause ?? "") });
+    default:
+      return t(`deliberation.stage.${view.stage}` as MessageKey);
+  }
+}
+
+const formatCount = (n: number, locale: string) => n.toLocaleString(locale === "et" ? "et-EE" : "en-GB");
+
+export function DeliberationPanel({ view }: { view: DeliberationView }) {
+  const t = useT();
+  const locale = useLocale();
+  const running = !["drafted", "halted"].includes(view.stage);
+  return (
+    <section aria-labelledby="deliberation" className="stack">
+      <h2 id="deliberation">{t("deliberation.title")}</h2>
+      <p className="notice">
+        {view.engine === "offline" ? t("deliberation.engine.offline") : t("deliberation.engine.model", { model: view.model })}
+      </p>
+      <dl className="facts">
+        <dt>{t("deliberation.stage")}</dt>
+        <dd aria-live="polite">{stageLabel(t, view)}</dd>
+        <dt>{t("deliberation.tokens")}</dt>
+        <dd>
+          <Bar
+            share={view.tokensSpent / view.settings.tokenBudget}
+            label={t("deliberation.tokensOf", { spent: formatCount(view.tokensSpent, locale), budget: formatCount(view.settings.tokenBudget, locale) })}
+          />
+        </dd>
+      </dl>
+      {running ? <p className="card-meta">{t("deliberation.live")}</p> : null}
+
+      {view.draft ? <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} /> : null}
+
+      <h3>{t("deliberation.positions")}</h3>
+      <ul className="cards">
+        {view.representatives.map((r) => (
+          <li key={r.id} className="card">
+            <p className="card-meta">{t("deliberation.represents", { citizens: r.citizens })}</p>
+            <h4 className="value-title">
+              {r.label} {r.position ? <StanceBadge stance={r.position.stance} /> : null}
+            </h4>
+            {r.position ? <p>{r.position.summary}</p> : <p className="card-meta">{t("deliberation.waiting")}</p>}
+            {r.position?.flags.length ? <p className="flag">{t("deliberation.flagged")}</p> : null}
+          </li>
+        ))}
+      </ul>
+
+      {view.rounds.map((round) => (
+        <div key={round.round}>
+          <h3>{t("deliberation.round", { round: round.round })}</h3>
+          <ol className="candidates">
+            {round.candidates.map((c) => (
+              <li key={c.id}>
+                <strong>{c.id}</strong> {c.title}
+                {round.tally?.winner === c.id ? <span className="badge badge-value">{t("deliberation.winner")}</span> : null}
+                <br />
+                <span className="card-meta">{c.rationale}</span>
+              </li>
+            ))}
+          </ol>
+          {round.tally ? (
+            <p>
+              {t("deliberation.tally", { order: round.tally.tiers.map((tier) => tier.join(" = ")).join(" > ") })}{" "}
+              <Bar share={round.tally.approval.share} label={t("deliberation.approval", { share: percent(round.tally.approval.share), weight: round.tally.approval.weight, total: round.tally.approval.total })} />
+            </p>
+          ) : (
+            <p className="card-meta">{t("deliberation.critiquesIn", { done: round.critiques, of: view.representatives.length })}</p>
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function DraftRuling({ draft, threshold }: { draft: NonNullable<DeliberationView["draft"]>; threshold: number }) {
+  const t = useT();
+  return (
+    <article className="card draft" aria-labelledby="draft-title">
+      <h3 id="draft-title">{t("deliberation.draft")}</h3>
+      <p className="card-meta">
+        {t("deliberation.draftFrom", { candidate: draft.candidateId, round: draft.round })}
+        {draft.budgetExhausted ? ` ${t("deliberation.cutShort")}` : ""}
+      </p>
+      <blockquote className="rule-text">{draft.text}</blockquote>
+      <p>
+        <Bar
+          share={draft.approval.share}
+          label={t("deliberation.approvalThreshold", { share: percent(draft.approval.share), threshold: percent(threshold), weight: draft.approval.weight, total: draft.approval.total })}
+        />
+      </p>
+      <h4>{t("deliberation.stances")}</h4>
+      <ul className="stances">
+        {draft.stances.map((s) => (
+          <li key={s.representativeId}>
+            <p className="stance-head">
+              <strong>{s.label}</strong> <StanceBadge stance={s.stance} />
+              <br />
+              <span className="card-meta">{t("deliberation.represents", { citizens: s.citizens })}</span>
+            </p>
+            <p>
+              {s.statement}
+              {s.flags.length ? <span className="flag"> {t("deliberation.flagged")}</span> : null}
+            </p>
+          </li>
+        ))}
+      </ul>
+      {draft.minorityReports.length ? (
+        <>
+          <h4>{t("deliberation.minority")}</h4>
+          <ul>
+            {draft.minorityReports.map((m) => (
+              <li key={m.representativeId}>
+                <strong>{m.label}</strong> ({t("deliberation.represents", { citizens: m.citizens })}, {t("deliberation.preferred", { candidate: m.preferred })}): {m.statement}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h4>{t("deliberation.coverage")}</h4>
+      <p>{t("deliberation.coverageLead", { share: percent(draft.citizenWeightedCoverage) })}</p>
+      <ul className="coverage">
+        {draft.coverage.map((c) => (
+          <li key={c.representativeId}>
+            <Bar share={c.honouredWeight} label={`${c.label}: ${percent(c.honouredWeight)}`} />
+            <ul className="coverage-values">
+              {c.values.map((v) => (
+                <li key={v.valueId} className={v.honoured ? "honoured" : "unhonoured"}>
+                  <span aria-hidden="true">{v.honoured ? "✓" : "✗"} </span>
+                  <span className="visually-hidden">{v.honoured ? t("deliberation.honoured") : t("deliberation.notHonoured")}: </span>
+                  {v.title}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}
