@@ -90,7 +90,7 @@ function stageLabel(t: ReturnType<typeof useT>, view: DeliberationView): string 
     case "critique":
       return t(`deliberation.stage.${view.stage}`, { round: view.round, rounds: view.settings.rounds });
     case "halted":
-      return t("deliberation.stage.halted", { reason: view.haltedBecause === "budget_exhausted" ? t("deliberation.budgetExhausted") : (view.haltedBecause ?? "") });
+      return t("deliberation.stage.halted", { reason: view.haltedBecause === "budget_exhausted" ? t("deliberation.budgetExhausted") : t("deliberation.modelFailed") });
     default:
       return t(`deliberation.stage.${view.stage}` as MessageKey);
   }

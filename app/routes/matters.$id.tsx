@@ -28,8 +28,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const result =
     intent === "convene"
       ? await attempt(request, () => context.trpc.matters.convene({ id, scheme: scheme as "districts" | "value-communities" }))
-      : intent === "start"
-        ? await attempt(request, () => context.trpc.matters.start({ id, ...(budget ? { tokenBudget: Number(budget) } : {}) }))
+      : intent === "start" || intent === "resume"
+        ? await attempt(request, () => context.trpc.matters[intent]({ id, ...(budget ? { tokenBudget: Number(budget) } : {}) }))
         : await attempt(request, () => context.trpc.matters.openIntake({ id }));
   return result.ok ? { error: null } : { error: result.error };
 }
@@ -79,17 +79,17 @@ export default function MatterPage() {
           </button>
         </Form>
       ) : null}
-      {matter.status === "convened" && roles.includes("clerk") ? (
+      {roles.includes("clerk") && (matter.status === "convened" || view?.stage === "halted") ? (
         <Form method="post" className="stack card">
           <CsrfField />
-          <p>{t("deliberation.startLead")}</p>
+          <p>{view?.stage === "halted" ? t("deliberation.resumeLead") : t("deliberation.startLead")}</p>
           <label htmlFor="tokenBudget">{t("deliberation.budgetField")}</label>
-          <input id="tokenBudget" name="tokenBudget" type="number" inputMode="numeric" min={1000} max={100000000} step={1000} aria-describedby="tokenBudget-help" />
+          <input id="tokenBudget" name="tokenBudget" type="number" inputMode="numeric" min={1000} max={100000000} step={1} aria-describedby="tokenBudget-help" />
           <p id="tokenBudget-help" className="help">
             {t("deliberation.budgetHelp")}
           </p>
-          <button type="submit" name="intent" value="start">
-            {t("deliberation.start")}
+          <button type="submit" name="intent" value={view?.stage === "halted" ? "resume" : "start"}>
+            {view?.stage === "halted" ? t("deliberation.resume") : t("deliberation.start")}
           </button>
         </Form>
       ) : null}

@@ -227,6 +227,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
             model,
             messages,
             response_format: formatOf(task),
+            ...(run.maxOutputTokens ? { max_tokens: run.maxOutputTokens } : {}),
             ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
           };
           if (stream) {

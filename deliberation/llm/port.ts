@@ -41,6 +41,8 @@ export interface RunOptions {
   recorder?: CallRecorder;
   /** A token budget for this call alone, checked before each attempt (the engine's own, if any, is not used then). */
   budget?: TokenBudget;
+  /** A cap on each answer's length in tokens (sent as max_tokens), so a budget can hold. */
+  maxOutputTokens?: number;
 }
 
 export interface TaskResult<Output> {

@@ -113,6 +113,8 @@ export interface DeliberationState {
   tallies: Record<number, Tally>;
   budgetExhausted: boolean;
   haltedBecause: string | null;
+  /** Where a halted deliberation carries on from when it is resumed. */
+  resumeAt: Stage | null;
   draft: DraftRuling | null;
   tokensSpent: number;
   lastSeq: number;
@@ -126,9 +128,12 @@ export type ProtocolEvent =
   | { type: "deliberation.critique"; payload: { key: string; round: number; representativeId: string; critique: Critique; call: CallMeta } }
   | { type: "deliberation.tallied"; payload: Tally }
   | { type: "deliberation.budgetExhausted"; payload: { spent: number; budget: number; needed: number } }
-  | { type: "deliberation.callFailed"; payload: { key: string; reason: string; message: string } }
+  /** A call that failed for good: the deliberation halts until a clerk resumes it. */
+  | { type: "deliberation.callFailed"; payload: { key: string; reason: string } }
   /** A call that gave no usable result; its recorded attempts still cost tokens. The call is made again. */
-  | { type: "deliberation.attemptFailed"; payload: { key: string; reason: string; message: string; call: CallMeta } }
+  | { type: "deliberation.attemptFailed"; payload: { key: string; reason: string; call: CallMeta } }
+  /** A clerk resumes a halted deliberation, with a new token budget if the old one ran out. */
+  | { type: "deliberation.resumed"; payload: { tokenBudget?: number } }
   | { type: "deliberation.drafted"; payload: DraftRuling };
 
 export type CallEffect =
@@ -158,6 +163,7 @@ export function initialState(matterId: string, started: StartedPayload): Deliber
     tallies: {},
     budgetExhausted: false,
     haltedBecause: null,
+    resumeAt: null,
     draft: null,
     tokensSpent: 0,
     lastSeq: 0,
@@ -213,9 +219,11 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       return next;
     }
     case "deliberation.budgetExhausted":
+      if (state.stage === "drafted" || state.stage === "halted") return next;
       next.budgetExhausted = true;
-      if (latestTally(state)) next.stage = state.stage === "drafted" ? "drafted" : "drafting";
+      if (latestTally(state)) next.stage = "drafting";
       else {
+        next.resumeAt = state.stage;
         next.stage = "halted";
         next.haltedBecause = "budget_exhausted";
       }
@@ -224,9 +232,18 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.tokensSpent += event.payload.call.tokens;
       return next;
     case "deliberation.callFailed":
-      if (state.stage === "drafted") return next;
+      if (state.stage === "drafted" || state.stage === "halted") return next;
+      next.resumeAt = state.stage;
       next.stage = "halted";
-      next.haltedBecause = `${event.payload.key}: ${event.payload.reason}`;
+      next.haltedBecause = event.payload.reason;
+      return next;
+    case "deliberation.resumed":
+      if (state.stage !== "halted" || !state.resumeAt) return next;
+      next.stage = state.resumeAt;
+      next.resumeAt = null;
+      next.haltedBecause = null;
+      next.budgetExhausted = false;
+      if (event.payload.tokenBudget !== undefined) next.started = { ...state.started, settings: { ...state.started.settings, tokenBudget: event.payload.tokenBudget } };
       return next;
     case "deliberation.drafted":
       next.draft = event.payload;
@@ -241,7 +258,11 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
 export function replay(matterId: string, events: readonly { type: string; payload: unknown; seq?: number }[]): DeliberationState | null {
   let state: DeliberationState | null = null;
   for (const event of events) {
-    if (event.type === "deliberation.started") state = initialState(matterId, event.payload as StartedPayload);
+    // A deliberation starts once; a second start (which the service refuses) would change nothing.
+    if (event.type === "deliberation.started") {
+      if (!state) state = initialState(matterId, event.payload as StartedPayload);
+      continue;
+    }
     if (state) state = apply(state, event as ProtocolEvent & { seq?: number });
   }
   return state;

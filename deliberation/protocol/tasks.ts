@@ -12,7 +12,7 @@ import { clauseFor, HONOURED_SHARE, mandateCoverage, policyAttended, stemSet } f
  * sends only as a JSON data block (llm/prompt.ts). The instructions never contain it.
  */
 
-const Id = z.string().min(1).max(80);
+const Id = z.string().min(1).max(200);
 const Citations = z.array(Id).max(16);
 const Statement = z.string().trim().min(1).max(1_500);
 
@@ -35,7 +35,9 @@ export const RepresentativeForPrompt = z.object({
 });
 export type RepresentativeForPrompt = z.infer<typeof RepresentativeForPrompt>;
 
-export const RuleForPrompt = z.object({ title: z.string().max(200), text: z.string().max(30_000) });
+/** Rules and candidate rulings: a rule may be 20,000 characters, and candidates add clauses to it. */
+const RULING_MAX = 120_000;
+export const RuleForPrompt = z.object({ title: z.string().max(200), text: z.string().max(RULING_MAX) });
 export type RuleForPrompt = z.infer<typeof RuleForPrompt>;
 
 export const Stance = z.enum(["support", "amend", "oppose"]);
@@ -74,7 +76,7 @@ export const MediationInput = z.object({
   /** From round 2: the last round's winner and what each representative found missing in it. */
   previous: z
     .object({
-      winner: z.object({ id: Id, text: z.string().max(30_000) }),
+      winner: z.object({ id: Id, text: z.string().max(RULING_MAX) }),
       critiques: z.array(z.object({ representativeId: Id, stance: Stance, statement: z.string(), unaddressed: Citations })),
     })
     .nullable(),
@@ -85,7 +87,7 @@ export type MediationInput = z.infer<typeof MediationInput>;
 
 export const Candidate = z.object({
   title: z.string().trim().min(1).max(200),
-  text: z.string().trim().min(1).max(30_000),
+  text: z.string().trim().min(1).max(RULING_MAX),
   /** Mandate values (of any constituency) the text addresses. */
   addresses: z.array(Id).max(128),
   rationale: z.string().trim().max(2_000),

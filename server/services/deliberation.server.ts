@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { type Kysely, PostgresAdapter } from "kysely";
 import { z } from "zod";
-import { readLedger } from "../../db/repos/ledger.js";
+import { ledgerHead, readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
-import { createLimiter, createTokenBudget, estimateTokens } from "../../deliberation/llm/index.js";
+import { createLimiter, estimateTokens } from "../../deliberation/llm/index.js";
 import { buildTaskMessages, encodeData } from "../../deliberation/llm/prompt.js";
 import { LlmError, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
 import type { Mandate } from "../../deliberation/mandates.js";
@@ -41,9 +41,13 @@ import { withLedger } from "./ledger.server.js";
 
 const ACTOR = "agora:runner";
 /** Attempts of one protocol call (each already retries 429s, 5xx and timeouts inside the engine). */
-const CALL_ATTEMPTS = 3;
-const RETRY_DELAY_MS = 1_000;
-/** Held for a model's answer until its real size is known (more for texts that grow: see reserveFor). */
+const CALL_ATTEMPTS = 4;
+/** Waits before asking again: 2 s, 8 s, 32 s (the engine has already retried within each attempt). */
+const RETRY_DELAY_MS = 2_000;
+/** Writing a result that is in hand: retried on a database error, a few times, quickly. */
+const WRITE_ATTEMPTS = 5;
+const WRITE_RETRY_MS = 200;
+/** The cap on a model's answer (more for texts that grow: see allowanceFor). */
 const RESERVED_OUTPUT_TOKENS = 1_024;
 
 /** Per task: the tokens of our instructions and output schema, the part of every prompt that does not vary. */
@@ -54,7 +58,14 @@ const fixedPromptTokens = new Map<string, number>();
  * instructions, the output schema, the data block) and room for the answer, which for a candidate
  * ruling is the text it revises plus its additions, and for a critique a statement per candidate.
  */
-function reserveFor(effect: CallEffect): number {
+interface Allowance {
+  /** Estimated prompt tokens. */
+  prompt: number;
+  /** The cap on the answer's tokens (sent as max_tokens). */
+  answer: number;
+}
+
+function allowanceFor(effect: CallEffect): Allowance {
   const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
   let fixed = fixedPromptTokens.get(task.name);
   if (fixed === undefined) {
@@ -62,14 +73,13 @@ function reserveFor(effect: CallEffect): number {
     fixed = buildTaskMessages(task, null, { outputSchema: schema }).reduce((sum, m) => sum + 4 + estimateTokens(m.content), 0);
     fixedPromptTokens.set(task.name, fixed);
   }
-  const prompt = fixed + estimateTokens(encodeData(effect.input));
   const answer =
     effect.task === "mediate"
       ? estimateTokens(effect.input.previous?.winner.text ?? effect.input.rule.text) + RESERVED_OUTPUT_TOKENS
       : effect.task === "critique"
         ? RESERVED_OUTPUT_TOKENS / 2 + 384 * effect.input.candidates.length
         : RESERVED_OUTPUT_TOKENS;
-  return prompt + answer;
+  return { prompt: fixed + estimateTokens(encodeData(effect.input)), answer };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -126,14 +136,44 @@ export async function startDeliberation(deps: AppDeps, clerk: SessionUser, matte
     representatives,
   };
   const result = await withLedger(deps, async (trx, append) => {
-    const current = await trx.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirstOrThrow();
-    requireMove(current.status as MatterStatus, "deliberating");
-    await trx.updateTable("matters").set({ status: "deliberating", updatedAt: deps.clock.now().toISOString() }).where("id", "=", matterId).execute();
+    // The move is conditional on the status read above: of two clerks pressing Start at once, one
+    // moves the matter and the other updates nothing (PostgreSQL re-checks the row after the first commits).
+    const moved = await trx
+      .updateTable("matters")
+      .set({ status: "deliberating", updatedAt: deps.clock.now().toISOString() })
+      .where("id", "=", matterId)
+      .where("status", "=", matter.status)
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1) {
+      throw new DomainError("conflict", "matters.badTransition", "This matter has already moved on.", { from: matter.status, to: "deliberating" });
+    }
     await append({ matterId, type: "deliberation.started", actor: clerk.id, payload: { ...payload, engine: deps.llm.engine, model: deps.llm.model } as unknown as JsonValue });
     return { matterId, status: "deliberating" as const };
   });
   deps.deliberations.kick(matterId);
   return result;
+}
+
+/**
+ * A clerk resumes a halted deliberation (a model outage, or a budget that ran out before the first
+ * tally), with a new token budget if given. The runner carries on from where it stopped.
+ */
+export async function resumeDeliberation(deps: AppDeps, clerk: SessionUser, matterId: string, options: { tokenBudget?: number | undefined } = {}) {
+  const state = await deliberationState(deps, matterId);
+  if (!state) throw new DomainError("not_found", "deliberation.notStarted", "This matter's deliberation has not started.");
+  if (state.stage !== "halted") throw new DomainError("conflict", "deliberation.notHalted", "Only a halted deliberation can be resumed.");
+  if (options.tokenBudget !== undefined && options.tokenBudget <= state.tokensSpent) {
+    throw new DomainError("invalid", "deliberation.budgetTooSmall", "The new budget must be more than what has been spent.", { spent: state.tokensSpent });
+  }
+  await withLedger(deps, async (trx, append) => {
+    // Read again in the transaction. Two clerks resuming at the very same moment may both append; the
+    // second "resumed" then finds nothing halted and changes nothing (apply ignores it).
+    const now = replay(matterId, await readLedger(trx, matterId));
+    if (now?.stage !== "halted") throw new DomainError("conflict", "deliberation.notHalted", "Only a halted deliberation can be resumed.");
+    await append({ matterId, type: "deliberation.resumed", actor: clerk.id, payload: options.tokenBudget !== undefined ? { tokenBudget: options.tokenBudget } : {} });
+  });
+  deps.deliberations.kick(matterId);
+  return { matterId, status: "deliberating" as const };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -144,8 +184,27 @@ export async function deliberationState(deps: Pick<AppDeps, "db">, matterId: str
   return replay(matterId, await readLedger(deps.db, matterId));
 }
 
+type View = NonNullable<Awaited<ReturnType<typeof foldView>>>;
+/** Views by matter, with the ledger head they were folded at: every watcher reloading after an event shares one fold. */
+const views = new WeakMap<object, Map<string, { seq: number; view: View }>>();
+
 /** What the public sees of a deliberation: where it is, what it has produced, what it has spent. */
 export async function deliberationView(deps: AppDeps, matterId: string) {
+  const head = await ledgerHead(deps.db, matterId);
+  if (!head) return null;
+  let cache = views.get(deps.db);
+  if (!cache) views.set(deps.db, (cache = new Map()));
+  const hit = cache.get(matterId);
+  if (hit?.seq === head.seq) return hit.view;
+  const view = await foldView(deps, matterId);
+  if (view) {
+    if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+    cache.set(matterId, { seq: view.lastSeq, view });
+  }
+  return view;
+}
+
+async function foldView(deps: AppDeps, matterId: string) {
   const events = await readLedger(deps.db, matterId);
   const state = replay(matterId, events);
   if (!state) return null;
@@ -159,6 +218,7 @@ export async function deliberationView(deps: AppDeps, matterId: string) {
     model: started.model ?? deps.llm.model,
     tokensSpent: state.tokensSpent,
     haltedBecause: state.haltedBecause,
+    resumeAt: state.resumeAt,
     representatives: state.started.representatives.map((r) => ({
       id: r.id,
       label: r.label,
@@ -298,14 +358,14 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       );
     }, Math.max(50, Math.floor(options.leaseMs / 3)));
     try {
-      await drive(matterId, abort.signal);
+      await drive(matterId, abort.signal, () => abort.abort());
     } finally {
       clearInterval(renewal);
       await lease.release(matterId).catch(() => {});
     }
   }
 
-  async function drive(matterId: string, signal: AbortSignal): Promise<void> {
+  async function drive(matterId: string, signal: AbortSignal, abort: () => void): Promise<void> {
     const deps = getDeps();
     let state = replay(matterId, await readLedger(deps.db, matterId));
     if (!state) return;
@@ -313,7 +373,6 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     const attempts = new Map<string, number>();
     let wake: () => void = () => {};
     let failure: unknown = null;
-    let budgetHit = false;
     const transcript = createTranscriptBuffer(matterId, options.hooks?.transcript, signal);
 
     const fold = (event: LedgerEvent) => {
@@ -352,50 +411,62 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         if (!writing) void writeQueued();
       });
 
-    const startCall = (effect: CallEffect, reserved: number) => {
-      inFlight.set(effect.key, reserved);
+    /** Writes a result durably: a database error is retried with the same records, never by asking the model again. */
+    const appendDurably = async (event: ProtocolEvent, records: LlmCallRecord[]) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await appendProtocolEvent(event, records);
+        } catch (error) {
+          if (error instanceof LeaseLost || attempt >= WRITE_ATTEMPTS || signal.aborted) throw error;
+          await sleep(WRITE_RETRY_MS * attempt, signal);
+        }
+      }
+    };
+
+    const callOnce = async (effect: CallEffect, allowance: Allowance | null) => {
       const records: LlmCallRecord[] = [];
       const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
-      void limiter
-        .run(() =>
+      let result: Awaited<ReturnType<typeof deps.llm.run>>;
+      try {
+        result = await limiter.run(() =>
           deps.llm.run(task, effect.input, {
             matterId,
             signal,
             recorder: { record: async (call) => void records.push(call) },
-            ...(reserved > 0 ? { budget: createTokenBudget({ defaultLimit: reserved }) } : {}),
+            ...(allowance ? { maxOutputTokens: allowance.answer } : {}),
             onToken: (fragment) => transcript.add(effect.key, fragment),
             onRestart: (reason) => transcript.restart(effect.key, reason),
           }),
-        )
-        .then(async (result) => {
-          transcript.flush(effect.key);
-          if (signal.aborted) return;
-          const call = metaOf(records, result.callId, result.engine, result.model, result.problems ?? [], result.latencyMs);
-          await appendProtocolEvent(resultEvent(effect, grounded(effect, result.output), call), records);
-        })
-        .catch(async (error: unknown) => {
-          if (signal.aborted || error instanceof LeaseLost) return;
-          const tries = (attempts.get(effect.key) ?? 0) + 1;
-          attempts.set(effect.key, tries);
-          const reason = error instanceof LlmError ? error.reason : "internal";
-          const message = error instanceof Error ? error.message.slice(0, 500) : String(error);
-          // What the failed attempts cost is spent all the same, and a delegate may want to see them.
-          if (records.length) {
-            const call = metaOf(records, records.at(-1)!.id, deps.llm.engine, deps.llm.model, []);
-            await appendProtocolEvent({ type: "deliberation.attemptFailed", payload: { key: effect.key, reason, message, call } }, records);
-          }
-          if (error instanceof LlmError && error.reason === "budget_exhausted") {
-            budgetHit = true; // the call cannot be finished within what the deliberation has left
-            return;
-          }
-          if (tries < CALL_ATTEMPTS) {
-            await sleep(RETRY_DELAY_MS * tries, signal);
-            return;
-          }
-          await appendProtocolEvent({ type: "deliberation.callFailed", payload: { key: effect.key, reason, message } });
-        })
+        );
+      } catch (error) {
+        if (signal.aborted) return recordOnly(deps, records);
+        const tries = (attempts.get(effect.key) ?? 0) + 1;
+        attempts.set(effect.key, tries);
+        // Only the reason goes to the public ledger; the provider's own words stay in llm_calls.
+        const reason = error instanceof LlmError ? error.reason : "internal";
+        // What the failed attempts cost is spent all the same, and a delegate may want to see them.
+        if (records.length) {
+          const call = metaOf(records, records.at(-1)!.id, deps.llm.engine, deps.llm.model, []);
+          await appendDurably({ type: "deliberation.attemptFailed", payload: { key: effect.key, reason, call } }, records);
+        }
+        // A failure of our own (an input the task refuses) would repeat identically: no point asking again.
+        if (error instanceof LlmError && tries < CALL_ATTEMPTS) return sleep(RETRY_DELAY_MS * 4 ** (tries - 1), signal);
+        if (!(error instanceof LlmError)) console.error(`[deliberation] ${matterId} ${effect.key}:`, error);
+        return appendDurably({ type: "deliberation.callFailed", payload: { key: effect.key, reason } }, []);
+      }
+      transcript.flush(effect.key);
+      // Stopped (shutdown, or the lease went to another process): the answer is not used, but it was paid for.
+      if (signal.aborted) return recordOnly(deps, records);
+      const call = metaOf(records, result.callId, result.engine, result.model, result.problems ?? [], result.latencyMs);
+      await appendDurably(resultEvent(effect, grounded(effect, result.output), call), records);
+    };
+
+    const startCall = (effect: CallEffect, allowance: Allowance | null) => {
+      inFlight.set(effect.key, allowance ? 2 * (allowance.prompt + allowance.answer) : 0);
+      callOnce(effect, allowance)
         .catch((error: unknown) => {
-          if (!(error instanceof LeaseLost)) failure = error;
+          if (error instanceof LeaseLost) abort();
+          else failure = error;
         })
         .finally(() => {
           inFlight.delete(effect.key);
@@ -404,6 +475,11 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     };
 
     for (;;) {
+      if ((signal.aborted || closed || failure || ["drafted", "halted"].includes(state.stage)) && inFlight.size > 0) {
+        // Calls still under way are let finish (or fail) and write what they cost before the lease goes.
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
       if (signal.aborted || closed) return;
       if (failure) throw failure;
       const current: DeliberationState = state;
@@ -420,18 +496,18 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       // Spent, plus what the calls under way hold: concurrent calls cannot overrun the budget together.
       let committed = current.tokensSpent + [...inFlight.values()].reduce((a, b) => a + b, 0);
       let blockedByBudget: number | null = null;
-      for (const effect of budgetHit ? [] : effects) {
+      for (const effect of effects) {
         if (effect.kind !== "call" || inFlight.has(effect.key)) continue;
-        // Room for the call and one retry with feedback (the grounding rule); the engine holds the call to it.
-        const reserve = deps.llm.engine === "offline" ? 0 : 2 * reserveFor(effect);
+        // Room for the call and one retry with feedback (the grounding rule), each answer capped.
+        const allowance = deps.llm.engine === "offline" ? null : allowanceFor(effect);
+        const reserve = allowance ? 2 * (allowance.prompt + allowance.answer) : 0;
         if (committed + reserve > current.started.settings.tokenBudget) {
           blockedByBudget = reserve;
           break;
         }
         committed += reserve;
-        startCall(effect, reserve);
+        startCall(effect, allowance);
       }
-      if (budgetHit && blockedByBudget === null) blockedByBudget = 0;
       if (blockedByBudget !== null && inFlight.size === 0) {
         await appendProtocolEvent({
           type: "deliberation.budgetExhausted",
@@ -519,6 +595,17 @@ function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk
     },
     flush,
   };
+}
+
+/** Records attempts whose answer will not be used (the run was stopped): they cost tokens and are audited. */
+async function recordOnly(deps: AppDeps, records: LlmCallRecord[]) {
+  if (records.length === 0) return;
+  await deps.db
+    .transaction()
+    .execute(async (trx) => {
+      for (const call of records) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
+    })
+    .catch((error: unknown) => console.error("[deliberation] could not record stopped calls:", error));
 }
 
 function metaOf(records: LlmCallRecord[], callId: string, engine: string, model: string, flags: string[], latencyMs?: number): CallMeta {

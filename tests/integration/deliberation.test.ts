@@ -82,6 +82,15 @@ describe.each(dialects())("deliberation with the offline engine on %s", (dialect
     expect(again.status).toBe(409);
   });
 
+  it("starts once, however many times Start is pressed at once", async () => {
+    const { matterId } = await conveneFixture(t.server.deps.db, { representatives: 3, candidates: 2, rounds: 1, approvalThreshold: 0.5 });
+    const results = await Promise.all(Array.from({ length: 6 }, () => clerk.mutate("matters.start", { id: matterId })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    await finished(clerk, matterId);
+    const events = await checkLedger(t, matterId);
+    expect(events.filter((e) => e.type === "deliberation.started")).toHaveLength(1);
+  });
+
   it("refuses to start a matter that is not convened, with a readable reason", async () => {
     const draft = await clerk.mutate("matters.open", {
       title: "A matter still in intake",
@@ -202,7 +211,17 @@ describe.each(dialects())("deliberation through a language model (scripted serve
       if (outcome === "drafted") {
         expect(view.draft).toMatchObject({ budgetExhausted: true });
         expect(view.draft.round).toBeLessThan(3);
-      } else expect(view.haltedBecause).toBe("budget_exhausted");
+      } else {
+        expect(view.haltedBecause).toBe("budget_exhausted");
+        // The clerk resumes it with more: it carries on from where it stopped, to a draft.
+        expect((await clerk.mutate("matters.resume", { id: matterId, tokenBudget: view.tokensSpent })).status).toBe(400);
+        expect((await clerk.mutate("matters.resume", { id: matterId, tokenBudget: 400_000 })).status).toBe(200);
+        const resumed = await finished(clerk, matterId);
+        expect(resumed).toMatchObject({ stage: "drafted", settings: { tokenBudget: 400_000 } });
+        const after = await checkLedger(t, matterId);
+        expect(after.filter((e) => e.type === "deliberation.resumed")).toHaveLength(1);
+        expect((await clerk.mutate("matters.resume", { id: matterId })).status).toBe(409);
+      }
     }
   });
 });

@@ -129,6 +129,7 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "matters.convene": { input: () => ({ id: "no-such-matter", scheme: "districts" }) },
   "matters.convening": { input: () => ({ id: "no-such-matter" }) },
   "matters.start": { input: () => ({ id: "no-such-matter", tokenBudget: 50_000 }), optional: ["tokenBudget"] },
+  "matters.resume": { input: () => ({ id: "no-such-matter", tokenBudget: 50_000 }), optional: ["tokenBudget"] },
   "matters.deliberation": { input: () => ({ id: "no-such-matter" }) },
 };
 

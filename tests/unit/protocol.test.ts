@@ -153,11 +153,40 @@ describe("the deliberation protocol, pure", () => {
     expect(effect).toMatchObject({ kind: "append", event: { type: "deliberation.drafted", payload: { round: 1, budgetExhausted: true } } });
   });
 
+  it("resumes a halted deliberation where it stopped, with a new budget if given", () => {
+    const started = fixtureStarted(settings);
+    let state = apply(initialState("m1", started), { type: "deliberation.started", payload: started });
+    state = apply(state, answer(plan(state)[0] as CallEffect));
+    state = apply(state, { type: "deliberation.budgetExhausted", payload: { spent: 10, budget: 20, needed: 30 } });
+    expect(state).toMatchObject({ stage: "halted", resumeAt: "positions" });
+    // Nothing else moves a halted deliberation: not another stop, not a late result of a call.
+    expect(apply(state, { type: "deliberation.budgetExhausted", payload: { spent: 10, budget: 20, needed: 30 } }).stage).toBe("halted");
+    const resumed = apply(state, { type: "deliberation.resumed", payload: { tokenBudget: 5_000 } });
+    expect(resumed).toMatchObject({ stage: "positions", haltedBecause: null, resumeAt: null, budgetExhausted: false });
+    expect(resumed.started.settings.tokenBudget).toBe(5_000);
+    expect(plan(resumed)).toHaveLength(5); // the positions still missing, and only those
+    // A second resume finds nothing halted and changes nothing.
+    expect(apply(resumed, { type: "deliberation.resumed", payload: { tokenBudget: 1 } })).toEqual(resumed);
+  });
+
+  it("starts once: a second start in the ledger changes nothing", () => {
+    const started = fixtureStarted(settings);
+    const first = answer(plan(apply(initialState("m1", started), { type: "deliberation.started", payload: started }))[0] as CallEffect);
+    const other = fixtureStarted({ ...settings, rounds: 1, tokenBudget: 7 });
+    const state = replay("m1", [
+      { type: "deliberation.started", payload: started },
+      first,
+      { type: "deliberation.started", payload: other },
+    ])!;
+    expect(Object.keys(state.positions)).toHaveLength(1);
+    expect(state.started.settings).toEqual(started.settings);
+  });
+
   it("halts when a call fails for good", () => {
     const started = fixtureStarted(settings);
     const state = apply(apply(initialState("m1", started), { type: "deliberation.started", payload: started }), {
       type: "deliberation.callFailed",
-      payload: { key: "position:district-01", reason: "rate_limited", message: "429" },
+      payload: { key: "position:district-01", reason: "rate_limited" },
     });
     expect(state.stage).toBe("halted");
     expect(plan(state)).toEqual([]);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MATTER_STATUSES, MatterDraft } from "../../../deliberation/matters.js";
 import { convene, convening } from "../../services/convening.server.js";
-import { deliberationView, startDeliberation } from "../../services/deliberation.server.js";
+import { deliberationView, resumeDeliberation, startDeliberation } from "../../services/deliberation.server.js";
 import { getMatter, listMatters, openIntake, openIntakes, openMatter } from "../../services/matters.server.js";
 import { clerkProcedure, publicProcedure, router } from "../init.server.js";
 
@@ -33,6 +33,11 @@ export const mattersRouter = router({
   start: clerkProcedure
     .input(MatterId.extend({ tokenBudget: z.number().int().min(1_000).max(100_000_000).optional() }))
     .mutation(({ ctx, input }) => startDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
+
+  /** The clerk resumes a halted deliberation, with a larger token budget if it ran out. */
+  resume: clerkProcedure
+    .input(MatterId.extend({ tokenBudget: z.number().int().min(1_000).max(100_000_000).optional() }))
+    .mutation(({ ctx, input }) => resumeDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
 
   /** Where a deliberation is and what it has produced so far; null before it starts. Public, like the transcript. */
   deliberation: publicProcedure.input(MatterId).query(({ ctx, input }) => deliberationView(ctx.deps, input.id)),
