@@ -278,8 +278,9 @@ function createLease(deps: () => AppDeps, holder: string, leaseMs: number): Leas
         await trx.updateTable("deliberationLeases").set({ holder, expiresAt }).where("matterId", "=", matterId).execute();
         return true;
       });
-    } catch {
-      return false; // another process inserted the row first
+    } catch (error) {
+      if (mayTakeOver) return false; // another process inserted the row first
+      throw error; // a renewal that could not reach the database: not (yet) a lost lease
     }
   };
   return {
@@ -354,7 +355,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     const renewal = setInterval(() => {
       lease.renew(matterId).then(
         (held) => held || abort.abort(),
-        () => abort.abort(),
+        // A database blip: carry on. Should the lease lapse meanwhile, the check in every write stops us.
+        (error: unknown) => console.warn(`[deliberation] ${matterId}: lease renewal failed:`, error),
       );
     }, Math.max(50, Math.floor(options.leaseMs / 3)));
     try {
