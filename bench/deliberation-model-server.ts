@@ -5,9 +5,8 @@
  * after a warm-up run the timed runs cost this process next to nothing. Prints its URL on stdout.
  */
 import { startScriptedServer } from "../deliberation/llm/scripted-server.js";
-import { PROTOCOL_TASKS, type ProtocolTaskKind } from "../deliberation/protocol/index.js";
+import { answerOffline } from "../deliberation/protocol/index.js";
 
-const TASK_KIND: Record<string, ProtocolTaskKind> = { "deliberation.position": "position", "deliberation.mediate": "mediate", "deliberation.critique": "critique" };
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 16);
 /** This representative approves nothing, so unanimity is out of reach and every round runs. */
 const DISSENTER = "district-01";
@@ -16,13 +15,12 @@ const answers = new Map<string, unknown>();
 const model = await startScriptedServer({
   latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 200),
   respond: (request) => {
-    const kind = TASK_KIND[request.task ?? ""];
-    if (!kind) return { status: 400, message: "unexpected task" };
     const key = `${request.task}\n${JSON.stringify(request.data)}`;
     let answer = answers.get(key) as Record<string, any> | undefined;
     if (!answer) {
-      answer = PROTOCOL_TASKS[kind].offline(request.data as never) as Record<string, any>;
-      if (kind === "critique" && (request.data as { representative: { id: string } }).representative.id === DISSENTER) {
+      answer = (answerOffline(request.task, request.data) ?? undefined) as Record<string, any> | undefined;
+      if (!answer) return { status: 400, message: "unexpected task" };
+      if (request.task === "deliberation.critique" && (request.data as { representative: { id: string } }).representative.id === DISSENTER) {
         for (const a of answer.assessments) Object.assign(a, { approve: false, stance: "oppose" });
       }
       answers.set(key, answer);

@@ -424,3 +424,17 @@ export const critiqueTask: Task<CritiqueInput, Critique> = {
 
 export const PROTOCOL_TASKS = { position: positionTask, mediate: mediationTask, critique: critiqueTask } as const;
 export type ProtocolTaskKind = keyof typeof PROTOCOL_TASKS;
+
+/** The protocol task of a given name ("deliberation.critique"), if it is one. */
+export function protocolTask(name: string | null): (typeof PROTOCOL_TASKS)[ProtocolTaskKind] | null {
+  return Object.values(PROTOCOL_TASKS).find((task) => task.name === name) ?? null;
+}
+
+/**
+ * How the offline engine answers a protocol task given its input: what the scripted test server and the
+ * benchmark's model use to play a model that reasons like the offline engine. Null for other tasks.
+ */
+export function answerOffline(name: string | null, input: unknown): Record<string, unknown> | null {
+  const task = protocolTask(name);
+  return task ? (task.offline(input as never) as Record<string, unknown>) : null;
+}

@@ -106,14 +106,20 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
   });
 }
 
-/** The frozen constituencies and mandates of a matter, with value titles, for the clerk's review and for anyone. */
-export async function convening(deps: AppDeps, matterId: string) {
+/** A matter's frozen constituencies (by id) with their mandates, and every value id the mandates hold. */
+export async function frozenMandates(deps: AppDeps, matterId: string) {
   const [constituencies, mandates] = await Promise.all([
     deps.db.selectFrom("constituencies").selectAll().where("matterId", "=", matterId).orderBy("id").execute(),
     deps.db.selectFrom("mandates").select(["constituencyId", "body"]).where("matterId", "=", matterId).execute(),
   ]);
   const bodies = new Map(mandates.map((m) => [m.constituencyId, JSON.parse(m.body) as Mandate]));
   const valueIds = [...new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)))];
+  return { constituencies, bodies, valueIds };
+}
+
+/** The frozen constituencies and mandates of a matter, with value titles, for the clerk's review and for anyone. */
+export async function convening(deps: AppDeps, matterId: string) {
+  const { constituencies, bodies, valueIds } = await frozenMandates(deps, matterId);
   const titles = new Map(
     valueIds.length ? (await deps.db.selectFrom("canonicalValues").select(["id", "title"]).where("id", "in", valueIds).execute()).map((v) => [v.id, v.title]) : [],
   );

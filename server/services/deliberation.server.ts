@@ -9,7 +9,6 @@ import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
 import { createLimiter, estimateTokens } from "../../deliberation/llm/index.js";
 import { buildTaskMessages, encodeData } from "../../deliberation/llm/prompt.js";
 import { LlmError, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
-import type { Mandate } from "../../deliberation/mandates.js";
 import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
 import {
   type CallEffect,
@@ -28,6 +27,7 @@ import {
   apply,
 } from "../../deliberation/protocol/index.js";
 import type { SessionUser } from "./accounts.server.js";
+import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { withLedger } from "./ledger.server.js";
 
@@ -90,12 +90,7 @@ export async function startDeliberation(deps: AppDeps, clerk: SessionUser, matte
   if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
   requireMove(matter.status as MatterStatus, "deliberating");
 
-  const [constituencies, mandates] = await Promise.all([
-    deps.db.selectFrom("constituencies").selectAll().where("matterId", "=", matterId).orderBy("id").execute(),
-    deps.db.selectFrom("mandates").select(["constituencyId", "body"]).where("matterId", "=", matterId).execute(),
-  ]);
-  const bodies = new Map(mandates.map((m) => [m.constituencyId, JSON.parse(m.body) as Mandate]));
-  const valueIds = [...new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)))];
+  const { constituencies, bodies, valueIds } = await frozenMandates(deps, matterId);
   const values = new Map(
     valueIds.length
       ? (await deps.db.selectFrom("canonicalValues").select(["id", "title", "description", "policies"]).where("id", "in", valueIds).execute()).map((v) => [v.id, v])

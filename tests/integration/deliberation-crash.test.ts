@@ -9,7 +9,7 @@ import { migrateToLatest } from "../../db/migrate.js";
 import { readLedger } from "../../db/repos/ledger.js";
 import { verifyChain } from "../../deliberation/ledger.js";
 import { type ScriptedServer, startScriptedServer } from "../../deliberation/llm/scripted-server.js";
-import { type DraftRuling, PROTOCOL_TASKS, type ProtocolTaskKind } from "../../deliberation/protocol/index.js";
+import { answerOffline, type DraftRuling } from "../../deliberation/protocol/index.js";
 import { prng } from "../../deliberation/random.js";
 import { createAgoraServer } from "../../server/app.server.js";
 import { loadConfig } from "../../server/env.server.js";
@@ -22,7 +22,6 @@ import { conveneFixture } from "../fixtures/deliberation.js";
  * protocol step in the ledger exactly once, and a chain that verifies.
  */
 
-const TASK_KIND: Record<string, ProtocolTaskKind> = { "deliberation.position": "position", "deliberation.mediate": "mediate", "deliberation.critique": "critique" };
 const KILLS = 20;
 const LEASE_MS = 300;
 const CHILD = join(import.meta.dirname, "../support/runner-child.ts");
@@ -38,10 +37,9 @@ describe("a deliberation runner killed at random points", () => {
     model = await startScriptedServer({
       latencyMs: 15,
       respond: (request) => {
-        const kind = TASK_KIND[request.task ?? ""];
-        if (!kind) return { status: 400, message: "unexpected task" };
-        const answer = PROTOCOL_TASKS[kind].offline(request.data as never) as Record<string, any>;
-        if (kind === "critique" && (request.data as any).representative.id === "district-02") {
+        const answer = answerOffline(request.task, request.data) as Record<string, any> | null;
+        if (!answer) return { status: 400, message: "unexpected task" };
+        if (request.task === "deliberation.critique" && (request.data as any).representative.id === "district-02") {
           for (const a of answer.assessments) Object.assign(a, { approve: false, stance: "oppose" });
         }
         return { json: answer };

@@ -3,18 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLedger } from "../../db/repos/ledger.js";
 import { verifyChain } from "../../deliberation/ledger.js";
 import { type ScriptedReply, type ScriptedRequest, type ScriptedServer, startScriptedServer } from "../../deliberation/llm/scripted-server.js";
-import { PROTOCOL_TASKS, type ProtocolTaskKind } from "../../deliberation/protocol/index.js";
+import { answerOffline } from "../../deliberation/protocol/index.js";
 import type { ClientToServerEvents, ServerToClientEvents, TranscriptFragment } from "../../server/realtime/contract.js";
 import { conveneFixture } from "../fixtures/deliberation.js";
 import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 
-const TASK_KIND: Record<string, ProtocolTaskKind> = { "deliberation.position": "position", "deliberation.mediate": "mediate", "deliberation.critique": "critique" };
-
 /** A model that reasons as the offline engine does: the scripted server answers each task from its data block. */
 function offlineAnswer(request: ScriptedRequest): unknown {
-  const kind = TASK_KIND[request.task ?? ""];
-  if (!kind) throw new Error(`unexpected task ${request.task}`);
-  return PROTOCOL_TASKS[kind].offline(request.data as never);
+  const answer = answerOffline(request.task, request.data);
+  if (!answer) throw new Error(`unexpected task ${request.task}`);
+  return answer;
 }
 
 async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
