@@ -135,6 +135,8 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
 
     const [pair] = (await lars.query("values.pairs", { contextId: CONTEXT, limit: 3 })).data;
     expect(pair.from.title).toBe(CONTESTABLE.title);
+    // The endorsement above schedules a graph recompute; let it land before counting rows.
+    await t.server.deps.graphs.settled();
     const before = await rowCounts(t.server);
     expect((await lars.mutate("values.judge", { pairId: pair.id, answer: "maybe" })).status).toBe(400);
     expect((await lars.mutate("values.judge", { pairId: "no-such-pair", answer: "wiser" })).status).toBe(404);
@@ -206,6 +208,7 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
       ["bad context id", { ...base, contextId: "<script>" }],
       ["title as number", { ...base, title: 42 }],
     ];
+    await t.server.deps.graphs.settled(); // earlier tests' recomputes write graph scores
     const before = await rowCounts(t.server);
     for (const [name, input] of cases) {
       const res = await kati.mutate("values.submit", input);
