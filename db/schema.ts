@@ -220,6 +220,19 @@ export interface DeliberationLeasesTable {
   expiresAt: string;
 }
 
+export interface BallotVotesTable {
+  matterId: string;
+  /** 1 for a matter's first ballot; a returned matter's next ballot is 2, and so on. */
+  ballot: number;
+  delegateId: string;
+  choice: "ratify" | "reject" | "abstain";
+  reason: string | null;
+  /** The ledger event that records the vote: its receipt. */
+  seq: number;
+  hash: string;
+  createdAt: string;
+}
+
 export interface Database {
   citizens: CitizensTable;
   users: UsersTable;
@@ -241,6 +254,7 @@ export interface Database {
   constituencyMembers: ConstituencyMembersTable;
   mandates: MandatesTable;
   deliberationLeases: DeliberationLeasesTable;
+  ballotVotes: BallotVotesTable;
 }
 
 export type Citizen = Selectable<CitizensTable>;

@@ -21,6 +21,9 @@ const EnvSchema = z.object({
   AGORA_LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   /** Model tokens one deliberation may spend unless the clerk sets another budget when starting it. */
   AGORA_TOKEN_BUDGET: z.coerce.number().int().min(1_000).max(100_000_000).default(400_000),
+  /** Ratification: share of delegates who must vote, and the share of ratify votes (of ratify + reject) to exceed. */
+  AGORA_QUORUM: z.coerce.number().min(0).max(1).default(0.5),
+  AGORA_MAJORITY: z.coerce.number().min(0).max(0.99).default(0.5),
   /** How long a process holds a deliberation without renewing before another may take it over. */
   AGORA_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
@@ -42,6 +45,8 @@ export interface ServerConfig {
   database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
   llm: { baseUrl?: string; apiKey?: string; model: string; embeddingModel?: string; concurrency: number; timeoutMs: number };
   deliberation: { tokenBudget: number; leaseMs: number };
+  /** The polity's ballot rules, frozen into each ballot when it opens. */
+  ballot: { quorum: number; majority: number };
   sessionSecret: string;
   /** Ed25519 private key, PKCS#8 PEM. */
   signingKey: string;
@@ -83,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       timeoutMs: e.AGORA_LLM_TIMEOUT_MS,
     },
     deliberation: { tokenBudget: e.AGORA_TOKEN_BUDGET, leaseMs: e.AGORA_LEASE_MS },
+    ballot: { quorum: e.AGORA_QUORUM, majority: e.AGORA_MAJORITY },
     sessionSecret: persistedSecret(dataDir, "session-secret", e.SESSION_SECRET, () => randomBytes(32).toString("base64url")),
     signingKey: persistedSecret(dataDir, "signing-key.pem", e.AGORA_SIGNING_KEY?.replace(/\\n/g, "\n"), () =>
       generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString().trim(),

@@ -81,6 +81,10 @@ export interface DraftStance {
   statement: string;
   valueIds: string[];
   flags: string[];
+  /** The delegate whose text replaced the representative's statement. */
+  overriddenBy?: string;
+  /** Why a delegate struck the statement. */
+  struck?: string;
 }
 
 export interface DraftRuling {
@@ -118,6 +122,29 @@ export interface DeliberationState {
   draft: DraftRuling | null;
   tokensSpent: number;
   lastSeq: number;
+  /** Delegates' actions, applied between steps. */
+  room: RoomState;
+}
+
+/**
+ * A statement a delegate can override or strike: a representative's position ("position:district-01")
+ * or its assessment of one candidate in one round ("critique:2:district-01:r2c3").
+ */
+export type StatementRef = string;
+
+export interface RoomState {
+  /** While paused, no new step starts; calls under way finish and are recorded. */
+  paused: boolean;
+  /** Guidance to the mediator, oldest first; every later mediation sees all of it. */
+  guidance: { text: string; by: string; seq: number }[];
+  /** The delegate's text replaces the representative's, marked as such, in the room and in later prompts. */
+  overrides: Record<StatementRef, { text: string; by: string; seq: number }>;
+  /** Left out of later prompts, and shown struck with the reason. */
+  struck: Record<StatementRef, { reason: string; by: string; seq: number }>;
+  /** The draft as the delegates amended it (the ruling's text from then on), with who did it. */
+  amended: { text: string; by: string; seq: number } | null;
+  /** How many times the delegates sent the draft back for another round. */
+  returns: number;
 }
 
 /** The events of the protocol, as they appear in the ledger (type + payload). */
@@ -134,7 +161,18 @@ export type ProtocolEvent =
   | { type: "deliberation.attemptFailed"; payload: { key: string; reason: string; call: CallMeta } }
   /** A clerk resumes a halted deliberation, with a new token budget if the old one ran out. */
   | { type: "deliberation.resumed"; payload: { tokenBudget?: number } }
-  | { type: "deliberation.drafted"; payload: DraftRuling };
+  | { type: "deliberation.drafted"; payload: DraftRuling }
+  | RoomEvent;
+
+/** What delegates do in the room (issue 6), each a ledger event with its actor. */
+export type RoomEvent =
+  | { type: "room.paused"; payload: { reason?: string }; actor?: string }
+  | { type: "room.resumed"; payload: Record<string, never>; actor?: string }
+  | { type: "room.guidance"; payload: { text: string }; actor?: string }
+  | { type: "room.override"; payload: { statement: StatementRef; text: string }; actor?: string }
+  | { type: "room.strike"; payload: { statement: StatementRef; reason: string }; actor?: string }
+  | { type: "room.amended"; payload: { text: string }; actor?: string }
+  | { type: "room.returned"; payload: { guidance?: string }; actor?: string };
 
 export type CallEffect =
   | { kind: "call"; key: string; task: "position"; input: PositionInput }
@@ -150,6 +188,11 @@ export const keys = {
 };
 
 export const candidateId = (round: number, index: number) => `r${round}c${index + 1}`;
+
+export const statementRef = {
+  position: (representativeId: string): StatementRef => `position:${representativeId}`,
+  critique: (round: number, representativeId: string, candidate: string): StatementRef => `critique:${round}:${representativeId}:${candidate}`,
+};
 
 export function initialState(matterId: string, started: StartedPayload): DeliberationState {
   return {
@@ -167,6 +210,7 @@ export function initialState(matterId: string, started: StartedPayload): Deliber
     draft: null,
     tokensSpent: 0,
     lastSeq: 0,
+    room: { paused: false, guidance: [], overrides: {}, struck: {}, amended: null, returns: 0 },
   };
 }
 
@@ -249,13 +293,45 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.draft = event.payload;
       next.stage = "drafted";
       return next;
+    case "room.paused":
+      next.room = { ...state.room, paused: true };
+      return next;
+    case "room.resumed":
+      next.room = { ...state.room, paused: false };
+      return next;
+    case "room.guidance":
+      next.room = { ...state.room, guidance: [...state.room.guidance, { text: event.payload.text, by: event.actor ?? "", seq: next.lastSeq }] };
+      return next;
+    case "room.override":
+      next.room = { ...state.room, overrides: { ...state.room.overrides, [event.payload.statement]: { text: event.payload.text, by: event.actor ?? "", seq: next.lastSeq } } };
+      return next;
+    case "room.strike":
+      next.room = { ...state.room, struck: { ...state.room.struck, [event.payload.statement]: { reason: event.payload.reason, by: event.actor ?? "", seq: next.lastSeq } } };
+      return next;
+    case "room.amended":
+      if (state.stage !== "drafted") return next;
+      next.room = { ...state.room, amended: { text: event.payload.text, by: event.actor ?? "", seq: next.lastSeq } };
+      return next;
+    case "room.returned": {
+      // Back to deliberation: one more round of revision from the draft (as amended), with the guidance.
+      const last = latestTally(state);
+      if (state.stage !== "drafted" || !last) return next;
+      const round = last.round + 1;
+      const guidance = event.payload.guidance ? [...state.room.guidance, { text: event.payload.guidance, by: event.actor ?? "", seq: next.lastSeq }] : state.room.guidance;
+      next.round = round;
+      next.stage = "mediation";
+      next.draft = null;
+      next.started = { ...state.started, settings: { ...state.started.settings, rounds: Math.max(state.started.settings.rounds, round) } };
+      next.room = { ...state.room, guidance, returns: state.room.returns + 1 };
+      return next;
+    }
     default:
       return next;
   }
 }
 
 /** Folds a matter's ledger (any events; only the protocol's count) into a state, or null before the start. */
-export function replay(matterId: string, events: readonly { type: string; payload: unknown; seq?: number }[]): DeliberationState | null {
+export function replay(matterId: string, events: readonly { type: string; payload: unknown; seq?: number; actor?: string }[]): DeliberationState | null {
   let state: DeliberationState | null = null;
   for (const event of events) {
     // A deliberation starts once; a second start (which the service refuses) would change nothing.
@@ -290,11 +366,16 @@ function mediationInput(state: DeliberationState, index: number): MediationInput
   let previous: MediationInput["previous"] = null;
   if (previousTally) {
     const winner = roundCandidates(state, round - 1).find((c) => c.id === previousTally.winner)!;
+    // After the delegates amended the draft and sent it back, their text is what is revised.
+    const amended = state.room.amended && state.room.returns > 0 ? state.room.amended.text : null;
     previous = {
-      winner: { id: winner.id, text: winner.candidate.text },
+      winner: { id: winner.id, text: amended ?? winner.candidate.text },
       critiques: reps(state).map((r) => {
         const assessment = assessmentOf(state, round - 1, r.id, winner.id);
-        return { representativeId: r.id, stance: assessment?.stance ?? "amend", statement: assessment?.statement ?? "", unaddressed: assessment?.unaddressed ?? [] };
+        const ref = statementRef.critique(round - 1, r.id, winner.id);
+        if (state.room.struck[ref]) return { representativeId: r.id, stance: assessment?.stance ?? "amend", statement: "", unaddressed: [] };
+        const statement = state.room.overrides[ref]?.text ?? assessment?.statement ?? "";
+        return { representativeId: r.id, stance: assessment?.stance ?? "amend", statement, unaddressed: assessment?.unaddressed ?? [] };
       }),
     };
   }
@@ -305,10 +386,13 @@ function mediationInput(state: DeliberationState, index: number): MediationInput
     of: state.started.settings.candidates,
     constituencies: reps(state).map((r) => {
       const position = state.positions[r.id]!.position;
-      return { ...promptRep(r), position: { stance: position.stance, amendments: position.amendments } };
+      const ref = statementRef.position(r.id);
+      // A struck position is left out; an overridden one carries the delegate's words instead of its own.
+      const amendments = state.room.struck[ref] ? [] : state.room.overrides[ref] ? [{ text: state.room.overrides[ref].text, valueIds: [] }] : position.amendments;
+      return { ...promptRep(r), position: { stance: position.stance, amendments } };
     }),
     previous,
-    guidance: [],
+    guidance: state.room.guidance.map((g) => g.text).slice(-20),
   };
 }
 
@@ -353,15 +437,19 @@ export function draftOf(state: DeliberationState): DraftRuling {
   const stances: DraftStance[] = reps(state).map((r) => {
     const entry = state.critiques[last.round]?.[r.id];
     const a = assessmentOf(state, last.round, r.id, winner.id);
+    const ref = statementRef.critique(last.round, r.id, winner.id);
+    const override = state.room.overrides[ref];
     return {
       representativeId: r.id,
       label: r.label,
       citizens: r.citizens,
       stance: a?.stance ?? "amend",
       approve: a?.approve ?? false,
-      statement: a?.statement ?? "",
+      statement: override?.text ?? a?.statement ?? "",
       valueIds: a ? [...a.honoured, ...a.unaddressed] : [],
       flags: entry?.call.flags ?? [],
+      ...(override ? { overriddenBy: override.by } : {}),
+      ...(state.room.struck[ref] ? { struck: state.room.struck[ref].reason } : {}),
     };
   });
   const minorityReports = stances
@@ -392,6 +480,7 @@ export function draftOf(state: DeliberationState): DraftRuling {
  * (all of a stage at once, so the runner can make them in parallel) or the event the code computes.
  */
 export function plan(state: DeliberationState): Effect[] {
+  if (state.room.paused) return [];
   switch (state.stage) {
     case "positions":
       return reps(state)

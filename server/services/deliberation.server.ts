@@ -311,6 +311,8 @@ export interface RunnerHooks {
 export interface DeliberationRunner {
   /** Runs the matter's deliberation here if no live process holds it. Returns at once. */
   kick(matterId: string): void;
+  /** The ledger of a matter gained an event the runner must see (a delegate's action): wake it, or start it. */
+  nudge(matterId: string): void;
   /** Picks up every deliberation that is running nowhere (after a restart, or a holder that died). */
   sweep(): Promise<void>;
   /** Resolves when this process is not running the matter (finished, halted, or never started here). */
@@ -341,6 +343,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
   const lease = createLease(getDeps, holder, options.leaseMs);
   const limiter = createLimiter(options.concurrency);
   const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Wakes a deliberation running here to read what the ledger gained (a delegate's action). */
+  const nudges = new Map<string, () => void>();
   /** Matters found finished or halted: sweeps skip them until kicked again. */
   const resting = new Set<string>();
   let closed = false;
@@ -348,6 +352,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
   async function run(matterId: string, abort: AbortController): Promise<void> {
     if (!(await lease.acquire(matterId))) return;
     const renewal = setInterval(() => {
+      // Also a chance to read actions appended through another process.
+      nudges.get(matterId)?.();
       lease.renew(matterId).then(
         (held) => held || abort.abort(),
         // A database blip: carry on. Should the lease lapse meanwhile, the check in every write stops us.
@@ -357,6 +363,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     try {
       await drive(matterId, abort.signal, () => abort.abort());
     } finally {
+      nudges.delete(matterId);
       clearInterval(renewal);
       await lease.release(matterId).catch(() => {});
     }
@@ -372,9 +379,20 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     let failure: unknown = null;
     const transcript = createTranscriptBuffer(matterId, options.hooks?.transcript, signal);
 
-    const fold = (event: LedgerEvent) => {
-      state = apply(state!, { type: event.type, payload: event.payload, seq: event.seq } as ProtocolEvent & { seq: number });
+    // The state follows the ledger in order, whoever appended: this runner's results, and the
+    // delegates' actions (pause, guidance, override, strike…), which the room appends between steps.
+    const catchUp = async () => {
+      const events = await readLedger(deps.db, matterId, { afterSeq: state!.lastSeq });
+      for (const event of events) {
+        if (event.seq <= state!.lastSeq) continue; // folded by a catch-up that ran meanwhile
+        state = apply(state!, event as unknown as ProtocolEvent & { seq: number });
+      }
     };
+    let dirty = false;
+    nudges.set(matterId, () => {
+      dirty = true;
+      wake();
+    });
     // Results that arrive while a write is under way are written together in the next transaction
     // (group commit): a stage's answers tend to arrive within milliseconds of one another.
     type Pending = { event: ProtocolEvent; calls: LlmCallRecord[]; resolve: () => void; reject: (error: unknown) => void };
@@ -394,7 +412,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
             }
             return events;
           });
-          appended.forEach(fold);
+          void appended;
+          await catchUp();
           for (const item of batch) item.resolve();
         } catch (error) {
           for (const item of batch) item.reject(error);
@@ -472,6 +491,10 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     };
 
     for (;;) {
+      if (dirty && !signal.aborted) {
+        dirty = false;
+        await catchUp();
+      }
       if ((signal.aborted || closed || failure || ["drafted", "halted"].includes(state.stage)) && inFlight.size > 0) {
         // Calls still under way are let finish (or fail) and write what they cost before the lease goes.
         await new Promise<void>((resolve) => (wake = resolve));
@@ -482,6 +505,10 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       const current: DeliberationState = state;
       if (current.stage === "drafted" || current.stage === "halted") {
         resting.add(matterId);
+        return;
+      }
+      if (current.room.paused && inFlight.size === 0) {
+        resting.add(matterId); // a delegate's resume kicks it again
         return;
       }
       const effects: Effect[] = plan(current);
@@ -546,6 +573,11 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
   return {
     holder,
     kick,
+    nudge(matterId) {
+      const here = nudges.get(matterId);
+      if (here) here();
+      else kick(matterId);
+    },
     sweep,
     async settled(matterId) {
       await running.get(matterId)?.done;

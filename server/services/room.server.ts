@@ -1,0 +1,254 @@
+import { createHash } from "node:crypto";
+import { readLedger } from "../../db/repos/ledger.js";
+import { isUniqueViolation } from "../../db/errors.js";
+import { type BallotRules, type Choice, tallyBallot } from "../../deliberation/ballot.js";
+import { DomainError } from "../../deliberation/errors.js";
+import type { JsonValue } from "../../deliberation/ledger.js";
+import type { MatterStatus } from "../../deliberation/matters.js";
+import { type DeliberationState, replay, type RoomEvent, statementRef } from "../../deliberation/protocol/index.js";
+import type { SessionUser } from "./accounts.server.js";
+import type { AppDeps } from "./deps.server.js";
+import { withLedger } from "./ledger.server.js";
+
+/**
+ * The deliberation room (issue 6): what delegates do to a running deliberation, and the ratification
+ * ballot. Every action is a ledger event with its actor; the runner reads them between steps.
+ */
+
+export type RoomAction =
+  | { kind: "pause"; reason?: string | undefined }
+  | { kind: "resume" }
+  | { kind: "guide"; text: string }
+  | { kind: "override"; statement: string; text: string }
+  | { kind: "strike"; statement: string; reason: string }
+  | { kind: "amend"; text: string }
+  | { kind: "return"; guidance?: string | undefined };
+
+const conflict = (key: string, message: string) => new DomainError("conflict", key, message);
+
+async function matterStatus(deps: AppDeps, matterId: string): Promise<MatterStatus> {
+  const matter = await deps.db.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirst();
+  if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+  return matter.status as MatterStatus;
+}
+
+/** Whether a statement reference names a statement that exists in this deliberation. */
+function statementExists(state: DeliberationState, ref: string): boolean {
+  const [kind, ...rest] = ref.split(":");
+  if (kind === "position" && rest.length === 1) return Boolean(state.positions[rest[0]!]) && ref === statementRef.position(rest[0]!);
+  if (kind === "critique" && rest.length === 3) {
+    const [round, rep, candidate] = rest as [string, string, string];
+    return Boolean(state.critiques[Number(round)]?.[rep]?.critique.assessments.some((a) => a.candidateId === candidate));
+  }
+  return false;
+}
+
+/** The event a delegate's action appends, after checking it makes sense now. */
+function eventFor(state: DeliberationState, action: RoomAction): RoomEvent {
+  const finished = state.stage === "drafted" || state.stage === "halted";
+  switch (action.kind) {
+    case "pause":
+      if (state.room.paused) throw conflict("room.alreadyPaused", "The deliberation is already paused.");
+      if (finished) throw conflict("room.notRunning", "The deliberation is not running.");
+      return { type: "room.paused", payload: action.reason ? { reason: action.reason } : {} };
+    case "resume":
+      if (!state.room.paused) throw conflict("room.notPaused", "The deliberation is not paused.");
+      return { type: "room.resumed", payload: {} };
+    case "guide":
+      return { type: "room.guidance", payload: { text: action.text } };
+    case "override":
+      if (!statementExists(state, action.statement)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in this deliberation.");
+      return { type: "room.override", payload: { statement: action.statement, text: action.text } };
+    case "strike":
+      if (!statementExists(state, action.statement)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in this deliberation.");
+      if (state.room.struck[action.statement]) throw conflict("room.alreadyStruck", "That statement is already struck.");
+      return { type: "room.strike", payload: { statement: action.statement, reason: action.reason } };
+    case "amend":
+      if (state.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to amend yet.");
+      return { type: "room.amended", payload: { text: action.text } };
+    case "return":
+      if (state.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to send back yet.");
+      return { type: "room.returned", payload: action.guidance ? { guidance: action.guidance } : {} };
+  }
+}
+
+/** A delegate acts in the room. The runner applies it between steps. */
+export async function roomAction(deps: AppDeps, delegate: SessionUser, matterId: string, action: RoomAction) {
+  if ((await matterStatus(deps, matterId)) !== "deliberating") throw conflict("room.notDeliberating", "This matter is not being deliberated.");
+  const event = await withLedger(deps, async (trx, append) => {
+    const state = replay(matterId, await readLedger(trx, matterId));
+    if (!state) throw conflict("room.notDeliberating", "This matter is not being deliberated.");
+    const next = eventFor(state, action);
+    return append({ matterId, type: next.type, actor: delegate.id, payload: next.payload as unknown as JsonValue });
+  });
+  deps.deliberations.nudge(matterId);
+  return { seq: event.seq, type: event.type };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ratification
+
+interface OpenedBallot {
+  ballot: number;
+  rules: BallotRules;
+  eligible: string[];
+  text: string;
+  textHash: string;
+  openedSeq: number;
+}
+
+/** The matter's current ballot from its ledger: the last one opened, and whether it has been closed or returned. */
+async function currentBallot(deps: AppDeps, matterId: string, db = deps.db): Promise<(OpenedBallot & { closed: boolean }) | null> {
+  const events = await db
+    .selectFrom("ledgerEvents")
+    .select(["seq", "type", "payload"])
+    .where("matterId", "=", matterId)
+    .where("type", "in", ["ballot.opened", "ballot.closed", "ballot.returned"])
+    .orderBy("seq")
+    .execute();
+  let current: (OpenedBallot & { closed: boolean }) | null = null;
+  for (const event of events) {
+    const payload = JSON.parse(event.payload) as Omit<OpenedBallot, "openedSeq">;
+    if (event.type === "ballot.opened") current = { ...payload, openedSeq: event.seq, closed: false };
+    else if (current) current.closed = true;
+  }
+  return current;
+}
+
+export function hashText(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** The clerk opens the ballot on the draft ruling (as the delegates amended it): the delegates of now are its electorate. */
+export async function openBallot(deps: AppDeps, clerk: SessionUser, matterId: string) {
+  if ((await matterStatus(deps, matterId)) !== "deliberating") throw conflict("matters.badTransition", "This matter cannot move to ratification now.");
+  const delegates = await deps.db.selectFrom("userRoles").select("userId").where("role", "=", "delegate").orderBy("userId").execute();
+  if (delegates.length === 0) throw conflict("ballot.noDelegates", "There are no delegates to vote.");
+  return withLedger(deps, async (trx, append) => {
+    const state = replay(matterId, await readLedger(trx, matterId));
+    if (state?.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to vote on yet.");
+    if (state.room.paused) throw conflict("room.paused", "The deliberation is paused.");
+    const moved = await trx
+      .updateTable("matters")
+      .set({ status: "ratification", updatedAt: deps.clock.now().toISOString() })
+      .where("id", "=", matterId)
+      .where("status", "=", "deliberating")
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1) throw conflict("matters.badTransition", "This matter has already moved on.");
+    const previous = await currentBallot(deps, matterId, trx);
+    const text = state.room.amended?.text ?? state.draft!.text;
+    const opened: Omit<OpenedBallot, "openedSeq"> = {
+      ballot: (previous?.ballot ?? 0) + 1,
+      rules: deps.config.ballot,
+      eligible: delegates.map((d) => d.userId),
+      text,
+      textHash: hashText(text),
+    };
+    const event = await append({ matterId, type: "ballot.opened", actor: clerk.id, payload: opened as unknown as JsonValue });
+    return { matterId, ballot: opened.ballot, seq: event.seq };
+  });
+}
+
+export interface VoteReceipt {
+  matterId: string;
+  ballot: number;
+  choice: Choice;
+  /** The ledger event that records the vote; with the chain, proof that it was counted. */
+  seq: number;
+  hash: string;
+}
+
+/** A delegate votes. One vote per delegate per ballot: the database keeps the first, the rest are refused. */
+export async function castVote(deps: AppDeps, delegate: SessionUser, matterId: string, choice: Choice, reason: string | undefined): Promise<VoteReceipt> {
+  if ((await matterStatus(deps, matterId)) !== "ratification") throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
+  const ballot = await currentBallot(deps, matterId);
+  if (!ballot || ballot.closed) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
+  if (!ballot.eligible.includes(delegate.id)) throw new DomainError("forbidden", "ballot.notEligible", "You were not a delegate when this ballot opened.");
+  try {
+    return await withLedger(deps, async (trx, append) => {
+      const event = await append({
+        matterId,
+        type: "ballot.vote",
+        actor: delegate.id,
+        payload: { ballot: ballot.ballot, delegateId: delegate.id, choice, ...(reason ? { reason } : {}) },
+      });
+      await trx
+        .insertInto("ballotVotes")
+        .values({ matterId, ballot: ballot.ballot, delegateId: delegate.id, choice, reason: reason ?? null, seq: event.seq, hash: event.hash, createdAt: event.createdAt })
+        .execute();
+      return { matterId, ballot: ballot.ballot, choice, seq: event.seq, hash: event.hash };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict("ballot.alreadyVoted", "You have already voted on this ballot.");
+    throw error;
+  }
+}
+
+/** The ballot as anyone may see it: the text voted on, the rules, the live tally, who voted how. */
+export async function ballotView(deps: AppDeps, matterId: string, viewer: SessionUser | null) {
+  const ballot = await currentBallot(deps, matterId);
+  if (!ballot) return null;
+  const votes = await deps.db
+    .selectFrom("ballotVotes as v")
+    .innerJoin("users as u", "u.id", "v.delegateId")
+    .select(["v.delegateId", "u.displayName", "v.choice", "v.reason", "v.seq", "v.hash", "v.createdAt"])
+    .where("v.matterId", "=", matterId)
+    .where("v.ballot", "=", ballot.ballot)
+    .orderBy("v.seq")
+    .execute();
+  const tally = tallyBallot(ballot.rules, ballot.eligible, votes);
+  const mine = viewer ? votes.find((v) => v.delegateId === viewer.id) : undefined;
+  return {
+    ballot: ballot.ballot,
+    open: !ballot.closed,
+    rules: ballot.rules,
+    text: ballot.text,
+    textHash: ballot.textHash,
+    eligible: ballot.eligible.length,
+    canVote: Boolean(viewer && !ballot.closed && ballot.eligible.includes(viewer.id) && !mine),
+    tally,
+    votes: votes.map((v) => ({ delegate: v.displayName, choice: v.choice, reason: v.reason, seq: v.seq })),
+    myReceipt: mine ? { matterId, ballot: ballot.ballot, choice: mine.choice, seq: mine.seq, hash: mine.hash } : null,
+  };
+}
+
+/** The clerk closes the ballot once the quorum is met: the matter is ratified or rejected. */
+export async function closeBallot(deps: AppDeps, clerk: SessionUser, matterId: string) {
+  return withLedger(deps, async (trx, append) => {
+    const ballot = await currentBallot(deps, matterId, trx);
+    if (!ballot || ballot.closed) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
+    const votes = await trx.selectFrom("ballotVotes").select(["delegateId", "choice"]).where("matterId", "=", matterId).where("ballot", "=", ballot.ballot).execute();
+    const tally = tallyBallot(ballot.rules, ballot.eligible, votes);
+    if (!tally.outcome) throw conflict("ballot.noQuorum", "The quorum has not been reached.");
+    const moved = await trx
+      .updateTable("matters")
+      .set({ status: tally.outcome, updatedAt: deps.clock.now().toISOString() })
+      .where("id", "=", matterId)
+      .where("status", "=", "ratification")
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
+    await append({ matterId, type: "ballot.closed", actor: clerk.id, payload: { ballot: ballot.ballot, tally: tally as unknown as JsonValue, outcome: tally.outcome } });
+    return { matterId, outcome: tally.outcome, tally };
+  });
+}
+
+/** The clerk sends the matter back to deliberation from the ballot, with the delegates' guidance. */
+export async function returnFromBallot(deps: AppDeps, clerk: SessionUser, matterId: string, guidance: string | undefined) {
+  const result = await withLedger(deps, async (trx, append) => {
+    const ballot = await currentBallot(deps, matterId, trx);
+    if (!ballot || ballot.closed) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
+    const moved = await trx
+      .updateTable("matters")
+      .set({ status: "deliberating", updatedAt: deps.clock.now().toISOString() })
+      .where("id", "=", matterId)
+      .where("status", "=", "ratification")
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
+    // Two steps of the matter's life (ratification → returned → deliberating), each on the ledger.
+    await append({ matterId, type: "ballot.returned", actor: clerk.id, payload: { ballot: ballot.ballot, ...(guidance ? { guidance } : {}) } });
+    await append({ matterId, type: "room.returned", actor: clerk.id, payload: guidance ? { guidance } : {} });
+    return { matterId, status: "deliberating" as const };
+  });
+  deps.deliberations.nudge(matterId);
+  return result;
+}
