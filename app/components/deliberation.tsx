@@ -12,11 +12,19 @@ export interface DeliberationView {
   model: string;
   tokensSpent: number;
   haltedBecause: string | null;
-  representatives: { id: string; label: string; citizens: number; position: { stance: Stance; summary: string; flags: string[] } | null }[];
+  representatives: {
+    id: string;
+    label: string;
+    citizens: number;
+    mandateHash: string;
+    mandate: { valueId: string; title: string; weight: number }[];
+    position: ({ stance: Stance; summary: string; amendments: string[]; flags: string[]; seq: number | null } & Marks) | null;
+  }[];
+  room: { paused: boolean; guidance: { text: string; by: string; seq: number }[]; amended: { text: string; by: string; seq: number } | null; returns: number };
   rounds: {
     round: number;
-    candidates: { id: string; title: string; rationale: string }[];
-    critiques: number;
+    candidates: { id: string; title: string; rationale: string; text: string; seq: number | null }[];
+    critiques: { representativeId: string; seq: number | null; flags: string[]; ranking: string[][]; assessments: Assessment[] }[];
     tally: { winner: string; tiers: string[][]; approval: { weight: number; total: number; share: number } } | null;
   }[];
   draft: {
@@ -26,7 +34,7 @@ export interface DeliberationView {
     text: string;
     approval: { weight: number; total: number; share: number };
     budgetExhausted: boolean;
-    stances: { representativeId: string; label: string; citizens: number; stance: Stance; approve: boolean; statement: string; flags: string[] }[];
+    stances: { representativeId: string; label: string; citizens: number; stance: Stance; approve: boolean; statement: string; flags: string[]; overriddenBy?: string; struck?: string }[];
     minorityReports: { representativeId: string; label: string; citizens: number; statement: string; preferred: string }[];
     coverage: { representativeId: string; label: string; citizens: number; honouredWeight: number; values: { valueId: string; title: string; honoured: boolean }[] }[];
     citizenWeightedCoverage: number;
@@ -34,6 +42,17 @@ export interface DeliberationView {
   lastSeq: number;
 }
 type Stance = "support" | "amend" | "oppose";
+interface Marks {
+  ref: string;
+  overridden: { text: string; by: string; seq: number } | null;
+  struck: { reason: string; by: string; seq: number } | null;
+}
+export interface Assessment extends Marks {
+  candidateId: string;
+  stance: Stance;
+  approve: boolean;
+  statement: string;
+}
 
 const percent = (x: number) => `${Math.round(x * 100)} %`;
 
@@ -156,7 +175,7 @@ export function DeliberationPanel({ view }: { view: DeliberationView }) {
               <Bar share={round.tally.approval.share} label={t("deliberation.approval", { share: percent(round.tally.approval.share), weight: round.tally.approval.weight, total: round.tally.approval.total })} />
             </p>
           ) : (
-            <p className="card-meta">{t("deliberation.critiquesIn", { done: round.critiques, of: view.representatives.length })}</p>
+            <p className="card-meta">{t("deliberation.critiquesIn", { done: round.critiques.length, of: view.representatives.length })}</p>
           )}
         </div>
       ))}

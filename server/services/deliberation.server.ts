@@ -25,6 +25,8 @@ import {
   resultEvent,
   type StartedPayload,
   apply,
+  keys,
+  statementRef,
 } from "../../deliberation/protocol/index.js";
 import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
@@ -205,6 +207,17 @@ async function foldView(deps: AppDeps, matterId: string) {
   if (!state) return null;
   const started = events.find((e) => e.type === "deliberation.started")!.payload as { engine?: string; model?: string };
   const rounds = Object.keys(state.candidates).map(Number).sort((a, b) => a - b);
+  // The ledger event that carries each result: what the audit of a statement opens.
+  const seqOf = new Map<string, number>();
+  for (const e of events) {
+    const key = (e.payload as { key?: unknown } | null)?.key;
+    if (typeof key === "string" && e.type !== "deliberation.attemptFailed" && !seqOf.has(key)) seqOf.set(key, e.seq);
+  }
+  const marks = (ref: string) => ({
+    ref,
+    overridden: state.room.overrides[ref] ?? null,
+    struck: state.room.struck[ref] ?? null,
+  });
   return {
     stage: state.stage,
     round: state.round,
@@ -214,19 +227,47 @@ async function foldView(deps: AppDeps, matterId: string) {
     tokensSpent: state.tokensSpent,
     haltedBecause: state.haltedBecause,
     resumeAt: state.resumeAt,
-    representatives: state.started.representatives.map((r) => ({
-      id: r.id,
-      label: r.label,
-      citizens: r.citizens,
-      mandateHash: r.mandateHash,
-      position: state.positions[r.id] ? { stance: state.positions[r.id]!.position.stance, summary: state.positions[r.id]!.position.summary, flags: state.positions[r.id]!.call.flags } : null,
-    })),
+    room: { paused: state.room.paused, guidance: state.room.guidance, amended: state.room.amended, returns: state.room.returns },
+    representatives: state.started.representatives.map((r) => {
+      const entry = state.positions[r.id];
+      return {
+        id: r.id,
+        label: r.label,
+        citizens: r.citizens,
+        mandateHash: r.mandateHash,
+        mandate: r.mandate.map((v) => ({ valueId: v.valueId, title: v.title, weight: v.weight })),
+        position: entry
+          ? {
+              stance: entry.position.stance,
+              summary: entry.position.summary,
+              amendments: entry.position.amendments.map((a) => a.text),
+              flags: entry.call.flags,
+              seq: seqOf.get(keys.position(r.id)) ?? null,
+              ...marks(statementRef.position(r.id)),
+            }
+          : null,
+      };
+    }),
     rounds: rounds.map((round) => ({
       round,
       candidates: Object.values(state.candidates[round] ?? {})
         .sort((a, b) => (a.id < b.id ? -1 : 1))
-        .map((c) => ({ id: c.id, title: c.candidate.title, rationale: c.candidate.rationale })),
-      critiques: Object.keys(state.critiques[round] ?? {}).length,
+        .map((c) => ({ id: c.id, title: c.candidate.title, rationale: c.candidate.rationale, text: c.candidate.text, seq: seqOf.get(keys.candidate(round, Number(c.id.split("c")[1]) - 1)) ?? null })),
+      critiques: Object.entries(state.critiques[round] ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([representativeId, entry]) => ({
+          representativeId,
+          seq: seqOf.get(keys.critique(round, representativeId)) ?? null,
+          flags: entry.call.flags,
+          ranking: entry.critique.ranking,
+          assessments: entry.critique.assessments.map((a) => ({
+            candidateId: a.candidateId,
+            stance: a.stance,
+            approve: a.approve,
+            statement: a.statement,
+            ...marks(statementRef.critique(round, representativeId, a.candidateId)),
+          })),
+        })),
       tally: state.tallies[round] ?? null,
     })),
     draft: state.draft,

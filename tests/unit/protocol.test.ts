@@ -17,6 +17,7 @@ import {
   replay,
   resultEvent,
   type StartedPayload,
+  statementRef,
 } from "../../deliberation/protocol/index.js";
 import { prng, shuffled } from "../../deliberation/random.js";
 import { fixtureStarted } from "../fixtures/deliberation.js";
@@ -280,3 +281,52 @@ describe("citizen text is data", () => {
     expect(cited).not.toContain("value-99");
   });
 });
+
+describe("delegates' actions, folded between steps", () => {
+  const started = fixtureStarted({ ...settings, rounds: 1 });
+  const begin = () => apply(initialState("m1", started), { type: "deliberation.started", payload: started });
+  const positionsIn = () => {
+    let state = begin();
+    for (const effect of plan(state)) state = apply(state, answer(effect as CallEffect));
+    return state;
+  };
+
+  it("plans nothing while paused, and carries on where it was once resumed", () => {
+    const paused = apply(positionsIn(), { type: "room.paused", payload: {}, actor: "d1" });
+    expect(paused.stage).toBe("mediation");
+    expect(plan(paused)).toEqual([]);
+    const resumed = apply(paused, { type: "room.resumed", payload: {}, actor: "d1" });
+    expect(plan(resumed)).toHaveLength(4);
+  });
+
+  it("gives the mediator the guidance and the overriding words, and leaves a struck position out", () => {
+    let state = positionsIn();
+    const [a, b] = state.started.representatives;
+    state = apply(state, { type: "room.guidance", payload: { text: "Keep it short." }, actor: "d1" });
+    state = apply(state, { type: "room.override", payload: { statement: statementRef.position(a!.id), text: "The delegate's words." }, actor: "d2" });
+    state = apply(state, { type: "room.strike", payload: { statement: statementRef.position(b!.id), reason: "Off topic." }, actor: "d2" });
+    const input = (plan(state)[0] as Extract<CallEffect, { task: "mediate" }>).input;
+    expect(input.guidance).toEqual(["Keep it short."]);
+    expect(input.constituencies.find((c) => c.id === a!.id)!.position.amendments).toEqual([{ text: "The delegate's words.", valueIds: [] }]);
+    expect(input.constituencies.find((c) => c.id === b!.id)!.position.amendments).toEqual([]);
+    expect(state.room.overrides[statementRef.position(a!.id)]).toMatchObject({ by: "d2" });
+  });
+
+  it("sends an amended draft back for one more round, revising the delegates' text", () => {
+    const { events } = runPure(started);
+    let state = replay("m1", events.map((e, i) => ({ ...e, seq: i + 1 })))!;
+    expect(state.stage).toBe("drafted");
+    const amended = `${state.draft!.text}\nX. A yearly public report.`;
+    state = apply(state, { type: "room.amended", payload: { text: amended }, actor: "d1" });
+    state = apply(state, { type: "room.returned", payload: { guidance: "Weigh the report." }, actor: "d1" });
+    expect(state).toMatchObject({ stage: "mediation", round: 2, draft: null });
+    expect(state.started.settings.rounds).toBe(2);
+    const input = (plan(state)[0] as Extract<CallEffect, { task: "mediate" }>).input;
+    expect(input.previous!.winner.text).toBe(amended);
+    expect(input.guidance).toEqual(["Weigh the report."]);
+    // An amendment or a return needs a draft.
+    expect(apply(begin(), { type: "room.returned", payload: {}, actor: "d1" }).stage).toBe("positions");
+    expect(apply(begin(), { type: "room.amended", payload: { text: "x" }, actor: "d1" }).room.amended).toBeNull();
+  });
+});
+
