@@ -1,4 +1,4 @@
-import { useRevalidator } from "@remix-run/react";
+import { Link, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { io } from "socket.io-client";
 import { type MessageKey, useLocale, useT } from "../i18n";
@@ -85,7 +85,7 @@ export function useLiveDeliberation(matterId: string, active: boolean, afterSeq:
   }, [matterId, active]);
 }
 
-function StanceBadge({ stance }: { stance: Stance }) {
+export function StanceBadge({ stance }: { stance: Stance }) {
   const t = useT();
   return <span className={`badge badge-stance-${stance}`}>{t(`deliberation.stance.${stance}`)}</span>;
 }
@@ -117,13 +117,12 @@ function stageLabel(t: ReturnType<typeof useT>, view: DeliberationView): string 
 
 const formatCount = (n: number, locale: string) => n.toLocaleString(locale === "et" ? "et-EE" : "en-GB");
 
-export function DeliberationPanel({ view }: { view: DeliberationView }) {
+/** Which engine runs the deliberation, where it is, and the tokens spent against its budget. */
+export function DeliberationFacts({ view }: { view: DeliberationView }) {
   const t = useT();
   const locale = useLocale();
-  const running = !["drafted", "halted"].includes(view.stage);
   return (
-    <section aria-labelledby="deliberation" className="stack">
-      <h2 id="deliberation">{t("deliberation.title")}</h2>
+    <>
       <p className="notice">
         {view.engine === "offline" ? t("deliberation.engine.offline") : t("deliberation.engine.model", { model: view.model })}
       </p>
@@ -138,6 +137,20 @@ export function DeliberationPanel({ view }: { view: DeliberationView }) {
           />
         </dd>
       </dl>
+    </>
+  );
+}
+
+export function DeliberationPanel({ view, matterId }: { view: DeliberationView; matterId: string }) {
+  const t = useT();
+  const running = !["drafted", "halted"].includes(view.stage);
+  return (
+    <section aria-labelledby="deliberation" className="stack">
+      <h2 id="deliberation">{t("deliberation.title")}</h2>
+      <p>
+        <Link to={`/rooms/${matterId}`}>{t("room.enter")}</Link>
+      </p>
+      <DeliberationFacts view={view} />
       {running ? <p className="card-meta">{t("deliberation.live")}</p> : null}
 
       {view.draft ? <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} /> : null}
@@ -183,7 +196,7 @@ export function DeliberationPanel({ view }: { view: DeliberationView }) {
   );
 }
 
-function DraftRuling({ draft, threshold }: { draft: NonNullable<DeliberationView["draft"]>; threshold: number }) {
+export function DraftRuling({ draft, threshold }: { draft: NonNullable<DeliberationView["draft"]>; threshold: number }) {
   const t = useT();
   return (
     <article className="card draft" aria-labelledby="draft-title">

@@ -93,7 +93,7 @@ export default function MatterPage() {
           </button>
         </Form>
       ) : null}
-      {view ? <DeliberationPanel view={view} /> : null}
+      {view ? <DeliberationPanel view={view} matterId={matter.id} /> : null}
       <section aria-labelledby="rule">
         <h2 id="rule">{t("matters.rule")}</h2>
         <blockquote className="rule-text">{matter.ruleText}</blockquote>

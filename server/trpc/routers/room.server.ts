@@ -19,17 +19,19 @@ const Text = (max: number) => z.string().trim().min(1).max(max);
  * delegates act on the deliberation and vote; the clerk opens and closes the ballot.
  */
 export const roomRouter = router({
-  /** Deliberation rooms a delegate can enter: every matter stream on the ledger, newest first. */
+  /** Deliberation rooms a delegate can enter: every matter that has been deliberated, most recent activity first. */
   list: delegateProcedure.query(async ({ ctx }) => {
     const rows = await ctx.deps.db
-      .selectFrom("ledgerEvents")
-      .select((eb) => ["matterId", eb.fn.max("seq").as("headSeq"), eb.fn.max("createdAt").as("lastActivity")])
-      .where("matterId", "<>", POLITY_STREAM)
-      .groupBy("matterId")
+      .selectFrom("ledgerEvents as e")
+      .innerJoin("matters as m", "m.id", "e.matterId")
+      .select((eb) => ["e.matterId", "m.title", "m.status", eb.fn.max("e.seq").as("headSeq"), eb.fn.max("e.createdAt").as("lastActivity")])
+      .where("e.matterId", "<>", POLITY_STREAM)
+      .where("m.status", "in", ["deliberating", "ratification", "ratified", "rejected", "returned", "published", "sunset", "renewed", "repealed"])
+      .groupBy(["e.matterId", "m.title", "m.status"])
       .orderBy("lastActivity", "desc")
       .limit(100)
       .execute();
-    return rows.map((r) => ({ matterId: r.matterId, headSeq: Number(r.headSeq), lastActivity: String(r.lastActivity) }));
+    return rows.map((r) => ({ matterId: r.matterId, title: r.title, status: r.status, headSeq: Number(r.headSeq), lastActivity: String(r.lastActivity) }));
   }),
 
   pause: delegateProcedure

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { MatterStatus } from "../components/matters";
 import { useLocale, useT } from "../i18n";
 import { api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
@@ -32,7 +33,7 @@ export default function Rooms() {
               {rooms.map((room) => (
                 <tr key={room.matterId}>
                   <td>
-                    <Link to={`/ledger/${room.matterId}`}>{room.matterId}</Link>
+                    <Link to={`/rooms/${room.matterId}`}>{room.title}</Link> <MatterStatus status={room.status} emergency={false} />
                   </td>
                   <td>{room.headSeq}</td>
                   <td>{formatTime(room.lastActivity, locale)}</td>
