@@ -19,8 +19,8 @@ interface ReplyTiming {
 
 export type ScriptedReply = ReplyTiming &
   (
-    | { json: unknown; usage?: ScriptedUsage | false; chunkSize?: number }
-    | { content: string; usage?: ScriptedUsage | false; chunkSize?: number }
+    | { json: unknown; usage?: ScriptedUsage | false; chunkSize?: number; chunkDelayMs?: number }
+    | { content: string; usage?: ScriptedUsage | false; chunkSize?: number; chunkDelayMs?: number }
     | { refusal: string }
     | { status: 429; retryAfterMs?: number; message?: string }
     | { status: number; message?: string }
@@ -210,7 +210,15 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     send(chunk({ role: "assistant", content: "" }, null));
     const size = "chunkSize" in reply && reply.chunkSize ? reply.chunkSize : 8;
     if (refusal !== null) send(chunk({ refusal }, null));
-    else for (const piece of chunksOf(content, size)) send(chunk({ content: piece }, null));
+    else {
+      // A pause between chunks plays a model generating over time, so the live transcript can be seen filling.
+      const pause = "chunkDelayMs" in reply ? (reply.chunkDelayMs ?? 0) : 0;
+      for (const piece of chunksOf(content, size)) {
+        if (closed || response.destroyed) return;
+        send(chunk({ content: piece }, null));
+        if (pause > 0) await wait(pause);
+      }
+    }
     send(chunk({}, "stop"));
     if (usageBody && request.body.stream_options?.include_usage) {
       send({ id, object: "chat.completion.chunk", created, model, choices: [], usage: usageBody });

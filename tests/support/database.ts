@@ -93,6 +93,10 @@ export interface TestServer {
 export interface TestServerOptions {
   /** log2 of scrypt's N. 12 keeps the suites fast; a test about the real cost passes 15. */
   scryptLogN?: number;
+  /** Serve the built Remix app too (end-to-end tests that need a server of their own); default none. */
+  remix?: "build" | "none";
+  /** Settings that differ from the defaults, e.g. the polity's ballot rules. */
+  overrides?: Partial<Pick<ServerConfig, "ballot" | "deliberation">>;
   /** An OpenAI-compatible endpoint (the scripted test server) instead of the offline engine. */
   llm?: { baseUrl: string; apiKey: string; model?: string; embeddingModel?: string };
 }
@@ -114,11 +118,11 @@ export async function startTestServer(dialect: DialectName, options: TestServerO
   // ServerConfig.database is what openDatabase receives, so the test schema travels with it.
   const databaseConfig: DbConfig = database.config;
   const llm = options.llm ? { ...base.llm, ...options.llm, model: options.llm.model ?? "scripted-model", timeoutMs: 5_000 } : base.llm;
-  const config: ServerConfig = { ...base, database: databaseConfig, llm };
+  const config: ServerConfig = { ...base, ...options.overrides, database: databaseConfig, llm };
 
   let server: AgoraServer | undefined;
   try {
-    server = await createAgoraServer(config, { remix: "none" });
+    server = await createAgoraServer(config, { remix: options.remix ?? "none" });
     await seedDemoPolity(server.deps.db, {
       hashPassword: (password) => hashPassword(password, scryptLogN),
       now: () => new Date().toISOString(),
