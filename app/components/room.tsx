@@ -2,6 +2,7 @@ import { Form, Link, useRevalidator } from "@remix-run/react";
 import { diffWords } from "diff";
 import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
+import { SeqTracker } from "../../server/realtime/contract";
 import { useT } from "../i18n";
 import { CsrfField } from "../root";
 
@@ -26,8 +27,8 @@ export function useRoom(matterId: string, lastSeq: number) {
   const { revalidate } = useRevalidator();
   const reload = useRef(revalidate);
   reload.current = revalidate;
-  const seen = useRef(lastSeq);
-  seen.current = Math.max(seen.current, lastSeq);
+  // Events up to the page's own data are in hand; the tracker drops replays and finds gaps.
+  const seen = useRef(new SeqTracker(lastSeq));
   const [presence, setPresence] = useState<PresenceView | null>(null);
   const [streams, setStreams] = useState<Record<string, string>>({});
   const [connected, setConnected] = useState(false);
@@ -42,15 +43,16 @@ export function useRoom(matterId: string, lastSeq: number) {
       }, 300);
     };
     const take = (event: LedgerPush) => {
-      if (event.matterId !== matterId || event.seq <= seen.current) return; // a replayed event already counted
-      seen.current = event.seq;
+      if (event.matterId !== matterId || !seen.current.add(event.seq)) return; // a replayed event already counted
       const key = event.payload?.key;
       if (key) setStreams(({ [key]: _, ...rest }) => rest);
       soon();
     };
     const join = () =>
-      socket.emit("room:join", { matterId, afterSeq: seen.current }, (ack: { ok: boolean; data?: { events: LedgerPush[] } }) => {
-        if (ack.ok) ack.data?.events.forEach(take);
+      socket.emit("room:join", { matterId, afterSeq: seen.current.head }, (ack: { ok: boolean; data?: { events: LedgerPush[]; more: boolean } }) => {
+        if (!ack.ok) return;
+        ack.data?.events.forEach(take);
+        if (ack.data?.more) join(); // a long absence: the next page, from where this one ended
       });
     socket.on("connect", () => {
       setConnected(true);

@@ -62,3 +62,30 @@ export const EVENT_ACCESS = {
   "desk:join": "clerk",
   "admin:join": "admin",
 } as const satisfies Record<keyof ClientToServerEvents, "public" | "signed-in" | Role>;
+
+/**
+ * What a client has of a stream: events arrive live and, after a (re)join, replayed from the last
+ * contiguous sequence number, possibly overlapping or out of order. `head` is the highest n such that
+ * events 1..n have all arrived: join again with afterSeq = head and nothing is missed or counted twice.
+ */
+export class SeqTracker {
+  head: number;
+  private readonly ahead = new Set<number>();
+
+  constructor(head = 0) {
+    this.head = head;
+  }
+
+  /** True when the event is new to this client (the first time its seq is seen). */
+  add(seq: number): boolean {
+    if (seq <= this.head || this.ahead.has(seq)) return false;
+    this.ahead.add(seq);
+    while (this.ahead.delete(this.head + 1)) this.head += 1;
+    return true;
+  }
+
+  /** Events past a gap, waiting for the ones before them. */
+  get waiting(): number {
+    return this.ahead.size;
+  }
+}

@@ -30,6 +30,7 @@ interface SocketData {
 type AgoraSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const REPLAY_PAGE = 500;
+const PRESENCE_MS = 250;
 const ERRORS = {
   unauthenticated: { code: "UNAUTHORIZED", status: 401, message: "Sign in first." },
   forbidden: { code: "FORBIDDEN", status: 403, message: "Your role does not allow this." },
@@ -83,8 +84,22 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
     announcePresence(matterId);
   }
 
-  /** Who is in the room goes to people signed in; anonymous watchers get the counts only. */
+  /**
+   * Who is in the room goes to people signed in; anonymous watchers get the counts only. Announced at
+   * most every PRESENCE_MS per room: when thousands join at once, each join must not tell everyone.
+   */
+  const presenceTimers = new Map<string, NodeJS.Timeout>();
   function announcePresence(matterId: string) {
+    if (presenceTimers.has(matterId)) return;
+    presenceTimers.set(
+      matterId,
+      setTimeout(() => {
+        presenceTimers.delete(matterId);
+        sendPresence(matterId);
+      }, PRESENCE_MS),
+    );
+  }
+  function sendPresence(matterId: string) {
     const full = presenceOf(matterId);
     io.to(`people:${matterId}`).emit("presence", full);
     io.to(`stream:${matterId}`).except(`people:${matterId}`).emit("presence", { matterId, people: [], anonymous: full.anonymous + full.people.length });
@@ -171,6 +186,10 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
     transcript(chunk) {
       io.to(`stream:${chunk.matterId}`).emit("transcript", chunk);
     },
-    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    close: () => {
+      for (const timer of presenceTimers.values()) clearTimeout(timer);
+      presenceTimers.clear();
+      return new Promise<void>((resolve) => io.close(() => resolve()));
+    },
   };
 }
