@@ -35,3 +35,5 @@ await startDeliberation(server.deps, { id: "bench-clerk", email: "", displayName
 await server.deps.deliberations.settled(matterId);
 const port = await server.listen(0, "127.0.0.1");
 process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, matterId })}\n`);
+// Exit cleanly when the bench is done (so a --cpu-prof profile is written).
+process.on("SIGINT", () => process.exit(0));

@@ -32,7 +32,7 @@ interface Client {
   observer: boolean;
 }
 
-const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "room-server.ts")], {
+const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/roomprof"] : []), "--import", "tsx", join(import.meta.dirname, "room-server.ts")], {
   env: { ...process.env, BENCH_DELEGATES: String(DELEGATES) },
   stdio: ["ignore", "pipe", "inherit"],
 });
@@ -138,7 +138,7 @@ const converged = clients.filter((c) => c.tracker.head === head).length;
 const withGaps = clients.filter((c) => c.tracker.waiting > 0).length;
 
 for (const c of clients) c.socket.close();
-child.kill();
+child.kill("SIGINT");
 
 table([
   { measure: "clients", value: clients.length },
