@@ -10,7 +10,7 @@ export type Choice = (typeof CHOICES)[number];
 export interface BallotRules {
   /** Share of the eligible delegates who must vote (abstentions count as voting), 0..1. */
   quorum: number;
-  /** Ratified when ratify / (ratify + reject) is MORE than this share. */
+  /** Ratified when ratify / (ratify + reject) is MORE than this share; with no ratify or reject vote, rejected. */
   majority: number;
 }
 
@@ -36,7 +36,8 @@ export function tallyBallot(rules: BallotRules, eligible: readonly string[], vot
     counts[vote.choice] += 1;
   }
   const voted = seen.size;
-  const quorumMet = allowed.size > 0 && voted / allowed.size >= rules.quorum;
+  // At least one vote, whatever the quorum: a ballot nobody voted in decides nothing.
+  const quorumMet = allowed.size > 0 && voted > 0 && voted / allowed.size >= rules.quorum;
   const decided = counts.ratify + counts.reject;
   const outcome = !quorumMet ? null : decided > 0 && counts.ratify / decided > rules.majority ? "ratified" : "rejected";
   return { eligible: allowed.size, voted, ...counts, quorumMet, outcome };

@@ -221,10 +221,16 @@ export function DraftRuling({ draft, threshold }: { draft: NonNullable<Deliberat
               <br />
               <span className="card-meta">{t("deliberation.represents", { citizens: s.citizens })}</span>
             </p>
-            <p>
+            <p className={s.struck ? "struck" : undefined}>
+              {s.overriddenBy ? <strong>{t("room.overridden")} </strong> : null}
               {s.statement}
               {s.flags.length ? <span className="flag"> {t("deliberation.flagged")}</span> : null}
             </p>
+            {s.struck ? (
+              <p className="flag">
+                {t("room.struck")}: {s.struck}
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -78,7 +78,7 @@ export function Presence({ presence, connected }: { presence: PresenceView | nul
   const t = useT();
   if (!presence) return <p className="card-meta">{connected ? t("room.presence.loading") : t("room.offline")}</p>;
   return (
-    <p className="card-meta" aria-live="polite">
+    <p className="card-meta">
       {t("room.presence", { names: presence.people.map((p) => p.name).join(", ") || "—", anonymous: presence.anonymous })}
     </p>
   );
@@ -194,17 +194,28 @@ export function SchulzeChart({ order, firsts, total, winner, label }: { order: s
 export function TrackedChanges({ before, after }: { before: string; after: string }) {
   const t = useT();
   return (
-    <div className="rule-text tracked" aria-label={t("room.tracked")}>
-      {diffWords(before, after).map((part, i) =>
-        part.added ? (
-          <ins key={i}>{part.value}</ins>
-        ) : part.removed ? (
-          <del key={i}>{part.value}</del>
-        ) : (
-          <span key={i}>{part.value}</span>
-        ),
-      )}
-    </div>
+    <figure className="tracked-figure">
+      <figcaption className="help">{t("room.tracked")}</figcaption>
+      <div className="rule-text tracked">
+        {diffWords(before, after).map((part, i) =>
+          part.added ? (
+            <ins key={i}>
+              <span className="visually-hidden">[{t("room.tracked.added")}] </span>
+              {part.value}
+              <span className="visually-hidden"> [/]</span>
+            </ins>
+          ) : part.removed ? (
+            <del key={i}>
+              <span className="visually-hidden">[{t("room.tracked.removed")}] </span>
+              {part.value}
+              <span className="visually-hidden"> [/]</span>
+            </del>
+          ) : (
+            <span key={i}>{part.value}</span>
+          ),
+        )}
+      </div>
+    </figure>
   );
 }
 

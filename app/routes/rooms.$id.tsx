@@ -291,6 +291,10 @@ function BallotPanel({ ballot, canOpen, clerk, voted }: { ballot: Ballot; canOpe
       ) : null}
       {ballot ? (
         <>
+          <details>
+            <summary>{t("ballot.text", { hash: ballot.textHash.slice(0, 16) })}</summary>
+            <div className="rule-text">{ballot.text}</div>
+          </details>
           <p>
             {t("ballot.rules", { quorum: Math.round(ballot.rules.quorum * 100), majority: Math.round(ballot.rules.majority * 100), eligible: ballot.eligible })}
             {ballot.open ? "" : ` ${t("ballot.closed")}`}

@@ -37,10 +37,19 @@ const LEDGER_LOCK_CLASS = 0x4c454447;
 export async function appendLedgerEvent(db: Kysely<Database>, input: AppendInput, knownHead?: LedgerEvent): Promise<LedgerEvent> {
   // A head this transaction appended itself is still the head: the lock (or SQLite's single writer) holds.
   if (knownHead?.matterId === input.matterId) return insertAfter(db, knownHead, input);
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`SELECT pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK_CLASS)}, hashtext(${input.matterId}))`.execute(db);
-  }
+  await lockStream(db, input.matterId);
   return insertAfter(db, await ledgerHead(db, input.matterId), input);
+}
+
+/**
+ * Takes the stream's append lock for the rest of the transaction (PostgreSQL; SQLite has one writer).
+ * Call it first in a transaction that decides on the stream's state before appending to it, so that
+ * what it read cannot change before it writes. Taking it again in the same transaction is free.
+ */
+export async function lockStream(db: Kysely<Database>, matterId: string): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK_CLASS)}, hashtext(${matterId}))`.execute(db);
+  }
 }
 
 async function insertAfter(db: Kysely<Database>, head: LedgerEvent | null, input: AppendInput): Promise<LedgerEvent> {

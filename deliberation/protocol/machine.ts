@@ -145,6 +145,8 @@ export interface RoomState {
   amended: { text: string; by: string; seq: number } | null;
   /** How many times the delegates sent the draft back for another round. */
   returns: number;
+  /** The text the round created by the last return revises: the amended draft, if it was amended. */
+  revising: { round: number; text: string } | null;
 }
 
 /** The events of the protocol, as they appear in the ledger (type + payload). */
@@ -210,7 +212,7 @@ export function initialState(matterId: string, started: StartedPayload): Deliber
     draft: null,
     tokensSpent: 0,
     lastSeq: 0,
-    room: { paused: false, guidance: [], overrides: {}, struck: {}, amended: null, returns: 0 },
+    room: { paused: false, guidance: [], overrides: {}, struck: {}, amended: null, returns: 0, revising: null },
   };
 }
 
@@ -292,6 +294,8 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
     case "deliberation.drafted":
       next.draft = event.payload;
       next.stage = "drafted";
+      // An amendment was of the previous draft; this one starts clean.
+      if (state.room.amended) next.room = { ...state.room, amended: null };
       return next;
     case "room.paused":
       next.room = { ...state.room, paused: true };
@@ -322,7 +326,13 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.stage = "mediation";
       next.draft = null;
       next.started = { ...state.started, settings: { ...state.started.settings, rounds: Math.max(state.started.settings.rounds, round) } };
-      next.room = { ...state.room, guidance, returns: state.room.returns + 1 };
+      next.room = {
+        ...state.room,
+        guidance,
+        returns: state.room.returns + 1,
+        amended: null,
+        revising: state.room.amended ? { round, text: state.room.amended.text } : null,
+      };
       return next;
     }
     default:
@@ -367,7 +377,7 @@ function mediationInput(state: DeliberationState, index: number): MediationInput
   if (previousTally) {
     const winner = roundCandidates(state, round - 1).find((c) => c.id === previousTally.winner)!;
     // After the delegates amended the draft and sent it back, their text is what is revised.
-    const amended = state.room.amended && state.room.returns > 0 ? state.room.amended.text : null;
+    const amended = state.room.revising?.round === round ? state.room.revising.text : null;
     previous = {
       winner: { id: winner.id, text: amended ?? winner.candidate.text },
       critiques: reps(state).map((r) => {

@@ -54,7 +54,9 @@ export async function auditStatement(deps: AppDeps, matterId: string, seq: numbe
       : [],
     callIds.length ? deps.db.selectFrom("llmCalls").selectAll().where("id", "in", callIds).orderBy("createdAt").execute() : [],
   ]);
+  // A representative's statement is checked against its own mandate; the mediator's against all of them.
   const weightOf = new Map(representative?.mandate.map((v) => [v.valueId, v.weight]) ?? []);
+  const anyMandate = new Set(started.representatives.flatMap((r) => r.mandate.map((v) => v.valueId)));
   const endorsedBy = new Map(endorsements.map((e) => [e.canonicalId, Number(e.n)]));
   return {
     seq: event.seq,
@@ -69,7 +71,7 @@ export async function auditStatement(deps: AppDeps, matterId: string, seq: numbe
       const behind = cards.filter((c) => c.canonicalId === id);
       return {
         valueId: id,
-        inMandate: weightOf.has(id),
+        inMandate: representative ? weightOf.has(id) : anyMandate.has(id),
         weight: weightOf.get(id) ?? null,
         title: value?.title ?? null,
         description: value?.description ?? null,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { type Kysely, PostgresAdapter } from "kysely";
 import { z } from "zod";
-import { ledgerHead, readLedger } from "../../db/repos/ledger.js";
+import { ledgerHead, lockStream, readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
@@ -163,8 +163,8 @@ export async function resumeDeliberation(deps: AppDeps, clerk: SessionUser, matt
     throw new DomainError("invalid", "deliberation.budgetTooSmall", "The new budget must be more than what has been spent.", { spent: state.tokensSpent });
   }
   await withLedger(deps, async (trx, append) => {
-    // Read again in the transaction. Two clerks resuming at the very same moment may both append; the
-    // second "resumed" then finds nothing halted and changes nothing (apply ignores it).
+    // Lock, then read again: of two clerks resuming at once, the second finds nothing halted.
+    await lockStream(trx, matterId);
     const now = replay(matterId, await readLedger(trx, matterId));
     if (now?.stage !== "halted") throw new DomainError("conflict", "deliberation.notHalted", "Only a halted deliberation can be resumed.");
     await append({ matterId, type: "deliberation.resumed", actor: clerk.id, payload: options.tokenBudget !== undefined ? { tokenBudget: options.tokenBudget } : {} });
@@ -270,7 +270,16 @@ async function foldView(deps: AppDeps, matterId: string) {
         })),
       tally: state.tallies[round] ?? null,
     })),
-    draft: state.draft,
+    // Overrides and strikes made after the draft was put together still show on its stances.
+    draft: state.draft && {
+      ...state.draft,
+      stances: state.draft.stances.map((st) => {
+        const ref = statementRef.critique(state.draft!.round, st.representativeId, state.draft!.candidateId);
+        const override = state.room.overrides[ref];
+        const struck = state.room.struck[ref];
+        return { ...st, ...(override ? { statement: override.text, overriddenBy: override.by } : {}), ...(struck ? { struck: struck.reason } : {}) };
+      }),
+    },
     lastSeq: events.at(-1)?.seq ?? 0,
   };
 }
@@ -454,11 +463,16 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
             return events;
           });
           void appended;
-          await catchUp();
-          for (const item of batch) item.resolve();
         } catch (error) {
           for (const item of batch) item.reject(error);
+          continue;
         }
+        // Committed. Fold it before anyone hears so: a state without these results would plan their calls again.
+        // If reading it back fails, the results are safe in the ledger; this run stops and the next replays.
+        await catchUp().catch((error: unknown) => {
+          failure = error;
+        });
+        for (const item of batch) item.resolve();
       }
       writing = false;
     };
@@ -588,15 +602,26 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     }
   }
 
+  /** Matters kicked or nudged while a run of theirs was ending: run again once it has. */
+  const again = new Set<string>();
+
   function kick(matterId: string) {
-    if (closed || options.enabled === false || running.has(matterId)) return;
+    if (closed || options.enabled === false) return;
+    if (running.has(matterId)) {
+      again.add(matterId);
+      return;
+    }
     resting.delete(matterId);
     const abort = new AbortController();
     // Every call under way listens to this one signal: a stage of 12 representatives is 12 listeners.
     setMaxListeners(256, abort.signal);
     const done = run(matterId, abort)
       .catch((error: unknown) => console.error(`[deliberation] ${matterId} stopped:`, error))
-      .finally(() => running.delete(matterId));
+      .finally(() => {
+        running.delete(matterId);
+        // A resume (or any action) that arrived as the run was stopping is not lost.
+        if (again.delete(matterId)) kick(matterId);
+      });
     running.set(matterId, { abort, done });
   }
 
@@ -615,9 +640,9 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     holder,
     kick,
     nudge(matterId) {
-      const here = nudges.get(matterId);
-      if (here) here();
-      else kick(matterId);
+      nudges.get(matterId)?.();
+      // If the run here is on its way out, this makes sure another one looks at the ledger after it.
+      kick(matterId);
     },
     sweep,
     async settled(matterId) {

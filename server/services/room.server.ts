@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import { readLedger } from "../../db/repos/ledger.js";
+import type { Kysely } from "kysely";
+import { lockStream, readLedger } from "../../db/repos/ledger.js";
+import type { Database } from "../../db/schema.js";
 import { isUniqueViolation } from "../../db/errors.js";
 import { type BallotRules, type Choice, tallyBallot } from "../../deliberation/ballot.js";
 import { DomainError } from "../../deliberation/errors.js";
@@ -26,19 +28,24 @@ export type RoomAction =
 
 const conflict = (key: string, message: string) => new DomainError("conflict", key, message);
 
-async function matterStatus(deps: AppDeps, matterId: string): Promise<MatterStatus> {
-  const matter = await deps.db.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirst();
+async function matterStatus(deps: AppDeps, matterId: string, db: Kysely<Database> = deps.db): Promise<MatterStatus> {
+  const matter = await db.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirst();
   if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
   return matter.status as MatterStatus;
 }
 
-/** Whether a statement reference names a statement that exists in this deliberation. */
-function statementExists(state: DeliberationState, ref: string): boolean {
+/**
+ * Whether a statement reference names a statement that still counts: a position (every mediation reads
+ * them), or an assessment in the latest round of critiques (the next revision and the draft read those).
+ * Earlier rounds are history: acting on them would change nothing.
+ */
+function statementInUse(state: DeliberationState, ref: string): boolean {
   const [kind, ...rest] = ref.split(":");
   if (kind === "position" && rest.length === 1) return Boolean(state.positions[rest[0]!]) && ref === statementRef.position(rest[0]!);
   if (kind === "critique" && rest.length === 3) {
     const [round, rep, candidate] = rest as [string, string, string];
-    return Boolean(state.critiques[Number(round)]?.[rep]?.critique.assessments.some((a) => a.candidateId === candidate));
+    const latest = Math.max(0, ...Object.keys(state.critiques).map(Number));
+    return Number(round) === latest && Boolean(state.critiques[latest]?.[rep]?.critique.assessments.some((a) => a.candidateId === candidate));
   }
   return false;
 }
@@ -57,10 +64,10 @@ function eventFor(state: DeliberationState, action: RoomAction): RoomEvent {
     case "guide":
       return { type: "room.guidance", payload: { text: action.text } };
     case "override":
-      if (!statementExists(state, action.statement)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in this deliberation.");
+      if (!statementInUse(state, action.statement)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in use in this deliberation.");
       return { type: "room.override", payload: { statement: action.statement, text: action.text } };
     case "strike":
-      if (!statementExists(state, action.statement)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in this deliberation.");
+      if (!statementInUse(state, action.statement)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in use in this deliberation.");
       if (state.room.struck[action.statement]) throw conflict("room.alreadyStruck", "That statement is already struck.");
       return { type: "room.strike", payload: { statement: action.statement, reason: action.reason } };
     case "amend":
@@ -68,14 +75,19 @@ function eventFor(state: DeliberationState, action: RoomAction): RoomEvent {
       return { type: "room.amended", payload: { text: action.text } };
     case "return":
       if (state.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to send back yet.");
+      // Another round needs tokens: a draft cut short by the budget would come back unchanged.
+      if (state.budgetExhausted) throw conflict("room.budgetExhausted", "The token budget ran out: another round cannot run.");
       return { type: "room.returned", payload: action.guidance ? { guidance: action.guidance } : {} };
   }
 }
 
 /** A delegate acts in the room. The runner applies it between steps. */
 export async function roomAction(deps: AppDeps, delegate: SessionUser, matterId: string, action: RoomAction) {
-  if ((await matterStatus(deps, matterId)) !== "deliberating") throw conflict("room.notDeliberating", "This matter is not being deliberated.");
+  await matterStatus(deps, matterId); // 404 for a matter that does not exist
   const event = await withLedger(deps, async (trx, append) => {
+    // Lock, then read: what is decided here cannot change before it is written (a ballot opening, another delegate).
+    await lockStream(trx, matterId);
+    if ((await matterStatus(deps, matterId, trx)) !== "deliberating") throw conflict("room.notDeliberating", "This matter is not being deliberated.");
     const state = replay(matterId, await readLedger(trx, matterId));
     if (!state) throw conflict("room.notDeliberating", "This matter is not being deliberated.");
     const next = eventFor(state, action);
@@ -98,7 +110,7 @@ interface OpenedBallot {
 }
 
 /** The matter's current ballot from its ledger: the last one opened, and whether it has been closed or returned. */
-async function currentBallot(deps: AppDeps, matterId: string, db = deps.db): Promise<(OpenedBallot & { closed: boolean }) | null> {
+async function currentBallot(deps: AppDeps, matterId: string, db: Kysely<Database> = deps.db): Promise<(OpenedBallot & { closed: boolean }) | null> {
   const events = await db
     .selectFrom("ledgerEvents")
     .select(["seq", "type", "payload"])
@@ -125,6 +137,7 @@ export async function openBallot(deps: AppDeps, clerk: SessionUser, matterId: st
   const delegates = await deps.db.selectFrom("userRoles").select("userId").where("role", "=", "delegate").orderBy("userId").execute();
   if (delegates.length === 0) throw conflict("ballot.noDelegates", "There are no delegates to vote.");
   return withLedger(deps, async (trx, append) => {
+    await lockStream(trx, matterId);
     const state = replay(matterId, await readLedger(trx, matterId));
     if (state?.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to vote on yet.");
     if (state.room.paused) throw conflict("room.paused", "The deliberation is paused.");
@@ -160,12 +173,15 @@ export interface VoteReceipt {
 
 /** A delegate votes. One vote per delegate per ballot: the database keeps the first, the rest are refused. */
 export async function castVote(deps: AppDeps, delegate: SessionUser, matterId: string, choice: Choice, reason: string | undefined): Promise<VoteReceipt> {
-  if ((await matterStatus(deps, matterId)) !== "ratification") throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
-  const ballot = await currentBallot(deps, matterId);
-  if (!ballot || ballot.closed) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
-  if (!ballot.eligible.includes(delegate.id)) throw new DomainError("forbidden", "ballot.notEligible", "You were not a delegate when this ballot opened.");
+  await matterStatus(deps, matterId); // 404 for a matter that does not exist
   try {
     return await withLedger(deps, async (trx, append) => {
+      // Lock, then check: a vote cannot slip in after the ballot was closed or returned.
+      await lockStream(trx, matterId);
+      if ((await matterStatus(deps, matterId, trx)) !== "ratification") throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
+      const ballot = await currentBallot(deps, matterId, trx);
+      if (!ballot || ballot.closed) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
+      if (!ballot.eligible.includes(delegate.id)) throw new DomainError("forbidden", "ballot.notEligible", "You were not a delegate when this ballot opened.");
       const event = await append({
         matterId,
         type: "ballot.vote",
@@ -215,6 +231,7 @@ export async function ballotView(deps: AppDeps, matterId: string, viewer: Sessio
 /** The clerk closes the ballot once the quorum is met: the matter is ratified or rejected. */
 export async function closeBallot(deps: AppDeps, clerk: SessionUser, matterId: string) {
   return withLedger(deps, async (trx, append) => {
+    await lockStream(trx, matterId);
     const ballot = await currentBallot(deps, matterId, trx);
     if (!ballot || ballot.closed) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
     const votes = await trx.selectFrom("ballotVotes").select(["delegateId", "choice"]).where("matterId", "=", matterId).where("ballot", "=", ballot.ballot).execute();
@@ -235,6 +252,7 @@ export async function closeBallot(deps: AppDeps, clerk: SessionUser, matterId: s
 /** The clerk sends the matter back to deliberation from the ballot, with the delegates' guidance. */
 export async function returnFromBallot(deps: AppDeps, clerk: SessionUser, matterId: string, guidance: string | undefined) {
   const result = await withLedger(deps, async (trx, append) => {
+    await lockStream(trx, matterId);
     const ballot = await currentBallot(deps, matterId, trx);
     if (!ballot || ballot.closed) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
     const moved = await trx

@@ -162,6 +162,9 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
 
     const closed = await clerk.mutate("room.closeBallot", { id });
     expect(closed.data).toMatchObject({ outcome: "ratified" });
+    const final = await readLedger(t.server.deps.db, id);
+    const closing = final.find((e) => e.type === "ballot.closed")!;
+    expect((closing.payload as { tally: { voted: number } }).tally.voted).toBe(final.filter((e) => e.type === "ballot.vote").length);
     expect((await clerk.query("matters.get", { id })).data.status).toBe("ratified");
     expect((await delegates[1]!.mutate("room.vote", { id, choice: "ratify" })).status).toBe(409);
   });
@@ -172,7 +175,17 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
     const first = await drafted(id);
     await clerk.mutate("room.openBallot", { id });
     await delegates[0]!.mutate("room.vote", { id, choice: "reject", reason: "Satire is not protected." });
-    expect((await clerk.mutate("room.returnBallot", { id, guidance: "Protect satire explicitly." })).status).toBe(200);
+    // The return races three late votes: each lands before it (and stays in ballot 1) or is refused.
+    const [returned, ...late] = await Promise.all([
+      clerk.mutate("room.returnBallot", { id, guidance: "Protect satire explicitly." }),
+      ...delegates.slice(1, 4).map((d) => d.mutate("room.vote", { id, choice: "ratify" })),
+    ]);
+    expect(returned!.status).toBe(200);
+    for (const vote of late) expect([200, 409]).toContain(vote.status);
+    const ledger = await readLedger(t.server.deps.db, id);
+    const returnedAt = ledger.find((e) => e.type === "ballot.returned")!.seq;
+    expect(ledger.filter((e) => e.type === "ballot.vote" && e.seq > returnedAt)).toEqual([]);
+    expect(ledger.filter((e) => e.type === "ballot.vote")).toHaveLength(1 + late.filter((v) => v.status === 200).length);
     expect((await clerk.query("matters.get", { id })).data.status).toBe("deliberating");
     const second = await waitFor(async () => {
       const v = await view(id);

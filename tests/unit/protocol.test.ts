@@ -324,6 +324,19 @@ describe("delegates' actions, folded between steps", () => {
     const input = (plan(state)[0] as Extract<CallEffect, { task: "mediate" }>).input;
     expect(input.previous!.winner.text).toBe(amended);
     expect(input.guidance).toEqual(["Weigh the report."]);
+    // The next draft starts clean: the amendment was of the previous one, and later rounds revise their own winners.
+    const { state: redrafted } = (() => {
+      let st = state;
+      for (let guard = 0; guard < 100 && st.stage !== "drafted"; guard++) {
+        const effects = plan(st);
+        const append = effects.find((e) => e.kind === "append");
+        if (append) st = apply(st, append.event);
+        else for (const effect of effects) st = apply(st, answer(effect as CallEffect));
+      }
+      return { state: st };
+    })();
+    expect(redrafted).toMatchObject({ stage: "drafted", room: { amended: null } });
+    expect(redrafted.draft!.round).toBe(2);
     // An amendment or a return needs a draft.
     expect(apply(begin(), { type: "room.returned", payload: {}, actor: "d1" }).stage).toBe("positions");
     expect(apply(begin(), { type: "room.amended", payload: { text: "x" }, actor: "d1" }).room.amended).toBeNull();
