@@ -6,6 +6,7 @@ import { type ScriptedReply, type ScriptedRequest, type ScriptedServer, startScr
 import { answerOffline } from "../../deliberation/protocol/index.js";
 import type { ClientToServerEvents, ServerToClientEvents, TranscriptFragment } from "../../server/realtime/contract.js";
 import { conveneFixture } from "../fixtures/deliberation.js";
+import { waitFor } from "../support/wait.js";
 import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 
 /** A model that reasons as the offline engine does: the scripted server answers each task from its data block. */
@@ -15,15 +16,6 @@ function offlineAnswer(request: ScriptedRequest): unknown {
   return answer;
 }
 
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function finished(clerk: HttpClient, matterId: string) {
   return waitFor(async () => {

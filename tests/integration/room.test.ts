@@ -5,17 +5,9 @@ import { readTaskMessages } from "../../deliberation/llm/prompt.js";
 import { type ScriptedServer, startScriptedServer } from "../../deliberation/llm/scripted-server.js";
 import { answerOffline } from "../../deliberation/protocol/index.js";
 import { conveneFixture } from "../fixtures/deliberation.js";
+import { waitFor } from "../support/wait.js";
 import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
 
 const DELEGATES = ["delegate1", "delegate2", "delegate3", "delegate4", "delegate5"] as const;
 
