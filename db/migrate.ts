@@ -6,6 +6,7 @@ import * as matters from "./migrations/2026-11-24T03-matters.js";
 import * as convening from "./migrations/2026-11-24T04-convening.js";
 import * as deliberation from "./migrations/2026-11-25T05-deliberation.js";
 import * as ballots from "./migrations/2026-11-25T06-ballots.js";
+import * as registry from "./migrations/2026-11-25T07-registry.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-24T04-convening": convening,
   "2026-11-25T05-deliberation": deliberation,
   "2026-11-25T06-ballots": ballots,
+  "2026-11-25T07-registry": registry,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -233,6 +233,41 @@ export interface BallotVotesTable {
   createdAt: string;
 }
 
+export interface RulingsTable {
+  id: string;
+  matterId: string;
+  year: number;
+  number: number;
+  /** The path of its European Legislation Identifier, e.g. /eli/demo/ruling/2026/1. */
+  eli: string;
+  title: string;
+  text: string;
+  contextId: string;
+  emergency: number;
+  /** in-force | lapsed | renewed | repealed. */
+  status: string;
+  publishedAt: string;
+  sunsetAt: string | null;
+  leafIndex: number;
+  /** The provenance bundle, RFC 8785 canonical JSON: the bytes whose leaf is in the log. */
+  bundle: string;
+}
+
+export interface LogLeavesTable {
+  idx: number;
+  leafHash: string;
+  rulingId: string;
+  createdAt: string;
+}
+
+export interface LogCheckpointsTable {
+  size: number;
+  root: string;
+  keyId: string;
+  signature: string;
+  createdAt: string;
+}
+
 export interface Database {
   citizens: CitizensTable;
   users: UsersTable;
@@ -255,6 +290,9 @@ export interface Database {
   mandates: MandatesTable;
   deliberationLeases: DeliberationLeasesTable;
   ballotVotes: BallotVotesTable;
+  rulings: RulingsTable;
+  logLeaves: LogLeavesTable;
+  logCheckpoints: LogCheckpointsTable;
 }
 
 export type Citizen = Selectable<CitizensTable>;

@@ -6,6 +6,7 @@ import { mattersRouter } from "./routers/matters.server.js";
 import { exportsRouter } from "./routers/exports.server.js";
 import { graphRouter } from "./routers/graph.server.js";
 import { roomRouter } from "./routers/room.server.js";
+import { rulingsRouter } from "./routers/rulings.server.js";
 import { valuesRouter } from "./routers/values.server.js";
 import { createCallerFactory, router } from "./init.server.js";
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   desk: deskRouter,
   ledger: ledgerRouter,
   room: roomRouter,
+  rulings: rulingsRouter,
   values: valuesRouter,
   graph: graphRouter,
   exports: exportsRouter,

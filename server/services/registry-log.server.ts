@@ -1,0 +1,192 @@
+import { type Kysely, sql } from "kysely";
+import { lockStream, readLedger } from "../../db/repos/ledger.js";
+import type { Database } from "../../db/schema.js";
+import { type BallotRules, tallyBallot } from "../../deliberation/ballot.js";
+import { DomainError } from "../../deliberation/errors.js";
+import type { JsonValue } from "../../deliberation/ledger.js";
+import type { Mandate } from "../../deliberation/mandates.js";
+import { DEFAULT_SUNSET_DAYS } from "../../deliberation/matters.js";
+import { BUNDLE_VERSION, type BundleEnvelope, bundleBytes, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
+import { LOG_NAME, publicKeyPem, type SignedCheckpoint, signNextCheckpoint } from "../../deliberation/transparency/checkpoint.js";
+import { MerkleTree } from "../../deliberation/transparency/merkle.js";
+import type { SessionUser } from "./accounts.server.js";
+import { frozenMandates } from "./convening.server.js";
+import type { AppDeps } from "./deps.server.js";
+import { withLedger } from "./ledger.server.js";
+
+/**
+ * Publication (issue 7): a ratified ruling gets its ELI, its provenance bundle is appended to the
+ * registry's transparency log, and a new checkpoint is signed, consistent with the last one. All of it,
+ * the matter's move to "published" and its ledger event, in one transaction.
+ */
+
+/** The registry log's own lock: one append at a time, across processes. */
+const LOG_STREAM = "registry-log";
+
+async function lastCheckpoint(db: Kysely<Database>): Promise<SignedCheckpoint | null> {
+  const row = await db.selectFrom("logCheckpoints").selectAll().orderBy("size", "desc").limit(1).executeTakeFirst();
+  return row ? { log: LOG_NAME, size: row.size, root: row.root, keyId: row.keyId, signature: row.signature } : null;
+}
+
+async function logLeaves(db: Kysely<Database>): Promise<Buffer[]> {
+  const leaves = await db.selectFrom("logLeaves").select("leafHash").orderBy("idx").execute();
+  return leaves.map((l) => Buffer.from(l.leafHash, "hex"));
+}
+
+async function logTree(db: Kysely<Database>): Promise<MerkleTree> {
+  return new MerkleTree(await logLeaves(db));
+}
+
+/** The bundle of a ratified matter, from the ledger, the frozen mandates and the ballot. */
+async function buildBundle(deps: AppDeps, trx: Kysely<Database>, matterId: string, eli: string, publishedAt: string, sunsetAt: string | null): Promise<ProvenanceBundle> {
+  const matter = await trx.selectFrom("matters").selectAll().where("id", "=", matterId).executeTakeFirstOrThrow();
+  const events = await readLedger(trx, matterId);
+  const opened = events.filter((e) => e.type === "ballot.opened").at(-1)!.payload as unknown as { ballot: number; rules: BallotRules; eligible: string[]; text: string; textHash: string };
+  const votes = await trx
+    .selectFrom("ballotVotes")
+    .select(["delegateId", "choice", "seq", "hash"])
+    .where("matterId", "=", matterId)
+    .where("ballot", "=", opened.ballot)
+    .orderBy("seq")
+    .execute();
+  const { constituencies, bodies } = await frozenMandates({ ...deps, db: trx }, matterId);
+  const mandateValues = new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)));
+  // For the citizen's own check: her card, its canonical value, and the constituency she was in.
+  const cards = mandateValues.size
+    ? await trx
+        .selectFrom("valueCards as vc")
+        .innerJoin("constituencyMembers as cm", (join) => join.onRef("cm.citizenId", "=", "vc.citizenId").on("cm.matterId", "=", matterId))
+        .select(["vc.id", "vc.canonicalId", "cm.constituencyId"])
+        .where("vc.canonicalId", "in", [...mandateValues])
+        .execute()
+    : [];
+  return {
+    version: BUNDLE_VERSION,
+    ruling: {
+      eli,
+      title: matter.title,
+      text: opened.text,
+      textHash: opened.textHash,
+      matterId,
+      contextId: matter.contextId,
+      emergency: matter.emergency === 1,
+      publishedAt,
+      sunsetAt,
+    },
+    mandates: constituencies.map((c) => ({ constituencyId: c.id, label: c.label, size: c.size, mandate: bodies.get(c.id) as Mandate })),
+    ballot: { ballot: opened.ballot, rules: opened.rules, eligible: opened.eligible, votes, tally: tallyBallot(opened.rules, opened.eligible, votes) },
+    cards: Object.fromEntries(cards.map((c) => [c.id, { value: c.canonicalId!, constituency: c.constituencyId }])),
+    ledger: { matterId, head: events.at(-1)!.hash, events },
+  };
+}
+
+/** The clerk publishes a ratified ruling. */
+export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId: string) {
+  return withLedger(deps, async (trx, append) => {
+    await lockStream(trx, LOG_STREAM);
+    await lockStream(trx, matterId);
+    const matter = await trx.selectFrom("matters").select(["status", "emergency", "sunsetDays"]).where("id", "=", matterId).executeTakeFirst();
+    if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+    if (matter.status !== "ratified") throw new DomainError("conflict", "rulings.notRatified", "Only a ratified ruling can be published.");
+    const now = deps.clock.now();
+    const publishedAt = now.toISOString();
+    const year = now.getUTCFullYear();
+    const { n } = await trx.selectFrom("rulings").select(sql<number>`count(*)`.as("n")).where("year", "=", year).executeTakeFirstOrThrow();
+    const number = Number(n) + 1;
+    const eli = `/eli/${deps.config.polity}/ruling/${year}/${number}`;
+    const sunsetDays = matter.sunsetDays ?? (matter.emergency === 1 ? DEFAULT_SUNSET_DAYS : null);
+    const sunsetAt = sunsetDays ? new Date(now.getTime() + sunsetDays * 86_400_000).toISOString() : null;
+    const bundle = await buildBundle(deps, trx, matterId, eli, publishedAt, sunsetAt);
+
+    const leaves = await logLeaves(trx);
+    const leafIndex = leaves.length;
+    const leaf = bundleLeaf(bundle);
+    const grown = new MerkleTree([...leaves, leaf]);
+    const last = await lastCheckpoint(trx);
+    const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size: grown.size, root: grown.root().toString("hex") }, last ? grown.consistencyProof(last.size) : [], deps.config.signingKey);
+
+    const id = deps.ids();
+    await trx
+      .insertInto("rulings")
+      .values({
+        id,
+        matterId,
+        year,
+        number,
+        eli,
+        title: bundle.ruling.title,
+        text: bundle.ruling.text,
+        contextId: bundle.ruling.contextId,
+        emergency: bundle.ruling.emergency ? 1 : 0,
+        status: "in-force",
+        publishedAt,
+        sunsetAt,
+        leafIndex,
+        bundle: bundleBytes(bundle).toString("utf8"),
+      })
+      .execute();
+    await trx.insertInto("logLeaves").values({ idx: leafIndex, leafHash: leaf.toString("hex"), rulingId: id, createdAt: publishedAt }).execute();
+    await trx
+      .insertInto("logCheckpoints")
+      .values({ size: checkpoint.size, root: checkpoint.root, keyId: checkpoint.keyId, signature: checkpoint.signature, createdAt: publishedAt })
+      .execute();
+    await trx.updateTable("matters").set({ status: "published", updatedAt: publishedAt }).where("id", "=", matterId).execute();
+    await append({
+      matterId,
+      type: "ruling.published",
+      actor: clerk.id,
+      payload: { eli, leafIndex, bundleSha256: sha256Hex(bundleBytes(bundle).toString("utf8")), checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue,
+    });
+    return { id, eli, leafIndex };
+  });
+}
+
+/** A ruling's bundle with its inclusion proof under the newest signed checkpoint: what `agora verify` checks. */
+export async function rulingEnvelope(deps: AppDeps, idOrEli: string): Promise<BundleEnvelope> {
+  const ruling = await deps.db.selectFrom("rulings").select(["bundle", "leafIndex"]).where((eb) => eb.or([eb("id", "=", idOrEli), eb("eli", "=", idOrEli)])).executeTakeFirst();
+  if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
+  const [tree, checkpoint] = await Promise.all([logTree(deps.db), lastCheckpoint(deps.db)]);
+  if (!checkpoint) throw new DomainError("not_found", "rulings.notFound", "The log has no checkpoint yet.");
+  return {
+    bundle: JSON.parse(ruling.bundle) as ProvenanceBundle,
+    proof: { leafIndex: ruling.leafIndex, treeSize: checkpoint.size, path: tree.inclusionProof(ruling.leafIndex, checkpoint.size).map((h) => h.toString("hex")) },
+    checkpoint,
+    publicKey: publicKeyPem(deps.config.signingKey),
+  };
+}
+
+/** The newest signed checkpoint and the key that signed it. */
+export async function logCheckpoint(deps: AppDeps) {
+  const checkpoint = await lastCheckpoint(deps.db);
+  return { checkpoint, publicKey: publicKeyPem(deps.config.signingKey) };
+}
+
+/** A consistency proof between two signed tree sizes. */
+export async function logConsistency(deps: AppDeps, first: number, second: number) {
+  const tree = await logTree(deps.db);
+  if (!(first >= 1 && first <= second && second <= tree.size)) throw new DomainError("invalid", "log.badRange", `The log has ${tree.size} leaves: ask for 1 ≤ first ≤ second ≤ ${tree.size}.`);
+  return { first, second, firstRoot: tree.root(first).toString("hex"), secondRoot: tree.root(second).toString("hex"), proof: tree.consistencyProof(first, second).map((h) => h.toString("hex")) };
+}
+
+/** The public registry: published rulings, newest first, with search and filters. */
+export async function listRulings(deps: AppDeps, input: { q?: string | undefined; status?: string | undefined; contextId?: string | undefined; emergency?: boolean | undefined; from?: string | undefined; to?: string | undefined; limit: number }) {
+  let query = deps.db.selectFrom("rulings").select(["id", "eli", "title", "contextId", "emergency", "status", "publishedAt", "sunsetAt", "year", "number"]);
+  if (input.q) {
+    const like = `%${input.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb("title", "like", like), eb("text", "like", like)]));
+  }
+  if (input.status) query = query.where("status", "=", input.status);
+  if (input.contextId) query = query.where("contextId", "=", input.contextId);
+  if (input.emergency !== undefined) query = query.where("emergency", "=", input.emergency ? 1 : 0);
+  if (input.from) query = query.where("publishedAt", ">=", input.from);
+  if (input.to) query = query.where("publishedAt", "<", input.to);
+  const rows = await query.orderBy("publishedAt", "desc").limit(input.limit).execute();
+  return rows.map((r) => ({ ...r, emergency: r.emergency === 1 }));
+}
+
+export async function getRuling(deps: AppDeps, eli: string) {
+  const row = await deps.db.selectFrom("rulings").selectAll().where("eli", "=", eli).executeTakeFirst();
+  if (!row) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
+  const { bundle: _, ...rest } = row;
+  return { ...rest, emergency: row.emergency === 1 };
+}
