@@ -12,6 +12,7 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { to: "/", label: "nav.home", audience: "anyone" },
   { to: "/matters", label: "nav.matters", audience: "anyone" },
+  { to: "/rulings", label: "nav.rulings", audience: "anyone" },
   { to: "/graph", label: "nav.graph", audience: "anyone" },
   { to: "/ledger/polity", label: "nav.ledger", audience: "anyone" },
   { to: "/values", label: "nav.values", audience: "citizen" },

@@ -28,7 +28,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const result =
     intent === "convene"
       ? await attempt(request, () => context.trpc.matters.convene({ id, scheme: scheme as "districts" | "value-communities" }))
-      : intent === "start" || intent === "resume"
+      : intent === "publish"
+        ? await attempt(request, () => context.trpc.rulings.publish({ id }))
+        : intent === "start" || intent === "resume"
         ? await attempt(request, () => context.trpc.matters[intent]({ id, ...(budget ? { tokenBudget: Number(budget) } : {}) }))
         : await attempt(request, () => context.trpc.matters.openIntake({ id }));
   return result.ok ? { error: null } : { error: result.error };
@@ -90,6 +92,15 @@ export default function MatterPage() {
           </p>
           <button type="submit" name="intent" value={view?.stage === "halted" ? "resume" : "start"}>
             {view?.stage === "halted" ? t("deliberation.resume") : t("deliberation.start")}
+          </button>
+        </Form>
+      ) : null}
+      {roles.includes("clerk") && matter.status === "ratified" ? (
+        <Form method="post" className="stack card">
+          <CsrfField />
+          <p>{t("rulings.publishLead")}</p>
+          <button type="submit" name="intent" value="publish">
+            {t("rulings.publish")}
           </button>
         </Form>
       ) : null}

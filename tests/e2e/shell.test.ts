@@ -18,7 +18,7 @@ import {
 const { baseUrl, skip } = e2eContext();
 
 /** Every item of the main navigation, by who sees it (app/nav.ts, labels from app/i18n/en.ts). */
-const EVERYONE = ["Home", "Matters", "Moral graph", "Public ledger"];
+const EVERYONE = ["Home", "Matters", "Rulings", "Moral graph", "Public ledger"];
 const ROLE_ITEMS = ["My values", "Rooms", "Clerk's desk", "Value merges", "Users and roles", "Citizen registry", "My account"];
 
 interface RoleJourney {

@@ -1,0 +1,10 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { api } from "../utils/api.server";
+
+/** A ruling's provenance bundle with its inclusion proof under the newest signed checkpoint: what `agora verify` reads. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const envelope = await api(request, () => context.trpc.rulings.bundle({ id: params.id ?? "" }));
+  return new Response(JSON.stringify(envelope, null, 1), {
+    headers: { "content-type": "application/json; charset=utf-8", "content-disposition": `attachment; filename="agora-ruling-${params.id}.json"` },
+  });
+}
