@@ -2,6 +2,9 @@ import { DEMO_CARDS, DEMO_CONTEXTS, DEMO_ENDORSEMENTS, judgmentAnswer } from "..
 import { isDomainError } from "../deliberation/errors.js";
 import type { Role } from "../deliberation/roles.js";
 import type { SessionUser } from "./services/accounts.server.js";
+import { startDeliberation } from "./services/deliberation.server.js";
+import { publishRuling } from "./services/registry-log.server.js";
+import { castVote, closeBallot, openBallot } from "./services/room.server.js";
 import type { AppDeps } from "./services/deps.server.js";
 import { convene } from "./services/convening.server.js";
 import { openMatter } from "./services/matters.server.js";
@@ -110,11 +113,46 @@ export const DEMO_CONVENED_MATTER = {
   approvalThreshold: 0.6,
 };
 
+/** A third matter, taken through its whole life by the seed: published, with a bundle that verifies. */
+export const DEMO_PUBLISHED_MATTER = {
+  title: "AI tutors that talk with children",
+  ruleText: [
+    "1. An AI tutor used by a school tells the child, in words the child understands, that it is a machine.",
+    "2. Parents can see what the tutor recorded about their child and have it deleted.",
+    "3. A teacher reviews any recommendation the tutor makes about a child's schooling before it is acted on.",
+  ].join("\n"),
+  contextId: "ai-tutors-for-children",
+  rationale: "Three municipalities are piloting AI tutors in primary schools; parents asked what the tutors may record and decide.",
+  emergency: true,
+  intakeHours: 24,
+  rounds: 2,
+  candidates: 3,
+  approvalThreshold: 0.6,
+};
+
+async function userOf(deps: AppDeps, email: string, roles: Role[]): Promise<SessionUser> {
+  const u = await deps.db.selectFrom("users").select(["id", "email", "displayName", "locale"]).where("email", "=", email).executeTakeFirstOrThrow();
+  return { id: u.id, email: u.email, displayName: u.displayName, locale: u.locale, citizenId: null, roles };
+}
+
 export async function seedDemoMatters(deps: AppDeps) {
-  const clerk = await deps.db.selectFrom("users").select(["id", "email", "displayName", "locale"]).where("email", "=", "clerk@demo.agora").executeTakeFirstOrThrow();
-  const user: SessionUser = { id: clerk.id, email: clerk.email, displayName: clerk.displayName, locale: clerk.locale, citizenId: null, roles: ["clerk"] };
+  const user = await userOf(deps, "clerk@demo.agora", ["clerk"]);
+  // Its whole life, through the same services people use: convened by districts, deliberated by the
+  // offline engine, ratified by three of the five delegates, published into the registry's log.
+  const published = await openMatter(deps, user, { ...DEMO_PUBLISHED_MATTER, startIntake: true });
+  await convene(deps, user, published.id, "districts");
+  await startDeliberation(deps, user, published.id);
+  await deps.deliberations.settled(published.id);
+  await openBallot(deps, user, published.id);
+  for (const [i, choice] of (["ratify", "ratify", "ratify", "abstain"] as const).entries()) {
+    const delegate = await userOf(deps, `delegate${i + 1}@demo.agora`, ["delegate"]);
+    await castVote(deps, delegate, published.id, choice, i === 0 ? "It keeps a teacher between the machine and the child." : undefined);
+  }
+  await closeBallot(deps, user, published.id);
+  await publishRuling(deps, user, published.id);
+
   const convened = await openMatter(deps, user, { ...DEMO_CONVENED_MATTER, startIntake: true });
   await convene(deps, user, convened.id, "value-communities");
   const intake = await openMatter(deps, user, { ...DEMO_MATTER, startIntake: true });
-  return { intake: intake.id, convened: convened.id };
+  return { intake: intake.id, convened: convened.id, published: published.id };
 }

@@ -30,7 +30,7 @@ async function main() {
     const values = await seedDemoValues(server.deps);
     process.stdout.write(`  ${values.cards} value cards, ${values.pairs} wiser-than pairs, judgments and endorsements.\n`);
     await seedDemoMatters(server.deps);
-    process.stdout.write("  2 matters: one open for values (48-hour intake), one convened by value communities.\n");
+    process.stdout.write("  3 matters: one published (with a ruling whose bundle verifies), one convened and ready to deliberate, one open for values.\n");
   }
 
   const port = await server.listen(config.port);

@@ -318,7 +318,7 @@ describe.skipIf(skip)("the shell in a real browser", () => {
       await Promise.all([page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }), page.getByRole("button", { name: "Change" }).click()]);
       await page.getByRole("button", { name: "Vaheta" }).waitFor();
       expect(await page.locator("html").getAttribute("lang")).toBe("et");
-      expect(await navItems(page, "Peamenüü")).toEqual(["Avaleht", "Küsimused", "Moraaligraaf", "Avalik pearaamat"]);
+      expect(await navItems(page, "Peamenüü")).toEqual(["Avaleht", "Küsimused", "Otsused", "Moraaligraaf", "Avalik pearaamat"]);
       expect(await page.locator("header").getByRole("link", { name: "Logi sisse" }).count()).toBe(1);
       expect(await page.locator("#lang-select").inputValue()).toBe("et");
       const cookies = await page.context().cookies();
@@ -328,7 +328,7 @@ describe.skipIf(skip)("the shell in a real browser", () => {
 
       await page.reload();
       expect(await page.locator("html").getAttribute("lang")).toBe("et");
-      expect(await navItems(page, "Peamenüü")).toEqual(["Avaleht", "Küsimused", "Moraaligraaf", "Avalik pearaamat"]);
+      expect(await navItems(page, "Peamenüü")).toEqual(["Avaleht", "Küsimused", "Otsused", "Moraaligraaf", "Avalik pearaamat"]);
 
       await page.locator("header").getByRole("link", { name: "Logi sisse" }).click();
       await page.waitForURL("**/signin");
