@@ -17,6 +17,7 @@ import { remixLoadContext } from "./load-context.server.js";
 import { dbCallRecorder } from "./llm-recorder.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
 import { createDeliberationRunner } from "./services/deliberation.server.js";
+import { lapseDueRulings } from "./services/registry-log.server.js";
 import { type AppDeps, systemClock } from "./services/deps.server.js";
 import { createGraphRegistry } from "./services/graph.server.js";
 import { contextFromRequest } from "./trpc/context.server.js";
@@ -169,6 +170,10 @@ export async function createAgoraServer(
   const sweeper = setInterval(sweepSessions, 3600_000).unref();
   // Deliberations that were running when the last process stopped carry on from the ledger.
   await deps.deliberations.sweep();
+  // Emergency rulings lapse at their sunset: checked at start and every minute.
+  const lapse = () => lapseDueRulings(deps).catch((e) => console.error("[rulings] sunset job failed:", e));
+  if (options.runDeliberations !== false) await lapse();
+  const sunsetJob = options.runDeliberations !== false ? setInterval(lapse, 60_000).unref() : null;
 
   return {
     deps,
@@ -185,6 +190,7 @@ export async function createAgoraServer(
       }),
     async close() {
       clearInterval(sweeper);
+      if (sunsetJob) clearInterval(sunsetJob);
       await deps.deliberations.close();
       await deps.graphs.close();
       await realtime.close();

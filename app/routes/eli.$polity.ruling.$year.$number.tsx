@@ -1,7 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FormAlert } from "../components/forms";
+import { CsrfField, useRootData } from "../root";
 import { type MessageKey, useLocale, useT } from "../i18n";
-import { api } from "../utils/api.server";
+import { api, attempt, readForm, text } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.ruling.title} · Agora` : "Agora" }];
@@ -12,11 +14,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { ruling };
 }
 
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = await readForm(request, context.csrfToken);
+  const eli = `/eli/${params.polity}/ruling/${params.year}/${params.number}`;
+  const result =
+    text(form, "intent") === "repeal"
+      ? await attempt(request, () => context.trpc.rulings.repeal({ eli, reason: text(form, "reason") }))
+      : await attempt(request, () => context.trpc.rulings.renew({ eli, days: Number(text(form, "days")) || 90 }));
+  return result.ok ? { error: null } : { error: result.error };
+}
+
 /** A published ruling at its European Legislation Identifier. */
 export default function RulingPage() {
   const t = useT();
   const locale = useLocale();
   const { ruling } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const clerk = useRootData()?.user?.roles.includes("clerk") ?? false;
+  const inForce = ruling.status === "in-force" || ruling.status === "renewed";
   return (
     <div className="page">
       <p className="card-meta">
@@ -25,7 +40,31 @@ export default function RulingPage() {
       </p>
       <h1>{ruling.title}</h1>
       <p>{t("rulings.published", { when: formatTime(ruling.publishedAt, locale) })}</p>
-      {ruling.sunsetAt ? <p className="notice">{t("rulings.sunset", { when: formatTime(ruling.sunsetAt, locale) })}</p> : null}
+      <FormAlert error={result?.error} />
+      {ruling.status === "lapsed" ? <p className="notice">{t("rulings.lapsed", { when: formatTime(ruling.sunsetAt ?? ruling.publishedAt, locale) })}</p> : null}
+      {ruling.status === "repealed" ? <p className="notice">{t("rulings.repealed")}</p> : null}
+      {inForce && ruling.sunsetAt ? <p className="notice">{t("rulings.sunset", { when: formatTime(ruling.sunsetAt, locale) })}</p> : null}
+      {clerk && inForce ? (
+        <div className="stack card">
+          <Form method="post" className="inline-form">
+            <CsrfField />
+            <label>
+              {t("rulings.renewDays")} <input name="days" type="number" min={1} max={1825} defaultValue={90} />
+            </label>
+            <button type="submit" name="intent" value="renew">
+              {t("rulings.renew")}
+            </button>
+          </Form>
+          <Form method="post" className="stack">
+            <CsrfField />
+            <label htmlFor="repeal-reason">{t("rulings.repealReason")}</label>
+            <textarea id="repeal-reason" name="reason" rows={2} required minLength={5} maxLength={2000} />
+            <button type="submit" name="intent" value="repeal">
+              {t("rulings.repeal")}
+            </button>
+          </Form>
+        </div>
+      ) : null}
       <blockquote className="rule-text">{ruling.text}</blockquote>
       <section aria-labelledby="files">
         <h2 id="files">{t("rulings.files")}</h2>

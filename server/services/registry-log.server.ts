@@ -3,12 +3,12 @@ import { lockStream, readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { type BallotRules, tallyBallot } from "../../deliberation/ballot.js";
 import { DomainError } from "../../deliberation/errors.js";
-import type { JsonValue } from "../../deliberation/ledger.js";
+import { canonicalJson, type JsonValue } from "../../deliberation/ledger.js";
 import type { Mandate } from "../../deliberation/mandates.js";
 import { DEFAULT_SUNSET_DAYS } from "../../deliberation/matters.js";
 import { BUNDLE_VERSION, type BundleEnvelope, bundleBytes, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
 import { LOG_NAME, publicKeyPem, type SignedCheckpoint, signNextCheckpoint } from "../../deliberation/transparency/checkpoint.js";
-import { MerkleTree } from "../../deliberation/transparency/merkle.js";
+import { leafHash, MerkleTree } from "../../deliberation/transparency/merkle.js";
 import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
@@ -80,6 +80,21 @@ async function buildBundle(deps: AppDeps, trx: Kysely<Database>, matterId: strin
   };
 }
 
+/**
+ * Appends one leaf to the log and signs the checkpoint of the grown tree, after checking it extends the
+ * last signed one. Call under the log's lock, inside the transaction that makes the change the leaf records.
+ */
+async function appendLeaf(deps: AppDeps, trx: Kysely<Database>, leaf: Buffer, rulingId: string, at: string) {
+  const leaves = await logLeaves(trx);
+  const leafIndex = leaves.length;
+  const grown = new MerkleTree([...leaves, leaf]);
+  const last = await lastCheckpoint(trx);
+  const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size: grown.size, root: grown.root().toString("hex") }, last ? grown.consistencyProof(last.size) : [], deps.config.signingKey);
+  await trx.insertInto("logLeaves").values({ idx: leafIndex, leafHash: leaf.toString("hex"), rulingId, createdAt: at }).execute();
+  await trx.insertInto("logCheckpoints").values({ size: checkpoint.size, root: checkpoint.root, keyId: checkpoint.keyId, signature: checkpoint.signature, createdAt: at }).execute();
+  return { leafIndex, checkpoint };
+}
+
 /** The clerk publishes a ratified ruling. */
 export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId: string) {
   return withLedger(deps, async (trx, append) => {
@@ -98,14 +113,10 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
     const sunsetAt = sunsetDays ? new Date(now.getTime() + sunsetDays * 86_400_000).toISOString() : null;
     const bundle = await buildBundle(deps, trx, matterId, eli, publishedAt, sunsetAt);
 
-    const leaves = await logLeaves(trx);
-    const leafIndex = leaves.length;
-    const leaf = bundleLeaf(bundle);
-    const grown = new MerkleTree([...leaves, leaf]);
-    const last = await lastCheckpoint(trx);
-    const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size: grown.size, root: grown.root().toString("hex") }, last ? grown.consistencyProof(last.size) : [], deps.config.signingKey);
-
     const id = deps.ids();
+    const leaf = bundleLeaf(bundle);
+    const { leafIndex, checkpoint } = await appendLeaf(deps, trx, leaf, id, publishedAt);
+
     await trx
       .insertInto("rulings")
       .values({
@@ -124,11 +135,6 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
         leafIndex,
         bundle: bundleBytes(bundle).toString("utf8"),
       })
-      .execute();
-    await trx.insertInto("logLeaves").values({ idx: leafIndex, leafHash: leaf.toString("hex"), rulingId: id, createdAt: publishedAt }).execute();
-    await trx
-      .insertInto("logCheckpoints")
-      .values({ size: checkpoint.size, root: checkpoint.root, keyId: checkpoint.keyId, signature: checkpoint.signature, createdAt: publishedAt })
       .execute();
     await trx.updateTable("matters").set({ status: "published", updatedAt: publishedAt }).where("id", "=", matterId).execute();
     await append({
@@ -189,4 +195,69 @@ export async function getRuling(deps: AppDeps, eli: string) {
   if (!row) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
   const { bundle: _, ...rest } = row;
   return { ...rest, emergency: row.emergency === 1 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// After publication: sunset, renewal, repeal. Each is a ledger event of the matter and a new leaf of
+// the log (canonical JSON naming the ruling, the act and the bundle's leaf), under a new checkpoint.
+
+type Act = "lapsed" | "renewed" | "repealed";
+const MATTER_STATUS_OF: Record<Act, string> = { lapsed: "sunset", renewed: "renewed", repealed: "repealed" };
+
+async function recordAct(
+  deps: AppDeps,
+  actor: string,
+  eli: string,
+  act: Act,
+  allowedFrom: readonly string[],
+  extra: { sunsetAt?: string | null; reason?: string } = {},
+) {
+  return withLedger(deps, async (trx, append) => {
+    await lockStream(trx, LOG_STREAM);
+    const ruling = await trx.selectFrom("rulings").select(["id", "matterId", "status", "leafIndex", "sunsetAt"]).where("eli", "=", eli).executeTakeFirst();
+    if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
+    await lockStream(trx, ruling.matterId);
+    const current = await trx.selectFrom("rulings").select("status").where("id", "=", ruling.id).executeTakeFirstOrThrow();
+    if (!allowedFrom.includes(current.status)) throw new DomainError("conflict", "rulings.badTransition", `A ruling that is ${current.status} cannot be ${act}.`);
+    const at = deps.clock.now().toISOString();
+    const sunsetAt = extra.sunsetAt === undefined ? ruling.sunsetAt : extra.sunsetAt;
+    const record = { log: LOG_NAME, eli, act, at, bundleLeaf: ruling.leafIndex, sunsetAt, ...(extra.reason ? { reason: extra.reason } : {}) };
+    const { leafIndex, checkpoint } = await appendLeaf(deps, trx, leafHash(Buffer.from(canonicalJson(record), "utf8")), ruling.id, at);
+    await trx.updateTable("rulings").set({ status: act === "renewed" ? "renewed" : act, sunsetAt }).where("id", "=", ruling.id).execute();
+    await trx.updateTable("matters").set({ status: MATTER_STATUS_OF[act], updatedAt: at }).where("id", "=", ruling.matterId).execute();
+    await append({ matterId: ruling.matterId, type: `ruling.${act}`, actor, payload: { ...record, leafIndex, checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue });
+    return { eli, status: act, leafIndex, sunsetAt };
+  });
+}
+
+/** The sunset job: rulings in force whose sunset date has passed lapse (and their pages say so). */
+export async function lapseDueRulings(deps: AppDeps): Promise<string[]> {
+  const due = await deps.db
+    .selectFrom("rulings")
+    .select("eli")
+    .where("status", "in", ["in-force", "renewed"])
+    .where("sunsetAt", "is not", null)
+    .where("sunsetAt", "<=", deps.clock.now().toISOString())
+    .execute();
+  const lapsed: string[] = [];
+  for (const { eli } of due) {
+    try {
+      await recordAct(deps, "agora:sunset", eli, "lapsed", ["in-force", "renewed"]);
+      lapsed.push(eli);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error; // renewed or repealed meanwhile
+    }
+  }
+  return lapsed;
+}
+
+/** The clerk renews a ruling before it lapses: its sunset moves to `days` from now. */
+export function renewRuling(deps: AppDeps, clerk: SessionUser, eli: string, days: number) {
+  const sunsetAt = new Date(deps.clock.now().getTime() + days * 86_400_000).toISOString();
+  return recordAct(deps, clerk.id, eli, "renewed", ["in-force", "renewed"], { sunsetAt });
+}
+
+/** The clerk repeals a ruling in force. */
+export function repealRuling(deps: AppDeps, clerk: SessionUser, eli: string, reason: string) {
+  return recordAct(deps, clerk.id, eli, "repealed", ["in-force", "renewed"], { reason, sunsetAt: null });
 }

@@ -97,4 +97,37 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     ).toBe(true);
     expect((await clerk.query("rulings.consistency", { first: 5, second: 99 })).status).toBe(400);
   });
+
+  it("lapses an emergency ruling at its sunset, and lets the clerk renew or repeal one, each a ledger event and a new log entry", async () => {
+    const ids = [await ratified(), await ratified(), await ratified()];
+    const elis: string[] = [];
+    for (const id of ids) elis.push((await clerk.mutate("rulings.publish", { id })).data.eli);
+    const [toLapse, toRenew, toRepeal] = elis as [string, string, string];
+    const before = (await clerk.query("rulings.checkpoint")).data.checkpoint;
+
+    // The sunset passes for the first one; the job moves it and its page says so.
+    await t.server.deps.db.updateTable("rulings").set({ sunsetAt: new Date(Date.now() - 1000).toISOString() }).where("eli", "=", toLapse).execute();
+    const { lapseDueRulings } = await import("../../server/services/registry-log.server.js");
+    expect(await lapseDueRulings(t.server.deps)).toEqual([toLapse]);
+    expect((await clerk.query("rulings.get", { eli: toLapse })).data.status).toBe("lapsed");
+    expect((await clerk.mutate("rulings.renew", { eli: toLapse, days: 30 })).status).toBe(409); // too late
+
+    const renewed = await clerk.mutate("rulings.renew", { eli: toRenew, days: 30 });
+    expect(renewed.data).toMatchObject({ status: "renewed" });
+    expect(Date.parse(renewed.data.sunsetAt)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect((await delegates[0]!.mutate("rulings.repeal", { eli: toRepeal, reason: "Not mine to repeal." })).status).toBe(403);
+    expect((await clerk.mutate("rulings.repeal", { eli: toRepeal, reason: "Harm reports showed it failed children." })).data).toMatchObject({ status: "repealed" });
+    expect((await clerk.mutate("rulings.repeal", { eli: toRepeal, reason: "Twice." })).status).toBe(409);
+
+    // Three acts, three new leaves under checkpoints consistent with the one before.
+    const after = (await clerk.query("rulings.checkpoint")).data;
+    expect(after.checkpoint.size).toBe(before.size + 3);
+    const proof = (await clerk.query("rulings.consistency", { first: before.size, second: after.checkpoint.size })).data;
+    expect(verifyConsistency(before.size, after.checkpoint.size, Buffer.from(before.root, "hex"), Buffer.from(after.checkpoint.root, "hex"), proof.proof.map((p: string) => Buffer.from(p, "hex")))).toBe(true);
+    // Each act is on its matter's ledger; the matters are sunset, renewed, repealed; the first bundle still verifies under the newest checkpoint.
+    const statuses = await Promise.all(ids.map(async (id) => (await clerk.query("matters.get", { id })).data.status));
+    expect(statuses).toEqual(["sunset", "renewed", "repealed"]);
+    const envelope = (await clerk.query("rulings.bundle", { id: toLapse })).data;
+    expect(verifyEnvelope(envelope).ok).toBe(true);
+  });
 });

@@ -80,6 +80,8 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "rulings.checkpoint": { input: undefined },
   "rulings.consistency": { input: () => ({ first: 1, second: 2 }) },
   "rulings.publish": { input: () => ({ id: "no-such-matter" }) },
+  "rulings.renew": { input: () => ({ eli: "/eli/demo/ruling/2026/999", days: 90 }), optional: ["days"] },
+  "rulings.repeal": { input: () => ({ eli: "/eli/demo/ruling/2026/999", reason: "Harm reports showed it failed." }) },
   "room.pause": { input: () => ({ id: "no-such-matter", reason: "Checking the mandates." }), optional: ["reason"] },
   "room.resume": { input: () => ({ id: "no-such-matter" }) },
   "room.guide": { input: () => ({ id: "no-such-matter", text: "Keep the rule short." }) },

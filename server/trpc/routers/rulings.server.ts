@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getRuling, listRulings, logCheckpoint, logConsistency, publishRuling, rulingEnvelope } from "../../services/registry-log.server.js";
+import { getRuling, listRulings, logCheckpoint, logConsistency, publishRuling, renewRuling, repealRuling, rulingEnvelope } from "../../services/registry-log.server.js";
 import { clerkProcedure, publicProcedure, router } from "../init.server.js";
 
 const Eli = z.string().trim().regex(/^\/eli\/[a-z0-9-]+\/ruling\/\d{4}\/\d{1,6}$/, "An ELI looks like /eli/<polity>/ruling/<year>/<number>.");
@@ -27,4 +27,10 @@ export const rulingsRouter = router({
     .input(z.object({ first: z.number().int().min(1).max(2 ** 31 - 1), second: z.number().int().min(1).max(2 ** 31 - 1) }))
     .query(({ ctx, input }) => logConsistency(ctx.deps, input.first, input.second)),
   publish: clerkProcedure.input(z.object({ id: z.string().trim().min(1).max(64) })).mutation(({ ctx, input }) => publishRuling(ctx.deps, ctx.user, input.id)),
+  renew: clerkProcedure
+    .input(z.object({ eli: Eli, days: z.number().int().min(1).max(365 * 5).default(90) }))
+    .mutation(({ ctx, input }) => renewRuling(ctx.deps, ctx.user, input.eli, input.days)),
+  repeal: clerkProcedure
+    .input(z.object({ eli: Eli, reason: z.string().trim().min(5).max(2_000) }))
+    .mutation(({ ctx, input }) => repealRuling(ctx.deps, ctx.user, input.eli, input.reason)),
 });
