@@ -249,6 +249,8 @@ export interface RulingsTable {
   publishedAt: string;
   sunsetAt: string | null;
   leafIndex: number;
+  /** When enough harm reports put the ruling back on the clerk's desk. */
+  reviewRequestedAt: string | null;
   /** The provenance bundle, RFC 8785 canonical JSON: the bytes whose leaf is in the log. */
   bundle: string;
 }
@@ -265,6 +267,16 @@ export interface LogCheckpointsTable {
   root: string;
   keyId: string;
   signature: string;
+  createdAt: string;
+}
+
+export interface HarmReportsTable {
+  id: string;
+  rulingId: string;
+  reporterId: string;
+  what: string;
+  /** JSON array of the canonical value ids (of the ruling's mandates) the harm touched. */
+  valueIds: string;
   createdAt: string;
 }
 
@@ -293,6 +305,7 @@ export interface Database {
   rulings: RulingsTable;
   logLeaves: LogLeavesTable;
   logCheckpoints: LogCheckpointsTable;
+  harmReports: HarmReportsTable;
 }
 
 export type Citizen = Selectable<CitizensTable>;

@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   AGORA_TOKEN_BUDGET: z.coerce.number().int().min(1_000).max(100_000_000).default(400_000),
   /** The polity's name in the rulings' European Legislation Identifiers: /eli/{polity}/ruling/{year}/{number}. */
   AGORA_POLITY: z.string().regex(/^[a-z0-9-]{1,40}$/, "AGORA_POLITY is lowercase letters, digits and -").default("demo"),
+  /** Harm reports (from different people) that put a published ruling back on the clerk's desk. */
+  AGORA_HARM_THRESHOLD: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Ratification: share of delegates who must vote, and the share of ratify votes (of ratify + reject) to exceed. */
   AGORA_QUORUM: z.coerce.number().min(0).max(1).default(0.5),
   AGORA_MAJORITY: z.coerce.number().min(0).max(0.99).default(0.5),
@@ -48,6 +50,7 @@ export interface ServerConfig {
   llm: { baseUrl?: string; apiKey?: string; model: string; embeddingModel?: string; concurrency: number; timeoutMs: number };
   deliberation: { tokenBudget: number; leaseMs: number };
   polity: string;
+  harmThreshold: number;
   /** The polity's ballot rules, frozen into each ballot when it opens. */
   ballot: { quorum: number; majority: number };
   sessionSecret: string;
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     deliberation: { tokenBudget: e.AGORA_TOKEN_BUDGET, leaseMs: e.AGORA_LEASE_MS },
     ballot: { quorum: e.AGORA_QUORUM, majority: e.AGORA_MAJORITY },
     polity: e.AGORA_POLITY,
+    harmThreshold: e.AGORA_HARM_THRESHOLD,
     sessionSecret: persistedSecret(dataDir, "session-secret", e.SESSION_SECRET, () => randomBytes(32).toString("base64url")),
     signingKey: persistedSecret(dataDir, "signing-key.pem", e.AGORA_SIGNING_KEY?.replace(/\\n/g, "\n"), () =>
       generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString().trim(),

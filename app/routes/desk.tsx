@@ -7,16 +7,30 @@ import { formatTime } from "../utils/format";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const overview = await api(request, () => context.trpc.desk.overview());
-  return { ...overview, matters: await api(request, () => context.trpc.matters.list({ limit: 20 })) };
+  const [matters, review] = await Promise.all([api(request, () => context.trpc.matters.list({ limit: 20 })), api(request, () => context.trpc.rulings.forReview())]);
+  return { ...overview, matters, review };
 }
 
 export default function Desk() {
   const t = useT();
   const locale = useLocale();
-  const { districts, citizens, recent, matters } = useLoaderData<typeof loader>();
+  const { districts, citizens, recent, matters, review } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("desk.title")}</h1>
+      {review.length ? (
+        <section aria-labelledby="desk-review" className="notice">
+          <h2 id="desk-review">{t("desk.review")}</h2>
+          <p>{t("desk.reviewLead")}</p>
+          <ul>
+            {review.map((r) => (
+              <li key={r.eli}>
+                <Link to={r.eli}>{r.title}</Link> · {t("harm.review", { when: formatTime(r.reviewRequestedAt!, locale) })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="desk-matters">
         <h2 id="desk-matters">{t("desk.matters")}</h2>
         <p>

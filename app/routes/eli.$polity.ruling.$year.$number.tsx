@@ -10,15 +10,21 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const eli = `/eli/${params.polity}/ruling/${params.year}/${params.number}`;
-  const ruling = await api(request, () => context.trpc.rulings.get({ eli }));
-  return { ruling };
+  const [ruling, harm] = await Promise.all([api(request, () => context.trpc.rulings.get({ eli })), api(request, () => context.trpc.rulings.harm({ eli }))]);
+  return { ruling, harm };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
   const eli = `/eli/${params.polity}/ruling/${params.year}/${params.number}`;
+  const intent = text(form, "intent");
+  if (intent === "harm") {
+    const valueIds = form.getAll("valueIds").map(String);
+    const reported = await attempt(request, () => context.trpc.rulings.reportHarm({ eli, what: text(form, "what"), valueIds }));
+    return reported.ok ? { error: null } : { error: reported.error };
+  }
   const result =
-    text(form, "intent") === "repeal"
+    intent === "repeal"
       ? await attempt(request, () => context.trpc.rulings.repeal({ eli, reason: text(form, "reason") }))
       : await attempt(request, () => context.trpc.rulings.renew({ eli, days: Number(text(form, "days")) || 90 }));
   return result.ok ? { error: null } : { error: result.error };
@@ -28,9 +34,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function RulingPage() {
   const t = useT();
   const locale = useLocale();
-  const { ruling } = useLoaderData<typeof loader>();
+  const { ruling, harm } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const clerk = useRootData()?.user?.roles.includes("clerk") ?? false;
+  const user = useRootData()?.user;
+  const clerk = user?.roles.includes("clerk") ?? false;
   const inForce = ruling.status === "in-force" || ruling.status === "renewed";
   return (
     <div className="page">
@@ -66,6 +73,57 @@ export default function RulingPage() {
         </div>
       ) : null}
       <blockquote className="rule-text">{ruling.text}</blockquote>
+      <section aria-labelledby="harm">
+        <h2 id="harm">{t("harm.title")}</h2>
+        <p>{t("harm.lead", { count: harm.reports.length, threshold: harm.threshold })}</p>
+        {harm.reviewRequestedAt ? <p className="notice">{t("harm.review", { when: formatTime(harm.reviewRequestedAt, locale) })}</p> : null}
+        <ul className="coverage">
+          {harm.constituencies.map((c) => (
+            <li key={c.label}>
+              <strong>{c.label}</strong> ({t("deliberation.represents", { citizens: c.citizens })})
+              <ul className="coverage-values">
+                {c.values.map((v) => (
+                  <li key={v.valueId} className={v.honoured ? "honoured" : "unhonoured"}>
+                    {v.honoured ? t("deliberation.honoured") : t("deliberation.notHonoured")}: {v.title}
+                    {v.reports ? <strong className="flag"> · {t("harm.touched", { count: v.reports })}</strong> : null}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+        {harm.reports.length ? (
+          <ul>
+            {harm.reports.map((r) => (
+              <li key={r.id}>
+                <span className="card-meta">{formatTime(r.createdAt, locale)}:</span> {r.what}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {user ? (
+          <Form method="post" className="stack card">
+            <CsrfField />
+            <label htmlFor="harm-what">{t("harm.what")}</label>
+            <textarea id="harm-what" name="what" rows={3} required minLength={20} maxLength={4000} />
+            <fieldset className="answers">
+              <legend>{t("harm.values")}</legend>
+              {[...new Map(harm.constituencies.flatMap((c) => c.values.map((v) => [v.valueId, v.title] as const))).entries()].map(([id, title]) => (
+                <label key={id} className="check">
+                  <input type="checkbox" name="valueIds" value={id} /> {title}
+                </label>
+              ))}
+            </fieldset>
+            <button type="submit" name="intent" value="harm">
+              {t("harm.submit")}
+            </button>
+          </Form>
+        ) : (
+          <p>
+            <Link to="/signin">{t("harm.signIn")}</Link>
+          </p>
+        )}
+      </section>
       <section aria-labelledby="files">
         <h2 id="files">{t("rulings.files")}</h2>
         <ul>

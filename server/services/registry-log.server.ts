@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { isUniqueViolation } from "../../db/errors.js";
 import { lockStream, readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { type BallotRules, tallyBallot } from "../../deliberation/ballot.js";
@@ -260,4 +261,79 @@ export function renewRuling(deps: AppDeps, clerk: SessionUser, eli: string, days
 /** The clerk repeals a ruling in force. */
 export function repealRuling(deps: AppDeps, clerk: SessionUser, eli: string, reason: string) {
   return recordAct(deps, clerk.id, eli, "repealed", ["in-force", "renewed"], { reason, sunsetAt: null });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Harm reports: anyone signed in reports what a published ruling did and which of the values in its
+// mandates it harmed; past the polity's threshold the ruling goes back on the clerk's desk.
+
+/** The values a ruling's mandates held, with the constituencies that held them and whether the ruling honours them. */
+async function preservation(deps: AppDeps, rulingId: string) {
+  const ruling = await deps.db.selectFrom("rulings").select(["matterId", "bundle"]).where("id", "=", rulingId).executeTakeFirstOrThrow();
+  const bundle = JSON.parse(ruling.bundle) as ProvenanceBundle;
+  const drafted = bundle.ledger.events.filter((e) => e.type === "deliberation.drafted").at(-1)?.payload as
+    | { coverage?: { representativeId: string; label: string; citizens: number; values: { valueId: string; title: string; weight: number; honoured: boolean }[] }[] }
+    | undefined;
+  return drafted?.coverage ?? [];
+}
+
+export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: string, what: string, valueIds: string[]) {
+  const ruling = await deps.db.selectFrom("rulings").select(["id", "matterId", "status"]).where("eli", "=", eli).executeTakeFirst();
+  if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
+  const coverage = await preservation(deps, ruling.id);
+  const known = new Set(coverage.flatMap((c) => c.values.map((v) => v.valueId)));
+  const unknown = valueIds.filter((id) => !known.has(id));
+  if (unknown.length) throw new DomainError("invalid", "harm.unknownValue", "Choose the harmed values among those in this ruling's mandates.");
+  try {
+    return await withLedger(deps, async (trx, append) => {
+      await lockStream(trx, ruling.matterId);
+      const id = deps.ids();
+      const at = deps.clock.now().toISOString();
+      await trx.insertInto("harmReports").values({ id, rulingId: ruling.id, reporterId: user.id, what, valueIds: JSON.stringify(valueIds), createdAt: at }).execute();
+      await append({ matterId: ruling.matterId, type: "ruling.harmReported", actor: user.id, payload: { eli, reportId: id, valueIds } });
+      const { n } = await trx.selectFrom("harmReports").select(sql<number>`count(*)`.as("n")).where("rulingId", "=", ruling.id).executeTakeFirstOrThrow();
+      // Past the threshold, once: the first report that reaches it puts the ruling on the clerk's desk.
+      const review =
+        Number(n) >= deps.config.harmThreshold &&
+        Number((await trx.updateTable("rulings").set({ reviewRequestedAt: at }).where("id", "=", ruling.id).where("reviewRequestedAt", "is", null).executeTakeFirst()).numUpdatedRows) === 1;
+      if (review) await append({ matterId: ruling.matterId, type: "ruling.reviewRequested", actor: "agora:oversight", payload: { eli, reports: Number(n), threshold: deps.config.harmThreshold } });
+      return { id, reports: Number(n), reviewRequested: review };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("conflict", "harm.alreadyReported", "You have already reported a harm against this ruling.");
+    throw error;
+  }
+}
+
+/** The oversight view: the reports (without who filed them) beside the ruling's value-preservation figures. */
+export async function harmOverview(deps: AppDeps, eli: string) {
+  const ruling = await deps.db.selectFrom("rulings").select(["id", "reviewRequestedAt"]).where("eli", "=", eli).executeTakeFirst();
+  if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
+  const [coverage, reports] = await Promise.all([
+    preservation(deps, ruling.id),
+    deps.db.selectFrom("harmReports").select(["id", "what", "valueIds", "createdAt"]).where("rulingId", "=", ruling.id).orderBy("createdAt", "desc").execute(),
+  ]);
+  const touched = new Map<string, number>();
+  for (const r of reports) for (const id of JSON.parse(r.valueIds) as string[]) touched.set(id, (touched.get(id) ?? 0) + 1);
+  return {
+    threshold: deps.config.harmThreshold,
+    reviewRequestedAt: ruling.reviewRequestedAt,
+    reports: reports.map((r) => ({ id: r.id, what: r.what, valueIds: JSON.parse(r.valueIds) as string[], createdAt: r.createdAt })),
+    constituencies: coverage.map((c) => ({
+      label: c.label,
+      citizens: c.citizens,
+      values: c.values.map((v) => ({ valueId: v.valueId, title: v.title, weight: v.weight, honoured: v.honoured, reports: touched.get(v.valueId) ?? 0 })),
+    })),
+  };
+}
+
+/** Published rulings that harm reports put back on the clerk's desk. */
+export async function rulingsForReview(deps: AppDeps) {
+  return deps.db
+    .selectFrom("rulings")
+    .select(["eli", "title", "status", "reviewRequestedAt"])
+    .where("reviewRequestedAt", "is not", null)
+    .where("status", "in", ["in-force", "renewed"])
+    .orderBy("reviewRequestedAt", "desc")
+    .execute();
 }

@@ -7,7 +7,7 @@ import { verifyEnvelope } from "../../deliberation/provenance.js";
 import { verifyCheckpoint } from "../../deliberation/transparency/checkpoint.js";
 import { verifyConsistency } from "../../deliberation/transparency/merkle.js";
 import { conveneFixture } from "../fixtures/deliberation.js";
-import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
+import { dialects, type HttpClient, httpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
 
 const BIN = join(import.meta.dirname, "../../bin/agora.mjs");
@@ -19,7 +19,7 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
   const dir = mkdtempSync(join(tmpdir(), "agora-bundles-"));
 
   beforeAll(async () => {
-    t = await startTestServer(dialect);
+    t = await startTestServer(dialect, { overrides: { harmThreshold: 2 } });
     [clerk, ...delegates] = await Promise.all([signInAs(t.url, "clerk@demo.agora"), ...[1, 2, 3].map((i) => signInAs(t.url, `delegate${i}@demo.agora`))]);
   });
   afterAll(async () => {
@@ -129,5 +129,30 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect(statuses).toEqual(["sunset", "renewed", "repealed"]);
     const envelope = (await clerk.query("rulings.bundle", { id: toLapse })).data;
     expect(verifyEnvelope(envelope).ok).toBe(true);
+  });
+
+  it("takes harm reports from anyone signed in, one each, shows them beside the value figures, and past the threshold puts the ruling on the clerk's desk", async () => {
+    const id = await ratified();
+    const { eli } = (await clerk.mutate("rulings.publish", { id })).data;
+    const overview = (await httpClient(t.url).query("rulings.harm", { eli })).data;
+    const value = overview.constituencies[0].values[0].valueId as string;
+    expect(overview).toMatchObject({ threshold: 2, reviewRequestedAt: null, reports: [] });
+
+    const what = "The benefit office refused my mother by letter and nobody could explain the reason.";
+    expect((await httpClient(t.url).mutate("rulings.reportHarm", { eli, what, valueIds: [value] })).status).toBe(401);
+    const citizens = await Promise.all([1, 2].map((i) => signInAs(t.url, `citizen${i}@demo.agora`)));
+    expect((await citizens[0]!.mutate("rulings.reportHarm", { eli, what, valueIds: ["not-in-any-mandate"] })).status).toBe(400);
+    expect((await citizens[0]!.mutate("rulings.reportHarm", { eli, what, valueIds: [value] })).data).toMatchObject({ reports: 1, reviewRequested: false });
+    expect((await citizens[0]!.mutate("rulings.reportHarm", { eli, what, valueIds: [value] })).status).toBe(409);
+    expect((await clerk.query("rulings.forReview")).data.map((r: { eli: string }) => r.eli)).not.toContain(eli);
+    expect((await citizens[1]!.mutate("rulings.reportHarm", { eli, what: `${what} The same happened to us.`, valueIds: [value] })).data).toMatchObject({ reports: 2, reviewRequested: true });
+    expect((await clerk.query("rulings.forReview")).data.map((r: { eli: string }) => r.eli)).toContain(eli);
+
+    const after = (await httpClient(t.url).query("rulings.harm", { eli })).data;
+    expect(after.reports).toHaveLength(2);
+    expect(JSON.stringify(after)).not.toMatch(/citizen1|reporter/); // who reported stays private
+    expect(after.constituencies[0].values[0]).toMatchObject({ valueId: value, reports: 2 });
+    const events = (await clerk.query("ledger.read", { stream: id, afterSeq: 0, limit: 200 })).data;
+    expect(JSON.stringify(events)).toContain("ruling.reviewRequested");
   });
 });

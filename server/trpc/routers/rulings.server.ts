@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { getRuling, listRulings, logCheckpoint, logConsistency, publishRuling, renewRuling, repealRuling, rulingEnvelope } from "../../services/registry-log.server.js";
-import { clerkProcedure, publicProcedure, router } from "../init.server.js";
+import { fileHarmReport, getRuling, harmOverview, listRulings, rulingsForReview, logCheckpoint, logConsistency, publishRuling, renewRuling, repealRuling, rulingEnvelope } from "../../services/registry-log.server.js";
+import { clerkProcedure, publicProcedure, router, signedInProcedure } from "../init.server.js";
 
 const Eli = z.string().trim().regex(/^\/eli\/[a-z0-9-]+\/ruling\/\d{4}\/\d{1,6}$/, "An ELI looks like /eli/<polity>/ruling/<year>/<number>.");
 const IsoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}/, "A date looks like 2026-11-25.");
@@ -30,6 +30,12 @@ export const rulingsRouter = router({
   renew: clerkProcedure
     .input(z.object({ eli: Eli, days: z.number().int().min(1).max(365 * 5).default(90) }))
     .mutation(({ ctx, input }) => renewRuling(ctx.deps, ctx.user, input.eli, input.days)),
+  /** Anyone signed in reports a harm: what happened, and which of the ruling's mandate values it harmed. */
+  reportHarm: signedInProcedure
+    .input(z.object({ eli: Eli, what: z.string().trim().min(20).max(4_000), valueIds: z.array(z.string().trim().min(1).max(200)).min(1).max(16) }))
+    .mutation(({ ctx, input }) => fileHarmReport(ctx.deps, ctx.user, input.eli, input.what, [...new Set(input.valueIds)])),
+  harm: publicProcedure.input(z.object({ eli: Eli })).query(({ ctx, input }) => harmOverview(ctx.deps, input.eli)),
+  forReview: clerkProcedure.query(({ ctx }) => rulingsForReview(ctx.deps)),
   repeal: clerkProcedure
     .input(z.object({ eli: Eli, reason: z.string().trim().min(5).max(2_000) }))
     .mutation(({ ctx, input }) => repealRuling(ctx.deps, ctx.user, input.eli, input.reason)),
