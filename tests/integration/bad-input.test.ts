@@ -38,10 +38,10 @@ interface BadCase {
 }
 
 /** `longArray`: how many items make an oversized array; a query carries its input in the URL, which Node caps near 16 KB. */
-function wrongTypesFor(value: unknown, longArray: number): unknown[] {
+function wrongTypesFor(value: unknown, longArray: number, freeArray = false): unknown[] {
   if (typeof value === "string") return [12345, true, {}, [], ["text"], null];
   if (typeof value === "number") return ["10", true, {}, [], null, 1.5, -1, 1e308];
-  if (Array.isArray(value)) return ["citizen", 1, {}, null, [1], [{}], ["no-such-thing"], Array.from({ length: longArray }, () => value[0])];
+  if (Array.isArray(value)) return ["citizen", 1, {}, null, [1], [{}], ...(freeArray ? [] : [["no-such-thing"]]), Array.from({ length: longArray }, () => value[0])];
   if (typeof value === "boolean") return ["true", 1, {}, [], null];
   return ["text", 1, [], null];
 }
@@ -63,7 +63,7 @@ function badCases(kind: "query" | "mutation", sample: ProcedureSample, valid: Re
       const { [field]: _left, ...rest } = valid;
       cases.push({ name: `without ${field}`, input: rest });
     }
-    for (const wrong of wrongTypesFor(valid[field], kind === "query" ? 200 : 10_000)) {
+    for (const wrong of wrongTypesFor(valid[field], kind === "query" ? 200 : 10_000, sample.freeArrays?.includes(field))) {
       const shown = JSON.stringify(wrong);
       cases.push({ name: `${field} = ${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}`, input: { ...valid, [field]: wrong } });
     }

@@ -38,6 +38,8 @@ export interface ProcedureSample {
   optional?: readonly string[];
   /** Declared maximum lengths of string fields that allow more than 1,000,000 characters. */
   maxLength?: Readonly<Record<string, number>>;
+  /** Arrays of free identifiers: any short string is well-formed there (whether it names something is the service's 404). */
+  freeArrays?: readonly string[];
   /** Calling it ends the caller's session (sign-out, and sign-in or sign-up, which replace it): the suites give it a session of its own. */
   endsSession?: true;
 }
@@ -81,7 +83,7 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "rulings.consistency": { input: () => ({ first: 1, second: 2 }) },
   "rulings.publish": { input: () => ({ id: "no-such-matter" }) },
   "rulings.renew": { input: () => ({ eli: "/eli/demo/ruling/2026/999", days: 90 }), optional: ["days"] },
-  "rulings.reportHarm": { input: () => ({ eli: "/eli/demo/ruling/2026/999", what: "The tutor recorded my child's voice without asking us.", valueIds: ["some-value"] }) },
+  "rulings.reportHarm": { input: () => ({ eli: "/eli/demo/ruling/2026/999", what: "The tutor recorded my child's voice without asking us.", valueIds: ["some-value"] }), freeArrays: ["valueIds"] },
   "rulings.harm": { input: () => ({ eli: "/eli/demo/ruling/2026/999" }) },
   "rulings.forReview": { input: undefined },
   "rulings.repeal": { input: () => ({ eli: "/eli/demo/ruling/2026/999", reason: "Harm reports showed it failed." }) },
