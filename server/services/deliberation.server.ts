@@ -453,16 +453,13 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       while (queue.length > 0) {
         const batch = queue.splice(0);
         try {
-          const appended = await withLedger(deps, async (trx, append) => {
+          await withLedger(deps, async (trx, append) => {
             await lease.check(trx, matterId);
-            const events: LedgerEvent[] = [];
             for (const { event, calls } of batch) {
               for (const call of calls) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
-              events.push(await append({ matterId, type: event.type, actor: ACTOR, payload: event.payload as unknown as JsonValue }));
+              await append({ matterId, type: event.type, actor: ACTOR, payload: event.payload as unknown as JsonValue });
             }
-            return events;
           });
-          void appended;
         } catch (error) {
           for (const item of batch) item.reject(error);
           continue;
@@ -713,10 +710,5 @@ function metaOf(records: LlmCallRecord[], callId: string, engine: string, model:
     latencyMs: latencyMs ?? records.reduce((sum, r) => sum + r.latencyMs, 0),
     flags,
   };
-}
-
-/** Appends one protocol event outside the runner (tests use it to build states; delegates' actions later). */
-export async function appendProtocol(deps: AppDeps, matterId: string, event: ProtocolEvent, actor = ACTOR) {
-  return withLedger(deps, async (trx, append) => append({ matterId, type: event.type, actor, payload: event.payload as unknown as JsonValue }));
 }
 

@@ -83,7 +83,6 @@ function eventFor(state: DeliberationState, action: RoomAction): RoomEvent {
 
 /** A delegate acts in the room. The runner applies it between steps. */
 export async function roomAction(deps: AppDeps, delegate: SessionUser, matterId: string, action: RoomAction) {
-  await matterStatus(deps, matterId); // 404 for a matter that does not exist
   const event = await withLedger(deps, async (trx, append) => {
     // Lock, then read: what is decided here cannot change before it is written (a ballot opening, another delegate).
     await lockStream(trx, matterId);
@@ -173,7 +172,6 @@ export interface VoteReceipt {
 
 /** A delegate votes. One vote per delegate per ballot: the database keeps the first, the rest are refused. */
 export async function castVote(deps: AppDeps, delegate: SessionUser, matterId: string, choice: Choice, reason: string | undefined): Promise<VoteReceipt> {
-  await matterStatus(deps, matterId); // 404 for a matter that does not exist
   try {
     return await withLedger(deps, async (trx, append) => {
       // Lock, then check: a vote cannot slip in after the ballot was closed or returned.
