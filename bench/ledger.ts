@@ -7,8 +7,10 @@ import Database from "better-sqlite3";
 import { openDatabase } from "../db/connection.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { appendLedgerEvent } from "../db/repos/ledger.js";
+import { toHex } from "../deliberation/bytes.js";
 import { chainEvent, type LedgerEvent, verifyChain } from "../deliberation/ledger.js";
-import { LOG_NAME, signNextCheckpoint } from "../deliberation/transparency/checkpoint.js";
+import { LOG_NAME } from "../deliberation/transparency/checkpoint.js";
+import { signNextCheckpoint } from "../deliberation/transparency/signing.js";
 import { leafHash, MerkleTree } from "../deliberation/transparency/merkle.js";
 import { loadConfig } from "../server/env.server.js";
 import { round, summary, table } from "./support.js";
@@ -82,12 +84,12 @@ let publishMs1e4 = 0;
 for (const size of [100, 1_000, 10_000]) {
   const leaves = Array.from({ length: size }, (_, i) => leafHash(Buffer.from(`bundle ${i} ${randomUUID()}`)));
   const before = new MerkleTree(leaves);
-  const last = signNextCheckpoint(null, { log: LOG_NAME, size, root: before.root().toString("hex") }, [], key);
+  const last = signNextCheckpoint(null, { log: LOG_NAME, size, root: toHex(before.root()) }, [], key);
   const times: number[] = [];
   for (let rep = 0; rep < 5; rep++) {
     const t0 = performance.now();
     const grown = new MerkleTree([...leaves, leafHash(Buffer.from(`new bundle ${rep}`))]);
-    const next = { log: LOG_NAME, size: grown.size, root: grown.root().toString("hex") };
+    const next = { log: LOG_NAME, size: grown.size, root: toHex(grown.root()) };
     signNextCheckpoint(last, next, grown.consistencyProof(last.size), key);
     times.push(performance.now() - t0);
   }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "#crypto";
 import canonicalize from "canonicalize";
 
 /**
@@ -35,9 +35,7 @@ export function canonicalJson(value: unknown): string {
 
 export function hashEvent(content: LedgerEventContent, prevHash: string): string {
   const { matterId, seq, type, actor, payload, createdAt } = content;
-  return createHash("sha256")
-    .update(canonicalJson({ matterId, seq, type, actor, payload, createdAt, prevHash }))
-    .digest("hex");
+  return sha256Hex(canonicalJson({ matterId, seq, type, actor, payload, createdAt, prevHash }));
 }
 
 /** The event that follows `head` (or starts the stream when `head` is null). */

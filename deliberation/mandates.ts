@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "#crypto";
 import { DomainError } from "./errors.js";
 import { canonicalJson } from "./ledger.js";
 
@@ -73,7 +73,7 @@ function checkMeasure(kind: string, id: string, x: number): void {
 }
 
 export function hashMandate(content: Omit<Mandate, "hash">): string {
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+  return sha256Hex(canonicalJson(content));
 }
 
 /**

@@ -1,15 +1,17 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "#crypto";
+import { fromHex, utf8 } from "./bytes.js";
 import { type BallotRules, type BallotTally, type Choice, tallyBallot } from "./ballot.js";
 import { canonicalJson, type LedgerEvent, verifyChain } from "./ledger.js";
 import { type Mandate, verifyMandate } from "./mandates.js";
-import { type SignedCheckpoint, verifyCheckpoint } from "./transparency/checkpoint.js";
+import { checkpointRoot, type SignedCheckpoint, verifyCheckpoint } from "./transparency/checkpoint.js";
 import { leafHash, verifyInclusion } from "./transparency/merkle.js";
 
 /**
  * A published ruling's provenance bundle (DESIGN.md, "Publication and verification"): the ruling, the
  * frozen mandates, the ballot and its tally, and the matter's whole ledger up to its head, as RFC 8785
  * canonical JSON. Its leaf in the registry's transparency log is SHA-256(0x00 ‖ those bytes). Anyone
- * can check it offline with `verifyEnvelope`: the same code runs in `agora verify`.
+ * can check it offline with `verifyEnvelope`: the same code runs in `agora verify` and in the verify
+ * panel of the ruling's page (it imports nothing Node-only: `#crypto` resolves per platform).
  */
 
 export const BUNDLE_VERSION = 1;
@@ -44,22 +46,50 @@ export interface BundleEnvelope {
   publicKey: string;
 }
 
-export function bundleBytes(bundle: ProvenanceBundle): Buffer {
-  return Buffer.from(canonicalJson(bundle), "utf8");
+/** The bundle as the log holds it: RFC 8785 canonical JSON. */
+export function bundleJson(bundle: ProvenanceBundle): string {
+  return canonicalJson(bundle);
 }
 
-export function bundleLeaf(bundle: ProvenanceBundle): Buffer {
-  return leafHash(bundleBytes(bundle));
+export function bundleLeaf(bundle: ProvenanceBundle): Uint8Array {
+  return leafHash(utf8(bundleJson(bundle)));
 }
 
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
+export { sha256Hex };
+
+/**
+ * Each check's finding as a message code and its parameters, so the CLI and the panel can say it in the
+ * reader's language (the codes are keys of the app's message catalogues, app/i18n).
+ */
+export type CheckCode =
+  | "verify.notBundle"
+  | "verify.ledger.ok"
+  | "verify.ledger.head"
+  | "verify.ledger.otherMatter"
+  | "verify.ledger.sequence_gap"
+  | "verify.ledger.prev_hash_mismatch"
+  | "verify.ledger.hash_mismatch"
+  | "verify.ledger.stream_mismatch"
+  | "verify.ruling.ok"
+  | "verify.ruling.text"
+  | "verify.ruling.notRatified"
+  | "verify.mandates.ok"
+  | "verify.mandates.one"
+  | "verify.mandates.set"
+  | "verify.tally.ok"
+  | "verify.tally.differs"
+  | "verify.log.ok"
+  | "verify.log.proof"
+  | "verify.log.signature"
+  | "verify.card.ok"
+  | "verify.card.notInMandate"
+  | "verify.card.unknown";
 
 export interface Check {
   name: "ledger" | "ruling" | "mandates" | "tally" | "log" | "card";
   ok: boolean;
-  detail: string;
+  code: CheckCode;
+  params: Record<string, string | number>;
 }
 
 export interface Verdict {
@@ -67,32 +97,50 @@ export interface Verdict {
   checks: Check[];
 }
 
+const pass = (name: Check["name"], code: CheckCode, params: Check["params"] = {}): Check => ({ name, ok: true, code, params });
+const fail = (name: Check["name"], code: CheckCode, params: Check["params"] = {}): Check => ({ name, ok: false, code, params });
+
 /** Reads a bundle file as received: anything may be wrong with it, and each problem gets a reason. */
 export function verifyEnvelope(raw: unknown, options: { publicKey?: string; cardId?: string } = {}): Verdict {
+  try {
+    return checkEnvelope(raw, options);
+  } catch {
+    // A file shaped unlike any bundle (a mandate that is not an object, say) fails as a whole.
+    return { ok: false, checks: [fail("ledger", "verify.notBundle")] };
+  }
+}
+
+function checkEnvelope(raw: unknown, options: { publicKey?: string; cardId?: string }): Verdict {
   const checks: Check[] = [];
   const envelope = raw as BundleEnvelope;
   const bundle = envelope?.bundle;
-  if (!bundle || typeof bundle !== "object" || !bundle.ledger || !bundle.ruling || !bundle.ballot || !envelope.proof || !envelope.checkpoint) {
-    return { ok: false, checks: [{ name: "ledger", ok: false, detail: "This is not an Agora provenance bundle: it lacks its ruling, ledger, ballot or proof." }] };
+  if (!bundle || typeof bundle !== "object" || !bundle.ledger || !bundle.ruling || !bundle.ballot || !Array.isArray(bundle.mandates) || !envelope.proof || !envelope.checkpoint) {
+    return { ok: false, checks: [fail("ledger", "verify.notBundle")] };
   }
   const events = Array.isArray(bundle.ledger.events) ? bundle.ledger.events : [];
 
   // 1. The ledger: an unbroken hash chain ending at the stated head.
   const chain = verifyChain(events);
   checks.push(
-    chain.ok && chain.head === bundle.ledger.head && events.every((e) => e.matterId === bundle.ruling.matterId)
-      ? { name: "ledger", ok: true, detail: `The matter's ledger of ${chain.length} events is an unbroken chain ending at ${bundle.ledger.head.slice(0, 16)}…` }
-      : { name: "ledger", ok: false, detail: chain.ok ? "The ledger's last hash is not the head the bundle states." : `The ledger chain breaks at event ${chain.seq} (${chain.reason.replace(/_/g, " ")}).` },
+    !chain.ok
+      ? fail("ledger", `verify.ledger.${chain.reason}`, { seq: chain.seq })
+      : chain.head !== bundle.ledger.head
+        ? fail("ledger", "verify.ledger.head")
+        : !events.every((e) => e.matterId === bundle.ruling.matterId)
+          ? fail("ledger", "verify.ledger.otherMatter")
+          : pass("ledger", "verify.ledger.ok", { events: chain.length, head: `${String(bundle.ledger.head).slice(0, 16)}…` }),
   );
 
   // 2. The ruling is the text the ballot was about, and the ballot's outcome is on the ledger.
   const opened = events.filter((e) => e.type === "ballot.opened").at(-1)?.payload as { ballot?: number; textHash?: string; rules?: BallotRules; eligible?: string[] } | undefined;
   const closed = events.filter((e) => e.type === "ballot.closed").at(-1)?.payload as { ballot?: number; outcome?: string } | undefined;
-  const textOk = sha256Hex(bundle.ruling.text) === bundle.ruling.textHash && opened?.textHash === bundle.ruling.textHash;
+  const textOk = typeof bundle.ruling.text === "string" && sha256Hex(bundle.ruling.text) === bundle.ruling.textHash && opened?.textHash === bundle.ruling.textHash;
   checks.push(
-    textOk && closed?.outcome === "ratified" && closed.ballot === bundle.ballot.ballot
-      ? { name: "ruling", ok: true, detail: "The ruling's text is the one the delegates voted on, and the ledger records its ratification." }
-      : { name: "ruling", ok: false, detail: textOk ? "The ledger does not record this ballot as ratified." : "The ruling's text is not the text frozen in the ballot." },
+    !textOk
+      ? fail("ruling", "verify.ruling.text")
+      : closed?.outcome === "ratified" && closed.ballot === bundle.ballot.ballot
+        ? pass("ruling", "verify.ruling.ok")
+        : fail("ruling", "verify.ruling.notRatified"),
   );
 
   // 3. The mandates are the frozen ones: each hash recomputes and matches the convening on the ledger.
@@ -100,9 +148,11 @@ export function verifyEnvelope(raw: unknown, options: { publicKey?: string; card
   const frozen = new Map((convened?.constituencies ?? []).map((c) => [c.id, c.mandateHash]));
   const badMandate = bundle.mandates.find((m) => !verifyMandate(m.mandate) || frozen.get(m.constituencyId) !== m.mandate.hash);
   checks.push(
-    !badMandate && bundle.mandates.length === frozen.size
-      ? { name: "mandates", ok: true, detail: `All ${bundle.mandates.length} mandates hash to what was frozen when the matter was convened.` }
-      : { name: "mandates", ok: false, detail: badMandate ? `The mandate of ${badMandate.label} is not the one frozen at convening.` : "The bundle's mandates are not the ones frozen at convening." },
+    badMandate
+      ? fail("mandates", "verify.mandates.one", { label: String(badMandate.label) })
+      : bundle.mandates.length === frozen.size
+        ? pass("mandates", "verify.mandates.ok", { count: bundle.mandates.length })
+        : fail("mandates", "verify.mandates.set"),
   );
 
   // 4. The tally, recomputed from the votes the ledger records.
@@ -113,25 +163,25 @@ export function verifyEnvelope(raw: unknown, options: { publicKey?: string; card
   const sameTally = recount !== null && canonicalJson(recount) === canonicalJson(bundle.ballot.tally) && recount.outcome === "ratified";
   checks.push(
     sameTally
-      ? { name: "tally", ok: true, detail: `Recounted from the ledger's ${votes.length} votes: ${recount!.ratify} ratify, ${recount!.reject} reject, ${recount!.abstain} abstain of ${recount!.eligible}; ratified.` }
-      : { name: "tally", ok: false, detail: "The tally recomputed from the ledger's votes differs from the one the bundle states." },
+      ? pass("tally", "verify.tally.ok", { votes: votes.length, ratify: recount!.ratify, reject: recount!.reject, abstain: recount!.abstain, eligible: recount!.eligible })
+      : fail("tally", "verify.tally.differs"),
   );
 
   // 5. The bundle is in the registry's log, under a checkpoint the registry signed.
   const key = options.publicKey ?? envelope.publicKey;
   const signed = verifyCheckpoint(envelope.checkpoint, key);
+  const root = checkpointRoot(envelope.checkpoint);
+  const path = hexPath(envelope.proof.path);
   const included =
     signed &&
+    root !== null &&
+    path !== null &&
     envelope.proof.treeSize === envelope.checkpoint.size &&
-    verifyInclusion(envelope.proof.leafIndex, envelope.proof.treeSize, bundleLeaf(bundle), envelope.proof.path.map((p) => Buffer.from(p, "hex")), Buffer.from(envelope.checkpoint.root, "hex"));
+    verifyInclusion(envelope.proof.leafIndex, envelope.proof.treeSize, bundleLeaf(bundle), path, root);
   checks.push(
     included
-      ? { name: "log", ok: true, detail: `Leaf ${envelope.proof.leafIndex} of the transparency log, under the checkpoint of size ${envelope.checkpoint.size} signed by key ${envelope.checkpoint.keyId}.` }
-      : {
-          name: "log",
-          ok: false,
-          detail: signed ? "This bundle, byte for byte, is not the one the log holds: its inclusion proof fails." : "The checkpoint is not signed by the registry's key.",
-        },
+      ? pass("log", "verify.log.ok", { leaf: envelope.proof.leafIndex, size: envelope.checkpoint.size, keyId: envelope.checkpoint.keyId })
+      : fail("log", signed ? "verify.log.proof" : "verify.log.signature"),
   );
 
   // 6. Given a card: her value went into her representative's mandate.
@@ -141,9 +191,20 @@ export function verifyEnvelope(raw: unknown, options: { publicKey?: string; card
     const held = mandate?.mandate.values.find((v) => v.valueId === card?.value);
     checks.push(
       held
-        ? { name: "card", ok: true, detail: `Card ${options.cardId}'s value is in the mandate of ${mandate!.label}, with weight ${(held.weight * 100).toFixed(1)} %.` }
-        : { name: "card", ok: false, detail: card ? "That card's value is not in its constituency's mandate." : "That card is not among this ruling's mandates." },
+        ? pass("card", "verify.card.ok", { card: options.cardId, label: mandate!.label, weight: (held.weight * 100).toFixed(1) })
+        : fail("card", card ? "verify.card.notInMandate" : "verify.card.unknown"),
     );
   }
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/** An audit path as received: every node 32 bytes of hex, or null. */
+function hexPath(path: unknown): Uint8Array[] | null {
+  if (!Array.isArray(path)) return null;
+  try {
+    const nodes = path.map((p) => fromHex(String(p)));
+    return nodes.every((n) => n.length === 32) ? nodes : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert } from "../components/forms";
+import { VerifyPanel } from "../components/verify-panel";
 import { CsrfField, useRootData } from "../root";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { api, attempt, readForm, text } from "../utils/api.server";
@@ -10,8 +11,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const eli = `/eli/${params.polity}/ruling/${params.year}/${params.number}`;
-  const [ruling, harm] = await Promise.all([api(request, () => context.trpc.rulings.get({ eli })), api(request, () => context.trpc.rulings.harm({ eli }))]);
-  return { ruling, harm };
+  const [ruling, harm, log] = await Promise.all([
+    api(request, () => context.trpc.rulings.get({ eli })),
+    api(request, () => context.trpc.rulings.harm({ eli })),
+    api(request, () => context.trpc.rulings.checkpoint()),
+  ]);
+  return { ruling, harm, registryKey: log.publicKey, keyId: log.checkpoint?.keyId ?? null };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -34,7 +39,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function RulingPage() {
   const t = useT();
   const locale = useLocale();
-  const { ruling, harm } = useLoaderData<typeof loader>();
+  const { ruling, harm, registryKey, keyId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const user = useRootData()?.user;
   const clerk = user?.roles.includes("clerk") ?? false;
@@ -141,6 +146,7 @@ export default function RulingPage() {
         </ul>
         <p className="help">{t("rulings.verifyHow")}</p>
       </section>
+      <VerifyPanel bundleUrl={`/api/rulings/${ruling.id}/bundle.json`} publicKey={registryKey} keyId={keyId} />
     </div>
   );
 }

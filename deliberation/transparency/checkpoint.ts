@@ -1,13 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
-import { DomainError } from "../errors.js";
+import { sha256, verifyEd25519 } from "#crypto";
+import { fromBase64, fromHex, pemBody, toHex, utf8 } from "../bytes.js";
 import { canonicalJson } from "../ledger.js";
-import { type Hash, verifyConsistency } from "./merkle.js";
 
 /**
  * Signed checkpoints of the registry's transparency log: the tree's size and root, signed with the
  * registry's Ed25519 key (AGORA_SIGNING_KEY). The signed bytes are the RFC 8785 canonical JSON of
- * {log, size, root}. A checkpoint is only ever signed if the log it describes extends the last one
- * signed, proven by a consistency proof: the registry cannot sign two histories.
+ * {log, size, root}. This module checks them, on Node and in the browser alike; the signing, which
+ * only the registry does, is in ./signing.ts.
  */
 
 export const LOG_NAME = "agora-registry-log";
@@ -26,50 +25,35 @@ export interface SignedCheckpoint extends Checkpoint {
   signature: string;
 }
 
-export function checkpointBytes(checkpoint: Checkpoint): Buffer {
+export function checkpointBytes(checkpoint: Checkpoint): Uint8Array {
   const { log, size, root } = checkpoint;
-  return Buffer.from(canonicalJson({ log, size, root }), "utf8");
+  return utf8(canonicalJson({ log, size, root }));
 }
 
-export function keyIdOf(publicKey: KeyObject): string {
-  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
+/** The key id of a public key given as its SPKI DER. */
+export function keyIdOf(spki: Uint8Array): string {
+  return toHex(sha256(spki)).slice(0, 16);
 }
 
-export function publicKeyPem(privateKeyPem: string): string {
-  return createPublicKey(createPrivateKey(privateKeyPem)).export({ type: "spki", format: "pem" }).toString();
-}
-
-export function signCheckpoint(checkpoint: Checkpoint, privateKeyPem: string): SignedCheckpoint {
-  const privateKey = createPrivateKey(privateKeyPem);
-  const signature = sign(null, checkpointBytes(checkpoint), privateKey).toString("base64");
-  return { log: checkpoint.log, size: checkpoint.size, root: checkpoint.root, keyId: keyIdOf(createPublicKey(privateKey)), signature };
-}
-
-/** Whether the checkpoint was signed by the holder of this public key, exactly as it reads. */
-export function verifyCheckpoint(signed: SignedCheckpoint, publicKey: string | KeyObject): boolean {
+/** The root a checkpoint states, as bytes (null when it is not 32 bytes of hex). */
+export function checkpointRoot(checkpoint: Checkpoint): Uint8Array | null {
   try {
-    const key = typeof publicKey === "string" ? createPublicKey(publicKey) : publicKey;
-    if (signed.keyId !== keyIdOf(key)) return false;
-    return verify(null, checkpointBytes(signed), key, Buffer.from(signed.signature, "base64"));
+    const root = fromHex(checkpoint.root);
+    return root.length === 32 ? root : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the checkpoint was signed by the holder of this public key (PEM), exactly as it reads. */
+export function verifyCheckpoint(signed: SignedCheckpoint, publicKeyPem: string): boolean {
+  const spki = typeof publicKeyPem === "string" ? pemBody(publicKeyPem) : null;
+  if (!spki || signed?.keyId !== keyIdOf(spki) || typeof signed.signature !== "string") return false;
+  let signature: Uint8Array;
+  try {
+    signature = fromBase64(signed.signature);
   } catch {
     return false;
   }
-}
-
-/**
- * Signs the next checkpoint, but only if the proof shows the log grew from the last signed one: a
- * checkpoint inconsistent with the last signed one is never signed.
- */
-export function signNextCheckpoint(last: SignedCheckpoint | null, next: Checkpoint, proof: readonly Hash[], privateKeyPem: string): SignedCheckpoint {
-  if (last) {
-    const consistent =
-      last.log === next.log && next.size >= last.size && verifyConsistency(last.size, next.size, Buffer.from(last.root, "hex"), Buffer.from(next.root, "hex"), proof);
-    if (!consistent) {
-      throw new DomainError("conflict", "log.inconsistent", `Refusing to sign a checkpoint of size ${next.size} that does not extend the last signed one (size ${last.size}).`, {
-        lastSize: last.size,
-        nextSize: next.size,
-      });
-    }
-  }
-  return signCheckpoint(next, privateKeyPem);
+  return verifyEd25519(spki, checkpointBytes(signed), signature);
 }

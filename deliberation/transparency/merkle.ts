@@ -1,20 +1,15 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "#crypto";
+import { equalBytes } from "../bytes.js";
 
 /**
  * The registry's transparency log is an RFC 6962 Merkle tree (DESIGN.md, "Publication and
  * verification"): leaf hash SHA-256(0x00 ‖ data), node hash SHA-256(0x01 ‖ left ‖ right), a tree of n
  * leaves split at the largest power of two below n. Proofs are made and checked here; verification
  * follows RFC 9162 §2.1.3.2 and §2.1.4.2. Pure: no I/O. Sizes and indexes are plain numbers, halved by
- * arithmetic (not 32-bit shifts), so trees up to 2^53 leaves are handled.
+ * arithmetic (not 32-bit shifts), so trees up to 2^53 leaves are handled. Runs in the browser too.
  */
 
-export type Hash = Buffer;
-
-const sha256 = (...parts: Uint8Array[]): Hash => {
-  const h = createHash("sha256");
-  for (const part of parts) h.update(part);
-  return h.digest();
-};
+export type Hash = Uint8Array;
 
 const LEAF = Uint8Array.of(0x00);
 const NODE = Uint8Array.of(0x01);
@@ -140,13 +135,13 @@ export function verifyInclusion(index: number, size: number, leaf: Uint8Array, p
     fn = half(fn);
     sn = half(sn);
   }
-  return sn === 0 && Buffer.from(r).equals(Buffer.from(root));
+  return sn === 0 && equalBytes(r, root);
 }
 
 /** RFC 9162 §2.1.4.2: is the tree of size `first` with `firstRoot` a prefix of the one of size `second` with `secondRoot`? */
 export function verifyConsistency(first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: readonly Uint8Array[]): boolean {
   if (!(Number.isSafeInteger(first) && Number.isSafeInteger(second)) || first < 0 || first > second) return false;
-  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+  const same = equalBytes;
   if (first === second) return proof.length === 0 && same(firstRoot, secondRoot);
   if (first === 0) return proof.length === 0; // the empty tree is a prefix of every tree
   if (proof.length === 0) return false;

@@ -7,8 +7,10 @@ import { DomainError } from "../../deliberation/errors.js";
 import { canonicalJson, type JsonValue } from "../../deliberation/ledger.js";
 import type { Mandate } from "../../deliberation/mandates.js";
 import { DEFAULT_SUNSET_DAYS } from "../../deliberation/matters.js";
-import { BUNDLE_VERSION, type BundleEnvelope, bundleBytes, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
-import { LOG_NAME, publicKeyPem, type SignedCheckpoint, signNextCheckpoint } from "../../deliberation/transparency/checkpoint.js";
+import { fromHex, toHex, utf8 } from "../../deliberation/bytes.js";
+import { BUNDLE_VERSION, type BundleEnvelope, bundleJson, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
+import { LOG_NAME, type SignedCheckpoint } from "../../deliberation/transparency/checkpoint.js";
+import { publicKeyPem, signNextCheckpoint } from "../../deliberation/transparency/signing.js";
 import { leafHash, MerkleTree } from "../../deliberation/transparency/merkle.js";
 import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
@@ -29,9 +31,9 @@ async function lastCheckpoint(db: Kysely<Database>): Promise<SignedCheckpoint | 
   return row ? { log: LOG_NAME, size: row.size, root: row.root, keyId: row.keyId, signature: row.signature } : null;
 }
 
-async function logLeaves(db: Kysely<Database>): Promise<Buffer[]> {
+async function logLeaves(db: Kysely<Database>): Promise<Uint8Array[]> {
   const leaves = await db.selectFrom("logLeaves").select("leafHash").orderBy("idx").execute();
-  return leaves.map((l) => Buffer.from(l.leafHash, "hex"));
+  return leaves.map((l) => fromHex(l.leafHash));
 }
 
 async function logTree(db: Kysely<Database>): Promise<MerkleTree> {
@@ -85,13 +87,13 @@ async function buildBundle(deps: AppDeps, trx: Kysely<Database>, matterId: strin
  * Appends one leaf to the log and signs the checkpoint of the grown tree, after checking it extends the
  * last signed one. Call under the log's lock, inside the transaction that makes the change the leaf records.
  */
-async function appendLeaf(deps: AppDeps, trx: Kysely<Database>, leaf: Buffer, rulingId: string, at: string) {
+async function appendLeaf(deps: AppDeps, trx: Kysely<Database>, leaf: Uint8Array, rulingId: string, at: string) {
   const leaves = await logLeaves(trx);
   const leafIndex = leaves.length;
   const grown = new MerkleTree([...leaves, leaf]);
   const last = await lastCheckpoint(trx);
-  const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size: grown.size, root: grown.root().toString("hex") }, last ? grown.consistencyProof(last.size) : [], deps.config.signingKey);
-  await trx.insertInto("logLeaves").values({ idx: leafIndex, leafHash: leaf.toString("hex"), rulingId, createdAt: at }).execute();
+  const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size: grown.size, root: toHex(grown.root()) }, last ? grown.consistencyProof(last.size) : [], deps.config.signingKey);
+  await trx.insertInto("logLeaves").values({ idx: leafIndex, leafHash: toHex(leaf), rulingId, createdAt: at }).execute();
   await trx.insertInto("logCheckpoints").values({ size: checkpoint.size, root: checkpoint.root, keyId: checkpoint.keyId, signature: checkpoint.signature, createdAt: at }).execute();
   return { leafIndex, checkpoint };
 }
@@ -134,7 +136,7 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
         publishedAt,
         sunsetAt,
         leafIndex,
-        bundle: bundleBytes(bundle).toString("utf8"),
+        bundle: bundleJson(bundle),
       })
       .execute();
     await trx.updateTable("matters").set({ status: "published", updatedAt: publishedAt }).where("id", "=", matterId).execute();
@@ -142,7 +144,7 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
       matterId,
       type: "ruling.published",
       actor: clerk.id,
-      payload: { eli, leafIndex, bundleSha256: sha256Hex(bundleBytes(bundle).toString("utf8")), checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue,
+      payload: { eli, leafIndex, bundleSha256: sha256Hex(bundleJson(bundle)), checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue,
     });
     return { id, eli, leafIndex };
   });
@@ -156,7 +158,7 @@ export async function rulingEnvelope(deps: AppDeps, idOrEli: string): Promise<Bu
   if (!checkpoint) throw new DomainError("not_found", "rulings.notFound", "The log has no checkpoint yet.");
   return {
     bundle: JSON.parse(ruling.bundle) as ProvenanceBundle,
-    proof: { leafIndex: ruling.leafIndex, treeSize: checkpoint.size, path: tree.inclusionProof(ruling.leafIndex, checkpoint.size).map((h) => h.toString("hex")) },
+    proof: { leafIndex: ruling.leafIndex, treeSize: checkpoint.size, path: tree.inclusionProof(ruling.leafIndex, checkpoint.size).map(toHex) },
     checkpoint,
     publicKey: publicKeyPem(deps.config.signingKey),
   };
@@ -172,7 +174,7 @@ export async function logCheckpoint(deps: AppDeps) {
 export async function logConsistency(deps: AppDeps, first: number, second: number) {
   const tree = await logTree(deps.db);
   if (!(first >= 1 && first <= second && second <= tree.size)) throw new DomainError("invalid", "log.badRange", `The log has ${tree.size} leaves: ask for 1 ≤ first ≤ second ≤ ${tree.size}.`);
-  return { first, second, firstRoot: tree.root(first).toString("hex"), secondRoot: tree.root(second).toString("hex"), proof: tree.consistencyProof(first, second).map((h) => h.toString("hex")) };
+  return { first, second, firstRoot: toHex(tree.root(first)), secondRoot: toHex(tree.root(second)), proof: tree.consistencyProof(first, second).map(toHex) };
 }
 
 /** The public registry: published rulings, newest first, with search and filters. */
@@ -223,7 +225,7 @@ async function recordAct(
     const at = deps.clock.now().toISOString();
     const sunsetAt = extra.sunsetAt === undefined ? ruling.sunsetAt : extra.sunsetAt;
     const record = { log: LOG_NAME, eli, act, at, bundleLeaf: ruling.leafIndex, sunsetAt, ...(extra.reason ? { reason: extra.reason } : {}) };
-    const { leafIndex, checkpoint } = await appendLeaf(deps, trx, leafHash(Buffer.from(canonicalJson(record), "utf8")), ruling.id, at);
+    const { leafIndex, checkpoint } = await appendLeaf(deps, trx, leafHash(utf8(canonicalJson(record))), ruling.id, at);
     await trx.updateTable("rulings").set({ status: act === "renewed" ? "renewed" : act, sunsetAt }).where("id", "=", ruling.id).execute();
     await trx.updateTable("matters").set({ status: MATTER_STATUS_OF[act], updatedAt: at }).where("id", "=", ruling.matterId).execute();
     await append({ matterId: ruling.matterId, type: `ruling.${act}`, actor, payload: { ...record, leafIndex, checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue });

@@ -1,6 +1,8 @@
+import { toHex } from "../../deliberation/bytes.js";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { LOG_NAME, publicKeyPem, signCheckpoint, signNextCheckpoint, verifyCheckpoint } from "../../deliberation/transparency/checkpoint.js";
+import { LOG_NAME, verifyCheckpoint } from "../../deliberation/transparency/checkpoint.js";
+import { publicKeyPem, signCheckpoint, signNextCheckpoint } from "../../deliberation/transparency/signing.js";
 import { leafHash, MerkleTree } from "../../deliberation/transparency/merkle.js";
 
 const pem = () => generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -9,7 +11,7 @@ describe("signed checkpoints of the transparency log", () => {
   const key = pem();
   const leaves = Array.from({ length: 9 }, (_, i) => leafHash(Buffer.from(`bundle ${i}`)));
   const tree = new MerkleTree(leaves);
-  const at = (size: number, t = tree) => ({ log: LOG_NAME, size, root: t.root(size).toString("hex") });
+  const at = (size: number, t = tree) => ({ log: LOG_NAME, size, root: toHex(t.root(size)) });
 
   it("verifies with the registry's public key, and fails for any change or another key", () => {
     const signed = signCheckpoint(at(5), key);

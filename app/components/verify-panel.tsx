@@ -1,0 +1,86 @@
+import { type FormEvent, useState } from "react";
+import { type Verdict, verifyEnvelope } from "../../deliberation/provenance";
+import { type MessageKey, useT } from "../i18n";
+
+type Outcome = { verdict: Verdict } | { problem: string } | null;
+
+/**
+ * The ruling page's verify panel: the browser runs `verifyEnvelope`, the very function `agora verify`
+ * runs (its hashing and Ed25519 come from `#crypto`, which Vite resolves to the pure-JavaScript side),
+ * on the bundle the registry serves or on a file the visitor downloaded earlier. The checkpoint's
+ * signature is checked against the key the registry publishes, not the one the bundle brings along.
+ */
+export function VerifyPanel({ bundleUrl, publicKey, keyId }: { bundleUrl: string; publicKey: string; keyId: string | null }) {
+  const t = useT();
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [running, setRunning] = useState(false);
+
+  async function verify(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const file = form.get("bundle");
+    const cardId = String(form.get("card") ?? "").trim();
+    setRunning(true);
+    setOutcome(null);
+    try {
+      let raw: unknown;
+      if (file instanceof File && file.size > 0) {
+        try {
+          raw = JSON.parse(await file.text());
+        } catch (error) {
+          setOutcome({ problem: t("verify.unreadable", { reason: error instanceof Error ? error.message : String(error) }) });
+          return;
+        }
+      } else {
+        const response = await fetch(bundleUrl, { headers: { accept: "application/json" } }).catch(() => null);
+        if (!response?.ok) {
+          setOutcome({ problem: t("verify.fetchFailed") });
+          return;
+        }
+        raw = await response.json();
+      }
+      setOutcome({ verdict: verifyEnvelope(raw, { publicKey, ...(cardId ? { cardId } : {}) }) });
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="verify" className="verify">
+      <h2 id="verify">{t("verify.title")}</h2>
+      <p>{t("verify.lead")}</p>
+      <form className="stack card" onSubmit={verify} noValidate>
+        <div className="field">
+          <label htmlFor="verify-bundle">{t("verify.file")}</label>
+          <input id="verify-bundle" name="bundle" type="file" accept="application/json,.json" />
+        </div>
+        <div className="field">
+          <label htmlFor="verify-card">{t("verify.card")}</label>
+          <input id="verify-card" name="card" type="text" autoComplete="off" spellCheck={false} maxLength={100} />
+        </div>
+        {keyId ? <p className="help">{t("verify.key", { keyId })}</p> : null}
+        <button type="submit" disabled={running}>
+          {running ? t("verify.running") : t("verify.run")}
+        </button>
+      </form>
+      <div role="status" aria-live="polite" className="verify-result">
+        {outcome && "problem" in outcome ? <p className="alert alert-error">{outcome.problem}</p> : null}
+        {outcome && "verdict" in outcome ? (
+          <>
+            <p className={`alert ${outcome.verdict.ok ? "alert-ok" : "alert-error"}`}>
+              <strong>{t(outcome.verdict.ok ? "verify.verified" : "verify.notVerified")}</strong>
+            </p>
+            <ul className="verify-checks">
+              {outcome.verdict.checks.map((check) => (
+                <li key={check.name} className={check.ok ? "check-pass" : "check-fail"}>
+                  <span aria-hidden="true" className="check-mark">{check.ok ? "✓" : "✗"}</span> <strong>{t(`verify.check.${check.name}` as MessageKey)}</strong>: {t(check.code, check.params)}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+      <p className="help">{t("verify.cli")}</p>
+    </section>
+  );
+}
