@@ -14,6 +14,8 @@ export function VerifyPanel({ bundleUrl, publicKey, keyId }: { bundleUrl: string
   const t = useT();
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [running, setRunning] = useState(false);
+  // Finished runs, on the result's element: a new verdict is told from the last one even when it reads the same.
+  const [runs, setRuns] = useState(0);
 
   async function verify(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -42,6 +44,7 @@ export function VerifyPanel({ bundleUrl, publicKey, keyId }: { bundleUrl: string
       setOutcome({ verdict: verifyEnvelope(raw, { publicKey, ...(cardId ? { cardId } : {}) }) });
     } finally {
       setRunning(false);
+      setRuns((n) => n + 1);
     }
   }
 
@@ -63,8 +66,8 @@ export function VerifyPanel({ bundleUrl, publicKey, keyId }: { bundleUrl: string
           {running ? t("verify.running") : t("verify.run")}
         </button>
       </form>
-      <div role="status" aria-live="polite" className="verify-result">
-        {outcome && "problem" in outcome ? <p className="alert alert-error">{outcome.problem}</p> : null}
+      <div role="status" aria-live="polite" className="verify-result" data-runs={runs}>
+        {outcome && "problem" in outcome ? <p className="alert alert-error verify-problem">{outcome.problem}</p> : null}
         {outcome && "verdict" in outcome ? (
           <>
             <p className={`alert ${outcome.verdict.ok ? "alert-ok" : "alert-error"}`}>

@@ -1,3 +1,4 @@
+import { redirect } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DeliberationPanel, type DeliberationView, useLiveDeliberation } from "../components/deliberation";
@@ -24,13 +25,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const scheme = text(form, "scheme");
   const intent = text(form, "intent");
+  if (intent === "publish") {
+    // Published: the clerk lands on the ruling's own page, under its ELI.
+    const published = await attempt(request, () => context.trpc.rulings.publish({ id }));
+    if (published.ok) throw redirect(published.data.eli);
+    return { error: published.error };
+  }
   const budget = text(form, "tokenBudget").trim();
   const result =
     intent === "convene"
       ? await attempt(request, () => context.trpc.matters.convene({ id, scheme: scheme as "districts" | "value-communities" }))
-      : intent === "publish"
-        ? await attempt(request, () => context.trpc.rulings.publish({ id }))
-        : intent === "start" || intent === "resume"
+      : intent === "start" || intent === "resume"
         ? await attempt(request, () => context.trpc.matters[intent]({ id, ...(budget ? { tokenBudget: Number(budget) } : {}) }))
         : await attempt(request, () => context.trpc.matters.openIntake({ id }));
   return result.ok ? { error: null } : { error: result.error };

@@ -96,6 +96,9 @@ export default function MyValues() {
                 ))}
               </ul>
               {card.verdict !== "value" ? <p className="muted">{card.verdictReason}</p> : null}
+              <p className="help">
+                {t("values.cardId")} <code className="card-id">{card.id}</code>
+              </p>
               {card.canonical ? (
                 <div className="where">
                   <h4>{t("values.whereItWent")}</h4>

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ScriptedServer, startScriptedServer } from "../../deliberation/llm/scripted-server.js";
@@ -5,7 +8,7 @@ import { answerOffline } from "../../deliberation/protocol/index.js";
 import { conveneFixture } from "../fixtures/deliberation.js";
 import { launchBrowser } from "../support/browser.js";
 import { startTestServer, type TestServer } from "../support/database.js";
-import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, screenshot, signIn } from "./support.js";
+import { DESKTOP, PHONE, agoraVerify, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, pathOf, screenshot, signIn, verifyInPanel } from "./support.js";
 
 const { skip } = e2eContext();
 
@@ -20,6 +23,7 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
   let model: ScriptedServer;
   let t: TestServer;
   let matterId: string;
+  const downloads = mkdtempSync(join(tmpdir(), "agora-e2e-bundles-"));
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -35,6 +39,7 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
     await browser?.close();
     await t?.close();
     await model?.close();
+    rmSync(downloads, { recursive: true, force: true });
   });
 
   async function open(email: string | null, viewport: { width: number; height: number }) {
@@ -130,6 +135,80 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       await screenshot(citizen.page, "room-citizen");
     } finally {
       for (const c of [clerk, ana, ben, citizen]) await c.context.close();
+    }
+  });
+
+  it("the clerk publishes the ruling ratified in the room; a visitor finds it, downloads its bundle, and the panel and agora verify pass, then fail on a one-byte change", async () => {
+    const matter = await t.server.deps.db.selectFrom("matters").select(["status", "title"]).where("id", "=", matterId).executeTakeFirstOrThrow();
+    expect(matter.status, "the room test before this one ratifies the ruling").toBe("ratified");
+
+    // Liis publishes it from the matter's page and lands on the ruling's page, under its ELI.
+    const clerk = await open("clerk@demo.agora", DESKTOP);
+    const visitor = await freshPage(browser, t.url, PHONE);
+    const wide = await freshPage(browser, t.url, DESKTOP);
+    try {
+      await clerk.page.goto(`/matters/${matterId}`);
+      await clerk.page.getByRole("button", { name: "Publish the ruling" }).click();
+      await clerk.page.waitForURL(/\/eli\/demo\/ruling\/\d{4}\/\d+$/);
+      const eli = pathOf(clerk.page);
+      await main(clerk.page).getByRole("heading", { level: 1, name: matter.title }).waitFor();
+
+      // An anonymous visitor, on a phone, finds it in the registry by a word of its title.
+      const { page } = visitor;
+      await page.goto("/rulings");
+      await page.getByLabel("Words in the title or text").fill("benefits");
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("link", { name: matter.title }).click();
+      await page.waitForURL((url) => url.pathname === eli);
+      await expectNoHorizontalOverflow(page, PHONE.width);
+
+      // She downloads the bundle, and checks that very file in the page's verify panel.
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Provenance bundle (JSON)" }).click()]);
+      const bundle = join(downloads, "bundle.json");
+      await download.saveAs(bundle);
+      const good = await verifyInPanel(page, bundle);
+      expect(good.failures).toEqual([]);
+      expect(good.passes.map((p: string) => p.split(":")[0]!.replace(/^\W+/, ""))).toEqual(["Ledger", "Ruling", "Mandates", "Tally", "Log"]);
+      expect(good.verified).toBe(true);
+      await checkA11y(page, "ruling-verified");
+      await page.locator("#verify").scrollIntoViewIfNeeded();
+      await screenshot(page, "registry-phone-verified");
+
+      // `agora verify` agrees, with the registry's key pinned as the registry publishes it.
+      const published = (await (await page.request.get("/api/log/checkpoint")).json()) as { publicKey: string };
+      const key = join(downloads, "registry.pem");
+      writeFileSync(key, published.publicKey);
+      const cli = agoraVerify(bundle, "--key", key);
+      expect(cli.out).toMatch(/VERIFIED: every check passed/);
+      expect(cli.status, cli.out).toBe(0);
+
+      // One byte of the ruling's text changed: both refuse it, and say why.
+      const bytes = readFileSync(bundle);
+      const text = JSON.parse(bytes.toString("utf8")).bundle.ruling.text as string;
+      // The ruling comes after the ledger (whose events quote the rule) in the file's canonical key order.
+      const at = bytes.lastIndexOf(Buffer.from(text.slice(0, 40)));
+      expect(at, "the ruling's text is in the file as written").toBeGreaterThan(0);
+      bytes[at + 3] = bytes[at + 3] === 0x61 ? 0x62 : 0x61;
+      const tampered = join(downloads, "tampered.json");
+      writeFileSync(tampered, bytes);
+      const bad = await verifyInPanel(page, tampered);
+      expect(bad.verified).toBe(false);
+      expect(bad.failures.join("\n")).toMatch(/Ruling: The ruling's text is not the text frozen in the ballot/);
+      expect(bad.failures.join("\n")).toMatch(/Log: This bundle, byte for byte, is not the one the log holds/);
+      const refused = agoraVerify(tampered, "--key", key);
+      expect(refused.status).toBe(1);
+      expect(refused.out).toMatch(/FAIL ruling +The ruling's text is not the text frozen in the ballot/);
+      expect(refused.out).toMatch(/FAIL log +This bundle, byte for byte, is not the one the log holds/);
+      expect(refused.out).toMatch(/NOT VERIFIED/);
+      await page.locator(".verify-result").scrollIntoViewIfNeeded();
+      await screenshot(page, "registry-phone-tampered");
+
+      // At desktop width, the panel checks what the registry serves right now.
+      await wide.page.goto(eli);
+      expect((await verifyInPanel(wide.page, null)).verified).toBe(true);
+      await screenshot(wide.page, "registry-desktop-verified");
+    } finally {
+      for (const c of [clerk, visitor, wide]) await c.context.close();
     }
   });
 });

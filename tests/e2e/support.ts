@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -112,4 +113,29 @@ export async function expectNoHorizontalOverflow(page: Page, width: number): Pro
     return { scrollWidth: document.documentElement.scrollWidth, culprits };
   }, width);
   expect(scrollWidth, `page ${pathOf(page)} is ${scrollWidth}px wide (viewport ${width}); too wide: ${culprits.join(", ")}`).toBeLessThanOrEqual(width);
+}
+
+/** The package's own `agora` command, as `npx agora` runs it. */
+const AGORA = join(dirname(fileURLToPath(import.meta.url)), "../../bin/agora.mjs");
+
+/** `agora verify`, run as a visitor would run it on her own machine: exit code and what it printed. */
+export function agoraVerify(...args: string[]) {
+  const run = spawnSync(process.execPath, [AGORA, "verify", ...args], { encoding: "utf8", env: { ...process.env, LANG: "en_GB.UTF-8" } });
+  return { status: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+/** Runs the ruling page's verify panel on a file (or, with none, on the bundle the registry serves). */
+export async function verifyInPanel(page: Page, file: string | null, cardId = "") {
+  if (file) await page.getByLabel(/A bundle file you downloaded/).setInputFiles(file);
+  await page.getByLabel(/Your card's id/).fill(cardId);
+  const result = page.locator(".verify-result");
+  const runs = Number((await result.getAttribute("data-runs")) ?? 0);
+  await page.getByRole("button", { name: "Verify", exact: true }).click();
+  await page.locator(`.verify-result[data-runs="${runs + 1}"]`).waitFor();
+  return {
+    verified: (await result.locator(".alert-ok").count()) === 1,
+    failures: await result.locator(".check-fail").allInnerTexts(),
+    passes: await result.locator(".check-pass").allInnerTexts(),
+    problem: await result.locator(".verify-problem").allInnerTexts(),
+  };
 }

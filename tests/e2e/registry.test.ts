@@ -1,0 +1,106 @@
+import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../support/browser.js";
+import { DESKTOP, PHONE, agoraVerify, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, screenshot, signIn, verifyInPanel } from "./support.js";
+
+const { baseUrl, skip } = e2eContext();
+
+/**
+ * The registry as a fresh `npm start` serves it: the demo polity's ruling, published by the seed after
+ * its whole life, verifies for anyone; a citizen whose value went into it can check that too. (The
+ * room's own test publishes a ruling made live in the room and checks it the same way.)
+ */
+describe.skipIf(skip)("the public registry in a real browser", () => {
+  let browser: Browser;
+  const dir = mkdtempSync(join(tmpdir(), "agora-e2e-registry-"));
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const DEMO_RULING = "AI tutors that talk with children";
+
+  it("on first start the registry holds the demo's ruling, and its bundle verifies for an anonymous visitor", async () => {
+    const { context, page } = await freshPage(browser, baseUrl, DESKTOP);
+    try {
+      await page.goto("/rulings");
+      await page.getByLabel("Emergency rulings only").check();
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("link", { name: DEMO_RULING }).click();
+      await page.getByRole("heading", { level: 1, name: DEMO_RULING }).waitFor();
+      expect(new URL(page.url()).pathname).toMatch(/^\/eli\/demo\/ruling\/\d{4}\/1$/);
+
+      const served = await verifyInPanel(page, null);
+      expect(served.failures).toEqual([]);
+      expect(served.verified).toBe(true);
+      await checkA11y(page, "demo-ruling-verified");
+      await screenshot(page, "demo-ruling-verified");
+
+      // A file that is not JSON at all gets a reason, not a verdict.
+      const junk = join(dir, "not-a-bundle.json");
+      writeFileSync(junk, "<html>not a bundle</html>");
+      const unreadable = await verifyInPanel(page, junk);
+      expect(unreadable.problem.join(" ")).toMatch(/That file is not JSON/);
+      // A JSON file of another shape is refused as a whole.
+      writeFileSync(junk, JSON.stringify({ rulings: [] }));
+      expect((await verifyInPanel(page, junk)).failures).toEqual([expect.stringMatching(/This is not an Agora provenance bundle/)]);
+
+      // The same bundle, downloaded, passes `agora verify` too.
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Provenance bundle (JSON)" }).click()]);
+      const bundle = join(dir, "demo.json");
+      await download.saveAs(bundle);
+      const cli = agoraVerify(bundle);
+      expect(cli.status, cli.out).toBe(0);
+      expect(cli.out).toMatch(/ok   tally +Recounted from the ledger's \d+ votes/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a citizen checks, with her card's id, that her value was in her representative's mandate", async () => {
+    // Which demo citizen with an account wrote a card that went into the ruling's mandates? She finds
+    // her cards' ids on her values page; the bundle lists the cards behind its mandates.
+    const probe = await freshPage(browser, baseUrl, DESKTOP);
+    const listed = (await (await probe.page.request.get("/api/rulings.json")).json()) as { rulings: { title: string; eli: string; bundle: string }[] };
+    const ruling = listed.rulings.find((r) => r.title === DEMO_RULING)!;
+    const envelope = (await (await probe.page.request.get(ruling.bundle)).json()) as { bundle: { cards: Record<string, unknown> } };
+    await probe.context.close();
+
+    let found: { email: string; cardId: string } | null = null;
+    for (let i = 1; i <= 12 && !found; i++) {
+      const email = `citizen${i}@demo.agora`;
+      const { context, page } = await freshPage(browser, baseUrl, PHONE);
+      await signIn(page, email);
+      await page.goto("/values");
+      const ids = await page.locator("code.card-id").allInnerTexts();
+      const cardId = ids.find((id) => id in envelope.bundle.cards);
+      await context.close();
+      if (cardId) found = { email, cardId };
+    }
+    expect(found, "a demo citizen with an account has a card in the demo ruling's mandates").not.toBeNull();
+
+    const { context, page } = await freshPage(browser, baseUrl, PHONE);
+    try {
+      await signIn(page, found!.email);
+      await page.goto("/values");
+      await page.locator("code.card-id", { hasText: found!.cardId }).waitFor();
+      await page.goto(ruling.eli);
+      const mine = await verifyInPanel(page, null, found!.cardId);
+      expect(mine.failures).toEqual([]);
+      expect(mine.passes.at(-1)).toMatch(new RegExp(`Your card: Card ${found!.cardId}'s value is in the mandate of .+, with weight \\d+\\.\\d %`));
+      await expectNoHorizontalOverflow(page, PHONE.width);
+      await page.locator(".verify-result").scrollIntoViewIfNeeded();
+      await screenshot(page, "citizen-card-verified");
+      const other = await verifyInPanel(page, null, "not-my-card");
+      expect(other.failures).toEqual([expect.stringMatching(/Your card: That card is not among this ruling's mandates/)]);
+    } finally {
+      await context.close();
+    }
+  });
+});
