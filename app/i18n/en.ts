@@ -503,6 +503,8 @@ export const en = {
   "deliberation.budgetTooSmall": "The new budget must be more than the {spent} tokens already spent.",
   "deliberation.noRepresentatives": "The matter has no constituencies to deliberate.",
   "values.mandates": "Where your values went",
+  "values.verifyRuling": "The published ruling: check it with your card's id",
+  "values.cardInMandate": "In the mandate of the {constituency} representative for “{matter}”.",
   "values.inMandate": "In “{matter}”, your values are in the mandate of the {constituency} representative, weight {weight} % of its mandate, representing {size} citizens.",
   "values.notInThisMandate": "In “{matter}”, you are represented by the {constituency} representative ({size} citizens); none of your values made its mandate's top values.",
   "matters.noConstituencies": "No citizen holds a value in this context yet, so there is no one to represent.",

@@ -505,6 +505,8 @@ export const et: Messages = {
   "deliberation.budgetTooSmall": "Uus eelarve peab olema suurem kui juba kulutatud {spent} tokenit.",
   "deliberation.noRepresentatives": "Asjal pole arutelu pidamiseks valimisringkondi.",
   "values.mandates": "Kuhu sinu väärtused jõudsid",
+  "values.verifyRuling": "Avaldatud otsus: kontrolli seda oma kaardi tunnusega",
+  "values.cardInMandate": "Ringkonna {constituency} esindaja mandaadis küsimuses „{matter}”.",
   "values.inMandate": "Küsimuses „{matter}” on sinu väärtused ringkonna {constituency} esindaja mandaadis, kaaluga {weight} % mandaadist; esindaja esindab {size} kodanikku.",
   "values.notInThisMandate": "Küsimuses „{matter}” esindab sind ringkonna {constituency} esindaja ({size} kodanikku); ükski sinu väärtus ei jõudnud tema mandaadi tippväärtuste hulka.",
   "matters.noConstituencies": "Selles kontekstis ei kanna ükski kodanik veel ühtegi väärtust, seega pole kedagi esindada.",

@@ -45,6 +45,12 @@ export default function MyValues() {
                     ? t("values.inMandate", { matter: m.matterTitle, constituency: m.constituency, weight: Math.round(m.weight * 100), size: m.size })
                     : t("values.notInThisMandate", { matter: m.matterTitle, constituency: m.constituency, size: m.size })}
                 </Link>
+                {m.eli ? (
+                  <>
+                    {" "}
+                    <Link to={`${m.eli}#verify`}>{t("values.verifyRuling")}</Link>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -107,7 +113,17 @@ export default function MyValues() {
                       {card.canonical.founded ? t("values.founded", { title: card.canonical.title }) : t("values.joined", { title: card.canonical.title })}
                     </Link>
                   </p>
-                  <p className="muted">{t("values.notInMandate")}</p>
+                  {mandates.some((m) => m.valueIds.includes(card.canonical!.id)) ? (
+                    <ul>
+                      {mandates
+                        .filter((m) => m.valueIds.includes(card.canonical!.id))
+                        .map((m) => (
+                          <li key={m.matterId}>{t("values.cardInMandate", { matter: m.matterTitle, constituency: m.constituency })}</li>
+                        ))}
+                    </ul>
+                  ) : (
+                    <p className="muted">{t("values.notInMandate")}</p>
+                  )}
                 </div>
               ) : null}
               {card.status === "active" ? (

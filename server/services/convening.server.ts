@@ -143,7 +143,8 @@ export async function citizenMandates(deps: AppDeps, citizenId: string) {
     .innerJoin("constituencies as c", (join) => join.onRef("c.matterId", "=", "cm.matterId").onRef("c.id", "=", "cm.constituencyId"))
     .innerJoin("mandates as md", (join) => join.onRef("md.matterId", "=", "cm.matterId").onRef("md.constituencyId", "=", "cm.constituencyId"))
     .innerJoin("matters as m", "m.id", "cm.matterId")
-    .select(["m.id as matterId", "m.title as matterTitle", "m.contextId", "c.label", "c.size", "md.body"])
+    .leftJoin("rulings as r", "r.matterId", "cm.matterId")
+    .select(["m.id as matterId", "m.title as matterTitle", "m.contextId", "c.label", "c.size", "md.body", "r.eli"])
     .where("cm.citizenId", "=", citizenId)
     .execute();
   if (rows.length === 0) return [];
@@ -152,6 +153,7 @@ export async function citizenMandates(deps: AppDeps, citizenId: string) {
   for (const h of await valueHoldings(deps, { citizenId, activeOnly: false })) byContext.set(h.contextId, [...(byContext.get(h.contextId) ?? []), h.valueId]);
   return rows.map((r) => {
     const share = citizenShareInMandate(JSON.parse(r.body) as Mandate, byContext.get(r.contextId) ?? []);
-    return { matterId: r.matterId, matterTitle: r.matterTitle, constituency: r.label, size: r.size, valueIds: share.valueIds, weight: share.weight };
+    // Once published, the ruling's verify panel lets her check this with her card's id.
+    return { matterId: r.matterId, matterTitle: r.matterTitle, constituency: r.label, size: r.size, valueIds: share.valueIds, weight: share.weight, eli: r.eli ?? null };
   });
 }

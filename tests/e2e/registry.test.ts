@@ -89,8 +89,11 @@ describe.skipIf(skip)("the public registry in a real browser", () => {
     try {
       await signIn(page, found!.email);
       await page.goto("/values");
-      await page.locator("code.card-id", { hasText: found!.cardId }).waitFor();
-      await page.goto(ruling.eli);
+      const card = page.locator("li.card", { has: page.locator("code.card-id", { hasText: found!.cardId }) });
+      expect(await card.innerText()).toMatch(/In the mandate of the .+ representative for “.+”/);
+      // From her values page to the published ruling's verify panel.
+      await page.getByRole("link", { name: "The published ruling: check it with your card's id" }).click();
+      await page.waitForURL((url) => url.pathname === ruling.eli && url.hash === "#verify");
       const mine = await verifyInPanel(page, null, found!.cardId);
       expect(mine.failures).toEqual([]);
       expect(mine.passes.at(-1)).toMatch(new RegExp(`Your card: Card ${found!.cardId}'s value is in the mandate of .+, with weight \\d+\\.\\d %`));
