@@ -8,6 +8,7 @@ import * as deliberation from "./migrations/2026-11-25T05-deliberation.js";
 import * as ballots from "./migrations/2026-11-25T06-ballots.js";
 import * as registry from "./migrations/2026-11-25T07-registry.js";
 import * as harmReports from "./migrations/2026-11-25T08-harm-reports.js";
+import * as logNodes from "./migrations/2026-11-25T09-log-nodes.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-25T06-ballots": ballots,
   "2026-11-25T07-registry": registry,
   "2026-11-25T08-harm-reports": harmReports,
+  "2026-11-25T09-log-nodes": logNodes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -262,6 +262,13 @@ export interface LogLeavesTable {
   createdAt: string;
 }
 
+/** A complete subtree of the log: the hash of the 2^level leaves from idx·2^level on (level 0: a leaf). */
+export interface LogNodesTable {
+  level: number;
+  idx: number;
+  hash: string;
+}
+
 export interface LogCheckpointsTable {
   size: number;
   root: string;
@@ -304,6 +311,7 @@ export interface Database {
   ballotVotes: BallotVotesTable;
   rulings: RulingsTable;
   logLeaves: LogLeavesTable;
+  logNodes: LogNodesTable;
   logCheckpoints: LogCheckpointsTable;
   harmReports: HarmReportsTable;
 }

@@ -32,21 +32,45 @@ export function splitPoint(n: number): number {
 }
 
 /**
- * A tree over given leaf hashes, remembering the hashes of the subtrees it has computed, so a root and
- * its proofs cost O(n) once and little after that.
+ * Where a tree's complete subtrees come from: `node(level, index)` is the hash of the 2^level leaves
+ * from index·2^level on (level 0: the leaf hashes). A log that stores these as it grows (the
+ * registry's `log_nodes`) answers a root or a proof by reading O(log n) of them.
+ */
+export interface NodeSource {
+  size: number;
+  node(level: number, index: number): Hash;
+}
+
+/** The complete subtrees that appending leaf `index` closes: (level, index) of each, lowest first. */
+export function closedBy(index: number): { level: number; index: number }[] {
+  const closed: { level: number; index: number }[] = [];
+  for (let level = 0, i = index; i % 2 === 1; level++, i = Math.floor(i / 2)) closed.push({ level: level + 1, index: Math.floor(i / 2) });
+  return closed;
+}
+
+/**
+ * A tree over given leaf hashes (remembering the subtrees it has computed, so a root and its proofs
+ * cost O(n) once and little after that), or over a NodeSource (O(log n) nodes per root or proof).
  */
 export class MerkleTree {
   private readonly memo = new Map<string, Hash>();
+  private readonly leaves: readonly Hash[] | null;
+  private readonly source: NodeSource | null;
 
-  constructor(private readonly leaves: readonly Hash[]) {}
+  constructor(from: readonly Hash[] | NodeSource) {
+    this.leaves = Array.isArray(from) ? (from as readonly Hash[]) : null;
+    this.source = Array.isArray(from) ? null : (from as NodeSource);
+  }
 
   get size(): number {
-    return this.leaves.length;
+    return this.leaves ? this.leaves.length : this.source!.size;
   }
 
   /** MTH of leaves [lo, hi). */
   private range(lo: number, hi: number): Hash {
-    if (hi - lo === 1) return this.leaves[lo]!;
+    const width = hi - lo;
+    if (this.source && isPowerOfTwo(width) && lo % width === 0) return this.source.node(Math.log2(width), lo / width);
+    if (width === 1) return this.leaves![lo]!;
     const key = `${lo}:${hi}`;
     let hash = this.memo.get(key);
     if (!hash) {

@@ -11,7 +11,7 @@ import { fromHex, toHex, utf8 } from "../../deliberation/bytes.js";
 import { BUNDLE_VERSION, type BundleEnvelope, bundleJson, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
 import { LOG_NAME, type SignedCheckpoint } from "../../deliberation/transparency/checkpoint.js";
 import { publicKeyPem, signNextCheckpoint } from "../../deliberation/transparency/signing.js";
-import { leafHash, MerkleTree } from "../../deliberation/transparency/merkle.js";
+import { closedBy, EMPTY_ROOT, leafHash, MerkleTree, nodeHash } from "../../deliberation/transparency/merkle.js";
 import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
@@ -31,13 +31,43 @@ async function lastCheckpoint(db: Kysely<Database>): Promise<SignedCheckpoint | 
   return row ? { log: LOG_NAME, size: row.size, root: row.root, keyId: row.keyId, signature: row.signature } : null;
 }
 
-async function logLeaves(db: Kysely<Database>): Promise<Uint8Array[]> {
-  const leaves = await db.selectFrom("logLeaves").select("leafHash").orderBy("idx").execute();
-  return leaves.map((l) => fromHex(l.leafHash));
+/** How many leaves the log holds. */
+async function logSize(db: Kysely<Database>): Promise<number> {
+  const top = await db.selectFrom("logLeaves").select("idx").orderBy("idx", "desc").limit(1).executeTakeFirst();
+  return top ? top.idx + 1 : 0;
 }
 
-async function logTree(db: Kysely<Database>): Promise<MerkleTree> {
-  return new MerkleTree(await logLeaves(db));
+const nodeKey = (level: number, idx: number) => `${level}:${idx}`;
+
+async function readNodes(db: Kysely<Database>, wanted: readonly { level: number; idx: number }[]): Promise<Map<string, Uint8Array>> {
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("logNodes")
+    .select(["level", "idx", "hash"])
+    .where((eb) => eb.or(wanted.map((n) => eb.and([eb("level", "=", n.level), eb("idx", "=", n.idx)]))))
+    .execute();
+  return new Map(rows.map((r) => [nodeKey(r.level, r.idx), fromHex(r.hash)]));
+}
+
+/**
+ * Runs `use` on the log's tree of `size` leaves as stored in log_nodes. Which nodes a root or a proof
+ * touches depends on sizes and indexes only, never on hashes: a first pass with placeholders learns
+ * them, one query reads them (O(log n) rows), and a second pass computes.
+ */
+async function onStoredTree<T>(db: Kysely<Database>, size: number, use: (tree: MerkleTree) => T): Promise<T> {
+  const wanted = new Map<string, { level: number; idx: number }>();
+  use(new MerkleTree({ size, node: (level, idx) => (wanted.set(nodeKey(level, idx), { level, idx }), EMPTY_ROOT) }));
+  const nodes = await readNodes(db, [...wanted.values()]);
+  return use(
+    new MerkleTree({
+      size,
+      node: (level, idx) => {
+        const hash = nodes.get(nodeKey(level, idx));
+        if (!hash) throw new Error(`The log is missing its node ${nodeKey(level, idx)}.`);
+        return hash;
+      },
+    }),
+  );
 }
 
 /** The bundle of a ratified matter, from the ledger, the frozen mandates and the ballot. */
@@ -88,11 +118,27 @@ async function buildBundle(deps: AppDeps, trx: Kysely<Database>, matterId: strin
  * last signed one. Call under the log's lock, inside the transaction that makes the change the leaf records.
  */
 async function appendLeaf(deps: AppDeps, trx: Kysely<Database>, leaf: Uint8Array, rulingId: string, at: string) {
-  const leaves = await logLeaves(trx);
-  const leafIndex = leaves.length;
-  const grown = new MerkleTree([...leaves, leaf]);
+  const leafIndex = await logSize(trx);
+  // Store the leaf and every complete subtree it closes: each one's right child is the node just made.
+  const closed = closedBy(leafIndex);
+  const lefts = await readNodes(
+    trx,
+    closed.map((c) => ({ level: c.level - 1, idx: 2 * c.index })),
+  );
+  const rows = [{ level: 0, idx: leafIndex, hash: toHex(leaf) }];
+  let right = leaf;
+  for (const c of closed) {
+    const left = lefts.get(nodeKey(c.level - 1, 2 * c.index));
+    if (!left) throw new Error(`The log is missing its node ${nodeKey(c.level - 1, 2 * c.index)}.`);
+    right = nodeHash(left, right);
+    rows.push({ level: c.level, idx: c.index, hash: toHex(right) });
+  }
+  await trx.insertInto("logNodes").values(rows).execute();
+
+  const size = leafIndex + 1;
   const last = await lastCheckpoint(trx);
-  const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size: grown.size, root: toHex(grown.root()) }, last ? grown.consistencyProof(last.size) : [], deps.config.signingKey);
+  const grown = await onStoredTree(trx, size, (tree) => ({ root: toHex(tree.root()), proof: last ? tree.consistencyProof(last.size) : [] }));
+  const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size, root: grown.root }, grown.proof, deps.config.signingKey);
   await trx.insertInto("logLeaves").values({ idx: leafIndex, leafHash: toHex(leaf), rulingId, createdAt: at }).execute();
   await trx.insertInto("logCheckpoints").values({ size: checkpoint.size, root: checkpoint.root, keyId: checkpoint.keyId, signature: checkpoint.signature, createdAt: at }).execute();
   return { leafIndex, checkpoint };
@@ -154,11 +200,12 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
 export async function rulingEnvelope(deps: AppDeps, idOrEli: string): Promise<BundleEnvelope> {
   const ruling = await deps.db.selectFrom("rulings").select(["bundle", "leafIndex"]).where((eb) => eb.or([eb("id", "=", idOrEli), eb("eli", "=", idOrEli)])).executeTakeFirst();
   if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
-  const [tree, checkpoint] = await Promise.all([logTree(deps.db), lastCheckpoint(deps.db)]);
+  const checkpoint = await lastCheckpoint(deps.db);
   if (!checkpoint) throw new DomainError("not_found", "rulings.notFound", "The log has no checkpoint yet.");
+  const path = await onStoredTree(deps.db, checkpoint.size, (tree) => tree.inclusionProof(ruling.leafIndex).map(toHex));
   return {
     bundle: JSON.parse(ruling.bundle) as ProvenanceBundle,
-    proof: { leafIndex: ruling.leafIndex, treeSize: checkpoint.size, path: tree.inclusionProof(ruling.leafIndex, checkpoint.size).map(toHex) },
+    proof: { leafIndex: ruling.leafIndex, treeSize: checkpoint.size, path },
     checkpoint,
     publicKey: publicKeyPem(deps.config.signingKey),
   };
@@ -172,9 +219,9 @@ export async function logCheckpoint(deps: AppDeps) {
 
 /** A consistency proof between two signed tree sizes. */
 export async function logConsistency(deps: AppDeps, first: number, second: number) {
-  const tree = await logTree(deps.db);
-  if (!(first >= 1 && first <= second && second <= tree.size)) throw new DomainError("invalid", "log.badRange", `The log has ${tree.size} leaves: ask for 1 ≤ first ≤ second ≤ ${tree.size}.`);
-  return { first, second, firstRoot: toHex(tree.root(first)), secondRoot: toHex(tree.root(second)), proof: tree.consistencyProof(first, second).map(toHex) };
+  const size = await logSize(deps.db);
+  if (!(first >= 1 && first <= second && second <= size)) throw new DomainError("invalid", "log.badRange", `The log has ${size} leaves: ask for 1 ≤ first ≤ second ≤ ${size}.`);
+  return onStoredTree(deps.db, second, (tree) => ({ first, second, firstRoot: toHex(tree.root(first)), secondRoot: toHex(tree.root(second)), proof: tree.consistencyProof(first, second).map(toHex) }));
 }
 
 /** The public registry: published rulings, newest first, with search and filters. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as logNodesMigration from "../../db/migrations/2026-11-25T09-log-nodes.js";
 import { verifyEnvelope } from "../../deliberation/provenance.js";
 import { verifyCheckpoint } from "../../deliberation/transparency/checkpoint.js";
 import { verifyConsistency } from "../../deliberation/transparency/merkle.js";
@@ -154,5 +155,20 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect(after.constituencies[0].values[0]).toMatchObject({ valueId: value, reports: 2 });
     const events = (await clerk.query("ledger.read", { stream: id, afterSeq: 0, limit: 200 })).data;
     expect(JSON.stringify(events)).toContain("ruling.reviewRequested");
+  });
+
+  it("stores the log's subtrees as it grows: rebuilding them from the leaves (the migration's backfill) gives the same nodes", async () => {
+    const db = t.server.deps.db;
+    const nodes = () => db.selectFrom("logNodes").select(["level", "idx", "hash"]).orderBy("level").orderBy("idx").execute();
+    const grown = await nodes();
+    const leaves = await db.selectFrom("logLeaves").select("idx").execute();
+    expect(leaves.length, "earlier tests appended several leaves").toBeGreaterThanOrEqual(5);
+    // Each leaf, and one node per complete subtree: 2n − popcount(n) in all.
+    expect(grown.length).toBe(2 * leaves.length - leaves.length.toString(2).replace(/0/g, "").length);
+    await logNodesMigration.down(db);
+    await logNodesMigration.up(db);
+    expect(await nodes()).toEqual(grown);
+    const envelope = (await clerk.query("rulings.bundle", { id: (await db.selectFrom("rulings").select("id").executeTakeFirstOrThrow()).id })).data;
+    expect(verifyEnvelope(envelope).ok).toBe(true);
   });
 });

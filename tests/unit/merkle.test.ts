@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { EMPTY_ROOT, type Hash, leafHash, MerkleTree, nodeHash, verifyConsistency, verifyInclusion } from "../../deliberation/transparency/merkle.js";
+import { closedBy, EMPTY_ROOT, type Hash, leafHash, MerkleTree, nodeHash, verifyConsistency, verifyInclusion } from "../../deliberation/transparency/merkle.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const unhex = (s: string) => Buffer.from(s, "hex");
@@ -102,5 +102,36 @@ describe("the transparency log's Merkle tree (RFC 6962)", () => {
         }
       }
     }
+  });
+
+  it("over stored subtree nodes, grown leaf by leaf, gives the same roots and proofs while reading O(log n) nodes", () => {
+    // What the registry keeps in log_nodes: each leaf, and each complete subtree as its last leaf closes it.
+    const stored = new Map<string, Hash>();
+    const key = (level: number, index: number) => `${level}:${index}`;
+    const d = Array.from({ length: 64 }, (_, i) => leafHash(Buffer.from(`stored ${i}`)));
+    const reference = new MerkleTree(d);
+    for (let n = 0; n < d.length; n++) {
+      stored.set(key(0, n), d[n]!);
+      for (const c of closedBy(n)) stored.set(key(c.level, c.index), nodeHash(stored.get(key(c.level - 1, 2 * c.index))!, stored.get(key(c.level - 1, 2 * c.index + 1))!));
+      const size = n + 1;
+      const reads: string[] = [];
+      const tree = new MerkleTree({
+        size,
+        node: (level, index) => {
+          reads.push(key(level, index));
+          const hash = stored.get(key(level, index));
+          if (!hash) throw new Error(`node ${key(level, index)} was never stored`);
+          return hash;
+        },
+      });
+      expect(Buffer.from(tree.root()).equals(Buffer.from(reference.root(size))), `root of ${size}`).toBe(true);
+      for (let m = 0; m < size; m++) expect(tree.inclusionProof(m).map(hex)).toEqual(reference.inclusionProof(m, size).map(hex));
+      for (let m = 0; m <= size; m++) expect(tree.consistencyProof(m).map(hex)).toEqual(reference.consistencyProof(m, size).map(hex));
+      // A root reads one stored node per set bit of the size.
+      reads.length = 0;
+      new MerkleTree({ size, node: (level, index) => (reads.push(key(level, index)), stored.get(key(level, index))!) }).root();
+      expect(reads.length).toBe(size.toString(2).replace(/0/g, "").length);
+    }
+    expect(stored.size).toBe(2 * 64 - 1);
   });
 });
