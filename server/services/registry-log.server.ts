@@ -117,7 +117,7 @@ async function buildBundle(deps: AppDeps, trx: Kysely<Database>, matterId: strin
  * Appends one leaf to the log and signs the checkpoint of the grown tree, after checking it extends the
  * last signed one. Call under the log's lock, inside the transaction that makes the change the leaf records.
  */
-async function appendLeaf(deps: AppDeps, trx: Kysely<Database>, leaf: Uint8Array, rulingId: string, at: string) {
+export async function appendLogLeaf(trx: Kysely<Database>, signingKey: string, leaf: Uint8Array, rulingId: string, at: string) {
   const leafIndex = await logSize(trx);
   // Store the leaf and every complete subtree it closes: each one's right child is the node just made.
   const closed = closedBy(leafIndex);
@@ -138,7 +138,7 @@ async function appendLeaf(deps: AppDeps, trx: Kysely<Database>, leaf: Uint8Array
   const size = leafIndex + 1;
   const last = await lastCheckpoint(trx);
   const grown = await onStoredTree(trx, size, (tree) => ({ root: toHex(tree.root()), proof: last ? tree.consistencyProof(last.size) : [] }));
-  const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size, root: grown.root }, grown.proof, deps.config.signingKey);
+  const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size, root: grown.root }, grown.proof, signingKey);
   await trx.insertInto("logLeaves").values({ idx: leafIndex, leafHash: toHex(leaf), rulingId, createdAt: at }).execute();
   await trx.insertInto("logCheckpoints").values({ size: checkpoint.size, root: checkpoint.root, keyId: checkpoint.keyId, signature: checkpoint.signature, createdAt: at }).execute();
   return { leafIndex, checkpoint };
@@ -164,7 +164,7 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
 
     const id = deps.ids();
     const leaf = bundleLeaf(bundle);
-    const { leafIndex, checkpoint } = await appendLeaf(deps, trx, leaf, id, publishedAt);
+    const { leafIndex, checkpoint } = await appendLogLeaf(trx, deps.config.signingKey, leaf, id, publishedAt);
 
     await trx
       .insertInto("rulings")
@@ -272,7 +272,7 @@ async function recordAct(
     const at = deps.clock.now().toISOString();
     const sunsetAt = extra.sunsetAt === undefined ? ruling.sunsetAt : extra.sunsetAt;
     const record = { log: LOG_NAME, eli, act, at, bundleLeaf: ruling.leafIndex, sunsetAt, ...(extra.reason ? { reason: extra.reason } : {}) };
-    const { leafIndex, checkpoint } = await appendLeaf(deps, trx, leafHash(utf8(canonicalJson(record))), ruling.id, at);
+    const { leafIndex, checkpoint } = await appendLogLeaf(trx, deps.config.signingKey, leafHash(utf8(canonicalJson(record))), ruling.id, at);
     await trx.updateTable("rulings").set({ status: act === "renewed" ? "renewed" : act, sunsetAt }).where("id", "=", ruling.id).execute();
     await trx.updateTable("matters").set({ status: MATTER_STATUS_OF[act], updatedAt: at }).where("id", "=", ruling.matterId).execute();
     await append({ matterId: ruling.matterId, type: `ruling.${act}`, actor, payload: { ...record, leafIndex, checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue });
