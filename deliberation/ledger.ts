@@ -89,7 +89,7 @@ function write(value: unknown, depth: number, ancestors: object[] | null, strict
           const item = record[key];
           if (item === undefined || typeof item === "symbol") continue;
           if (strict && hasLoneSurrogate(key)) throw new TypeError("a lone surrogate cannot be represented as canonical JSON");
-          text += text.length > 1 ? `,${quoteKey(key)}:` : `${quoteKey(key)}:`;
+          text += text.length > 1 ? kept(membersAfter, key, ",", ":") : kept(members, key, "", ":");
           text += write(item, depth, ancestors, strict);
         }
         text += "}";
@@ -131,19 +131,28 @@ function quote(text: string): string {
   return JSON.stringify(text);
 }
 
-/** Keys, types, actors and streams come from a small vocabulary: the quoted forms of plain ones are kept. */
-const quotedKeys = new Map<string, string>();
-
-function quoteKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted !== undefined) return quoted;
-  quoted = quote(key);
-  if (quoted.length === key.length + 2) {
-    if (quotedKeys.size >= 2048) quotedKeys.clear();
-    quotedKeys.set(key, quoted);
+/**
+ * `before`, the quoted `value`, `after`: kept for plain values, since keys, actors, streams and types
+ * come from a small vocabulary. (A value that needed escaping is not kept, so it counts in `escapes`
+ * every time.)
+ */
+function kept(runs: Map<string, string>, value: string, before: string, after: string): string {
+  let run = runs.get(value);
+  if (run !== undefined) return run;
+  const quoted = quote(value);
+  run = before + quoted + after;
+  if (quoted.length === value.length + 2) {
+    if (runs.size >= 1024) runs.clear();
+    runs.set(value, run);
   }
-  return quoted;
+  return run;
 }
+
+const members = new Map<string, string>(); // "key":
+const membersAfter = new Map<string, string>(); // ,"key":
+const actorRuns = new Map<string, string>(); // {"actor":"…","createdAt":"
+const streamRuns = new Map<string, string>(); // ","matterId":"…","payload":
+const typeRuns = new Map<string, string>(); // ,"type":"…"}
 
 function hasLoneSurrogate(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -161,7 +170,7 @@ export function hashEvent(content: LedgerEventContent, prevHash: string): string
   const { matterId, seq, type, actor, payload, createdAt } = content;
   // The envelope's keys, written in their sorted order (actor, createdAt, matterId, payload, prevHash,
   // seq, type): only the payload needs the general serializer. Anything off the usual shape (a field
-  // missing or of another type, or a string that needs the closer look) goes the general way.
+  // missing or of another type, a string to escape or that needs the closer look) goes the general way.
   if (
     typeof actor === "string" &&
     typeof createdAt === "string" &&
@@ -173,13 +182,21 @@ export function hashEvent(content: LedgerEventContent, prevHash: string): string
     payload !== undefined &&
     typeof payload !== "symbol"
   ) {
-    const before = escapes;
     // Walking a chain, the previous hash is the one just computed: lowercase hex, nothing to escape.
-    const quotedPrev = prevHash === lastHash ? `"${prevHash}"` : quote(prevHash);
-    const text =
-      `{"actor":${quoteKey(actor)},"createdAt":${quote(createdAt)},"matterId":${quoteKey(matterId)},` +
-      `"payload":${write(payload, 0, null, false)},"prevHash":${quotedPrev},"seq":${seq},"type":${quoteKey(type)}}`;
-    if (escapes === before || !text.includes("\\ud")) return (lastHash = sha256Hex(text));
+    if ((prevHash === lastHash || !NEEDS_ESCAPE.test(prevHash)) && !NEEDS_ESCAPE.test(createdAt)) {
+      const before = escapes;
+      const text =
+        kept(actorRuns, actor, '{"actor":', ',"createdAt":"') +
+        createdAt +
+        kept(streamRuns, matterId, '","matterId":', ',"payload":') +
+        write(payload, 0, null, false) +
+        ',"prevHash":"' +
+        prevHash +
+        '","seq":' +
+        seq +
+        kept(typeRuns, type, ',"type":', "}");
+      if (escapes === before || !text.includes("\\ud")) return (lastHash = sha256Hex(text));
+    }
   }
   return (lastHash = sha256Hex(canonicalJson({ matterId, seq, type, actor, payload, createdAt, prevHash })));
 }
