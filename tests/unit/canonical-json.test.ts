@@ -59,9 +59,9 @@ describe("canonical JSON (RFC 8785)", () => {
 });
 
 /**
- * canonicalJson is our own serializer; the `canonicalize` package (RFC 8785's listed JavaScript
- * implementation, which the ledger used before) is kept as the oracle: on every JSON value, and on
- * every ledger event, the two must give the same bytes, or hashes already on record would stop verifying.
+ * canonicalJson is our own serializer; the `canonicalize` package, which the ledger used before, is
+ * kept as the oracle: on every JSON value, and on every ledger event, the two must give the same bytes,
+ * or hashes already on record would stop verifying.
  */
 describe("canonical JSON agrees with the canonicalize package", () => {
   /** What canonicalJson was: canonicalize, refusing what it leaves undefined (a top-level undefined, a function). */
