@@ -132,16 +132,16 @@ function quote(text: string): string {
 }
 
 /**
- * `before`, the quoted `value`, `after`: kept for plain values, since keys, actors, streams and types
- * come from a small vocabulary. (A value that needed escaping is not kept, so it counts in `escapes`
- * every time.)
+ * `before`, the quoted `value`, `after`: kept for short plain values, since keys, actors, streams and
+ * types come from a small vocabulary. (A value that needed escaping is not kept, so it counts in
+ * `escapes` every time.)
  */
 function kept(runs: Map<string, string>, value: string, before: string, after: string): string {
   let run = runs.get(value);
   if (run !== undefined) return run;
   const quoted = quote(value);
   run = before + quoted + after;
-  if (quoted.length === value.length + 2) {
+  if (quoted.length === value.length + 2 && value.length <= 100) {
     if (runs.size >= 1024) runs.clear();
     runs.set(value, run);
   }
