@@ -87,17 +87,24 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
+/** A NUL character, or a UTF-16 surrogate without its pair (JSON's "\ud800" parses to one). */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function containsUnstorable(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return UNSTORABLE.test(value);
   if (depth > 8 || value === null || typeof value !== "object") return false;
-  return Object.entries(value).some(([key, v]) => key.includes("\u0000") || containsNul(v, depth + 1));
+  return Object.entries(value).some(([key, v]) => UNSTORABLE.test(key) || containsUnstorable(v, depth + 1));
 }
 
-/** PostgreSQL cannot store a NUL character in text (SQLite can): refuse it on every input, on both. */
-const noNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+/**
+ * Text that cannot be kept faithfully is refused on every input: PostgreSQL cannot store a NUL
+ * character (SQLite can), and a lone surrogate is not Unicode text, cannot be UTF-8, and has no RFC 8785
+ * canonical form, so no ledger event could hold it.
+ */
+const noUnstorableText = t.middleware(async ({ getRawInput, next }) => {
   // A body that does not parse is the input parser's to refuse (or to ignore, for a procedure without input).
   const raw = await getRawInput().catch(() => undefined);
-  if (containsNul(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: "Text may not contain NUL characters." });
+  if (containsUnstorable(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: "Text may not contain NUL characters or unpaired surrogates (broken Unicode)." });
   return next();
 });
 
@@ -114,9 +121,9 @@ function requireUser(access: Exclude<Access, "public">) {
 }
 
 // The only procedure builders routers may use. Role checks run before input is parsed.
-export const publicProcedure = base.meta({ access: "public" }).use(noNulCharacters);
-export const signedInProcedure = base.meta({ access: "signed-in" }).use(requireUser("signed-in")).use(noNulCharacters);
-export const citizenProcedure = base.meta({ access: "citizen" }).use(requireUser("citizen")).use(noNulCharacters);
-export const delegateProcedure = base.meta({ access: "delegate" }).use(requireUser("delegate")).use(noNulCharacters);
-export const clerkProcedure = base.meta({ access: "clerk" }).use(requireUser("clerk")).use(noNulCharacters);
-export const adminProcedure = base.meta({ access: "admin" }).use(requireUser("admin")).use(noNulCharacters);
+export const publicProcedure = base.meta({ access: "public" }).use(noUnstorableText);
+export const signedInProcedure = base.meta({ access: "signed-in" }).use(requireUser("signed-in")).use(noUnstorableText);
+export const citizenProcedure = base.meta({ access: "citizen" }).use(requireUser("citizen")).use(noUnstorableText);
+export const delegateProcedure = base.meta({ access: "delegate" }).use(requireUser("delegate")).use(noUnstorableText);
+export const clerkProcedure = base.meta({ access: "clerk" }).use(requireUser("clerk")).use(noUnstorableText);
+export const adminProcedure = base.meta({ access: "admin" }).use(requireUser("admin")).use(noUnstorableText);

@@ -71,6 +71,9 @@ function badCases(kind: "query" | "mutation", sample: ProcedureSample, valid: Re
       const declared = sample.maxLength?.[field] ?? 0;
       const length = kind === "query" ? OVERSIZED_IN_URL : Math.max(OVERSIZED, declared + 1);
       cases.push({ name: `${field} of ${length} characters`, input: { ...valid, [field]: "x".repeat(length) } });
+      // Broken Unicode: a high surrogate without its low half, and a low one alone.
+      cases.push({ name: `${field} with a lone surrogate`, input: { ...valid, [field]: `${valid[field]}\ud800` } });
+      cases.push({ name: `${field} with a lone low surrogate`, input: { ...valid, [field]: `\udc00${valid[field]}` } });
     }
   }
   return cases;
