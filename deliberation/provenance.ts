@@ -73,6 +73,7 @@ export type CheckCode =
   | "verify.ruling.ok"
   | "verify.ruling.text"
   | "verify.ruling.notRatified"
+  | "verify.ruling.other"
   | "verify.mandates.ok"
   | "verify.mandates.one"
   | "verify.mandates.set"
@@ -101,7 +102,16 @@ const pass = (name: Check["name"], code: CheckCode, params: Check["params"] = {}
 const fail = (name: Check["name"], code: CheckCode, params: Check["params"] = {}): Check => ({ name, ok: false, code, params });
 
 /** Reads a bundle file as received: anything may be wrong with it, and each problem gets a reason. */
-export function verifyEnvelope(raw: unknown, options: { publicKey?: string; cardId?: string } = {}): Verdict {
+export interface VerifyOptions {
+  /** The registry's public key (PEM); without it, the key the bundle brings is used. */
+  publicKey?: string;
+  /** A citizen's card id, to check that her value was in her representative's mandate. */
+  cardId?: string;
+  /** The ruling the bundle must be of (its ELI), when the check is made on that ruling's behalf. */
+  eli?: string;
+}
+
+export function verifyEnvelope(raw: unknown, options: VerifyOptions = {}): Verdict {
   try {
     return checkEnvelope(raw, options);
   } catch {
@@ -110,7 +120,7 @@ export function verifyEnvelope(raw: unknown, options: { publicKey?: string; card
   }
 }
 
-function checkEnvelope(raw: unknown, options: { publicKey?: string; cardId?: string }): Verdict {
+function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
   const checks: Check[] = [];
   const envelope = raw as BundleEnvelope;
   const bundle = envelope?.bundle;
@@ -136,11 +146,13 @@ function checkEnvelope(raw: unknown, options: { publicKey?: string; cardId?: str
   const closed = events.filter((e) => e.type === "ballot.closed").at(-1)?.payload as { ballot?: number; outcome?: string } | undefined;
   const textOk = typeof bundle.ruling.text === "string" && sha256Hex(bundle.ruling.text) === bundle.ruling.textHash && opened?.textHash === bundle.ruling.textHash;
   checks.push(
-    !textOk
-      ? fail("ruling", "verify.ruling.text")
-      : closed?.outcome === "ratified" && closed.ballot === bundle.ballot.ballot
-        ? pass("ruling", "verify.ruling.ok")
-        : fail("ruling", "verify.ruling.notRatified"),
+    options.eli !== undefined && bundle.ruling.eli !== options.eli
+      ? fail("ruling", "verify.ruling.other", { eli: String(bundle.ruling.eli), expected: options.eli })
+      : !textOk
+        ? fail("ruling", "verify.ruling.text")
+        : closed?.outcome === "ratified" && closed.ballot === bundle.ballot.ballot
+          ? pass("ruling", "verify.ruling.ok", { eli: String(bundle.ruling.eli), title: String(bundle.ruling.title) })
+          : fail("ruling", "verify.ruling.notRatified"),
   );
 
   // 3. The mandates are the frozen ones: each hash recomputes and matches the convening on the ledger.
@@ -186,7 +198,8 @@ function checkEnvelope(raw: unknown, options: { publicKey?: string; cardId?: str
 
   // 6. Given a card: her value went into her representative's mandate.
   if (options.cardId) {
-    const card = bundle.cards?.[options.cardId];
+    const cards = bundle.cards && typeof bundle.cards === "object" ? bundle.cards : {};
+    const card = Object.hasOwn(cards, options.cardId) ? cards[options.cardId] : undefined;
     const mandate = card ? bundle.mandates.find((m) => m.constituencyId === card.constituency) : undefined;
     const held = mandate?.mandate.values.find((v) => v.valueId === card?.value);
     checks.push(

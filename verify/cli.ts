@@ -1,9 +1,19 @@
 import { readFileSync } from "node:fs";
-import { translator } from "../app/i18n/translate.js";
 import { negotiateLocale } from "../app/i18n/locales.js";
+import { translator } from "../app/i18n/translate.js";
+import { pemBody } from "../deliberation/bytes.js";
 import { verifyEnvelope } from "../deliberation/provenance.js";
 
 const USAGE = "usage: agora verify BUNDLE.json [--card CARD_ID] [--key REGISTRY_KEY.pem]";
+
+/**
+ * A bundle's own text (a constituency's label, a title) on its way to a terminal: control characters,
+ * and the format characters that reorder text (bidirectional overrides), are shown escaped, so a
+ * crafted bundle cannot move the cursor, erase the real verdict or print a fake one.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
 
 /**
  * The `agora` command. Returns the exit code: 0 when every check passes, 1 when one fails, 2 for bad
@@ -20,18 +30,38 @@ export async function main(args: string[]): Promise<number> {
     const at = rest.indexOf(name);
     return at >= 0 ? rest[at + 1] : undefined;
   };
+  const read = (path: string): string | null => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (error) {
+      console.error(t("verify.noFile", { file: path, reason: error instanceof Error ? error.message : String(error) }));
+      return null;
+    }
+  };
+  const text = read(file);
+  if (text === null) return 2;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    raw = JSON.parse(text);
   } catch (error) {
     console.error(t("verify.unreadable", { reason: error instanceof Error ? error.message : String(error) }));
     return 1;
   }
   const keyFile = option("--key");
+  const key = keyFile ? read(keyFile) : undefined;
+  if (key === null) return 2;
+  if (keyFile && key !== undefined && !pemBody(key)) {
+    console.error(t("verify.badKey", { file: keyFile }));
+    return 2;
+  }
   const cardId = option("--card");
-  const verdict = verifyEnvelope(raw, { ...(keyFile ? { publicKey: readFileSync(keyFile, "utf8") } : {}), ...(cardId ? { cardId } : {}) });
-  for (const check of verdict.checks) console.log(`${check.ok ? "ok  " : "FAIL"} ${check.name.padEnd(8)} ${t(check.code, check.params)}`);
-  if (!keyFile) console.log(`note     ${t("verify.keyNote")}`);
+  const verdict = verifyEnvelope(raw, { ...(key ? { publicKey: key } : {}), ...(cardId ? { cardId } : {}) });
+  for (const check of verdict.checks) {
+    const params = Object.fromEntries(Object.entries(check.params).map(([name, value]) => [name, typeof value === "string" ? printable(value) : value]));
+    // The first two columns stay as they are in every language, for scripts; the finding is translated.
+    console.log(`${check.ok ? "ok  " : "FAIL"} ${check.name.padEnd(8)} ${t(check.code, params)}`);
+  }
+  if (!keyFile) console.log(`         ${t("verify.keyNote")}`);
   console.log(t(verdict.ok ? "verify.verified" : "verify.notVerified"));
   return verdict.ok ? 0 : 1;
 }

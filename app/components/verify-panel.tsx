@@ -10,7 +10,7 @@ type Outcome = { verdict: Verdict } | { problem: string } | null;
  * on the bundle the registry serves or on a file the visitor downloaded earlier. The checkpoint's
  * signature is checked against the key the registry publishes, not the one the bundle brings along.
  */
-export function VerifyPanel({ bundleUrl, publicKey, keyId }: { bundleUrl: string; publicKey: string; keyId: string | null }) {
+export function VerifyPanel({ eli, bundleUrl, publicKey, keyId }: { eli: string; bundleUrl: string; publicKey: string; keyId: string | null }) {
   const t = useT();
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [running, setRunning] = useState(false);
@@ -39,9 +39,14 @@ export function VerifyPanel({ bundleUrl, publicKey, keyId }: { bundleUrl: string
           setOutcome({ problem: t("verify.fetchFailed") });
           return;
         }
-        raw = await response.json();
+        raw = await response.json().catch(() => undefined);
+        if (raw === undefined) {
+          setOutcome({ problem: t("verify.fetchFailed") });
+          return;
+        }
       }
-      setOutcome({ verdict: verifyEnvelope(raw, { publicKey, ...(cardId ? { cardId } : {}) }) });
+      // The bundle must be this page's ruling: any other ruling's bundle would pass every other check.
+      setOutcome({ verdict: verifyEnvelope(raw, { publicKey, eli, ...(cardId ? { cardId } : {}) }) });
     } finally {
       setRunning(false);
       setRuns((n) => n + 1);
@@ -76,7 +81,9 @@ export function VerifyPanel({ bundleUrl, publicKey, keyId }: { bundleUrl: string
             <ul className="verify-checks">
               {outcome.verdict.checks.map((check) => (
                 <li key={check.name} className={check.ok ? "check-pass" : "check-fail"}>
-                  <span aria-hidden="true" className="check-mark">{check.ok ? "✓" : "✗"}</span> <strong>{t(`verify.check.${check.name}` as MessageKey)}</strong>: {t(check.code, check.params)}
+                  <span aria-hidden="true" className="check-mark">{check.ok ? "✓" : "✗"}</span>
+                  <span className="visually-hidden">{t(check.ok ? "verify.passed" : "verify.failed")}: </span> <strong className="check-name">{t(`verify.check.${check.name}` as MessageKey)}</strong>:{" "}
+                  <span className="check-detail">{t(check.code, check.params)}</span>
                 </li>
               ))}
             </ul>

@@ -23,7 +23,10 @@ const ED25519_SPKI_PREFIX = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x
 export function verifyEd25519(spki: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (spki.length !== ED25519_SPKI_PREFIX.length + 32 || !ED25519_SPKI_PREFIX.every((b, i) => spki[i] === b)) return false;
   try {
-    return ed25519.verify(signature, message, spki.subarray(ED25519_SPKI_PREFIX.length));
+    // RFC 8032's strict rules, not ZIP 215's: noble's default accepts a non-canonical R that OpenSSL
+    // refuses. Strict, it refuses small-order keys that OpenSSL takes; no registry key is one, and the
+    // panel never says "verified" where `agora verify` would not.
+    return ed25519.verify(signature, message, spki.subarray(ED25519_SPKI_PREFIX.length), { zip215: false });
   } catch {
     return false;
   }

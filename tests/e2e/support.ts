@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { expect, inject } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed.js";
 
@@ -134,8 +134,13 @@ export async function verifyInPanel(page: Page, file: string | null, cardId = ""
   await page.locator(`.verify-result[data-runs="${runs + 1}"]`).waitFor();
   return {
     verified: (await result.locator(".alert-ok").count()) === 1,
-    failures: await result.locator(".check-fail").allInnerTexts(),
-    passes: await result.locator(".check-pass").allInnerTexts(),
+    failures: await checkLines(result.locator(".check-fail")),
+    passes: await checkLines(result.locator(".check-pass")),
     problem: await result.locator(".verify-problem").allInnerTexts(),
   };
+}
+
+/** Each check of the panel as "Name: what it found" (without the glyph and the screen reader's word). */
+function checkLines(items: Locator): Promise<string[]> {
+  return items.evaluateAll((lis) => lis.map((li) => `${li.querySelector(".check-name")?.textContent}: ${li.querySelector(".check-detail")?.textContent}`));
 }

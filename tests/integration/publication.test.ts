@@ -64,8 +64,15 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
       ["tally", true],
       ["log", true],
     ]);
-    // Her card: a citizen's value was in her representative's mandate (the fixture has no cards; an unknown one is refused).
-    expect(verifyEnvelope(envelope, { cardId: "no-such-card" }).checks.at(-1)).toMatchObject({ name: "card", ok: false });
+    // Her card: a citizen's value was in her representative's mandate (the fixture has no cards; an unknown one is refused,
+    // as is a name every object has).
+    expect(verifyEnvelope(envelope, { cardId: "no-such-card" }).checks.at(-1)).toMatchObject({ name: "card", ok: false, code: "verify.card.unknown" });
+    expect(verifyEnvelope(envelope, { cardId: "__proto__" }).checks.at(-1)).toMatchObject({ name: "card", ok: false, code: "verify.card.unknown" });
+    // Checked on behalf of a ruling's page: a sound bundle of another ruling is not that ruling's.
+    expect(verifyEnvelope(envelope, { eli: published.data.eli }).ok).toBe(true);
+    const elsewhere = verifyEnvelope(envelope, { eli: "/eli/demo/ruling/2026/999" });
+    expect(elsewhere.ok).toBe(false);
+    expect(elsewhere.checks.filter((c) => !c.ok)).toEqual([{ name: "ruling", ok: false, code: "verify.ruling.other", params: { eli: published.data.eli, expected: "/eli/demo/ruling/2026/999" } }]);
 
     // `agora verify` says the same, and a one-byte change anywhere makes it fail with the reason.
     const good = join(dir, "bundle.json");

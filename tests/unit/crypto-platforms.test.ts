@@ -37,4 +37,25 @@ describe("#crypto answers the same on Node and in the browser", () => {
       expect(browser.verifyEd25519(key, msg, sig)).toBe(expected);
     }
   });
+
+  it("never accepts in the browser what Node refuses, even with keys and signatures made to confuse", () => {
+    const spkiOf = (raw: Uint8Array) => Uint8Array.from([...pemBody(generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString())!.subarray(0, 12), ...raw]);
+    const identity = new Uint8Array(32);
+    identity[0] = 1; // the small-order point y = 1
+    const nonCanonical = new Uint8Array(32).fill(0xff); // y = p + 1: the same point, encoded out of range
+    nonCanonical[0] = 0xee;
+    nonCanonical[31] = 0x7f;
+    const message = new TextEncoder().encode('{"log":"agora-registry-log","root":"00","size":1}');
+    const zero = new Uint8Array(32);
+    const cases: [Uint8Array, Uint8Array][] = [
+      [identity, Uint8Array.from([...identity, ...zero])],
+      [nonCanonical, Uint8Array.from([...identity, ...zero])],
+      [identity, Uint8Array.from([...nonCanonical, ...zero])], // ZIP 215 would accept this R; OpenSSL does not
+    ];
+    for (const [raw, sig] of cases) {
+      const spki = spkiOf(raw);
+      if (browser.verifyEd25519(spki, message, sig)) expect(node.verifyEd25519(spki, message, sig)).toBe(true);
+      expect(browser.verifyEd25519(spki, message, sig)).toBe(false);
+    }
+  });
 });
