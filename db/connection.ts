@@ -1,7 +1,23 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  CamelCasePlugin,
+  Kysely,
+  type KyselyPlugin,
+  LimitNode,
+  OffsetNode,
+  type OperationNode,
+  OperationNodeTransformer,
+  PostgresDialect,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  SqliteDialect,
+  type UnknownRow,
+  ValueNode,
+} from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
 
@@ -47,9 +63,41 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   });
 }
 
+/** An integer LIMIT or OFFSET as a literal, not a bound parameter (see InlineLimits). */
+class LimitInliner extends OperationNodeTransformer {
+  private inline(node: OperationNode): OperationNode {
+    return ValueNode.is(node) && !node.immediate && typeof node.value === "number" && Number.isSafeInteger(node.value) && node.value >= 0 ? ValueNode.createImmediate(node.value) : node;
+  }
+
+  protected override transformLimit(node: LimitNode): LimitNode {
+    return LimitNode.create(this.inline(node.limit));
+  }
+
+  protected override transformOffset(node: OffsetNode): OffsetNode {
+    return OffsetNode.create(this.inline(node.offset));
+  }
+}
+
+/**
+ * Writes `.limit(n)` and `.offset(n)` as literals. With `LIMIT ?`, SQLite (as better-sqlite3 prepares
+ * it) took more than twice as long on an ordered one-row read as with `LIMIT 1`, at every run; it is
+ * harmless on PostgreSQL. Only non-negative safe integers are inlined, so nothing else reaches the SQL.
+ */
+class InlineLimits implements KyselyPlugin {
+  readonly #transformer = new LimitInliner();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return this.#transformer.transformNode(args.node);
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
 /** The connection factory: SQLite (WAL) by default, PostgreSQL when a URL is given. */
 export function openDatabase(config: DbConfig): DbHandle {
-  const plugins = [new CamelCasePlugin()];
+  const plugins = [new CamelCasePlugin(), new InlineLimits()];
   if (config.kind === "sqlite") {
     if (config.file !== ":memory:") mkdirSync(dirname(config.file), { recursive: true });
     const sqlite = new SQLite(config.file);

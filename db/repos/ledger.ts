@@ -20,7 +20,7 @@ export async function ledgerHead(db: Kysely<Database>, matterId: string): Promis
     .selectAll()
     .where("matterId", "=", matterId)
     .orderBy("seq", "desc")
-    .limit(sql.lit(1)) // see headQuery
+    .limit(1)
     .executeTakeFirst();
   return row ? toEvent(row) : null;
 }
@@ -110,12 +110,11 @@ function samePlugins(a: readonly KyselyPlugin[], b: readonly KyselyPlugin[]): bo
 }
 
 /**
- * The head's seq and hash: all an append needs (not the payload, so nothing to parse). The limit is a
- * literal: with a bound LIMIT, SQLite (as better-sqlite3 builds it) took over twice as long on the
- * statement, at every run.
+ * The head's seq and hash: all an append needs (not the payload, so nothing to parse). Its LIMIT is
+ * written as a literal by the connection's InlineLimits plugin (db/connection.ts).
  */
 const headQuery = new PreparedQuery<{ matterId: string }, { seq: number; hash: string }>(["matterId"], (db, { matterId }) =>
-  db.selectFrom("ledgerEvents").select(["seq", "hash"]).where("matterId", "=", matterId).orderBy("seq", "desc").limit(sql.lit(1)),
+  db.selectFrom("ledgerEvents").select(["seq", "hash"]).where("matterId", "=", matterId).orderBy("seq", "desc").limit(1),
 );
 
 const insertQuery = new PreparedQuery<LedgerEventRow, never>(

@@ -52,3 +52,15 @@ describe("appendLedgerEvent", () => {
     expect(verifyChain(await readLedger(handle.db, "m1"))).toMatchObject({ ok: true, length: 2 });
   });
 });
+
+describe("the connection's InlineLimits plugin", () => {
+  it("writes an integer LIMIT and OFFSET as literals, and leaves every other value bound", async () => {
+    for (const kind of ["sqlite", "postgres"] as const) {
+      const handle = openDatabase(kind === "sqlite" ? { kind, file: ":memory:" } : { kind, url: "postgres://127.0.0.1:1/none" });
+      const query = handle.db.selectFrom("ledgerEvents").select("seq").where("matterId", "=", "m").orderBy("seq").limit(5).offset(10).compile();
+      expect(query.sql.toLowerCase(), kind).toMatch(/limit 5 offset 10$/);
+      expect(query.parameters).toEqual(["m"]);
+      await handle.close();
+    }
+  });
+});
