@@ -2,8 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert } from "../components/forms";
 import { VerifyPanel } from "../components/verify-panel";
-import { pemBody } from "../../deliberation/bytes";
-import { keyIdOf } from "../../deliberation/transparency/checkpoint";
 import { CsrfField, useRootData } from "../root";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { api, attempt, readForm, text } from "../utils/api.server";
@@ -18,9 +16,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     api(request, () => context.trpc.rulings.harm({ eli })),
     api(request, () => context.trpc.rulings.checkpoint()),
   ]);
-  // The id of the key the panel checks with (the registry's current one), whoever signed the last checkpoint.
-  const spki = pemBody(log.publicKey);
-  return { ruling, harm, registryKey: log.publicKey, keyId: spki ? keyIdOf(spki) : null };
+  return { ruling, harm, registryKey: log.publicKey, keyId: log.keyId };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

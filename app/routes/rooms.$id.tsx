@@ -149,14 +149,7 @@ export default function Room() {
                       {t("room.amend.save")}
                     </button>
                   </Form>
-                  <Form method="post" className="stack">
-                    <CsrfField />
-                    <label htmlFor="return-guidance">{t("room.return.guidance")}</label>
-                    <textarea id="return-guidance" name="guidance" rows={2} maxLength={2000} />
-                    <button type="submit" name="intent" value="returnDraft">
-                      {t("room.return")}
-                    </button>
-                  </Form>
+                  <ReturnForm id="return-guidance" intent="returnDraft" submit={t("room.return")} />
                 </section>
               ) : null}
             </>
@@ -352,18 +345,26 @@ function BallotPanel({ ballot, canOpen, clerk, voted }: { ballot: Ballot; canOpe
                   {t("ballot.close")}
                 </button>
               </Form>
-              <Form method="post" className="stack">
-                <CsrfField />
-                <label htmlFor="ballot-guidance">{t("room.return.guidance")}</label>
-                <textarea id="ballot-guidance" name="guidance" rows={2} maxLength={2000} />
-                <button type="submit" name="intent" value="returnBallot">
-                  {t("ballot.return")}
-                </button>
-              </Form>
+              <ReturnForm id="ballot-guidance" intent="returnBallot" submit={t("ballot.return")} />
             </div>
           ) : null}
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Sends the draft (or the ballot's text) back for another round, with guidance to the mediator. */
+function ReturnForm({ id, intent, submit }: { id: string; intent: "returnDraft" | "returnBallot"; submit: string }) {
+  const t = useT();
+  return (
+    <Form method="post" className="stack">
+      <CsrfField />
+      <label htmlFor={id}>{t("room.return.guidance")}</label>
+      <textarea id={id} name="guidance" rows={2} maxLength={2000} />
+      <button type="submit" name="intent" value={intent}>
+        {submit}
+      </button>
+    </Form>
   );
 }

@@ -113,17 +113,7 @@ export default function MyValues() {
                       {card.canonical.founded ? t("values.founded", { title: card.canonical.title }) : t("values.joined", { title: card.canonical.title })}
                     </Link>
                   </p>
-                  {mandates.some((m) => m.valueIds.includes(card.canonical!.id)) ? (
-                    <ul>
-                      {mandates
-                        .filter((m) => m.valueIds.includes(card.canonical!.id))
-                        .map((m) => (
-                          <li key={m.matterId}>{t("values.cardInMandate", { matter: m.matterTitle, constituency: m.constituency })}</li>
-                        ))}
-                    </ul>
-                  ) : (
-                    <p className="muted">{t("values.notInMandate")}</p>
-                  )}
+                  <CardMandates mandates={mandates.filter((m) => m.valueIds.includes(card.canonical!.id))} />
                 </div>
               ) : null}
               {card.status === "active" ? (
@@ -145,5 +135,18 @@ export default function MyValues() {
         </ul>
       </section>
     </div>
+  );
+}
+
+/** Which mandates a card's value went into, or that it is in none yet. */
+function CardMandates({ mandates }: { mandates: { matterId: string; matterTitle: string; constituency: string }[] }) {
+  const t = useT();
+  if (mandates.length === 0) return <p className="muted">{t("values.notInMandate")}</p>;
+  return (
+    <ul>
+      {mandates.map((m) => (
+        <li key={m.matterId}>{t("values.cardInMandate", { matter: m.matterTitle, constituency: m.constituency })}</li>
+      ))}
+    </ul>
   );
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { fromHex, toHex } from "../../deliberation/bytes.js";
-import { closedBy, nodeHash } from "../../deliberation/transparency/merkle.js";
+import { appendedNodes } from "../../deliberation/transparency/merkle.js";
 
 // The transparency log's complete subtrees, stored as the log grows (level 0: the leaves), so a root or
 // a proof reads O(log n) rows instead of rebuilding the tree from every leaf. Filled here from the
@@ -18,12 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   const nodes = new Map<string, Uint8Array>();
   const rows: { level: number; idx: number; hash: string }[] = [];
   for (const leaf of leaves) {
-    nodes.set(`0:${leaf.idx}`, fromHex(leaf.leaf_hash));
-    rows.push({ level: 0, idx: leaf.idx, hash: leaf.leaf_hash });
-    for (const c of closedBy(leaf.idx)) {
-      const hash = nodeHash(nodes.get(`${c.level - 1}:${2 * c.index}`)!, nodes.get(`${c.level - 1}:${2 * c.index + 1}`)!);
-      nodes.set(`${c.level}:${c.index}`, hash);
-      rows.push({ level: c.level, idx: c.index, hash: toHex(hash) });
+    // The log grown again, leaf by leaf, exactly as appendLogLeaf grows it.
+    for (const node of appendedNodes(leaf.idx, fromHex(leaf.leaf_hash), (level, index) => nodes.get(`${level}:${index}`)!)) {
+      nodes.set(`${node.level}:${node.index}`, node.hash);
+      rows.push({ level: node.level, idx: node.index, hash: toHex(node.hash) });
     }
   }
   for (let i = 0; i < rows.length; i += 500) await raw.insertInto("log_nodes").values(rows.slice(i, i + 500)).execute();

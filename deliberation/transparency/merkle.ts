@@ -49,6 +49,17 @@ export function closedBy(index: number): { level: number; index: number }[] {
 }
 
 /**
+ * The nodes a stored tree gains when leaf `index` is appended: the leaf itself, then each complete
+ * subtree it closes, lowest first. Each one's right child is the node made just before it; its left
+ * child, already stored, comes from `left(level, index)` (see closedBy for which ones are asked).
+ */
+export function appendedNodes(index: number, leaf: Hash, left: (level: number, index: number) => Hash): { level: number; index: number; hash: Hash }[] {
+  const nodes = [{ level: 0, index, hash: leaf }];
+  for (const c of closedBy(index)) nodes.push({ level: c.level, index: c.index, hash: nodeHash(left(c.level - 1, 2 * c.index), nodes.at(-1)!.hash) });
+  return nodes;
+}
+
+/**
  * A tree over given leaf hashes (remembering the subtrees it has computed, so a root and its proofs
  * cost O(n) once and little after that), or over a NodeSource (O(log n) nodes per root or proof).
  */

@@ -9,8 +9,16 @@ import { type Hash, verifyConsistency } from "./merkle.js";
  * cannot sign two histories. Server only (node:crypto holds the private key).
  */
 
+const publicKeys = new Map<string, string>();
+
+/** The public key (SPKI PEM) of a private key; derived once per key, as every bundle and checkpoint request asks. */
 export function publicKeyPem(privateKeyPem: string): string {
-  return createPublicKey(createPrivateKey(privateKeyPem)).export({ type: "spki", format: "pem" }).toString();
+  let pem = publicKeys.get(privateKeyPem);
+  if (pem === undefined) {
+    pem = createPublicKey(createPrivateKey(privateKeyPem)).export({ type: "spki", format: "pem" }).toString();
+    publicKeys.set(privateKeyPem, pem);
+  }
+  return pem;
 }
 
 export function signCheckpoint(checkpoint: Checkpoint, privateKeyPem: string): SignedCheckpoint {

@@ -7,11 +7,11 @@ import { DomainError } from "../../deliberation/errors.js";
 import { canonicalJson, type JsonValue } from "../../deliberation/ledger.js";
 import type { Mandate } from "../../deliberation/mandates.js";
 import { DEFAULT_SUNSET_DAYS } from "../../deliberation/matters.js";
-import { fromHex, toHex, utf8 } from "../../deliberation/bytes.js";
+import { fromHex, pemBody, toHex, utf8 } from "../../deliberation/bytes.js";
 import { BUNDLE_VERSION, type BundleEnvelope, bundleJson, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
-import { LOG_NAME, type SignedCheckpoint } from "../../deliberation/transparency/checkpoint.js";
+import { keyIdOf, LOG_NAME, type SignedCheckpoint } from "../../deliberation/transparency/checkpoint.js";
 import { publicKeyPem, signNextCheckpoint } from "../../deliberation/transparency/signing.js";
-import { closedBy, EMPTY_ROOT, leafHash, MerkleTree, nodeHash } from "../../deliberation/transparency/merkle.js";
+import { appendedNodes, closedBy, EMPTY_ROOT, leafHash, MerkleTree } from "../../deliberation/transparency/merkle.js";
 import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
@@ -119,21 +119,17 @@ async function buildBundle(deps: AppDeps, trx: Kysely<Database>, matterId: strin
  */
 export async function appendLogLeaf(trx: Kysely<Database>, signingKey: string, leaf: Uint8Array, rulingId: string, at: string) {
   const leafIndex = await logSize(trx);
-  // Store the leaf and every complete subtree it closes: each one's right child is the node just made.
-  const closed = closedBy(leafIndex);
+  // Store the leaf and every complete subtree it closes, reading the left halves they need in one query.
   const lefts = await readNodes(
     trx,
-    closed.map((c) => ({ level: c.level - 1, idx: 2 * c.index })),
+    closedBy(leafIndex).map((c) => ({ level: c.level - 1, idx: 2 * c.index })),
   );
-  const rows = [{ level: 0, idx: leafIndex, hash: toHex(leaf) }];
-  let right = leaf;
-  for (const c of closed) {
-    const left = lefts.get(nodeKey(c.level - 1, 2 * c.index));
-    if (!left) throw new Error(`The log is missing its node ${nodeKey(c.level - 1, 2 * c.index)}.`);
-    right = nodeHash(left, right);
-    rows.push({ level: c.level, idx: c.index, hash: toHex(right) });
-  }
-  await trx.insertInto("logNodes").values(rows).execute();
+  const added = appendedNodes(leafIndex, leaf, (level, idx) => {
+    const hash = lefts.get(nodeKey(level, idx));
+    if (!hash) throw new Error(`The log is missing its node ${nodeKey(level, idx)}.`);
+    return hash;
+  });
+  await trx.insertInto("logNodes").values(added.map((n) => ({ level: n.level, idx: n.index, hash: toHex(n.hash) }))).execute();
 
   const size = leafIndex + 1;
   const last = await lastCheckpoint(trx);
@@ -163,8 +159,9 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
     const bundle = await buildBundle(deps, trx, matterId, eli, publishedAt, sunsetAt);
 
     const id = deps.ids();
-    const leaf = bundleLeaf(bundle);
-    const { leafIndex, checkpoint } = await appendLogLeaf(trx, deps.config.signingKey, leaf, id, publishedAt);
+    // The bundle holds the matter's whole ledger: canonicalize it once, for its leaf, its row and its hash.
+    const json = bundleJson(bundle);
+    const { leafIndex, checkpoint } = await appendLogLeaf(trx, deps.config.signingKey, leafHash(utf8(json)), id, publishedAt);
 
     await trx
       .insertInto("rulings")
@@ -182,7 +179,7 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
         publishedAt,
         sunsetAt,
         leafIndex,
-        bundle: bundleJson(bundle),
+        bundle: json,
       })
       .execute();
     await trx.updateTable("matters").set({ status: "published", updatedAt: publishedAt }).where("id", "=", matterId).execute();
@@ -190,7 +187,7 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
       matterId,
       type: "ruling.published",
       actor: clerk.id,
-      payload: { eli, leafIndex, bundleSha256: sha256Hex(bundleJson(bundle)), checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue,
+      payload: { eli, leafIndex, bundleSha256: sha256Hex(json), checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue,
     });
     return { id, eli, leafIndex };
   });
@@ -214,7 +211,9 @@ export async function rulingEnvelope(deps: AppDeps, idOrEli: string): Promise<Bu
 /** The newest signed checkpoint and the key that signed it. */
 export async function logCheckpoint(deps: AppDeps) {
   const checkpoint = await lastCheckpoint(deps.db);
-  return { checkpoint, publicKey: publicKeyPem(deps.config.signingKey) };
+  const publicKey = publicKeyPem(deps.config.signingKey);
+  // The id of the key checks are made with now, whichever key signed the newest checkpoint.
+  return { checkpoint, publicKey, keyId: keyIdOf(pemBody(publicKey)!) };
 }
 
 /** A consistency proof between two signed tree sizes. */
@@ -267,8 +266,8 @@ async function recordAct(
     const ruling = await trx.selectFrom("rulings").select(["id", "matterId", "status", "leafIndex", "sunsetAt"]).where("eli", "=", eli).executeTakeFirst();
     if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
     await lockStream(trx, ruling.matterId);
-    const current = await trx.selectFrom("rulings").select("status").where("id", "=", ruling.id).executeTakeFirstOrThrow();
-    if (!allowedFrom.includes(current.status)) throw new DomainError("conflict", "rulings.badTransition", `A ruling that is ${current.status} cannot be ${act}.`);
+    // Read under the log's lock, which every change of a ruling's status holds: it cannot change before we write.
+    if (!allowedFrom.includes(ruling.status)) throw new DomainError("conflict", "rulings.badTransition", `A ruling that is ${ruling.status} cannot be ${act}.`);
     const at = deps.clock.now().toISOString();
     const sunsetAt = extra.sunsetAt === undefined ? ruling.sunsetAt : extra.sunsetAt;
     const record = { log: LOG_NAME, eli, act, at, bundleLeaf: ruling.leafIndex, sunsetAt, ...(extra.reason ? { reason: extra.reason } : {}) };
@@ -317,19 +316,26 @@ export function repealRuling(deps: AppDeps, clerk: SessionUser, eli: string, rea
 // mandates it harmed; past the polity's threshold the ruling goes back on the clerk's desk.
 
 /** The values a ruling's mandates held, with the constituencies that held them and whether the ruling honours them. */
-async function preservation(deps: AppDeps, rulingId: string) {
-  const ruling = await deps.db.selectFrom("rulings").select(["matterId", "bundle"]).where("id", "=", rulingId).executeTakeFirstOrThrow();
-  const bundle = JSON.parse(ruling.bundle) as ProvenanceBundle;
-  const drafted = bundle.ledger.events.filter((e) => e.type === "deliberation.drafted").at(-1)?.payload as
-    | { coverage?: { representativeId: string; label: string; citizens: number; values: { valueId: string; title: string; weight: number; honoured: boolean }[] }[] }
-    | undefined;
+async function preservation(deps: AppDeps, matterId: string) {
+  // The last draft's coverage, read from its ledger event (not by parsing the bundle, which holds the whole ledger).
+  const row = await deps.db
+    .selectFrom("ledgerEvents")
+    .select("payload")
+    .where("matterId", "=", matterId)
+    .where("type", "=", "deliberation.drafted")
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const drafted = row
+    ? (JSON.parse(row.payload) as { coverage?: { representativeId: string; label: string; citizens: number; values: { valueId: string; title: string; weight: number; honoured: boolean }[] }[] })
+    : undefined;
   return drafted?.coverage ?? [];
 }
 
 export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: string, what: string, valueIds: string[]) {
   const ruling = await deps.db.selectFrom("rulings").select(["id", "matterId", "status"]).where("eli", "=", eli).executeTakeFirst();
   if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
-  const coverage = await preservation(deps, ruling.id);
+  const coverage = await preservation(deps, ruling.matterId);
   const known = new Set(coverage.flatMap((c) => c.values.map((v) => v.valueId)));
   const unknown = valueIds.filter((id) => !known.has(id));
   if (unknown.length) throw new DomainError("invalid", "harm.unknownValue", "Choose the harmed values among those in this ruling's mandates.");
@@ -356,10 +362,10 @@ export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: stri
 
 /** The oversight view: the reports (without who filed them) beside the ruling's value-preservation figures. */
 export async function harmOverview(deps: AppDeps, eli: string) {
-  const ruling = await deps.db.selectFrom("rulings").select(["id", "reviewRequestedAt"]).where("eli", "=", eli).executeTakeFirst();
+  const ruling = await deps.db.selectFrom("rulings").select(["id", "matterId", "reviewRequestedAt"]).where("eli", "=", eli).executeTakeFirst();
   if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
   const [coverage, reports] = await Promise.all([
-    preservation(deps, ruling.id),
+    preservation(deps, ruling.matterId),
     deps.db.selectFrom("harmReports").select(["id", "what", "valueIds", "createdAt"]).where("rulingId", "=", ruling.id).orderBy("createdAt", "desc").execute(),
   ]);
   const touched = new Map<string, number>();
