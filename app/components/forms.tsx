@@ -1,22 +1,50 @@
-import type { InputHTMLAttributes } from "react";
-import type { FormError } from "../utils/api.server";
-import { translateError, useT } from "../i18n";
+import { useFetcher } from "@remix-run/react";
+import { type ButtonHTMLAttributes, createContext, type FormHTMLAttributes, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes, useContext, useEffect, useRef } from "react";
+import { type MessageKey, translateError, type Translate, useT } from "../i18n";
+import { CsrfField } from "../root";
+import type { ActionResult, FieldError, FormError } from "../utils/api.server";
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
-  name: string;
-  label: string;
-  help?: string;
-  error?: string | undefined;
+/**
+ * Forms whose answer appears where the person acted. An `ActionForm` posts through its own fetcher, so
+ * the page neither navigates nor scrolls; its fields show their own errors, and the error or the
+ * confirmation appears next to the button, is announced (live region) and takes the focus.
+ */
+
+interface FormState {
+  result: ActionResult | undefined;
+  busy: boolean;
+}
+const FormContext = createContext<FormState | null>(null);
+
+/** A field error in the person's language: the app's own message with its bounds, never zod's English. */
+export function fieldMessage(t: Translate, error: FieldError | string | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  if (typeof error === "string") return error;
+  return t(error.key as MessageKey, error.params);
 }
 
-/** A labelled input whose help and error text are announced with it. */
-export function Field({ name, label, help, error, ...input }: FieldProps) {
-  const id = `field-${name}`;
-  const describedBy = [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+function useFieldError(name: string, explicit: FieldError | string | undefined): string | undefined {
+  const t = useT();
+  const state = useContext(FormContext);
+  const fromForm = state?.result && !state.result.ok ? state.result.error.fields[name] : undefined;
+  return fieldMessage(t, explicit ?? fromForm);
+}
+
+interface CommonFieldProps {
+  name: string;
+  label: ReactNode;
+  help?: ReactNode;
+  /** An error given by the page; inside an ActionForm the form's own result is used. */
+  error?: FieldError | string | undefined;
+  /** Defaults to `field-<name>`; give one when a page has the same field in several forms. */
+  id?: string;
+}
+
+function FieldFrame({ id, label, help, error, children }: { id: string; label: ReactNode; help?: ReactNode; error: string | undefined; children: ReactNode }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {children}
       {help ? (
         <p id={`${id}-help`} className="help">
           {help}
@@ -31,6 +59,30 @@ export function Field({ name, label, help, error, ...input }: FieldProps) {
   );
 }
 
+const describedBy = (id: string, help: unknown, error: unknown) => [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+
+/** A labelled input whose help and error text are announced with it. */
+export function Field({ name, label, help, error, id: given, ...input }: CommonFieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  const id = given ?? `field-${name}`;
+  const message = useFieldError(name, error);
+  return (
+    <FieldFrame id={id} label={label} help={help} error={message}>
+      <input id={id} name={name} aria-invalid={message ? true : undefined} aria-describedby={describedBy(id, help, message)} {...input} />
+    </FieldFrame>
+  );
+}
+
+/** A labelled text area, like Field. */
+export function TextField({ name, label, help, error, id: given, ...input }: CommonFieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = given ?? `field-${name}`;
+  const message = useFieldError(name, error);
+  return (
+    <FieldFrame id={id} label={label} help={help} error={message}>
+      <textarea id={id} name={name} aria-invalid={message ? true : undefined} aria-describedby={describedBy(id, help, message)} {...input} />
+    </FieldFrame>
+  );
+}
+
 /** The error of a whole form, announced when it appears. */
 export function FormAlert({ error }: { error: FormError | null | undefined }) {
   const t = useT();
@@ -39,5 +91,84 @@ export function FormAlert({ error }: { error: FormError | null | undefined }) {
     <div className="alert alert-error" role="alert">
       {translateError(t, error)}
     </div>
+  );
+}
+
+/**
+ * The answer to a form, where the form is: an error (role alert) or a confirmation (role status).
+ * It takes the focus when it appears, so a keyboard or screen-reader user is where the news is.
+ */
+export function Feedback({ result, success }: { result: ActionResult | undefined | null; success?: ReactNode }) {
+  const t = useT();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (result) ref.current?.focus();
+  }, [result]);
+  if (!result) return null;
+  if (!result.ok) {
+    return (
+      <div ref={ref} tabIndex={-1} className="alert alert-error feedback" role="alert">
+        {translateError(t, result.error)}
+      </div>
+    );
+  }
+  if (!success) return null;
+  return (
+    <div ref={ref} tabIndex={-1} className="alert alert-ok feedback" role="status">
+      {success}
+    </div>
+  );
+}
+
+type ActionFormProps<T> = Omit<FormHTMLAttributes<HTMLFormElement>, "children" | "method" | "action" | "encType"> & {
+  encType?: "application/x-www-form-urlencoded" | "multipart/form-data";
+  /** Which of the page action's forms this is; the action answers with the same intent. */
+  intent: string;
+  /** Hidden fields the action needs besides the CSRF token and the intent. */
+  hidden?: Record<string, string | number>;
+  /** What to say when it worked (nothing when the page itself shows the change). */
+  success?: ReactNode | ((data: T) => ReactNode);
+  /** Once it worked, show this instead of the form (a finished form shows its finished state). */
+  done?: (data: T) => ReactNode;
+  /** Empty the form's fields after it worked. */
+  resetOnSuccess?: boolean;
+  action?: string;
+  children: ReactNode | ((state: { busy: boolean }) => ReactNode);
+};
+
+/** A form that posts to the page's action through its own fetcher and answers in place. */
+export function ActionForm<T = unknown>({ intent, hidden, success, done, resetOnSuccess, action, children, ...rest }: ActionFormProps<T>) {
+  const fetcher = useFetcher<ActionResult<T>>();
+  const form = useRef<HTMLFormElement>(null);
+  const result = fetcher.data && fetcher.data.intent === intent ? fetcher.data : undefined;
+  const busy = fetcher.state !== "idle";
+  useEffect(() => {
+    if (result?.ok && resetOnSuccess) form.current?.reset();
+  }, [result, resetOnSuccess]);
+  if (result?.ok && done) return <>{done(result.data)}</>;
+  const said = result?.ok && typeof success === "function" ? success(result.data) : (success as ReactNode);
+  return (
+    <FormContext.Provider value={{ result, busy }}>
+      <fetcher.Form method="post" ref={form} aria-busy={busy || undefined} {...(action ? { action } : {})} {...rest}>
+        <CsrfField />
+        <input type="hidden" name="intent" value={intent} />
+        {Object.entries(hidden ?? {}).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={String(value)} />
+        ))}
+        {typeof children === "function" ? children({ busy }) : children}
+        <Feedback result={result} success={said} />
+      </fetcher.Form>
+    </FormContext.Provider>
+  );
+}
+
+/** A submit button that says it is working while its form is. */
+export function Submit({ children, busyLabel, disabled, ...button }: { children: ReactNode; busyLabel?: ReactNode } & ButtonHTMLAttributes<HTMLButtonElement>) {
+  const state = useContext(FormContext);
+  const busy = state?.busy ?? false;
+  return (
+    <button type="submit" {...button} disabled={busy || disabled}>
+      {busy && busyLabel ? busyLabel : children}
+    </button>
   );
 }

@@ -2,26 +2,21 @@ import { redirect } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { DomainError } from "../../deliberation/errors.js";
+import { type FormError, fieldErrors, type ZodIssueLike } from "./form-errors";
 
-export interface FormError {
-  key: string | null;
-  message: string;
-  params: Record<string, string | number>;
-  fields: Record<string, string>;
-}
+export type { FieldError, FormError } from "./form-errors";
 
 export type Attempt<T> = { ok: true; data: T } | { ok: false; error: FormError };
 
+/** What an action returns for one form: which form (its intent), and how it went. */
+export type ActionResult<T = unknown> = { intent: string; ok: true; data: T } | { intent: string; ok: false; error: FormError };
+
 function describe(error: TRPCError): FormError {
-  const cause = error.cause as { issues?: { path?: PropertyKey[]; message: string }[] } | undefined;
+  const cause = error.cause as { issues?: ZodIssueLike[] } | undefined;
   if (error.cause instanceof DomainError) {
     return { key: error.cause.key, message: error.cause.message, params: error.cause.params, fields: {} };
   }
-  if (Array.isArray(cause?.issues)) {
-    const fields: Record<string, string> = {};
-    for (const issue of cause.issues) fields[String(issue.path?.[0] ?? "")] ??= issue.message;
-    return { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields };
-  }
+  if (Array.isArray(cause?.issues)) return { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: fieldErrors(cause.issues) };
   if (error.code === "INTERNAL_SERVER_ERROR") return { key: "errors.internal", message: "Something went wrong on our side.", params: {}, fields: {} };
   return { key: null, message: error.message, params: {}, fields: {} };
 }
@@ -61,6 +56,15 @@ export async function attempt<T>(request: Request, call: () => Promise<T>): Prom
     if (["BAD_REQUEST", "CONFLICT", "TOO_MANY_REQUESTS", "NOT_FOUND"].includes(error.code)) return { ok: false, error: describe(error) };
     throw new Response(describe(error).message, { status: getHTTPStatusCodeFromError(error) });
   }
+}
+
+/**
+ * For a form's action: the procedure's answer tagged with the form's intent, so the page shows it at
+ * that form. Errors a person can fix come back as data; the rest as for loaders.
+ */
+export async function act<T>(request: Request, intent: string, call: () => Promise<T>): Promise<ActionResult<T>> {
+  const result = await attempt(request, call);
+  return result.ok ? { intent, ok: true, data: result.data } : { intent, ok: false, error: result.error };
 }
 
 /** Reads a posted form after checking its CSRF token against the one in the cookie. */
