@@ -2,6 +2,7 @@ import { sha256Hex } from "#crypto";
 import { fromHex, utf8 } from "./bytes.js";
 import { type BallotRules, type BallotTally, type Choice, tallyBallot } from "./ballot.js";
 import { canonicalJson, type LedgerEvent, verifyChain } from "./ledger.js";
+import { weightPercent } from "./mandate-weight.js";
 import { type Mandate, verifyMandate } from "./mandates.js";
 import { checkpointRoot, type SignedCheckpoint, verifyCheckpoint } from "./transparency/checkpoint.js";
 import { leafHash, verifyInclusion } from "./transparency/merkle.js";
@@ -204,7 +205,7 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
     const held = mandate?.mandate.values.find((v) => v.valueId === card?.value);
     checks.push(
       held
-        ? pass("card", "verify.card.ok", { card: options.cardId, label: mandate!.label, weight: (held.weight * 100).toFixed(1) })
+        ? pass("card", "verify.card.ok", { card: options.cardId, label: mandate!.label, weight: weightPercent(held.weight) })
         : fail("card", card ? "verify.card.notInMandate" : "verify.card.unknown"),
     );
   }

@@ -316,7 +316,7 @@ export function repealRuling(deps: AppDeps, clerk: SessionUser, eli: string, rea
 // mandates it harmed; past the polity's threshold the ruling goes back on the clerk's desk.
 
 /** The values a ruling's mandates held, with the constituencies that held them and whether the ruling honours them. */
-async function preservation(deps: AppDeps, matterId: string) {
+export async function preservation(deps: AppDeps, matterId: string) {
   // The last draft's coverage, read from its ledger event (not by parsing the bundle, which holds the whole ledger).
   const row = await deps.db
     .selectFrom("ledgerEvents")
