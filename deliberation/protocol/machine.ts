@@ -127,8 +127,8 @@ export interface DeliberationState {
 }
 
 /**
- * A statement a delegate can override or strike: a representative's position ("position:district-01")
- * or its assessment of one candidate in one round ("critique:2:district-01:r2c3").
+ * A statement a delegate can override or strike: a representative's position ("position:district:tartu")
+ * or its assessment of one candidate in one round ("critique:2:district:tartu:r2c3"): a ledger key, built by statementRef.
  */
 export type StatementRef = string;
 
@@ -179,7 +179,7 @@ export type RoomEvent =
 export type CallEffect =
   | { kind: "call"; key: string; task: "position"; input: PositionInput }
   | { kind: "call"; key: string; task: "mediate"; input: MediationInput }
-  | { kind: "call"; key: string; task: "critique"; input: CritiqueInput };
+  | { kind: "call"; key: string; task: "critique"; round: number; input: CritiqueInput };
 export type AppendEffect = { kind: "append"; event: Extract<ProtocolEvent, { type: "deliberation.tallied" | "deliberation.drafted" }> };
 export type Effect = CallEffect | AppendEffect;
 
@@ -191,6 +191,7 @@ export const keys = {
 
 export const candidateId = (round: number, index: number) => `r${round}c${index + 1}`;
 
+// Keys are only ever built and compared, never parsed: that is unambiguous though representative ids hold colons, as the round is numeric and candidate ids ("r2c3") have none.
 export const statementRef = {
   position: (representativeId: string): StatementRef => `position:${representativeId}`,
   critique: (round: number, representativeId: string, candidate: string): StatementRef => `critique:${round}:${representativeId}:${candidate}`,
@@ -509,7 +510,7 @@ export function plan(state: DeliberationState): Effect[] {
       const missing = reps(state).filter((r) => !state.critiques[round]?.[r.id]);
       if (missing.length === 0) return state.tallies[round] ? [] : [{ kind: "append", event: { type: "deliberation.tallied", payload: tally(state, round) } }];
       const candidates = roundCandidates(state, round).map((c) => ({ id: c.id, title: c.candidate.title, text: c.candidate.text }));
-      return missing.map((r) => ({ kind: "call", key: keys.critique(round, r.id), task: "critique", input: { rule: rule(state), representative: promptRep(r), candidates } }));
+      return missing.map((r) => ({ kind: "call", key: keys.critique(round, r.id), task: "critique", round, input: { rule: rule(state), representative: promptRep(r), candidates } }));
     }
     case "drafting":
       return [{ kind: "append", event: { type: "deliberation.drafted", payload: draftOf(state) } }];
@@ -534,10 +535,8 @@ export function resultEvent(effect: CallEffect, output: unknown, call: CallMeta)
         type: "deliberation.candidate",
         payload: { key: effect.key, round: effect.input.round, index: effect.input.index, id: candidateId(effect.input.round, effect.input.index), candidate: output as Candidate, call },
       };
-    case "critique": {
-      const round = Number(effect.key.split(":")[1]);
-      return { type: "deliberation.critique", payload: { key: effect.key, round, representativeId: effect.input.representative.id, critique: output as Critique, call } };
-    }
+    case "critique":
+      return { type: "deliberation.critique", payload: { key: effect.key, round: effect.round, representativeId: effect.input.representative.id, critique: output as Critique, call } };
   }
 }
 

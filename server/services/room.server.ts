@@ -1,16 +1,20 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
-import { lockStream, readLedger } from "../../db/repos/ledger.js";
+import { ledgerHead, lockStream, readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { isUniqueViolation } from "../../db/errors.js";
 import { type BallotRules, type Choice, tallyBallot } from "../../deliberation/ballot.js";
+import { toHex } from "../../deliberation/bytes.js";
 import { DomainError } from "../../deliberation/errors.js";
-import type { JsonValue } from "../../deliberation/ledger.js";
+import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
 import type { MatterStatus } from "../../deliberation/matters.js";
+import { bundleLeaf } from "../../deliberation/provenance.js";
 import { type DeliberationState, replay, type RoomEvent, statementRef } from "../../deliberation/protocol/index.js";
+import type { StatementTarget } from "../trpc/inputs.js";
 import type { SessionUser } from "./accounts.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { withLedger } from "./ledger.server.js";
+import { rulingEnvelope } from "./registry-log.server.js";
 
 /**
  * The deliberation room (issue 6): what delegates do to a running deliberation, and the ratification
@@ -21,8 +25,8 @@ export type RoomAction =
   | { kind: "pause"; reason?: string | undefined }
   | { kind: "resume" }
   | { kind: "guide"; text: string }
-  | { kind: "override"; statement: string; text: string }
-  | { kind: "strike"; statement: string; reason: string }
+  | { kind: "override"; statement: StatementTarget; text: string }
+  | { kind: "strike"; statement: StatementTarget; reason: string }
   | { kind: "amend"; text: string }
   | { kind: "return"; guidance?: string | undefined };
 
@@ -35,19 +39,25 @@ async function matterStatus(deps: AppDeps, matterId: string, db: Kysely<Database
 }
 
 /**
- * Whether a statement reference names a statement that still counts: a position (every mediation reads
- * them), or an assessment in the latest round of critiques (the next revision and the draft read those).
- * Earlier rounds are history: acting on them would change nothing.
+ * The ledger key of the statement a delegate names, if it still counts: a position (every mediation
+ * reads them), or an assessment in the latest round of critiques (the next revision and the draft read
+ * those). Earlier rounds are history: acting on them would change nothing. Null otherwise.
  */
-function statementInUse(state: DeliberationState, ref: string): boolean {
-  const [kind, ...rest] = ref.split(":");
-  if (kind === "position" && rest.length === 1) return Boolean(state.positions[rest[0]!]) && ref === statementRef.position(rest[0]!);
-  if (kind === "critique" && rest.length === 3) {
-    const [round, rep, candidate] = rest as [string, string, string];
-    const latest = Math.max(0, ...Object.keys(state.critiques).map(Number));
-    return Number(round) === latest && Boolean(state.critiques[latest]?.[rep]?.critique.assessments.some((a) => a.candidateId === candidate));
-  }
-  return false;
+function statementInUse(state: DeliberationState, target: StatementTarget): string | null {
+  if (target.kind === "position") return Object.hasOwn(state.positions, target.representativeId) ? statementRef.position(target.representativeId) : null;
+  const latest = Math.max(0, ...Object.keys(state.critiques).map(Number));
+  if (target.round !== latest) return null;
+  const critiques = state.critiques[latest] ?? {};
+  // Own properties only: a representative id is the delegate's input (think "__proto__").
+  const entry = Object.hasOwn(critiques, target.representativeId) ? critiques[target.representativeId] : undefined;
+  if (!entry?.critique.assessments.some((a) => a.candidateId === target.candidateId)) return null;
+  return statementRef.critique(latest, target.representativeId, target.candidateId);
+}
+
+function requireStatement(state: DeliberationState, target: StatementTarget): string {
+  const ref = statementInUse(state, target);
+  if (!ref) throw new DomainError("not_found", "room.noStatement", "There is no such statement in use in this deliberation.");
+  return ref;
 }
 
 /** The event a delegate's action appends, after checking it makes sense now. */
@@ -64,12 +74,13 @@ function eventFor(state: DeliberationState, action: RoomAction): RoomEvent {
     case "guide":
       return { type: "room.guidance", payload: { text: action.text } };
     case "override":
-      if (!statementInUse(state, action.statement)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in use in this deliberation.");
-      return { type: "room.override", payload: { statement: action.statement, text: action.text } };
-    case "strike":
-      if (!statementInUse(state, action.statement)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in use in this deliberation.");
-      if (state.room.struck[action.statement]) throw conflict("room.alreadyStruck", "That statement is already struck.");
-      return { type: "room.strike", payload: { statement: action.statement, reason: action.reason } };
+      // The payload keeps the key as a string, as ledgers written before structured targets have it.
+      return { type: "room.override", payload: { statement: requireStatement(state, action.statement), text: action.text } };
+    case "strike": {
+      const statement = requireStatement(state, action.statement);
+      if (Object.hasOwn(state.room.struck, statement)) throw conflict("room.alreadyStruck", "That statement is already struck.");
+      return { type: "room.strike", payload: { statement, reason: action.reason } };
+    }
     case "amend":
       if (state.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to amend yet.");
       return { type: "room.amended", payload: { text: action.text } };
@@ -196,6 +207,57 @@ export async function castVote(deps: AppDeps, delegate: SessionUser, matterId: s
     if (isUniqueViolation(error)) throw conflict("ballot.alreadyVoted", "You have already voted on this ballot.");
     throw error;
   }
+}
+
+/**
+ * A delegate's receipt for her vote on the current ballot, to keep: the vote's own ledger event exactly
+ * as stored (anyone can recompute its hash with deliberation/ledger.ts), the chain's head now, and once
+ * the ruling is published, the bundle's inclusion proof in the registry's log (the bundle's ledger holds
+ * the vote's event).
+ */
+export async function voteReceipt(deps: AppDeps, delegate: SessionUser, matterId: string) {
+  const matter = await deps.db.selectFrom("matters").select(["title"]).where("id", "=", matterId).executeTakeFirst();
+  if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+  const ballot = await currentBallot(deps, matterId);
+  const vote = ballot
+    ? await deps.db
+        .selectFrom("ballotVotes")
+        .select(["choice", "reason", "seq", "createdAt"])
+        .where("matterId", "=", matterId)
+        .where("ballot", "=", ballot.ballot)
+        .where("delegateId", "=", delegate.id)
+        .executeTakeFirst()
+    : undefined;
+  if (!ballot || !vote) throw new DomainError("not_found", "ballot.noReceipt", "You have not voted on this matter's current ballot.");
+  const [row, head, ruling] = await Promise.all([
+    deps.db.selectFrom("ledgerEvents").selectAll().where("matterId", "=", matterId).where("seq", "=", vote.seq).executeTakeFirstOrThrow(),
+    ledgerHead(deps.db, matterId),
+    deps.db.selectFrom("rulings").select(["id", "eli"]).where("matterId", "=", matterId).orderBy("publishedAt", "desc").limit(1).executeTakeFirst(),
+  ]);
+  const event: LedgerEvent = { ...row, payload: JSON.parse(row.payload) as JsonValue };
+  let inclusion = null;
+  if (ruling) {
+    const envelope = await rulingEnvelope(deps, ruling.id);
+    inclusion = {
+      eli: ruling.eli,
+      bundle: `/api/rulings/${ruling.id}/bundle.json`,
+      leafHash: toHex(bundleLeaf(envelope.bundle)),
+      proof: envelope.proof,
+      checkpoint: envelope.checkpoint,
+      publicKey: envelope.publicKey,
+    };
+  }
+  return {
+    matterId,
+    title: matter.title,
+    ballot: ballot.ballot,
+    choice: vote.choice as Choice,
+    reason: vote.reason,
+    votedAt: vote.createdAt,
+    event,
+    head: head ? { seq: head.seq, hash: head.hash } : null,
+    inclusion,
+  };
 }
 
 /** The ballot as anyone may see it: the text voted on, the rules, the live tally, who voted how. */

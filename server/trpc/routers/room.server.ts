@@ -2,16 +2,11 @@ import { z } from "zod";
 import { CHOICES } from "../../../deliberation/ballot.js";
 import { POLITY_STREAM } from "../../../deliberation/ledger.js";
 import { auditStatement } from "../../services/audit.server.js";
-import { ballotView, castVote, closeBallot, openBallot, returnFromBallot, roomAction } from "../../services/room.server.js";
+import { ballotView, castVote, closeBallot, openBallot, returnFromBallot, roomAction, voteReceipt } from "../../services/room.server.js";
 import { clerkProcedure, delegateProcedure, publicProcedure, router } from "../init.server.js";
+import { StatementTarget } from "../inputs.js";
 
 const MatterId = z.object({ id: z.string().trim().min(1).max(64) });
-const Statement = z
-  .string()
-  .trim()
-  .min(1)
-  .max(300)
-  .regex(/^(position|critique):[A-Za-z0-9:_-]+$/, "A statement reference looks like position:<representative> or critique:<round>:<representative>:<candidate>.");
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
 /**
@@ -42,10 +37,10 @@ export const roomRouter = router({
     .input(MatterId.extend({ text: Text(2_000) }))
     .mutation(({ ctx, input }) => roomAction(ctx.deps, ctx.user, input.id, { kind: "guide", text: input.text })),
   override: delegateProcedure
-    .input(MatterId.extend({ statement: Statement, text: Text(1_500) }))
+    .input(MatterId.extend({ statement: StatementTarget, text: Text(1_500) }))
     .mutation(({ ctx, input }) => roomAction(ctx.deps, ctx.user, input.id, { kind: "override", statement: input.statement, text: input.text })),
   strike: delegateProcedure
-    .input(MatterId.extend({ statement: Statement, reason: Text(1_000) }))
+    .input(MatterId.extend({ statement: StatementTarget, reason: Text(1_000) }))
     .mutation(({ ctx, input }) => roomAction(ctx.deps, ctx.user, input.id, { kind: "strike", statement: input.statement, reason: input.reason })),
   amend: delegateProcedure
     .input(MatterId.extend({ text: Text(100_000) }))
@@ -64,6 +59,8 @@ export const roomRouter = router({
   vote: delegateProcedure
     .input(MatterId.extend({ choice: z.enum(CHOICES), reason: Text(1_000).optional() }))
     .mutation(({ ctx, input }) => castVote(ctx.deps, ctx.user, input.id, input.choice, input.reason)),
+  /** The signed-in delegate's receipt for her vote on the current ballot, to download and check. */
+  receipt: delegateProcedure.input(MatterId).query(({ ctx, input }) => voteReceipt(ctx.deps, ctx.user, input.id)),
   closeBallot: clerkProcedure.input(MatterId).mutation(({ ctx, input }) => closeBallot(ctx.deps, ctx.user, input.id)),
   returnBallot: clerkProcedure
     .input(MatterId.extend({ guidance: Text(2_000).optional() }))
