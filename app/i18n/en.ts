@@ -538,6 +538,8 @@ export const en = {
   "auth.emailTaken": "An account with this email already exists. Sign in instead.",
   "admin.userNotFound": "There is no such user.",
   "admin.lastAdmin": "The polity must keep at least one administrator.",
+  // room (server)
+  "ballot.noReceipt": "You have not voted on this matter's current ballot, so there is no receipt to download.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -540,4 +540,6 @@ export const et: Messages = {
   "auth.emailTaken": "Selle e-postiga konto on juba olemas. Logi hoopis sisse.",
   "admin.userNotFound": "Sellist kasutajat pole.",
   "admin.lastAdmin": "Riigil peab jääma vähemalt üks administraator.",
+  // room (server)
+  "ballot.noReceipt": "Sa ei ole selle küsimuse praeguses hääletuses hääletanud, seega pole kviitungit, mida alla laadida.",
 };
