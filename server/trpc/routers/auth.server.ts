@@ -3,8 +3,8 @@ import { LOCALES } from "../../../app/i18n/locales.js";
 import { SESSION_DAYS, setLocale, signIn, signOut, signUp } from "../../services/accounts.server.js";
 import { LOCALE_COOKIE, SESSION_COOKIE } from "../context.server.js";
 import { publicProcedure, router, signedInProcedure } from "../init.server.js";
+import { SignInInput, SignUpInput } from "../schemas/auth.js";
 
-const Email = z.string().trim().max(254).pipe(z.email("Enter a valid email address."));
 const SESSION_MAX_AGE = SESSION_DAYS * 24 * 3600;
 
 export const authRouter = router({
@@ -19,7 +19,7 @@ export const authRouter = router({
   }),
 
   signIn: publicProcedure
-    .input(z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) }))
+    .input(SignInInput)
     .mutation(async ({ ctx, input }) => {
       const session = await signIn(ctx.deps, input, ctx.address);
       if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken); // the browser's previous session ends here
@@ -34,19 +34,7 @@ export const authRouter = router({
     }),
 
   signUp: publicProcedure
-    .input(
-      z.object({
-        email: Email,
-        password: z.string().min(10, "Use at least 10 characters.").max(200),
-        displayName: z.string().trim().min(1).max(100),
-        personalCode: z
-          .string()
-          .trim()
-          .max(20)
-          .optional()
-          .transform((v) => v || undefined),
-      }),
-    )
+    .input(SignUpInput)
     .mutation(async ({ ctx, input }) => {
       const session = await signUp(ctx.deps, { ...input, locale: ctx.locale }, ctx.address);
       if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken);
