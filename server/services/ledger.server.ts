@@ -36,3 +36,34 @@ function isSequenceCollision(error: unknown): boolean {
   const { message, constraint } = (error ?? {}) as { message?: string; constraint?: string };
   return constraint === "ledger_events_pk" || /constraint failed: ledger_events\.matter_id, ledger_events\.seq/.test(message ?? "");
 }
+
+/** How the public ledger names who acted: officials by name and role, a citizen only as "a citizen", Agora's own jobs by what they are. */
+export type ActorLabel = { kind: "official"; name: string; roles: string[] } | { kind: "citizen" } | { kind: "system"; job: string } | { kind: "unknown" };
+
+const OFFICIAL_ROLES = ["clerk", "delegate", "admin"];
+
+/** Labels for the actors of a page of events (at most a page's worth of ids: one indexed query). */
+export async function actorLabels(db: Kysely<Database>, actors: readonly string[]): Promise<Map<string, ActorLabel>> {
+  const labels = new Map<string, ActorLabel>();
+  const userIds = [...new Set(actors)].filter((a) => !a.startsWith("agora:"));
+  for (const actor of new Set(actors)) if (actor.startsWith("agora:")) labels.set(actor, { kind: "system", job: actor.slice("agora:".length) });
+  if (userIds.length === 0) return labels;
+  const rows = await db
+    .selectFrom("users as u")
+    .leftJoin("userRoles as r", "r.userId", "u.id")
+    .select(["u.id", "u.displayName", "r.role"])
+    .where("u.id", "in", userIds)
+    .execute();
+  const byUser = new Map<string, { name: string; roles: string[] }>();
+  for (const row of rows) {
+    const entry = byUser.get(row.id) ?? { name: row.displayName, roles: [] };
+    if (row.role && OFFICIAL_ROLES.includes(row.role)) entry.roles.push(row.role);
+    byUser.set(row.id, entry);
+  }
+  for (const id of userIds) {
+    const user = byUser.get(id);
+    // Officials act in public; what a citizen does is hers alone.
+    labels.set(id, !user ? { kind: "unknown" } : user.roles.length ? { kind: "official", name: user.name, roles: user.roles.sort() } : { kind: "citizen" });
+  }
+  return labels;
+}

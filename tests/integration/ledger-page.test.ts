@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POLITY_STREAM } from "../../deliberation/ledger.js";
+import { actorLabels } from "../../server/services/ledger.server.js";
+import { dialects, httpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
+
+describe.each(dialects())("the public ledger as a person reads it (%s)", (dialect) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const db = () => server.server.deps.db;
+  const userId = async (email: string) => (await db().selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
+
+  it("says each polity event in words and names officials, never a user id", async () => {
+    const anyone = httpClient(server.url);
+    const page = (await anyone.query("ledger.page", { stream: POLITY_STREAM })).data as {
+      polity: boolean;
+      lines: { actor: { kind: string; name?: string }; what: { key: string; params: Record<string, unknown> } }[];
+      verdict: { ok: boolean };
+    };
+    expect(page.polity).toBe(true);
+    expect(page.verdict.ok).toBe(true);
+    const imported = page.lines.find((l) => l.what.key === "event.registry.imported");
+    expect(imported?.what.params.count).toBeGreaterThan(0);
+    const granted = page.lines.filter((l) => l.what.key === "event.roles.granted");
+    expect(granted.length).toBeGreaterThan(0);
+    // The person given a role is named (officials act in public), and no line carries anyone's id.
+    expect(granted.map((l) => l.what.params.person)).toContain("Liis Lepp");
+    const ids = (await db().selectFrom("users").select("id").execute()).map((u) => u.id);
+    const text = JSON.stringify(page.lines);
+    for (const id of ids) expect(text).not.toContain(id);
+  });
+
+  it("names a citizen only as a citizen, and Agora's own jobs by what they are", async () => {
+    const [citizen, clerk] = await Promise.all([userId("citizen1@demo.agora"), userId("clerk@demo.agora")]);
+    const labels = await actorLabels(db(), [citizen, clerk, "agora:runner"]);
+    expect(labels.get(citizen)).toEqual({ kind: "citizen" });
+    expect(labels.get(clerk)).toMatchObject({ kind: "official", roles: ["clerk"] });
+    expect(labels.get("agora:runner")).toEqual({ kind: "system", job: "runner" });
+  });
+
+  it("answers a malformed stream id with 400 and an unknown one with an empty page", async () => {
+    const anyone = await signInAs(server.url, "citizen1@demo.agora");
+    expect((await anyone.query("ledger.page", { stream: "../etc" })).status).toBe(400);
+    const empty = (await anyone.query("ledger.page", { stream: "no-such-matter" })).data as { lines: unknown[]; matter: unknown };
+    expect(empty.lines).toEqual([]);
+    expect(empty.matter).toBeNull();
+  });
+});
