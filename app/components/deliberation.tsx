@@ -1,58 +1,19 @@
 import { Link, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
-import { io } from "socket.io-client";
-import { type MessageKey, useLocale, useT } from "../i18n";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useEffect, useMemo, useRef } from "react";
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/contract";
+import type { AppRouter } from "../../server/trpc/router.server";
+import { type MessageKey, type Translate, useLocale, useT } from "../i18n";
+import { type CandidateName, nameCandidates } from "./room/names";
 
-/** What matters.deliberation returns (server/services/deliberation.server.ts), as the page receives it. */
-export interface DeliberationView {
-  stage: "positions" | "mediation" | "critique" | "drafting" | "drafted" | "halted";
-  round: number;
-  settings: { rounds: number; candidates: number; approvalThreshold: number; tokenBudget: number };
-  engine: string;
-  model: string;
-  tokensSpent: number;
-  haltedBecause: string | null;
-  representatives: {
-    id: string;
-    label: string;
-    citizens: number;
-    mandateHash: string;
-    mandate: { valueId: string; title: string; weight: number }[];
-    position: ({ stance: Stance; summary: string; amendments: string[]; flags: string[]; seq: number | null } & Marks) | null;
-  }[];
-  room: { paused: boolean; guidance: { text: string; by: string; seq: number }[]; amended: { text: string; by: string; seq: number } | null; returns: number };
-  rounds: {
-    round: number;
-    candidates: { id: string; title: string; rationale: string; text: string; seq: number | null }[];
-    critiques: { representativeId: string; seq: number | null; flags: string[]; ranking: string[][]; assessments: Assessment[] }[];
-    tally: { winner: string; tiers: string[][]; approval: { weight: number; total: number; share: number } } | null;
-  }[];
-  draft: {
-    round: number;
-    candidateId: string;
-    title: string;
-    text: string;
-    approval: { weight: number; total: number; share: number };
-    budgetExhausted: boolean;
-    stances: { representativeId: string; label: string; citizens: number; stance: Stance; approve: boolean; statement: string; flags: string[]; overriddenBy?: string; struck?: string }[];
-    minorityReports: { representativeId: string; label: string; citizens: number; statement: string; preferred: string }[];
-    coverage: { representativeId: string; label: string; citizens: number; honouredWeight: number; values: { valueId: string; title: string; honoured: boolean }[] }[];
-    citizenWeightedCoverage: number;
-  } | null;
-  lastSeq: number;
-}
-type Stance = "support" | "amend" | "oppose";
-interface Marks {
-  ref: string;
-  overridden: { text: string; by: string; seq: number } | null;
-  struck: { reason: string; by: string; seq: number } | null;
-}
-export interface Assessment extends Marks {
-  candidateId: string;
-  stance: Stance;
-  approve: boolean;
-  statement: string;
-}
+type Out = inferRouterOutputs<AppRouter>;
+/** What matters.deliberation returns, as the page receives it. */
+export type DeliberationView = NonNullable<Out["matters"]["deliberation"]>;
+export type Representative = DeliberationView["representatives"][number];
+export type Round = DeliberationView["rounds"][number];
+export type Draft = NonNullable<DeliberationView["draft"]>;
+export type Stance = Representative extends { position: infer P } ? NonNullable<P> extends { stance: infer S } ? S : never : never;
 
 const percent = (x: number) => `${Math.round(x * 100)} %`;
 
@@ -66,10 +27,10 @@ export function useLiveDeliberation(matterId: string, active: boolean, afterSeq:
   latest.current = revalidate;
   useEffect(() => {
     if (!active) return;
-    const socket = io({ transports: ["websocket"] });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket"] });
     let timer: ReturnType<typeof setTimeout> | null = null;
     socket.on("connect", () => socket.emit("room:join", { matterId, afterSeq }, () => {}));
-    socket.on("ledger:event", (event: { matterId: string; type: string }) => {
+    socket.on("ledger:event", (event) => {
       if (event.matterId !== matterId || !event.type.startsWith("deliberation.")) return;
       timer ??= setTimeout(() => {
         timer = null;
@@ -101,7 +62,46 @@ function Bar({ share, label }: { share: number; label: string }) {
   );
 }
 
-function stageLabel(t: ReturnType<typeof useT>, view: DeliberationView): string {
+/** A candidate's short name as a person reads it. */
+export function sayCandidate(t: Translate, name: CandidateName | undefined): string {
+  if (!name) return t("candidate.name.unknown");
+  switch (name.kind) {
+    case "adds":
+      return t("candidate.name.adds", { clause: name.clause });
+    case "drops":
+      return t("candidate.name.drops", { clause: name.clause });
+    case "titled":
+      return name.title;
+    default:
+      return t("candidate.name.keeps");
+  }
+}
+
+/**
+ * Every candidate's short name, by round: its leading change against the text it revises (the
+ * proposed rule in round 1, the previous round's winner after that).
+ */
+export function useCandidateNames(view: DeliberationView): (round: number, candidateId: string) => string {
+  const t = useT();
+  const names = useMemo(() => {
+    const byRound = new Map<number, Map<string, CandidateName>>();
+    let base = view.ruleText;
+    for (const round of view.rounds) {
+      byRound.set(round.round, nameCandidates(base, round.candidates));
+      const winner = round.candidates.find((c) => c.id === round.tally?.winner);
+      if (winner) base = winner.text;
+    }
+    return byRound;
+  }, [view.ruleText, view.rounds]);
+  return (round, candidateId) => sayCandidate(t, names.get(round)?.get(candidateId));
+}
+
+/** The value titles of every mandate, by value id: statements cite values by id, people read titles. */
+export function useValueTitles(view: DeliberationView): Map<string, string> {
+  return useMemo(() => new Map(view.representatives.flatMap((r) => r.mandate.map((v) => [v.valueId, v.title] as const))), [view.representatives]);
+}
+
+export function stageLabel(t: Translate, view: DeliberationView): string {
   switch (view.stage) {
     case "positions":
       return t("deliberation.stage.positions");
@@ -117,10 +117,11 @@ function stageLabel(t: ReturnType<typeof useT>, view: DeliberationView): string 
 
 const formatCount = (n: number, locale: string) => n.toLocaleString(locale === "et" ? "et-EE" : "en-GB");
 
-/** Which engine runs the deliberation, where it is, and the tokens spent against its budget. */
+/** Which engine runs the deliberation, where it is (paused or running), and the tokens spent against its budget. */
 export function DeliberationFacts({ view }: { view: DeliberationView }) {
   const t = useT();
   const locale = useLocale();
+  const running = !["drafted", "halted"].includes(view.stage);
   return (
     <>
       <p className="notice">
@@ -128,7 +129,15 @@ export function DeliberationFacts({ view }: { view: DeliberationView }) {
       </p>
       <dl className="facts">
         <dt>{t("deliberation.stage")}</dt>
-        <dd aria-live="polite">{stageLabel(t, view)}</dd>
+        <dd aria-live="polite">
+          {stageLabel(t, view)}
+          {running ? (
+            <>
+              {" "}
+              <span className={`badge ${view.room.paused ? "badge-paused" : "badge-running"}`}>{view.room.paused ? t("room.state.paused") : t("room.state.running")}</span>
+            </>
+          ) : null}
+        </dd>
         <dt>{t("deliberation.tokens")}</dt>
         <dd>
           <Bar
@@ -141,8 +150,14 @@ export function DeliberationFacts({ view }: { view: DeliberationView }) {
   );
 }
 
+/** The Schulze order of a round in words, candidates by name. */
+export function tallyOrder(round: Round, name: (round: number, id: string) => string): string {
+  return (round.tally?.tiers ?? []).map((tier) => tier.map((id) => name(round.round, id)).join(" = ")).join(" > ");
+}
+
 export function DeliberationPanel({ view, matterId }: { view: DeliberationView; matterId: string }) {
   const t = useT();
+  const name = useCandidateNames(view);
   const running = !["drafted", "halted"].includes(view.stage);
   return (
     <section aria-labelledby="deliberation" className="stack">
@@ -153,7 +168,7 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
       <DeliberationFacts view={view} />
       {running ? <p className="card-meta">{t("deliberation.live")}</p> : null}
 
-      {view.draft ? <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} /> : null}
+      {view.draft ? <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} name={name} /> : null}
 
       <h3>{t("deliberation.positions")}</h3>
       <ul className="cards">
@@ -175,7 +190,7 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
           <ol className="candidates">
             {round.candidates.map((c) => (
               <li key={c.id}>
-                <strong>{c.id}</strong> {c.title}
+                <strong>{name(round.round, c.id)}</strong>
                 {round.tally?.winner === c.id ? <span className="badge badge-value">{t("deliberation.winner")}</span> : null}
                 <br />
                 <span className="card-meta">{c.rationale}</span>
@@ -184,7 +199,7 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
           </ol>
           {round.tally ? (
             <p>
-              {t("deliberation.tally", { order: round.tally.tiers.map((tier) => tier.join(" = ")).join(" > ") })}{" "}
+              {t("deliberation.tally", { order: tallyOrder(round, name) })}{" "}
               <Bar share={round.tally.approval.share} label={t("deliberation.approval", { share: percent(round.tally.approval.share), weight: round.tally.approval.weight, total: round.tally.approval.total })} />
             </p>
           ) : (
@@ -196,13 +211,13 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
   );
 }
 
-export function DraftRuling({ draft, threshold }: { draft: NonNullable<DeliberationView["draft"]>; threshold: number }) {
+export function DraftRuling({ draft, threshold, name }: { draft: Draft; threshold: number; name: (round: number, id: string) => string }) {
   const t = useT();
   return (
     <article className="card draft" aria-labelledby="draft-title">
       <h3 id="draft-title">{t("deliberation.draft")}</h3>
       <p className="card-meta">
-        {t("deliberation.draftFrom", { candidate: draft.candidateId, round: draft.round })}
+        {t("deliberation.draftFromNamed", { candidate: name(draft.round, draft.candidateId), round: draft.round })}
         {draft.budgetExhausted ? ` ${t("deliberation.cutShort")}` : ""}
       </p>
       <blockquote className="rule-text">{draft.text}</blockquote>
@@ -240,7 +255,7 @@ export function DraftRuling({ draft, threshold }: { draft: NonNullable<Deliberat
           <ul>
             {draft.minorityReports.map((m) => (
               <li key={m.representativeId}>
-                <strong>{m.label}</strong> ({t("deliberation.represents", { citizens: m.citizens })}, {t("deliberation.preferred", { candidate: m.preferred })}): {m.statement}
+                <strong>{m.label}</strong> ({t("deliberation.represents", { citizens: m.citizens })}, {t("deliberation.preferred", { candidate: name(draft.round, m.preferred) })}): {m.statement}
               </li>
             ))}
           </ul>

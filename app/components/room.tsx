@@ -1,21 +1,20 @@
-import { Form, Link, useRevalidator } from "@remix-run/react";
+import { Link, useRevalidator } from "@remix-run/react";
 import { diffWords } from "diff";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import { SeqTracker } from "../../server/realtime/contract";
+import { type ClientToServerEvents, type Presence as PresenceView, SeqTracker, type ServerToClientEvents, type TranscriptSpeaker } from "../../server/realtime/contract";
+import type { StatementTarget } from "../../server/trpc/inputs";
+import { roomInputs } from "../../server/trpc/schemas/room";
 import { useT } from "../i18n";
-import { CsrfField } from "../root";
+import { constraints } from "../utils/constraints";
+import { ActionForm, Field, Submit, TextField } from "./forms";
 
-export interface PresenceView {
-  people: { userId: string; name: string; roles: string[] }[];
-  anonymous: number;
-}
+export type { PresenceView };
 
-interface LedgerPush {
-  matterId: string;
-  seq: number;
-  type: string;
-  payload: { key?: string } | null;
+/** A model answer under way: who is speaking, and what has arrived of it so far. */
+export interface LiveCall {
+  speaker: TranscriptSpeaker;
+  text: string;
 }
 
 /**
@@ -30,11 +29,11 @@ export function useRoom(matterId: string, lastSeq: number) {
   // Events up to the page's own data are in hand; the tracker drops replays and finds gaps.
   const seen = useRef(new SeqTracker(lastSeq));
   const [presence, setPresence] = useState<PresenceView | null>(null);
-  const [streams, setStreams] = useState<Record<string, string>>({});
+  const [streams, setStreams] = useState<Record<string, LiveCall>>({});
   const [connected, setConnected] = useState(false);
 
   useEffect(() => {
-    const socket: Socket = io({ transports: ["websocket"] });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket"] });
     let timer: ReturnType<typeof setTimeout> | null = null;
     const soon = () => {
       timer ??= setTimeout(() => {
@@ -42,17 +41,18 @@ export function useRoom(matterId: string, lastSeq: number) {
         reload.current();
       }, 300);
     };
-    const take = (event: LedgerPush) => {
+    const take = (event: { matterId: string; seq: number; payload: unknown }) => {
       if (event.matterId !== matterId || !seen.current.add(event.seq)) return; // a replayed event already counted
-      const key = event.payload?.key;
-      if (key) setStreams(({ [key]: _, ...rest }) => rest);
+      const key = (event.payload as { key?: unknown } | null)?.key;
+      // The call's result is in the ledger: the record shows it from now on.
+      if (typeof key === "string") setStreams(({ [key]: _, ...rest }) => rest);
       soon();
     };
     const join = () =>
-      socket.emit("room:join", { matterId, afterSeq: seen.current.head }, (ack: { ok: boolean; data?: { events: LedgerPush[]; more: boolean } }) => {
+      socket.emit("room:join", { matterId, afterSeq: seen.current.head }, (ack) => {
         if (!ack.ok) return;
-        ack.data?.events.forEach(take);
-        if (ack.data?.more) join(); // a long absence: the next page, from where this one ended
+        ack.data.events.forEach(take);
+        if (ack.data.more) join(); // a long absence: the next page, from where this one ended
       });
     socket.on("connect", () => {
       setConnected(true);
@@ -60,10 +60,10 @@ export function useRoom(matterId: string, lastSeq: number) {
     });
     socket.on("disconnect", () => setConnected(false));
     socket.on("ledger:event", take);
-    socket.on("presence", (p: PresenceView & { matterId: string }) => p.matterId === matterId && setPresence(p));
-    socket.on("transcript", (chunk: { matterId: string; key: string; fragment?: string; restart?: string }) => {
+    socket.on("presence", (p) => p.matterId === matterId && setPresence(p));
+    socket.on("transcript", (chunk) => {
       if (chunk.matterId !== matterId) return;
-      setStreams((all) => ({ ...all, [chunk.key]: chunk.restart ? "" : (all[chunk.key] ?? "") + (chunk.fragment ?? "") }));
+      setStreams((all) => ({ ...all, [chunk.key]: { speaker: chunk.speaker, text: chunk.restart ? "" : (all[chunk.key]?.text ?? "") + (chunk.fragment ?? "") } }));
     });
     return () => {
       if (timer) clearTimeout(timer);
@@ -84,57 +84,40 @@ export function Presence({ presence, connected }: { presence: PresenceView | nul
   );
 }
 
-/** What is being said right now: the streamed text of each call under way. */
-export function LiveTranscript({ streams }: { streams: Record<string, string> }) {
-  const t = useT();
-  const entries = Object.entries(streams).filter(([, text]) => text !== "");
+/** The hidden fields that name a statement; the action builds the structured target from them. */
+function TargetFields({ target }: { target: StatementTarget }) {
+  const fields: Record<string, string | number> =
+    target.kind === "position"
+      ? { statementKind: "position", representativeId: target.representativeId }
+      : { statementKind: "critique", representativeId: target.representativeId, round: target.round, candidateId: target.candidateId };
   return (
-    <section aria-labelledby="live" className="live">
-      <h2 id="live">{t("room.live")}</h2>
-      {entries.length === 0 ? (
-        <p className="card-meta">{t("room.live.quiet")}</p>
-      ) : (
-        <ul className="streams">
-          {entries.map(([key, text]) => (
-            <li key={key}>
-              <strong>{key}</strong>
-              <pre>{text.length > 600 ? `…${text.slice(-600)}` : text}</pre>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+    <>
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={String(value)} />
+      ))}
+    </>
   );
 }
 
 /** The delegate's two acts on any statement: replace its words (marked), or strike it with a reason. */
-export function StatementActions({ statement, label }: { statement: string; label: string }) {
+export function StatementActions({ target, label, struck }: { target: StatementTarget; label: string; struck: boolean }) {
   const t = useT();
+  const id = useId();
   return (
     <details className="statement-actions">
       <summary>{t("room.actOn", { label })}</summary>
-      <Form method="post" className="stack">
-        <CsrfField />
-        <input type="hidden" name="statement" value={statement} />
-        <label>
-          {t("room.override.text")}
-          <textarea name="text" rows={3} required maxLength={1500} />
-        </label>
-        <button type="submit" name="intent" value="override">
-          {t("room.override")}
-        </button>
-      </Form>
-      <Form method="post" className="stack">
-        <CsrfField />
-        <input type="hidden" name="statement" value={statement} />
-        <label>
-          {t("room.strike.reason")}
-          <input name="reason" required maxLength={1000} />
-        </label>
-        <button type="submit" name="intent" value="strike">
-          {t("room.strike")}
-        </button>
-      </Form>
+      <ActionForm intent="override" className="stack" success={t("room.override.done")} resetOnSuccess>
+        <TargetFields target={target} />
+        <TextField id={`${id}-override`} name="text" label={t("room.override.text")} rows={3} {...constraints(roomInputs.overrideText)} />
+        <Submit>{t("room.override")}</Submit>
+      </ActionForm>
+      {struck ? null : (
+        <ActionForm intent="strike" className="stack" success={t("room.strike.done")} resetOnSuccess>
+          <TargetFields target={target} />
+          <Field id={`${id}-strike`} name="reason" label={t("room.strike.reason")} {...constraints(roomInputs.strikeReason)} />
+          <Submit>{t("room.strike")}</Submit>
+        </ActionForm>
+      )}
     </details>
   );
 }
@@ -154,39 +137,6 @@ export function Marks({ overridden, struck }: { overridden: { text: string } | n
         </p>
       ) : null}
     </>
-  );
-}
-
-/**
- * The Schulze result as a chart: candidates in the tally's order, each bar the citizens whose
- * representatives put it first, the winner marked.
- */
-export function SchulzeChart({ order, firsts, total, winner, label }: { order: string[]; firsts: Record<string, number>; total: number; winner: string; label: string }) {
-  const t = useT();
-  const rowHeight = 28;
-  const width = 320;
-  const labelWidth = 56;
-  return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${width} ${order.length * rowHeight + 4}`} role="img" aria-label={label} width="100%" style={{ maxWidth: `${width * 1.6}px` }}>
-        {order.map((id, i) => {
-          const share = total > 0 ? (firsts[id] ?? 0) / total : 0;
-          const barWidth = Math.max(2, share * (width - labelWidth - 60));
-          return (
-            <g key={id} transform={`translate(0 ${i * rowHeight + 2})`}>
-              <text x={0} y={18} fontSize={13} fill="currentColor">
-                {i + 1}. {id}
-              </text>
-              <rect x={labelWidth} y={6} width={barWidth} height={16} rx={3} fill={id === winner ? "var(--ok)" : "var(--accent)"} />
-              <text x={labelWidth + barWidth + 6} y={18} fontSize={12} fill="currentColor">
-                {firsts[id] ?? 0}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="help">{t("room.chart.caption")}</figcaption>
-    </figure>
   );
 }
 
@@ -219,7 +169,14 @@ export function TrackedChanges({ before, after }: { before: string; after: strin
   );
 }
 
-export function AuditLink({ matterId, seq }: { matterId: string; seq: number | null }) {
+/** The way from a statement to what it rests on; `about` says which statement, for screen readers. */
+export function AuditLink({ matterId, seq, about }: { matterId: string; seq: number | null; about?: string }) {
   const t = useT();
-  return seq ? <Link to={`/rooms/${matterId}/audit/${seq}`}>{t("room.audit")}</Link> : null;
+  if (!seq) return null;
+  return (
+    <Link to={`/rooms/${matterId}/audit/${seq}`}>
+      {t("room.audit")}
+      {about ? <span className="visually-hidden"> ({about})</span> : null}
+    </Link>
+  );
 }

@@ -1,12 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { type DeliberationView, DraftRuling, DeliberationFacts, StanceBadge } from "../components/deliberation";
-import { FormAlert } from "../components/forms";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useMemo } from "react";
+import type { StatementTarget } from "../../server/trpc/inputs";
+import type { AppRouter } from "../../server/trpc/router.server";
+import { roomInputs } from "../../server/trpc/schemas/room";
+import { type DeliberationView, DeliberationFacts, DraftRuling, useCandidateNames, useValueTitles } from "../components/deliberation";
+import { ActionForm, Feedback, Field, fieldMessage, Submit, TextField } from "../components/forms";
 import { MatterStatus } from "../components/matters";
-import { AuditLink, LiveTranscript, Marks, Presence, SchulzeChart, StatementActions, TrackedChanges, useRoom } from "../components/room";
+import { Presence, TrackedChanges, useRoom } from "../components/room";
+import { BallotChart } from "../components/room/charts";
+import { RepresentativePanel, RoundRecord } from "../components/room/record";
+import { NewSummary, SeenProvider } from "../components/room/seen";
+import { LiveTranscript, type Speaking, speakerName } from "../components/room/transcript";
 import { type MessageKey, useT } from "../i18n";
 import { CsrfField, useRootData } from "../root";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
+
+type Ballot = inferRouterOutputs<AppRouter>["room"]["ballot"];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.matter.title} · Agora` : "Agora" }];
 
@@ -20,55 +32,57 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { matter, deliberation, ballot };
 }
 
+/** The statement a delegate acts on, from the form's hidden fields; the procedure's schema judges it. */
+function statementOf(form: FormData): StatementTarget {
+  const representativeId = text(form, "representativeId");
+  if (text(form, "statementKind") === "position") return { kind: "position", representativeId };
+  return { kind: "critique", round: Number(text(form, "round")), representativeId, candidateId: text(form, "candidateId") };
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
   const id = params.id ?? "";
   const room = context.trpc.room;
   const optional = (name: string) => text(form, name).trim() || undefined;
   const intent = text(form, "intent");
-  const run = async () => {
-    switch (intent) {
-      case "pause":
-        return room.pause({ id, reason: optional("reason") });
-      case "resume":
-        return room.resume({ id });
-      case "guide":
-        return room.guide({ id, text: text(form, "text") });
-      case "override":
-        return room.override({ id, statement: text(form, "statement"), text: text(form, "text") });
-      case "strike":
-        return room.strike({ id, statement: text(form, "statement"), reason: text(form, "reason") });
-      case "amend":
-        return room.amend({ id, text: text(form, "text") });
-      case "returnDraft":
-        return room.returnDraft({ id, guidance: optional("guidance") });
-      case "vote":
-        return room.vote({ id, choice: text(form, "choice") as "ratify" | "reject" | "abstain", reason: optional("reason") });
-      case "openBallot":
-        return room.openBallot({ id });
-      case "closeBallot":
-        return room.closeBallot({ id });
-      case "returnBallot":
-        return room.returnBallot({ id, guidance: optional("guidance") });
-      default:
-        return null;
-    }
-  };
-  const result = await attempt(request, run);
-  return result.ok ? { error: null, done: intent } : { error: result.error, done: null };
+  switch (intent) {
+    case "pause":
+      return act(request, intent, () => room.pause({ id, reason: optional("reason") }));
+    case "resume":
+      return act(request, intent, () => room.resume({ id }));
+    case "guide":
+      return act(request, intent, () => room.guide({ id, text: text(form, "text") }));
+    case "override":
+      return act(request, intent, () => room.override({ id, statement: statementOf(form), text: text(form, "text") }));
+    case "strike":
+      return act(request, intent, () => room.strike({ id, statement: statementOf(form), reason: text(form, "reason") }));
+    case "amend":
+      return act(request, intent, () => room.amend({ id, text: text(form, "text") }));
+    case "returnDraft":
+      return act(request, intent, () => room.returnDraft({ id, guidance: optional("guidance") }));
+    case "vote":
+      return act(request, intent, () => room.vote({ id, choice: text(form, "choice") as "ratify", reason: optional("reason") }));
+    case "openBallot":
+      return act(request, intent, () => room.openBallot({ id }));
+    case "closeBallot":
+      return act(request, intent, () => room.closeBallot({ id }));
+    case "returnBallot":
+      return act(request, intent, () => room.returnBallot({ id, guidance: optional("guidance") }));
+    default:
+      throw new Response("This room has no such form.", { status: 400 });
+  }
 }
 
 export default function Room() {
   const t = useT();
   const { matter, deliberation, ballot } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const roles = useRootData()?.user?.roles ?? [];
   const view = deliberation as DeliberationView | null;
   const { presence, streams, connected } = useRoom(matter.id, view?.lastSeq ?? 0);
   const delegate = roles.includes("delegate");
   const clerk = roles.includes("clerk");
   const acting = delegate && matter.status === "deliberating";
-  const running = view && !["drafted", "halted"].includes(view.stage);
+  const canOpen = Boolean(view && clerk && matter.status === "deliberating" && view.stage === "drafted" && !view.room.paused);
 
   return (
     <div className="page room">
@@ -78,45 +92,58 @@ export default function Room() {
       </p>
       <h1>{matter.title}</h1>
       <Presence presence={presence} connected={connected} />
-      <FormAlert error={result?.error} />
       {!view ? (
         <p className="empty">{t("room.notStarted")}</p>
       ) : (
-        <>
-          <DeliberationFacts view={view} />
-          {view.room.paused ? <p className="notice">{t("room.paused")}</p> : null}
+        <Desk view={view} matterId={matter.id} streams={streams} acting={acting} ballot={ballot} canOpen={canOpen} clerk={clerk && matter.status === "ratification"} />
+      )}
+    </div>
+  );
+}
+
+function Desk({ view, matterId, streams, acting, ballot, canOpen, clerk }: { view: DeliberationView; matterId: string; streams: ReturnType<typeof useRoom>["streams"]; acting: boolean; ballot: Ballot; canOpen: boolean; clerk: boolean }) {
+  const t = useT();
+  const name = useCandidateNames(view);
+  const titles = useValueTitles(view);
+  const running = !["drafted", "halted"].includes(view.stage);
+  const speaking: Speaking = {
+    who: (speaker) => speakerName(t, view, speaker),
+    valueTitle: (id) => titles.get(id),
+    candidateName: (round, id) => (view.rounds.find((r) => r.round === round)?.candidates.some((c) => c.id === id) ? name(round, id) : undefined),
+  };
+  const statementSeqs = useMemo(
+    () =>
+      [
+        ...view.representatives.map((r) => r.position?.seq ?? null),
+        ...view.rounds.flatMap((round) => [...round.candidates.map((c) => c.seq), ...round.critiques.map((k) => k.seq)]),
+      ].filter((s): s is number => s !== null),
+    [view],
+  );
+  return (
+    <SeenProvider matterId={matterId} lastSeq={view.lastSeq} statementSeqs={statementSeqs}>
+      <div className="room-desk">
+        <aside className="room-side" aria-label={t("room.desk")}>
+          <section aria-labelledby="stage" className="card stack">
+            <h2 id="stage">{t("room.stage")}</h2>
+            <DeliberationFacts view={view} />
+            {view.room.paused ? <p className="notice notice-paused">{t("room.paused")}</p> : null}
+            <NewSummary />
+          </section>
           {acting ? (
             <section aria-labelledby="controls" className="card stack">
               <h2 id="controls">{t("room.controls")}</h2>
-              {running || view.room.paused ? (
-                <Form method="post" className="inline-form">
-                  <CsrfField />
-                  {view.room.paused ? (
-                    <button type="submit" name="intent" value="resume">
-                      {t("room.resume")}
-                    </button>
-                  ) : (
-                    <>
-                      <label>
-                        {t("room.pause.reason")} <input name="reason" maxLength={1000} />
-                      </label>
-                      <button type="submit" name="intent" value="pause">
-                        {t("room.pause")}
-                      </button>
-                    </>
-                  )}
-                </Form>
-              ) : null}
-              <Form method="post" className="stack">
-                <CsrfField />
-                <label htmlFor="guidance">{t("room.guide.text")}</label>
-                <textarea id="guidance" name="text" rows={2} required maxLength={2000} />
-                <button type="submit" name="intent" value="guide">
-                  {t("room.guide")}
-                </button>
-              </Form>
+              {running || view.room.paused ? <PauseControl paused={view.room.paused} /> : null}
+              <ActionForm intent="guide" className="stack" success={t("room.guide.done")} resetOnSuccess>
+                <TextField id="guide-text" name="text" label={t("room.guide.text")} rows={2} {...constraints(roomInputs.guidance)} />
+                <Submit>{t("room.guide")}</Submit>
+              </ActionForm>
             </section>
           ) : null}
+          <BallotPanel ballot={ballot} canOpen={canOpen} clerk={clerk} matterId={matterId} />
+        </aside>
+
+        <div className="room-record">
+          <LiveTranscript streams={streams} paused={view.room.paused} speaking={speaking} />
           {view.room.guidance.length ? (
             <section aria-labelledby="guidance-list">
               <h2 id="guidance-list">{t("room.guidance")}</h2>
@@ -127,161 +154,89 @@ export default function Room() {
               </ul>
             </section>
           ) : null}
-          <LiveTranscript streams={streams} />
 
           {view.draft ? (
-            <>
-              <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} />
+            <section aria-labelledby="draft-section" className="stack">
+              <h2 id="draft-section">{t("room.draftSection")}</h2>
+              <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} name={name} />
               {view.room.amended ? (
                 <section aria-labelledby="amended">
-                  <h2 id="amended">{t("room.amendedTitle")}</h2>
+                  <h3 id="amended">{t("room.amendedTitle")}</h3>
                   <TrackedChanges before={view.draft.text} after={view.room.amended.text} />
                 </section>
               ) : null}
               {acting ? (
                 <section aria-labelledby="amend" className="card stack">
-                  <h2 id="amend">{t("room.amend")}</h2>
-                  <Form method="post" className="stack">
-                    <CsrfField />
-                    <label htmlFor="amend-text">{t("room.amend.text")}</label>
-                    <textarea id="amend-text" name="text" rows={8} required defaultValue={view.room.amended?.text ?? view.draft.text} />
-                    <button type="submit" name="intent" value="amend">
-                      {t("room.amend.save")}
-                    </button>
-                  </Form>
-                  <ReturnForm id="return-guidance" intent="returnDraft" submit={t("room.return")} />
+                  <h3 id="amend">{t("room.amend")}</h3>
+                  <ActionForm intent="amend" className="stack" success={t("room.amend.done")}>
+                    <TextField id="amend-text" name="text" label={t("room.amend.text")} rows={8} defaultValue={view.room.amended?.text ?? view.draft.text} {...constraints(roomInputs.amendText)} />
+                    <Submit>{t("room.amend.save")}</Submit>
+                  </ActionForm>
+                  <ActionForm intent="returnDraft" className="stack" success={t("room.return.done")} resetOnSuccess>
+                    <TextField id="return-guidance" name="guidance" label={t("room.return.guidance")} rows={2} {...constraints(roomInputs.returnGuidance)} />
+                    <Submit>{t("room.return")}</Submit>
+                  </ActionForm>
                 </section>
               ) : null}
-            </>
+            </section>
           ) : null}
 
-          <BallotPanel ballot={ballot} canOpen={clerk && matter.status === "deliberating" && view.stage === "drafted" && !view.room.paused} clerk={clerk && matter.status === "ratification"} voted={result?.done === "vote"} />
-
-          <section aria-labelledby="representatives">
+          <section aria-labelledby="representatives" className="stack">
             <h2 id="representatives">{t("deliberation.positions")}</h2>
-            <ul className="cards">
-              {view.representatives.map((r) => (
-                <li key={r.id} className="card">
-                  <p className="card-meta">{t("deliberation.represents", { citizens: r.citizens })}</p>
-                  <h3 className="value-title">
-                    {r.label} {r.position ? <StanceBadge stance={r.position.stance} /> : null}
-                  </h3>
-                  <details>
-                    <summary>{t("room.mandate")}</summary>
-                    <ul>
-                      {r.mandate.map((v) => (
-                        <li key={v.valueId}>
-                          {v.title} ({Math.round(v.weight * 100)} %)
-                        </li>
-                      ))}
-                    </ul>
-                    <p className="card-meta">
-                      {t("convening.hash")}: <code>{r.mandateHash.slice(0, 16)}…</code>
-                    </p>
-                  </details>
-                  {r.position ? (
-                    <>
-                      <p className={r.position.struck ? "struck" : undefined}>{r.position.summary}</p>
-                      <Marks overridden={r.position.overridden} struck={r.position.struck} />
-                      {r.position.flags.length ? <p className="flag">{t("deliberation.flagged")}</p> : null}
-                      <p>
-                        <AuditLink matterId={matter.id} seq={r.position.seq} />
-                      </p>
-                      {acting ? <StatementActions statement={r.position.ref} label={r.label} /> : null}
-                    </>
-                  ) : (
-                    <p className="card-meta">{t("deliberation.waiting")}</p>
-                  )}
-                </li>
-              ))}
-            </ul>
+            {view.representatives.map((rep, i) => (
+              <RepresentativePanel key={rep.id} view={view} rep={rep} index={i} matterId={matterId} acting={acting} name={name} valueTitle={(id) => titles.get(id)} />
+            ))}
           </section>
 
-          {view.rounds.map((round) => {
-            const firsts: Record<string, number> = {};
-            for (const k of round.critiques) {
-              const top = k.ranking[0] ?? [];
-              const citizens = view.representatives.find((r) => r.id === k.representativeId)?.citizens ?? 0;
-              for (const id of top) firsts[id] = (firsts[id] ?? 0) + citizens;
-            }
-            const total = view.representatives.reduce((sum, r) => sum + r.citizens, 0);
-            return (
-              <section key={round.round} aria-labelledby={`round-${round.round}`}>
-                <h2 id={`round-${round.round}`}>{t("deliberation.round", { round: round.round })}</h2>
-                <ol className="candidates">
-                  {round.candidates.map((c) => (
-                    <li key={c.id}>
-                      <strong>{c.id}</strong> {c.title} {round.tally?.winner === c.id ? <span className="badge badge-value">{t("deliberation.winner")}</span> : null}{" "}
-                      <AuditLink matterId={matter.id} seq={c.seq} />
-                      <details>
-                        <summary>{t("room.candidateText")}</summary>
-                        <div className="rule-text">{c.text}</div>
-                      </details>
-                    </li>
-                  ))}
-                </ol>
-                {round.tally ? (
-                  <SchulzeChart
-                    order={round.tally.tiers.flat()}
-                    firsts={firsts}
-                    total={total}
-                    winner={round.tally.winner}
-                    label={t("deliberation.tally", { order: round.tally.tiers.map((tier) => tier.join(" = ")).join(" > ") })}
-                  />
-                ) : null}
-                <details>
-                  <summary>{t("room.critiques", { count: round.critiques.length })}</summary>
-                  <ul className="stances">
-                    {round.critiques.map((k) => {
-                      const rep = view.representatives.find((r) => r.id === k.representativeId);
-                      return (
-                        <li key={k.representativeId}>
-                          <p className="stance-head">
-                            <strong>{rep?.label ?? k.representativeId}</strong> · {t("room.ranking")}: {k.ranking.map((tier) => tier.join(" = ")).join(" > ")} ·{" "}
-                            <AuditLink matterId={matter.id} seq={k.seq} />
-                          </p>
-                          <ul>
-                            {k.assessments.map((a) => (
-                              <li key={a.candidateId}>
-                                <strong>{a.candidateId}</strong> <StanceBadge stance={a.stance} /> <span className={a.struck ? "struck" : undefined}>{a.statement}</span>
-                                <Marks overridden={a.overridden} struck={a.struck} />
-                                {acting ? <StatementActions statement={a.ref} label={`${rep?.label ?? k.representativeId} · ${a.candidateId}`} /> : null}
-                              </li>
-                            ))}
-                          </ul>
-                        </li>
-                      );
-                    })}
-                  </ul>
-                </details>
-              </section>
-            );
-          })}
-        </>
+          {view.rounds.map((round) => (
+            <RoundRecord key={round.round} view={view} round={round} matterId={matterId} name={name} />
+          ))}
+        </div>
+      </div>
+    </SeenProvider>
+  );
+}
+
+const errorAt = (result: ActionResult | undefined, field: string) => (result && !result.ok ? result.error.fields[field] : undefined);
+
+/** Pause and resume share one answer area, so the confirmation stays where she pressed when the form turns into the other. */
+function PauseControl({ paused }: { paused: boolean }) {
+  const t = useT();
+  const fetcher = useFetcher<ActionResult>();
+  const busy = fetcher.state !== "idle";
+  const result = fetcher.data;
+  return (
+    <div className="stack">
+      {paused ? (
+        <fetcher.Form method="post">
+          <CsrfField />
+          <input type="hidden" name="intent" value="resume" />
+          <button type="submit" disabled={busy}>
+            {t("room.resume")}
+          </button>
+        </fetcher.Form>
+      ) : (
+        <fetcher.Form method="post" className="stack">
+          <CsrfField />
+          <input type="hidden" name="intent" value="pause" />
+          <Field id="pause-reason" name="reason" label={t("room.pause.reason")} error={errorAt(result, "reason")} {...constraints(roomInputs.pauseReason)} />
+          <button type="submit" disabled={busy}>
+            {t("room.pause")}
+          </button>
+        </fetcher.Form>
       )}
+      <Feedback result={result} success={result?.intent === "resume" ? t("room.resume.done") : t("room.pause.done")} />
     </div>
   );
 }
 
-type Ballot = Awaited<ReturnType<typeof loader>>["ballot"];
-
-function BallotPanel({ ballot, canOpen, clerk, voted }: { ballot: Ballot; canOpen: boolean; clerk: boolean; voted: boolean }) {
+function BallotPanel({ ballot, canOpen, clerk, matterId }: { ballot: Ballot; canOpen: boolean; clerk: boolean; matterId: string }) {
   const t = useT();
   if (!ballot && !canOpen) return null;
   return (
     <section aria-labelledby="ballot" className="card stack">
       <h2 id="ballot">{t("ballot.title")}</h2>
-      {!ballot || !ballot.open ? (
-        canOpen ? (
-          <Form method="post">
-            <CsrfField />
-            <p>{t("ballot.openLead")}</p>
-            <button type="submit" name="intent" value="openBallot">
-              {t("ballot.open")}
-            </button>
-          </Form>
-        ) : null
-      ) : null}
+      {canOpen || (clerk && ballot?.open) ? <ClerkBallot ballot={ballot} canOpen={canOpen && !ballot?.open} /> : null}
       {ballot ? (
         <>
           <details>
@@ -292,43 +247,16 @@ function BallotPanel({ ballot, canOpen, clerk, voted }: { ballot: Ballot; canOpe
             {t("ballot.rules", { quorum: Math.round(ballot.rules.quorum * 100), majority: Math.round(ballot.rules.majority * 100), eligible: ballot.eligible })}
             {ballot.open ? "" : ` ${t("ballot.closed")}`}
           </p>
-          <dl className="facts" aria-live="polite">
-            {(["ratify", "reject", "abstain"] as const).map((choice) => (
-              <div key={choice} style={{ display: "contents" }}>
-                <dt>{t(`ballot.choice.${choice}` as MessageKey)}</dt>
-                <dd>{ballot.tally[choice]}</dd>
-              </div>
-            ))}
-            <dt>{t("ballot.turnout")}</dt>
-            <dd>
-              {t("ballot.turnoutOf", { voted: ballot.tally.voted, eligible: ballot.tally.eligible })} {ballot.tally.quorumMet ? t("ballot.quorumMet") : t("ballot.quorumNotMet")}
-            </dd>
-          </dl>
-          {ballot.canVote ? (
-            <Form method="post" className="stack">
-              <CsrfField />
-              <fieldset className="answers">
-                <legend>{t("ballot.yourVote")}</legend>
-                {(["ratify", "reject", "abstain"] as const).map((choice) => (
-                  <label key={choice} className="check">
-                    <input type="radio" name="choice" value={choice} required /> {t(`ballot.choice.${choice}` as MessageKey)}
-                  </label>
-                ))}
-              </fieldset>
-              <label htmlFor="vote-reason">{t("ballot.reason")}</label>
-              <input id="vote-reason" name="reason" maxLength={1000} />
-              <button type="submit" name="intent" value="vote">
-                {t("ballot.vote")}
-              </button>
-            </Form>
-          ) : null}
-          {ballot.myReceipt ? (
-            <p className="notice" role={voted ? "status" : undefined}>
-              {t("ballot.receipt", { choice: t(`ballot.choice.${ballot.myReceipt.choice}` as MessageKey), seq: ballot.myReceipt.seq })} <code>{ballot.myReceipt.hash.slice(0, 24)}…</code>
+          <div aria-live="polite">
+            <BallotChart tally={ballot.tally} />
+            <p>
+              <strong>{t("ballot.turnout")}:</strong> {t("ballot.turnoutOf", { voted: ballot.tally.voted, eligible: ballot.tally.eligible })}{" "}
+              {ballot.tally.quorumMet ? t("ballot.quorumMet") : t("ballot.quorumNotMet")}
             </p>
-          ) : null}
+          </div>
+          {ballot.canVote || ballot.myReceipt ? <VoteForm ballot={ballot} matterId={matterId} /> : null}
           {ballot.votes.length ? (
-            <ul>
+            <ul className="votes">
               {ballot.votes.map((v) => (
                 <li key={v.seq}>
                   {v.delegate}: {t(`ballot.choice.${v.choice}` as MessageKey)}
@@ -337,34 +265,95 @@ function BallotPanel({ ballot, canOpen, clerk, voted }: { ballot: Ballot; canOpe
               ))}
             </ul>
           ) : null}
-          {clerk && ballot.open ? (
-            <div className="stack">
-              <Form method="post">
-                <CsrfField />
-                <button type="submit" name="intent" value="closeBallot" disabled={!ballot.tally.quorumMet}>
-                  {t("ballot.close")}
-                </button>
-              </Form>
-              <ReturnForm id="ballot-guidance" intent="returnBallot" submit={t("ballot.return")} />
-            </div>
-          ) : null}
         </>
       ) : null}
     </section>
   );
 }
 
-/** Sends the draft (or the ballot's text) back for another round, with guidance to the mediator. */
-function ReturnForm({ id, intent, submit }: { id: string; intent: "returnDraft" | "returnBallot"; submit: string }) {
+/** The vote stays one component from form to receipt, so "Your vote was recorded" appears where she voted. */
+function VoteForm({ ballot, matterId }: { ballot: NonNullable<Ballot>; matterId: string }) {
   const t = useT();
+  const fetcher = useFetcher<ActionResult>();
+  const result = fetcher.data;
+  const choiceError = fieldMessage(t, errorAt(result, "choice"));
   return (
-    <Form method="post" className="stack">
-      <CsrfField />
-      <label htmlFor={id}>{t("room.return.guidance")}</label>
-      <textarea id={id} name="guidance" rows={2} maxLength={2000} />
-      <button type="submit" name="intent" value={intent}>
-        {submit}
-      </button>
-    </Form>
+    <div className="stack">
+      {ballot.canVote ? (
+        <fetcher.Form method="post" className="stack">
+          <CsrfField />
+          <input type="hidden" name="intent" value="vote" />
+          <fieldset className="answers" aria-describedby={choiceError ? "vote-choice-error" : undefined} aria-invalid={choiceError ? true : undefined}>
+            <legend>{t("ballot.yourVote")}</legend>
+            {(["ratify", "reject", "abstain"] as const).map((choice) => (
+              <label key={choice} className="check">
+                <input type="radio" name="choice" value={choice} required /> {t(`ballot.choice.${choice}` as MessageKey)}
+              </label>
+            ))}
+            {choiceError ? (
+              <p id="vote-choice-error" className="field-error">
+                {choiceError}
+              </p>
+            ) : null}
+          </fieldset>
+          <Field id="vote-reason" name="reason" label={t("ballot.reason")} error={errorAt(result, "reason")} {...constraints(roomInputs.voteReason)} />
+          <button type="submit" disabled={fetcher.state !== "idle"}>
+            {t("ballot.vote")}
+          </button>
+        </fetcher.Form>
+      ) : null}
+      <Feedback result={result} success={t("ballot.recorded")} />
+      {ballot.myReceipt ? (
+        <p className="notice">
+          {t("ballot.receipt", { choice: t(`ballot.choice.${ballot.myReceipt.choice}` as MessageKey), seq: ballot.myReceipt.seq })} <code>{ballot.myReceipt.hash.slice(0, 24)}…</code>{" "}
+          <a href={`/rooms/${matterId}/receipt.json`} download>
+            {t("ballot.downloadReceipt")}
+          </a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The clerk's ballot: open it on the final draft; once the quorum is met, close it, or return the draft to deliberation. */
+function ClerkBallot({ ballot, canOpen }: { ballot: Ballot; canOpen: boolean }) {
+  const t = useT();
+  const fetcher = useFetcher<ActionResult>();
+  const busy = fetcher.state !== "idle";
+  const result = fetcher.data;
+  const said = result?.intent === "openBallot" ? t("ballot.opened") : result?.intent === "closeBallot" ? t("ballot.closedDone") : t("ballot.returned");
+  return (
+    <div className="stack">
+      {canOpen ? (
+        <fetcher.Form method="post" className="stack">
+          <CsrfField />
+          <input type="hidden" name="intent" value="openBallot" />
+          <p>{t("ballot.openLead")}</p>
+          <button type="submit" disabled={busy}>
+            {t("ballot.open")}
+          </button>
+        </fetcher.Form>
+      ) : null}
+      {ballot?.open ? (
+        <>
+          <fetcher.Form method="post">
+            <CsrfField />
+            <input type="hidden" name="intent" value="closeBallot" />
+            <button type="submit" disabled={busy || !ballot.tally.quorumMet}>
+              {t("ballot.close")}
+            </button>
+          </fetcher.Form>
+          <fetcher.Form method="post" className="stack">
+            <CsrfField />
+            <input type="hidden" name="intent" value="returnBallot" />
+            <TextField id="ballot-guidance" name="guidance" label={t("room.return.guidance")} rows={2} error={errorAt(result, "guidance")} {...constraints(roomInputs.returnGuidance)} />
+            <button type="submit" className="button-secondary" disabled={busy}>
+              {t("ballot.return")}
+            </button>
+          </fetcher.Form>
+        </>
+      ) : null}
+      <Feedback result={result} success={said} />
+    </div>
   );
 }

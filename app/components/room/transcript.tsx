@@ -1,0 +1,170 @@
+import { ALL, parse } from "partial-json";
+import { useRef } from "react";
+import type { TranscriptSpeaker } from "../../../server/realtime/contract";
+import { type Translate, useT } from "../../i18n";
+import { type DeliberationView, StanceBadge, type Stance } from "../deliberation";
+import type { LiveCall } from "../room";
+
+/**
+ * The live transcript read as a parliament's record: each answer under way, parsed as it arrives
+ * (partial JSON), under its speaker's name, with its stance, its words and the values it cites by
+ * title. Nothing of the model's JSON, its ids or the protocol's keys reaches the page.
+ */
+
+const STANCES = new Set(["support", "amend", "oppose"]);
+const stanceOf = (x: unknown): Stance | null => (typeof x === "string" && STANCES.has(x) ? (x as Stance) : null);
+const textOf = (x: unknown): string => (typeof x === "string" ? x : "");
+const listOf = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+const idsOf = (x: unknown): string[] => listOf(x).filter((v): v is string => typeof v === "string");
+
+/** What has arrived of a model's JSON answer, as far as it can be read; null while nothing can. */
+export function readPartial(text: string): Record<string, unknown> | null {
+  const start = text.indexOf("{");
+  if (start < 0) return null;
+  try {
+    const value: unknown = parse(text.slice(start), ALL);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface Speaking {
+  /** Who speaks: a representative's label, or the mediator. */
+  who: (speaker: TranscriptSpeaker) => string;
+  valueTitle: (id: string) => string | undefined;
+  candidateName: (round: number, id: string) => string | undefined;
+}
+
+export function speakerName(t: Translate, view: DeliberationView, speaker: Pick<TranscriptSpeaker, "task" | "representativeId">): string {
+  if (speaker.task === "mediate") return t("room.mediator");
+  return view.representatives.find((r) => r.id === speaker.representativeId)?.label ?? t("room.representative");
+}
+
+/** The values a statement cites, by title; ids not (yet) complete or unknown are left out. */
+export function Cited({ ids, title }: { ids: readonly string[]; title: (id: string) => string | undefined }) {
+  const t = useT();
+  const titles = [...new Set(ids.map(title).filter((x): x is string => Boolean(x)))];
+  if (!titles.length) return null;
+  return <span className="cited">{t("room.cites", { values: titles.join("; ") })}</span>;
+}
+
+function PartialPosition({ answer, speaking }: { answer: Record<string, unknown>; speaking: Speaking }) {
+  const t = useT();
+  const stance = stanceOf(answer.stance);
+  const reasons = listOf(answer.reasons).map((r) => r as Record<string, unknown>);
+  const amendments = listOf(answer.amendments).map((r) => r as Record<string, unknown>);
+  return (
+    <>
+      {stance ? <StanceBadge stance={stance} /> : null}
+      {textOf(answer.summary) ? <p>{textOf(answer.summary)}</p> : null}
+      {reasons.length ? (
+        <ul className="reasons">
+          {reasons.map((r, i) => (
+            <li key={i}>
+              {textOf(r?.text)} <Cited ids={idsOf(r?.valueIds)} title={speaking.valueTitle} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {amendments.length ? (
+        <>
+          <p className="card-meta">{t("room.asksFor")}</p>
+          <ul className="reasons">
+            {amendments.map((a, i) => (
+              <li key={i}>
+                {textOf(a?.text)} <Cited ids={idsOf(a?.valueIds)} title={speaking.valueTitle} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function PartialCandidate({ answer }: { answer: Record<string, unknown> }) {
+  const text = textOf(answer.text);
+  return (
+    <>
+      {textOf(answer.title) ? <p className="statement-title">{textOf(answer.title)}</p> : null}
+      {text ? <div className="rule-text">{text.length > 500 ? `…${text.slice(-500)}` : text}</div> : null}
+      {textOf(answer.rationale) ? <p>{textOf(answer.rationale)}</p> : null}
+    </>
+  );
+}
+
+function PartialCritique({ answer, round, speaking }: { answer: Record<string, unknown>; round: number; speaking: Speaking }) {
+  const t = useT();
+  const assessments = listOf(answer.assessments).map((a) => a as Record<string, unknown>);
+  return (
+    <ul className="reasons">
+      {assessments.map((a, i) => {
+        const stance = stanceOf(a?.stance);
+        const name = typeof a?.candidateId === "string" ? speaking.candidateName(round, a.candidateId) : undefined;
+        return (
+          <li key={i}>
+            <strong>{name ?? t("room.someCandidate")}</strong> {stance ? <StanceBadge stance={stance} /> : null} {textOf(a?.statement)}{" "}
+            <Cited ids={idsOf(a?.honoured)} title={speaking.valueTitle} />
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** One answer under way, as statements. */
+export function LiveStatement({ call, speaking }: { call: LiveCall; speaking: Speaking }) {
+  const t = useT();
+  const answer = readPartial(call.text);
+  const { speaker } = call;
+  const what =
+    speaker.task === "position"
+      ? t("room.live.position")
+      : speaker.task === "mediate"
+        ? t("room.live.candidate", { number: (speaker.index ?? 0) + 1, round: speaker.round ?? 1 })
+        : t("room.live.critique", { round: speaker.round ?? 1 });
+  return (
+    <li className="statement statement-live">
+      <p className="statement-head">
+        <strong>{speaking.who(speaker)}</strong> <span className="card-meta">{what}</span>
+      </p>
+      {!answer ? (
+        <p className="card-meta">{t("room.live.starting")}</p>
+      ) : speaker.task === "position" ? (
+        <PartialPosition answer={answer} speaking={speaking} />
+      ) : speaker.task === "mediate" ? (
+        <PartialCandidate answer={answer} />
+      ) : (
+        <PartialCritique answer={answer} round={speaker.round ?? 1} speaking={speaking} />
+      )}
+    </li>
+  );
+}
+
+/**
+ * What is being said right now. While the room is paused the area holds what it showed when the pause
+ * came and says so: nothing new appears until a delegate resumes.
+ */
+export function LiveTranscript({ streams, paused, speaking }: { streams: Record<string, LiveCall>; paused: boolean; speaking: Speaking }) {
+  const t = useT();
+  const frozen = useRef<Record<string, LiveCall> | null>(null);
+  if (paused) frozen.current ??= streams;
+  else frozen.current = null;
+  const shown = Object.entries(frozen.current ?? streams).filter(([, call]) => call.text !== "");
+  return (
+    <section aria-labelledby="live" className="live card">
+      <h2 id="live">{t("room.live")}</h2>
+      {paused ? <p className="notice notice-paused">{t("room.live.paused")}</p> : null}
+      {shown.length === 0 ? (
+        <p className="card-meta">{t("room.live.none")}</p>
+      ) : (
+        <ul className="streams">
+          {shown.map(([key, call]) => (
+            <LiveStatement key={key} call={call} speaking={speaking} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
