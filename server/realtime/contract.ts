@@ -39,10 +39,23 @@ export interface ClientToServerEvents {
   "admin:join": (payload: Record<string, never>, ack: (result: Ack<null>) => void) => void;
 }
 
+/**
+ * Who is speaking in a transcript fragment: a representative taking its position or critiquing a round's
+ * candidates, or the mediator writing a round's candidate (index from 0).
+ */
+export interface TranscriptSpeaker {
+  task: "position" | "mediate" | "critique";
+  representativeId?: string;
+  round?: number;
+  index?: number;
+}
+
 /** A fragment of a model's answer as it streams; `restart` voids the fragments of that call so far. */
 export interface TranscriptFragment {
   matterId: string;
+  /** The protocol call the fragment belongs to: an internal key, to group fragments by, never to show or parse. */
   key: string;
+  speaker: TranscriptSpeaker;
   fragment?: string;
   restart?: string;
 }

@@ -28,6 +28,8 @@ import {
   keys,
   statementRef,
 } from "../../deliberation/protocol/index.js";
+import type { TranscriptFragment, TranscriptSpeaker } from "../realtime/contract.js";
+import type { StatementTarget } from "../trpc/inputs.js";
 import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
@@ -213,11 +215,11 @@ async function foldView(deps: AppDeps, matterId: string) {
     const key = (e.payload as { key?: unknown } | null)?.key;
     if (typeof key === "string" && e.type !== "deliberation.attemptFailed" && !seqOf.has(key)) seqOf.set(key, e.seq);
   }
-  const marks = (ref: string) => ({
-    ref,
-    overridden: state.room.overrides[ref] ?? null,
-    struck: state.room.struck[ref] ?? null,
-  });
+  // What the room shows of a statement, and the structured target a delegate's act on it names (the ledger key stays in here).
+  const marks = (target: StatementTarget) => {
+    const ref = target.kind === "position" ? statementRef.position(target.representativeId) : statementRef.critique(target.round, target.representativeId, target.candidateId);
+    return { target, overridden: state.room.overrides[ref] ?? null, struck: state.room.struck[ref] ?? null };
+  };
   return {
     stage: state.stage,
     round: state.round,
@@ -243,7 +245,7 @@ async function foldView(deps: AppDeps, matterId: string) {
               amendments: entry.position.amendments.map((a) => a.text),
               flags: entry.call.flags,
               seq: seqOf.get(keys.position(r.id)) ?? null,
-              ...marks(statementRef.position(r.id)),
+              ...marks({ kind: "position", representativeId: r.id }),
             }
           : null,
       };
@@ -265,7 +267,7 @@ async function foldView(deps: AppDeps, matterId: string) {
             stance: a.stance,
             approve: a.approve,
             statement: a.statement,
-            ...marks(statementRef.critique(round, representativeId, a.candidateId)),
+            ...marks({ kind: "critique", round, representativeId, candidateId: a.candidateId }),
           })),
         })),
       tally: state.tallies[round] ?? null,
@@ -274,10 +276,11 @@ async function foldView(deps: AppDeps, matterId: string) {
     draft: state.draft && {
       ...state.draft,
       stances: state.draft.stances.map((st) => {
-        const ref = statementRef.critique(state.draft!.round, st.representativeId, state.draft!.candidateId);
+        const target: StatementTarget = { kind: "critique", round: state.draft!.round, representativeId: st.representativeId, candidateId: state.draft!.candidateId };
+        const ref = statementRef.critique(target.round, target.representativeId, target.candidateId);
         const override = state.room.overrides[ref];
         const struck = state.room.struck[ref];
-        return { ...st, ...(override ? { statement: override.text, overriddenBy: override.by } : {}), ...(struck ? { struck: struck.reason } : {}) };
+        return { ...st, target, ...(override ? { statement: override.text, overriddenBy: override.by } : {}), ...(struck ? { struck: struck.reason } : {}) };
       }),
     },
     lastSeq: events.at(-1)?.seq ?? 0,
@@ -344,13 +347,19 @@ function createLease(deps: () => AppDeps, holder: string, leaseMs: number): Leas
 // ---------------------------------------------------------------------------------------------
 // The runner
 
-export interface TranscriptChunk {
-  matterId: string;
-  /** The protocol call the fragment belongs to, e.g. "critique:2:tartu". */
-  key: string;
-  fragment?: string;
-  /** The fragments of this call so far are void: it is being asked again. */
-  restart?: string;
+/** A streamed fragment of a model's answer, with who speaks; `restart`: the call's fragments so far are void, it is asked again. */
+export type TranscriptChunk = TranscriptFragment;
+
+/** Who speaks in a call, from the effect itself (its key is only ever compared, never parsed). */
+function speakerOf(effect: CallEffect): TranscriptSpeaker {
+  switch (effect.task) {
+    case "position":
+      return { task: "position", representativeId: effect.input.representative.id };
+    case "mediate":
+      return { task: "mediate", round: effect.input.round, index: effect.input.index };
+    case "critique":
+      return { task: "critique", representativeId: effect.input.representative.id, round: effect.round };
+  }
 }
 
 export interface RunnerHooks {
@@ -397,6 +406,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
   const nudges = new Map<string, () => void>();
   /** Matters found finished or halted: sweeps skip them until kicked again. */
   const resting = new Set<string>();
+  /** Transcript fragments held back by a pause, by matter, when the run ended before the resume. */
+  const heldTranscripts = new Map<string, TranscriptBuffer>();
   let closed = false;
 
   async function run(matterId: string, abort: AbortController): Promise<void> {
@@ -421,22 +432,35 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
 
   async function drive(matterId: string, signal: AbortSignal, abort: () => void): Promise<void> {
     const deps = getDeps();
-    let state = replay(matterId, await readLedger(deps.db, matterId));
+    const state = replay(matterId, await readLedger(deps.db, matterId));
     if (!state) return;
+    // A run that ended while paused leaves its held fragments here, for the run after the resume.
+    const transcript = heldTranscripts.get(matterId) ?? createTranscriptBuffer(matterId, options.hooks?.transcript);
+    heldTranscripts.delete(matterId);
+    transcript.hold(state.room.paused);
+    try {
+      await steps(matterId, signal, abort, deps, state, transcript);
+    } finally {
+      if (transcript.close()) heldTranscripts.set(matterId, transcript);
+    }
+  }
+
+  async function steps(matterId: string, signal: AbortSignal, abort: () => void, deps: AppDeps, initial: DeliberationState, transcript: TranscriptBuffer): Promise<void> {
+    let state = initial;
     const inFlight = new Map<string, number>(); // key → tokens reserved
     const attempts = new Map<string, number>();
     let wake: () => void = () => {};
     let failure: unknown = null;
-    const transcript = createTranscriptBuffer(matterId, options.hooks?.transcript, signal);
 
     // The state follows the ledger in order, whoever appended: this runner's results, and the
     // delegates' actions (pause, guidance, override, strike…), which the room appends between steps.
     const catchUp = async () => {
-      const events = await readLedger(deps.db, matterId, { afterSeq: state!.lastSeq });
+      const events = await readLedger(deps.db, matterId, { afterSeq: state.lastSeq });
       for (const event of events) {
-        if (event.seq <= state!.lastSeq) continue; // folded by a catch-up that ran meanwhile
-        state = apply(state!, event as unknown as ProtocolEvent & { seq: number });
+        if (event.seq <= state.lastSeq) continue; // folded by a catch-up that ran meanwhile
+        state = apply(state, event as unknown as ProtocolEvent & { seq: number });
       }
+      transcript.hold(state.room.paused);
     };
     let dirty = false;
     nudges.set(matterId, () => {
@@ -494,6 +518,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     const callOnce = async (effect: CallEffect, allowance: Allowance | null) => {
       const records: LlmCallRecord[] = [];
       const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
+      const speaker = speakerOf(effect);
       let result: Awaited<ReturnType<typeof deps.llm.run>>;
       try {
         result = await limiter.run(() =>
@@ -502,8 +527,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
             signal,
             recorder: { record: async (call) => void records.push(call) },
             ...(allowance ? { maxOutputTokens: allowance.answer } : {}),
-            onToken: (fragment) => transcript.add(effect.key, fragment),
-            onRestart: (reason) => transcript.restart(effect.key, reason),
+            onToken: (fragment) => transcript.add(effect.key, speaker, fragment),
+            onRestart: (reason) => transcript.restart(effect.key, speaker, reason),
           }),
         );
       } catch (error) {
@@ -657,35 +682,59 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
 /** How long streamed fragments are gathered before they go out to the room, together. */
 const TRANSCRIPT_FLUSH_MS = 40;
 
+type TranscriptBuffer = ReturnType<typeof createTranscriptBuffer>;
+
 /**
  * Streamed fragments, gathered per call and sent every few tens of milliseconds: a model sends a
- * token at a time, and a room of thousands need not get a message per token.
+ * token at a time, and a room of thousands need not get a message per token. While the deliberation is
+ * paused, nothing goes out: each call's fragments are held back and sent, as one, on resume. (Held
+ * rather than cancelled: a cancelled call would be asked again and paid twice, and its answer, which
+ * the ledger records as before, would be lost.)
  */
-function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk) => void) | undefined, signal: AbortSignal) {
-  const pending = new Map<string, string>();
+function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk) => void) | undefined) {
+  // Per call, in the order calls first spoke: a restart held back goes out before the text after it.
+  const pending = new Map<string, { speaker: TranscriptSpeaker; text: string; restart?: string }>();
+  let held = false;
   let timer: NodeJS.Timeout | null = null;
   const flush = (key: string) => {
-    const fragment = pending.get(key);
-    if (fragment === undefined) return;
+    const entry = pending.get(key);
+    if (!entry || held) return;
     pending.delete(key);
-    send?.({ matterId, key, fragment });
+    if (entry.restart !== undefined) send?.({ matterId, key, speaker: entry.speaker, restart: entry.restart });
+    if (entry.text) send?.({ matterId, key, speaker: entry.speaker, fragment: entry.text });
   };
   const flushAll = () => {
+    if (timer) clearTimeout(timer);
     timer = null;
     for (const key of [...pending.keys()]) flush(key);
   };
-  signal.addEventListener("abort", () => timer && clearTimeout(timer), { once: true });
   return {
-    add(key: string, fragment: string) {
+    add(key: string, speaker: TranscriptSpeaker, fragment: string) {
       if (!send) return;
-      pending.set(key, (pending.get(key) ?? "") + fragment);
-      timer ??= setTimeout(flushAll, TRANSCRIPT_FLUSH_MS);
+      const entry = pending.get(key);
+      if (entry) entry.text += fragment;
+      else pending.set(key, { speaker, text: fragment });
+      if (!held) timer ??= setTimeout(flushAll, TRANSCRIPT_FLUSH_MS);
     },
-    restart(key: string, reason: string) {
+    restart(key: string, speaker: TranscriptSpeaker, reason: string) {
+      if (!send) return;
       flush(key);
-      send?.({ matterId, key, restart: reason });
+      // What was held of the call is void with it; the restart still has to reach those who saw the rest.
+      pending.set(key, { speaker, text: "", restart: reason });
+      if (!held) flush(key);
     },
     flush,
+    /** Follows the ledger's pause: held while paused, and what was held goes out on resume. */
+    hold(paused: boolean) {
+      held = paused;
+      if (!paused) flushAll();
+    },
+    /** The run ends: what may go out does; true when fragments are still held back (for the next run). */
+    close(): boolean {
+      if (!held) flushAll();
+      else if (timer) (clearTimeout(timer), (timer = null));
+      return pending.size > 0;
+    },
   };
 }
 
