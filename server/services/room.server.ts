@@ -239,6 +239,7 @@ export async function voteReceipt(deps: AppDeps, delegate: SessionUser, matterId
   if (ruling) {
     const envelope = await rulingEnvelope(deps, ruling.id);
     inclusion = {
+      rulingId: ruling.id,
       eli: ruling.eli,
       bundle: `/api/rulings/${ruling.id}/bundle.json`,
       leafHash: toHex(bundleLeaf(envelope.bundle)),

@@ -1,35 +1,71 @@
+import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLedger } from "../../db/repos/ledger.js";
-import { verifyChain } from "../../deliberation/ledger.js";
+import { fromHex } from "../../deliberation/bytes.js";
+import { hashEvent, type LedgerEvent, verifyChain } from "../../deliberation/ledger.js";
+import { createOfflineEngine } from "../../deliberation/llm/offline.js";
 import { readTaskMessages } from "../../deliberation/llm/prompt.js";
 import { type ScriptedServer, startScriptedServer } from "../../deliberation/llm/scripted-server.js";
 import { answerOffline } from "../../deliberation/protocol/index.js";
-import { conveneFixture } from "../fixtures/deliberation.js";
+import { bundleLeaf, type BundleEnvelope } from "../../deliberation/provenance.js";
+import { verifyInclusion } from "../../deliberation/transparency/merkle.js";
+import type { ClientToServerEvents, ServerToClientEvents, TranscriptFragment } from "../../server/realtime/contract.js";
+import { DEMO_MATTER, seedDemoValues } from "../../server/seed-demo.server.js";
+import { userForSessionToken } from "../../server/services/accounts.server.js";
+import type { AppDeps } from "../../server/services/deps.server.js";
+import { innerContext } from "../../server/trpc/context.server.js";
+import { createCaller } from "../../server/trpc/router.server.js";
+import { loader as receiptRoute } from "../../app/routes/rooms.$id_.receipt[.]json";
 import { waitFor } from "../support/wait.js";
 import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 
+/** The receipt's resource route, as Remix calls it for the client's session (the test server serves no Remix pages). */
+async function receiptLoader(deps: AppDeps, client: HttpClient, matterId: string): Promise<Response> {
+  const token = client.cookie!.replace(/^agora_session=/, "");
+  const user = await userForSessionToken(deps, token);
+  const trpc = createCaller(innerContext(deps, { user, sessionToken: token }));
+  const args = { request: new Request(`${client.baseUrl}/rooms/${matterId}/receipt.json`), params: { id: matterId }, context: { trpc } };
+  // api() answers a refusal by throwing the Response, as Remix expects of a loader.
+  return receiptRoute(args as unknown as Parameters<typeof receiptRoute>[0]).catch((thrown: unknown) => {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  });
+}
 
 const DELEGATES = ["delegate1", "delegate2", "delegate3", "delegate4", "delegate5"] as const;
+const SCHEMES = [
+  ["districts", /^district:/],
+  ["value-communities", /^community:/],
+] as const;
 
+/**
+ * The room as delegates meet it: every deliberation here is made the way the app makes one (a clerk
+ * opens a matter and convenes it through the API), so its representatives have the ids convening gives
+ * them ("district:tartu", "community:2"), colons and all.
+ */
 describe.each(dialects())("the deliberation room on %s", (dialect) => {
   let t: TestServer;
   let clerk: HttpClient;
   let citizen: HttpClient;
   let delegates: HttpClient[];
-
   let model: ScriptedServer;
+  /** How the model streams its answers; a test of the live transcript slows it down. */
+  const streaming = { chunkSize: 64, chunkDelayMs: 0 };
 
   beforeAll(async () => {
     // A model that reasons as the offline engine does but takes a moment to answer, so delegates can
     // act while the deliberation runs (the offline engine finishes within milliseconds).
-    model = await startScriptedServer({ latencyMs: 120, respond: (request) => ({ json: answerOffline(request.task, request.data) }) });
+    model = await startScriptedServer({ latencyMs: 120, respond: (request) => ({ json: answerOffline(request.task, request.data), ...streaming }) });
     t = await startTestServer(dialect, { llm: { baseUrl: model.url, apiKey: "test-key" } });
+    // The citizens' values go in through the offline engine (the scripted model answers the protocol's tasks only).
+    const { deps } = t.server;
+    await seedDemoValues({ ...deps, llm: createOfflineEngine({ recorder: { record: async () => {} }, clock: deps.clock, ids: deps.ids }) });
     [clerk, citizen, ...delegates] = await Promise.all([
       signInAs(t.url, "clerk@demo.agora"),
       signInAs(t.url, "citizen1@demo.agora"),
       ...DELEGATES.map((d) => signInAs(t.url, `${d}@demo.agora`)),
     ]);
-  });
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
     await model?.close();
@@ -37,90 +73,234 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
 
   const view = async (id: string) => (await clerk.query("matters.deliberation", { id })).data;
   const drafted = (id: string) => waitFor(async () => ((await view(id))?.stage === "drafted" ? view(id) : null), "a draft");
-
-  it("lets delegates pause, guide, override, strike, amend and send back; the runner applies each between steps", async () => {
-    const [ana, ben] = delegates as [HttpClient, HttpClient];
-    const { matterId: id } = await conveneFixture(t.server.deps.db, { representatives: 4, candidates: 3, rounds: 1, approvalThreshold: 0.5 });
-    await clerk.mutate("matters.start", { id });
-    expect((await ana.mutate("room.pause", { id, reason: "Let us read the positions first." })).status).toBe(200);
-    // Paused: whatever was under way is recorded, then nothing new starts.
-    const still = await waitFor(async () => {
+  const holdsStill = (id: string) =>
+    waitFor(async () => {
       const before = (await view(id)).lastSeq;
       await new Promise((r) => setTimeout(r, 300));
       const after = await view(id);
       return after.lastSeq === before ? after : null;
     }, "the deliberation to hold still");
-    expect(still.room.paused).toBe(true);
-    expect(still.stage).not.toBe("drafted");
-    expect((await ana.mutate("room.pause", { id })).status).toBe(409);
 
-    // Positions to act on exist once the first stage is in; resume until then if the pause came first.
-    if (still.representatives.some((r: { position: unknown }) => !r.position)) {
-      await ana.mutate("room.resume", { id });
-      await waitFor(async () => (await view(id)).representatives.every((r: { position: unknown }) => r.position), "positions");
-      await ana.mutate("room.pause", { id }).catch(() => undefined);
-    }
-    const current = await view(id);
-    const [first, second] = current.representatives as { id: string; position: { ref: string } }[];
-    expect((await ben.mutate("room.override", { id, statement: first!.position.ref, text: "Delegate's reading: make every refusal contestable within five days." })).status).toBe(200);
-    expect((await ben.mutate("room.strike", { id, statement: second!.position.ref, reason: "Argues about a different matter." })).status).toBe(200);
-    expect((await ben.mutate("room.strike", { id, statement: second!.position.ref, reason: "Again." })).status).toBe(409);
-    expect((await ben.mutate("room.strike", { id, statement: "position:nobody", reason: "No such." })).status).toBe(404);
-    expect((await ana.mutate("room.guide", { id, text: "Keep the ruling short enough to read aloud." })).status).toBe(200);
-    if ((await view(id)).room.paused) expect((await ana.mutate("room.resume", { id })).status).toBe(200);
+  /** A matter opened and convened by the clerk through the API; the representatives' ids as convening made them. */
+  async function convened(scheme: (typeof SCHEMES)[number][0], settings: { rounds?: number; candidates?: number } = {}) {
+    const opened = await clerk.mutate("matters.open", { ...DEMO_MATTER, rounds: settings.rounds ?? 1, candidates: settings.candidates ?? 3, approvalThreshold: 0.5, startIntake: true });
+    expect(opened.status).toBe(200);
+    const id = opened.data.id as string;
+    // Early, during the intake, as the clerk confirms she means to.
+    const res = await clerk.mutate("matters.convene", { id, scheme, confirmEarly: true });
+    expect(res.status, JSON.stringify(res.error)).toBe(200);
+    const constituencies = (await clerk.query("matters.convening", { id })).data as { id: string }[];
+    return { id, representativeIds: constituencies.map((c) => c.id) };
+  }
 
-    const draft = await drafted(id);
-    expect(draft.representatives[0].position.overridden.text).toMatch(/^Delegate's reading/);
-    expect(draft.representatives[1].position.struck.reason).toBe("Argues about a different matter.");
+  describe.each(SCHEMES)("convened by %s", (scheme, idShape) => {
+    it("lets delegates pause, guide, override and strike positions and critiques, amend and send back; the runner applies each between steps", async () => {
+      const [ana, ben] = delegates as [HttpClient, HttpClient];
+      const { id, representativeIds } = await convened(scheme);
+      expect(representativeIds.length).toBeGreaterThanOrEqual(2);
+      for (const rep of representativeIds) expect(rep).toMatch(idShape);
+      expect((await clerk.mutate("matters.start", { id })).status).toBe(200);
+      expect((await ana.mutate("room.pause", { id, reason: "Let us read the positions first." })).status).toBe(200);
+      // Paused: whatever was under way is recorded, then nothing new starts.
+      const still = await holdsStill(id);
+      expect(still.room.paused).toBe(true);
+      expect(still.stage).not.toBe("drafted");
+      expect((await ana.mutate("room.pause", { id })).status).toBe(409);
 
-    // Amend the draft (tracked: the original stays), then send it back for another round.
-    const amended = `${draft.draft.text}\nX. The authority publishes a yearly report on refusals.`;
-    expect((await ana.mutate("room.amend", { id, text: amended })).status).toBe(200);
-    expect((await view(id)).room.amended.text).toBe(amended);
-    expect((await ana.mutate("room.returnDraft", { id, guidance: "Weigh the yearly report." })).status).toBe(200);
-    const again = await waitFor(async () => {
-      const v = await view(id);
-      return v.stage === "drafted" && v.draft.round === draft.draft.round + 1 ? v : null;
-    }, "the second draft");
-    expect(again.draft.text).toContain("X. The authority publishes a yearly report on refusals.");
-    // Every mediation asked after the delegates acted was given the guidance and the override, and
-    // not the struck position. (Calls already under way when they acted ran as they were.)
-    const guided = (await readLedger(t.server.deps.db, id)).find((e) => e.type === "room.guidance")!;
-    const mediations = await t.server.deps.db
-      .selectFrom("llmCalls")
-      .select("prompt")
-      .where("matterId", "=", id)
-      .where("purpose", "=", "deliberation.mediate")
-      .where("createdAt", ">", guided.createdAt)
-      .execute();
-    for (const m of mediations) {
-      // The exact messages sent; the task input is their data block.
-      const input = readTaskMessages(JSON.parse(m.prompt)).data as { guidance: string[]; constituencies: { id: string; position: { amendments: { text: string }[] } }[] };
-      expect(input.guidance).toContain("Keep the ruling short enough to read aloud.");
-      expect(input.constituencies.find((c) => c.id === first!.id)!.position.amendments).toEqual([{ text: "Delegate's reading: make every refusal contestable within five days.", valueIds: [] }]);
-      expect(input.constituencies.find((c) => c.id === second!.id)!.position.amendments).toEqual([]);
-    }
-    expect(mediations.length).toBeGreaterThan(0);
+      // Positions to act on exist once the first stage is in; resume until then if the pause came first.
+      if (still.representatives.some((r: { position: unknown }) => !r.position)) {
+        await ana.mutate("room.resume", { id });
+        await waitFor(async () => (await view(id)).representatives.every((r: { position: unknown }) => r.position), "positions");
+        await ana.mutate("room.pause", { id }).catch(() => undefined);
+      }
+      const current = await view(id);
+      type Target = { kind: string; representativeId: string; round?: number; candidateId?: string };
+      const [first, second] = current.representatives as { id: string; position: { target: Target } & Record<string, unknown> }[];
+      // The view names each statement by its structured target, and has no ledger key to show.
+      expect(first!.position.target).toEqual({ kind: "position", representativeId: first!.id });
+      expect(first!.position).not.toHaveProperty("ref");
+      expect((await ben.mutate("room.override", { id, statement: first!.position.target, text: "Delegate's reading: make every refusal contestable within five days." })).status).toBe(200);
+      expect((await ben.mutate("room.strike", { id, statement: second!.position.target, reason: "Argues about a different matter." })).status).toBe(200);
+      expect((await ben.mutate("room.strike", { id, statement: second!.position.target, reason: "Again." })).status).toBe(409);
+      for (const unknown of [
+        { kind: "position", representativeId: scheme === "districts" ? "district:atlantis" : "community:99" },
+        { kind: "position", representativeId: "__proto__" },
+        { kind: "critique", round: 1, representativeId: first!.id, candidateId: "r1c1" }, // no critiques yet
+      ]) {
+        const res = await ben.mutate("room.strike", { id, statement: unknown, reason: "No such." });
+        expect(res.status, JSON.stringify(unknown)).toBe(404);
+        expect(res.error?.data.key).toBe("room.noStatement");
+      }
+      for (const malformed of [
+        `position:${first!.id}`,
+        { representativeId: first!.id },
+        { kind: "position" },
+        { kind: "position", representativeId: "" },
+        { kind: "position", representativeId: "x".repeat(201) },
+        { kind: "position", representativeId: first!.id, round: 1 },
+        { kind: "critique", round: 0, representativeId: first!.id, candidateId: "r1c1" },
+        { kind: "critique", round: 1.5, representativeId: first!.id, candidateId: "r1c1" },
+        { kind: "critique", round: 1, representativeId: first!.id, candidateId: "r1c1:x" },
+        { kind: "critique", round: 1, representativeId: first!.id },
+        { kind: "vote", representativeId: first!.id },
+      ]) {
+        expect((await ben.mutate("room.strike", { id, statement: malformed, reason: "Malformed." })).status, JSON.stringify(malformed)).toBe(400);
+        expect((await ben.mutate("room.override", { id, statement: malformed, text: "Malformed." })).status, JSON.stringify(malformed)).toBe(400);
+      }
+      expect((await ana.mutate("room.guide", { id, text: "Keep the ruling short enough to read aloud." })).status).toBe(200);
+      if ((await view(id)).room.paused) expect((await ana.mutate("room.resume", { id })).status).toBe(200);
 
-    // Citizens and the public watch; they cannot act.
-    for (const [path, input] of [
-      ["room.pause", { id }],
-      ["room.guide", { id, text: "Hello" }],
-      ["room.amend", { id, text: "Mine" }],
-    ] as const) {
-      expect((await citizen.mutate(path, input)).status).toBe(403);
-    }
+      const draft = await drafted(id);
+      const byId = (v: { representatives: { id: string }[] }, rep: string) => v.representatives.find((r) => r.id === rep) as any;
+      expect(byId(draft, first!.id).position.overridden.text).toMatch(/^Delegate's reading/);
+      expect(byId(draft, second!.id).position.struck.reason).toBe("Argues about a different matter.");
 
-    // Every action is on the ledger with its actor, and the chain holds.
-    const events = await readLedger(t.server.deps.db, id);
-    expect(verifyChain(events).ok).toBe(true);
-    const actions = events.filter((e) => e.type.startsWith("room."));
-    expect(actions.map((e) => e.type)).toEqual(expect.arrayContaining(["room.paused", "room.override", "room.strike", "room.guidance", "room.amended", "room.returned"]));
-    expect(actions.every((e) => e.actor !== "agora:runner")).toBe(true);
+      // The critiques of the last round count (the draft and the next revision read them): override one, strike another.
+      const last = draft.rounds.at(-1);
+      const winner = last.tally.winner as string;
+      const assessment = (rep: string) => last.critiques.find((k: { representativeId: string }) => k.representativeId === rep).assessments.find((a: { candidateId: string }) => a.candidateId === winner);
+      const overridden = assessment(first!.id).target as Target;
+      const struck = assessment(second!.id).target as Target;
+      expect(overridden).toEqual({ kind: "critique", round: last.round, representativeId: first!.id, candidateId: winner });
+      expect(draft.draft.stances.find((s: { representativeId: string }) => s.representativeId === second!.id).target).toEqual(struck);
+      expect((await ana.mutate("room.override", { id, statement: overridden, text: "Delegate's assessment: the register must name the court." })).status).toBe(200);
+      expect((await ana.mutate("room.strike", { id, statement: struck, reason: "Assesses another text." })).status).toBe(200);
+      expect((await ana.mutate("room.strike", { id, statement: struck, reason: "Again." })).status).toBe(409);
+      expect((await ana.mutate("room.strike", { id, statement: { ...struck, candidateId: "r9c9" }, reason: "No such candidate." })).status).toBe(404);
+      const marked = await view(id);
+      const stance = (rep: string) => marked.draft.stances.find((s: { representativeId: string }) => s.representativeId === rep);
+      expect(stance(first!.id)).toMatchObject({ statement: "Delegate's assessment: the register must name the court.", overriddenBy: expect.any(String) });
+      expect(stance(second!.id).struck).toBe("Assesses another text.");
+
+      // Amend the draft (tracked: the original stays), then send it back for another round.
+      const amended = `${draft.draft.text}\nX. The authority publishes a yearly report on refusals.`;
+      expect((await ana.mutate("room.amend", { id, text: amended })).status).toBe(200);
+      expect((await view(id)).room.amended.text).toBe(amended);
+      expect((await ana.mutate("room.returnDraft", { id, guidance: "Weigh the yearly report." })).status).toBe(200);
+      const again = await waitFor(async () => {
+        const v = await view(id);
+        return v.stage === "drafted" && v.draft.round === draft.draft.round + 1 ? v : null;
+      }, "the second draft");
+      expect(again.draft.text).toContain("X. The authority publishes a yearly report on refusals.");
+      // The first round's critiques are history now: acting on them would change nothing.
+      expect((await ana.mutate("room.override", { id, statement: overridden, text: "Too late." })).status).toBe(404);
+
+      // Every mediation asked after the delegates acted was given the guidance and the override, and
+      // not the struck position; the revision read the overridden critique and not the struck one.
+      const events = await readLedger(t.server.deps.db, id);
+      const guided = events.find((e) => e.type === "room.guidance")!;
+      const mediations = await t.server.deps.db
+        .selectFrom("llmCalls")
+        .select("prompt")
+        .where("matterId", "=", id)
+        .where("purpose", "=", "deliberation.mediate")
+        .where("createdAt", ">", guided.createdAt)
+        .execute();
+      type MediationData = {
+        round: number;
+        guidance: string[];
+        constituencies: { id: string; position: { amendments: { text: string }[] } }[];
+        previous: { critiques: { representativeId: string; statement: string }[] } | null;
+      };
+      const inputs = mediations.map((m) => readTaskMessages(JSON.parse(m.prompt)).data as MediationData);
+      expect(inputs.length).toBeGreaterThan(0);
+      for (const input of inputs) {
+        expect(input.guidance).toContain("Keep the ruling short enough to read aloud.");
+        expect(input.constituencies.find((c) => c.id === first!.id)!.position.amendments).toEqual([{ text: "Delegate's reading: make every refusal contestable within five days.", valueIds: [] }]);
+        expect(input.constituencies.find((c) => c.id === second!.id)!.position.amendments).toEqual([]);
+      }
+      const revisions = inputs.filter((input) => input.round === draft.draft.round + 1);
+      expect(revisions.length).toBeGreaterThan(0);
+      for (const input of revisions) {
+        expect(input.previous!.critiques.find((k) => k.representativeId === first!.id)!.statement).toBe("Delegate's assessment: the register must name the court.");
+        expect(input.previous!.critiques.find((k) => k.representativeId === second!.id)!.statement).toBe("");
+      }
+
+      // Citizens and the public watch; they cannot act.
+      for (const [path, input] of [
+        ["room.pause", { id }],
+        ["room.guide", { id, text: "Hello" }],
+        ["room.strike", { id, statement: first!.position.target, reason: "Mine" }],
+        ["room.amend", { id, text: "Mine" }],
+      ] as const) {
+        expect((await citizen.mutate(path, input)).status).toBe(403);
+      }
+
+      // Every action is on the ledger with its actor, keyed as before (the key built from the target), and the chain holds.
+      const final = await readLedger(t.server.deps.db, id);
+      expect(verifyChain(final).ok).toBe(true);
+      const actions = final.filter((e) => e.type.startsWith("room."));
+      expect(actions.map((e) => e.type)).toEqual(expect.arrayContaining(["room.paused", "room.resumed", "room.override", "room.strike", "room.guidance", "room.amended", "room.returned"]));
+      expect(actions.every((e) => e.actor !== "agora:runner")).toBe(true);
+      expect(actions.filter((e) => e.type === "room.strike").map((e) => (e.payload as { statement: string }).statement)).toEqual([
+        `position:${second!.id}`,
+        `critique:${last.round}:${second!.id}:${winner}`,
+      ]);
+    });
   });
 
-  it("opens a ballot; a storm of double votes leaves one vote per delegate, each with a receipt; the clerk closes it", async () => {
-    const { matterId: id } = await conveneFixture(t.server.deps.db, { representatives: 3, candidates: 2, rounds: 1, approvalThreshold: 0.5 });
+  it("says who speaks in each streamed fragment, and sends nothing while paused: what was held goes out on resume, and every answer is in the ledger", async () => {
+    const { id, representativeIds } = await convened("districts");
+    // Slow streams: the calls are still under way when the pause comes.
+    Object.assign(streaming, { chunkSize: 32, chunkDelayMs: 20 });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(t.url, { transports: ["websocket"], reconnection: false, forceNew: true });
+    const heard: { at: number; chunk: TranscriptFragment }[] = [];
+    const ledger: { at: number; event: LedgerEvent }[] = [];
+    socket.on("transcript", (chunk) => heard.push({ at: Date.now(), chunk }));
+    socket.on("ledger:event", (event) => ledger.push({ at: Date.now(), event }));
+    try {
+      await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("connect_error", reject));
+      expect((await socket.timeout(5000).emitWithAck("room:join", { matterId: id, afterSeq: 0 })).ok).toBe(true);
+      await clerk.mutate("matters.start", { id });
+      await waitFor(async () => heard.length >= representativeIds.length, "the positions to start streaming");
+      expect((await delegates[0]!.mutate("room.pause", { id })).status).toBe(200);
+      const pausedAt = await waitFor(async () => ledger.find((l) => l.event.type === "room.paused")?.at, "the pause");
+      // The answers under way finish while paused, and are recorded.
+      const positions = await waitFor(async () => {
+        const v = await view(id);
+        return v.representatives.every((r: { position: unknown }) => r.position) ? v : null;
+      }, "the positions, recorded while paused");
+      expect(positions.room.paused).toBe(true);
+      await new Promise((r) => setTimeout(r, 200));
+      const resumedFrom = Date.now();
+      // The runner hears of the pause a moment after the room does; from then on, nothing went out.
+      expect(heard.filter((h) => h.at > pausedAt + 150)).toEqual([]);
+      const beforeResume = heard.length;
+      Object.assign(streaming, { chunkSize: 64, chunkDelayMs: 0 });
+      expect((await delegates[0]!.mutate("room.resume", { id })).status).toBe(200);
+      await drafted(id);
+      expect(heard.filter((h) => h.at >= resumedFrom).length).toBeGreaterThan(0);
+
+      // Held fragments went out on resume, one per call, in order: each answer arrived whole.
+      const text = new Map<string, string>();
+      for (const { chunk } of heard) {
+        if (chunk.restart !== undefined) text.set(chunk.key, "");
+        if (chunk.fragment) text.set(chunk.key, (text.get(chunk.key) ?? "") + chunk.fragment);
+      }
+      const positionKeys = [...text.keys()].filter((k) => heard.find((h) => h.chunk.key === k)!.chunk.speaker.task === "position");
+      expect(positionKeys).toHaveLength(representativeIds.length);
+      for (const key of positionKeys) expect(() => JSON.parse(text.get(key)!)).not.toThrow();
+      expect(heard.slice(beforeResume).some((h) => h.chunk.speaker.task === "position" && (h.chunk.fragment?.length ?? 0) > 32)).toBe(true);
+
+      // Who speaks, from the call itself: the representative (as convening named it), or the mediator's round and candidate.
+      for (const { chunk } of heard) {
+        expect(chunk.matterId).toBe(id);
+        if (chunk.speaker.task === "mediate") expect(chunk.speaker).toEqual({ task: "mediate", round: 1, index: expect.any(Number) });
+        else expect(representativeIds).toContain(chunk.speaker.representativeId);
+        if (chunk.speaker.task === "critique") expect(chunk.speaker.round).toBe(1);
+      }
+      expect(new Set(heard.map((h) => h.chunk.speaker.task))).toEqual(new Set(["position", "mediate", "critique"]));
+      const events = await readLedger(t.server.deps.db, id);
+      expect(verifyChain(events).ok).toBe(true);
+      expect(events.filter((e) => e.type === "deliberation.position")).toHaveLength(representativeIds.length);
+    } finally {
+      Object.assign(streaming, { chunkSize: 64, chunkDelayMs: 0 });
+      socket.close();
+    }
+  }, 90_000);
+
+  it("opens a ballot; a storm of double votes leaves one vote per delegate, each with a receipt to download and check; the clerk closes it and publishes", async () => {
+    const { id } = await convened("districts", { candidates: 2 });
     await clerk.mutate("matters.start", { id });
     await drafted(id);
     expect((await delegates[0]!.mutate("room.openBallot", { id })).status).toBe(403);
@@ -128,6 +308,10 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
     expect(opened.status).toBe(200);
     expect((await clerk.query("matters.get", { id })).data.status).toBe("ratification");
     expect((await clerk.mutate("room.closeBallot", { id })).status).toBe(409); // no quorum yet
+    // No vote, no receipt.
+    const none = await delegates[0]!.query("room.receipt", { id });
+    expect(none.status).toBe(404);
+    expect(none.error?.data.key).toBe("ballot.noReceipt");
 
     const choices = ["ratify", "ratify", "reject", "ratify", "abstain"] as const;
     // Every delegate votes ten times at once, all fifty requests together.
@@ -151,6 +335,22 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
     expect(ballot.myReceipt).toMatchObject({ choice: "ratify", seq: expect.any(Number) });
     expect(ballot.canVote).toBe(false);
     expect((await citizen.mutate("room.vote", { id, choice: "reject" })).status).toBe(403);
+    expect((await citizen.query("room.receipt", { id })).status).toBe(403);
+
+    // The downloaded receipt: the event exactly as stored, whose hash anyone can recompute.
+    const mine = (await delegates[2]!.query("room.receipt", { id })).data;
+    expect(mine).toMatchObject({ matterId: id, title: DEMO_MATTER.title, ballot: 1, choice: "reject", reason: "Vote 2", inclusion: null });
+    expect(mine.event).toEqual(events.find((e) => e.seq === mine.event.seq));
+    expect(mine.head.seq).toBeGreaterThanOrEqual(mine.event.seq);
+    const download = await receiptLoader(t.server.deps, delegates[2]!, id);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-disposition")).toBe('attachment; filename="vote-receipt-real-time-biometric-identification-in-public-spaces-ballot-1.json"');
+    expect(download.headers.get("cache-control")).toBe("no-store");
+    const file = JSON.parse(await download.text()) as { event: LedgerEvent; choice: string };
+    expect(hashEvent(file.event, file.event.prevHash)).toBe(file.event.hash);
+    expect(file.event.payload).toMatchObject({ choice: "reject", ballot: 1 });
+    // A tampered receipt does not hash the same.
+    expect(hashEvent({ ...file.event, payload: { ...(file.event.payload as object), choice: "ratify" } }, file.event.prevHash)).not.toBe(file.event.hash);
 
     const closed = await clerk.mutate("room.closeBallot", { id });
     expect(closed.data).toMatchObject({ outcome: "ratified" });
@@ -159,10 +359,21 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
     expect((closing.payload as { tally: { voted: number } }).tally.voted).toBe(final.filter((e) => e.type === "ballot.vote").length);
     expect((await clerk.query("matters.get", { id })).data.status).toBe("ratified");
     expect((await delegates[1]!.mutate("room.vote", { id, choice: "ratify" })).status).toBe(409);
+
+    // Once published, the receipt carries the ruling's inclusion proof in the registry's log, and the bundle holds the vote.
+    expect((await clerk.mutate("rulings.publish", { id, textHash: ballot.textHash })).status).toBe(200);
+    const proven = (await delegates[2]!.query("room.receipt", { id })).data;
+    expect(proven.inclusion).not.toBeNull();
+    const envelope = (await citizen.query("rulings.bundle", { id: proven.inclusion.rulingId })).data as BundleEnvelope;
+    expect(proven.inclusion.bundle).toBe(`/api/rulings/${proven.inclusion.rulingId}/bundle.json`);
+    expect(proven.inclusion.leafHash).toBe(Buffer.from(bundleLeaf(envelope.bundle)).toString("hex"));
+    const { leafIndex, treeSize, path } = proven.inclusion.proof as { leafIndex: number; treeSize: number; path: string[] };
+    expect(verifyInclusion(leafIndex, treeSize, fromHex(proven.inclusion.leafHash), path.map(fromHex), fromHex(proven.inclusion.checkpoint.root))).toBe(true);
+    expect(envelope.bundle.ledger.events.find((e) => e.seq === proven.event.seq)).toEqual(proven.event);
   });
 
   it("sends a matter back from the ballot to deliberation with guidance, and a new ballot follows", async () => {
-    const { matterId: id } = await conveneFixture(t.server.deps.db, { representatives: 3, candidates: 2, rounds: 1, approvalThreshold: 0.5 });
+    const { id } = await convened("value-communities", { candidates: 2 });
     await clerk.mutate("matters.start", { id });
     const first = await drafted(id);
     await clerk.mutate("room.openBallot", { id });
@@ -186,8 +397,12 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
     expect(second.room.guidance.map((g: { text: string }) => g.text)).toContain("Protect satire explicitly.");
     const reopened = await clerk.mutate("room.openBallot", { id });
     expect(reopened.data.ballot).toBe(2);
-    // The first ballot's vote does not carry over.
+    // The first ballot's vote does not carry over, nor does its receipt.
     expect((await clerk.query("room.ballot", { id })).data.tally.voted).toBe(0);
+    expect((await delegates[0]!.query("room.receipt", { id })).status).toBe(404);
+    const refused = await receiptLoader(t.server.deps, delegates[0]!, id);
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).toBe("You have not voted on this matter's current ballot.");
     const events = await readLedger(t.server.deps.db, id);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["ballot.opened", "ballot.vote", "ballot.returned", "room.returned"]));
   });
