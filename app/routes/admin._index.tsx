@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormAlert } from "../components/forms";
+import { Form, useLoaderData } from "@remix-run/react";
+import { ActionForm, fieldMessage, Submit, useFormErrors } from "../components/forms";
 import { useT } from "../i18n";
-import { CsrfField } from "../root";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { act, api, readForm, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
 import { ROLES, type Role } from "../../deliberation/roles";
+import { UserQuery } from "../../server/trpc/schemas/admin";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams.get("q")?.slice(0, 100) ?? "";
@@ -12,44 +13,52 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { users, query };
 }
 
+/** One form per user; the intent names the user, so without JavaScript the answer still lands at that user's form. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
-  const roles = form.getAll("roles").filter((r): r is Role => typeof r === "string" && (ROLES as readonly string[]).includes(r));
-  const result = await attempt(request, () => context.trpc.admin.setRoles({ userId: text(form, "userId"), roles }));
-  if (!result.ok) return { error: result.error, saved: null };
-  return { error: null, saved: { name: text(form, "name"), roles: result.data.roles } };
+  // Unknown roles go to the procedure as posted: it refuses them, rather than the page quietly dropping them.
+  const roles = form.getAll("roles").map(String) as Role[];
+  return act(request, text(form, "intent").slice(0, 100), () => context.trpc.admin.setRoles({ userId: text(form, "userId"), roles }));
+}
+
+/** The roles' error, at the checkboxes: a role that does not exist, or too many. */
+function RolesError({ id }: { id: string }) {
+  const t = useT();
+  const fields = useFormErrors();
+  const error = fields.roles ?? Object.entries(fields).find(([name]) => name.startsWith("roles."))?.[1];
+  if (!error) return null;
+  return (
+    <p id={id} className="field-error">
+      {fieldMessage(t, error)}
+    </p>
+  );
 }
 
 export default function Users() {
   const t = useT();
   const { users, query } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const rolesSaid = (roles: readonly Role[]) => roles.map((r) => t(`role.${r}`)).join(", ") || "—";
   return (
     <div className="page">
       <h1>{t("admin.users.title")}</h1>
       <Form method="get" className="search" role="search">
         <label htmlFor="user-search">{t("admin.users.search")}</label>
-        <input id="user-search" name="q" type="search" defaultValue={query} maxLength={100} />
+        <input id="user-search" name="q" type="search" defaultValue={query} {...constraints(UserQuery.optional())} />
         <button type="submit" className="button-secondary">
           {t("admin.users.searchSubmit")}
         </button>
       </Form>
-      <FormAlert error={result?.error} />
-      {result?.saved ? (
-        <p className="alert alert-ok" role="status">
-          {t("admin.users.saved", { name: result.saved.name, roles: result.saved.roles.map((r) => t(`role.${r}`)).join(", ") || "—" })}
-        </p>
-      ) : null}
       {users.length === 0 ? <p className="empty">{t("admin.users.none")}</p> : null}
       <ul className="cards">
         {users.map((user) => (
           <li key={user.id} className="card">
-            <Form method="post" className="user-roles">
-              <CsrfField />
-              <input type="hidden" name="userId" value={user.id} />
-              <input type="hidden" name="name" value={user.displayName} />
-              <fieldset>
+            <ActionForm<{ roles: Role[] }>
+              intent={`roles:${user.id}`}
+              hidden={{ userId: user.id }}
+              className="user-roles"
+              success={(saved) => t("admin.users.saved", { name: user.displayName, roles: rolesSaid(saved.roles) })}
+            >
+              <fieldset aria-describedby={`roles-error-${user.id}`}>
                 <legend>
                   <strong>{user.displayName}</strong> <span className="muted">{user.email}</span>
                   {user.district ? <span className="muted"> · {user.district}</span> : null}
@@ -61,11 +70,10 @@ export default function Users() {
                     </label>
                   ))}
                 </div>
-                <button type="submit" className="button-secondary" disabled={busy}>
-                  {t("admin.users.save")}
-                </button>
+                <RolesError id={`roles-error-${user.id}`} />
+                <Submit className="button-secondary">{t("admin.users.save")}</Submit>
               </fieldset>
-            </Form>
+            </ActionForm>
           </li>
         ))}
       </ul>

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormAlert } from "../components/forms";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { ActionForm, Field, Submit } from "../components/forms";
 import { ContextSelect, ValueCard } from "../components/values";
 import { useLocale, useT } from "../i18n";
-import { CsrfField } from "../root";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { act, api, readForm, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
 import { formatTime } from "../utils/format";
+import { SplitReason } from "../../server/trpc/schemas/merges";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const contexts = await api(request, () => context.trpc.values.contexts());
@@ -14,10 +16,35 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { merges, contexts, contextId };
 }
 
+/** One form per merge; the intent names the card, so without JavaScript the answer still lands at its form. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
-  const result = await attempt(request, () => context.trpc.values.split({ cardId: text(form, "cardId"), reason: text(form, "reason") }));
-  return result.ok ? { error: null, split: true } : { error: result.error, split: false };
+  return act(request, text(form, "intent").slice(0, 100), () => context.trpc.values.split({ cardId: text(form, "cardId"), reason: text(form, "reason") }));
+}
+
+type Merge = ReturnType<typeof useLoaderData<typeof loader>>["merges"][number];
+
+/**
+ * The merges seen on this visit, in the order first seen: a split card leaves the loader's list, but
+ * stays on screen with its confirmation where the clerk acted.
+ */
+function useSeenMerges(contextId: string | undefined, merges: Merge[]): Merge[] {
+  const seen = useRef({ contextId, merges: new Map<string, Merge>() });
+  if (seen.current.contextId !== contextId) seen.current = { contextId, merges: new Map() };
+  for (const m of merges) seen.current.merges.set(m.cardId, m);
+  return [...seen.current.merges.values()];
+}
+
+/** Where the split form was: the confirmation, focused so the keyboard stays where the news is. */
+function SplitDone() {
+  const t = useT();
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <p ref={ref} tabIndex={-1} className="alert alert-ok feedback" role="status">
+      {t("merges.done")}
+    </p>
+  );
 }
 
 /** The clerk reviews automatic merges of near-duplicate cards and splits a wrong one. */
@@ -25,8 +52,11 @@ export default function Merges() {
   const t = useT();
   const locale = useLocale();
   const { merges, contexts, contextId } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const posted = useActionData<typeof action>();
+  const shown = useSeenMerges(contextId, merges);
+  const reason = constraints(SplitReason);
+  // Without JavaScript the page reloads after a split, and the card is no longer listed: say so here.
+  const splitWithoutScript = posted?.ok && !shown.some((m) => `split:${m.cardId}` === posted.intent);
   return (
     <div className="page">
       <h1>{t("merges.title")}</h1>
@@ -37,15 +67,14 @@ export default function Merges() {
           {t("merges.show")}
         </button>
       </Form>
-      <FormAlert error={result?.error} />
-      {result?.split ? (
+      {splitWithoutScript ? (
         <p className="alert alert-ok" role="status">
           {t("merges.done")}
         </p>
       ) : null}
-      {merges.length === 0 ? <p className="empty">{t("merges.none")}</p> : null}
+      {shown.length === 0 ? <p className="empty">{t("merges.none")}</p> : null}
       <ul className="cards">
-        {merges.map((m) => (
+        {shown.map((m) => (
           <li key={m.cardId} className="card merge">
             <p className="card-meta">
               {formatTime(m.createdAt, locale)} · {t("merges.similarity", { value: (m.similarity ?? 0).toFixed(2) })}
@@ -60,17 +89,17 @@ export default function Merges() {
                 <ValueCard card={{ title: m.canonical.title, description: "", policies: m.canonical.policies }} />
               </section>
             </div>
-            <Form method="post" className="row">
-              <CsrfField />
-              <input type="hidden" name="cardId" value={m.cardId} />
-              <label htmlFor={`reason-${m.cardId}`} className="visually-hidden">
-                {t("merges.reason")}
-              </label>
-              <input id={`reason-${m.cardId}`} name="reason" required minLength={3} maxLength={600} placeholder={t("merges.reason")} />
-              <button type="submit" className="button-secondary" disabled={busy}>
+            <ActionForm
+              intent={`split:${m.cardId}`}
+              hidden={{ cardId: m.cardId }}
+              className="split-form"
+              done={() => <SplitDone />}
+            >
+              <Field id={`reason-${m.cardId}`} name="reason" label={t("merges.reason")} help={t("merges.reasonHelp")} {...reason} />
+              <Submit className="button-secondary" busyLabel={t("merges.splitting")}>
                 {t("merges.split")}
-              </button>
-            </Form>
+              </Submit>
+            </ActionForm>
           </li>
         ))}
       </ul>

@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Field, FormAlert } from "../components/forms";
+import { Feedback, Field } from "../components/forms";
 import { useT } from "../i18n";
 import { CsrfField } from "../root";
-import { attempt, readForm, safeNext, text } from "../utils/api.server";
+import { act, readForm, safeNext, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
+import { SignInEmail, SignInPassword } from "../../server/trpc/schemas/auth";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   if (context.user) throw redirect(safeNext(new URL(request.url).searchParams.get("next")));
@@ -13,28 +15,31 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
-  const result = await attempt(request, () => context.trpc.auth.signIn({ email: text(form, "email"), password: text(form, "password") }));
-  if (!result.ok) return { error: result.error, email: text(form, "email") };
+  const email = text(form, "email");
+  const result = await act(request, "signIn", () => context.trpc.auth.signIn({ email, password: text(form, "password") }));
+  if (!result.ok) return { result, email };
   throw redirect(safeNext(text(form, "next")));
 }
 
+/** Signing in navigates on success, so it is a page form; its answer sits under the button. */
 export default function SignIn() {
   const t = useT();
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
+  const fields = data?.result.error.fields ?? {};
   return (
     <div className="page narrow">
       <h1>{t("signIn.title")}</h1>
-      <FormAlert error={data?.error} />
       <Form method="post" className="stack">
         <CsrfField />
         <input type="hidden" name="next" value={params.get("next") ?? "/"} />
-        <Field name="email" type="email" label={t("signIn.email")} autoComplete="username" required maxLength={254} defaultValue={data?.email} />
-        <Field name="password" type="password" label={t("signIn.password")} autoComplete="current-password" required maxLength={200} />
+        <Field name="email" type="email" label={t("signIn.email")} autoComplete="username" {...constraints(SignInEmail)} defaultValue={data?.email} error={fields.email} />
+        <Field name="password" type="password" label={t("signIn.password")} autoComplete="current-password" {...constraints(SignInPassword)} error={fields.password} />
         <button type="submit" disabled={busy}>
           {t("signIn.submit")}
         </button>
+        <Feedback result={data?.result} />
       </Form>
       <p className="help">{t("signIn.demoHint")}</p>
       <p>

@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { Field, FormAlert } from "../components/forms";
+import { Feedback, Field } from "../components/forms";
 import { useT } from "../i18n";
 import { CsrfField } from "../root";
-import { attempt, readForm, text } from "../utils/api.server";
+import { act, readForm, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
+import { DisplayName, EmailText, NewPassword, PersonalCodeText } from "../../server/trpc/schemas/auth";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   if (context.user) throw redirect("/");
@@ -19,31 +21,34 @@ export async function action({ request, context }: ActionFunctionArgs) {
     personalCode: text(form, "personalCode"),
     password: text(form, "password"),
   };
-  const result = await attempt(request, () => context.trpc.auth.signUp(values));
-  if (!result.ok) return { error: result.error, values: { ...values, password: "" } };
+  const result = await act(request, "signUp", () => context.trpc.auth.signUp(values));
+  // The password is never sent back into the page.
+  if (!result.ok) return { result, values: { ...values, password: "" } };
   throw redirect("/account");
 }
 
+/** Signing up navigates on success, so it is a page form; errors sit at their fields and under the button. */
 export default function SignUp() {
   const t = useT();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const fields = data?.error.fields ?? {};
+  const fields = data?.result.error.fields ?? {};
+  const password = constraints(NewPassword);
   return (
     <div className="page narrow">
       <h1>{t("signUp.title")}</h1>
       <p>{t("signUp.lead")}</p>
-      <FormAlert error={data?.error} />
       <Form method="post" className="stack">
         <CsrfField />
-        <Field name="displayName" label={t("signUp.displayName")} autoComplete="name" required maxLength={100} defaultValue={data?.values.displayName} error={fields.displayName} />
-        <Field name="email" type="email" label={t("signUp.email")} autoComplete="email" required maxLength={254} defaultValue={data?.values.email} error={fields.email} />
+        <Field name="displayName" label={t("signUp.displayName")} autoComplete="name" {...constraints(DisplayName)} defaultValue={data?.values.displayName} error={fields.displayName} />
+        <Field name="email" type="email" label={t("signUp.email")} autoComplete="email" {...constraints(EmailText)} defaultValue={data?.values.email} error={fields.email} />
         <Field
           name="personalCode"
           label={t("signUp.personalCode")}
           help={t("signUp.personalCodeHelp")}
           inputMode="numeric"
-          maxLength={20}
+          autoComplete="off"
+          {...constraints(PersonalCodeText.optional())}
           defaultValue={data?.values.personalCode}
           error={fields.personalCode}
         />
@@ -51,16 +56,15 @@ export default function SignUp() {
           name="password"
           type="password"
           label={t("signUp.password")}
-          help={t("signUp.passwordHelp")}
+          help={t("signUp.passwordHelp", { minimum: password.minLength ?? 0 })}
           autoComplete="new-password"
-          required
-          minLength={10}
-          maxLength={200}
+          {...password}
           error={fields.password}
         />
         <button type="submit" disabled={busy}>
           {t("signUp.submit")}
         </button>
+        <Feedback result={data?.result} />
       </Form>
       <p>
         {t("signUp.haveAccount")} <Link to="/signin">{t("nav.signIn")}</Link>
