@@ -186,6 +186,8 @@ export interface MattersTable {
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+  /** The published ruling this matter amends (renewal with an amendment), if any. */
+  amendsRulingId: string | null;
 }
 
 export interface ConstituenciesTable {
@@ -251,6 +253,11 @@ export interface RulingsTable {
   leafIndex: number;
   /** When enough harm reports put the ruling back on the clerk's desk. */
   reviewRequestedAt: string | null;
+  /** When the clerk last acted on the ruling's review (renewed it): harm reports count towards a new review from then. */
+  reviewedAt: string | null;
+  /** The clerk's public reason for repealing it, and when. */
+  repealReason: string | null;
+  repealedAt: string | null;
   /** The provenance bundle, RFC 8785 canonical JSON: the bytes whose leaf is in the log. */
   bundle: string;
 }

@@ -72,3 +72,14 @@ export function sunsetDaysOf(draft: Pick<MatterDraft, "emergency" | "sunsetDays"
 export function intakeClosesAt(openedAt: Date, intakeHours: number): Date {
   return new Date(openedAt.getTime() + intakeHours * 3600_000);
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The sunset a renewal gives: `days` more from the current sunset, or from now if it already passed.
+ * A renewal never moves a sunset earlier.
+ */
+export function renewedSunset(current: Date | null, now: Date, days: number): Date {
+  const from = current && current.getTime() > now.getTime() ? current : now;
+  return new Date(from.getTime() + days * DAY_MS);
+}

@@ -140,7 +140,7 @@ export async function seedDemoMatters(deps: AppDeps) {
   // Its whole life, through the same services people use: convened by districts, deliberated by the
   // offline engine, ratified by three of the five delegates, published into the registry's log.
   const published = await openMatter(deps, user, { ...DEMO_PUBLISHED_MATTER, startIntake: true });
-  await convene(deps, user, published.id, "districts");
+  await convene(deps, user, published.id, "districts", { confirmEarly: true });
   await startDeliberation(deps, user, published.id);
   await deps.deliberations.settled(published.id);
   await openBallot(deps, user, published.id);
@@ -152,7 +152,7 @@ export async function seedDemoMatters(deps: AppDeps) {
   await publishRuling(deps, user, published.id);
 
   const convened = await openMatter(deps, user, { ...DEMO_CONVENED_MATTER, startIntake: true });
-  await convene(deps, user, convened.id, "value-communities");
+  await convene(deps, user, convened.id, "value-communities", { confirmEarly: true });
   const intake = await openMatter(deps, user, { ...DEMO_MATTER, startIntake: true });
   return { intake: intake.id, convened: convened.id, published: published.id };
 }

@@ -23,7 +23,7 @@ export function fieldMessage(t: Translate, error: FieldError | string | undefine
   return t(error.key as MessageKey, error.params);
 }
 
-function useFieldError(name: string, explicit: FieldError | string | undefined): string | undefined {
+export function useFieldError(name: string, explicit: FieldError | string | undefined): string | undefined {
   const t = useT();
   const state = useContext(FormContext);
   const fromForm = state?.result && !state.result.ok ? state.result.error.fields[name] : undefined;

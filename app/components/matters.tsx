@@ -1,18 +1,13 @@
 import { Link } from "@remix-run/react";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/router.server";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { formatTime } from "../utils/format";
+import { useFieldError } from "./forms";
 import { contextTitle } from "./values";
 
-export interface MatterSummary {
-  id: string;
-  title: string;
-  status: string;
-  emergency: boolean;
-  contextTitle: string;
-  contextTitleEt: string | null;
-  intakeClosesAt: string | null;
-  updatedAt: string;
-}
+type Out = inferRouterOutputs<AppRouter>;
+export type MatterSummary = Out["matters"]["list"][number];
 
 export function MatterStatus({ status, emergency }: { status: string; emergency: boolean }) {
   const t = useT();
@@ -21,6 +16,27 @@ export function MatterStatus({ status, emergency }: { status: string; emergency:
       <span className={`badge badge-status-${status}`}>{t(`matters.status.${status}` as MessageKey)}</span>
       {emergency ? <span className="badge badge-emergency">{t("matters.emergency")}</span> : null}
     </>
+  );
+}
+
+/**
+ * A box the clerk ticks to say she means it (publish the text she read, convene before intake closes,
+ * repeal). Inside an ActionForm, the action's complaint about it is said at the box.
+ */
+export function ConfirmBox({ name, label, required }: { name: string; label: string; required?: boolean }) {
+  const error = useFieldError(name, undefined);
+  const id = `confirm-${name}`;
+  return (
+    <div className="field confirm">
+      <label className="check" htmlFor={id}>
+        <input id={id} type="checkbox" name={name} required={required} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} /> {label}
+      </label>
+      {error ? (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

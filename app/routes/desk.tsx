@@ -21,11 +21,23 @@ export default function Desk() {
       {review.length ? (
         <section aria-labelledby="desk-review" className="notice">
           <h2 id="desk-review">{t("desk.review")}</h2>
-          <p>{t("desk.reviewLead")}</p>
+          <p>{t("desk.reviewLeadActs")}</p>
           <ul>
             {review.map((r) => (
               <li key={r.eli}>
-                <Link to={r.eli}>{r.title}</Link> · {t("harm.review", { when: formatTime(r.reviewRequestedAt!, locale) })}
+                <Link to={r.eli}>{r.title}</Link> · {t("harm.review", { when: formatTime(r.reviewRequestedAt, locale) })}
+                {r.amendedBy.length ? (
+                  <>
+                    {" "}
+                    {t("desk.amendmentUnderway")}{" "}
+                    {r.amendedBy.map((m, i) => (
+                      <span key={m.id}>
+                        {i ? ", " : ""}
+                        <Link to={`/matters/${m.id}`}>{m.title}</Link>
+                      </span>
+                    ))}
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

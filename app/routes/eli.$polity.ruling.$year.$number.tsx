@@ -1,11 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { FormAlert } from "../components/forms";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { ActionForm, Field, Submit, TextField, useFieldError } from "../components/forms";
+import { ConfirmBox, MatterStatus } from "../components/matters";
 import { VerifyPanel } from "../components/verify-panel";
-import { CsrfField, useRootData } from "../root";
+import { useRootData } from "../root";
 import { type MessageKey, useLocale, useT } from "../i18n";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
 import { formatTime } from "../utils/format";
+import { renewedSunset } from "../../deliberation/matters";
+import { HarmWhat, RenewDays, RepealReason } from "../../server/trpc/schemas/rulings";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.ruling.title} · Agora` : "Agora" }];
 
@@ -16,34 +21,97 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     api(request, () => context.trpc.rulings.harm({ eli })),
     api(request, () => context.trpc.rulings.checkpoint()),
   ]);
-  return { ruling, harm, registryKey: log.publicKey, keyId: log.keyId };
+  // The renewal preview counts from the server's clock, as the renewal itself will.
+  return { ruling, harm, registryKey: log.publicKey, keyId: log.keyId, now: new Date().toISOString() };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
   const eli = `/eli/${params.polity}/ruling/${params.year}/${params.number}`;
   const intent = text(form, "intent");
-  if (intent === "harm") {
-    const valueIds = form.getAll("valueIds").map(String);
-    const reported = await attempt(request, () => context.trpc.rulings.reportHarm({ eli, what: text(form, "what"), valueIds }));
-    return reported.ok ? { error: null } : { error: reported.error };
+  switch (intent) {
+    case "harm":
+      return act(request, intent, () => context.trpc.rulings.reportHarm({ eli, what: text(form, "what"), valueIds: form.getAll("valueIds").map(String) }));
+    case "renew": {
+      const days = text(form, "days").trim();
+      return act(request, intent, () => context.trpc.rulings.renew({ eli, days: days === "" ? Number.NaN : Number(days) }));
+    }
+    case "repeal":
+      if (form.get("confirmed") !== "on") {
+        const unconfirmed: ActionResult = {
+          intent,
+          ok: false,
+          error: { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: { confirmed: { key: "clerk.confirmFirst", params: {} } } },
+        };
+        return unconfirmed;
+      }
+      return act(request, intent, () => context.trpc.rulings.repeal({ eli, reason: text(form, "reason") }));
+    default:
+      throw new Response("Unknown form.", { status: 400 });
   }
-  const result =
-    intent === "repeal"
-      ? await attempt(request, () => context.trpc.rulings.repeal({ eli, reason: text(form, "reason") }))
-      : await attempt(request, () => context.trpc.rulings.renew({ eli, days: Number(text(form, "days")) || 90 }));
-  return result.ok ? { error: null } : { error: result.error };
+}
+
+/** The renewal: the new sunset is said before the clerk confirms, and it is never earlier than the current one. */
+function RenewForm({ sunsetAt, now }: { sunsetAt: string; now: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const [days, setDays] = useState("90");
+  const n = Number(days);
+  const valid = Number.isInteger(n) && n >= 1 && n <= 365 * 5;
+  const next = valid ? formatTime(renewedSunset(new Date(sunsetAt), new Date(now), n).toISOString(), locale) : null;
+  return (
+    <ActionForm<{ sunsetAt: string | null }>
+      intent="renew"
+      className="stack"
+      aria-labelledby="renew-title"
+      success={(data) => (data.sunsetAt ? t("rulings.renewed", { when: formatTime(data.sunsetAt, locale) }) : null)}
+    >
+      <h3 id="renew-title">{t("rulings.renewTitle")}</h3>
+      <p>{t("rulings.renewLead", { when: formatTime(sunsetAt, locale) })}</p>
+      <Field name="days" type="number" inputMode="numeric" step={1} label={t("rulings.renewDays")} value={days} onChange={(e) => setDays(e.currentTarget.value)} {...constraints(RenewDays)} />
+      <p className="renew-preview" aria-live="polite">
+        {next ? t("rulings.renewPreview", { when: next }) : t("rulings.renewPreviewNone")}
+      </p>
+      <Submit>{next ? t("rulings.renewUntil", { when: next }) : t("rulings.renew")}</Submit>
+    </ActionForm>
+  );
+}
+
+/** The values a harm report names: its error (choose at least one) is said at the group. */
+function HarmValues({ values }: { values: [string, string][] }) {
+  const t = useT();
+  const error = useFieldError("valueIds", undefined);
+  return (
+    <fieldset className="answers" aria-describedby={error ? "harm-values-error" : undefined}>
+      <legend>{t("harm.values")}</legend>
+      {values.map(([id, title]) => (
+        <label key={id} className="check">
+          <input type="checkbox" name="valueIds" value={id} /> {title}
+        </label>
+      ))}
+      {error ? (
+        <p id="harm-values-error" className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
 }
 
 /** A published ruling at its European Legislation Identifier. */
 export default function RulingPage() {
   const t = useT();
   const locale = useLocale();
-  const { ruling, harm, registryKey, keyId } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { ruling, harm, registryKey, keyId, now } = useLoaderData<typeof loader>();
   const user = useRootData()?.user;
   const clerk = user?.roles.includes("clerk") ?? false;
   const inForce = ruling.status === "in-force" || ruling.status === "renewed";
+  const harmValues = [...new Map(harm.constituencies.flatMap((c) => c.values.map((v) => [v.valueId, v.title] as [string, string]))).entries()];
+  const reported = (when: string) => (
+    <p className="alert alert-ok" role="status">
+      {t("harm.reportedOn", { when: formatTime(when, locale) })}
+    </p>
+  );
   return (
     <div className="page">
       <p className="card-meta">
@@ -52,30 +120,53 @@ export default function RulingPage() {
       </p>
       <h1>{ruling.title}</h1>
       <p>{t("rulings.published", { when: formatTime(ruling.publishedAt, locale) })}</p>
-      <FormAlert error={result?.error} />
       {ruling.status === "lapsed" ? <p className="notice">{t("rulings.lapsed", { when: formatTime(ruling.sunsetAt ?? ruling.publishedAt, locale) })}</p> : null}
-      {ruling.status === "repealed" ? <p className="notice">{t("rulings.repealed")}</p> : null}
-      {inForce && ruling.sunsetAt ? <p className="notice">{t("rulings.sunset", { when: formatTime(ruling.sunsetAt, locale) })}</p> : null}
-      {clerk && inForce ? (
-        <div className="stack card">
-          <Form method="post" className="inline-form">
-            <CsrfField />
-            <label>
-              {t("rulings.renewDays")} <input name="days" type="number" min={1} max={1825} defaultValue={90} />
-            </label>
-            <button type="submit" name="intent" value="renew">
-              {t("rulings.renew")}
-            </button>
-          </Form>
-          <Form method="post" className="stack">
-            <CsrfField />
-            <label htmlFor="repeal-reason">{t("rulings.repealReason")}</label>
-            <textarea id="repeal-reason" name="reason" rows={2} required minLength={5} maxLength={2000} />
-            <button type="submit" name="intent" value="repeal">
-              {t("rulings.repeal")}
-            </button>
-          </Form>
+      {ruling.status === "repealed" ? (
+        <div className="notice repeal-notice">
+          <p>{ruling.repealedAt ? t("rulings.repealedOn", { when: formatTime(ruling.repealedAt, locale) }) : t("rulings.repealed")}</p>
+          {ruling.repealReason ? (
+            <p>
+              <strong>{t("rulings.repealReasonShown")}</strong> <span className="pre-line">{ruling.repealReason}</span>
+            </p>
+          ) : null}
         </div>
+      ) : null}
+      {inForce && ruling.sunsetAt ? <p className="notice">{t("rulings.sunset", { when: formatTime(ruling.sunsetAt, locale) })}</p> : null}
+      {ruling.amendedBy.length ? (
+        <section aria-labelledby="amended-by" className="notice">
+          <h2 id="amended-by">{t("rulings.amendedBy")}</h2>
+          <ul>
+            {ruling.amendedBy.map((m) => (
+              <li key={m.id}>
+                <Link to={`/matters/${m.id}`}>{m.title}</Link> · <MatterStatus status={m.status} emergency={false} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {clerk && (inForce || ruling.status === "lapsed") ? (
+        <section aria-labelledby="clerk-acts" className="card stack clerk-acts">
+          <h2 id="clerk-acts">{t("rulings.clerkActs")}</h2>
+          {harm.reviewRequestedAt && inForce ? <p className="notice warning">{t("rulings.backForReview", { when: formatTime(harm.reviewRequestedAt, locale) })}</p> : null}
+          {inForce && ruling.sunsetAt ? <RenewForm sunsetAt={ruling.sunsetAt} now={now} /> : null}
+          <div className="stack">
+            <h3>{t("rulings.amendTitle")}</h3>
+            <p>{t("rulings.amendLead")}</p>
+            <p>
+              <Link className="button button-secondary" to={`/matters/new?amends=${encodeURIComponent(ruling.eli)}`}>
+                {t("rulings.renewWithAmendment")}
+              </Link>
+            </p>
+          </div>
+          {inForce ? (
+            <ActionForm intent="repeal" className="stack" aria-labelledby="repeal-title">
+              <h3 id="repeal-title">{t("rulings.repealTitle")}</h3>
+              <TextField name="reason" rows={3} label={t("rulings.repealReason")} help={t("rulings.repealHelp")} {...constraints(RepealReason)} />
+              <ConfirmBox name="confirmed" label={t("rulings.repealConfirm")} />
+              <Submit className="button-danger">{t("rulings.repeal")}</Submit>
+            </ActionForm>
+          ) : null}
+        </section>
       ) : null}
       <blockquote className="rule-text">{ruling.text}</blockquote>
       <section aria-labelledby="harm">
@@ -106,27 +197,19 @@ export default function RulingPage() {
             ))}
           </ul>
         ) : null}
-        {user ? (
-          <Form method="post" className="stack card">
-            <CsrfField />
-            <label htmlFor="harm-what">{t("harm.what")}</label>
-            <textarea id="harm-what" name="what" rows={3} required minLength={20} maxLength={4000} />
-            <fieldset className="answers">
-              <legend>{t("harm.values")}</legend>
-              {[...new Map(harm.constituencies.flatMap((c) => c.values.map((v) => [v.valueId, v.title] as const))).entries()].map(([id, title]) => (
-                <label key={id} className="check">
-                  <input type="checkbox" name="valueIds" value={id} /> {title}
-                </label>
-              ))}
-            </fieldset>
-            <button type="submit" name="intent" value="harm">
-              {t("harm.submit")}
-            </button>
-          </Form>
-        ) : (
+        {!user ? (
           <p>
             <Link to="/signin">{t("harm.signIn")}</Link>
           </p>
+        ) : harm.myReport ? (
+          reported(harm.myReport.createdAt)
+        ) : (
+          <ActionForm<{ createdAt: string }> intent="harm" className="stack card" aria-labelledby="harm-form-title" done={(data) => reported(data.createdAt)}>
+            <h3 id="harm-form-title">{t("harm.formTitle")}</h3>
+            <TextField name="what" id="harm-what" rows={3} label={t("harm.what")} help={t("harm.whatHelp")} {...constraints(HarmWhat)} />
+            <HarmValues values={harmValues} />
+            <Submit>{t("harm.submit")}</Submit>
+          </ActionForm>
         )}
       </section>
       <section aria-labelledby="files">
@@ -141,7 +224,8 @@ export default function RulingPage() {
             <a href={`${ruling.eli}/akn.xml`}>{t("rulings.akn")}</a>
           </li>
           <li>
-            <Link to={`/rooms/${ruling.matterId}`}>{t("rulings.room")}</Link> · <Link to={`/ledger/${ruling.matterId}`}>{t("matters.ledger")}</Link>
+            <Link to={`/rooms/${ruling.matterId}`}>{t("rulings.room")}</Link> · <Link to={`/ledger/${ruling.matterId}`}>{t("matters.ledger")}</Link> ·{" "}
+            <Link to={`/matters/${ruling.matterId}`}>{t("rulings.matter")}</Link>
           </li>
         </ul>
         <p className="help">{t("rulings.verifyHow")}</p>

@@ -1,113 +1,168 @@
 import { redirect } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DeliberationPanel, type DeliberationView, useLiveDeliberation } from "../components/deliberation";
-import { FormAlert } from "../components/forms";
-import { MatterStatus } from "../components/matters";
+import { Link, useLoaderData } from "@remix-run/react";
+import { DeliberationPanel, useLiveDeliberation } from "../components/deliberation";
+import { ActionForm, Field, Submit } from "../components/forms";
+import { ConfirmBox, MatterStatus } from "../components/matters";
+import { TrackedChanges } from "../components/tracked-changes";
 import { contextTitle } from "../components/values";
 import { useLocale, useT } from "../i18n";
-import { CsrfField, useRootData } from "../root";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { useRootData } from "../root";
+import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
 import { formatTime } from "../utils/format";
+import { SCHEMES, TokenBudget } from "../../server/trpc/schemas/matters";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
-  const [matter, constituencies, deliberation] = await Promise.all([
+  const [matter, constituencies, deliberation, ballot] = await Promise.all([
     api(request, () => context.trpc.matters.get({ id })),
     api(request, () => context.trpc.matters.convening({ id })),
     api(request, () => context.trpc.matters.deliberation({ id })),
+    api(request, () => context.trpc.room.ballot({ id })),
   ]);
-  return { matter, constituencies, deliberation };
+  // Decided here, not in the browser: the page must not disagree with itself about the clock.
+  const intakeOpen = matter.status === "intake" && matter.intakeClosesAt !== null && matter.intakeClosesAt > new Date().toISOString();
+  return { matter, constituencies, deliberation, ballot, intakeOpen };
+}
+
+/** A confirmation box left unticked: said at the box, nothing sent to the API. */
+function unconfirmed(intent: string, field: string, key: string): ActionResult {
+  return { intent, ok: false, error: { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: { [field]: { key, params: {} } } } };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
   const id = params.id ?? "";
-  const scheme = text(form, "scheme");
   const intent = text(form, "intent");
-  if (intent === "publish") {
-    // Published: the clerk lands on the ruling's own page, under its ELI.
-    const published = await attempt(request, () => context.trpc.rulings.publish({ id }));
-    if (published.ok) throw redirect(published.data.eli);
-    return { error: published.error };
-  }
   const budget = text(form, "tokenBudget").trim();
-  const result =
-    intent === "convene"
-      ? await attempt(request, () => context.trpc.matters.convene({ id, scheme: scheme as "districts" | "value-communities" }))
-      : intent === "start" || intent === "resume"
-        ? await attempt(request, () => context.trpc.matters[intent]({ id, ...(budget ? { tokenBudget: Number(budget) } : {}) }))
-        : await attempt(request, () => context.trpc.matters.openIntake({ id }));
-  return result.ok ? { error: null } : { error: result.error };
+  const tokenBudget = budget ? { tokenBudget: Number(budget) } : {};
+  switch (intent) {
+    case "intake":
+      return act(request, intent, () => context.trpc.matters.openIntake({ id }));
+    case "convene":
+      return act(request, intent, () =>
+        context.trpc.matters.convene({ id, scheme: text(form, "scheme") as (typeof SCHEMES)[number], confirmEarly: form.get("confirmEarly") === "on" }),
+      );
+    case "start":
+      return act(request, intent, () => context.trpc.matters.start({ id, ...tokenBudget }));
+    case "resume":
+      return act(request, intent, () => context.trpc.matters.resume({ id, ...tokenBudget }));
+    case "openBallot":
+      return act(request, intent, () => context.trpc.room.openBallot({ id }));
+    case "publish": {
+      if (form.get("confirmed") !== "on") return unconfirmed(intent, "confirmed", "clerk.confirmFirst");
+      const published = await act(request, intent, () => context.trpc.rulings.publish({ id, textHash: text(form, "textHash") }));
+      // Published: the clerk lands on the ruling's own page, under its ELI.
+      if (published.ok) throw redirect(published.data.eli);
+      return published;
+    }
+    default:
+      throw new Response("Unknown form.", { status: 400 });
+  }
 }
 
 export default function MatterPage() {
   const t = useT();
   const locale = useLocale();
-  const { matter, constituencies, deliberation } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { matter, constituencies, deliberation: view, ballot, intakeOpen } = useLoaderData<typeof loader>();
   const roles = useRootData()?.user?.roles ?? [];
-  const view = deliberation as DeliberationView | null;
+  const clerk = roles.includes("clerk");
   useLiveDeliberation(matter.id, matter.status === "deliberating" && (!view || !["drafted", "halted"].includes(view.stage)), view?.lastSeq ?? 0);
+  const draftText = view?.room.amended?.text ?? view?.draft?.text ?? null;
+  const canOpenBallot = clerk && matter.status === "deliberating" && view?.stage === "drafted" && !view.room.paused && draftText !== null;
   return (
     <div className="page">
       <p className="card-meta">
         <MatterStatus status={matter.status} emergency={matter.emergency} /> · {contextTitle({ id: matter.contextId, title: matter.contextTitle, titleEt: matter.contextTitleEt }, locale)}
       </p>
       <h1>{matter.title}</h1>
-      <FormAlert error={result?.error} />
+      {matter.amends ? (
+        <p className="notice">
+          {t("matters.amends")} <Link to={matter.amends.eli}>{matter.amends.title}</Link> ({matter.amends.eli})
+        </p>
+      ) : null}
+      {matter.ruling ? (
+        <p className="notice">
+          {t("matters.publishedAs")} <Link to={matter.ruling.eli}>{matter.ruling.eli}</Link>
+        </p>
+      ) : null}
       {matter.status === "intake" && matter.intakeClosesAt ? (
         <p className="notice">
           {t("matters.intakeCloses", { when: formatTime(matter.intakeClosesAt, locale) })}{" "}
           {roles.includes("citizen") ? <Link to={`/values/new?context=${matter.contextId}`}>{t("matters.writeValue")}</Link> : null}
         </p>
       ) : null}
-      {matter.status === "draft" && roles.includes("clerk") ? (
-        <Form method="post">
-          <CsrfField />
-          <button type="submit" name="intent" value="intake">
-            {t("matters.openIntake")}
-          </button>
-        </Form>
+      {matter.status === "draft" && clerk ? (
+        <ActionForm intent="intake" className="stack card clerk-act">
+          <p>{t("matters.openIntakeLead", { hours: matter.intakeHours })}</p>
+          <Submit>{t("matters.openIntake")}</Submit>
+        </ActionForm>
       ) : null}
-      {matter.status === "intake" && roles.includes("clerk") ? (
-        <Form method="post" className="stack convene">
-          <CsrfField />
+      {matter.status === "intake" && clerk ? (
+        <ActionForm intent="convene" className="stack card clerk-act" aria-labelledby="convene-title">
+          <h2 id="convene-title">{t("convening.formTitle")}</h2>
+          {intakeOpen ? (
+            <p className="notice warning">{t("convening.earlyWarning", { count: matter.intakeValues ?? 0, when: formatTime(matter.intakeClosesAt!, locale) })}</p>
+          ) : (
+            <p>{t("convening.afterIntake", { count: matter.intakeValues ?? 0 })}</p>
+          )}
           <fieldset className="answers">
             <legend>{t("convening.scheme")}</legend>
-            {(["value-communities", "districts"] as const).map((scheme, i) => (
+            {SCHEMES.map((scheme) => (
               <label key={scheme} className="check">
-                <input type="radio" name="scheme" value={scheme} defaultChecked={i === 0} required /> {t(`convening.scheme.${scheme}`)}
+                <input type="radio" name="scheme" value={scheme} defaultChecked={scheme === "value-communities"} required /> {t(`convening.scheme.${scheme}`)}
               </label>
             ))}
           </fieldset>
-          <button type="submit" name="intent" value="convene">
-            {t("convening.convene")}
-          </button>
-        </Form>
+          {intakeOpen ? (
+            <ConfirmBox name="confirmEarly" label={t("convening.confirmEarly")} />
+          ) : null}
+          <Submit>{t("convening.convene")}</Submit>
+        </ActionForm>
       ) : null}
-      {roles.includes("clerk") && (matter.status === "convened" || view?.stage === "halted") ? (
-        <Form method="post" className="stack card">
-          <CsrfField />
+      {clerk && (matter.status === "convened" || view?.stage === "halted") ? (
+        <ActionForm intent={view?.stage === "halted" ? "resume" : "start"} className="stack card clerk-act">
           <p>{view?.stage === "halted" ? t("deliberation.resumeLead") : t("deliberation.startLead")}</p>
-          <label htmlFor="tokenBudget">{t("deliberation.budgetField")}</label>
-          <input id="tokenBudget" name="tokenBudget" type="number" inputMode="numeric" min={1000} max={100000000} step={1} aria-describedby="tokenBudget-help" />
-          <p id="tokenBudget-help" className="help">
-            {t("deliberation.budgetHelp")}
-          </p>
-          <button type="submit" name="intent" value={view?.stage === "halted" ? "resume" : "start"}>
-            {view?.stage === "halted" ? t("deliberation.resume") : t("deliberation.start")}
-          </button>
-        </Form>
+          <Field
+            name="tokenBudget"
+            type="number"
+            inputMode="numeric"
+            step={1}
+            label={t("deliberation.budgetField")}
+            help={t("deliberation.budgetHelp")}
+            {...constraints(TokenBudget.optional())}
+          />
+          <Submit>{view?.stage === "halted" ? t("deliberation.resume") : t("deliberation.start")}</Submit>
+        </ActionForm>
       ) : null}
-      {roles.includes("clerk") && matter.status === "ratified" ? (
-        <Form method="post" className="stack card">
-          <CsrfField />
-          <p>{t("rulings.publishLead")}</p>
-          <button type="submit" name="intent" value="publish">
-            {t("rulings.publish")}
-          </button>
-        </Form>
+      {canOpenBallot ? (
+        <section aria-labelledby="open-ballot" className="card stack clerk-act">
+          <h2 id="open-ballot">{t("ballot.openTitle")}</h2>
+          <p>{t("ballot.openLead")}</p>
+          <TrackedChanges before={matter.ruleText} after={draftText!} caption={t("tracked.againstRule")} />
+          <ActionForm intent="openBallot" className="stack">
+            <Submit>{t("ballot.open")}</Submit>
+          </ActionForm>
+        </section>
+      ) : null}
+      {matter.status === "ratification" ? (
+        <p className="notice">
+          {t("ballot.isOpen")} <Link to={`/rooms/${matter.id}`}>{t("ballot.toRoom")}</Link>
+        </p>
+      ) : null}
+      {ballot && ["ratification", "ratified", "rejected"].includes(matter.status) ? (
+        <section aria-labelledby="ballot-text" className={clerk && matter.status === "ratified" ? "card stack clerk-act" : "stack"}>
+          <h2 id="ballot-text">{matter.status === "ratified" && clerk ? t("rulings.publishTitle") : t("ballot.textTitle")}</h2>
+          {matter.status === "ratified" && clerk ? <p>{t("rulings.publishLead")}</p> : null}
+          <TrackedChanges before={matter.ruleText} after={ballot.text} caption={t("tracked.againstRule")} />
+          {matter.status === "ratified" && clerk ? (
+            <ActionForm intent="publish" hidden={{ textHash: ballot.textHash }} className="stack">
+              <ConfirmBox name="confirmed" label={t("rulings.confirmRead")} />
+              <Submit>{t("rulings.publish")}</Submit>
+            </ActionForm>
+          ) : null}
+        </section>
       ) : null}
       {view ? <DeliberationPanel view={view} matterId={matter.id} /> : null}
       <section aria-labelledby="rule">

@@ -1,13 +1,25 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { api } from "../utils/api.server";
 
-const escape = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// XML 1.0 cannot hold most control characters even escaped: they are dropped, so free text (a repeal's reason) never breaks the feed.
+const escape = (text: string) => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "").replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The registry's Atom feed: one entry per published ruling. */
+type Listed = Awaited<ReturnType<typeof listed>>[number];
+const listed = (request: Request, context: LoaderFunctionArgs["context"]) => api(request, () => context.trpc.rulings.list({ limit: 50 }));
+
+/** What an entry says of the ruling's standing: status, emergency, sunset, and a repeal's public reason. */
+function summary(r: Listed): string {
+  const parts = [r.status, ...(r.emergency ? ["emergency"] : []), ...(r.sunsetAt && r.status !== "repealed" ? [`sunset ${r.sunsetAt.slice(0, 10)}`] : [])];
+  const repealed = r.status === "repealed" && r.repealReason ? `. Repealed${r.repealedAt ? ` on ${r.repealedAt.slice(0, 10)}` : ""}: ${r.repealReason}` : "";
+  return `${parts.join(", ")}${repealed}`;
+}
+
+/** The registry's Atom feed: one entry per published ruling, updated when its standing changes. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const rulings = await api(request, () => context.trpc.rulings.list({ limit: 50 }));
+  const rulings = await listed(request, context);
   const origin = new URL(request.url).origin;
-  const updated = rulings[0]?.publishedAt ?? new Date(0).toISOString();
+  const updatedOf = (r: Listed) => r.repealedAt ?? r.publishedAt;
+  const updated = rulings.map(updatedOf).sort().at(-1) ?? new Date(0).toISOString();
   const entries = rulings
     .map(
       (r) => `  <entry>
@@ -15,8 +27,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     <title>${escape(r.title)}</title>
     <link rel="alternate" href="${escape(origin + r.eli)}"/>
     <link rel="related" type="application/json" href="${escape(`${origin}/api/rulings/${r.id}/bundle.json`)}"/>
-    <updated>${escape(r.publishedAt)}</updated>
-    <summary>${escape(`${r.status}${r.emergency ? ", emergency" : ""}${r.sunsetAt ? `, sunset ${r.sunsetAt.slice(0, 10)}` : ""}`)}</summary>
+    <published>${escape(r.publishedAt)}</published>
+    <updated>${escape(updatedOf(r))}</updated>
+    <summary>${escape(summary(r))}</summary>
   </entry>`,
     )
     .join("\n");
@@ -24,6 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>${escape(`${origin}/rulings`)}</id>
   <title>Agora: published rulings</title>
+  <author><name>Agora registry</name></author>
   <link rel="self" href="${escape(`${origin}/rulings.atom`)}"/>
   <link rel="alternate" href="${escape(`${origin}/rulings`)}"/>
   <updated>${escape(updated)}</updated>

@@ -5,6 +5,7 @@ import { buildMandate, citizenShareInMandate, type Mandate } from "../../deliber
 import type { SessionUser } from "./accounts.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { withLedger } from "./ledger.server.js";
+import { valuesInContext } from "./matters.server.js";
 
 export type Scheme = "districts" | "value-communities";
 
@@ -42,12 +43,22 @@ async function holdingsIn(deps: AppDeps, contextId: string): Promise<CitizenHold
 /**
  * The clerk convenes a matter after (or, recorded as early, during) its intake: constituencies are
  * computed by the chosen scheme and weighted by size, each gets a mandate built from its members'
- * values and the moral graph, and all of it is frozen with its hash in one transaction.
+ * values and the moral graph, and all of it is frozen with its hash in one transaction. Convening
+ * while intake is open cuts citizens short, so it needs `confirmEarly`; without it the answer says how
+ * many values came in so far.
  */
-export async function convene(deps: AppDeps, clerk: SessionUser, matterId: string, scheme: Scheme) {
+export async function convene(deps: AppDeps, clerk: SessionUser, matterId: string, scheme: Scheme, options: { confirmEarly?: boolean | undefined } = {}) {
   const matter = await deps.db.selectFrom("matters").select(["id", "status", "contextId", "intakeClosesAt"]).where("id", "=", matterId).executeTakeFirst();
   if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
   requireMove(matter.status as MatterStatus, "convened");
+  const early = matter.intakeClosesAt !== null && deps.clock.now().toISOString() < matter.intakeClosesAt;
+  if (early && !options.confirmEarly) {
+    const count = await valuesInContext(deps.db, matter.contextId);
+    throw new DomainError("conflict", "convening.intakeOpen", `Intake is still open until ${matter.intakeClosesAt}; ${count} values came in so far. Confirm to convene early.`, {
+      count,
+      closesAt: matter.intakeClosesAt!,
+    });
+  }
 
   const citizens = await holdingsIn(deps, matter.contextId);
   const titles = new Map(
@@ -98,7 +109,7 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
       actor: clerk.id,
       payload: {
         scheme,
-        early: matter.intakeClosesAt !== null && now < matter.intakeClosesAt,
+        early,
         constituencies: constituencies.map((c, i) => ({ id: c.id, label: c.label, size: c.members.length, weight: weights.get(c.id) ?? 0, mandateHash: mandates[i]!.hash })),
       },
     });

@@ -39,10 +39,25 @@ function findMatter(db: Kysely<Database>, id: string) {
     .executeTakeFirst();
 }
 
-export async function getMatter(deps: AppDeps, id: string): Promise<Matter> {
+/** Active value cards in a context: what intake has gathered so far for a matter there. */
+export async function valuesInContext(db: Kysely<Database>, contextId: string): Promise<number> {
+  const { n } = await db.selectFrom("valueCards").select((eb) => eb.fn.countAll<number>().as("n")).where("contextId", "=", contextId).where("status", "=", "active").executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+/**
+ * A matter with what the clerk needs around it: how many values intake has gathered, the ruling it
+ * amends, and the ruling it became.
+ */
+export async function getMatter(deps: AppDeps, id: string) {
   const row = await findMatter(deps.db, id);
   if (!row) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
-  return toMatter(row);
+  const [intakeValues, amends, ruling] = await Promise.all([
+    row.status === "intake" ? valuesInContext(deps.db, row.contextId) : null,
+    row.amendsRulingId ? deps.db.selectFrom("rulings").select(["eli", "title", "status"]).where("id", "=", row.amendsRulingId).executeTakeFirst() : undefined,
+    deps.db.selectFrom("rulings").select(["eli", "status"]).where("matterId", "=", id).executeTakeFirst(),
+  ]);
+  return { ...toMatter(row), intakeValues, amends: amends ?? null, ruling: ruling ?? null };
 }
 
 export async function listMatters(deps: AppDeps, input: { status?: MatterStatus[] | undefined; limit: number }) {
@@ -60,9 +75,14 @@ export async function listMatters(deps: AppDeps, input: { status?: MatterStatus[
  * A clerk opens a matter: a draft, or straight into intake, where citizens are invited to write and
  * weigh values for its context until the deadline. The matter's ledger stream starts here.
  */
-export async function openMatter(deps: AppDeps, clerk: SessionUser, draft: MatterDraft & { startIntake: boolean }) {
+export async function openMatter(deps: AppDeps, clerk: SessionUser, input: MatterDraft & { startIntake: boolean; amendsEli?: string | undefined }) {
+  const { amendsEli, ...draft } = input;
   const context = await deps.db.selectFrom("contexts").select("id").where("id", "=", draft.contextId).executeTakeFirst();
   if (!context) throw new DomainError("invalid", "values.unknownContext", "There is no such choice context.");
+  // Renewal with an amendment starts from a ruling that is, or was until its sunset, in force.
+  const amends = amendsEli ? await deps.db.selectFrom("rulings").select(["id", "status"]).where("eli", "=", amendsEli).executeTakeFirst() : undefined;
+  if (amendsEli && !amends) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
+  if (amends?.status === "repealed") throw new DomainError("conflict", "rulings.amendRepealed", "A repealed ruling cannot be amended; open a new matter instead.");
   const id = deps.ids();
   return withLedger(deps, async (trx, append) => {
     const now = deps.clock.now();
@@ -87,10 +107,11 @@ export async function openMatter(deps: AppDeps, clerk: SessionUser, draft: Matte
         createdBy: clerk.id,
         createdAt: at,
         updatedAt: at,
+        amendsRulingId: amends?.id ?? null,
       })
       .execute();
     const { startIntake: _, ...settings } = draft;
-    await append({ matterId: id, type: "matter.drafted", actor: clerk.id, payload: { ...settings, sunsetDays } });
+    await append({ matterId: id, type: "matter.drafted", actor: clerk.id, payload: { ...settings, sunsetDays, ...(amendsEli ? { amends: amendsEli } : {}) } });
     if (draft.startIntake) await moveToIntake(trx, append, id, clerk.id, now, draft.intakeHours);
     return { id };
   });

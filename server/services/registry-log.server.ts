@@ -6,7 +6,7 @@ import { type BallotRules, tallyBallot } from "../../deliberation/ballot.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { canonicalJson, type JsonValue } from "../../deliberation/ledger.js";
 import type { Mandate } from "../../deliberation/mandates.js";
-import { DEFAULT_SUNSET_DAYS } from "../../deliberation/matters.js";
+import { DEFAULT_SUNSET_DAYS, renewedSunset } from "../../deliberation/matters.js";
 import { fromHex, pemBody, toHex, utf8 } from "../../deliberation/bytes.js";
 import { BUNDLE_VERSION, type BundleEnvelope, bundleJson, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
 import { keyIdOf, LOG_NAME, type SignedCheckpoint } from "../../deliberation/transparency/checkpoint.js";
@@ -140,8 +140,11 @@ export async function appendLogLeaf(trx: Kysely<Database>, signingKey: string, l
   return { leafIndex, checkpoint };
 }
 
-/** The clerk publishes a ratified ruling. */
-export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId: string) {
+/**
+ * The clerk publishes a ratified ruling. Given the hash of the text she read, it must be the ballot's:
+ * what is published is never a text she did not see.
+ */
+export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId: string, read: { textHash?: string } = {}) {
   return withLedger(deps, async (trx, append) => {
     await lockStream(trx, LOG_STREAM);
     await lockStream(trx, matterId);
@@ -157,6 +160,9 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
     const sunsetDays = matter.sunsetDays ?? (matter.emergency === 1 ? DEFAULT_SUNSET_DAYS : null);
     const sunsetAt = sunsetDays ? new Date(now.getTime() + sunsetDays * 86_400_000).toISOString() : null;
     const bundle = await buildBundle(deps, trx, matterId, eli, publishedAt, sunsetAt);
+    if (read.textHash !== undefined && read.textHash !== bundle.ruling.textHash) {
+      throw new DomainError("conflict", "rulings.textChanged", "The text on the ballot is not the one you read. Read it again before publishing.");
+    }
 
     const id = deps.ids();
     // The bundle holds the matter's whole ledger: canonicalize it once, for its leaf, its row and its hash.
@@ -225,7 +231,9 @@ export async function logConsistency(deps: AppDeps, first: number, second: numbe
 
 /** The public registry: published rulings, newest first, with search and filters. */
 export async function listRulings(deps: AppDeps, input: { q?: string | undefined; status?: string | undefined; contextId?: string | undefined; emergency?: boolean | undefined; from?: string | undefined; to?: string | undefined; limit: number }) {
-  let query = deps.db.selectFrom("rulings").select(["id", "eli", "title", "contextId", "emergency", "status", "publishedAt", "sunsetAt", "year", "number"]);
+  let query = deps.db
+    .selectFrom("rulings")
+    .select(["id", "eli", "title", "contextId", "emergency", "status", "publishedAt", "sunsetAt", "year", "number", "repealReason", "repealedAt"]);
   if (input.q) {
     const like = `%${input.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) => eb.or([eb("title", "like", like), eb("text", "like", like)]));
@@ -239,11 +247,16 @@ export async function listRulings(deps: AppDeps, input: { q?: string | undefined
   return rows.map((r) => ({ ...r, emergency: r.emergency === 1 }));
 }
 
+/** A ruling as its page shows it, with the matters that amend it (renewal with an amendment). */
 export async function getRuling(deps: AppDeps, eli: string) {
-  const row = await deps.db.selectFrom("rulings").selectAll().where("eli", "=", eli).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom("rulings")
+    .select(["id", "matterId", "year", "number", "eli", "title", "text", "contextId", "emergency", "status", "publishedAt", "sunsetAt", "leafIndex", "reviewRequestedAt", "repealReason", "repealedAt"])
+    .where("eli", "=", eli)
+    .executeTakeFirst();
   if (!row) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
-  const { bundle: _, ...rest } = row;
-  return { ...rest, emergency: row.emergency === 1 };
+  const amendedBy = await deps.db.selectFrom("matters").select(["id", "title", "status", "createdAt"]).where("amendsRulingId", "=", row.id).orderBy("createdAt", "desc").execute();
+  return { ...row, emergency: row.emergency === 1, amendedBy };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +272,7 @@ async function recordAct(
   eli: string,
   act: Act,
   allowedFrom: readonly string[],
-  extra: { sunsetAt?: string | null; reason?: string } = {},
+  extra: { sunsetAt?: string | null | ((current: string | null, now: Date) => string); reason?: string } = {},
 ) {
   return withLedger(deps, async (trx, append) => {
     await lockStream(trx, LOG_STREAM);
@@ -269,10 +282,20 @@ async function recordAct(
     // Read under the log's lock, which every change of a ruling's status holds: it cannot change before we write.
     if (!allowedFrom.includes(ruling.status)) throw new DomainError("conflict", "rulings.badTransition", `A ruling that is ${ruling.status} cannot be ${act}.`);
     const at = deps.clock.now().toISOString();
-    const sunsetAt = extra.sunsetAt === undefined ? ruling.sunsetAt : extra.sunsetAt;
+    const sunsetAt = extra.sunsetAt === undefined ? ruling.sunsetAt : typeof extra.sunsetAt === "function" ? extra.sunsetAt(ruling.sunsetAt, deps.clock.now()) : extra.sunsetAt;
     const record = { log: LOG_NAME, eli, act, at, bundleLeaf: ruling.leafIndex, sunsetAt, ...(extra.reason ? { reason: extra.reason } : {}) };
     const { leafIndex, checkpoint } = await appendLogLeaf(trx, deps.config.signingKey, leafHash(utf8(canonicalJson(record))), ruling.id, at);
-    await trx.updateTable("rulings").set({ status: act === "renewed" ? "renewed" : act, sunsetAt }).where("id", "=", ruling.id).execute();
+    await trx
+      .updateTable("rulings")
+      // Renewing answers a review (the ruling leaves the desk; reports count afresh); a repeal keeps its public reason.
+      .set({
+        status: act,
+        sunsetAt,
+        ...(act === "renewed" ? { reviewRequestedAt: null, reviewedAt: at } : {}),
+        ...(act === "repealed" ? { repealReason: extra.reason ?? null, repealedAt: at } : {}),
+      })
+      .where("id", "=", ruling.id)
+      .execute();
     await trx.updateTable("matters").set({ status: MATTER_STATUS_OF[act], updatedAt: at }).where("id", "=", ruling.matterId).execute();
     await append({ matterId: ruling.matterId, type: `ruling.${act}`, actor, payload: { ...record, leafIndex, checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue });
     return { eli, status: act, leafIndex, sunsetAt };
@@ -300,10 +323,17 @@ export async function lapseDueRulings(deps: AppDeps): Promise<string[]> {
   return lapsed;
 }
 
-/** The clerk renews a ruling before it lapses: its sunset moves to `days` from now. */
+/**
+ * The clerk renews a ruling before it lapses: its sunset moves `days` later than it was (from now, if it
+ * has just passed and the sunset job has not run yet); never earlier. A ruling without a sunset needs no renewal.
+ */
 export function renewRuling(deps: AppDeps, clerk: SessionUser, eli: string, days: number) {
-  const sunsetAt = new Date(deps.clock.now().getTime() + days * 86_400_000).toISOString();
-  return recordAct(deps, clerk.id, eli, "renewed", ["in-force", "renewed"], { sunsetAt });
+  return recordAct(deps, clerk.id, eli, "renewed", ["in-force", "renewed"], {
+    sunsetAt: (current, now) => {
+      if (current === null) throw new DomainError("conflict", "rulings.noSunset", "This ruling has no sunset, so there is nothing to renew.");
+      return renewedSunset(new Date(current), now, days).toISOString();
+    },
+  });
 }
 
 /** The clerk repeals a ruling in force. */
@@ -333,7 +363,7 @@ export async function preservation(deps: AppDeps, matterId: string) {
 }
 
 export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: string, what: string, valueIds: string[]) {
-  const ruling = await deps.db.selectFrom("rulings").select(["id", "matterId", "status"]).where("eli", "=", eli).executeTakeFirst();
+  const ruling = await deps.db.selectFrom("rulings").select(["id", "matterId", "status", "reviewedAt"]).where("eli", "=", eli).executeTakeFirst();
   if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
   const coverage = await preservation(deps, ruling.matterId);
   const known = new Set(coverage.flatMap((c) => c.values.map((v) => v.valueId)));
@@ -346,13 +376,16 @@ export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: stri
       const at = deps.clock.now().toISOString();
       await trx.insertInto("harmReports").values({ id, rulingId: ruling.id, reporterId: user.id, what, valueIds: JSON.stringify(valueIds), createdAt: at }).execute();
       await append({ matterId: ruling.matterId, type: "ruling.harmReported", actor: user.id, payload: { eli, reportId: id, valueIds } });
-      const { n } = await trx.selectFrom("harmReports").select(sql<number>`count(*)`.as("n")).where("rulingId", "=", ruling.id).executeTakeFirstOrThrow();
+      // Since the clerk last renewed it: a review she answered is not asked again by the same reports.
+      let since = trx.selectFrom("harmReports").select(sql<number>`count(*)`.as("n")).where("rulingId", "=", ruling.id);
+      if (ruling.reviewedAt) since = since.where("createdAt", ">", ruling.reviewedAt);
+      const { n } = await since.executeTakeFirstOrThrow();
       // Past the threshold, once: the first report that reaches it puts the ruling on the clerk's desk.
       const review =
         Number(n) >= deps.config.harmThreshold &&
         Number((await trx.updateTable("rulings").set({ reviewRequestedAt: at }).where("id", "=", ruling.id).where("reviewRequestedAt", "is", null).executeTakeFirst()).numUpdatedRows) === 1;
       if (review) await append({ matterId: ruling.matterId, type: "ruling.reviewRequested", actor: "agora:oversight", payload: { eli, reports: Number(n), threshold: deps.config.harmThreshold } });
-      return { id, reports: Number(n), reviewRequested: review };
+      return { id, createdAt: at, reports: Number(n), reviewRequested: review };
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new DomainError("conflict", "harm.alreadyReported", "You have already reported a harm against this ruling.");
@@ -360,19 +393,24 @@ export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: stri
   }
 }
 
-/** The oversight view: the reports (without who filed them) beside the ruling's value-preservation figures. */
-export async function harmOverview(deps: AppDeps, eli: string) {
+/**
+ * The oversight view: the reports (without who filed them) beside the ruling's value-preservation
+ * figures, and when the viewer filed hers, if she did (one per person).
+ */
+export async function harmOverview(deps: AppDeps, eli: string, viewer: SessionUser | null = null) {
   const ruling = await deps.db.selectFrom("rulings").select(["id", "matterId", "reviewRequestedAt"]).where("eli", "=", eli).executeTakeFirst();
   if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
-  const [coverage, reports] = await Promise.all([
+  const [coverage, reports, mine] = await Promise.all([
     preservation(deps, ruling.matterId),
     deps.db.selectFrom("harmReports").select(["id", "what", "valueIds", "createdAt"]).where("rulingId", "=", ruling.id).orderBy("createdAt", "desc").execute(),
+    viewer ? deps.db.selectFrom("harmReports").select("createdAt").where("rulingId", "=", ruling.id).where("reporterId", "=", viewer.id).executeTakeFirst() : undefined,
   ]);
   const touched = new Map<string, number>();
   for (const r of reports) for (const id of JSON.parse(r.valueIds) as string[]) touched.set(id, (touched.get(id) ?? 0) + 1);
   return {
     threshold: deps.config.harmThreshold,
     reviewRequestedAt: ruling.reviewRequestedAt,
+    myReport: mine ? { createdAt: mine.createdAt } : null,
     reports: reports.map((r) => ({ id: r.id, what: r.what, valueIds: JSON.parse(r.valueIds) as string[], createdAt: r.createdAt })),
     constituencies: coverage.map((c) => ({
       label: c.label,
@@ -382,13 +420,24 @@ export async function harmOverview(deps: AppDeps, eli: string) {
   };
 }
 
-/** Published rulings that harm reports put back on the clerk's desk. */
+/**
+ * Published rulings that harm reports put back on the clerk's desk (until she renews or repeals them),
+ * with the matters already opened to amend them.
+ */
 export async function rulingsForReview(deps: AppDeps) {
-  return deps.db
+  const rows = await deps.db
     .selectFrom("rulings")
-    .select(["eli", "title", "status", "reviewRequestedAt"])
+    .select(["id", "eli", "title", "status", "sunsetAt", "reviewRequestedAt"])
     .where("reviewRequestedAt", "is not", null)
     .where("status", "in", ["in-force", "renewed"])
     .orderBy("reviewRequestedAt", "desc")
     .execute();
+  const amendments = rows.length
+    ? await deps.db.selectFrom("matters").select(["id", "title", "status", "amendsRulingId"]).where("amendsRulingId", "in", rows.map((r) => r.id)).execute()
+    : [];
+  return rows.map(({ id, ...r }) => ({
+    ...r,
+    reviewRequestedAt: r.reviewRequestedAt!,
+    amendedBy: amendments.filter((m) => m.amendsRulingId === id).map((m) => ({ id: m.id, title: m.title, status: m.status })),
+  }));
 }

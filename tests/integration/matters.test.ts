@@ -90,7 +90,7 @@ describe.each(dialects())("convening on %s", (dialect) => {
 
   it("freezes district constituencies weighted by size, with hashed mandates, and tells a citizen where her values went", async () => {
     const id = await openMatter();
-    const res = await clerk.mutate("matters.convene", { id, scheme: "districts" });
+    const res = await clerk.mutate("matters.convene", { id, scheme: "districts", confirmEarly: true });
     expect(res.status).toBe(200);
     const constituencies = (await httpClient(t.url).query("matters.convening", { id })).data;
     expect(constituencies.map((c: { label: string }) => c.label).sort()).toEqual(["Ida-Viru", "Tallinn", "Tartu"]);
@@ -123,7 +123,7 @@ describe.each(dialects())("convening on %s", (dialect) => {
     expect(card.data.canonical.joined).toBe(true);
     // Mandates are frozen: her new card does not change them; a new matter convened now would include it.
     const later = await openMatter();
-    await clerk.mutate("matters.convene", { id: later, scheme: "districts" });
+    await clerk.mutate("matters.convene", { id: later, scheme: "districts", confirmEarly: true });
     const mine = (await mari.query("values.mine")).data.mandates;
     const there = mine.find((m: { matterId: string }) => m.matterId === later);
     expect(there).toMatchObject({ constituency: "Tartu", size: 24 });
@@ -135,11 +135,11 @@ describe.each(dialects())("convening on %s", (dialect) => {
 
   it("forms value communities, and refuses a second convening, a citizen, and a draft", async () => {
     const id = await openMatter();
-    expect((await clerk.mutate("matters.convene", { id, scheme: "value-communities" })).status).toBe(200);
+    expect((await clerk.mutate("matters.convene", { id, scheme: "value-communities", confirmEarly: true })).status).toBe(200);
     const communities = (await httpClient(t.url).query("matters.convening", { id })).data;
     expect(communities.length).toBeGreaterThanOrEqual(2);
     expect(communities.every((c: { scheme: string; label: string }) => c.scheme === "value-communities" && c.label.length > 0)).toBe(true);
-    const again = await clerk.mutate("matters.convene", { id, scheme: "districts" });
+    const again = await clerk.mutate("matters.convene", { id, scheme: "districts", confirmEarly: true });
     expect(again.status).toBe(409);
 
     const citizen = await signInAs(t.url, "citizen2@demo.agora");

@@ -39,14 +39,21 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     return id;
   }
 
+  /** Publishes as the clerk does: the text she read is the ballot's. */
+  async function publish(id: string) {
+    const { textHash } = (await clerk.query("room.ballot", { id })).data;
+    return clerk.mutate("rulings.publish", { id, textHash });
+  }
+
   it("publishes a ratified ruling under its ELI with a bundle that verifies, and fails with a reason after a one-byte change", async () => {
     const id = await ratified();
-    expect((await delegates[0]!.mutate("rulings.publish", { id })).status).toBe(403);
-    const published = await clerk.mutate("rulings.publish", { id });
+    const { textHash } = (await clerk.query("room.ballot", { id })).data;
+    expect((await delegates[0]!.mutate("rulings.publish", { id, textHash })).status).toBe(403);
+    const published = await clerk.mutate("rulings.publish", { id, textHash });
     expect(published.status).toBe(200);
     expect(published.data.eli).toMatch(/^\/eli\/demo\/ruling\/\d{4}\/1$/);
     expect((await clerk.query("matters.get", { id })).data.status).toBe("published");
-    expect((await clerk.mutate("rulings.publish", { id })).status).toBe(409);
+    expect((await clerk.mutate("rulings.publish", { id, textHash })).status).toBe(409);
 
     const anyone = (await import("../support/database.js")).httpClient(t.url);
     const ruling = (await anyone.query("rulings.get", { eli: published.data.eli })).data;
@@ -95,7 +102,7 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
   it("grows the log: each new checkpoint is signed and consistent with the one before", async () => {
     const first = (await clerk.query("rulings.checkpoint")).data;
     const id = await ratified();
-    await clerk.mutate("rulings.publish", { id });
+    await publish(id);
     const second = (await clerk.query("rulings.checkpoint")).data;
     expect(second.checkpoint.size).toBe(first.checkpoint.size + 1);
     expect(verifyCheckpoint(second.checkpoint, second.publicKey)).toBe(true);
@@ -109,7 +116,7 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
   it("lapses an emergency ruling at its sunset, and lets the clerk renew or repeal one, each a ledger event and a new log entry", async () => {
     const ids = [await ratified(), await ratified(), await ratified()];
     const elis: string[] = [];
-    for (const id of ids) elis.push((await clerk.mutate("rulings.publish", { id })).data.eli);
+    for (const id of ids) elis.push((await publish(id)).data.eli);
     const [toLapse, toRenew, toRepeal] = elis as [string, string, string];
     const before = (await clerk.query("rulings.checkpoint")).data.checkpoint;
 
@@ -125,7 +132,7 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect(Date.parse(renewed.data.sunsetAt)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
     expect((await delegates[0]!.mutate("rulings.repeal", { eli: toRepeal, reason: "Not mine to repeal." })).status).toBe(403);
     expect((await clerk.mutate("rulings.repeal", { eli: toRepeal, reason: "Harm reports showed it failed children." })).data).toMatchObject({ status: "repealed" });
-    expect((await clerk.mutate("rulings.repeal", { eli: toRepeal, reason: "Twice." })).status).toBe(409);
+    expect((await clerk.mutate("rulings.repeal", { eli: toRepeal, reason: "Twice over, by mistake." })).status).toBe(409);
 
     // Three acts, three new leaves under checkpoints consistent with the one before.
     const after = (await clerk.query("rulings.checkpoint")).data;
@@ -141,7 +148,7 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
 
   it("takes harm reports from anyone signed in, one each, shows them beside the value figures, and past the threshold puts the ruling on the clerk's desk", async () => {
     const id = await ratified();
-    const { eli } = (await clerk.mutate("rulings.publish", { id })).data;
+    const { eli } = (await publish(id)).data;
     const overview = (await httpClient(t.url).query("rulings.harm", { eli })).data;
     const value = overview.constituencies[0].values[0].valueId as string;
     expect(overview).toMatchObject({ threshold: 2, reviewRequestedAt: null, reports: [] });

@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { MATTER_STATUSES, MatterDraft } from "../../../deliberation/matters.js";
+import { MATTER_STATUSES } from "../../../deliberation/matters.js";
 import { convene, convening } from "../../services/convening.server.js";
 import { deliberationView, resumeDeliberation, startDeliberation } from "../../services/deliberation.server.js";
 import { getMatter, listMatters, openIntake, openIntakes, openMatter } from "../../services/matters.server.js";
 import { clerkProcedure, publicProcedure, router } from "../init.server.js";
-
-const MatterId = z.object({ id: z.string().trim().min(1).max(64) });
+import { ConveneInput, MatterId, OpenMatterInput, StartInput } from "../schemas/matters.js";
 
 /** Matters are public from their first draft: anyone can follow a rule from proposal to ruling. */
 export const mattersRouter = router({
@@ -17,26 +16,26 @@ export const mattersRouter = router({
 
   openIntakes: publicProcedure.query(({ ctx }) => openIntakes(ctx.deps)),
 
+  /** A new matter; with `amendsEli`, a renewal of that ruling with an amendment, linked both ways. */
   open: clerkProcedure
-    .input(MatterDraft.extend({ startIntake: z.boolean() }))
+    .input(OpenMatterInput)
     .mutation(({ ctx, input }) => openMatter(ctx.deps, ctx.user, input)),
 
   openIntake: clerkProcedure.input(MatterId).mutation(({ ctx, input }) => openIntake(ctx.deps, ctx.user, input.id)),
 
-  convene: clerkProcedure
-    .input(MatterId.extend({ scheme: z.enum(["districts", "value-communities"]) }))
-    .mutation(({ ctx, input }) => convene(ctx.deps, ctx.user, input.id, input.scheme)),
+  /** While intake is open only with `confirmEarly` (otherwise 409 with the values gathered so far). */
+  convene: clerkProcedure.input(ConveneInput).mutation(({ ctx, input }) => convene(ctx.deps, ctx.user, input.id, input.scheme, { confirmEarly: input.confirmEarly })),
 
   convening: publicProcedure.input(MatterId).query(({ ctx, input }) => convening(ctx.deps, input.id)),
 
   /** The clerk starts the protocol on a convened matter; the runner takes it from there. */
   start: clerkProcedure
-    .input(MatterId.extend({ tokenBudget: z.number().int().min(1_000).max(100_000_000).optional() }))
+    .input(StartInput)
     .mutation(({ ctx, input }) => startDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
 
   /** The clerk resumes a halted deliberation, with a larger token budget if it ran out. */
   resume: clerkProcedure
-    .input(MatterId.extend({ tokenBudget: z.number().int().min(1_000).max(100_000_000).optional() }))
+    .input(StartInput)
     .mutation(({ ctx, input }) => resumeDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
 
   /** Where a deliberation is and what it has produced so far; null before it starts. Public, like the transcript. */
