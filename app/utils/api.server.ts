@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { DomainError } from "../../deliberation/errors.js";
+import type { DomainError } from "../../deliberation/errors.js";
 import { type FormError, fieldErrors, type ZodIssueLike } from "./form-errors";
 
 export type { FieldError, FormError } from "./form-errors";
@@ -13,8 +13,10 @@ export type ActionResult<T = unknown> = { intent: string; ok: true; data: T } | 
 
 function describe(error: TRPCError): FormError {
   const cause = error.cause as { issues?: ZodIssueLike[] } | undefined;
-  if (error.cause instanceof DomainError) {
-    return { key: error.cause.key, message: error.cause.message, params: error.cause.params, fields: {} };
+  // By name, not instanceof: the Remix build bundles its own copy of the class the server throws.
+  if (error.cause instanceof Error && error.cause.name === "DomainError") {
+    const domain = error.cause as DomainError;
+    return { key: domain.key, message: domain.message, params: domain.params, fields: {} };
   }
   if (Array.isArray(cause?.issues)) return { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: fieldErrors(cause.issues) };
   if (error.code === "INTERNAL_SERVER_ERROR") return { key: "errors.internal", message: "Something went wrong on our side.", params: {}, fields: {} };
