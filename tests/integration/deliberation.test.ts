@@ -165,6 +165,12 @@ describe.each(dialects())("deliberation through a language model (scripted serve
     expect(streamedKeys).toEqual(new Set(["position", "candidate", "critique"]));
     expect(fragments.some((f) => f.restart)).toBe(true);
     expect(fragments.every((f) => f.matterId === matterId)).toBe(true);
+    // Each fragment says who speaks, from the call itself.
+    for (const f of fragments) {
+      if (f.key.startsWith("position:")) expect(f.speaker).toEqual({ task: "position", representativeId: f.key.slice("position:".length) });
+      if (f.key.startsWith("candidate:")) expect(f.speaker).toMatchObject({ task: "mediate", round: expect.any(Number), index: expect.any(Number) });
+      if (f.key.startsWith("critique:")) expect(f.key).toBe(`critique:${f.speaker.round}:${f.speaker.representativeId}`);
+    }
 
     const events = await checkLedger(t, matterId);
     const critiques = events.filter((e) => e.type === "deliberation.critique").map((e) => e.payload as Record<string, any>);
