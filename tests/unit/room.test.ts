@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { tallyBallot } from "../../deliberation/ballot.js";
 import { prng, shuffled } from "../../deliberation/random.js";
+import { statementRef } from "../../deliberation/protocol/index.js";
 import { SeqTracker } from "../../server/realtime/contract.js";
+import { StatementTarget } from "../../server/trpc/inputs.js";
 
 describe("the ballot's tally", () => {
   const rules = { quorum: 0.5, majority: 0.5 };
@@ -63,5 +65,41 @@ describe("a client's hold on a stream", () => {
     expect(gap.waiting).toBe(2);
     gap.add(3);
     expect(gap.head).toBe(5);
+  });
+});
+
+describe("a statement a delegate acts on", () => {
+  it("is named by a structured target, with representative ids as convening makes them", () => {
+    for (const target of [
+      { kind: "position", representativeId: "district:tartu" },
+      { kind: "position", representativeId: "district:ida-viru" },
+      { kind: "critique", round: 2, representativeId: "community:10", candidateId: "r2c3" },
+    ]) {
+      expect(StatementTarget.parse(target)).toEqual(target);
+    }
+    for (const bad of [
+      "position:district:tartu",
+      { kind: "position" },
+      { kind: "position", representativeId: " " },
+      { kind: "position", representativeId: "district:tartu", extra: 1 },
+      { kind: "critique", round: 0, representativeId: "community:1", candidateId: "r1c1" },
+      { kind: "critique", round: 1, representativeId: "community:1", candidateId: "c1" },
+      { kind: "critique", round: 1, representativeId: "community:1", candidateId: "r1c1:community:2" },
+      { kind: "strike", representativeId: "community:1" },
+    ]) {
+      expect(StatementTarget.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it("has a ledger key that no other statement shares, though representative ids hold colons", () => {
+    const keys = [
+      statementRef.position("community:1"),
+      statementRef.position("community:1:r1c1"),
+      statementRef.critique(1, "community", "r1c1"),
+      statementRef.critique(1, "community:1", "r1c1"),
+      statementRef.critique(11, "community", "r1c1"),
+      statementRef.critique(1, "1:community", "r1c1"),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
