@@ -23,7 +23,13 @@ export function fieldMessage(t: Translate, error: FieldError | string | undefine
   return t(error.key as MessageKey, error.params);
 }
 
-export function useFieldError(name: string, explicit: FieldError | string | undefined): string | undefined {
+export /** The field errors of the ActionForm around, by field name: for inputs a Field cannot be, like a list's items. */
+export function useFormErrors(): Record<string, FieldError> {
+  const state = useContext(FormContext);
+  return state?.result && !state.result.ok ? state.result.error.fields : {};
+}
+
+function useFieldError(name: string, explicit: FieldError | string | undefined): string | undefined {
   const t = useT();
   const state = useContext(FormContext);
   const fromForm = state?.result && !state.result.ok ? state.result.error.fields[name] : undefined;
@@ -120,7 +126,7 @@ export function Feedback({ result, success }: { result: ActionResult | undefined
   );
 }
 
-type ActionFormProps<T> = Omit<FormHTMLAttributes<HTMLFormElement>, "children" | "method" | "action" | "encType"> & {
+type ActionFormProps<T> = Omit<FormHTMLAttributes<HTMLFormElement>, "children" | "method" | "action" | "encType" | "hidden"> & {
   encType?: "application/x-www-form-urlencoded" | "multipart/form-data";
   /** Which of the page action's forms this is; the action answers with the same intent. */
   intent: string;

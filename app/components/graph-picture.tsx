@@ -3,6 +3,8 @@ interface Node {
   title: string;
   score: number;
   rank: number | null;
+  /** Hers: a canonical value she holds or whose card she wrote. */
+  mine?: boolean;
 }
 interface Edge {
   from: string;
@@ -16,9 +18,10 @@ const CENTER = SIZE / 2;
 /**
  * The moral graph as a picture: values on a circle in rank order (highest at the top), circle
  * area by score, arrows toward the value judged wiser. Purely visual: the ranked table beside it
- * carries the same information for screen readers.
+ * carries the same information for screen readers. Her own values get a thick ring and "Your value";
+ * on a phone (compact) the labels are rank numbers in large type, and the list names them.
  */
-export function GraphPicture({ nodes, edges, label }: { nodes: Node[]; edges: Edge[]; label: string }) {
+export function GraphPicture({ nodes, edges, label, compact = false, yours }: { nodes: Node[]; edges: Edge[]; label: string; compact?: boolean; yours: string }) {
   const max = Math.max(...nodes.map((n) => n.score), 1e-9);
   const ring = CENTER - 130; // room for labels on every side
   const place = new Map(
@@ -57,13 +60,34 @@ export function GraphPicture({ nodes, edges, label }: { nodes: Node[]; edges: Ed
       })}
       {[...place.values()].map(({ x, y, r, node }) => {
         const below = y > CENTER;
+        const short = node.title.length > 26 ? `${node.title.slice(0, 25)}…` : node.title;
         return (
-          <g key={node.id}>
-            <circle cx={x} cy={y} r={r} fill="#0b5cad" fillOpacity={0.25 + 0.6 * (node.score / max)} stroke="#0b5cad" strokeWidth={2} />
-            <text x={x} y={below ? y + r + 16 : y - r - 8} textAnchor="middle" fontSize="14" fill="#1b1f24">
-              {node.rank ? `${node.rank}. ` : ""}
-              {node.title.length > 26 ? `${node.title.slice(0, 25)}…` : node.title}
-            </text>
+          <g key={node.id} className={node.mine ? "node mine" : "node"}>
+            <circle
+              cx={x}
+              cy={y}
+              r={r}
+              fill="#0b5cad"
+              fillOpacity={0.25 + 0.6 * (node.score / max)}
+              stroke={node.mine ? "#8a4b00" : "#0b5cad"}
+              strokeWidth={node.mine ? 6 : 2}
+            />
+            {compact ? (
+              <text x={x} y={below ? y + r + 34 : y - r - 12} textAnchor="middle" fontSize="30" fontWeight={700} fill="#1b1f24">
+                {node.rank ?? "·"}
+                {node.mine ? " ★" : ""}
+              </text>
+            ) : (
+              <text x={x} y={below ? y + r + 16 : y - r - (node.mine ? 24 : 8)} textAnchor="middle" fontSize="14" fill="#1b1f24">
+                {node.rank ? `${node.rank}. ` : ""}
+                {short}
+                {node.mine ? (
+                  <tspan x={x} dy="16" fontWeight={700} fill="#8a4b00">
+                    ★ {yours}
+                  </tspan>
+                ) : null}
+              </text>
+            )}
           </g>
         );
       })}

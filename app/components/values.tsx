@@ -1,6 +1,11 @@
-import { Form } from "@remix-run/react";
-import { useT } from "../i18n";
-import { CsrfField } from "../root";
+import { Link } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { GATE_REASON_KEYS } from "../../deliberation/values/gate";
+import { CARD_LIMITS, type Verdict } from "../../deliberation/values/types";
+import { CardDescription, CardPolicy, CardTitle } from "../../server/trpc/schemas/values";
+import { type MessageKey, useLocale, useT } from "../i18n";
+import { constraints } from "../utils/constraints";
+import { ActionForm, Field, fieldMessage, Submit, TextField, useFormErrors } from "./forms";
 
 export interface CardView {
   title: string;
@@ -67,78 +72,165 @@ export function ContextSelect({
   );
 }
 
-/** The value card form, used to write, revise and finish a guided draft. */
+/** What values.submit answers, with the draft she sent (so a refused card can be revised in place). */
+export interface SubmitOutcome {
+  cardId: string;
+  verdict: Verdict;
+  reason: string;
+  canonical: { id: string; title: string; joined: boolean } | null;
+  draft: CardView & { contextId: string };
+}
+
+/** Takes the focus when it appears, so a keyboard or screen-reader user is where the news is. */
+function Focused({ className, role, children }: { className: string; role: "status" | "alert"; children: React.ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div ref={ref} tabIndex={-1} className={className} role={role}>
+      {children}
+    </div>
+  );
+}
+
+/** The card the gate took as a value, where the form was: what it joined, and where to go next. */
+function Accepted({ outcome }: { outcome: SubmitOutcome }) {
+  const t = useT();
+  const context = outcome.draft.contextId;
+  return (
+    <Focused className="accepted" role="status">
+      <h2>{t("values.gate.accepted")}</h2>
+      <ValueCard card={outcome.draft} headingLevel={3} />
+      <p className="alert alert-ok">
+        {outcome.canonical?.joined ? t("values.joined", { title: outcome.canonical.title }) : t("values.founded", { title: outcome.canonical?.title ?? outcome.draft.title })}
+      </p>
+      <p>{t("values.gate.next")}</p>
+      <ul className="actions">
+        <li>
+          <Link to={`/values/endorse?context=${context}`}>{t("values.endorse")}</Link>
+        </li>
+        <li>
+          <Link to={`/values/judge?context=${context}`}>{t("values.judge")}</Link>
+        </li>
+        <li>
+          <Link to={`/graph/${context}`}>{t("values.graph")}</Link>
+        </li>
+        <li>
+          <Link to="/values">{t("nav.values")}</Link>
+        </li>
+      </ul>
+    </Focused>
+  );
+}
+
+/** The gate's answer to a card it did not take as a value: which kind of text it is, why, and a way on. */
+function GateVerdictAlert({ outcome }: { outcome: SubmitOutcome }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <Focused className="alert alert-error gate-verdict" role="alert">
+      <p>
+        <strong>{t("values.gate.notValue", { verdict: t(`values.verdict.${outcome.verdict}` as MessageKey) })}</strong>
+      </p>
+      <p>{locale === "en" ? outcome.reason : t(GATE_REASON_KEYS[outcome.verdict])}</p>
+      <p>
+        <Link to={`/values/guided?context=${outcome.draft.contextId}`}>{t("values.gate.tryGuided")}</Link>
+      </p>
+    </Focused>
+  );
+}
+
+const policyField = constraints(CardPolicy);
+
+/**
+ * The value card form, used to write, revise and finish a guided draft. It posts to /values/new and
+ * answers in place: a value replaces the form by what it joined; anything else shows the gate's reason
+ * and the same form again, holding what she wrote, as a revision of the refused card.
+ */
 export function ValueForm({
   contexts,
-  locale,
-  action = "/values/new",
   initial,
   contextId,
   revisionOf,
-  errors = {},
-  busy,
+  refused,
 }: {
   contexts: ContextOption[];
-  locale: string;
-  action?: string;
   initial?: Partial<CardView> | undefined;
   contextId?: string | undefined;
   revisionOf?: string | undefined;
-  errors?: Record<string, string>;
-  busy?: boolean;
+  /** The gate's answer to the card this form revises. */
+  refused?: SubmitOutcome | undefined;
 }) {
   const t = useT();
+  const locale = useLocale();
   const policies = [...(initial?.policies ?? [])];
-  while (policies.length < 6) policies.push("");
+  while (policies.length < CARD_LIMITS.policies.max) policies.push("");
   return (
-    <Form method="post" action={action} className="stack value-form">
-      <CsrfField />
-      {revisionOf ? <input type="hidden" name="revisionOf" value={revisionOf} /> : null}
-      <ContextSelect id="field-contextId" contexts={contexts} locale={locale} defaultValue={contextId} />
-      <div className="field">
-        <label htmlFor="field-title">{t("values.form.title")}</label>
-        <input id="field-title" name="title" required minLength={3} maxLength={80} defaultValue={initial?.title} aria-describedby="field-title-help" aria-invalid={errors.title ? true : undefined} />
-        <p id="field-title-help" className="help">
-          {t("values.form.titleHelp")}
-        </p>
-        {errors.title ? <p className="field-error">{errors.title}</p> : null}
-      </div>
-      <div className="field">
-        <label htmlFor="field-description">{t("values.form.description")}</label>
-        <textarea
-          id="field-description"
-          name="description"
-          required
-          minLength={10}
-          maxLength={600}
-          rows={3}
-          defaultValue={initial?.description}
-          aria-describedby="field-description-help"
-          aria-invalid={errors.description ? true : undefined}
-        />
-        <p id="field-description-help" className="help">
-          {t("values.form.descriptionHelp")}
-        </p>
-        {errors.description ? <p className="field-error">{errors.description}</p> : null}
-      </div>
-      <fieldset className="field policies-field" aria-describedby="policies-help">
-        <legend>{t("values.form.policies")}</legend>
-        <p id="policies-help" className="help">
-          {t("values.form.policiesHelp")}
-        </p>
-        {policies.map((policy, i) => (
+    <>
+      {refused ? <GateVerdictAlert outcome={refused} /> : null}
+      <ActionForm<SubmitOutcome>
+        intent="submit"
+        action="/values/new"
+        className="stack value-form"
+        done={(outcome) =>
+          outcome.verdict === "value" ? (
+            <Accepted outcome={outcome} />
+          ) : (
+            <ValueForm key={outcome.cardId} contexts={contexts} contextId={outcome.draft.contextId} initial={outcome.draft} revisionOf={outcome.cardId} refused={outcome} />
+          )
+        }
+      >
+        {revisionOf ? <input type="hidden" name="revisionOf" value={revisionOf} /> : null}
+        <ContextSelect id="field-contextId" contexts={contexts} locale={locale} defaultValue={contextId} />
+        <Field name="title" label={t("values.form.title")} help={t("values.form.titleHelp")} defaultValue={initial?.title} {...constraints(CardTitle)} />
+        <TextField name="description" label={t("values.form.description")} help={t("values.form.descriptionHelp")} rows={3} defaultValue={initial?.description} {...constraints(CardDescription)} />
+        <PolicyInputs policies={policies} />
+        <Submit busyLabel={t("values.form.checking")}>{revisionOf ? t("values.form.resubmit") : t("values.form.submit")}</Submit>
+      </ActionForm>
+    </>
+  );
+}
+
+/** The attentional policies: the first ones required, each with its own error at it, and the list's own. */
+function PolicyInputs({ policies }: { policies: string[] }) {
+  const t = useT();
+  const errors = useFormErrors();
+  const listError = fieldMessage(t, errors.policies);
+  return (
+    <fieldset className="field policies-field" aria-describedby={listError ? "policies-help policies-error" : "policies-help"}>
+      <legend>{t("values.form.policies")}</legend>
+      <p id="policies-help" className="help">
+        {t("values.form.policiesHelp")}
+      </p>
+      {policies.map((policy, i) => {
+        const error = fieldMessage(t, errors[`policies.${i}`]);
+        return (
           <div key={i} className="policy-input">
             <label htmlFor={`field-policy-${i}`} className="visually-hidden">
               {t("values.form.policy", { n: i + 1 })}
             </label>
-            <input id={`field-policy-${i}`} name="policies" maxLength={160} defaultValue={policy} required={i < 2} placeholder={t("values.form.policy", { n: i + 1 })} />
+            <input
+              id={`field-policy-${i}`}
+              name="policies"
+              defaultValue={policy}
+              placeholder={t("values.form.policy", { n: i + 1 })}
+              {...policyField}
+              required={i < CARD_LIMITS.policies.min}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `field-policy-${i}-error` : undefined}
+            />
+            {error ? (
+              <p id={`field-policy-${i}-error`} className="field-error">
+                {error}
+              </p>
+            ) : null}
           </div>
-        ))}
-        {errors.policies ? <p className="field-error">{errors.policies}</p> : null}
-      </fieldset>
-      <button type="submit" disabled={busy}>
-        {revisionOf ? t("values.form.resubmit") : t("values.form.submit")}
-      </button>
-    </Form>
+        );
+      })}
+      {listError ? (
+        <p id="policies-error" className="field-error">
+          {listError}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }

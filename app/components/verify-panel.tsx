@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { type Verdict, verifyEnvelope } from "../../deliberation/provenance";
 import { type MessageKey, useT } from "../i18n";
 
@@ -16,6 +16,12 @@ export function VerifyPanel({ eli, bundleUrl, publicKey, keyId }: { eli: string;
   const [running, setRunning] = useState(false);
   // Finished runs, on the result's element: a new verdict is told from the last one even when it reads the same.
   const [runs, setRuns] = useState(0);
+  // A link from her Values page or account brings her card (…?card=<id>#verify): the field starts filled in.
+  const cardField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const card = new URLSearchParams(window.location.search).get("card");
+    if (card && cardField.current && !cardField.current.value) cardField.current.value = card.slice(0, 100);
+  }, []);
 
   async function verify(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -64,7 +70,7 @@ export function VerifyPanel({ eli, bundleUrl, publicKey, keyId }: { eli: string;
         </div>
         <div className="field">
           <label htmlFor="verify-card">{t("verify.card")}</label>
-          <input id="verify-card" name="card" type="text" autoComplete="off" spellCheck={false} maxLength={100} />
+          <input ref={cardField} id="verify-card" name="card" type="text" autoComplete="off" spellCheck={false} maxLength={100} />
         </div>
         {keyId ? <p className="help">{t("verify.key", { keyId })}</p> : null}
         <button type="submit" disabled={running}>

@@ -614,6 +614,7 @@ export const en = {
   "values.endorse.recorded": "Endorsed: you hold “{title}” too.",
   "graph.yours": "Your value",
   "graph.showPicture": "The picture of the graph",
+  "graph.details": "What this value pays attention to",
   "values.form.checking": "Checking…",
   "graph.listHelp": "Highest ranked first. Score: the value's share of the likelihood-weighted PageRank, in %.",
   // room desk

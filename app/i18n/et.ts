@@ -571,6 +571,7 @@ export const et: Messages = {
   "values.endorse.recorded": "Toetatud: ka sina kannad väärtust „{title}”.",
   "graph.yours": "Sinu väärtus",
   "graph.showPicture": "Graafi joonis",
+  "graph.details": "Millele see väärtus tähelepanu pöörab",
   "values.form.checking": "Kontrollin…",
   "graph.listHelp": "Kõrgeima kohaga eespool. Skoor: väärtuse osa tõenäosusega kaalutud PageRankist, protsentides.",
   // avalik pearaamat, sündmus sündmuse haaval

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { GraphPicture } from "../components/graph-picture";
 import { contextTitle } from "../components/values";
 import { useLocale, useT } from "../i18n";
@@ -9,11 +10,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return api(request, () => context.trpc.graph.view({ contextId: params.context ?? "" }));
 }
 
+/** Wide enough for the picture beside the table; below it the ranked list is the page and the picture waits behind a disclosure. */
+const WIDE = "(min-width: 48em)";
+
+function useWide(): boolean {
+  const [wide, setWide] = useState(true);
+  useEffect(() => {
+    const query = window.matchMedia(WIDE);
+    setWide(query.matches);
+    const change = () => setWide(query.matches);
+    query.addEventListener("change", change);
+    return () => query.removeEventListener("change", change);
+  }, []);
+  return wide;
+}
+
 export default function ContextGraph() {
   const t = useT();
   const locale = useLocale();
   const { context, values, edges, judgments } = useLoaderData<typeof loader>();
   const title = contextTitle(context, locale);
+  const wide = useWide();
+  const [pictureOpen, setPictureOpen] = useState<boolean | null>(null);
   return (
     <div className="page">
       <p>
@@ -27,14 +45,51 @@ export default function ContextGraph() {
         <>
           <p>{t("graph.summary", { values: values.length, edges: edges.length, judgments })}</p>
           <div className="graph-layout">
-            <figure className="graph-figure">
-              <GraphPicture nodes={values} edges={edges} label={`${t("graph.picture")}: ${title}`} />
-              <figcaption className="help">{t("graph.pictureHelp")}</figcaption>
-            </figure>
+            <details className="graph-disclosure" open={pictureOpen ?? wide} onToggle={(e) => setPictureOpen(e.currentTarget.open)}>
+              <summary>{t("graph.showPicture")}</summary>
+              <figure className="graph-figure">
+                <GraphPicture nodes={values} edges={edges} label={`${t("graph.picture")}: ${title}`} compact={!wide} yours={t("graph.yours")} />
+                <figcaption className="help">{t("graph.pictureHelp")}</figcaption>
+              </figure>
+            </details>
             <section aria-labelledby="ranking" className="ranking">
               <h2 id="ranking">{t("graph.ranking")}</h2>
               <p className="help">{t("graph.supportHelp")}</p>
-              <div className="table-wrap" role="region" aria-labelledby="ranking" tabIndex={0}>
+              <ol className="graph-list">
+                {values.map((v) => (
+                  <li key={v.id} id={wide ? undefined : `v-${v.id}`} className={v.mine ? "graph-entry mine" : "graph-entry"}>
+                    <p className="graph-entry-head">
+                      <span className="graph-rank">{v.rank ?? t("graph.unranked")}</span>
+                      <strong className="value-title">{v.title}</strong>
+                      {v.mine ? <span className="badge badge-mine">{t("graph.yours")}</span> : null}
+                    </p>
+                    <dl className="graph-figures">
+                      <div>
+                        <dt>{t("graph.score")}</dt>
+                        <dd>{(v.score * 100).toFixed(1)}</dd>
+                      </div>
+                      <div>
+                        <dt>{t("graph.support")}</dt>
+                        <dd>{v.support}</dd>
+                      </div>
+                      <div>
+                        <dt>{t("graph.dissent")}</dt>
+                        <dd>{v.dissent}</dd>
+                      </div>
+                    </dl>
+                    <details>
+                      <summary>{t("graph.details")}</summary>
+                      <p>{v.description}</p>
+                      <ul className="policies">
+                        {v.policies.map((p, i) => (
+                          <li key={i}>{p}</li>
+                        ))}
+                      </ul>
+                    </details>
+                  </li>
+                ))}
+              </ol>
+              <div className="table-wrap graph-table" role="region" aria-labelledby="ranking" tabIndex={0}>
                 <table>
                   <thead>
                     <tr>
@@ -55,11 +110,14 @@ export default function ContextGraph() {
                   </thead>
                   <tbody>
                     {values.map((v) => (
-                      <tr key={v.id} id={`v-${v.id}`}>
+                      <tr key={v.id} id={wide ? `v-${v.id}` : undefined} className={v.mine ? "mine" : undefined}>
                         <td className="num">{v.rank ?? t("graph.unranked")}</td>
                         <th scope="row">
                           <details>
-                            <summary>{v.title}</summary>
+                            <summary>
+                              {v.title}
+                              {v.mine ? <span className="badge badge-mine">{t("graph.yours")}</span> : null}
+                            </summary>
                             <p>{v.description}</p>
                             <ul className="policies">
                               {v.policies.map((p, i) => (

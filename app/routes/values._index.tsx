@@ -6,6 +6,12 @@ import { type MessageKey, useLocale, useT } from "../i18n";
 import { CsrfField } from "../root";
 import { api, attempt, readForm, text } from "../utils/api.server";
 import { formatTime } from "../utils/format";
+import { GATE_REASON_KEYS } from "../../deliberation/values/gate";
+import type { Verdict } from "../../deliberation/values/types";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/router.server";
+
+type Representation = inferRouterOutputs<AppRouter>["values"]["mine"]["mandates"][number];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [mine, contexts] = await Promise.all([api(request, () => context.trpc.values.mine()), api(request, () => context.trpc.values.contexts())]);
@@ -23,6 +29,9 @@ export default function MyValues() {
   const locale = useLocale();
   const { cards, endorsed, judgments, contexts, mandates } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  // Only an active value is a card to verify with; what the gate refused, or she revised or withdrew, is history.
+  const active = cards.filter((c) => c.status === "active" && c.verdict === "value");
+  const earlier = cards.filter((c) => !(c.status === "active" && c.verdict === "value"));
   return (
     <div className="page">
       <h1>{t("values.title")}</h1>
@@ -37,22 +46,25 @@ export default function MyValues() {
       {mandates.length > 0 ? (
         <section aria-labelledby="mandates-heading">
           <h2 id="mandates-heading">{t("values.mandates")}</h2>
-          <ul>
-            {mandates.map((m) => (
-              <li key={m.matterId}>
-                <Link to={`/matters/${m.matterId}`}>
-                  {m.valueIds.length > 0
-                    ? t("values.inMandate", { matter: m.matterTitle, constituency: m.constituency, weight: Math.round(m.weight * 100), size: m.size })
-                    : t("values.notInThisMandate", { matter: m.matterTitle, constituency: m.constituency, size: m.size })}
-                </Link>
-                {m.eli ? (
-                  <>
-                    {" "}
-                    <Link to={`${m.eli}#verify`}>{t("values.verifyRuling")}</Link>
-                  </>
-                ) : null}
-              </li>
-            ))}
+          <ul className="representations">
+            {mandates.map((m) => {
+              const card = m.values.find((v) => v.cardId)?.cardId;
+              return (
+                <li key={m.matterId}>
+                  <Link to={`/matters/${m.matterId}`}>{t("values.represented", { matter: m.matterTitle, constituency: m.constituency, size: m.size })}</Link>
+                  {m.values.length > 0 ? (
+                    <ul>
+                      {m.values.map((v) => (
+                        <li key={v.valueId}>{t("values.weightOf", { title: v.title, weight: v.percent })}</li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <p className="muted">{t("values.noValueInMandate")}</p>
+                  )}
+                  {m.eli ? <Link to={`${m.eli}${card ? `?card=${encodeURIComponent(card)}` : ""}#verify`}>{t("values.verifyRuling")}</Link> : null}
+                </li>
+              );
+            })}
           </ul>
         </section>
       ) : null}
@@ -86,13 +98,12 @@ export default function MyValues() {
       <section aria-labelledby="cards-heading">
         <h2 id="cards-heading">{t("nav.values")}</h2>
         <p>{t("values.endorsedCount", { count: endorsed.length, judgments })}</p>
-        {cards.length === 0 ? <p className="empty">{t("values.none")}</p> : null}
+        {active.length === 0 ? <p className="empty">{t("values.none")}</p> : null}
         <ul className="cards">
-          {cards.map((card) => (
-            <li key={card.id} className={`card card-${card.status}`}>
+          {active.map((card) => (
+            <li key={card.id} className="card card-active">
               <p className="card-meta">
-                <span className={`badge badge-${card.verdict}`}>{t(`values.verdict.${card.verdict}` as MessageKey)}</span>{" "}
-                <span className="badge">{t(`values.status.${card.status}` as MessageKey)}</span> · {card.contextTitle} · {formatTime(card.createdAt, locale)}
+                {card.contextTitle} · {formatTime(card.createdAt, locale)}
               </p>
               <h3 className="value-title">{card.title}</h3>
               <p>{card.description}</p>
@@ -101,7 +112,6 @@ export default function MyValues() {
                   <li key={i}>{p}</li>
                 ))}
               </ul>
-              {card.verdict !== "value" ? <p className="muted">{card.verdictReason}</p> : null}
               <p className="help">
                 {t("values.cardId")} <code className="card-id">{card.id}</code>
               </p>
@@ -113,39 +123,65 @@ export default function MyValues() {
                       {card.canonical.founded ? t("values.founded", { title: card.canonical.title }) : t("values.joined", { title: card.canonical.title })}
                     </Link>
                   </p>
-                  <CardMandates mandates={mandates.filter((m) => m.valueIds.includes(card.canonical!.id))} />
+                  <CardMandates valueId={card.canonical.id} mandates={mandates} />
                 </div>
               ) : null}
-              {card.status === "active" ? (
-                <div className="row">
-                  <Link to={`/values/new?revise=${card.id}`} className="button button-secondary">
-                    {t("values.revise")}
-                  </Link>
-                  <Form method="post">
-                    <CsrfField />
-                    <input type="hidden" name="cardId" value={card.id} />
-                    <button type="submit" className="button-secondary" aria-label={`${t("values.withdraw")}: ${card.title}`}>
-                      {t("values.withdraw")}
-                    </button>
-                  </Form>
-                </div>
-              ) : null}
+              <div className="row">
+                <Link to={`/values/new?revise=${card.id}`} className="button button-secondary">
+                  {t("values.revise")}
+                </Link>
+                <Form method="post">
+                  <CsrfField />
+                  <input type="hidden" name="cardId" value={card.id} />
+                  <button type="submit" className="button-secondary" aria-label={`${t("values.withdraw")}: ${card.title}`}>
+                    {t("values.withdraw")}
+                  </button>
+                </Form>
+              </div>
             </li>
           ))}
         </ul>
+        {earlier.length > 0 ? (
+          <details className="earlier">
+            <summary>{t("values.earlier", { count: earlier.length })}</summary>
+            <p className="help">{t("values.earlierHelp")}</p>
+            <ul className="attempts">
+              {earlier.map((card) => (
+                <li key={card.id}>
+                  <p className="card-meta">
+                    <span className={`badge badge-${card.verdict}`}>{t(`values.verdict.${card.verdict}` as MessageKey)}</span>{" "}
+                    {card.status !== "active" ? <span className="badge">{t(`values.status.${card.status}` as MessageKey)}</span> : null} · {card.contextTitle} ·{" "}
+                    {formatTime(card.createdAt, locale)}
+                  </p>
+                  <p className="value-title">{card.title}</p>
+                  {card.verdict !== "value" ? <p className="muted">{locale === "en" ? card.verdictReason : t(GATE_REASON_KEYS[card.verdict as Verdict])}</p> : null}
+                  {card.status === "active" ? (
+                    <Link to={`/values/new?revise=${card.id}`}>
+                      {t("values.reviseAttempt")}
+                      <span className="visually-hidden">: {card.title}</span>
+                    </Link>
+                  ) : card.status === "revised" ? (
+                    <p className="help">{t("values.revisedAlready")}</p>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
       </section>
     </div>
   );
 }
 
-/** Which mandates a card's value went into, or that it is in none yet. */
-function CardMandates({ mandates }: { mandates: { matterId: string; matterTitle: string; constituency: string }[] }) {
+/** Which mandates a card's value went into, with its weight there, or that it is in none yet. */
+function CardMandates({ valueId, mandates }: { valueId: string; mandates: Representation[] }) {
   const t = useT();
-  if (mandates.length === 0) return <p className="muted">{t("values.notInMandate")}</p>;
+  const holding = mandates.flatMap((m) => m.values.filter((v) => v.valueId === valueId).map((v) => ({ m, v })));
+  if (holding.length === 0) return <p className="muted">{t("values.notInMandate")}</p>;
   return (
     <ul>
-      {mandates.map((m) => (
-        <li key={m.matterId}>{t("values.cardInMandate", { matter: m.matterTitle, constituency: m.constituency })}</li>
+      {holding.map(({ m, v }) => (
+        <li key={m.matterId}>{t("values.cardInMandate", { matter: m.matterTitle, constituency: m.constituency, weight: v.percent })}</li>
       ))}
     </ul>
   );

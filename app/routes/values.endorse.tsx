@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, type ShouldRevalidateFunction, useFetcher, useLoaderData } from "@remix-run/react";
-import { FormAlert } from "../components/forms";
+import { Link, type ShouldRevalidateFunction, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { ActionForm, Submit } from "../components/forms";
 import { contextTitle, ValueCard } from "../components/values";
 import { useLocale, useT } from "../i18n";
-import { CsrfField } from "../root";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { act, api, readForm, text } from "../utils/api.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const contexts = await api(request, () => context.trpc.values.contexts());
@@ -21,23 +21,18 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, default
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
-  const result = await attempt(request, () => context.trpc.values.endorse({ canonicalId: text(form, "canonicalId") }));
-  return result.ok ? { error: null, endorsed: result.data.canonicalId } : { error: result.error, endorsed: null };
+  return act(request, "endorse", () => context.trpc.values.endorse({ canonicalId: text(form, "canonicalId") }));
 }
 
-function Endorse({ id, title }: { id: string; title: string }) {
+/** Where the button was: that she holds it too, announced and focused. */
+function Endorsed({ title }: { title: string }) {
   const t = useT();
-  const fetcher = useFetcher<typeof action>();
-  const done = fetcher.data?.endorsed === id || (fetcher.state !== "idle" && fetcher.formData?.get("canonicalId") === id);
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => ref.current?.focus(), []);
   return (
-    <fetcher.Form method="post">
-      <CsrfField />
-      <input type="hidden" name="canonicalId" value={id} />
-      <FormAlert error={fetcher.data?.error} />
-      <button type="submit" disabled={done} aria-label={`${done ? t("values.endorse.done") : t("values.endorse.button")}: ${title}`}>
-        {done ? t("values.endorse.done") : t("values.endorse.button")}
-      </button>
-    </fetcher.Form>
+    <p ref={ref} tabIndex={-1} className="alert alert-ok feedback" role="status">
+      {t("values.endorse.recorded", { title })}
+    </p>
   );
 }
 
@@ -55,7 +50,9 @@ export default function EndorsePeers() {
         {values.map((v) => (
           <li key={v.id}>
             <ValueCard card={v}>
-              <Endorse id={v.id} title={v.title} />
+              <ActionForm intent="endorse" hidden={{ canonicalId: v.id }} done={() => <Endorsed title={v.title} />}>
+                <Submit aria-label={`${t("values.endorse.button")}: ${v.title}`}>{t("values.endorse.button")}</Submit>
+              </ActionForm>
             </ValueCard>
           </li>
         ))}

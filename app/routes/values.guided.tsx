@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormAlert } from "../components/forms";
+import { useLoaderData } from "@remix-run/react";
+import { ActionForm, Feedback, Submit, TextField } from "../components/forms";
 import { ContextSelect, ValueForm } from "../components/values";
 import { useLocale, useT } from "../i18n";
-import { CsrfField } from "../root";
-import { api, attempt, readForm, requireRole, text } from "../utils/api.server";
+import { GuidedAnswers } from "../../server/trpc/schemas/values";
+import { act, api, readForm, requireRole, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireRole(request, context.user, "citizen");
@@ -15,56 +16,37 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
   const answers = { contextId: text(form, "contextId"), choice: text(form, "choice"), noticed: text(form, "noticed"), mattered: text(form, "mattered") };
-  const result = await attempt(request, () => context.trpc.values.draft(answers));
-  if (!result.ok) return { error: result.error, answers, draft: null };
-  return { error: null, answers, draft: result.data.draft };
+  return act(request, "draft", async () => ({ ...(await context.trpc.values.draft(answers)), contextId: answers.contextId }));
 }
+
+type Drafted = { draft: { title: string; description: string; policies: string[] }; contextId: string };
+
+const QUESTIONS = ["choice", "noticed", "mattered"] as const;
 
 export default function Guided() {
   const t = useT();
   const locale = useLocale();
   const { contexts, contextId } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
-  const fields = result?.error?.fields ?? {};
-  if (result?.draft) {
-    return (
-      <div className="page narrow">
-        <h1>{t("values.guided.title")}</h1>
-        <p className="alert alert-ok" role="status">
-          {t("values.guided.draftReady")}
-        </p>
-        <ValueForm contexts={contexts} locale={locale} contextId={result.answers.contextId} initial={result.draft} busy={busy} />
-      </div>
-    );
-  }
   return (
     <div className="page narrow">
       <h1>{t("values.guided.title")}</h1>
       <p>{t("values.guided.lead")}</p>
-      <FormAlert error={result?.error} />
-      <Form method="post" className="stack">
-        <CsrfField />
-        <ContextSelect id="g-context" contexts={contexts} locale={locale} defaultValue={result?.answers.contextId ?? contextId} />
-        {(["choice", "noticed", "mattered"] as const).map((name) => (
-          <div className="field" key={name}>
-            <label htmlFor={`g-${name}`}>{t(`values.guided.${name}`)}</label>
-            <textarea
-              id={`g-${name}`}
-              name={name}
-              required
-              rows={name === "mattered" ? 2 : 4}
-              maxLength={name === "mattered" ? 600 : 1500}
-              defaultValue={result?.answers[name]}
-              aria-invalid={fields[name] ? true : undefined}
-            />
-            {fields[name] ? <p className="field-error">{fields[name]}</p> : null}
-          </div>
+      <ActionForm<Drafted>
+        intent="draft"
+        className="stack"
+        done={(drafted) => (
+          <>
+            <Feedback result={{ intent: "draft", ok: true, data: drafted }} success={t("values.guided.draftReady")} />
+            <ValueForm contexts={contexts} contextId={drafted.contextId} initial={drafted.draft} />
+          </>
+        )}
+      >
+        <ContextSelect id="g-context" contexts={contexts} locale={locale} defaultValue={contextId} />
+        {QUESTIONS.map((name) => (
+          <TextField key={name} name={name} id={`g-${name}`} label={t(`values.guided.${name}`)} rows={name === "mattered" ? 2 : 4} {...constraints(GuidedAnswers.shape[name])} />
         ))}
-        <button type="submit" disabled={busy}>
-          {t("values.guided.submit")}
-        </button>
-      </Form>
+        <Submit>{t("values.guided.submit")}</Submit>
+      </ActionForm>
     </div>
   );
 }

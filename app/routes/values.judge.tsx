@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormAlert } from "../components/forms";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ActionForm, Submit, TextField, useFormErrors, fieldMessage } from "../components/forms";
 import { contextTitle, ValueCard } from "../components/values";
 import { useLocale, useT } from "../i18n";
-import { CsrfField } from "../root";
-import { api, attempt, readForm, text } from "../utils/api.server";
+import { Judge as JudgeInput } from "../../server/trpc/schemas/values";
+import { act, api, readForm, text } from "../utils/api.server";
+import { constraints } from "../utils/constraints";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const contexts = await api(request, () => context.trpc.values.contexts());
@@ -17,36 +18,50 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
-  const answer = text(form, "answer");
-  const result = await attempt(request, () =>
-    context.trpc.values.judge({ pairId: text(form, "pairId"), answer: answer as "wiser" | "not_wiser" | "unsure", why: text(form, "why") || undefined }),
+  return act(request, "judge", () =>
+    context.trpc.values.judge({ pairId: text(form, "pairId"), answer: text(form, "answer") as "wiser" | "not_wiser" | "unsure", why: text(form, "why") || undefined }),
   );
-  return result.ok ? { error: null, recorded: true } : { error: result.error, recorded: false };
+}
+
+const ANSWERS = ["wiser", "not_wiser", "unsure"] as const;
+
+/** The three answers; a missing one is said at the question. */
+function Answers({ from, to }: { from: string; to: string }) {
+  const t = useT();
+  const error = fieldMessage(t, useFormErrors().answer);
+  return (
+    <fieldset className="answers" aria-describedby={error ? "answer-error" : undefined}>
+      <legend>{t("values.judge.question", { from, to })}</legend>
+      {ANSWERS.map((answer) => (
+        <label key={answer} className="check">
+          <input type="radio" name="answer" value={answer} required aria-invalid={error ? true : undefined} /> {t(`values.judge.${answer}`)}
+        </label>
+      ))}
+      {error ? (
+        <p id="answer-error" className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
 }
 
 export default function Judge() {
   const t = useT();
   const locale = useLocale();
   const { context, pair } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   const title = contextTitle(context, locale);
   return (
     <div className="page">
       <h1>{t("values.judge.title")}</h1>
       <p>{t("values.judge.lead", { context: title })}</p>
-      {result?.recorded ? (
-        <p className="alert alert-ok" role="status">
-          {t("values.judge.recorded")}
-        </p>
-      ) : null}
-      <FormAlert error={result?.error} />
       {!pair ? (
-        <p className="empty">{t("values.judge.none")}</p>
+        <p className="empty" role="status">
+          {t("values.judge.none")}
+        </p>
       ) : (
-        <Form method="post" className="stack" key={pair.id}>
-          <CsrfField />
-          <input type="hidden" name="pairId" value={pair.id} />
+        // One form for every pair: after a judgment the next pair comes in place, and the confirmation stays by the button.
+        <ActionForm intent="judge" className="stack" hidden={{ pairId: pair.id }} success={t("values.judge.recorded")} resetOnSuccess>
           <div className="pair">
             <section aria-labelledby="pair-from">
               <h2 id="pair-from" className="pair-label">
@@ -65,22 +80,10 @@ export default function Judge() {
             <h2 id="pair-story">{t("values.judge.story")}</h2>
             <blockquote>{pair.story}</blockquote>
           </section>
-          <fieldset className="answers">
-            <legend>{t("values.judge.question", { from: pair.from.title, to: pair.to.title })}</legend>
-            {(["wiser", "not_wiser", "unsure"] as const).map((answer) => (
-              <label key={answer} className="check">
-                <input type="radio" name="answer" value={answer} required /> {t(`values.judge.${answer}`)}
-              </label>
-            ))}
-          </fieldset>
-          <div className="field">
-            <label htmlFor="why">{t("values.judge.why")}</label>
-            <textarea id="why" name="why" rows={2} maxLength={600} />
-          </div>
-          <button type="submit" disabled={busy}>
-            {t("values.judge.submit")}
-          </button>
-        </Form>
+          <Answers from={pair.from.title} to={pair.to.title} />
+          <TextField name="why" id="why" label={t("values.judge.why")} rows={2} {...constraints(JudgeInput.shape.why)} />
+          <Submit>{t("values.judge.submit")}</Submit>
+        </ActionForm>
       )}
       <p>
         <Link to={`/graph/${context.id}`}>{t("values.graph")}</Link>

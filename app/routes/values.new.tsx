@@ -1,10 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormAlert } from "../components/forms";
-import { ValueCard, ValueForm } from "../components/values";
-import { type MessageKey, useLocale, useT } from "../i18n";
-import { api, attempt, readForm, requireRole, text } from "../utils/api.server";
-import { GATE_REASON_KEYS } from "../../deliberation/values/gate";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ValueForm } from "../components/values";
+import { useT } from "../i18n";
+import { act, type ActionResult, api, readForm, requireRole, text } from "../utils/api.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -15,87 +13,42 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { contexts, contextId: revising?.contextId ?? url.searchParams.get("context") ?? undefined, revising };
 }
 
+/** Serves every value form (this page's, a guided draft's, a revision's): the gate's answer, with the draft it judged. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
+  // Blank policy inputs are left out; an error at the n-th one sent is shown at the input it came from.
+  const written = form
+    .getAll("policies")
+    .map((p, input) => ({ text: typeof p === "string" ? p.trim() : "", input }))
+    .filter((p) => p.text);
   const draft = {
     contextId: text(form, "contextId"),
     title: text(form, "title"),
     description: text(form, "description"),
-    policies: form
-      .getAll("policies")
-      .map((p) => (typeof p === "string" ? p.trim() : ""))
-      .filter(Boolean),
+    policies: written.map((p) => p.text),
     revisionOf: text(form, "revisionOf") || undefined,
   };
-  const result = await attempt(request, () => context.trpc.values.submit(draft));
-  if (!result.ok) return { error: result.error, draft, outcome: null };
-  return { error: null, draft, outcome: result.data };
+  const result: ActionResult = await act(request, "submit", async () => ({ ...(await context.trpc.values.submit(draft)), draft }));
+  if (result.ok) return result;
+  const fields = Object.fromEntries(
+    Object.entries(result.error.fields).map(([name, error]) => {
+      const [field, index] = name.split(".");
+      return [field === "policies" && index !== undefined ? `policies.${written[Number(index)]?.input ?? index}` : name, error];
+    }),
+  );
+  return { ...result, error: { ...result.error, fields } };
 }
 
 export default function WriteValue() {
   const t = useT();
-  const locale = useLocale();
   const { contexts, contextId, revising } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
-  const outcome = result?.outcome;
-  const context = outcome ? result.draft.contextId : (result?.draft.contextId ?? contextId);
-
-  if (outcome?.verdict === "value") {
-    return (
-      <div className="page narrow">
-        <h1>{t("values.gate.accepted")}</h1>
-        <ValueCard card={result!.draft} headingLevel={2} />
-        <p className="alert alert-ok" role="status">
-          {outcome.canonical?.joined ? t("values.joined", { title: outcome.canonical.title }) : t("values.founded", { title: outcome.canonical?.title ?? "" })}
-        </p>
-        <p>{t("values.gate.next")}</p>
-        <ul className="actions">
-          <li>
-            <Link to={`/values/endorse?context=${context}`}>{t("values.endorse")}</Link>
-          </li>
-          <li>
-            <Link to={`/values/judge?context=${context}`}>{t("values.judge")}</Link>
-          </li>
-          <li>
-            <Link to={`/graph/${context}`}>{t("values.graph")}</Link>
-          </li>
-          <li>
-            <Link to="/values">{t("nav.values")}</Link>
-          </li>
-        </ul>
-      </div>
-    );
-  }
-
   return (
     <div className="page narrow">
-      <h1>{revising || outcome ? t("values.revise") : t("values.write")}</h1>
+      <h1>{revising ? t("values.revise") : t("values.write")}</h1>
       <p>{t("values.lead")}</p>
-      <FormAlert error={result?.error} />
-      {outcome ? (
-        <div className="alert alert-error gate-verdict" role="alert">
-          <p>
-            <strong>{t("values.gate.notValue", { verdict: t(`values.verdict.${outcome.verdict}` as MessageKey) })}</strong>
-          </p>
-          <p>{locale === "en" ? outcome.reason : t(GATE_REASON_KEYS[outcome.verdict])}</p>
-          <p>
-            <Link to={`/values/guided?context=${context}`}>{t("values.gate.tryGuided")}</Link>
-          </p>
-        </div>
-      ) : null}
-      <ValueForm
-        key={outcome?.cardId ?? revising?.id ?? "new"}
-        contexts={contexts}
-        locale={locale}
-        contextId={context}
-        initial={result?.draft ?? revising ?? undefined}
-        revisionOf={outcome?.cardId ?? revising?.id}
-        errors={result?.error?.fields}
-        busy={busy}
-      />
+      <ValueForm contexts={contexts} contextId={contextId} initial={revising ?? undefined} revisionOf={revising?.id} />
       <p>
-        <Link to={`/values/guided${context ? `?context=${context}` : ""}`}>{t("values.guided")}</Link>
+        <Link to={`/values/guided${contextId ? `?context=${contextId}` : ""}`}>{t("values.guided")}</Link>
       </p>
     </div>
   );

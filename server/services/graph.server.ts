@@ -175,8 +175,20 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
   };
 }
 
-/** The public view of one context's moral graph: ranked values and the edges that count. */
-export async function graphView(deps: AppDeps, contextId: string) {
+/** Her own values in a context: those her active cards hold, and those a card of hers founded. */
+async function valuesOf(db: Kysely<Database>, contextId: string, citizenId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("valueCards as c")
+    .innerJoin("canonicalValues as cv", "cv.id", "c.canonicalId")
+    .select(["cv.id", "c.status", "cv.sourceCardId", "c.id as cardId"])
+    .where("c.citizenId", "=", citizenId)
+    .where("c.contextId", "=", contextId)
+    .execute();
+  return new Set(rows.filter((r) => r.status === "active" || r.sourceCardId === r.cardId).map((r) => r.id));
+}
+
+/** The public view of one context's moral graph: ranked values and the edges that count; a citizen's own values are marked for her. */
+export async function graphView(deps: AppDeps, contextId: string, citizenId: string | null = null) {
   const context = await deps.db.selectFrom("contexts").select(["id", "title", "titleEt", "description"]).where("id", "=", contextId).executeTakeFirst();
   if (!context) throw new DomainError("not_found", "values.unknownContext", "There is no such choice context.");
   const values = await deps.db
@@ -185,6 +197,7 @@ export async function graphView(deps: AppDeps, contextId: string) {
     .select(["cv.id", "cv.title", "cv.description", "cv.policies", "gs.score", "gs.rank", "gs.support", "gs.dissent", "gs.updatedAt"])
     .where("cv.contextId", "=", contextId)
     .execute();
+  const mine = citizenId ? await valuesOf(deps.db, contextId, citizenId) : new Set<string>();
   const ranked = values
     .map((v) => ({
       id: v.id,
@@ -195,6 +208,7 @@ export async function graphView(deps: AppDeps, contextId: string) {
       rank: v.rank ?? null,
       support: v.support ?? 0,
       dissent: v.dissent ?? 0,
+      mine: mine.has(v.id),
     }))
     .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.id.localeCompare(b.id));
   const aggregated = await aggregatedEdges(deps.db, contextId);

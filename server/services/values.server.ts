@@ -8,7 +8,7 @@ import { draftValueTask, type GuidedAnswers } from "../../deliberation/values/gu
 import { upgradeStoryTask } from "../../deliberation/values/stories.js";
 import type { Answer, GateVerdict, ValueCardDraft } from "../../deliberation/values/types.js";
 import type { SessionUser } from "./accounts.server.js";
-import { citizenMandates } from "./convening.server.js";
+import { citizenRepresentations } from "./progress.server.js";
 import { type AppDeps, nowIso } from "./deps.server.js";
 
 /** How many related values a new canonical value is paired with for wiser-than judgments. */
@@ -441,7 +441,7 @@ export async function myValues(deps: AppDeps, user: SessionUser) {
     .orderBy("e.createdAt", "desc")
     .execute();
   const judged = await deps.db.selectFrom("judgments").select((eb) => eb.fn.countAll<number>().as("n")).where("citizenId", "=", citizenId).executeTakeFirstOrThrow();
-  const mandates = await citizenMandates(deps, citizenId);
+  const mandates = await citizenRepresentations(deps, citizenId);
   return {
     cards: cards.map((c) => ({
       ...c,

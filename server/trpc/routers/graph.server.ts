@@ -2,9 +2,9 @@ import { z } from "zod";
 import { graphView } from "../../services/graph.server.js";
 import { publicProcedure, router } from "../init.server.js";
 
-/** The moral graph is public: anyone can see what a context's citizens hold wise, and why. */
+/** The moral graph is public: anyone can see what a context's citizens hold wise, and why (and a citizen, which values are hers). */
 export const graphRouter = router({
   view: publicProcedure
     .input(z.object({ contextId: z.string().trim().min(1).max(80).regex(/^[a-z0-9-]+$/, "A context id has lowercase letters, digits and - only.") }))
-    .query(({ ctx, input }) => graphView(ctx.deps, input.contextId)),
+    .query(({ ctx, input }) => graphView(ctx.deps, input.contextId, ctx.user?.citizenId ?? null)),
 });
