@@ -99,8 +99,11 @@ function TargetFields({ target }: { target: StatementTarget }) {
   );
 }
 
-/** The delegate's two acts on any statement: replace its words (marked), or strike it with a reason. */
-export function StatementActions({ target, label, struck }: { target: StatementTarget; label: string; struck: boolean }) {
+/**
+ * The delegate's two acts on any statement: replace its words (marked), or strike it with a reason. A
+ * struck statement keeps its strike form, so the confirmation stays where she pressed.
+ */
+export function StatementActions({ target, label }: { target: StatementTarget; label: string }) {
   const t = useT();
   const id = useId();
   return (
@@ -111,13 +114,11 @@ export function StatementActions({ target, label, struck }: { target: StatementT
         <TextField id={`${id}-override`} name="text" label={t("room.override.text")} rows={3} {...constraints(roomInputs.overrideText)} />
         <Submit>{t("room.override")}</Submit>
       </ActionForm>
-      {struck ? null : (
-        <ActionForm intent="strike" className="stack" success={t("room.strike.done")} resetOnSuccess>
-          <TargetFields target={target} />
-          <Field id={`${id}-strike`} name="reason" label={t("room.strike.reason")} {...constraints(roomInputs.strikeReason)} />
-          <Submit>{t("room.strike")}</Submit>
-        </ActionForm>
-      )}
+      <ActionForm intent="strike" className="stack" success={t("room.strike.done")} resetOnSuccess>
+        <TargetFields target={target} />
+        <Field id={`${id}-strike`} name="reason" label={t("room.strike.reason")} {...constraints(roomInputs.strikeReason)} />
+        <Submit>{t("room.strike")}</Submit>
+      </ActionForm>
     </details>
   );
 }

@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOfflineEngine } from "../../deliberation/llm/offline.js";
 import { type ScriptedServer, startScriptedServer } from "../../deliberation/llm/scripted-server.js";
 import { answerOffline } from "../../deliberation/protocol/index.js";
-import { conveneFixture } from "../fixtures/deliberation.js";
+import { seedDemoValues } from "../../server/seed-demo.server.js";
 import { launchBrowser } from "../support/browser.js";
 import { startTestServer, type TestServer } from "../support/database.js";
+import { unreadable } from "./readable.js";
 import { DESKTOP, PHONE, agoraVerify, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, pathOf, screenshot, signIn, verifyInPanel } from "./support.js";
 
 const { skip } = e2eContext();
@@ -16,7 +18,7 @@ const { skip } = e2eContext();
  * The room with four people in separate browsers: Liis the clerk, two delegates (one on a phone) and
  * a citizen watching. The server is one of this file's own, with a model that takes its time (the
  * scripted server answering as the offline engine reasons, a chunk at a time), so there is a live
- * deliberation to watch and pause.
+ * deliberation to watch and pause. The matter is opened and convened by value communities in the app.
  */
 describe.skipIf(skip)("the deliberation room in a real browser", () => {
   let browser: Browser;
@@ -33,8 +35,10 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
     });
     // Two of five delegates make a quorum here, so two browsers can carry the vote.
     t = await startTestServer("sqlite", { remix: "build", llm: { baseUrl: model.url, apiKey: "test-key" }, overrides: { ballot: { quorum: 0.4, majority: 0.5 } } });
-    ({ matterId } = await conveneFixture(t.server.deps.db, { representatives: 3, candidates: 2, rounds: 2, approvalThreshold: 1 }));
-  }, 60_000);
+    // The citizens' values go in through the offline engine (the scripted model answers the protocol's tasks only).
+    const { deps } = t.server;
+    await seedDemoValues({ ...deps, llm: createOfflineEngine({ recorder: { record: async () => {} }, clock: deps.clock, ids: deps.ids }) });
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -45,30 +49,60 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
   async function open(email: string | null, viewport: { width: number; height: number }) {
     const { context, page } = await freshPage(browser, t.url, viewport);
     if (email) await signIn(page, email);
-    await page.goto(`/rooms/${matterId}`);
+    if (matterId) await page.goto(`/rooms/${matterId}`);
     return { context, page };
   }
 
   const main = (page: Page) => page.locator("main");
+  /** Nothing a person reads on the page is raw JSON, a uuid or an internal key. */
+  const expectReadable = async (page: Page, when: string) => expect(await unreadable(page), when).toEqual([]);
 
-  it("a clerk and two delegates go through a whole deliberation; a citizen watches and can do none of it", async () => {
+  it("delegates strike and override statements from the page, a phone reads the record as statements while it streams, and the ballot ratifies it", async () => {
     const clerk = await open("clerk@demo.agora", DESKTOP);
+    // Liis opens the matter with intake and convenes it by value communities, on its page.
+    const title = "Automated refusals of housing benefits";
+    await clerk.page.goto("/matters/new");
+    await clerk.page.getByLabel("Title").fill(title);
+    await clerk.page
+      .getByLabel("The proposed rule")
+      .fill("1. A person refused a benefit by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.");
+    await clerk.page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
+    await clerk.page.getByLabel("Rationale").fill("The benefits agency plans to automate first decisions on housing support.");
+    await clerk.page.getByLabel("Deliberation rounds").fill("2");
+    await clerk.page.getByLabel("Candidate rulings per round").fill("2");
+    await clerk.page.getByLabel(/Approval threshold/).fill("100");
+    await clerk.page.getByRole("button", { name: "Open intake now" }).click();
+    await clerk.page.getByRole("heading", { level: 1, name: title }).waitFor();
+    matterId = pathOf(clerk.page).split("/").pop()!;
+    await clerk.page.getByLabel(/value communities/).check();
+    await clerk.page.getByRole("button", { name: "Convene" }).click();
+    await clerk.page.getByRole("heading", { level: 2, name: "Constituencies and mandates" }).waitFor();
+
     const ana = await open("delegate1@demo.agora", DESKTOP);
     const ben = await open("delegate2@demo.agora", PHONE);
     const citizen = await open("citizen1@demo.agora", DESKTOP);
     try {
-      // Liis starts it from the matter's page.
-      await clerk.page.goto(`/matters/${matterId}`);
+      await main(ben.page).getByText("The deliberation has not started yet.").waitFor();
+      // Liis starts it from the matter's page; Ben, on his phone, reads the answers as statements while they stream.
       await clerk.page.getByRole("button", { name: "Start the deliberation" }).click();
       await clerk.page.getByRole("heading", { level: 2, name: "Deliberation" }).waitFor();
+      await ben.page.reload();
+      const live = ben.page.locator(".statement-live .badge[class*=badge-stance]").first();
+      await live.waitFor({ timeout: 20_000 });
+      const speaking = await ben.page.locator(".statement-live").first().innerText();
+      expect(speaking).toMatch(/states its position/);
+      expect(speaking).not.toContain('{"');
+      await expectReadable(ben.page, "while it streams");
+      await expectNoHorizontalOverflow(ben.page, PHONE.width);
+      await screenshot(ben.page, "room-phone-streaming");
 
-      // Ana watches the answers stream in, then pauses.
-      await ana.page.locator(".streams pre").first().waitFor({ timeout: 20_000 });
-      expect((await ana.page.locator(".streams pre").first().innerText()).length).toBeGreaterThan(0);
-      await screenshot(ana.page, "room-streaming");
+      // Ana pauses: the stage says so, and the live area stops.
+      await ana.page.reload();
       await ana.page.getByLabel("Reason (optional)").fill("Reading the positions first.");
       await ana.page.getByRole("button", { name: "Pause" }).click();
+      await main(ana.page).getByRole("status").filter({ hasText: "Paused. No new step starts until someone resumes." }).waitFor();
       await main(ana.page).getByText("Paused by a delegate").waitFor();
+      await main(ana.page).getByText("Paused: nothing new appears here until a delegate resumes.").waitFor();
 
       // The citizen sees the same room, and the pause, live; she has no controls.
       await main(citizen.page).getByText("Paused by a delegate").waitFor({ timeout: 15_000 });
@@ -77,54 +111,110 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       }
       expect(await citizen.page.getByText(/Act on this statement/).count()).toBe(0);
 
-      // Wait for the positions already under way to land, then guide, override and strike.
-      await ana.page.waitForFunction(() => document.querySelectorAll(".statement-actions").length >= 2, undefined, { timeout: 20_000 });
+      // The positions already under way land; Ana guides, then strikes one position and overrides another.
+      await ana.page.waitForFunction(() => document.querySelectorAll(".rep-panel .statement-actions").length >= 2, undefined, { timeout: 20_000 });
+      await ana.page.reload();
       await ana.page.getByLabel(/Guidance to the mediator/).fill("Keep the ruling short enough to read aloud.");
       await ana.page.getByRole("button", { name: "Send guidance to the mediator" }).click();
-      await main(ana.page).getByText("Keep the ruling short enough to read aloud.").waitFor();
+      await main(ana.page).getByRole("status").filter({ hasText: "Your guidance was sent to the mediator." }).waitFor();
+      await main(ana.page).getByRole("listitem").filter({ hasText: "Keep the ruling short enough to read aloud." }).waitFor();
 
+      const panels = ana.page.locator(".rep-panel");
+      const struckPanel = panels.nth(0);
+      const strike = struckPanel.locator(".statement-actions").first();
+      await strike.locator("summary").click();
+      // A blank reason, past the browser's own check: the server's message appears at the field, nothing is written.
+      const reason = strike.getByLabel(/Why it is struck/);
+      await reason.evaluate((el) => el.removeAttribute("required"));
+      await strike.getByRole("button", { name: "Strike" }).click();
+      await strike.getByText("Please fill this in.").waitFor();
+      expect(await reason.getAttribute("aria-invalid")).toBe("true");
+      expect(await main(ana.page).getByText(/Struck by a delegate:/).count()).toBe(0);
+      await reason.fill("Speaks to a different matter.");
+      await strike.getByRole("button", { name: "Strike" }).click();
+      const struckNote = strike.getByRole("status");
+      await struckNote.filter({ hasText: "The statement is struck and left out of later prompts." }).waitFor();
+      expect(await struckNote.evaluate((el) => el === document.activeElement), "the confirmation takes the focus").toBe(true);
+      await struckPanel.getByText("Struck by a delegate: Speaks to a different matter.").waitFor();
+
+      const overrideText = "A delegate's reading: every refusal letter names a person who can change it.";
+      const override = panels.nth(1).locator(".statement-actions").first();
+      await override.locator("summary").click();
+      await override.getByLabel(/Your text/).fill(overrideText);
+      await override.getByRole("button", { name: "Replace with my words" }).click();
+      await override.getByRole("status").filter({ hasText: "The statement now shows your words" }).waitFor();
+      await panels.nth(1).getByText(overrideText).waitFor();
+
+      // Ben's phone shows both, as statements.
       await ben.page.reload();
-      const first = ben.page.locator(".statement-actions").first();
-      await first.locator("summary").click();
-      await first.getByLabel(/Your text/).fill("A delegate's reading: labels must be readable by anyone.");
-      await first.getByRole("button", { name: "Replace with my words" }).click();
-      await main(ben.page).getByText("A delegate's reading: labels must be readable by anyone.").waitFor();
+      await main(ben.page).getByText("Struck by a delegate: Speaks to a different matter.").waitFor();
+      await main(ben.page).getByText(overrideText).waitFor();
+      await expectReadable(ben.page, "after the delegates acted");
       await expectNoHorizontalOverflow(ben.page, PHONE.width);
       await screenshot(ben.page, "room-phone-override");
 
-      await ana.page.reload();
-      const second = ana.page.locator(".statement-actions").nth(1);
-      await second.locator("summary").click();
-      await second.getByLabel(/Why it is struck/).fill("Speaks to a different matter.");
-      await second.getByRole("button", { name: "Strike" }).click();
-      await main(ana.page).getByText("Struck by a delegate: Speaks to a different matter.").waitFor();
-
-      // Resume; the deliberation runs to a draft, which Ana amends with tracked changes.
+      // Resume; the deliberation runs to a draft.
       await ana.page.getByRole("button", { name: "Resume" }).click();
-      await ana.page.getByRole("heading", { name: "Draft ruling" }).waitFor({ timeout: 60_000 });
+      await main(ana.page).getByRole("status").filter({ hasText: "Resumed." }).waitFor();
+      await ana.page.getByRole("heading", { name: "Draft ruling" }).waitFor({ timeout: 90_000 });
+      await ana.page.reload();
+
+      // The mediation after the acts read them: the last candidate's recorded model input carries the delegate's words.
+      const lastCandidateAudit = ana.page.locator(".candidates .statement-links a").last();
+      const auditPath = await lastCandidateAudit.getAttribute("href");
+      const audit = await open("delegate1@demo.agora", DESKTOP);
+      try {
+        await audit.page.goto(auditPath!);
+        await audit.page.getByRole("heading", { name: "Model calls" }).waitFor();
+        const prompt = await audit.page.locator("pre.code").first().textContent();
+        expect(prompt).toContain(overrideText);
+      } finally {
+        await audit.context.close();
+      }
+      const events = await t.server.deps.db.selectFrom("ledgerEvents").select(["seq", "type"]).where("matterId", "=", matterId).orderBy("seq").execute();
+      const seqOf = (type: string) => events.find((e) => e.type === type)?.seq ?? Number.POSITIVE_INFINITY;
+      const lastCandidate = events.filter((e) => e.type === "deliberation.candidate").at(-1)!.seq;
+      expect(seqOf("room.strike")).toBeLessThan(lastCandidate);
+      expect(seqOf("room.override")).toBeLessThan(lastCandidate);
+
+      // Candidates carry short names; the Schulze chart says what its bars are, with a table.
+      const names = await ana.page.locator(".candidates .statement-head strong").allInnerTexts();
+      expect(names.length).toBeGreaterThanOrEqual(2);
+      for (const name of names) expect(name.length).toBeLessThan(80);
+      await main(ana.page).getByText(/Each bar shows the citizens whose representatives ranked that candidate first/).first().waitFor();
+      await expectReadable(ana.page, "drafted, at a desk");
+
+      // Ana amends the draft with tracked changes.
       const amend = ana.page.getByLabel("The ruling's text");
       await amend.fill(`${await amend.inputValue()}\nThe authority reports on its use of this rule every year.`);
       await ana.page.getByRole("button", { name: "Save the amendment" }).click();
       await ana.page.locator(".tracked ins").first().waitFor();
       await checkA11y(ana.page, "room-drafted");
       await screenshot(ana.page, "room-drafted");
+      // At a desk the stage and controls stay in view while the record scrolls.
+      await ana.page.mouse.wheel(0, 4000);
+      expect(await ana.page.locator(".room-side").evaluate((el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < 40)).toBe(true);
 
       // Liis opens the ballot; both delegates vote; the tally is live; each gets a receipt.
       await clerk.page.goto(`/rooms/${matterId}`);
       await clerk.page.getByRole("button", { name: "Open the ballot" }).click();
+      await main(clerk.page).getByRole("status").filter({ hasText: "The ballot is open." }).waitFor();
       await main(clerk.page).getByText(/Quorum 40 % of 5 delegates/).waitFor();
       for (const { page } of [ana, ben]) {
         await page.reload();
         await page.getByLabel("Ratify").check();
         await page.getByLabel("Your reason (optional, public)").fill("It honours the mandates.");
         await page.getByRole("button", { name: "Cast my vote" }).click();
+        await page.locator("#ballot").locator("xpath=..").getByRole("status").filter({ hasText: "Your vote was recorded." }).waitFor();
         await main(page).getByText(/Your vote \(Ratify\) is recorded as ledger event \d+/).waitFor();
         expect(await page.getByRole("button", { name: "Cast my vote" }).count()).toBe(0);
+        expect(await page.getByRole("link", { name: "Download your receipt (JSON)" }).getAttribute("href")).toBe(`/rooms/${matterId}/receipt.json`);
       }
       await main(clerk.page).getByText("2 of 5. Quorum reached.").waitFor({ timeout: 15_000 });
+      await expectReadable(ben.page, "voted, on a phone");
       await screenshot(ben.page, "room-phone-voted");
       await clerk.page.getByRole("button", { name: "Close the ballot" }).click();
-      await main(clerk.page).getByText("The ballot is closed.").waitFor();
+      await main(clerk.page).getByText("The ballot is closed.").first().waitFor();
       expect(await main(clerk.page).innerText()).toContain("ratified");
 
       // The citizen could watch all of it and act on none of it; her view is accessible too.
@@ -132,11 +222,12 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       await main(citizen.page).getByText("The ballot is closed.").waitFor();
       expect(await citizen.page.getByRole("button", { name: "Cast my vote" }).count()).toBe(0);
       await checkA11y(citizen.page, "room-citizen");
+      await expectReadable(citizen.page, "closed, as a citizen");
       await screenshot(citizen.page, "room-citizen");
     } finally {
       for (const c of [clerk, ana, ben, citizen]) await c.context.close();
     }
-  });
+  }, 240_000);
 
   it("the clerk publishes the ruling ratified in the room; a visitor finds it, downloads its bundle, and the panel and agora verify pass, then fail on a one-byte change", async () => {
     const matter = await t.server.deps.db.selectFrom("matters").select(["status", "title"]).where("id", "=", matterId).executeTakeFirstOrThrow();
@@ -148,6 +239,7 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
     const wide = await freshPage(browser, t.url, DESKTOP);
     try {
       await clerk.page.goto(`/matters/${matterId}`);
+      await clerk.page.getByLabel("I have read the text to be published").check();
       await clerk.page.getByRole("button", { name: "Publish the ruling" }).click();
       await clerk.page.waitForURL(/\/eli\/demo\/ruling\/\d{4}\/\d+$/);
       const eli = pathOf(clerk.page);

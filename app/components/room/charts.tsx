@@ -29,7 +29,9 @@ function BarRow({ label, value, max, winner, suffix }: { label: string; value: n
     <div className={winner ? "bar-row bar-winner" : "bar-row"}>
       <span className="bar-label">{label}</span>
       <span className="bar-track">
-        <span className="bar-fill" style={{ width: `${max > 0 ? Math.max(1, (value / max) * 100) : 1}%` }} />
+        <span className="bar-area">
+          <span className="bar-fill" style={{ width: `${max > 0 ? Math.max(1, (value / max) * 100) : 1}%` }} />
+        </span>
         <span className="bar-value">{suffix}</span>
       </span>
     </div>

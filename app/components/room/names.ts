@@ -28,31 +28,31 @@ export function shorten(clause: string, max = NAME_LENGTH): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[.;,:]$/, "")}…`;
 }
 
-/** The leading change of a candidate against the text it revises. */
-export function leadingChange(base: string, text: string): CandidateName {
+/** The changes of a candidate against the text it revises, leading change first: clauses it adds, then clauses it drops. */
+export function changes(base: string, text: string): CandidateName[] {
   const before = clausesOf(base);
   const after = clausesOf(text);
   const had = new Set(before.map(normal));
   const has = new Set(after.map(normal));
-  const added = after.find((c) => !had.has(normal(c)));
-  if (added) return { kind: "adds", clause: shorten(added) };
-  const dropped = before.find((c) => !has.has(normal(c)));
-  if (dropped) return { kind: "drops", clause: shorten(dropped) };
-  return { kind: "keeps" };
+  return [
+    ...after.filter((c) => !had.has(normal(c))).map((c): CandidateName => ({ kind: "adds", clause: shorten(c) })),
+    ...before.filter((c) => !has.has(normal(c))).map((c): CandidateName => ({ kind: "drops", clause: shorten(c) })),
+  ];
 }
 
+const keyOf = (n: CandidateName) => (n.kind === "adds" || n.kind === "drops" ? `${n.kind}:${n.clause}` : n.kind === "titled" ? `t:${n.title}` : "keeps");
+
 /**
- * Names for one round's candidates, in their order. Two candidates that would read alike are told
- * apart by their own titles, then by their place in the round.
+ * Names for one round's candidates, in their order: each its leading change that no earlier candidate
+ * is already named by (candidates often share their first amendment), else its own title.
  */
 export function nameCandidates(base: string, candidates: readonly { id: string; title: string; text: string }[]): Map<string, CandidateName> {
   const names = new Map<string, CandidateName>();
-  const seen = new Map<string, number>();
-  const keyOf = (n: CandidateName) => (n.kind === "adds" || n.kind === "drops" ? `${n.kind}:${n.clause}` : n.kind === "titled" ? `t:${n.title}` : "keeps");
+  const used = new Set<string>();
   for (const c of candidates) {
-    let name = leadingChange(base, c.text);
-    if (seen.has(keyOf(name)) && c.title.trim()) name = { kind: "titled", title: shorten(c.title) };
-    seen.set(keyOf(name), (seen.get(keyOf(name)) ?? 0) + 1);
+    const all = changes(base, c.text);
+    const name = all.find((n) => !used.has(keyOf(n))) ?? (all.length === 0 && !used.has("keeps") ? { kind: "keeps" as const } : { kind: "titled" as const, title: shorten(c.title) });
+    used.add(keyOf(name));
     names.set(c.id, name);
   }
   return names;

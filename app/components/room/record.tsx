@@ -50,7 +50,7 @@ export function RepresentativePanel({ view, rep, index, matterId, acting, name, 
           <p className="statement-links">
             <AuditLink matterId={matterId} seq={position.seq} about={t("room.about.position", { who: rep.label })} />
           </p>
-          {acting ? <StatementActions target={position.target} label={t("room.about.position", { who: rep.label })} struck={Boolean(position.struck)} /> : null}
+          {acting ? <StatementActions target={position.target} label={t("room.about.position", { who: rep.label })} /> : null}
         </div>
       ) : (
         <p className="card-meta">{t("deliberation.waiting")}</p>
@@ -74,7 +74,7 @@ export function RepresentativePanel({ view, rep, index, matterId, acting, name, 
                     <strong>{name(round.round, a.candidateId)}</strong> <StanceBadge stance={a.stance} /> <span className={a.struck ? "struck" : undefined}>{a.statement}</span>{" "}
                     <Cited ids={a.honoured} title={valueTitle} />
                     <Marks overridden={a.overridden} struck={a.struck} />
-                    {acting ? <StatementActions target={a.target} label={about} struck={Boolean(a.struck)} /> : null}
+                    {acting ? <StatementActions target={a.target} label={about} /> : null}
                   </li>
                 );
               })}

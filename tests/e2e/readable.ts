@@ -1,0 +1,36 @@
+import type { Page } from "playwright-core";
+
+/**
+ * What a person must never read on a page: the model's raw JSON, a uuid, or one of the protocol's
+ * internal keys (ledger keys, candidate ids, representative ids). Returns each offending snippet with
+ * where it was found (the page's text, its hidden-but-present text, or an aria-label).
+ */
+export async function unreadable(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const patterns: [string, RegExp][] = [
+      ["raw JSON", /\{\s*"/g],
+      ["uuid", /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi],
+      ["ledger key", /\b(position|critique|candidate|mediate):[\w:.-]+/g],
+      ["candidate id", /\br\d{1,4}c\d{1,3}\b/g],
+      ["representative id", /\b(district|community):[\w-]+/g],
+    ];
+    const main = document.querySelector("main");
+    const places: [string, string][] = [
+      ["text", document.body.innerText],
+      // Closed <details> and visually hidden text are still read by screen readers and after a click.
+      ["hidden text", main?.textContent ?? ""],
+      ...[...document.querySelectorAll("[aria-label]")].map((el): [string, string] => ["aria-label", el.getAttribute("aria-label") ?? ""]),
+      ...[...document.querySelectorAll("[title]")].map((el): [string, string] => ["title", el.getAttribute("title") ?? ""]),
+    ];
+    const found: string[] = [];
+    for (const [where, text] of places) {
+      for (const [what, pattern] of patterns) {
+        for (const match of text.matchAll(pattern)) {
+          const at = match.index ?? 0;
+          found.push(`${what} in ${where}: …${text.slice(Math.max(0, at - 40), at + 60).replace(/\s+/g, " ")}…`);
+        }
+      }
+    }
+    return [...new Set(found)];
+  });
+}
