@@ -123,6 +123,7 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   },
   "values.withdraw": { input: () => ({ cardId: "no-such-card" }) },
   "values.mine": { input: undefined },
+  "values.progress": { input: undefined },
   "values.toEndorse": { input: () => ({ contextId: SAMPLE_CONTEXT, limit: 6 }), optional: ["limit"] },
   "values.endorse": { input: () => ({ canonicalId: "no-such-value" }) },
   "values.pairs": { input: () => ({ contextId: SAMPLE_CONTEXT, limit: 3 }), optional: ["limit"] },
