@@ -74,6 +74,7 @@ describe.skipIf(skip)("matters in a real browser", () => {
     await page.getByRole("button", { name: "Open intake now" }).click();
     await page.getByRole("heading", { level: 1, name: title }).waitFor();
     await page.getByLabel(/value communities/).check();
+    await page.getByLabel("Convene now, before intake closes").check();
     await page.getByRole("button", { name: "Convene" }).click();
     await page.getByRole("heading", { level: 2, name: "Constituencies and mandates" }).waitFor();
   }
