@@ -30,8 +30,8 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     model = await startScriptedServer({
-      latencyMs: 250,
-      respond: (request) => ({ json: answerOffline(request.task, request.data), chunkSize: 24, chunkDelayMs: 25 }),
+      latencyMs: 300,
+      respond: (request) => ({ json: answerOffline(request.task, request.data), chunkSize: 24, chunkDelayMs: 50 }),
     });
     // Two of five delegates make a quorum here, so two browsers can carry the vote.
     t = await startTestServer("sqlite", { remix: "build", llm: { baseUrl: model.url, apiKey: "test-key" }, overrides: { ballot: { quorum: 0.4, majority: 0.5 } } });
@@ -75,6 +75,9 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
     await clerk.page.getByRole("heading", { level: 1, name: title }).waitFor();
     matterId = pathOf(clerk.page).split("/").pop()!;
     await clerk.page.getByLabel(/value communities/).check();
+    // Intake has just opened: convening now is a choice the clerk confirms.
+    const early = clerk.page.getByLabel("Convene now, before intake closes");
+    if (await early.count()) await early.check();
     await clerk.page.getByRole("button", { name: "Convene" }).click();
     await clerk.page.getByRole("heading", { level: 2, name: "Constituencies and mandates" }).waitFor();
 
@@ -83,26 +86,19 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
     const citizen = await open("citizen1@demo.agora", DESKTOP);
     try {
       await main(ben.page).getByText("The deliberation has not started yet.").waitFor();
-      // Liis starts it from the matter's page; Ben, on his phone, reads the answers as statements while they stream.
+      // Liis starts it from the matter's page; Ana, at her desk, reads the positions as statements while they stream, and pauses.
       await clerk.page.getByRole("button", { name: "Start the deliberation" }).click();
       await clerk.page.getByRole("heading", { level: 2, name: "Deliberation" }).waitFor();
-      await ben.page.reload();
-      const live = ben.page.locator(".statement-live .badge[class*=badge-stance]").first();
-      await live.waitFor({ timeout: 20_000 });
-      const speaking = await ben.page.locator(".statement-live").first().innerText();
-      expect(speaking).toMatch(/states its position/);
-      expect(speaking).not.toContain('{"');
-      await expectReadable(ben.page, "while it streams");
-      await expectNoHorizontalOverflow(ben.page, PHONE.width);
-      await screenshot(ben.page, "room-phone-streaming");
-
-      // Ana pauses: the stage says so, and the live area stops.
       await ana.page.reload();
+      await ana.page.locator(".statement-live").first().waitFor({ timeout: 20_000 });
       await ana.page.getByLabel("Reason (optional)").fill("Reading the positions first.");
       await ana.page.getByRole("button", { name: "Pause" }).click();
+      expect(await ana.page.locator(".statement-live").first().innerText()).toMatch(/states its position/);
+      await expectReadable(ana.page, "while the positions stream");
       await main(ana.page).getByRole("status").filter({ hasText: "Paused. No new step starts until someone resumes." }).waitFor();
       await main(ana.page).getByText("Paused by a delegate").waitFor();
       await main(ana.page).getByText("Paused: nothing new appears here until a delegate resumes.").waitFor();
+      await screenshot(ana.page, "room-paused");
 
       // The citizen sees the same room, and the pause, live; she has no controls.
       await main(citizen.page).getByText("Paused by a delegate").waitFor({ timeout: 15_000 });
@@ -153,9 +149,15 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       await expectNoHorizontalOverflow(ben.page, PHONE.width);
       await screenshot(ben.page, "room-phone-override");
 
-      // Resume; the deliberation runs to a draft.
+      // Resume; Ben, on his phone, reads the mediator and the representatives as statements while they stream.
       await ana.page.getByRole("button", { name: "Resume" }).click();
       await main(ana.page).getByRole("status").filter({ hasText: "Resumed." }).waitFor();
+      const streaming = ben.page.locator(".statement-live").filter({ hasText: /drafts candidate|assesses the candidates/ }).first();
+      await streaming.waitFor({ timeout: 20_000 });
+      expect(await streaming.innerText()).not.toContain('{"');
+      await expectReadable(ben.page, "while it streams, on a phone");
+      await expectNoHorizontalOverflow(ben.page, PHONE.width);
+      await screenshot(ben.page, "room-phone-streaming");
       await ana.page.getByRole("heading", { name: "Draft ruling" }).waitFor({ timeout: 90_000 });
       await ana.page.reload();
 
@@ -202,7 +204,7 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       await main(clerk.page).getByText(/Quorum 40 % of 5 delegates/).waitFor();
       for (const { page } of [ana, ben]) {
         await page.reload();
-        await page.getByLabel("Ratify").check();
+        await page.getByRole("radio", { name: "Ratify" }).check();
         await page.getByLabel("Your reason (optional, public)").fill("It honours the mandates.");
         await page.getByRole("button", { name: "Cast my vote" }).click();
         await page.locator("#ballot").locator("xpath=..").getByRole("status").filter({ hasText: "Your vote was recorded." }).waitFor();
