@@ -85,7 +85,8 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
     // Jaan amends the draft (tracked); the clerk's page shows the text that goes to the vote.
     const jaan = await signInAs(baseUrl, "delegate1@demo.agora");
     const draft = (await jaan.query<{ draft: { text: string } }>("matters.deliberation", { id })).data.draft.text;
-    expect((await jaan.mutate("room.amend", { id, text: `${draft}\n3. ${added}` })).status).toBe(200);
+    const next = draft.split("\n").filter((line) => /^\d+\./.test(line.trim())).length + 1;
+    expect((await jaan.mutate("room.amend", { id, text: `${draft}\n${next}. ${added}` })).status).toBe(200);
     await page.reload();
     const ballotSection = main(page).locator("section", { has: page.getByRole("heading", { name: "The draft is final: open the ballot" }) });
     await ballotSection.locator("ins", { hasText: "five working days" }).waitFor();
