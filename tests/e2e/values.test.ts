@@ -37,8 +37,11 @@ async function mariJourney(page: Page, email: string, label: string, width: numb
   await page.getByLabel("Description").fill(VALUE.description);
   for (const [i, policy] of VALUE.policies.entries()) await page.getByLabel(`Attentional policy ${i + 1}`).fill(policy);
   await page.getByRole("button", { name: "Submit the revision" }).click();
-  await page.getByRole("heading", { level: 1, name: "This is a value. Thank you." }).waitFor();
-  expect(await page.getByRole("status").innerText()).toContain(`Joined the shared value “${VALUE.title}”`);
+  // The answer replaces the form where she pressed the button, and takes the focus.
+  const accepted = page.getByRole("status").filter({ has: page.getByRole("heading", { level: 2, name: "This is a value. Thank you." }) });
+  await accepted.waitFor();
+  expect(await accepted.innerText()).toContain(`Joined the shared value “${VALUE.title}”`);
+  expect(await accepted.evaluate((el) => el === document.activeElement)).toBe(true);
   await screenshot(page, `${label}-accepted`);
 
   await page.getByRole("link", { name: "Endorse peers' values" }).click();
@@ -47,7 +50,8 @@ async function mariJourney(page: Page, email: string, label: string, width: numb
   expect(await endorse.count()).toBeGreaterThanOrEqual(2);
   for (let i = 0; i < 2; i++) {
     await endorse.first().click();
-    await expect.poll(() => page.getByRole("button", { name: /^Endorsed/ }).count()).toBe(i + 1);
+    await expect.poll(() => page.getByRole("status").filter({ hasText: /^Endorsed: you hold/ }).count()).toBe(i + 1);
+    expect(await page.evaluate(() => document.activeElement?.textContent ?? "")).toMatch(/^Endorsed: you hold/);
   }
   await checkA11y(page, `${label}-endorse`);
   await screenshot(page, `${label}-endorse`);
@@ -61,18 +65,33 @@ async function mariJourney(page: Page, email: string, label: string, width: numb
     await question.getByLabel(["Yes, wiser", "No, not wiser", "I am not sure"][i]!).check();
     if (i === 1) await page.getByLabel("Why? (optional)").fill("Finding one child should not mean cataloguing everyone.");
     await page.getByRole("button", { name: "Record my judgment" }).click();
-    await page.getByRole("status").filter({ hasText: "Your judgment was recorded." }).waitFor();
+    const recorded = page.getByRole("status").filter({ hasText: "Your judgment was recorded." });
+    await recorded.waitFor();
+    // By the button she pressed, focused, with the next pair already in place above it.
+    expect(await recorded.evaluate((el) => el === document.activeElement)).toBe(true);
   }
   await screenshot(page, `${label}-judged`);
 
   await page.getByRole("link", { name: "See the moral graph" }).click();
   await page.getByRole("heading", { level: 1, name: /Moral graph: Real-time biometric identification/ }).waitFor();
-  const row = page.getByRole("row").filter({ hasText: VALUE.title });
-  await row.waitFor();
-  const rank = (await row.getByRole("cell").first().innerText()).trim();
-  expect(rank).toMatch(/^\d+$/);
-  expect(Number((await row.getByRole("cell").nth(2).innerText()).trim())).toBeGreaterThan(0); // support
-  await page.getByRole("img", { name: /Picture of the graph/ }).waitFor();
+  if (width >= 768) {
+    const row = page.getByRole("row").filter({ hasText: VALUE.title });
+    await row.waitFor();
+    const rank = (await row.getByRole("cell").first().innerText()).trim();
+    expect(rank).toMatch(/^\d+$/);
+    expect(Number((await row.getByRole("cell").nth(2).innerText()).trim())).toBeGreaterThan(0); // support
+    expect(await row.innerText()).toContain("Your value");
+    await page.getByRole("img", { name: /Picture of the graph/ }).waitFor();
+  } else {
+    // On a phone the ranked list is the page; the picture waits behind its disclosure.
+    const entry = page.locator("li.graph-entry").filter({ hasText: VALUE.title });
+    await entry.waitFor();
+    expect(await entry.innerText()).toMatch(/^\d+\s/);
+    expect(await entry.innerText()).toContain("Your value");
+    expect(await entry.innerText()).toMatch(/Support\s*[1-9]/);
+    await page.getByText("The picture of the graph").click();
+    await page.getByRole("img", { name: /Picture of the graph/ }).waitFor();
+  }
   await checkA11y(page, `${label}-graph`);
   await expectNoHorizontalOverflow(page, width);
   await screenshot(page, `${label}-graph`);
