@@ -224,6 +224,7 @@ async function foldView(deps: AppDeps, matterId: string) {
     stage: state.stage,
     round: state.round,
     settings: state.started.settings,
+    ruleText: state.started.ruleText,
     engine: started.engine ?? deps.llm.engine,
     model: started.model ?? deps.llm.model,
     tokensSpent: state.tokensSpent,
@@ -242,6 +243,7 @@ async function foldView(deps: AppDeps, matterId: string) {
           ? {
               stance: entry.position.stance,
               summary: entry.position.summary,
+              reasons: entry.position.reasons,
               amendments: entry.position.amendments.map((a) => a.text),
               flags: entry.call.flags,
               seq: seqOf.get(keys.position(r.id)) ?? null,
@@ -267,6 +269,7 @@ async function foldView(deps: AppDeps, matterId: string) {
             stance: a.stance,
             approve: a.approve,
             statement: a.statement,
+            honoured: a.honoured,
             ...marks({ kind: "critique", round, representativeId, candidateId: a.candidateId }),
           })),
         })),
