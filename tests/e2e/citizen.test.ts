@@ -144,7 +144,7 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
       await page.goto(`/values/new?context=${TUTORS}`);
       await page.locator("form.value-form").evaluate((f) => ((f as HTMLFormElement).noValidate = true));
       await page.getByLabel("Title").fill("ab");
-      await page.getByLabel("Description").fill("A tutor should wait.");
+      await page.getByLabel("Description").fill("Wait.");
       await page.getByLabel("Attentional policy 1").fill("MOMENTS when a child is stuck");
       await page.getByRole("button", { name: "Submit" }).click();
       await page.locator("#field-title-error").filter({ hasText: "Write at least 3 characters." }).waitFor();
