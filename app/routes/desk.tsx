@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { actorName, whatHappened } from "../components/ledger-lines";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../i18n";
 import { MatterList } from "../components/matters";
@@ -90,7 +91,7 @@ export default function Desk() {
           <ul className="events">
             {recent.map((e) => (
               <li key={e.seq}>
-                <Link to={`/ledger/polity#e${e.seq}`}>#{e.seq}</Link> <code>{e.type}</code> · {formatTime(e.createdAt, locale)}
+                <Link to={`/ledger/polity#e${e.seq}`}>{whatHappened(t, e.what)}</Link> · {actorName(t, e.actor)} · {formatTime(e.createdAt, locale)}
               </li>
             ))}
           </ul>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { type MessageKey, type Translate, useLocale, useT } from "../i18n";
-import { en } from "../i18n/en";
+import { actorName, whatHappened } from "../components/ledger-lines";
+import { type MessageKey, useLocale, useT } from "../i18n";
 import { api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 
@@ -10,29 +10,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.m
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const stream = params.stream ?? "";
   return api(request, () => context.trpc.ledger.page({ stream }));
-}
-
-type Line = ReturnType<typeof useLoaderData<typeof loader>>["lines"][number];
-
-/** Who acted, as the public may know it: officials by name and role, a citizen only as a citizen, Agora's jobs by what they do. */
-function actorName(t: Translate, actor: Line["actor"]): string {
-  switch (actor.kind) {
-    case "official":
-      return t("ledger.actor.official", { name: actor.name, roles: actor.roles.map((r) => t(`role.${r}` as MessageKey)).join(", ") });
-    case "citizen":
-      return t("ledger.actor.citizen");
-    case "system":
-      return ["runner", "sunset", "oversight"].includes(actor.job) ? t(`ledger.actor.${actor.job}` as MessageKey) : t("ledger.actor.system");
-    default:
-      return t("ledger.actor.unknown");
-  }
-}
-
-/** What happened, in words; an event this page does not know yet is still listed, generically. */
-function whatHappened(t: Translate, what: Line["what"]): string {
-  const params = { ...what.params };
-  if (typeof params.roles === "string") params.roles = params.roles.split(", ").filter(Boolean).map((r) => t(`role.${r}` as MessageKey)).join(", ");
-  return what.key in en ? t(what.key as MessageKey, params) : t("event.other");
 }
 
 export default function Ledger() {

@@ -94,19 +94,24 @@ function refRepresentative(p: Payload, reps: Map<string, string>): string {
   return "";
 }
 
-export async function ledgerPage(db: Kysely<Database>, stream: string) {
-  const events = await readLedger(db, stream, { afterSeq: 0, limit: 1000 });
-  const verdict = verifyChain(await readLedger(db, stream));
-  const matter = stream === POLITY_STREAM ? null : await db.selectFrom("matters").select(["id", "title"]).where("id", "=", stream).executeTakeFirst();
-  const reps = representativeNames(events);
+/** Events said in words, with their actors labelled: for any page that lists ledger events. */
+export async function describeEvents(db: Kysely<Database>, events: readonly LedgerEvent[], context: readonly LedgerEvent[] = events): Promise<LedgerLine[]> {
+  const reps = representativeNames(context);
   const subjects = events.filter((e) => e.type.startsWith("roles.")).map((e) => str((e.payload as Payload | null)?.userId));
   const people = await actorLabels(db, [...events.map((e) => e.actor), ...subjects]);
-  const lines: LedgerLine[] = events.map((e) => ({
+  return events.map((e) => ({
     seq: e.seq,
     createdAt: e.createdAt,
     hash: e.hash,
     actor: people.get(e.actor) ?? { kind: "unknown" },
     what: describe(e, reps, people),
   }));
+}
+
+export async function ledgerPage(db: Kysely<Database>, stream: string) {
+  const events = await readLedger(db, stream, { afterSeq: 0, limit: 1000 });
+  const verdict = verifyChain(await readLedger(db, stream));
+  const matter = stream === POLITY_STREAM ? null : await db.selectFrom("matters").select(["id", "title"]).where("id", "=", stream).executeTakeFirst();
+  const lines = await describeEvents(db, events);
   return { stream, polity: stream === POLITY_STREAM, matter: matter ? { id: matter.id, title: matter.title } : null, lines, verdict };
 }

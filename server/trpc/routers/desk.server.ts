@@ -1,5 +1,6 @@
 import { readLedger } from "../../../db/repos/ledger.js";
 import { POLITY_STREAM } from "../../../deliberation/ledger.js";
+import { describeEvents } from "../../services/ledger-view.server.js";
 import { registrySummary } from "../../services/registry.server.js";
 import { clerkProcedure, router } from "../init.server.js";
 
@@ -14,6 +15,6 @@ export const deskRouter = router({
       .executeTakeFirst();
     const afterSeq = Math.max(0, Number(head?.seq ?? 0) - 20);
     const recent = (await readLedger(ctx.deps.db, POLITY_STREAM, { afterSeq })).reverse();
-    return { districts, citizens: total, recent: recent.map(({ seq, type, actor, createdAt }) => ({ seq, type, actor, createdAt })) };
+    return { districts, citizens: total, recent: await describeEvents(ctx.deps.db, recent) };
   }),
 });
