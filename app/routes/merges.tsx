@@ -92,6 +92,8 @@ export default function Merges() {
             <ActionForm
               intent={`split:${m.cardId}`}
               hidden={{ cardId: m.cardId }}
+              // Posted without JavaScript, the page comes back on the same context.
+              action={contextId ? `/merges?context=${encodeURIComponent(contextId)}` : undefined}
               className="split-form"
               done={() => <SplitDone />}
             >

@@ -93,7 +93,7 @@ describe("the message catalogues", () => {
       .filter((key) => key in et)
       .filter((key) => {
         const a = [...argumentsOf(en[key as MessageKey]).all].sort();
-        const b = [...argumentsOf(catalogues.et[key]).all].sort();
+        const b = [...argumentsOf(catalogues.et[key] ?? "").all].sort();
         return a.join() !== b.join();
       });
     expect(differing).toEqual([]);
@@ -106,7 +106,7 @@ describe("the message catalogues", () => {
         const message = catalogues[locale][key];
         expect(message, `${locale} ${key}`).toBeDefined();
         const wanted = Array.isArray(spec) ? spec : spec[locale];
-        const { plural } = argumentsOf(message);
+        const { plural } = argumentsOf(message ?? "");
         for (const name of wanted) if (!plural.has(name)) missing.push(`${locale} ${key} {${name}}`);
       }
     }
