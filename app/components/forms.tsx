@@ -1,4 +1,4 @@
-import { useFetcher } from "@remix-run/react";
+import { useActionData, useFetcher } from "@remix-run/react";
 import { type ButtonHTMLAttributes, createContext, type FormHTMLAttributes, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes, useContext, useEffect, useRef } from "react";
 import { type MessageKey, translateError, type Translate, useT } from "../i18n";
 import { CsrfField } from "../root";
@@ -146,7 +146,9 @@ type ActionFormProps<T> = Omit<FormHTMLAttributes<HTMLFormElement>, "children" |
 export function ActionForm<T = unknown>({ intent, hidden, success, done, resetOnSuccess, action, children, ...rest }: ActionFormProps<T>) {
   const fetcher = useFetcher<ActionResult<T>>();
   const form = useRef<HTMLFormElement>(null);
-  const result = fetcher.data && fetcher.data.intent === intent ? fetcher.data : undefined;
+  // Without JavaScript the form posts as a page, and its answer comes back as the page's action data.
+  const posted = useActionData<ActionResult<T>>();
+  const result = fetcher.data ? (fetcher.data.intent === intent ? fetcher.data : undefined) : posted?.intent === intent ? posted : undefined;
   const busy = fetcher.state !== "idle";
   useEffect(() => {
     if (result?.ok && resetOnSuccess) form.current?.reset();
