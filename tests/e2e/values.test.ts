@@ -89,7 +89,9 @@ async function mariJourney(page: Page, email: string, label: string, width: numb
     expect(await entry.innerText()).toMatch(/^\d+\s/);
     expect(await entry.innerText()).toContain("Your value");
     expect(await entry.innerText()).toMatch(/Support\s*[1-9]/);
-    await page.getByText("The picture of the graph").click();
+    const disclosure = page.locator("details.graph-disclosure");
+    await expect.poll(() => disclosure.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await disclosure.locator("summary").click();
     await page.getByRole("img", { name: /Picture of the graph/ }).waitFor();
   }
   await checkA11y(page, `${label}-graph`);
