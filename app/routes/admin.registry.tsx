@@ -54,14 +54,20 @@ export default function Registry() {
           required
           label={t("admin.registry.file")}
           help={t("admin.registry.fileHelp", { megabytes: REGISTRY_MAX_BYTES / 1_000_000 })}
-          error={fileError?.key === "errors.field.tooLong" ? t("admin.registry.tooLarge", { megabytes: REGISTRY_MAX_BYTES / 1_000_000 }) : fieldMessage(t, fileError)}
+          error={
+            fileError?.key === "errors.field.tooLong" ? t("admin.registry.tooLarge", { megabytes: REGISTRY_MAX_BYTES / 1_000_000 }) : fieldMessage(t, fileError)
+          }
         />
         <button type="submit" disabled={busy}>
           {busy ? t("admin.registry.importing") : t("admin.registry.submit")}
         </button>
         <Feedback
           result={result}
-          success={report?.status === "applied" ? t("admin.registry.applied", { rows: report.inserted + report.updated, inserted: report.inserted, updated: report.updated }) : null}
+          success={
+            report?.status === "applied"
+              ? t("admin.registry.applied", { rows: report.inserted + report.updated, inserted: report.inserted, updated: report.updated })
+              : null
+          }
         />
       </Form>
       {report?.status === "rejected" ? (

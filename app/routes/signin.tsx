@@ -34,8 +34,23 @@ export default function SignIn() {
       <Form method="post" className="stack">
         <CsrfField />
         <input type="hidden" name="next" value={params.get("next") ?? "/"} />
-        <Field name="email" type="email" label={t("signIn.email")} autoComplete="username" {...constraints(SignInEmail)} defaultValue={data?.email} error={fields.email} />
-        <Field name="password" type="password" label={t("signIn.password")} autoComplete="current-password" {...constraints(SignInPassword)} error={fields.password} />
+        <Field
+          name="email"
+          type="email"
+          label={t("signIn.email")}
+          autoComplete="username"
+          {...constraints(SignInEmail)}
+          defaultValue={data?.email}
+          error={fields.email}
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("signIn.password")}
+          autoComplete="current-password"
+          {...constraints(SignInPassword)}
+          error={fields.password}
+        />
         <button type="submit" disabled={busy}>
           {t("signIn.submit")}
         </button>

@@ -40,8 +40,23 @@ export default function SignUp() {
       <p>{t("signUp.lead")}</p>
       <Form method="post" className="stack">
         <CsrfField />
-        <Field name="displayName" label={t("signUp.displayName")} autoComplete="name" {...constraints(DisplayName)} defaultValue={data?.values.displayName} error={fields.displayName} />
-        <Field name="email" type="email" label={t("signUp.email")} autoComplete="email" {...constraints(EmailText)} defaultValue={data?.values.email} error={fields.email} />
+        <Field
+          name="displayName"
+          label={t("signUp.displayName")}
+          autoComplete="name"
+          {...constraints(DisplayName)}
+          defaultValue={data?.values.displayName}
+          error={fields.displayName}
+        />
+        <Field
+          name="email"
+          type="email"
+          label={t("signUp.email")}
+          autoComplete="email"
+          {...constraints(EmailText)}
+          defaultValue={data?.values.email}
+          error={fields.email}
+        />
         <Field
           name="personalCode"
           label={t("signUp.personalCode")}

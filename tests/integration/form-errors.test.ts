@@ -49,7 +49,11 @@ class Browser {
     return { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-forwarded-for": this.address };
   }
   private async request(path: string, init: RequestInit = {}): Promise<{ status: number; html: string; location: string | null }> {
-    const response = await fetch(this.baseUrl + path, { ...init, redirect: "manual", headers: { ...this.headers(), ...(init.headers as Record<string, string>) } });
+    const response = await fetch(this.baseUrl + path, {
+      ...init,
+      redirect: "manual",
+      headers: { ...this.headers(), ...(init.headers as Record<string, string>) },
+    });
     for (const cookie of response.headers.getSetCookie()) this.take(cookie);
     return { status: response.status, html: await response.text(), location: response.headers.get("location") };
   }
@@ -204,7 +208,13 @@ describe.each(dialects())("forms outside the main journeys answer bad input at t
     const contextId = `merges-${lang}`;
     await server.server.deps.db
       .insertInto("contexts")
-      .values({ id: contextId, title: "AI systems that make decisions about people", titleEt: null, description: "Automated decisions.", createdAt: new Date().toISOString() })
+      .values({
+        id: contextId,
+        title: "AI systems that make decisions about people",
+        titleEt: null,
+        description: "Automated decisions.",
+        createdAt: new Date().toISOString(),
+      })
       .execute();
     const [first, second] = await Promise.all([signInAs(server.url, "citizen1@demo.agora"), signInAs(server.url, "citizen2@demo.agora")]);
     const founded = await first.mutate("values.submit", { contextId, ...CONTESTABLE });
@@ -224,7 +234,12 @@ describe.each(dialects())("forms outside the main journeys answer bad input at t
     const html = await browser.post(decode(action!), { csrf, intent: intent!, cardId: cardId!, reason: " x " });
     expect(fieldError(html, `reason-${cardId}`)).toEqual({ text: t("errors.field.tooShort", { minimum: 3 }), invalid: true });
     // What a split writes (the graph's scores catch up with the two new cards on their own, meanwhile).
-    const splitTables = ({ value_cards, canonical_values, value_events, ledger_events }: Record<string, number>) => ({ value_cards, canonical_values, value_events, ledger_events });
+    const splitTables = ({ value_cards, canonical_values, value_events, ledger_events }: Record<string, number>) => ({
+      value_cards,
+      canonical_values,
+      value_events,
+      ledger_events,
+    });
     expect(splitTables(await counts())).toEqual(splitTables(before));
   });
 });
