@@ -61,7 +61,8 @@ export default function MyValues() {
                   ) : (
                     <p className="muted">{t("values.noValueInMandate")}</p>
                   )}
-                  {m.eli ? <Link to={`${m.eli}${card ? `?card=${encodeURIComponent(card)}` : ""}#verify`}>{t("values.verifyRuling")}</Link> : null}
+                  {/* Only a card of hers in the mandate can be checked with its id. */}
+                  {m.eli && card ? <Link to={`${m.eli}?card=${encodeURIComponent(card)}#verify`}>{t("values.verifyRuling")}</Link> : null}
                 </li>
               );
             })}
