@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { inferRouterOutputs } from "@trpc/server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { ActionForm, Field, Submit } from "../components/forms";
@@ -8,6 +9,7 @@ import { act, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
 import { formatTime } from "../utils/format";
 import { SplitReason } from "../../server/trpc/schemas/merges";
+import type { AppRouter } from "../../server/trpc/router.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const contexts = await api(request, () => context.trpc.values.contexts());
@@ -22,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return act(request, text(form, "intent").slice(0, 100), () => context.trpc.values.split({ cardId: text(form, "cardId"), reason: text(form, "reason") }));
 }
 
-type Merge = ReturnType<typeof useLoaderData<typeof loader>>["merges"][number];
+type Merge = inferRouterOutputs<AppRouter>["values"]["merges"][number];
 
 /**
  * The merges seen on this visit, in the order first seen: a split card leaves the loader's list, but

@@ -43,7 +43,7 @@ export default function Rulings() {
           {t("rulings.context")}{" "}
           <select name="context" defaultValue={filters.contextId ?? ""}>
             <option value="">{t("rulings.context.any")}</option>
-            {contexts.map((c: { id: string; title: string }) => (
+            {contexts.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.title}
               </option>
