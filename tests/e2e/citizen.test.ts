@@ -83,7 +83,7 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
         // The panel runs on the card the link brought (verifyInPanel fills in the very same id).
         const checked = await verifyInPanel(page, null, await field.inputValue());
         expect(checked.failures).toEqual([]);
-        expect(checked.passes.at(-1)).toMatch(new RegExp(`Your card: Card ${card}'s value is in the mandate of .+, with weight ${weight.replace(".", "\\.")} %`));
+        expect(checked.passes.at(-1)).toMatch(new RegExp(`Your card: Card ${card}'s value is in the mandate of .+, with weight ${weight!.replace(".", "\\.")} %`));
         await screenshot(page, "verify-with-her-card");
       } finally {
         await context.close();
