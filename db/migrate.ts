@@ -9,8 +9,8 @@ import * as ballots from "./migrations/2026-11-25T06-ballots.js";
 import * as registry from "./migrations/2026-11-25T07-registry.js";
 import * as harmReports from "./migrations/2026-11-25T08-harm-reports.js";
 import * as logNodes from "./migrations/2026-11-25T09-log-nodes.js";
-import * as clerkActs from "./migrations/2026-11-26T11-clerk-acts.js";
 import * as citizenProgress from "./migrations/2026-11-25T10-citizen-progress.js";
+import * as clerkActs from "./migrations/2026-11-26T11-clerk-acts.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -24,8 +24,8 @@ const migrations: Record<string, Migration> = {
   "2026-11-25T07-registry": registry,
   "2026-11-25T08-harm-reports": harmReports,
   "2026-11-25T09-log-nodes": logNodes,
-  "2026-11-26T11-clerk-acts": clerkActs,
   "2026-11-25T10-citizen-progress": citizenProgress,
+  "2026-11-26T11-clerk-acts": clerkActs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

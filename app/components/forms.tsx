@@ -23,13 +23,13 @@ export function fieldMessage(t: Translate, error: FieldError | string | undefine
   return t(error.key as MessageKey, error.params);
 }
 
-export /** The field errors of the ActionForm around, by field name: for inputs a Field cannot be, like a list's items. */
+/** The field errors of the ActionForm around, by field name: for inputs a Field cannot be, like a list's items. */
 export function useFormErrors(): Record<string, FieldError> {
   const state = useContext(FormContext);
   return state?.result && !state.result.ok ? state.result.error.fields : {};
 }
 
-function useFieldError(name: string, explicit: FieldError | string | undefined): string | undefined {
+export function useFieldError(name: string, explicit: FieldError | string | undefined): string | undefined {
   const t = useT();
   const state = useContext(FormContext);
   const fromForm = state?.result && !state.result.ok ? state.result.error.fields[name] : undefined;

@@ -684,13 +684,6 @@ export const en = {
   "admin.registry.emptyFile": "This file is empty. Choose the registry's CSV file.",
   "admin.registry.tooLarge": "This file is too large: a file may hold at most {megabytes} MB. Split the registry into several files.",
   "admin.registry.importing": "Importing…",
-  // forms outside the main journeys
-  "merges.reasonHelp": "Public, in the value's lineage: why these two cards are not the same value.",
-  "merges.splitting": "Splitting…",
-  "admin.registry.fileHelp": "A CSV file of at most {megabytes} MB.",
-  "admin.registry.emptyFile": "This file is empty. Choose the registry's CSV file.",
-  "admin.registry.tooLarge": "This file is too large: a file may hold at most {megabytes} MB. Split the registry into several files.",
-  "admin.registry.importing": "Importing…",
   // clerk pages
   "ballot.openTitle": "The draft is final: open the ballot",
   "clerk.confirmFirst": "Tick this box to confirm.",

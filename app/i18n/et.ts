@@ -686,13 +686,6 @@ export const et: Messages = {
   "admin.registry.emptyFile": "See fail on tühi. Vali registri CSV-fail.",
   "admin.registry.tooLarge": "See fail on liiga suur: fail võib olla kuni {megabytes} MB. Jaga register mitmeks failiks.",
   "admin.registry.importing": "Impordin…",
-  // forms outside the main journeys
-  "merges.reasonHelp": "Avalik, väärtuse põlvnemisloos: miks need kaks kaarti ei ole sama väärtus.",
-  "merges.splitting": "Eraldan…",
-  "admin.registry.fileHelp": "CSV-fail, kuni {megabytes} MB.",
-  "admin.registry.emptyFile": "See fail on tühi. Vali registri CSV-fail.",
-  "admin.registry.tooLarge": "See fail on liiga suur: fail võib olla kuni {megabytes} MB. Jaga register mitmeks failiks.",
-  "admin.registry.importing": "Impordin…",
   // clerk pages
   "ballot.openTitle": "Eelnõu on lõplik: ava hääletus",
   "clerk.confirmFirst": "Kinnitamiseks märgi see kast.",
