@@ -99,7 +99,10 @@ function Header() {
           {data?.user ? (
             <Form method="post" action="/signout">
               <CsrfField />
-              <span className="who">{data.user.displayName}</span> <button type="submit" className="button-secondary">{t("nav.signOut")}</button>
+              <span className="who">{data.user.displayName}</span>{" "}
+              <button type="submit" className="button-secondary">
+                {t("nav.signOut")}
+              </button>
             </Form>
           ) : (
             <>
@@ -166,7 +169,13 @@ export function ErrorBoundary() {
   const t = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message =
-    status === 404 ? t("errors.notFound") : status === 403 ? (isRouteErrorResponse(error) && error.statusText === "csrf" ? t("errors.csrf") : t("errors.forbidden")) : t("errors.internal");
+    status === 404
+      ? t("errors.notFound")
+      : status === 403
+        ? isRouteErrorResponse(error) && error.statusText === "csrf"
+          ? t("errors.csrf")
+          : t("errors.forbidden")
+        : t("errors.internal");
   // The header stays, so a refused or missing page still offers the way on (and Sign out).
   return (
     <>

@@ -30,4 +30,6 @@ const model = await startScriptedServer({
 });
 process.stdout.write(`${model.url}\n`);
 // Report the most requests in flight at once when asked (a line on stdin), then go on.
-process.stdin.on("data", () => process.stdout.write(`${JSON.stringify({ maxInFlight: model.maxInFlight, received: model.received.length, cached: answers.size })}\n`));
+process.stdin.on("data", () =>
+  process.stdout.write(`${JSON.stringify({ maxInFlight: model.maxInFlight, received: model.received.length, cached: answers.size })}\n`),
+);

@@ -50,7 +50,13 @@ async function run(engine: "openai" | "offline") {
   };
   const server = await createAgoraServer(loadConfig(env as NodeJS.ProcessEnv), { remix: "none" });
   try {
-    const { matterId } = await conveneFixture(server.deps.db, { representatives: REPS, candidates: CANDIDATES, rounds: ROUNDS, approvalThreshold: 1, idSuffix: "bench" });
+    const { matterId } = await conveneFixture(server.deps.db, {
+      representatives: REPS,
+      candidates: CANDIDATES,
+      rounds: ROUNDS,
+      approvalThreshold: 1,
+      idSuffix: "bench",
+    });
     const before = (await modelStats()).received;
     const started = performance.now();
     await startDeliberation(server.deps, CLERK, matterId);
@@ -75,12 +81,32 @@ for (let i = 0; i < REPEATS; i++) {
   const r = await run("openai");
   const critical = r.stages * LATENCY_MS;
   ratios.push(r.wallMs / critical);
-  rows.push({ engine: "scripted model", run: i + 1, rounds: r.rounds, stages: r.stages, calls: r.calls, tokens: r.tokens, wall_ms: round(r.wallMs), critical_path_ms: critical, ratio: round(r.wallMs / critical, 3) });
+  rows.push({
+    engine: "scripted model",
+    run: i + 1,
+    rounds: r.rounds,
+    stages: r.stages,
+    calls: r.calls,
+    tokens: r.tokens,
+    wall_ms: round(r.wallMs),
+    critical_path_ms: critical,
+    ratio: round(r.wallMs / critical, 3),
+  });
 }
 for (let i = 0; i < REPEATS; i++) {
   const r = await run("offline");
   offline.push(r.wallMs);
-  rows.push({ engine: "offline", run: i + 1, rounds: r.rounds, stages: r.stages, calls: "-", tokens: 0, wall_ms: round(r.wallMs), critical_path_ms: "-", ratio: "-" });
+  rows.push({
+    engine: "offline",
+    run: i + 1,
+    rounds: r.rounds,
+    stages: r.stages,
+    calls: "-",
+    tokens: 0,
+    wall_ms: round(r.wallMs),
+    critical_path_ms: "-",
+    ratio: "-",
+  });
 }
 const stats = await modelStats();
 modelProcess.kill();

@@ -17,7 +17,6 @@ import { prng } from "../deliberation/random.js";
 setFlagsFromString("--expose-gc");
 const gc = (runInNewContext("gc") as (() => void) | undefined) ?? (() => {});
 
-
 /** Live heap + array buffers after a collection; array buffers are freed a moment after it. */
 async function heapMb(): Promise<number> {
   gc();
@@ -106,9 +105,7 @@ async function run(n: number, seed: number, reps: number): Promise<Row> {
   const memoryMb = (await heapMb()) - before;
   // For reference: a 1000× stricter tolerance (L1 change < 1e-12·n).
   const [strict, strictMs] = time(() => pageRank(graph, { tolerance: 1e-12 }));
-  const csrMb =
-    [graph.inOffsets, graph.inSources, graph.inWeights, graph.outWeight, graph.outDegree].reduce((sum, a) => sum + a.byteLength, 0) /
-    2 ** 20;
+  const csrMb = [graph.inOffsets, graph.inSources, graph.inWeights, graph.outWeight, graph.outDegree].reduce((sum, a) => sum + a.byteLength, 0) / 2 ** 20;
 
   // 1% new judgments: one more vote on 1% of the existing pairs, and 1% new pairs.
   const extra = Math.ceil(m / 100);

@@ -31,11 +31,25 @@ for (let i = 1; i <= 72; i++) {
   let user = await db.selectFrom("users").select("id").where("citizenId", "=", record.id).executeTakeFirst();
   if (!user) {
     user = { id: ids() };
-    await db.insertInto("users").values({ id: user.id, email: citizen.email, passwordHash, displayName: citizen.fullName, citizenId: record.id, locale: "en", createdAt: now.toISOString() }).execute();
+    await db
+      .insertInto("users")
+      .values({
+        id: user.id,
+        email: citizen.email,
+        passwordHash,
+        displayName: citizen.fullName,
+        citizenId: record.id,
+        locale: "en",
+        createdAt: now.toISOString(),
+      })
+      .execute();
     await db.insertInto("userRoles").values({ userId: user.id, role: "citizen", grantedBy: "bench", grantedAt: now.toISOString() }).execute();
   }
   const token = newToken();
-  await db.insertInto("sessions").values({ id: sha256(token), userId: user.id, createdAt: now.toISOString(), expiresAt: expires }).execute();
+  await db
+    .insertInto("sessions")
+    .values({ id: sha256(token), userId: user.id, createdAt: now.toISOString(), expiresAt: expires })
+    .execute();
   cookies.push(`agora_session=${token}`);
 }
 const port = await server.listen(0, "127.0.0.1");

@@ -19,12 +19,25 @@ const TOTAL = Number(process.env.INTAKE_TOTAL ?? 6000);
 const CONCURRENCY = Number(process.env.INTAKE_CONCURRENCY ?? 16);
 const WARMUP = 300;
 
-const child = spawn(process.execPath, [...(process.env.INTAKE_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/intake-prof"] : []), "--import", "tsx", join(import.meta.dirname, "intake-server.ts")], { stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(
+  process.execPath,
+  [...(process.env.INTAKE_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/intake-prof"] : []), "--import", "tsx", join(import.meta.dirname, "intake-server.ts")],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
 const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
 const { port, cookies } = JSON.parse(line) as { port: number; cookies: string[] };
 const url = `http://127.0.0.1:${port}/trpc/values.submit`;
 
-const usable = GATE_CORPUS.filter((e) => e.card.policies.length >= 2 && e.card.policies.length <= 6 && e.card.policies.every((p) => p.length >= 5 && p.length <= 160) && e.card.title.length >= 3 && e.card.title.length <= 80 && e.card.description.length >= 10 && e.card.description.length <= 600);
+const usable = GATE_CORPUS.filter(
+  (e) =>
+    e.card.policies.length >= 2 &&
+    e.card.policies.length <= 6 &&
+    e.card.policies.every((p) => p.length >= 5 && p.length <= 160) &&
+    e.card.title.length >= 3 &&
+    e.card.title.length <= 80 &&
+    e.card.description.length >= 10 &&
+    e.card.description.length <= 600,
+);
 
 // Mostly paraphrases of values citizens already hold (as intake mostly is), some new values, some non-values.
 const contexts = ["ai-decisions-about-people", "ai-media-in-elections", "ai-tutors-for-children", "biometric-identification-public-spaces"];

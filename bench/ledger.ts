@@ -56,7 +56,9 @@ await migrateToLatest(handle.db);
 const payload = { text: "Keep the ruling short enough to read aloud." };
 started = performance.now();
 for (let i = 0; i < APPENDS; i++) {
-  await handle.db.transaction().execute((trx) => appendLedgerEvent(trx, { matterId: "bench", type: "room.guidance", actor: "bench", payload, createdAt: new Date().toISOString() }));
+  await handle.db
+    .transaction()
+    .execute((trx) => appendLedgerEvent(trx, { matterId: "bench", type: "room.guidance", actor: "bench", payload, createdAt: new Date().toISOString() }));
 }
 const kyselyMs = performance.now() - started;
 await handle.close();
@@ -120,7 +122,10 @@ for (const size of [100, 1_000, 10_000, 100_000]) {
 }
 
 table([
-  { measure: `verify a chain of ${VERIFY_EVENTS} events`, value: `${round(verifyMs)} ms = ${Math.round(verifyPerS).toLocaleString("en-US")} events/s (goal ≥ 500,000/s)` },
+  {
+    measure: `verify a chain of ${VERIFY_EVENTS} events`,
+    value: `${round(verifyMs)} ms = ${Math.round(verifyPerS).toLocaleString("en-US")} events/s (goal ≥ 500,000/s)`,
+  },
   { measure: `${APPENDS} appends through Kysely`, value: `${round(kyselyMs)} ms = ${Math.round(APPENDS / (kyselyMs / 1000))}/s` },
   { measure: `${APPENDS} appends through better-sqlite3`, value: `${round(rawMs)} ms = ${Math.round(APPENDS / (rawMs / 1000))}/s` },
   { measure: "Kysely / raw driver", value: `${round(kyselyMs / rawMs, 2)}× (goal ≤ 2×)` },

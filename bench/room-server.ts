@@ -26,7 +26,15 @@ const hash = await hashPassword(DEMO_PASSWORD, 10);
 await db.transaction().execute(async (trx) => {
   for (let i = 6; i <= DELEGATES; i++) {
     const id = randomUUID();
-    await insertUser(trx, { id, email: `delegate${i}@demo.agora`, passwordHash: hash, displayName: `Delegate ${i}`, citizenId: null, locale: "en", createdAt: now() });
+    await insertUser(trx, {
+      id,
+      email: `delegate${i}@demo.agora`,
+      passwordHash: hash,
+      displayName: `Delegate ${i}`,
+      citizenId: null,
+      locale: "en",
+      createdAt: now(),
+    });
     await grantRoles(trx, id, ["delegate"], "system:bench", now());
   }
 });

@@ -32,10 +32,14 @@ interface Client {
   observer: boolean;
 }
 
-const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/roomprof"] : []), "--import", "tsx", join(import.meta.dirname, "room-server.ts")], {
-  env: { ...process.env, BENCH_DELEGATES: String(DELEGATES) },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const child = spawn(
+  process.execPath,
+  [...(process.env.BENCH_SERVER_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/roomprof"] : []), "--import", "tsx", join(import.meta.dirname, "room-server.ts")],
+  {
+    env: { ...process.env, BENCH_DELEGATES: String(DELEGATES) },
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
 const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
 const { url, matterId } = JSON.parse(String((await lines.next()).value)) as { url: string; matterId: string };
 
@@ -60,7 +64,10 @@ function connect(client: Omit<Client, "socket">): Promise<Client> {
     }
   });
   const join = async (): Promise<void> => {
-    const ack = (await socket.timeout(30_000).emitWithAck("room:join", { matterId, afterSeq: full.tracker.head })) as { ok: boolean; data: { events: { seq: number }[]; more: boolean } };
+    const ack = (await socket.timeout(30_000).emitWithAck("room:join", { matterId, afterSeq: full.tracker.head })) as {
+      ok: boolean;
+      data: { events: { seq: number }[]; more: boolean };
+    };
     if (!ack.ok) throw new Error(`join refused: ${JSON.stringify(ack)}`);
     for (const event of ack.data.events) full.tracker.add(event.seq);
     if (ack.data.more) await join();

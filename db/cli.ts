@@ -14,7 +14,11 @@ async function main(command: string | undefined) {
     console.log(`${dialect}: ${applied.length ? `applied ${applied.join(", ")}` : "schema up to date"}`);
     if (command === "seed") {
       if (!(await isEmpty(db))) return console.log("The database already has users; not seeding.");
-      const { citizens, accounts } = await seedDemoPolity(db, { hashPassword: (p) => hashPassword(p, config.scryptLogN), now: () => new Date().toISOString(), ids: randomUUID });
+      const { citizens, accounts } = await seedDemoPolity(db, {
+        hashPassword: (p) => hashPassword(p, config.scryptLogN),
+        now: () => new Date().toISOString(),
+        ids: randomUUID,
+      });
       console.log(`Seeded ${citizens} citizens and ${accounts.length} accounts.`);
     }
   } finally {

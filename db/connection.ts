@@ -29,9 +29,7 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export type DbConfig =
-  | { kind: "sqlite"; file: string }
-  | { kind: "postgres"; url: string; schema?: string; poolSize?: number };
+export type DbConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string; schema?: string; poolSize?: number };
 
 // PostgreSQL returns BIGINT (count(*)) as strings by default; our counts fit in a JS number.
 pg.types.setTypeParser(20, (value: string) => Number.parseInt(value, 10));
@@ -66,7 +64,9 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 /** An integer LIMIT or OFFSET as a literal, not a bound parameter (see InlineLimits). */
 class LimitInliner extends OperationNodeTransformer {
   private inline(node: OperationNode): OperationNode {
-    return ValueNode.is(node) && !node.immediate && typeof node.value === "number" && Number.isSafeInteger(node.value) && node.value >= 0 ? ValueNode.createImmediate(node.value) : node;
+    return ValueNode.is(node) && !node.immediate && typeof node.value === "number" && Number.isSafeInteger(node.value) && node.value >= 0
+      ? ValueNode.createImmediate(node.value)
+      : node;
   }
 
   protected override transformLimit(node: LimitNode): LimitNode {

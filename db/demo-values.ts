@@ -628,11 +628,7 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     "et",
     "Lapse rõõm oma peaga mõelda",
     "Nägin, kuidas mu tütar küsis juhendajalt kohe vastust, selle asemel et ise mõelda; hindan hetki, mil laps jõuab lahenduseni oma peaga.",
-    [
-      "HETKED, mil laps jõuab lahenduseni oma peaga",
-      "OLUKORRAD, kus juhendaja annab vastuse liiga vara",
-      "MÄRGID, et laps loobub enne, kui on ise proovinud",
-    ],
+    ["HETKED, mil laps jõuab lahenduseni oma peaga", "OLUKORRAD, kus juhendaja annab vastuse liiga vara", "MÄRGID, et laps loobub enne, kui on ise proovinud"],
   ),
   card(
     "tut-own-thinking",
@@ -640,11 +636,7 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     "et",
     "Lapse võimalus oma peaga mõelda",
     "Matemaatikaõpetajana tean, et ülesanne, mille laps ise lahendab, jääb talle meelde; jälgin, kas juhendaja laseb tal pingutada.",
-    [
-      "HETKED, mil laps leiab lahenduse oma peaga",
-      "OLUKORRAD, kus juhendaja ütleb vastuse liiga vara",
-      "MÄRGID, et laps loobub enne, kui ise proovib",
-    ],
+    ["HETKED, mil laps leiab lahenduse oma peaga", "OLUKORRAD, kus juhendaja ütleb vastuse liiga vara", "MÄRGID, et laps loobub enne, kui ise proovib"],
   ),
   card(
     "tut-own-thinking",
@@ -652,11 +644,7 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     "et",
     "Oma peaga mõtlemise rõõm lapsel",
     "Mäletan, kui uhke ma lapsena olin, kui sain raske ülesande ise lahendatud; tahan, et mu poeg tunneks sama.",
-    [
-      "HETKED, mil laps jõuab ise lahenduseni",
-      "OLUKORRAD, kus vastus antakse lapsele liiga vara",
-      "MÄRGID, et laps ei proovi enam ise",
-    ],
+    ["HETKED, mil laps jõuab ise lahenduseni", "OLUKORRAD, kus vastus antakse lapsele liiga vara", "MÄRGID, et laps ei proovi enam ise"],
   ),
 
   // The teacher who knows the child.
@@ -754,11 +742,7 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     "et",
     "Abi lastele, kelle perel pole raha eratundideks",
     "Kolme lapse üksikemana märkan, et abi saavad need lapsed, kelle vanemad saavad maksta, ja minu omad jäävad ootama.",
-    [
-      "LAPSED, kelle vanematel pole raha eratundide eest maksta",
-      "HETKED, mil vaesema pere laps jääb abita",
-      "KOHAD, kus lapsel pole kodus arvutit",
-    ],
+    ["LAPSED, kelle vanematel pole raha eratundide eest maksta", "HETKED, mil vaesema pere laps jääb abita", "KOHAD, kus lapsel pole kodus arvutit"],
   ),
 
   // Growing curiosity — integrates pace, own effort and the adults around the child.
@@ -905,11 +889,7 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     "et",
     "Turvatunne rahvahulgas",
     "Pärast seda, kui kontserdil puhkes kaklus ja politsei ei leidnud süüdlast, vaatan rahvahulkades alati väljapääse.",
-    [
-      "HETKED, mil rahvahulgas tekib paanika",
-      "OLUKORRAD, kus politsei jõuab ohtliku inimeseni liiga hilja",
-      "KOHAD, kus on palju inimesi ja vähe väljapääse",
-    ],
+    ["HETKED, mil rahvahulgas tekib paanika", "OLUKORRAD, kus politsei jõuab ohtliku inimeseni liiga hilja", "KOHAD, kus on palju inimesi ja vähe väljapääse"],
   ),
   card(
     "bio-crowd-safety",
@@ -917,11 +897,7 @@ export const DEMO_CARDS: readonly DemoCard[] = [
     "et",
     "Turvatunne rahvahulgas ja üritustel",
     "Käin lastega linnapäevadel ja jälgin, kui kiiresti jõuaks abi, kui midagi juhtuks.",
-    [
-      "HETKED, mil rahvahulgas võib tekkida paanika",
-      "OLUKORRAD, kus politsei jõuab ohtliku inimeseni liiga hilja",
-      "KOHAD, kus tuhanded inimesed on koos",
-    ],
+    ["HETKED, mil rahvahulgas võib tekkida paanika", "OLUKORRAD, kus politsei jõuab ohtliku inimeseni liiga hilja", "KOHAD, kus tuhanded inimesed on koos"],
   ),
 
   // Protest without fear.
@@ -1072,9 +1048,7 @@ export const DEMO_ENDORSEMENTS: readonly DemoEndorsement[] = (() => {
     const founder = DEMO_VALUE_FOUNDERS.get(value.id);
     if (founder === undefined) continue;
     const holders = new Set(DEMO_CARDS.filter((c) => c.value === value.id).map((c) => c.citizen));
-    const order = ENDORSERS.filter((c) => !holders.has(c)).sort(
-      (a, b) => hashString(`${value.id}:${a}`) - hashString(`${value.id}:${b}`) || a - b,
-    );
+    const order = ENDORSERS.filter((c) => !holders.has(c)).sort((a, b) => hashString(`${value.id}:${a}`) - hashString(`${value.id}:${b}`) || a - b);
     const preferred = value.endorsedIn ? Math.round(value.endorsements * value.endorsedIn.share) : 0;
     const inDistrict = value.endorsedIn ? order.filter((c) => demoDistrict(c) === value.endorsedIn!.district) : [];
     const rest = order.filter((c) => !inDistrict.slice(0, preferred).includes(c));

@@ -4,8 +4,54 @@ import { personalCodeCheckDigit } from "../deliberation/registry.js";
  * Builders of realistic registry data, shared by the demo seed and the tests.
  * Deterministic: the same index always gives the same person.
  */
-const FIRST_NAMES = ["Mari", "Jaan", "Liis", "Kristjan", "Kadri", "Andres", "Triin", "Margus", "Piret", "Toomas", "Kati", "Rein", "Anu", "Urmas", "Maarja", "Priit", "Helen", "Siim", "Eva", "Tarmo", "Ülle", "Jüri", "Merike", "Aivar"];
-const SURNAMES = ["Tamm", "Saar", "Sepp", "Mägi", "Kask", "Kukk", "Rebane", "Ilves", "Pärn", "Koppel", "Lepp", "Kuusk", "Karu", "Lill", "Vaher", "Põder", "Kivi", "Järv", "Raud", "Org"];
+const FIRST_NAMES = [
+  "Mari",
+  "Jaan",
+  "Liis",
+  "Kristjan",
+  "Kadri",
+  "Andres",
+  "Triin",
+  "Margus",
+  "Piret",
+  "Toomas",
+  "Kati",
+  "Rein",
+  "Anu",
+  "Urmas",
+  "Maarja",
+  "Priit",
+  "Helen",
+  "Siim",
+  "Eva",
+  "Tarmo",
+  "Ülle",
+  "Jüri",
+  "Merike",
+  "Aivar",
+];
+const SURNAMES = [
+  "Tamm",
+  "Saar",
+  "Sepp",
+  "Mägi",
+  "Kask",
+  "Kukk",
+  "Rebane",
+  "Ilves",
+  "Pärn",
+  "Koppel",
+  "Lepp",
+  "Kuusk",
+  "Karu",
+  "Lill",
+  "Vaher",
+  "Põder",
+  "Kivi",
+  "Järv",
+  "Raud",
+  "Org",
+];
 
 export const DEMO_DISTRICTS = ["Tartu", "Tallinn", "Ida-Viru"] as const;
 

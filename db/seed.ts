@@ -68,7 +68,16 @@ export async function seedDemoPolity(db: Kysely<Database>, tools: SeedTools): Pr
     const importId = tools.ids();
     await trx
       .insertInto("registryImports")
-      .values({ id: importId, actorId: "system:seed", fileName: "demo-registry.csv", totalRows: citizens.length, importedRows: citizens.length, status: "applied", report: "[]", createdAt: now })
+      .values({
+        id: importId,
+        actorId: "system:seed",
+        fileName: "demo-registry.csv",
+        totalRows: citizens.length,
+        importedRows: citizens.length,
+        status: "applied",
+        report: "[]",
+        createdAt: now,
+      })
       .execute();
     const citizenIds = new Map<number, string>();
     await trx
@@ -101,7 +110,13 @@ export async function seedDemoPolity(db: Kysely<Database>, tools: SeedTools): Pr
       });
       await grantRoles(trx, userId, account.roles, "system:seed", now);
       if (!account.roles.includes("citizen")) {
-        await appendLedgerEvent(trx, { matterId: POLITY_STREAM, type: "roles.granted", actor: "system:seed", payload: { userId, roles: account.roles }, createdAt: now });
+        await appendLedgerEvent(trx, {
+          matterId: POLITY_STREAM,
+          type: "roles.granted",
+          actor: "system:seed",
+          payload: { userId, roles: account.roles },
+          createdAt: now,
+        });
       }
     }
   });

@@ -154,7 +154,6 @@ export interface ValueCommunities {
 
 const DEFAULTS = { maxCommunities: 8, minSize: 3, seed: 1, restarts: 10, maxIterations: 100, clusterSample: 5000, silhouetteSample: 2000 };
 
-
 /**
  * A distinct set of shared values (`held`, as value indices) and the citizens holding exactly that
  * set. Citizens with the same set are one point weighing as many citizens, which makes k-means and
@@ -274,7 +273,11 @@ function weightedSet(points: Point[], weights: Float64Array): WeightedSet {
 /** All points, weighing their members; or `limit` citizens drawn uniformly with replacement, gathered by point. */
 function sampleCitizens(points: readonly Point[], limit: number, random: () => number): WeightedSet {
   const total = points.reduce((s, p) => s + p.members.length, 0);
-  if (total <= limit) return weightedSet(points.slice(), Float64Array.from(points, (p) => p.members.length));
+  if (total <= limit)
+    return weightedSet(
+      points.slice(),
+      Float64Array.from(points, (p) => p.members.length),
+    );
   const cumulative = new Float64Array(points.length);
   let running = 0;
   points.forEach((p, i) => (cumulative[i] = running += p.members.length));
@@ -721,7 +724,10 @@ export function byValueCommunities(citizens: readonly CitizenHoldings[], options
     for (const v of values) holders.set(v, (holders.get(v) ?? 0) + 1);
   }
   unassigned.sort(compareStrings);
-  const sharedValues = [...holders].filter(([, count]) => count >= 2).map(([v]) => v).sort(compareStrings);
+  const sharedValues = [...holders]
+    .filter(([, count]) => count >= 2)
+    .map(([v]) => v)
+    .sort(compareStrings);
   const dimension = new Map(sharedValues.map((v, j) => [v, j]));
   const dims = sharedValues.length;
 
@@ -744,7 +750,10 @@ export function byValueCommunities(citizens: readonly CitizenHoldings[], options
     [...byKey].sort((x, y) => compareStrings(x[0], y[0])).map(([, entry]) => entry),
     dims,
   );
-  const everyone = weightedSet(points, Float64Array.from(points, (p) => p.members.length));
+  const everyone = weightedSet(
+    points,
+    Float64Array.from(points, (p) => p.members.length),
+  );
   const represented = everyone.weights.reduce((s, w) => s + w, 0);
 
   let labels: Int32Array = new Int32Array(points.length);
@@ -826,12 +835,8 @@ const SHARE_EPSILON = 1e-12;
  */
 function characteristic(counts: Float64Array, size: number, overall: Float64Array, population: number, values: readonly string[]): string[] {
   if (size <= 0) return [];
-  const held = values
-    .map((id, j) => ({ id, within: counts[j]! / size, lift: counts[j]! / size - overall[j]! / population }))
-    .filter((v) => v.within > 0);
-  const byLift = held
-    .filter((v) => v.lift > SHARE_EPSILON)
-    .sort((x, y) => y.lift - x.lift || y.within - x.within || compareStrings(x.id, y.id));
+  const held = values.map((id, j) => ({ id, within: counts[j]! / size, lift: counts[j]! / size - overall[j]! / population })).filter((v) => v.within > 0);
+  const byLift = held.filter((v) => v.lift > SHARE_EPSILON).sort((x, y) => y.lift - x.lift || y.within - x.within || compareStrings(x.id, y.id));
   const chosen = byLift.slice(0, 2).map((v) => v.id);
   if (chosen.length < 2) {
     const byShare = held.filter((v) => !chosen.includes(v.id)).sort((x, y) => y.within - x.within || compareStrings(x.id, y.id));

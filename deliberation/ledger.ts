@@ -205,10 +205,7 @@ export function hashEvent(content: LedgerEventContent, prevHash: string): string
 let lastHash = "";
 
 /** The event that follows `head` (or starts the stream when `head` is null). */
-export function chainEvent(
-  head: Pick<LedgerEvent, "seq" | "hash"> | null,
-  next: Omit<LedgerEventContent, "seq">,
-): LedgerEvent {
+export function chainEvent(head: Pick<LedgerEvent, "seq" | "hash"> | null, next: Omit<LedgerEventContent, "seq">): LedgerEvent {
   const seq = head ? head.seq + 1 : 1;
   const prevHash = head ? head.hash : GENESIS_HASH;
   const content = { ...next, seq };

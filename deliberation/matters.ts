@@ -53,14 +53,28 @@ export const DEFAULT_SUNSET_DAYS = 90;
 export const MatterDraft = z.object({
   title: z.string().trim().min(5).max(200),
   ruleText: z.string().trim().min(20).max(20_000),
-  contextId: z.string().trim().min(1).max(80).regex(/^[a-z0-9-]+$/, "A context id has lowercase letters, digits and - only."),
+  contextId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .regex(/^[a-z0-9-]+$/, "A context id has lowercase letters, digits and - only."),
   rationale: z.string().trim().min(10).max(5_000),
   emergency: z.boolean(),
-  intakeHours: z.number().int().min(1).max(24 * 60),
+  intakeHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   rounds: z.number().int().min(1).max(5),
   candidates: z.number().int().min(2).max(8),
   approvalThreshold: z.number().min(0.5).max(1),
-  sunsetDays: z.number().int().min(1).max(365 * 5).optional(),
+  sunsetDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(365 * 5)
+    .optional(),
 });
 export type MatterDraft = z.infer<typeof MatterDraft>;
 

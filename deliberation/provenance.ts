@@ -32,7 +32,13 @@ export interface ProvenanceBundle {
     sunsetAt: string | null;
   };
   mandates: { constituencyId: string; label: string; size: number; mandate: Mandate }[];
-  ballot: { ballot: number; rules: BallotRules; eligible: string[]; votes: { delegateId: string; choice: Choice; seq: number; hash: string }[]; tally: BallotTally };
+  ballot: {
+    ballot: number;
+    rules: BallotRules;
+    eligible: string[];
+    votes: { delegateId: string; choice: Choice; seq: number; hash: string }[];
+    tally: BallotTally;
+  };
   /** For the citizen's check: each (pseudonymous) card id in a mandate value, with its canonical value and its author's constituency. */
   cards: Record<string, { value: string; constituency: string }>;
   ledger: { matterId: string; head: string; events: LedgerEvent[] };
@@ -125,7 +131,16 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
   const checks: Check[] = [];
   const envelope = raw as BundleEnvelope;
   const bundle = envelope?.bundle;
-  if (!bundle || typeof bundle !== "object" || !bundle.ledger || !bundle.ruling || !bundle.ballot || !Array.isArray(bundle.mandates) || !envelope.proof || !envelope.checkpoint) {
+  if (
+    !bundle ||
+    typeof bundle !== "object" ||
+    !bundle.ledger ||
+    !bundle.ruling ||
+    !bundle.ballot ||
+    !Array.isArray(bundle.mandates) ||
+    !envelope.proof ||
+    !envelope.checkpoint
+  ) {
     return { ok: false, checks: [fail("ledger", "verify.notBundle")] };
   }
   const events = Array.isArray(bundle.ledger.events) ? bundle.ledger.events : [];
@@ -143,9 +158,12 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
   );
 
   // 2. The ruling is the text the ballot was about, and the ballot's outcome is on the ledger.
-  const opened = events.filter((e) => e.type === "ballot.opened").at(-1)?.payload as { ballot?: number; textHash?: string; rules?: BallotRules; eligible?: string[] } | undefined;
+  const opened = events.filter((e) => e.type === "ballot.opened").at(-1)?.payload as
+    | { ballot?: number; textHash?: string; rules?: BallotRules; eligible?: string[] }
+    | undefined;
   const closed = events.filter((e) => e.type === "ballot.closed").at(-1)?.payload as { ballot?: number; outcome?: string } | undefined;
-  const textOk = typeof bundle.ruling.text === "string" && sha256Hex(bundle.ruling.text) === bundle.ruling.textHash && opened?.textHash === bundle.ruling.textHash;
+  const textOk =
+    typeof bundle.ruling.text === "string" && sha256Hex(bundle.ruling.text) === bundle.ruling.textHash && opened?.textHash === bundle.ruling.textHash;
   checks.push(
     options.eli !== undefined && bundle.ruling.eli !== options.eli
       ? fail("ruling", "verify.ruling.other", { eli: String(bundle.ruling.eli), expected: options.eli })
@@ -176,7 +194,13 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
   const sameTally = recount !== null && canonicalJson(recount) === canonicalJson(bundle.ballot.tally) && recount.outcome === "ratified";
   checks.push(
     sameTally
-      ? pass("tally", "verify.tally.ok", { votes: votes.length, ratify: recount!.ratify, reject: recount!.reject, abstain: recount!.abstain, eligible: recount!.eligible })
+      ? pass("tally", "verify.tally.ok", {
+          votes: votes.length,
+          ratify: recount!.ratify,
+          reject: recount!.reject,
+          abstain: recount!.abstain,
+          eligible: recount!.eligible,
+        })
       : fail("tally", "verify.tally.differs"),
   );
 

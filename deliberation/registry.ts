@@ -64,13 +64,18 @@ export function checkRegistryRecords(records: string[][]): { rows: RegistryRow[]
     const email = cell("email").toLowerCase();
     const before = problems.length;
     if (!isValidPersonalCode(personalCode)) {
-      problems.push({ line, column: "personal_code", message: `"${personalCode.slice(0, 40)}" is not a valid personal code (11 digits with a correct check digit).` });
+      problems.push({
+        line,
+        column: "personal_code",
+        message: `"${personalCode.slice(0, 40)}" is not a valid personal code (11 digits with a correct check digit).`,
+      });
     } else if (seen.has(personalCode)) {
       problems.push({ line, column: "personal_code", message: `The personal code repeats line ${seen.get(personalCode)}.` });
     }
     if (fullName.length === 0 || fullName.length > 200) problems.push({ line, column: "full_name", message: "A name of 1 to 200 characters is required." });
     if (district.length === 0 || district.length > 100) problems.push({ line, column: "district", message: "A district of 1 to 100 characters is required." });
-    if (email && (email.length > 254 || !EMAIL.test(email))) problems.push({ line, column: "email", message: `"${email.slice(0, 60)}" is not an email address.` });
+    if (email && (email.length > 254 || !EMAIL.test(email)))
+      problems.push({ line, column: "email", message: `"${email.slice(0, 60)}" is not an email address.` });
     if (problems.length === before) {
       seen.set(personalCode, line);
       rows.push({ personalCode, fullName, district, email: email || null });

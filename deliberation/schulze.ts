@@ -149,8 +149,7 @@ export function schulze(input: SchulzeInput, options: SchulzeOptions = {}): Schu
   tiers.forEach((tier, t) => tier.forEach((id) => ranks.set(id, t + 1)));
   const asNumber = (v: bigint): number => toNumber(v, unitExponent);
   const numberOf = values.map(asNumber);
-  const matrix = (cell: (i: number, j: number) => number): number[][] =>
-    candidates.map((_, i) => candidates.map((_, j) => (i === j ? 0 : cell(i, j))));
+  const matrix = (cell: (i: number, j: number) => number): number[][] => candidates.map((_, i) => candidates.map((_, j) => (i === j ? 0 : cell(i, j))));
 
   return {
     candidates,

@@ -13,16 +13,29 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  OPENAI_BASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
-  OPENAI_API_KEY: z.string().optional().or(z.literal("").transform(() => undefined)),
+  OPENAI_BASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  OPENAI_API_KEY: z
+    .string()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   AGORA_MODEL: z.string().default("gpt-4o-mini"),
-  AGORA_EMBEDDING_MODEL: z.string().optional().or(z.literal("").transform(() => undefined)),
+  AGORA_EMBEDDING_MODEL: z
+    .string()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   AGORA_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   AGORA_LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   /** Model tokens one deliberation may spend unless the clerk sets another budget when starting it. */
   AGORA_TOKEN_BUDGET: z.coerce.number().int().min(1_000).max(100_000_000).default(400_000),
   /** The polity's name in the rulings' European Legislation Identifiers: /eli/{polity}/ruling/{year}/{number}. */
-  AGORA_POLITY: z.string().regex(/^[a-z0-9-]{1,40}$/, "AGORA_POLITY is lowercase letters, digits and -").default("demo"),
+  AGORA_POLITY: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "AGORA_POLITY is lowercase letters, digits and -")
+    .default("demo"),
   /** Harm reports (from different people) that put a published ruling back on the clerk's desk. */
   AGORA_HARM_THRESHOLD: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Ratification: share of delegates who must vote, and the share of ratify votes (of ratify + reject) to exceed. */

@@ -46,7 +46,12 @@ export async function seedDemoValues(deps: AppDeps, onProgress?: (step: string, 
 
   const canonicalOfCard: (string | null)[] = [];
   for (const [i, card] of DEMO_CARDS.entries()) {
-    const result = await submitCard(deps, citizenUser(card.citizen), { contextId: card.contextId, title: card.title, description: card.description, policies: [...card.policies] });
+    const result = await submitCard(deps, citizenUser(card.citizen), {
+      contextId: card.contextId,
+      title: card.title,
+      description: card.description,
+      policies: [...card.policies],
+    });
     canonicalOfCard.push(result.canonical?.id ?? null);
     onProgress?.("values", i + 1, DEMO_CARDS.length);
   }

@@ -13,7 +13,7 @@ export type DeliberationView = NonNullable<Out["matters"]["deliberation"]>;
 export type Representative = DeliberationView["representatives"][number];
 export type Round = DeliberationView["rounds"][number];
 export type Draft = NonNullable<DeliberationView["draft"]>;
-export type Stance = Representative extends { position: infer P } ? NonNullable<P> extends { stance: infer S } ? S : never : never;
+export type Stance = Representative extends { position: infer P } ? (NonNullable<P> extends { stance: infer S } ? S : never) : never;
 
 const percent = (x: number) => `${Math.round(x * 100)} %`;
 
@@ -109,7 +109,9 @@ export function stageLabel(t: Translate, view: DeliberationView): string {
     case "critique":
       return t(`deliberation.stage.${view.stage}`, { round: view.round, rounds: view.settings.rounds });
     case "halted":
-      return t("deliberation.stage.halted", { reason: view.haltedBecause === "budget_exhausted" ? t("deliberation.budgetExhausted") : t("deliberation.modelFailed") });
+      return t("deliberation.stage.halted", {
+        reason: view.haltedBecause === "budget_exhausted" ? t("deliberation.budgetExhausted") : t("deliberation.modelFailed"),
+      });
     default:
       return t(`deliberation.stage.${view.stage}` as MessageKey);
   }
@@ -124,9 +126,7 @@ export function DeliberationFacts({ view }: { view: DeliberationView }) {
   const running = !["drafted", "halted"].includes(view.stage);
   return (
     <>
-      <p className="notice">
-        {view.engine === "offline" ? t("deliberation.engine.offline") : t("deliberation.engine.model", { model: view.model })}
-      </p>
+      <p className="notice">{view.engine === "offline" ? t("deliberation.engine.offline") : t("deliberation.engine.model", { model: view.model })}</p>
       <dl className="facts">
         <dt>{t("deliberation.stage")}</dt>
         <dd aria-live="polite">
@@ -134,7 +134,9 @@ export function DeliberationFacts({ view }: { view: DeliberationView }) {
           {running ? (
             <>
               {" "}
-              <span className={`badge ${view.room.paused ? "badge-paused" : "badge-running"}`}>{view.room.paused ? t("room.state.paused") : t("room.state.running")}</span>
+              <span className={`badge ${view.room.paused ? "badge-paused" : "badge-running"}`}>
+                {view.room.paused ? t("room.state.paused") : t("room.state.running")}
+              </span>
             </>
           ) : null}
         </dd>
@@ -200,7 +202,14 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
           {round.tally ? (
             <p>
               {t("deliberation.tally", { order: tallyOrder(round, name) })}{" "}
-              <Bar share={round.tally.approval.share} label={t("deliberation.approval", { share: percent(round.tally.approval.share), weight: round.tally.approval.weight, total: round.tally.approval.total })} />
+              <Bar
+                share={round.tally.approval.share}
+                label={t("deliberation.approval", {
+                  share: percent(round.tally.approval.share),
+                  weight: round.tally.approval.weight,
+                  total: round.tally.approval.total,
+                })}
+              />
             </p>
           ) : (
             <p className="card-meta">{t("deliberation.critiquesIn", { done: round.critiques.length, of: view.representatives.length })}</p>
@@ -224,7 +233,12 @@ export function DraftRuling({ draft, threshold, name }: { draft: Draft; threshol
       <p>
         <Bar
           share={draft.approval.share}
-          label={t("deliberation.approvalThreshold", { share: percent(draft.approval.share), threshold: percent(threshold), weight: draft.approval.weight, total: draft.approval.total })}
+          label={t("deliberation.approvalThreshold", {
+            share: percent(draft.approval.share),
+            threshold: percent(threshold),
+            weight: draft.approval.weight,
+            total: draft.approval.total,
+          })}
         />
       </p>
       <h4>{t("deliberation.stances")}</h4>
@@ -255,7 +269,8 @@ export function DraftRuling({ draft, threshold, name }: { draft: Draft; threshol
           <ul>
             {draft.minorityReports.map((m) => (
               <li key={m.representativeId}>
-                <strong>{m.label}</strong> ({t("deliberation.represents", { citizens: m.citizens })}, {t("deliberation.preferred", { candidate: name(draft.round, m.preferred) })}): {m.statement}
+                <strong>{m.label}</strong> ({t("deliberation.represents", { citizens: m.citizens })},{" "}
+                {t("deliberation.preferred", { candidate: name(draft.round, m.preferred) })}): {m.statement}
               </li>
             ))}
           </ul>

@@ -1,5 +1,15 @@
 import { useActionData, useFetcher } from "@remix-run/react";
-import { type ButtonHTMLAttributes, createContext, type FormHTMLAttributes, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes, useContext, useEffect, useRef } from "react";
+import {
+  type ButtonHTMLAttributes,
+  createContext,
+  type FormHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type TextareaHTMLAttributes,
+  useContext,
+  useEffect,
+  useRef,
+} from "react";
 import { type MessageKey, translateError, type Translate, useT } from "../i18n";
 import { CsrfField } from "../root";
 import type { ActionResult, FieldError, FormError } from "../utils/api.server";
@@ -65,7 +75,8 @@ function FieldFrame({ id, label, help, error, children }: { id: string; label: R
   );
 }
 
-const describedBy = (id: string, help: unknown, error: unknown) => [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+const describedBy = (id: string, help: unknown, error: unknown) =>
+  [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
 
 /** A labelled input whose help and error text are announced with it. */
 export function Field({ name, label, help, error, id: given, ...input }: CommonFieldProps & InputHTMLAttributes<HTMLInputElement>) {

@@ -21,7 +21,19 @@ const CENTER = SIZE / 2;
  * carries the same information for screen readers. Her own values get a thick ring and "Your value";
  * on a phone (compact) the labels are rank numbers in large type, and the list names them.
  */
-export function GraphPicture({ nodes, edges, label, compact = false, yours }: { nodes: Node[]; edges: Edge[]; label: string; compact?: boolean; yours: string }) {
+export function GraphPicture({
+  nodes,
+  edges,
+  label,
+  compact = false,
+  yours,
+}: {
+  nodes: Node[];
+  edges: Edge[];
+  label: string;
+  compact?: boolean;
+  yours: string;
+}) {
   const max = Math.max(...nodes.map((n) => n.score), 1e-9);
   const ring = CENTER - 130; // room for labels on every side
   const place = new Map(

@@ -23,6 +23,11 @@ export function actorName(t: Translate, actor: LedgerLine["actor"]): string {
 /** What happened, in words; an event this version does not know yet is still listed, generically. */
 export function whatHappened(t: Translate, what: LedgerLine["what"]): string {
   const params = { ...what.params };
-  if (typeof params.roles === "string") params.roles = params.roles.split(", ").filter(Boolean).map((r) => t(`role.${r}` as MessageKey)).join(", ");
+  if (typeof params.roles === "string")
+    params.roles = params.roles
+      .split(", ")
+      .filter(Boolean)
+      .map((r) => t(`role.${r}` as MessageKey))
+      .join(", ");
   return what.key in en ? t(what.key as MessageKey, params) : t("event.other");
 }

@@ -29,7 +29,15 @@ export function ConfirmBox({ name, label, required }: { name: string; label: str
   return (
     <div className="field confirm">
       <label className="check" htmlFor={id}>
-        <input id={id} type="checkbox" name={name} required={required} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} /> {label}
+        <input
+          id={id}
+          type="checkbox"
+          name={name}
+          required={required}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />{" "}
+        {label}
       </label>
       {error ? (
         <p id={`${id}-error`} className="field-error">

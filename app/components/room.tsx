@@ -2,7 +2,13 @@ import { Link, useRevalidator } from "@remix-run/react";
 import { diffWords } from "diff";
 import { useEffect, useId, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import { type ClientToServerEvents, type Presence as PresenceView, SeqTracker, type ServerToClientEvents, type TranscriptSpeaker } from "../../server/realtime/contract";
+import {
+  type ClientToServerEvents,
+  type Presence as PresenceView,
+  SeqTracker,
+  type ServerToClientEvents,
+  type TranscriptSpeaker,
+} from "../../server/realtime/contract";
 import type { StatementTarget } from "../../server/trpc/inputs";
 import { roomInputs } from "../../server/trpc/schemas/room";
 import { useT } from "../i18n";
@@ -63,7 +69,10 @@ export function useRoom(matterId: string, lastSeq: number) {
     socket.on("presence", (p) => p.matterId === matterId && setPresence(p));
     socket.on("transcript", (chunk) => {
       if (chunk.matterId !== matterId) return;
-      setStreams((all) => ({ ...all, [chunk.key]: { speaker: chunk.speaker, text: chunk.restart ? "" : (all[chunk.key]?.text ?? "") + (chunk.fragment ?? "") } }));
+      setStreams((all) => ({
+        ...all,
+        [chunk.key]: { speaker: chunk.speaker, text: chunk.restart ? "" : (all[chunk.key]?.text ?? "") + (chunk.fragment ?? "") },
+      }));
     });
     return () => {
       if (timer) clearTimeout(timer);
@@ -77,11 +86,7 @@ export function useRoom(matterId: string, lastSeq: number) {
 export function Presence({ presence, connected }: { presence: PresenceView | null; connected: boolean }) {
   const t = useT();
   if (!presence) return <p className="card-meta">{connected ? t("room.presence.loading") : t("room.offline")}</p>;
-  return (
-    <p className="card-meta">
-      {t("room.presence", { names: presence.people.map((p) => p.name).join(", ") || "—", anonymous: presence.anonymous })}
-    </p>
-  );
+  return <p className="card-meta">{t("room.presence", { names: presence.people.map((p) => p.name).join(", ") || "—", anonymous: presence.anonymous })}</p>;
 }
 
 /** The hidden fields that name a statement; the action builds the structured target from them. */

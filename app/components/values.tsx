@@ -101,7 +101,9 @@ function Accepted({ outcome }: { outcome: SubmitOutcome }) {
       <h2>{t("values.gate.accepted")}</h2>
       <ValueCard card={outcome.draft} headingLevel={3} />
       <p className="alert alert-ok">
-        {outcome.canonical?.joined ? t("values.joined", { title: outcome.canonical.title }) : t("values.founded", { title: outcome.canonical?.title ?? outcome.draft.title })}
+        {outcome.canonical?.joined
+          ? t("values.joined", { title: outcome.canonical.title })
+          : t("values.founded", { title: outcome.canonical?.title ?? outcome.draft.title })}
       </p>
       <p>{t("values.gate.next")}</p>
       <ul className="actions">
@@ -175,14 +177,28 @@ export function ValueForm({
           outcome.verdict === "value" ? (
             <Accepted outcome={outcome} />
           ) : (
-            <ValueForm key={outcome.cardId} contexts={contexts} contextId={outcome.draft.contextId} initial={outcome.draft} revisionOf={outcome.cardId} refused={outcome} />
+            <ValueForm
+              key={outcome.cardId}
+              contexts={contexts}
+              contextId={outcome.draft.contextId}
+              initial={outcome.draft}
+              revisionOf={outcome.cardId}
+              refused={outcome}
+            />
           )
         }
       >
         {revisionOf ? <input type="hidden" name="revisionOf" value={revisionOf} /> : null}
         <ContextSelect id="field-contextId" contexts={contexts} locale={locale} defaultValue={contextId} />
         <Field name="title" label={t("values.form.title")} help={t("values.form.titleHelp")} defaultValue={initial?.title} {...constraints(CardTitle)} />
-        <TextField name="description" label={t("values.form.description")} help={t("values.form.descriptionHelp")} rows={3} defaultValue={initial?.description} {...constraints(CardDescription)} />
+        <TextField
+          name="description"
+          label={t("values.form.description")}
+          help={t("values.form.descriptionHelp")}
+          rows={3}
+          defaultValue={initial?.description}
+          {...constraints(CardDescription)}
+        />
         <PolicyInputs policies={policies} />
         <Submit busyLabel={t("values.form.checking")}>{revisionOf ? t("values.form.resubmit") : t("values.form.submit")}</Submit>
       </ActionForm>

@@ -87,8 +87,11 @@ export function VerifyPanel({ eli, bundleUrl, publicKey, keyId }: { eli: string;
             <ul className="verify-checks">
               {outcome.verdict.checks.map((check) => (
                 <li key={check.name} className={check.ok ? "check-pass" : "check-fail"}>
-                  <span aria-hidden="true" className="check-mark">{check.ok ? "✓" : "✗"}</span>
-                  <span className="visually-hidden">{t(check.ok ? "verify.passed" : "verify.failed")}: </span> <strong className="check-name">{t(`verify.check.${check.name}` as MessageKey)}</strong>:{" "}
+                  <span aria-hidden="true" className="check-mark">
+                    {check.ok ? "✓" : "✗"}
+                  </span>
+                  <span className="visually-hidden">{t(check.ok ? "verify.passed" : "verify.failed")}: </span>{" "}
+                  <strong className="check-name">{t(`verify.check.${check.name}` as MessageKey)}</strong>:{" "}
                   <span className="check-detail">{t(check.code, check.params)}</span>
                 </li>
               ))}

@@ -27,7 +27,8 @@ export const en = {
   "role.clerk": "Clerk",
   "role.admin": "Administrator",
   "home.title": "Agora",
-  "home.lead": "Citizens write down what they value. AI representatives deliberate on proposed rules with those values as their mandate. Human delegates audit, correct and ratify. Civil servants publish, and anyone can check how each ruling came about.",
+  "home.lead":
+    "Citizens write down what they value. AI representatives deliberate on proposed rules with those values as their mandate. Human delegates audit, correct and ratify. Civil servants publish, and anyone can check how each ruling came about.",
   "home.how": "How a ruling comes about",
   "home.step1": "Citizens write value cards: what they pay attention to when a choice matters.",
   "home.step2": "A clerk opens a matter and convenes representatives, one per constituency.",
@@ -83,10 +84,12 @@ export const en = {
   "admin.users.saved": "Roles of {name} saved: {roles}.",
   "admin.users.none": "No users match.",
   "admin.registry.title": "Citizen registry",
-  "admin.registry.lead": "Import the census as CSV with the columns personal_code, full_name, district and email (optional). Every row is checked first: one bad row rejects the whole file and nothing is imported.",
+  "admin.registry.lead":
+    "Import the census as CSV with the columns personal_code, full_name, district and email (optional). Every row is checked first: one bad row rejects the whole file and nothing is imported.",
   "admin.registry.file": "CSV file",
   "admin.registry.submit": "Import",
-  "admin.registry.applied": "Imported {rows, plural, one {# row} other {# rows}}: {inserted, plural, one {# new citizen} other {# new citizens}}, {updated} updated.",
+  "admin.registry.applied":
+    "Imported {rows, plural, one {# row} other {# rows}}: {inserted, plural, one {# new citizen} other {# new citizens}}, {updated} updated.",
   "admin.registry.rejected": "The file was rejected: {count, plural, one {# problem found} other {# problems found}}. Nothing was imported.",
   "admin.registry.line": "Line",
   "admin.registry.column": "Column",
@@ -146,7 +149,8 @@ export const en = {
   "values.form.description": "Description",
   "values.form.descriptionHelp": "One or two sentences, in the first person.",
   "values.form.policies": "What you pay attention to",
-  "values.form.policiesHelp": "Two to six attentional policies: what someone living by this value notices when choosing, e.g. “MOMENTS when a person realizes a machine decided about them”.",
+  "values.form.policiesHelp":
+    "Two to six attentional policies: what someone living by this value notices when choosing, e.g. “MOMENTS when a person realizes a machine decided about them”.",
   "values.form.policy": "Attentional policy {n}",
   "values.form.submit": "Submit",
   "values.form.resubmit": "Submit the revision",
@@ -182,10 +186,12 @@ export const en = {
   "values.judge.none": "You have judged every pair in this context. Thank you.",
   "values.pickContext": "Choose a context",
   "graph.title": "Moral graph",
-  "graph.lead": "What citizens hold wise in each context: values ranked by a likelihood-weighted PageRank over wiser-than judgments that enough citizens agree on.",
+  "graph.lead":
+    "What citizens hold wise in each context: values ranked by a likelihood-weighted PageRank over wiser-than judgments that enough citizens agree on.",
   "graph.contextTitle": "Moral graph: {context}",
   "graph.picture": "Picture of the graph",
-  "graph.pictureHelp": "Each circle is a value, larger when ranked higher; an arrow points from a value to one judged wiser. The table below holds the same information.",
+  "graph.pictureHelp":
+    "Each circle is a value, larger when ranked higher; an arrow points from a value to one judged wiser. The table below holds the same information.",
   "graph.ranking": "Ranking",
   "graph.rank": "Rank",
   "graph.value": "Value",
@@ -194,7 +200,8 @@ export const en = {
   "graph.dissent": "Dissent",
   "graph.supportHelp": "Support: citizens who hold or endorse the value. Dissent: judgments that it is not wiser where it was offered as wiser.",
   "graph.empty": "No values in this context yet.",
-  "graph.summary": "{values, plural, one {# value} other {# values}}, {edges, plural, one {# agreed wiser-than edge} other {# agreed wiser-than edges}} from {judgments, plural, one {# judgment} other {# judgments}}.",
+  "graph.summary":
+    "{values, plural, one {# value} other {# values}}, {edges, plural, one {# agreed wiser-than edge} other {# agreed wiser-than edges}} from {judgments, plural, one {# judgment} other {# judgments}}.",
   "graph.unranked": "new",
   "graph.exports": "Open data (anonymised)",
   "merges.title": "Value merges",
@@ -208,10 +215,13 @@ export const en = {
   "merges.done": "The card now founds its own value.",
   "merges.none": "No merges to review.",
   "gate.value": "This is a value: it says what you pay attention to when you choose.",
-  "gate.preference": "This reads as a preference: it says what you like or would choose, not what you pay attention to when choosing. Try describing what you notice when such a choice comes up.",
+  "gate.preference":
+    "This reads as a preference: it says what you like or would choose, not what you pay attention to when choosing. Try describing what you notice when such a choice comes up.",
   "gate.slogan": "This reads as a slogan: it names something good but gives nothing to pay attention to. Try telling us what you notice in a real situation.",
-  "gate.goal": "This reads as a goal: it names an outcome to reach. A value says what you attend to on the way there. Try describing what you notice when you choose.",
-  "gate.rule": "This reads as a rule: it says what should be done. A value says what you pay attention to when you choose. Try telling us about a time you had to decide.",
+  "gate.goal":
+    "This reads as a goal: it names an outcome to reach. A value says what you attend to on the way there. Try describing what you notice when you choose.",
+  "gate.rule":
+    "This reads as a rule: it says what should be done. A value says what you pay attention to when you choose. Try telling us about a time you had to decide.",
   "gate.other": "We could not find a value in this. A value card names what you pay attention to when a choice matters, in a few concrete phrases.",
   "values.notACitizen": "Your account is not linked to a citizen record, so it cannot hold values.",
   "values.unknownContext": "There is no such choice context.",
@@ -257,7 +267,8 @@ export const en = {
   "matters.startIntake": "Open intake now",
   "matters.openIntake": "Open intake",
   "matters.intakeCloses": "Intake closes {when}.",
-  "matters.settings": "Deliberation: {rounds, plural, one {# round} other {# rounds}}, {candidates, plural, one {# candidate} other {# candidates}}, {approval} % approval.",
+  "matters.settings":
+    "Deliberation: {rounds, plural, one {# round} other {# rounds}}, {candidates, plural, one {# candidate} other {# candidates}}, {approval} % approval.",
   "matters.sunset": "{days, plural, one {Sunset after # day.} other {Sunset after # days.}}",
   "matters.writeValue": "Write a value for this matter",
   "matters.ledger": "This matter's ledger",
@@ -280,7 +291,8 @@ export const en = {
   "convening.support": "Held by",
   "convening.hash": "Mandate hash",
   "deliberation.title": "Deliberation",
-  "deliberation.engine.offline": "Run by the offline engine: a deterministic reasoner that reads the rule against each mandate's attentional policies. No language model is involved.",
+  "deliberation.engine.offline":
+    "Run by the offline engine: a deterministic reasoner that reads the rule against each mandate's attentional policies. No language model is involved.",
   "deliberation.engine.model": "Run by the language model {model}. Every call it made is recorded and can be audited.",
   "deliberation.stage": "Stage",
   "deliberation.stage.positions": "Representatives are taking their positions",
@@ -313,7 +325,8 @@ export const en = {
   "deliberation.minority": "Minority reports",
   "deliberation.preferred": "preferred {candidate}",
   "deliberation.coverage": "Value coverage",
-  "deliberation.coverageLead": "Which mandate values of which constituencies the text honours. Weighted by citizens, it carries {share} of what they asked for.",
+  "deliberation.coverageLead":
+    "Which mandate values of which constituencies the text honours. Weighted by citizens, it carries {share} of what they asked for.",
   "deliberation.honoured": "honoured",
   "deliberation.notHonoured": "not honoured",
   "deliberation.start": "Start the deliberation",
@@ -321,7 +334,8 @@ export const en = {
   "deliberation.budgetField": "Token budget (model tokens this deliberation may spend)",
   "deliberation.budgetHelp": "Leave it empty for the polity's default. The offline engine spends none.",
   "harm.title": "Harm reports",
-  "harm.lead": "{count, plural, =0 {No reports so far.} one {# report so far.} other {# reports so far.}} Beside them, which values of which constituencies the ruling honours; at {threshold, plural, one {# report} other {# reports}} the ruling goes back to the clerk for renewal or repeal.",
+  "harm.lead":
+    "{count, plural, =0 {No reports so far.} one {# report so far.} other {# reports so far.}} Beside them, which values of which constituencies the ruling honours; at {threshold, plural, one {# report} other {# reports}} the ruling goes back to the clerk for renewal or repeal.",
   "harm.review": "Enough reports came in: the ruling went back on the clerk's desk on {when}.",
   "harm.touched": "{count, plural, one {# report} other {# reports}}",
   "harm.what": "What happened (public; your name is not shown)",
@@ -364,7 +378,8 @@ export const en = {
   "rulings.feed": "Atom feed",
   "values.cardId": "Card id, for a ruling's verify panel (it checks that this value was in your representative's mandate):",
   "verify.title": "Verify this ruling",
-  "verify.lead": "Your browser checks the ruling's provenance bundle itself, with the same code as the command-line verifier: the matter's ledger, the text the delegates ratified, the frozen mandates, the recounted tally, and the bundle's place in the registry's signed transparency log. Nothing you enter here leaves your browser.",
+  "verify.lead":
+    "Your browser checks the ruling's provenance bundle itself, with the same code as the command-line verifier: the matter's ledger, the text the delegates ratified, the frozen mandates, the recounted tally, and the bundle's place in the registry's signed transparency log. Nothing you enter here leaves your browser.",
   "verify.file": "A bundle file you downloaded (leave empty to check the one the registry serves now)",
   "verify.card": "Your card's id (optional, shown with each card on your Values page): checks that your value was in your representative's mandate",
   "verify.key": "Checked against the registry's published key {keyId}.",
@@ -401,7 +416,8 @@ export const en = {
   "verify.mandates.ok": "{count, plural, one {The one mandate hashes} other {All # mandates hash}} to what was frozen when the matter was convened.",
   "verify.mandates.one": "The mandate of {label} is not the one frozen at convening.",
   "verify.mandates.set": "The bundle's mandates are not the ones frozen at convening.",
-  "verify.tally.ok": "Recounted from the ledger's {votes, plural, one {# vote} other {# votes}}: {ratify} ratify, {reject} reject, {abstain} abstain of {eligible}; ratified.",
+  "verify.tally.ok":
+    "Recounted from the ledger's {votes, plural, one {# vote} other {# votes}}: {ratify} ratify, {reject} reject, {abstain} abstain of {eligible}; ratified.",
   "verify.tally.differs": "The tally recomputed from the ledger's votes differs from the one the bundle states.",
   "verify.log.ok": "Leaf {leaf} of the transparency log, under the checkpoint of size {size} signed by key {keyId}.",
   "verify.log.proof": "This bundle, byte for byte, is not the one the log holds: its inclusion proof fails.",
@@ -409,7 +425,8 @@ export const en = {
   "verify.card.ok": "Card {card}'s value is in the mandate of {label}, with weight {weight} %.",
   "verify.card.notInMandate": "That card's value is not in its constituency's mandate.",
   "verify.card.unknown": "That card is not among this ruling's mandates.",
-  "rulings.verifyHow": "Verify it offline: npx agora verify bundle.json (add --card with your card's id to check that your value was in your representative's mandate).",
+  "rulings.verifyHow":
+    "Verify it offline: npx agora verify bundle.json (add --card with your card's id to check that your value was in your representative's mandate).",
   "rulings.room": "The deliberation that made it",
   "rulings.publish": "Publish the ruling",
   "rulings.publishLead": "The ruling gets its identifier and page, and its provenance bundle goes into the registry's signed transparency log.",
@@ -467,7 +484,8 @@ export const en = {
   "ballot.title": "Ratification",
   "ballot.openLead": "Open the ballot on the draft ruling (as amended). Every delegate may vote once.",
   "ballot.open": "Open the ballot",
-  "ballot.rules": "Quorum {quorum} % of {eligible, plural, one {# delegate} other {# delegates}}; ratified with more than {majority} % of ratify and reject votes.",
+  "ballot.rules":
+    "Quorum {quorum} % of {eligible, plural, one {# delegate} other {# delegates}}; ratified with more than {majority} % of ratify and reject votes.",
   "ballot.closed": "The ballot is closed.",
   "ballot.choice.ratify": "Ratify",
   "ballot.choice.reject": "Reject",
@@ -493,7 +511,8 @@ export const en = {
   "audit.values": "Values cited",
   "audit.outside": "not in this representative's mandate",
   "audit.weight": "{weight} % of the mandate",
-  "audit.cards": "{count, plural, one {one citizen's card} other {# citizens' cards}} behind it, {endorsements, plural, one {# endorsement} other {# endorsements}}",
+  "audit.cards":
+    "{count, plural, one {one citizen's card} other {# citizens' cards}} behind it, {endorsements, plural, one {# endorsement} other {# endorsements}}",
   "audit.calls": "Model calls",
   "audit.call": "{purpose} · {engine} {model} · {tokensIn} + {tokensOut} tokens · {latency} ms · {status}",
   "audit.prompt": "Prompt",
@@ -510,8 +529,10 @@ export const en = {
   "values.mandates": "Where your values went",
   "values.verifyRuling": "The published ruling: check it with your card's id",
   "values.cardInMandate": "In the mandate of the {constituency} representative for “{matter}”, weight {weight} % of its mandate.",
-  "values.inMandate": "In “{matter}”, your values are in the mandate of the {constituency} representative, weight {weight} % of its mandate, representing {size, plural, one {# citizen} other {# citizens}}.",
-  "values.notInThisMandate": "In “{matter}”, you are represented by the {constituency} representative ({size, plural, one {# citizen} other {# citizens}}); none of your values made its mandate's top values.",
+  "values.inMandate":
+    "In “{matter}”, your values are in the mandate of the {constituency} representative, weight {weight} % of its mandate, representing {size, plural, one {# citizen} other {# citizens}}.",
+  "values.notInThisMandate":
+    "In “{matter}”, you are represented by the {constituency} representative ({size, plural, one {# citizen} other {# citizens}}); none of your values made its mandate's top values.",
   "matters.noConstituencies": "No citizen holds a value in this context yet, so there is no one to represent.",
   "errors.title": "Something went wrong",
   "errors.notFound": "There is nothing at this address.",
@@ -544,7 +565,8 @@ export const en = {
   "event.other": "An event of the deliberation's record.",
   "event.matter.drafted": "The clerk drafted the matter “{title}”.",
   "event.matter.intakeOpened": "Intake opened: citizens may write and weigh values for the matter.",
-  "event.matter.convened": "Convened by {scheme, select, districts {districts} other {value communities}}: {count, plural, one {# constituency} other {# constituencies}}, their mandates frozen.",
+  "event.matter.convened":
+    "Convened by {scheme, select, districts {districts} other {value communities}}: {count, plural, one {# constituency} other {# constituencies}}, their mandates frozen.",
   "event.deliberation.started": "The deliberation started.",
   "event.deliberation.position": "The representative of {representative} took a position.",
   "event.deliberation.candidate": "The mediator wrote candidate {number} of round {round}.",
@@ -588,7 +610,8 @@ export const en = {
   // citizen pages: her progress, her values' weight, earlier attempts, her value on the graph
   "account.progress": "What happened to the matters you took part in",
   "account.progressLead": "Matters where you gave a value: when each was convened, ratified, published, renewed or repealed, newest first.",
-  "account.progressEmpty": "Nothing yet. When a matter in a context where you hold a value is convened, you will see here which representative speaks for you and with what weight, and later whether its ruling was ratified and published.",
+  "account.progressEmpty":
+    "Nothing yet. When a matter in a context where you hold a value is convened, you will see here which representative speaks for you and with what weight, and later whether its ruling was ratified and published.",
   "progress.convened": "“{matter}” was convened.",
   "progress.ratified": "The delegates ratified the ruling on “{matter}”.",
   "progress.rejected": "The delegates rejected the draft ruling on “{matter}”.",
@@ -596,8 +619,10 @@ export const en = {
   "progress.renewed": "The ruling on “{matter}” was renewed.",
   "progress.repealed": "The ruling on “{matter}” was repealed.",
   "progress.lapsed": "The ruling on “{matter}” lapsed at its sunset.",
-  "progress.represented": "Your values are in the mandate of the {constituency} representative, who represents {size, plural, one {# citizen} other {# citizens}}:",
-  "progress.notRepresented": "You are represented by the {constituency} representative ({size, plural, one {# citizen} other {# citizens}}); none of your values made its mandate's top values.",
+  "progress.represented":
+    "Your values are in the mandate of the {constituency} representative, who represents {size, plural, one {# citizen} other {# citizens}}:",
+  "progress.notRepresented":
+    "You are represented by the {constituency} representative ({size, plural, one {# citizen} other {# citizens}}); none of your values made its mandate's top values.",
   "progress.honoured": "The published figures say the ruling honours “{title}”.",
   "progress.notHonoured": "The published figures say the ruling does not honour “{title}”.",
   "progress.noFigures": "None of your values is among this ruling's published value figures.",
@@ -607,7 +632,8 @@ export const en = {
   "values.represented": "In “{matter}”, you are represented by the {constituency} representative ({size, plural, one {# citizen} other {# citizens}}).",
   "values.noValueInMandate": "None of your values made its mandate's top values.",
   "values.earlier": "{count, plural, one {Earlier attempt (#)} other {Earlier attempts (#)}}",
-  "values.earlierHelp": "What the quality gate did not take as a value, and cards you revised or withdrew. None of it is in the moral graph, and none has a card id to verify with.",
+  "values.earlierHelp":
+    "What the quality gate did not take as a value, and cards you revised or withdrew. None of it is in the moral graph, and none has a card id to verify with.",
   "values.reviseAttempt": "Revise it into a value",
   "values.revisedAlready": "You revised this one.",
   "values.attemptOn": "{verdict}, {date}",
@@ -648,7 +674,8 @@ export const en = {
   "room.citizens": "{count, plural, one {# citizen} other {# citizens}}",
   "room.asTable": "The same as a table",
   "room.schulze.title": "Schulze ranking of round {round}",
-  "room.schulze.caption": "Candidates in the Schulze order, which weighs every representative's whole ranking by the citizens it speaks for. Each bar shows the citizens whose representatives ranked that candidate first.",
+  "room.schulze.caption":
+    "Candidates in the Schulze order, which weighs every representative's whole ranking by the citizens it speaks for. Each bar shows the citizens whose representatives ranked that candidate first.",
   "room.schulze.summary": "Schulze ranking of round {round}: {order}.",
   "room.schulze.entry": "{place}. {name}, first choice of {citizens} citizens",
   "room.schulze.place": "Place",
@@ -699,10 +726,12 @@ export const en = {
   "matters.openIntakeLead": "Citizens are invited to write and weigh values for this matter's context for {hours, plural, one {# hour} other {# hours}}.",
   "matters.publishedAs": "Published as the ruling",
   "convening.formTitle": "Convene the matter",
-  "convening.earlyWarning": "Intake is still open until {when}. So far {count, plural, =0 {no values have} one {# value has} other {# values have}} come in for this matter's context. Convening now freezes the mandates without the values still to come.",
+  "convening.earlyWarning":
+    "Intake is still open until {when}. So far {count, plural, =0 {no values have} one {# value has} other {# values have}} come in for this matter's context. Convening now freezes the mandates without the values still to come.",
   "convening.afterIntake": "Intake has closed: {count, plural, =0 {no values} one {# value} other {# values}} came in for this matter's context.",
   "convening.confirmEarly": "Convene now, before intake closes",
-  "convening.intakeOpen": "Intake is still open: {count, plural, =0 {no values have} one {# value has} other {# values have}} come in so far. Tick \"Convene now, before intake closes\" to convene early.",
+  "convening.intakeOpen":
+    'Intake is still open: {count, plural, =0 {no values have} one {# value has} other {# values have}} come in so far. Tick "Convene now, before intake closes" to convene early.',
   "ballot.textTitle": "The text on the ballot",
   "ballot.isOpen": "The ballot is open: the delegates vote in the room.",
   "ballot.toRoom": "Go to the room",
@@ -720,7 +749,8 @@ export const en = {
   "rulings.renewed": "Renewed: the ruling now lapses on {when}.",
   "rulings.noSunset": "This ruling has no sunset, so there is nothing to renew.",
   "rulings.amendTitle": "Renew with an amendment",
-  "rulings.amendLead": "Opens a new matter that starts from this ruling's title, text and context; you edit the rule and open it for a new deliberation. This ruling stays in force until then.",
+  "rulings.amendLead":
+    "Opens a new matter that starts from this ruling's title, text and context; you edit the rule and open it for a new deliberation. This ruling stays in force until then.",
   "rulings.renewWithAmendment": "Renew with an amendment…",
   "rulings.amendRepealed": "A repealed ruling cannot be amended; open a new matter instead.",
   "rulings.amendedBy": "Being amended",

@@ -29,7 +29,8 @@ export const et: Messages = {
   "role.clerk": "Ametnik",
   "role.admin": "Administraator",
   "home.title": "Agora",
-  "home.lead": "Kodanikud panevad kirja, mida nad väärtustavad. Tehisintellektist esindajad arutavad kavandatud reegleid, mandaadiks need väärtused. Inimestest delegaadid auditeerivad, parandavad ja kinnitavad. Ametnikud avaldavad ning igaüks saab kontrollida, kuidas iga otsus sündis.",
+  "home.lead":
+    "Kodanikud panevad kirja, mida nad väärtustavad. Tehisintellektist esindajad arutavad kavandatud reegleid, mandaadiks need väärtused. Inimestest delegaadid auditeerivad, parandavad ja kinnitavad. Ametnikud avaldavad ning igaüks saab kontrollida, kuidas iga otsus sündis.",
   "home.how": "Kuidas otsus sünnib",
   "home.step1": "Kodanikud kirjutavad väärtuskaarte: millele nad tähelepanu pööravad, kui valik on oluline.",
   "home.step2": "Ametnik avab küsimuse ja kutsub kokku esindajad, ühe igast valimisringkonnast.",
@@ -85,10 +86,12 @@ export const et: Messages = {
   "admin.users.saved": "Kasutaja {name} rollid salvestatud: {roles}.",
   "admin.users.none": "Ühtegi kasutajat ei leitud.",
   "admin.registry.title": "Kodanike register",
-  "admin.registry.lead": "Impordi rahvastikuregister CSV-failina veergudega personal_code, full_name, district ja email (valikuline). Kõigepealt kontrollitakse iga rida: üks vigane rida lükkab kogu faili tagasi ja midagi ei impordita.",
+  "admin.registry.lead":
+    "Impordi rahvastikuregister CSV-failina veergudega personal_code, full_name, district ja email (valikuline). Kõigepealt kontrollitakse iga rida: üks vigane rida lükkab kogu faili tagasi ja midagi ei impordita.",
   "admin.registry.file": "CSV-fail",
   "admin.registry.submit": "Impordi",
-  "admin.registry.applied": "Imporditi {rows, plural, one {üks rida} other {# rida}}: {inserted, plural, one {üks uus kodanik} other {# uut kodanikku}}, {updated} uuendatud.",
+  "admin.registry.applied":
+    "Imporditi {rows, plural, one {üks rida} other {# rida}}: {inserted, plural, one {üks uus kodanik} other {# uut kodanikku}}, {updated} uuendatud.",
   "admin.registry.rejected": "Fail lükati tagasi: {count, plural, one {leiti üks viga} other {leiti # viga}}. Midagi ei imporditud.",
   "admin.registry.line": "Rida",
   "admin.registry.column": "Veerg",
@@ -139,7 +142,8 @@ export const et: Messages = {
   "values.withdraw": "Võta tagasi",
   "values.withdrawn": "Sinu kaart võeti tagasi. Juba mandaati külmutatu ei muutu.",
   "values.revise": "Muuda",
-  "values.endorsedCount": "Oled toetanud {count, plural, one {üht väärtust} other {# väärtust}} ja andnud {judgments, plural, one {ühe hinnangu} other {# hinnangut}}.",
+  "values.endorsedCount":
+    "Oled toetanud {count, plural, one {üht väärtust} other {# väärtust}} ja andnud {judgments, plural, one {ühe hinnangu} other {# hinnangut}}.",
   "values.whereItWent": "Kuhu see jõudis",
   "values.notInMandate": "Veel üheski mandaadis: mandaadid külmutatakse, kui küsimus kokku kutsutakse.",
   "values.context": "Kontekst",
@@ -148,7 +152,8 @@ export const et: Messages = {
   "values.form.description": "Kirjeldus",
   "values.form.descriptionHelp": "Üks või kaks lauset, mina-vormis.",
   "values.form.policies": "Millele sa tähelepanu pöörad",
-  "values.form.policiesHelp": "Kaks kuni kuus tähelepanupõhimõtet: mida selle väärtuse järgi elav inimene valides märkab, nt „HETKED, mil inimene mõistab, et masin otsustas tema üle”.",
+  "values.form.policiesHelp":
+    "Kaks kuni kuus tähelepanupõhimõtet: mida selle väärtuse järgi elav inimene valides märkab, nt „HETKED, mil inimene mõistab, et masin otsustas tema üle”.",
   "values.form.policy": "Tähelepanupõhimõte {n}",
   "values.form.submit": "Saada",
   "values.form.resubmit": "Saada muudetud kaart",
@@ -158,7 +163,8 @@ export const et: Messages = {
   "values.gate.next": "Edasi: toeta teiste väärtusi või hinda lugusid selles kontekstis.",
   "values.engineNote": "Kontrollis võrguühenduseta mootor.",
   "values.guided.title": "Leia oma väärtus",
-  "values.guided.lead": "Mõtle ühele tegelikule valikule, mille oled selles kontekstis teinud. Sinu vastustest saab väärtuskaardi mustand, mida saad enne saatmist muuta.",
+  "values.guided.lead":
+    "Mõtle ühele tegelikule valikule, mille oled selles kontekstis teinud. Sinu vastustest saab väärtuskaardi mustand, mida saad enne saatmist muuta.",
   "values.guided.choice": "Räägi ühest korrast, kui pidid siin midagi otsustama. Mis juhtus?",
   "values.guided.noticed": "Mida sa valides märkasid või millele tähelepanu pöörasid? Üks asi rea kohta.",
   "values.guided.mattered": "Mis tundus selle juures kõige tähtsam, mõne sõnaga?",
@@ -184,10 +190,12 @@ export const et: Messages = {
   "values.judge.none": "Oled hinnanud kõiki selle konteksti paare. Aitäh!",
   "values.pickContext": "Vali kontekst",
   "graph.title": "Moraaligraaf",
-  "graph.lead": "Mida kodanikud igas kontekstis targaks peavad: väärtused järjestatud tõenäosusega kaalutud PageRanki järgi nende „targem kui” hinnangute põhjal, milles piisavalt kodanikke on üksmeelel.",
+  "graph.lead":
+    "Mida kodanikud igas kontekstis targaks peavad: väärtused järjestatud tõenäosusega kaalutud PageRanki järgi nende „targem kui” hinnangute põhjal, milles piisavalt kodanikke on üksmeelel.",
   "graph.contextTitle": "Moraaligraaf: {context}",
   "graph.picture": "Graafi joonis",
-  "graph.pictureHelp": "Iga ring on väärtus, seda suurem, mida kõrgemal see on; nool osutab väärtuselt sellele, mida peeti targemaks. Allolev tabel sisaldab sama teavet.",
+  "graph.pictureHelp":
+    "Iga ring on väärtus, seda suurem, mida kõrgemal see on; nool osutab väärtuselt sellele, mida peeti targemaks. Allolev tabel sisaldab sama teavet.",
   "graph.ranking": "Järjestus",
   "graph.rank": "Koht",
   "graph.value": "Väärtus",
@@ -196,7 +204,8 @@ export const et: Messages = {
   "graph.dissent": "Vastuhääled",
   "graph.supportHelp": "Toetus: kodanikud, kes väärtust kannavad või toetavad. Vastuhääled: hinnangud, et see pole targem, kui seda pakuti targemana.",
   "graph.empty": "Selles kontekstis pole veel väärtusi.",
-  "graph.summary": "{values, plural, one {# väärtus} other {# väärtust}}, {edges, plural, one {# kokkulepitud „targem kui” seos} other {# kokkulepitud „targem kui” seost}} {judgments, plural, one {ühe hinnangu} other {# hinnangu}} põhjal.",
+  "graph.summary":
+    "{values, plural, one {# väärtus} other {# väärtust}}, {edges, plural, one {# kokkulepitud „targem kui” seos} other {# kokkulepitud „targem kui” seost}} {judgments, plural, one {ühe hinnangu} other {# hinnangu}} põhjal.",
   "graph.unranked": "uus",
   "graph.exports": "Avaandmed (anonüümitud)",
   "merges.title": "Väärtuste ühendamised",
@@ -210,10 +219,13 @@ export const et: Messages = {
   "merges.done": "Kaart rajab nüüd oma väärtuse.",
   "merges.none": "Ühendamisi, mida üle vaadata, pole.",
   "gate.value": "See on väärtus: see ütleb, millele sa valides tähelepanu pöörad.",
-  "gate.preference": "See on pigem eelistus: see ütleb, mis sulle meeldib või mida valiksid, mitte seda, millele valides tähelepanu pöörad. Proovi kirjeldada, mida sa sellise valiku ees märkad.",
-  "gate.slogan": "See on pigem loosung: see nimetab midagi head, kuid ei anna midagi, millele tähelepanu pöörata. Räägi, mida sa ühes tegelikus olukorras märkad.",
+  "gate.preference":
+    "See on pigem eelistus: see ütleb, mis sulle meeldib või mida valiksid, mitte seda, millele valides tähelepanu pöörad. Proovi kirjeldada, mida sa sellise valiku ees märkad.",
+  "gate.slogan":
+    "See on pigem loosung: see nimetab midagi head, kuid ei anna midagi, millele tähelepanu pöörata. Räägi, mida sa ühes tegelikus olukorras märkad.",
   "gate.goal": "See on pigem eesmärk: see nimetab tulemuse, milleni jõuda. Väärtus ütleb, millele teel tähelepanu pöörad. Kirjelda, mida valides märkad.",
-  "gate.rule": "See on pigem reegel: see ütleb, mida tuleks teha. Väärtus ütleb, millele sa valides tähelepanu pöörad. Räägi ühest korrast, kui pidid otsustama.",
+  "gate.rule":
+    "See on pigem reegel: see ütleb, mida tuleks teha. Väärtus ütleb, millele sa valides tähelepanu pöörad. Räägi ühest korrast, kui pidid otsustama.",
   "gate.other": "Me ei leidnud siit väärtust. Väärtuskaart nimetab mõne konkreetse fraasiga, millele sa tähelepanu pöörad, kui valik on oluline.",
   "values.notACitizen": "Sinu konto ei ole seotud kodaniku kirjega, seega ei saa sellel väärtusi olla.",
   "values.unknownContext": "Sellist valikukonteksti pole.",
@@ -259,7 +271,8 @@ export const et: Messages = {
   "matters.startIntake": "Alusta väärtuste kogumist kohe",
   "matters.openIntake": "Alusta väärtuste kogumist",
   "matters.intakeCloses": "Väärtuste kogumine lõpeb {when}.",
-  "matters.settings": "Arutelu: {rounds, plural, one {# voor} other {# vooru}}, {candidates, plural, one {# kandidaat} other {# kandidaati}}, {approval} % heakskiit.",
+  "matters.settings":
+    "Arutelu: {rounds, plural, one {# voor} other {# vooru}}, {candidates, plural, one {# kandidaat} other {# kandidaati}}, {approval} % heakskiit.",
   "matters.sunset": "Kehtib {days, plural, one {ühe päeva} other {# päeva}}.",
   "matters.writeValue": "Kirjuta selle küsimuse jaoks väärtus",
   "matters.ledger": "Selle küsimuse pearaamat",
@@ -282,7 +295,8 @@ export const et: Messages = {
   "convening.support": "Kannab",
   "convening.hash": "Mandaadi räsi",
   "deliberation.title": "Arutelu",
-  "deliberation.engine.offline": "Arutelu käitab võrguühenduseta mootor: deterministlik arutleja, mis loeb reeglit iga mandaadi tähelepanupõhimõtete valguses. Keelemudelit ei kasutata.",
+  "deliberation.engine.offline":
+    "Arutelu käitab võrguühenduseta mootor: deterministlik arutleja, mis loeb reeglit iga mandaadi tähelepanupõhimõtete valguses. Keelemudelit ei kasutata.",
   "deliberation.engine.model": "Arutelu käitab keelemudel {model}. Iga selle pöördumine on salvestatud ja auditeeritav.",
   "deliberation.stage": "Etapp",
   "deliberation.stage.positions": "Esindajad võtavad seisukohti",
@@ -323,7 +337,8 @@ export const et: Messages = {
   "deliberation.budgetField": "Tokenite eelarve (mitu mudeli tokenit võib arutelu kulutada)",
   "deliberation.budgetHelp": "Jäta tühjaks, et kasutada riigi vaikeväärtust. Võrguühenduseta mootor tokeneid ei kuluta.",
   "harm.title": "Kahjuteated",
-  "harm.lead": "{count, plural, =0 {Teateid veel ei ole.} one {Seni üks teade.} other {Seni # teadet.}} Nende kõrval: milliste valimisringkondade milliseid väärtusi otsus austab; {threshold, plural, one {ühe teate} other {# teate}} juures läheb otsus tagasi ametnikule pikendamiseks või tühistamiseks.",
+  "harm.lead":
+    "{count, plural, =0 {Teateid veel ei ole.} one {Seni üks teade.} other {Seni # teadet.}} Nende kõrval: milliste valimisringkondade milliseid väärtusi otsus austab; {threshold, plural, one {ühe teate} other {# teate}} juures läheb otsus tagasi ametnikule pikendamiseks või tühistamiseks.",
   "harm.review": "Teateid tuli piisavalt: otsus läks ametniku lauale tagasi {when}.",
   "harm.touched": "{count, plural, one {# teade} other {# teadet}}",
   "harm.what": "Mis juhtus (avalik; sinu nime ei näidata)",
@@ -366,7 +381,8 @@ export const et: Messages = {
   "rulings.feed": "Atom-voog",
   "values.cardId": "Kaardi tunnus otsuse kontrollimiseks (see kontrollib, et see väärtus oli sinu esindaja mandaadis):",
   "verify.title": "Kontrolli seda otsust",
-  "verify.lead": "Sinu brauser kontrollib otsuse päritolukimpu ise, sama koodiga mis käsurea kontrollija: asja pearaamatut, delegaatide kinnitatud teksti, külmutatud mandaate, ülelugetud hääletustulemust ja kimbu kohta registri allkirjastatud läbipaistvuslogis. Siia sisestatu ei lahku sinu brauserist.",
+  "verify.lead":
+    "Sinu brauser kontrollib otsuse päritolukimpu ise, sama koodiga mis käsurea kontrollija: asja pearaamatut, delegaatide kinnitatud teksti, külmutatud mandaate, ülelugetud hääletustulemust ja kimbu kohta registri allkirjastatud läbipaistvuslogis. Siia sisestatu ei lahku sinu brauserist.",
   "verify.file": "Allalaaditud kimbufail (jäta tühjaks, et kontrollida registri praegu pakutavat)",
   "verify.card": "Sinu kaardi tunnus (valikuline, iga kaardi juures sinu väärtuste lehel): kontrollib, et sinu väärtus oli sinu esindaja mandaadis",
   "verify.key": "Kontrollitakse registri avaldatud võtmega {keyId}.",
@@ -403,7 +419,8 @@ export const et: Messages = {
   "verify.mandates.ok": "{count, plural, one {Ainsa mandaadi räsi vastab} other {Kõigi # mandaadi räsid vastavad}} asja kokkukutsumisel külmutatule.",
   "verify.mandates.one": "Ringkonna {label} mandaat ei ole kokkukutsumisel külmutatu.",
   "verify.mandates.set": "Kimbu mandaadid ei ole kokkukutsumisel külmutatud mandaadid.",
-  "verify.tally.ok": "Ümber loetud pearaamatu {votes, plural, one {ühest häälest} other {# häälest}}: {ratify} poolt, {reject} vastu, {abstain} erapooletut {eligible}-st; kinnitatud.",
+  "verify.tally.ok":
+    "Ümber loetud pearaamatu {votes, plural, one {ühest häälest} other {# häälest}}: {ratify} poolt, {reject} vastu, {abstain} erapooletut {eligible}-st; kinnitatud.",
   "verify.tally.differs": "Pearaamatu häältest ümber arvutatud tulemus erineb kimbus märgitust.",
   "verify.log.ok": "Läbipaistvuslogi leht {leaf}, suurusega {size} kontrollpunkti all, mille allkirjastas võti {keyId}.",
   "verify.log.proof": "See kimp ei ole baidi täpsusega see, mida logi hoiab: selle kaasamistõend ei kehti.",
@@ -411,7 +428,8 @@ export const et: Messages = {
   "verify.card.ok": "Kaardi {card} väärtus on ringkonna {label} mandaadis kaaluga {weight} %.",
   "verify.card.notInMandate": "Selle kaardi väärtus ei ole tema ringkonna mandaadis.",
   "verify.card.unknown": "Seda kaarti ei ole selle otsuse mandaatides.",
-  "rulings.verifyHow": "Kontrolli võrguühenduseta: npx agora verify bundle.json (lisa --card oma kaardi tunnusega, et kontrollida, kas sinu väärtus oli esindaja mandaadis).",
+  "rulings.verifyHow":
+    "Kontrolli võrguühenduseta: npx agora verify bundle.json (lisa --card oma kaardi tunnusega, et kontrollida, kas sinu väärtus oli esindaja mandaadis).",
   "rulings.room": "Arutelu, mis selle tegi",
   "rulings.publish": "Avalda otsus",
   "rulings.publishLead": "Otsus saab tunnuse ja lehe ning selle päritolukimp lisatakse registri allkirjastatud läbipaistvuslogisse.",
@@ -469,7 +487,8 @@ export const et: Messages = {
   "ballot.title": "Kinnitamine",
   "ballot.openLead": "Ava hääletus otsuse eelnõu (koos muudatustega) üle. Iga delegaat saab hääletada ühe korra.",
   "ballot.open": "Ava hääletus",
-  "ballot.rules": "Kvoorum {quorum} % {eligible, plural, one {ühest delegaadist} other {# delegaadist}}; kinnitatud, kui poolthääli on üle {majority} % poolt- ja vastuhäältest.",
+  "ballot.rules":
+    "Kvoorum {quorum} % {eligible, plural, one {ühest delegaadist} other {# delegaadist}}; kinnitatud, kui poolthääli on üle {majority} % poolt- ja vastuhäältest.",
   "ballot.closed": "Hääletus on suletud.",
   "ballot.choice.ratify": "Kinnitan",
   "ballot.choice.reject": "Lükkan tagasi",
@@ -490,7 +509,8 @@ export const et: Messages = {
   "ballot.noQuorum": "Kvoorum pole koos.",
   "ballot.noDelegates": "Hääletavaid delegaate pole.",
   "audit.title": "Pearaamatu sündmuse {seq} audit",
-  "audit.lead": "Millele see avaldus tugineb: mandaadi väärtused, millele see viitab, nende taga olevad kodanike kaardid ja täpsed mudelipöördumised, mis selle tekitasid.",
+  "audit.lead":
+    "Millele see avaldus tugineb: mandaadi väärtused, millele see viitab, nende taga olevad kodanike kaardid ja täpsed mudelipöördumised, mis selle tekitasid.",
   "audit.representative": "Esindaja",
   "audit.values": "Viidatud väärtused",
   "audit.outside": "ei kuulu selle esindaja mandaati",
@@ -512,8 +532,10 @@ export const et: Messages = {
   "values.mandates": "Kuhu sinu väärtused jõudsid",
   "values.verifyRuling": "Avaldatud otsus: kontrolli seda oma kaardi tunnusega",
   "values.cardInMandate": "Ringkonna {constituency} esindaja mandaadis küsimuses „{matter}”, kaaluga {weight} % mandaadist.",
-  "values.inMandate": "Küsimuses „{matter}” on sinu väärtused ringkonna {constituency} esindaja mandaadis, kaaluga {weight} % mandaadist; esindaja esindab {size, plural, one {üht kodanikku} other {# kodanikku}}.",
-  "values.notInThisMandate": "Küsimuses „{matter}” esindab sind ringkonna {constituency} esindaja ({size, plural, one {# kodanik} other {# kodanikku}}); ükski sinu väärtus ei jõudnud tema mandaadi tippväärtuste hulka.",
+  "values.inMandate":
+    "Küsimuses „{matter}” on sinu väärtused ringkonna {constituency} esindaja mandaadis, kaaluga {weight} % mandaadist; esindaja esindab {size, plural, one {üht kodanikku} other {# kodanikku}}.",
+  "values.notInThisMandate":
+    "Küsimuses „{matter}” esindab sind ringkonna {constituency} esindaja ({size, plural, one {# kodanik} other {# kodanikku}}); ükski sinu väärtus ei jõudnud tema mandaadi tippväärtuste hulka.",
   "matters.noConstituencies": "Selles kontekstis ei kanna ükski kodanik veel ühtegi väärtust, seega pole kedagi esindada.",
   "errors.title": "Midagi läks valesti",
   "errors.notFound": "Sellel aadressil pole midagi.",
@@ -544,8 +566,10 @@ export const et: Messages = {
   "ballot.noReceipt": "Sa ei ole selle küsimuse praeguses hääletuses hääletanud, seega pole kviitungit, mida alla laadida.",
   // citizen pages: her progress, her values' weight, earlier attempts, her value on the graph
   "account.progress": "Mis sai küsimustest, milles sa osalesid",
-  "account.progressLead": "Küsimused, millesse sa andsid väärtuse: millal need kokku kutsuti, ratifitseeriti, avaldati, pikendati või tühistati, uusimad eespool.",
-  "account.progressEmpty": "Veel pole midagi. Kui kutsutakse kokku küsimus kontekstis, kus sul on väärtus, näed siin, milline esindaja sinu eest räägib ja millise kaaluga, ning hiljem ka seda, kas otsus ratifitseeriti ja avaldati.",
+  "account.progressLead":
+    "Küsimused, millesse sa andsid väärtuse: millal need kokku kutsuti, ratifitseeriti, avaldati, pikendati või tühistati, uusimad eespool.",
+  "account.progressEmpty":
+    "Veel pole midagi. Kui kutsutakse kokku küsimus kontekstis, kus sul on väärtus, näed siin, milline esindaja sinu eest räägib ja millise kaaluga, ning hiljem ka seda, kas otsus ratifitseeriti ja avaldati.",
   "progress.convened": "Küsimus „{matter}” kutsuti kokku.",
   "progress.ratified": "Delegaadid ratifitseerisid küsimuse „{matter}” otsuse.",
   "progress.rejected": "Delegaadid lükkasid küsimuse „{matter}” otsuse eelnõu tagasi.",
@@ -553,8 +577,10 @@ export const et: Messages = {
   "progress.renewed": "Küsimuse „{matter}” otsust pikendati.",
   "progress.repealed": "Küsimuse „{matter}” otsus tühistati.",
   "progress.lapsed": "Küsimuse „{matter}” otsus kaotas kehtivuse, kui selle tähtaeg möödus.",
-  "progress.represented": "Sinu väärtused on ringkonna {constituency} esindaja mandaadis; esindaja esindab {size, plural, one {# kodanikku} other {# kodanikku}}:",
-  "progress.notRepresented": "Sind esindab ringkonna {constituency} esindaja ({size, plural, one {# kodanik} other {# kodanikku}}); ükski sinu väärtus ei jõudnud tema mandaadi tippväärtuste hulka.",
+  "progress.represented":
+    "Sinu väärtused on ringkonna {constituency} esindaja mandaadis; esindaja esindab {size, plural, one {# kodanikku} other {# kodanikku}}:",
+  "progress.notRepresented":
+    "Sind esindab ringkonna {constituency} esindaja ({size, plural, one {# kodanik} other {# kodanikku}}); ükski sinu väärtus ei jõudnud tema mandaadi tippväärtuste hulka.",
   "progress.honoured": "Avaldatud näitajate järgi austab otsus väärtust „{title}”.",
   "progress.notHonoured": "Avaldatud näitajate järgi ei austa otsus väärtust „{title}”.",
   "progress.noFigures": "Ükski sinu väärtus ei ole selle otsuse avaldatud väärtusnäitajate hulgas.",
@@ -564,7 +590,8 @@ export const et: Messages = {
   "values.represented": "Küsimuses „{matter}” esindab sind ringkonna {constituency} esindaja ({size, plural, one {# kodanik} other {# kodanikku}}).",
   "values.noValueInMandate": "Ükski sinu väärtus ei jõudnud selle mandaadi tippväärtuste hulka.",
   "values.earlier": "{count, plural, one {Varasem katse (#)} other {Varasemad katsed (#)}}",
-  "values.earlierHelp": "See, mida kvaliteedikontroll väärtuseks ei võtnud, ja kaardid, mida sa muutsid või tagasi võtsid. Need ei ole moraaligraafis ja neil pole kaardi tunnust, millega kontrollida.",
+  "values.earlierHelp":
+    "See, mida kvaliteedikontroll väärtuseks ei võtnud, ja kaardid, mida sa muutsid või tagasi võtsid. Need ei ole moraaligraafis ja neil pole kaardi tunnust, millega kontrollida.",
   "values.reviseAttempt": "Kirjuta see väärtuseks ümber",
   "values.revisedAlready": "Sa oled seda juba muutnud.",
   "values.attemptOn": "{verdict}, {date}",
@@ -578,7 +605,8 @@ export const et: Messages = {
   "event.other": "Sündmus arutelu kirjes.",
   "event.matter.drafted": "Ametnik koostas asja „{title}” eelnõu.",
   "event.matter.intakeOpened": "Kogumine algas: kodanikud saavad asja kohta väärtusi kirjutada ja kaaluda.",
-  "event.matter.convened": "Kokku kutsutud {scheme, select, districts {piirkondade} other {väärtuskogukondade}} kaupa: {count, plural, one {# valimisringkond} other {# valimisringkonda}}, nende mandaadid külmutati.",
+  "event.matter.convened":
+    "Kokku kutsutud {scheme, select, districts {piirkondade} other {väärtuskogukondade}} kaupa: {count, plural, one {# valimisringkond} other {# valimisringkonda}}, nende mandaadid külmutati.",
   "event.deliberation.started": "Arutelu algas.",
   "event.deliberation.position": "Ringkonna {representative} esindaja võttis seisukoha.",
   "event.deliberation.candidate": "Vahendaja kirjutas {round}. vooru {number}. kandidaadi.",
@@ -625,7 +653,8 @@ export const et: Messages = {
   "room.state.paused": "peatatud",
   "room.state.running": "käib",
   "room.new": "Uus",
-  "room.newCount": "{count, plural, one {Pärast sinu viimast külastust on lisandunud # uus avaldus.} other {Pärast sinu viimast külastust on lisandunud # uut avaldust.}}",
+  "room.newCount":
+    "{count, plural, one {Pärast sinu viimast külastust on lisandunud # uus avaldus.} other {Pärast sinu viimast külastust on lisandunud # uut avaldust.}}",
   "room.markSeen": "Märgi kõik loetuks",
   "room.mediator": "Vahendaja",
   "room.representative": "Esindaja",
@@ -650,7 +679,8 @@ export const et: Messages = {
   "room.citizens": "{count, plural, one {# kodanik} other {# kodanikku}}",
   "room.asTable": "Sama tabelina",
   "room.schulze.title": "{round}. vooru Schulze pingerida",
-  "room.schulze.caption": "Kandidaadid Schulze järjekorras, mis kaalub iga esindaja kogu pingerida tema esindatavate kodanike arvuga. Iga tulp näitab kodanikke, kelle esindaja seadis selle kandidaadi esikohale.",
+  "room.schulze.caption":
+    "Kandidaadid Schulze järjekorras, mis kaalub iga esindaja kogu pingerida tema esindatavate kodanike arvuga. Iga tulp näitab kodanikke, kelle esindaja seadis selle kandidaadi esikohale.",
   "room.schulze.summary": "{round}. vooru Schulze pingerida: {order}.",
   "room.schulze.entry": "{place}. {name}, {citizens} kodaniku esimene valik",
   "room.schulze.place": "Koht",
@@ -698,13 +728,17 @@ export const et: Messages = {
   "matters.amendsLead": "Uuendamine muudatusega: uus asi lähtub otsuse tekstist",
   "matters.newAmending": "Otsuse uuendamine muudatusega",
   "matters.field.ruleTextAmendHelp": "Otsuse avaldatud tekst. Muuda see reegliks, mille üle esindajad arutlevad.",
-  "matters.openIntakeLead": "Kodanikel palutakse {hours, plural, one {# tunni} other {# tunni}} jooksul kirja panna ja kaaluda selle asja kontekstiga seotud väärtusi.",
+  "matters.openIntakeLead":
+    "Kodanikel palutakse {hours, plural, one {# tunni} other {# tunni}} jooksul kirja panna ja kaaluda selle asja kontekstiga seotud väärtusi.",
   "matters.publishedAs": "Avaldatud otsusena",
   "convening.formTitle": "Kutsu asi kokku",
-  "convening.earlyWarning": "Väärtuste kogumine on avatud kuni {when}. {count, plural, =0 {Seni pole selle asja kontekstis laekunud ühtegi väärtust.} one {Seni on selle asja kontekstis laekunud # väärtus.} other {Seni on selle asja kontekstis laekunud # väärtust.}} Kokkukutsumine praegu külmutab mandaadid ilma veel laekuvate väärtusteta.",
-  "convening.afterIntake": "Väärtuste kogumine on lõppenud: {count, plural, =0 {selle asja kontekstis ei laekunud ühtegi väärtust} one {selle asja kontekstis laekus # väärtus} other {selle asja kontekstis laekus # väärtust}}.",
+  "convening.earlyWarning":
+    "Väärtuste kogumine on avatud kuni {when}. {count, plural, =0 {Seni pole selle asja kontekstis laekunud ühtegi väärtust.} one {Seni on selle asja kontekstis laekunud # väärtus.} other {Seni on selle asja kontekstis laekunud # väärtust.}} Kokkukutsumine praegu külmutab mandaadid ilma veel laekuvate väärtusteta.",
+  "convening.afterIntake":
+    "Väärtuste kogumine on lõppenud: {count, plural, =0 {selle asja kontekstis ei laekunud ühtegi väärtust} one {selle asja kontekstis laekus # väärtus} other {selle asja kontekstis laekus # väärtust}}.",
   "convening.confirmEarly": "Kutsu kokku kohe, enne kogumise lõppu",
-  "convening.intakeOpen": "Väärtuste kogumine on veel avatud: {count, plural, =0 {seni pole laekunud ühtegi väärtust} one {seni on laekunud # väärtus} other {seni on laekunud # väärtust}}. Varem kokkukutsumiseks märgi „Kutsu kokku kohe, enne kogumise lõppu”.",
+  "convening.intakeOpen":
+    "Väärtuste kogumine on veel avatud: {count, plural, =0 {seni pole laekunud ühtegi väärtust} one {seni on laekunud # väärtus} other {seni on laekunud # väärtust}}. Varem kokkukutsumiseks märgi „Kutsu kokku kohe, enne kogumise lõppu”.",
   "ballot.textTitle": "Hääletusele pandud tekst",
   "ballot.isOpen": "Hääletus on avatud: delegaadid hääletavad arutelusaalis.",
   "ballot.toRoom": "Mine arutelusaali",
@@ -722,7 +756,8 @@ export const et: Messages = {
   "rulings.renewed": "Uuendatud: otsus kehtib nüüd kuni {when}.",
   "rulings.noSunset": "Sellel otsusel pole kehtivuse lõppu, seega pole midagi uuendada.",
   "rulings.amendTitle": "Uuenda muudatusega",
-  "rulings.amendLead": "Avab uue asja, mis lähtub selle otsuse pealkirjast, tekstist ja kontekstist; sina muudad reeglit ja avad selle uueks aruteluks. Seni jääb see otsus kehtima.",
+  "rulings.amendLead":
+    "Avab uue asja, mis lähtub selle otsuse pealkirjast, tekstist ja kontekstist; sina muudad reeglit ja avad selle uueks aruteluks. Seni jääb see otsus kehtima.",
   "rulings.renewWithAmendment": "Uuenda muudatusega…",
   "rulings.amendRepealed": "Tühistatud otsust ei saa muuta; ava selle asemel uus asi.",
   "rulings.amendedBy": "Muutmisel",

@@ -8,7 +8,10 @@ import { formatTime } from "../utils/format";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const overview = await api(request, () => context.trpc.desk.overview());
-  const [matters, review] = await Promise.all([api(request, () => context.trpc.matters.list({ limit: 20 })), api(request, () => context.trpc.rulings.forReview())]);
+  const [matters, review] = await Promise.all([
+    api(request, () => context.trpc.matters.list({ limit: 20 })),
+    api(request, () => context.trpc.rulings.forReview()),
+  ]);
   return { ...overview, matters, review };
 }
 
@@ -60,8 +63,12 @@ export default function Desk() {
             <thead>
               <tr>
                 <th scope="col">{t("desk.district")}</th>
-                <th scope="col" className="num">{t("desk.citizens")}</th>
-                <th scope="col" className="num">{t("desk.accounts")}</th>
+                <th scope="col" className="num">
+                  {t("desk.citizens")}
+                </th>
+                <th scope="col" className="num">
+                  {t("desk.accounts")}
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -41,7 +41,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const unconfirmed: ActionResult = {
           intent,
           ok: false,
-          error: { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: { confirmed: { key: "clerk.confirmFirst", params: {} } } },
+          error: {
+            key: "errors.invalidInput",
+            message: "Some of what you entered is not valid.",
+            params: {},
+            fields: { confirmed: { key: "clerk.confirmFirst", params: {} } },
+          },
         };
         return unconfirmed;
       }
@@ -68,7 +73,16 @@ function RenewForm({ sunsetAt, now }: { sunsetAt: string; now: string }) {
     >
       <h3 id="renew-title">{t("rulings.renewTitle")}</h3>
       <p>{t("rulings.renewLead", { when: formatTime(sunsetAt, locale) })}</p>
-      <Field name="days" type="number" inputMode="numeric" step={1} label={t("rulings.renewDays")} value={days} onChange={(e) => setDays(e.currentTarget.value)} {...constraints(RenewDays)} />
+      <Field
+        name="days"
+        type="number"
+        inputMode="numeric"
+        step={1}
+        label={t("rulings.renewDays")}
+        value={days}
+        onChange={(e) => setDays(e.currentTarget.value)}
+        {...constraints(RenewDays)}
+      />
       <p className="renew-preview" aria-live="polite">
         {next ? t("rulings.renewPreview", { when: next }) : t("rulings.renewPreviewNone")}
       </p>
@@ -147,7 +161,9 @@ export default function RulingPage() {
       {clerk && (inForce || ruling.status === "lapsed") ? (
         <section aria-labelledby="clerk-acts" className="card stack clerk-acts">
           <h2 id="clerk-acts">{t("rulings.clerkActs")}</h2>
-          {harm.reviewRequestedAt && inForce ? <p className="notice warning">{t("rulings.backForReview", { when: formatTime(harm.reviewRequestedAt, locale) })}</p> : null}
+          {harm.reviewRequestedAt && inForce ? (
+            <p className="notice warning">{t("rulings.backForReview", { when: formatTime(harm.reviewRequestedAt, locale) })}</p>
+          ) : null}
           {inForce && ruling.sunsetAt ? <RenewForm sunsetAt={ruling.sunsetAt} now={now} /> : null}
           <div className="stack">
             <h3>{t("rulings.amendTitle")}</h3>

@@ -28,7 +28,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 /** A confirmation box left unticked: said at the box, nothing sent to the API. */
 function unconfirmed(intent: string, field: string, key: string): ActionResult {
-  return { intent, ok: false, error: { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: { [field]: { key, params: {} } } } };
+  return {
+    intent,
+    ok: false,
+    error: { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: { [field]: { key, params: {} } } },
+  };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -74,7 +78,8 @@ export default function MatterPage() {
   return (
     <div className="page">
       <p className="card-meta">
-        <MatterStatus status={matter.status} emergency={matter.emergency} /> · {contextTitle({ id: matter.contextId, title: matter.contextTitle, titleEt: matter.contextTitleEt }, locale)}
+        <MatterStatus status={matter.status} emergency={matter.emergency} /> ·{" "}
+        {contextTitle({ id: matter.contextId, title: matter.contextTitle, titleEt: matter.contextTitleEt }, locale)}
       </p>
       <h1>{matter.title}</h1>
       {matter.amends ? (
@@ -103,7 +108,9 @@ export default function MatterPage() {
         <ActionForm intent="convene" className="stack card clerk-act" aria-labelledby="convene-title">
           <h2 id="convene-title">{t("convening.formTitle")}</h2>
           {intakeOpen ? (
-            <p className="notice warning">{t("convening.earlyWarning", { count: matter.intakeValues ?? 0, when: formatTime(matter.intakeClosesAt!, locale) })}</p>
+            <p className="notice warning">
+              {t("convening.earlyWarning", { count: matter.intakeValues ?? 0, when: formatTime(matter.intakeClosesAt!, locale) })}
+            </p>
           ) : (
             <p>{t("convening.afterIntake", { count: matter.intakeValues ?? 0 })}</p>
           )}
@@ -115,9 +122,7 @@ export default function MatterPage() {
               </label>
             ))}
           </fieldset>
-          {intakeOpen ? (
-            <ConfirmBox name="confirmEarly" label={t("convening.confirmEarly")} />
-          ) : null}
+          {intakeOpen ? <ConfirmBox name="confirmEarly" label={t("convening.confirmEarly")} /> : null}
           <Submit>{t("convening.convene")}</Submit>
         </ActionForm>
       ) : null}

@@ -45,7 +45,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (result.ok) throw redirect(`/matters/${result.data.id}`);
   // The approval field shows its bound as a percentage, as the person typed it.
   const approval = result.error.fields.approvalThreshold;
-  if (approval) result.error.fields.approvalPercent = { key: approval.key, params: Object.fromEntries(Object.entries(approval.params).map(([k, v]) => [k, typeof v === "number" ? Math.round(v * 100) : v])) };
+  if (approval)
+    result.error.fields.approvalPercent = {
+      key: approval.key,
+      params: Object.fromEntries(Object.entries(approval.params).map(([k, v]) => [k, typeof v === "number" ? Math.round(v * 100) : v])),
+    };
   return result;
 }
 
@@ -67,17 +71,40 @@ export default function NewMatter() {
       ) : null}
       <ActionForm intent="open" className="stack" hidden={amends ? { amendsEli: amends.eli } : {}}>
         <Field name="title" label={t("matters.field.title")} defaultValue={amends?.title} {...constraints(fields.title)} />
-        <TextField name="ruleText" rows={amends ? 10 : 6} label={t("matters.field.ruleText")} help={amends ? t("matters.field.ruleTextAmendHelp") : t("matters.field.ruleTextHelp")} defaultValue={amends?.text} {...constraints(fields.ruleText)} />
+        <TextField
+          name="ruleText"
+          rows={amends ? 10 : 6}
+          label={t("matters.field.ruleText")}
+          help={amends ? t("matters.field.ruleTextAmendHelp") : t("matters.field.ruleTextHelp")}
+          defaultValue={amends?.text}
+          {...constraints(fields.ruleText)}
+        />
         <ContextSelect id="field-contextId" contexts={contexts} locale={locale} defaultValue={amends?.contextId} label={t("matters.field.context")} />
         <p className="help">{t("matters.field.contextHelp")}</p>
         <TextField name="rationale" rows={3} label={t("matters.field.rationale")} {...constraints(fields.rationale)} />
         <label className="check">
           <input type="checkbox" name="emergency" defaultChecked={amends ? amends.emergency : true} /> {t("matters.field.emergency")}
         </label>
-        <Field name="intakeHours" type="number" inputMode="numeric" label={t("matters.field.intakeHours")} defaultValue="48" {...constraints(fields.intakeHours)} />
+        <Field
+          name="intakeHours"
+          type="number"
+          inputMode="numeric"
+          label={t("matters.field.intakeHours")}
+          defaultValue="48"
+          {...constraints(fields.intakeHours)}
+        />
         <Field name="rounds" type="number" inputMode="numeric" label={t("matters.field.rounds")} defaultValue="3" {...constraints(fields.rounds)} />
         <Field name="candidates" type="number" inputMode="numeric" label={t("matters.field.candidates")} defaultValue="4" {...constraints(fields.candidates)} />
-        <Field name="approvalPercent" type="number" inputMode="numeric" label={t("matters.field.approval")} defaultValue="60" required min={approval.min! * 100} max={approval.max! * 100} />
+        <Field
+          name="approvalPercent"
+          type="number"
+          inputMode="numeric"
+          label={t("matters.field.approval")}
+          defaultValue="60"
+          required
+          min={approval.min! * 100}
+          max={approval.max! * 100}
+        />
         <Field name="sunsetDays" type="number" inputMode="numeric" label={t("matters.field.sunsetDays")} {...constraints(fields.sunsetDays)} />
         <div className="row">
           <Submit name="start" value="intake">

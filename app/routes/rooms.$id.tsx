@@ -95,13 +95,37 @@ export default function Room() {
       {!view ? (
         <p className="empty">{t("room.notStarted")}</p>
       ) : (
-        <Desk view={view} matterId={matter.id} streams={streams} acting={acting} ballot={ballot} canOpen={canOpen} clerk={clerk && matter.status === "ratification"} />
+        <Desk
+          view={view}
+          matterId={matter.id}
+          streams={streams}
+          acting={acting}
+          ballot={ballot}
+          canOpen={canOpen}
+          clerk={clerk && matter.status === "ratification"}
+        />
       )}
     </div>
   );
 }
 
-function Desk({ view, matterId, streams, acting, ballot, canOpen, clerk }: { view: DeliberationView; matterId: string; streams: ReturnType<typeof useRoom>["streams"]; acting: boolean; ballot: Ballot; canOpen: boolean; clerk: boolean }) {
+function Desk({
+  view,
+  matterId,
+  streams,
+  acting,
+  ballot,
+  canOpen,
+  clerk,
+}: {
+  view: DeliberationView;
+  matterId: string;
+  streams: ReturnType<typeof useRoom>["streams"];
+  acting: boolean;
+  ballot: Ballot;
+  canOpen: boolean;
+  clerk: boolean;
+}) {
   const t = useT();
   const name = useCandidateNames(view);
   const titles = useValueTitles(view);
@@ -169,7 +193,14 @@ function Desk({ view, matterId, streams, acting, ballot, canOpen, clerk }: { vie
                 <section aria-labelledby="amend" className="card stack">
                   <h3 id="amend">{t("room.amend")}</h3>
                   <ActionForm intent="amend" className="stack" success={t("room.amend.done")}>
-                    <TextField id="amend-text" name="text" label={t("room.amend.text")} rows={8} defaultValue={view.room.amended?.text ?? view.draft.text} {...constraints(roomInputs.amendText)} />
+                    <TextField
+                      id="amend-text"
+                      name="text"
+                      label={t("room.amend.text")}
+                      rows={8}
+                      defaultValue={view.room.amended?.text ?? view.draft.text}
+                      {...constraints(roomInputs.amendText)}
+                    />
                     <Submit>{t("room.amend.save")}</Submit>
                   </ActionForm>
                   <ActionForm intent="returnDraft" className="stack" success={t("room.return.done")} resetOnSuccess>
@@ -184,7 +215,16 @@ function Desk({ view, matterId, streams, acting, ballot, canOpen, clerk }: { vie
           <section aria-labelledby="representatives" className="stack">
             <h2 id="representatives">{t("deliberation.positions")}</h2>
             {view.representatives.map((rep, i) => (
-              <RepresentativePanel key={rep.id} view={view} rep={rep} index={i} matterId={matterId} acting={acting} name={name} valueTitle={(id) => titles.get(id)} />
+              <RepresentativePanel
+                key={rep.id}
+                view={view}
+                rep={rep}
+                index={i}
+                matterId={matterId}
+                acting={acting}
+                name={name}
+                valueTitle={(id) => titles.get(id)}
+              />
             ))}
           </section>
 
@@ -305,7 +345,8 @@ function VoteForm({ ballot, matterId }: { ballot: NonNullable<Ballot>; matterId:
       <Feedback result={result} success={t("ballot.recorded")} />
       {ballot.myReceipt ? (
         <p className="notice">
-          {t("ballot.receipt", { choice: t(`ballot.choice.${ballot.myReceipt.choice}` as MessageKey), seq: ballot.myReceipt.seq })} <code>{ballot.myReceipt.hash.slice(0, 24)}…</code>{" "}
+          {t("ballot.receipt", { choice: t(`ballot.choice.${ballot.myReceipt.choice}` as MessageKey), seq: ballot.myReceipt.seq })}{" "}
+          <code>{ballot.myReceipt.hash.slice(0, 24)}…</code>{" "}
           <a href={`/rooms/${matterId}/receipt.json`} download>
             {t("ballot.downloadReceipt")}
           </a>
@@ -346,7 +387,14 @@ function ClerkBallot({ ballot, canOpen }: { ballot: Ballot; canOpen: boolean }) 
           <fetcher.Form method="post" className="stack">
             <CsrfField />
             <input type="hidden" name="intent" value="returnBallot" />
-            <TextField id="ballot-guidance" name="guidance" label={t("room.return.guidance")} rows={2} error={errorAt(result, "guidance")} {...constraints(roomInputs.returnGuidance)} />
+            <TextField
+              id="ballot-guidance"
+              name="guidance"
+              label={t("room.return.guidance")}
+              rows={2}
+              error={errorAt(result, "guidance")}
+              {...constraints(roomInputs.returnGuidance)}
+            />
             <button type="submit" className="button-secondary" disabled={busy}>
               {t("ballot.return")}
             </button>

@@ -40,8 +40,9 @@ export default function Audit() {
       </p>
       {audit.representative ? (
         <p>
-          <strong>{t("audit.representative")}:</strong> {audit.representative.label} ({t("deliberation.represents", { citizens: audit.representative.citizens })}) ·{" "}
-          {t("convening.hash")} <code>{audit.representative.mandateHash.slice(0, 16)}…</code>
+          <strong>{t("audit.representative")}:</strong> {audit.representative.label} (
+          {t("deliberation.represents", { citizens: audit.representative.citizens })}) · {t("convening.hash")}{" "}
+          <code>{audit.representative.mandateHash.slice(0, 16)}…</code>
         </p>
       ) : null}
       <section aria-labelledby="values">
@@ -51,8 +52,12 @@ export default function Audit() {
             <li key={v.valueId} className="card">
               <h3 className="value-title">{v.title ?? v.valueId}</h3>
               <p className="card-meta">
-                {v.inMandate && v.weight !== null ? t("audit.weight", { weight: Math.round(v.weight * 1000) / 10 }) : <span className="flag">{t("audit.outside")}</span>} ·{" "}
-                {t("audit.cards", { count: v.cardCount, endorsements: v.endorsements })}
+                {v.inMandate && v.weight !== null ? (
+                  t("audit.weight", { weight: Math.round(v.weight * 1000) / 10 })
+                ) : (
+                  <span className="flag">{t("audit.outside")}</span>
+                )}{" "}
+                · {t("audit.cards", { count: v.cardCount, endorsements: v.endorsements })}
               </p>
               {v.description ? <p>{v.description}</p> : null}
               <ul>
@@ -81,7 +86,15 @@ export default function Audit() {
         {audit.calls.map((c) => (
           <article key={c.id} className="card stack">
             <h3 className="value-title">
-              {t("audit.call", { purpose: c.purpose, engine: c.engine, model: c.model, tokensIn: c.tokensIn, tokensOut: c.tokensOut, latency: c.latencyMs, status: c.status })}
+              {t("audit.call", {
+                purpose: c.purpose,
+                engine: c.engine,
+                model: c.model,
+                tokensIn: c.tokensIn,
+                tokensOut: c.tokensOut,
+                latency: c.latencyMs,
+                status: c.status,
+              })}
             </h3>
             {c.error ? <p className="flag">{c.error}</p> : null}
             <details>

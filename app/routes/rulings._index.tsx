@@ -11,8 +11,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const get = (name: string) => url.searchParams.get(name)?.trim() || undefined;
   const status = STATUSES.find((s) => s === get("status"));
   const date = (name: string) => (/^\d{4}-\d{2}-\d{2}$/.test(get(name) ?? "") ? get(name) : undefined);
-  const filters = { q: get("q")?.slice(0, 200), status, contextId: get("context")?.slice(0, 80), emergency: get("emergency") === "1" ? true : undefined, from: date("from"), to: date("to") };
-  const [rulings, contexts] = await Promise.all([api(request, () => context.trpc.rulings.list({ ...filters, limit: 100 })), api(request, () => context.trpc.values.contexts())]);
+  const filters = {
+    q: get("q")?.slice(0, 200),
+    status,
+    contextId: get("context")?.slice(0, 80),
+    emergency: get("emergency") === "1" ? true : undefined,
+    from: date("from"),
+    to: date("to"),
+  };
+  const [rulings, contexts] = await Promise.all([
+    api(request, () => context.trpc.rulings.list({ ...filters, limit: 100 })),
+    api(request, () => context.trpc.values.contexts()),
+  ]);
   return { rulings, contexts, filters };
 }
 
@@ -69,7 +79,8 @@ export default function Rulings() {
             <li key={r.id} className="card">
               <p className="card-meta">
                 <span className={`badge badge-status-${r.status}`}>{t(`rulings.status.${r.status}` as MessageKey)}</span>
-                {r.emergency ? <span className="badge badge-emergency">{t("matters.emergency")}</span> : null} · {t("rulings.published", { when: formatTime(r.publishedAt, locale) })}
+                {r.emergency ? <span className="badge badge-emergency">{t("matters.emergency")}</span> : null} ·{" "}
+                {t("rulings.published", { when: formatTime(r.publishedAt, locale) })}
               </p>
               <h2 className="value-title">
                 <Link to={r.eli}>{r.title}</Link>

@@ -155,7 +155,9 @@ export default function MyValues() {
                     {formatTime(card.createdAt, locale)}
                   </p>
                   <p className="value-title">{card.title}</p>
-                  {card.verdict !== "value" ? <p className="muted">{locale === "en" ? card.verdictReason : t(GATE_REASON_KEYS[card.verdict as Verdict])}</p> : null}
+                  {card.verdict !== "value" ? (
+                    <p className="muted">{locale === "en" ? card.verdictReason : t(GATE_REASON_KEYS[card.verdict as Verdict])}</p>
+                  ) : null}
                   {card.status === "active" ? (
                     <Link to={`/values/new?revise=${card.id}`}>
                       {t("values.reviseAttempt")}

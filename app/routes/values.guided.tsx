@@ -43,7 +43,14 @@ export default function Guided() {
       >
         <ContextSelect id="g-context" contexts={contexts} locale={locale} defaultValue={contextId} />
         {QUESTIONS.map((name) => (
-          <TextField key={name} name={name} id={`g-${name}`} label={t(`values.guided.${name}`)} rows={name === "mattered" ? 2 : 4} {...constraints(GuidedAnswers.shape[name])} />
+          <TextField
+            key={name}
+            name={name}
+            id={`g-${name}`}
+            label={t(`values.guided.${name}`)}
+            rows={name === "mattered" ? 2 : 4}
+            {...constraints(GuidedAnswers.shape[name])}
+          />
         ))}
         <Submit>{t("values.guided.submit")}</Submit>
       </ActionForm>

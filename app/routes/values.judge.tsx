@@ -19,7 +19,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
   return act(request, "judge", () =>
-    context.trpc.values.judge({ pairId: text(form, "pairId"), answer: text(form, "answer") as "wiser" | "not_wiser" | "unsure", why: text(form, "why") || undefined }),
+    context.trpc.values.judge({
+      pairId: text(form, "pairId"),
+      answer: text(form, "answer") as "wiser" | "not_wiser" | "unsure",
+      why: text(form, "why") || undefined,
+    }),
   );
 }
 

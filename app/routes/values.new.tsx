@@ -9,7 +9,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   requireRole(request, context.user, "citizen");
   const contexts = await api(request, () => context.trpc.values.contexts());
   const reviseId = url.searchParams.get("revise");
-  const revising = reviseId ? ((await api(request, () => context.trpc.values.mine())).cards.find((c) => c.id === reviseId && c.status === "active") ?? null) : null;
+  const revising = reviseId
+    ? ((await api(request, () => context.trpc.values.mine())).cards.find((c) => c.id === reviseId && c.status === "active") ?? null)
+    : null;
   return { contexts, contextId: revising?.contextId ?? url.searchParams.get("context") ?? undefined, revising };
 }
 

@@ -18,7 +18,8 @@ function describe(error: TRPCError): FormError {
     const domain = error.cause as DomainError;
     return { key: domain.key, message: domain.message, params: domain.params, fields: {} };
   }
-  if (Array.isArray(cause?.issues)) return { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: fieldErrors(cause.issues) };
+  if (Array.isArray(cause?.issues))
+    return { key: "errors.invalidInput", message: "Some of what you entered is not valid.", params: {}, fields: fieldErrors(cause.issues) };
   if (error.code === "INTERNAL_SERVER_ERROR") return { key: "errors.internal", message: "Something went wrong on our side.", params: {}, fields: {} };
   return { key: null, message: error.message, params: {}, fields: {} };
 }

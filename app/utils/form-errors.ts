@@ -33,7 +33,10 @@ const bound = (n: number | bigint | undefined) => (n === undefined ? 0 : Number(
 export function fieldError(issue: ZodIssueLike): FieldError {
   switch (issue.code) {
     case "too_small":
-      if (issue.origin === "string") return bound(issue.minimum) <= 1 ? { key: "errors.field.required", params: {} } : { key: "errors.field.tooShort", params: { minimum: bound(issue.minimum) } };
+      if (issue.origin === "string")
+        return bound(issue.minimum) <= 1
+          ? { key: "errors.field.required", params: {} }
+          : { key: "errors.field.tooShort", params: { minimum: bound(issue.minimum) } };
       if (issue.origin === "array" || issue.origin === "set") return { key: "errors.field.tooFew", params: { minimum: bound(issue.minimum) } };
       return { key: "errors.field.tooSmall", params: { minimum: bound(issue.minimum) } };
     case "too_big":

@@ -24,7 +24,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       rows.push({ level: node.level, idx: node.index, hash: toHex(node.hash) });
     }
   }
-  for (let i = 0; i < rows.length; i += 500) await raw.insertInto("log_nodes").values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await raw
+      .insertInto("log_nodes")
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

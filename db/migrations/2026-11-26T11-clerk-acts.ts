@@ -7,7 +7,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("rulings").addColumn("repeal_reason", "text").execute();
   await db.schema.alterTable("rulings").addColumn("repealed_at", "text").execute();
   await db.schema.alterTable("rulings").addColumn("reviewed_at", "text").execute();
-  await db.schema.alterTable("matters").addColumn("amends_ruling_id", "text", (c) => c.references("rulings.id")).execute();
+  await db.schema
+    .alterTable("matters")
+    .addColumn("amends_ruling_id", "text", (c) => c.references("rulings.id"))
+    .execute();
   await db.schema.createIndex("matters_amends_ruling").on("matters").column("amends_ruling_id").execute();
 }
 

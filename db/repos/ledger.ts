@@ -15,13 +15,7 @@ function toEvent(row: LedgerEventRow): LedgerEvent {
 }
 
 export async function ledgerHead(db: Kysely<Database>, matterId: string): Promise<LedgerEvent | null> {
-  const row = await db
-    .selectFrom("ledgerEvents")
-    .selectAll()
-    .where("matterId", "=", matterId)
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const row = await db.selectFrom("ledgerEvents").selectAll().where("matterId", "=", matterId).orderBy("seq", "desc").limit(1).executeTakeFirst();
   return row ? toEvent(row) : null;
 }
 
@@ -73,7 +67,10 @@ async function insertAfter(db: Kysely<Database>, head: Pick<LedgerEvent, "seq" |
  * CamelCasePlugin and withSchema, touch names only.) Rows still pass through the plugins.
  */
 class PreparedQuery<Args extends Record<string, unknown>, Row> {
-  readonly #byDatabase = new WeakMap<object, { plugins: readonly KyselyPlugin[]; query: CompiledQuery<Row>; slots: ({ arg: keyof Args } | { value: unknown })[] | null }>();
+  readonly #byDatabase = new WeakMap<
+    object,
+    { plugins: readonly KyselyPlugin[]; query: CompiledQuery<Row>; slots: ({ arg: keyof Args } | { value: unknown })[] | null }
+  >();
 
   constructor(
     private readonly names: readonly (keyof Args & string)[],
@@ -117,16 +114,11 @@ const headQuery = new PreparedQuery<{ matterId: string }, { seq: number; hash: s
   db.selectFrom("ledgerEvents").select(["seq", "hash"]).where("matterId", "=", matterId).orderBy("seq", "desc").limit(1),
 );
 
-const insertQuery = new PreparedQuery<LedgerEventRow, never>(
-  ["matterId", "seq", "type", "actor", "payload", "prevHash", "hash", "createdAt"],
-  (db, row) => db.insertInto("ledgerEvents").values(row),
+const insertQuery = new PreparedQuery<LedgerEventRow, never>(["matterId", "seq", "type", "actor", "payload", "prevHash", "hash", "createdAt"], (db, row) =>
+  db.insertInto("ledgerEvents").values(row),
 );
 
-export async function readLedger(
-  db: Kysely<Database>,
-  matterId: string,
-  options: { afterSeq?: number; limit?: number } = {},
-): Promise<LedgerEvent[]> {
+export async function readLedger(db: Kysely<Database>, matterId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<LedgerEvent[]> {
   let query = db
     .selectFrom("ledgerEvents")
     .selectAll()

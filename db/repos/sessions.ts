@@ -1,10 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../schema.js";
 
-export async function insertSession(
-  db: Kysely<Database>,
-  session: { id: string; userId: string; createdAt: string; expiresAt: string },
-): Promise<void> {
+export async function insertSession(db: Kysely<Database>, session: { id: string; userId: string; createdAt: string; expiresAt: string }): Promise<void> {
   await db.insertInto("sessions").values(session).execute();
 }
 

@@ -16,16 +16,13 @@ export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<v
 
 export async function rolesOf(db: Kysely<Database>, userId: string): Promise<Role[]> {
   const rows = await db.selectFrom("userRoles").select("role").where("userId", "=", userId).execute();
-  return rows.map((r) => r.role).filter(isRole).sort();
+  return rows
+    .map((r) => r.role)
+    .filter(isRole)
+    .sort();
 }
 
-export async function grantRoles(
-  db: Kysely<Database>,
-  userId: string,
-  roles: readonly Role[],
-  grantedBy: string | null,
-  grantedAt: string,
-): Promise<void> {
+export async function grantRoles(db: Kysely<Database>, userId: string, roles: readonly Role[], grantedBy: string | null, grantedAt: string): Promise<void> {
   if (roles.length === 0) return;
   await db
     .insertInto("userRoles")

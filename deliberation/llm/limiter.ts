@@ -88,10 +88,7 @@ export function createTokenBudget(options: TokenBudgetOptions): TokenBudget {
     reserve(matterId, tokens) {
       const available = remaining(matterId);
       if (tokens > available) {
-        throw new LlmError(
-          `token budget of matter ${matterId} exhausted: ${tokens} needed, ${available} of ${limitOf(matterId)} left`,
-          "budget_exhausted",
-        );
+        throw new LlmError(`token budget of matter ${matterId} exhausted: ${tokens} needed, ${available} of ${limitOf(matterId)} left`, "budget_exhausted");
       }
       held.set(matterId, heldOf(matterId) + tokens);
     },

@@ -379,7 +379,12 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmPort {
             const answer = await client.embeddings.create({ model: embeddingModel, input: texts, encoding_format: "float" }, { signal: controller.signal });
             const vectors = [...answer.data].sort((a, b) => a.index - b.index).map((d) => unit(d.embedding));
             if (vectors.length !== texts.length) throw new AttemptFailure(`expected ${texts.length} vectors, got ${vectors.length}`, "invalid_output", false);
-            await record("ok", `${vectors.length} vectors of ${vectors[0]?.length ?? 0} dimensions`, null, answer.usage?.prompt_tokens ?? estimateTokens(texts.join(" ")));
+            await record(
+              "ok",
+              `${vectors.length} vectors of ${vectors[0]?.length ?? 0} dimensions`,
+              null,
+              answer.usage?.prompt_tokens ?? estimateTokens(texts.join(" ")),
+            );
             return { vectors, callId: id, model: embeddingModel };
           } catch (error) {
             const failure = error instanceof AttemptFailure ? error : classify(error, timedOut(), run.signal?.aborted ?? false, clock.now());

@@ -98,7 +98,13 @@ export interface DraftRuling {
   stances: DraftStance[];
   minorityReports: (DraftStance & { preferred: string })[];
   /** Which mandate values of which constituencies the text honours. */
-  coverage: { representativeId: string; label: string; citizens: number; honouredWeight: number; values: { valueId: string; title: string; weight: number; honoured: boolean }[] }[];
+  coverage: {
+    representativeId: string;
+    label: string;
+    citizens: number;
+    honouredWeight: number;
+    values: { valueId: string; title: string; weight: number; honoured: boolean }[];
+  }[];
   /** Σ citizens × honoured weight / Σ citizens: how much of what the polity asked for the text carries. */
   citizenWeightedCoverage: number;
 }
@@ -290,7 +296,8 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.resumeAt = null;
       next.haltedBecause = null;
       next.budgetExhausted = false;
-      if (event.payload.tokenBudget !== undefined) next.started = { ...state.started, settings: { ...state.started.settings, tokenBudget: event.payload.tokenBudget } };
+      if (event.payload.tokenBudget !== undefined)
+        next.started = { ...state.started, settings: { ...state.started.settings, tokenBudget: event.payload.tokenBudget } };
       return next;
     case "deliberation.drafted":
       next.draft = event.payload;
@@ -308,10 +315,16 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.room = { ...state.room, guidance: [...state.room.guidance, { text: event.payload.text, by: event.actor ?? "", seq: next.lastSeq }] };
       return next;
     case "room.override":
-      next.room = { ...state.room, overrides: { ...state.room.overrides, [event.payload.statement]: { text: event.payload.text, by: event.actor ?? "", seq: next.lastSeq } } };
+      next.room = {
+        ...state.room,
+        overrides: { ...state.room.overrides, [event.payload.statement]: { text: event.payload.text, by: event.actor ?? "", seq: next.lastSeq } },
+      };
       return next;
     case "room.strike":
-      next.room = { ...state.room, struck: { ...state.room.struck, [event.payload.statement]: { reason: event.payload.reason, by: event.actor ?? "", seq: next.lastSeq } } };
+      next.room = {
+        ...state.room,
+        struck: { ...state.room.struck, [event.payload.statement]: { reason: event.payload.reason, by: event.actor ?? "", seq: next.lastSeq } },
+      };
       return next;
     case "room.amended":
       if (state.stage !== "drafted") return next;
@@ -322,7 +335,9 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       const last = latestTally(state);
       if (state.stage !== "drafted" || !last) return next;
       const round = last.round + 1;
-      const guidance = event.payload.guidance ? [...state.room.guidance, { text: event.payload.guidance, by: event.actor ?? "", seq: next.lastSeq }] : state.room.guidance;
+      const guidance = event.payload.guidance
+        ? [...state.room.guidance, { text: event.payload.guidance, by: event.actor ?? "", seq: next.lastSeq }]
+        : state.room.guidance;
       next.round = round;
       next.stage = "mediation";
       next.draft = null;
@@ -399,7 +414,11 @@ function mediationInput(state: DeliberationState, index: number): MediationInput
       const position = state.positions[r.id]!.position;
       const ref = statementRef.position(r.id);
       // A struck position is left out; an overridden one carries the delegate's words instead of its own.
-      const amendments = state.room.struck[ref] ? [] : state.room.overrides[ref] ? [{ text: state.room.overrides[ref].text, valueIds: [] }] : position.amendments;
+      const amendments = state.room.struck[ref]
+        ? []
+        : state.room.overrides[ref]
+          ? [{ text: state.room.overrides[ref].text, valueIds: [] }]
+          : position.amendments;
       return { ...promptRep(r), position: { stance: position.stance, amendments } };
     }),
     previous,
@@ -469,7 +488,13 @@ export function draftOf(state: DeliberationState): DraftRuling {
   const coverage = reps(state).map((r) => {
     const honoured = new Set(assessmentOf(state, last.round, r.id, winner.id)?.honoured ?? []);
     const values = r.mandate.map((v) => ({ valueId: v.valueId, title: v.title, weight: v.weight, honoured: honoured.has(v.valueId) }));
-    return { representativeId: r.id, label: r.label, citizens: r.citizens, honouredWeight: values.reduce((s, v) => s + (v.honoured ? v.weight : 0), 0), values };
+    return {
+      representativeId: r.id,
+      label: r.label,
+      citizens: r.citizens,
+      honouredWeight: values.reduce((s, v) => s + (v.honoured ? v.weight : 0), 0),
+      values,
+    };
   });
   const citizens = coverage.reduce((s, c) => s + c.citizens, 0);
   return {
@@ -510,7 +535,13 @@ export function plan(state: DeliberationState): Effect[] {
       const missing = reps(state).filter((r) => !state.critiques[round]?.[r.id]);
       if (missing.length === 0) return state.tallies[round] ? [] : [{ kind: "append", event: { type: "deliberation.tallied", payload: tally(state, round) } }];
       const candidates = roundCandidates(state, round).map((c) => ({ id: c.id, title: c.candidate.title, text: c.candidate.text }));
-      return missing.map((r) => ({ kind: "call", key: keys.critique(round, r.id), task: "critique", round, input: { rule: rule(state), representative: promptRep(r), candidates } }));
+      return missing.map((r) => ({
+        kind: "call",
+        key: keys.critique(round, r.id),
+        task: "critique",
+        round,
+        input: { rule: rule(state), representative: promptRep(r), candidates },
+      }));
     }
     case "drafting":
       return [{ kind: "append", event: { type: "deliberation.drafted", payload: draftOf(state) } }];
@@ -529,14 +560,27 @@ export function transition(state: DeliberationState, event: ProtocolEvent & { se
 export function resultEvent(effect: CallEffect, output: unknown, call: CallMeta): ProtocolEvent {
   switch (effect.task) {
     case "position":
-      return { type: "deliberation.position", payload: { key: effect.key, representativeId: effect.input.representative.id, position: output as Position, call } };
+      return {
+        type: "deliberation.position",
+        payload: { key: effect.key, representativeId: effect.input.representative.id, position: output as Position, call },
+      };
     case "mediate":
       return {
         type: "deliberation.candidate",
-        payload: { key: effect.key, round: effect.input.round, index: effect.input.index, id: candidateId(effect.input.round, effect.input.index), candidate: output as Candidate, call },
+        payload: {
+          key: effect.key,
+          round: effect.input.round,
+          index: effect.input.index,
+          id: candidateId(effect.input.round, effect.input.index),
+          candidate: output as Candidate,
+          call,
+        },
       };
     case "critique":
-      return { type: "deliberation.critique", payload: { key: effect.key, round: effect.round, representativeId: effect.input.representative.id, critique: output as Critique, call } };
+      return {
+        type: "deliberation.critique",
+        payload: { key: effect.key, round: effect.round, representativeId: effect.input.representative.id, critique: output as Critique, call },
+      };
   }
 }
 
@@ -558,7 +602,11 @@ export function grounded(effect: CallEffect, output: unknown): unknown {
       const allowed = new Set(effect.input.representative.mandate.map((v) => v.valueId));
       const p = output as Position;
       const keep = (ids: string[]) => ids.filter((id) => allowed.has(id));
-      return { ...p, reasons: p.reasons.map((r) => ({ ...r, valueIds: keep(r.valueIds) })), amendments: p.amendments.map((a) => ({ ...a, valueIds: keep(a.valueIds) })) };
+      return {
+        ...p,
+        reasons: p.reasons.map((r) => ({ ...r, valueIds: keep(r.valueIds) })),
+        amendments: p.amendments.map((a) => ({ ...a, valueIds: keep(a.valueIds) })),
+      };
     }
     case "mediate": {
       const allowed = new Set(effect.input.constituencies.flatMap((c) => c.mandate.map((v) => v.valueId)));

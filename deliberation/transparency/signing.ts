@@ -37,12 +37,21 @@ export function signNextCheckpoint(last: SignedCheckpoint | null, next: Checkpoi
     const lastRoot = checkpointRoot(last);
     const nextRoot = checkpointRoot(next);
     const consistent =
-      last.log === next.log && next.size >= last.size && lastRoot !== null && nextRoot !== null && verifyConsistency(last.size, next.size, lastRoot, nextRoot, proof);
+      last.log === next.log &&
+      next.size >= last.size &&
+      lastRoot !== null &&
+      nextRoot !== null &&
+      verifyConsistency(last.size, next.size, lastRoot, nextRoot, proof);
     if (!consistent) {
-      throw new DomainError("conflict", "log.inconsistent", `Refusing to sign a checkpoint of size ${next.size} that does not extend the last signed one (size ${last.size}).`, {
-        lastSize: last.size,
-        nextSize: next.size,
-      });
+      throw new DomainError(
+        "conflict",
+        "log.inconsistent",
+        `Refusing to sign a checkpoint of size ${next.size} that does not extend the last signed one (size ${last.size}).`,
+        {
+          lastSize: last.size,
+          nextSize: next.size,
+        },
+      );
     }
   }
   return signCheckpoint(next, privateKeyPem);

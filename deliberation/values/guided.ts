@@ -26,9 +26,13 @@ const HEADS: [RegExp, string][] = [
 
 /** "when the camera…" → "MOMENTS when the camera…"; an existing capitals-first head is kept. */
 export function asAttentionalPolicy(line: string): string {
-  const text = line.trim().replace(/^[-*•\d.)\s]+/, "").replace(/[.;]+$/, "");
+  const text = line
+    .trim()
+    .replace(/^[-*•\d.)\s]+/, "")
+    .replace(/[.;]+$/, "");
   if (/^[A-ZÕÄÖÜŠŽ]{3,}\b/.test(text)) return text;
-  for (const [pattern, head] of HEADS) if (pattern.test(text)) return `${head} ${text.replace(/^(moments?|ways?|places?|spaces?|signs?|chances?|feelings?)\s+/i, "")}`;
+  for (const [pattern, head] of HEADS)
+    if (pattern.test(text)) return `${head} ${text.replace(/^(moments?|ways?|places?|spaces?|signs?|chances?|feelings?)\s+/i, "")}`;
   return `THINGS like ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 }
 
@@ -44,10 +48,14 @@ export function draftFromAnswers(answers: GuidedAnswers): ValueCardDraft {
     .filter((l) => l.length >= CARD_LIMITS.policy.min)
     .slice(0, CARD_LIMITS.policies.max)
     .map((l) => clip(asAttentionalPolicy(l), CARD_LIMITS.policy.max));
-  while (policies.length < CARD_LIMITS.policies.min) policies.push(policies.length === 0 ? "MOMENTS when this choice comes up again" : "WAYS to tell that what matters here is kept");
+  while (policies.length < CARD_LIMITS.policies.min)
+    policies.push(policies.length === 0 ? "MOMENTS when this choice comes up again" : "WAYS to tell that what matters here is kept");
   const mattered = answers.mattered.replace(/[.!]+$/, "");
   const title = clip(mattered.charAt(0).toUpperCase() + mattered.slice(1), CARD_LIMITS.title.max);
-  const description = clip(`When I choose in matters like this, what I care about is ${mattered.charAt(0).toLowerCase()}${mattered.slice(1)}. ${answers.choice}`, CARD_LIMITS.description.max);
+  const description = clip(
+    `When I choose in matters like this, what I care about is ${mattered.charAt(0).toLowerCase()}${mattered.slice(1)}. ${answers.choice}`,
+    CARD_LIMITS.description.max,
+  );
   return { title: title.length >= CARD_LIMITS.title.min ? title : `${title} matters`, description, policies };
 }
 

@@ -185,12 +185,7 @@ const NO_VOTES = -1;
  * pass scatters (source, verdict) into per-target runs, each run is sorted by source in place, and
  * the counting edges are compacted. Only when a pair is repeated is the input read once more.
  */
-export function buildGraphFromArrays(
-  n: number,
-  edges: EdgeArrays,
-  thresholds?: Partial<EdgeThresholds>,
-  nodeIds?: readonly string[],
-): MoralGraphCsr {
+export function buildGraphFromArrays(n: number, edges: EdgeArrays, thresholds?: Partial<EdgeThresholds>, nodeIds?: readonly string[]): MoralGraphCsr {
   if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) throw new RangeError(`bad node count ${n}`);
   if (nodeIds && nodeIds.length !== n) throw new RangeError("nodeIds.length must equal n");
   const th = resolveThresholds(thresholds);
@@ -301,11 +296,7 @@ export interface AggregatedEdge extends VoteCounts {
 }
 
 /** Builds the CSR from node ids and aggregated edges (repeated pairs are summed). */
-export function buildGraph(
-  nodeIds: readonly string[],
-  edges: readonly AggregatedEdge[],
-  thresholds?: Partial<EdgeThresholds>,
-): MoralGraphCsr {
+export function buildGraph(nodeIds: readonly string[], edges: readonly AggregatedEdge[], thresholds?: Partial<EdgeThresholds>): MoralGraphCsr {
   const index = new Map<string, number>();
   nodeIds.forEach((id, i) => {
     if (index.has(id)) throw new DomainError("invalid", "moral_graph.duplicate_node", `duplicate node id "${id}"`);

@@ -22,7 +22,10 @@ function inSentence(policy: string): string {
 export function composeStory(input: StoryInput): StoryOutput {
   const { from, to, contextTitle } = input;
   const before = from.policies[0] ? inSentence(from.policies[0]) : from.title.toLowerCase();
-  const after = to.policies.filter((p) => !from.policies.includes(p)).slice(0, 2).map(inSentence);
+  const after = to.policies
+    .filter((p) => !from.policies.includes(p))
+    .slice(0, 2)
+    .map(inSentence);
   const noticing = after.length > 0 ? after.join(", and to ") : to.title.toLowerCase();
   const story =
     `When it came to ${contextTitle.charAt(0).toLowerCase()}${contextTitle.slice(1)}, I used to care most about “${from.title}”: I watched for ${before}. ` +
@@ -37,7 +40,7 @@ export const upgradeStoryTask: Task<StoryInput, StoryOutput> = {
     "You write a short, plausible first-person story (3-4 sentences, under 120 words) of a person who lived by value A",
     "and came to see value B as wiser in the given choice context. Use only what the two value cards say;",
     "do not invent facts, statistics, or claims about other people. Plain language; no moralising.",
-    "Return JSON {\"story\": string}.",
+    'Return JSON {"story": string}.',
   ].join(" "),
   input: StoryInput,
   output: StoryOutput,

@@ -17,10 +17,7 @@ export const CARD_LIMITS = {
 export const ValueCardDraft = z.object({
   title: z.string().trim().min(CARD_LIMITS.title.min).max(CARD_LIMITS.title.max),
   description: z.string().trim().min(CARD_LIMITS.description.min).max(CARD_LIMITS.description.max),
-  policies: z
-    .array(z.string().trim().min(CARD_LIMITS.policy.min).max(CARD_LIMITS.policy.max))
-    .min(CARD_LIMITS.policies.min)
-    .max(CARD_LIMITS.policies.max),
+  policies: z.array(z.string().trim().min(CARD_LIMITS.policy.min).max(CARD_LIMITS.policy.max)).min(CARD_LIMITS.policies.min).max(CARD_LIMITS.policies.max),
 });
 export type ValueCardDraft = z.infer<typeof ValueCardDraft>;
 

@@ -6,10 +6,21 @@ import type { Role } from "../../deliberation/roles.js";
  * The socket.io contract, shared by the server and the browser. socket.io carries pushes only:
  * commands go through tRPC. Every client event is acknowledged with an Ack.
  */
-export type AckError = { code: "UNAUTHORIZED" | "FORBIDDEN" | "BAD_REQUEST" | "TOO_MANY_REQUESTS" | "INTERNAL"; status: 401 | 403 | 400 | 429 | 500; message: string };
+export type AckError = {
+  code: "UNAUTHORIZED" | "FORBIDDEN" | "BAD_REQUEST" | "TOO_MANY_REQUESTS" | "INTERNAL";
+  status: 401 | 403 | 400 | 429 | 500;
+  message: string;
+};
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
 
-export const MatterRef = z.object({ matterId: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) });
+export const MatterRef = z.object({
+  matterId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
 export const RoomJoin = MatterRef.extend({ afterSeq: z.number().int().min(0).default(0) });
 export const Empty = z.object({}).strict();
 

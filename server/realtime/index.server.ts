@@ -102,7 +102,9 @@ export function createRealtime(httpServer: HttpServer, deps: AppDeps): Realtime 
   function sendPresence(matterId: string) {
     const full = presenceOf(matterId);
     io.to(`people:${matterId}`).emit("presence", full);
-    io.to(`stream:${matterId}`).except(`people:${matterId}`).emit("presence", { matterId, people: [], anonymous: full.anonymous + full.people.length });
+    io.to(`stream:${matterId}`)
+      .except(`people:${matterId}`)
+      .emit("presence", { matterId, people: [], anonymous: full.anonymous + full.people.length });
   }
 
   /** Binds one event: rate limit, role check, payload validation, then the handler; always acks. */

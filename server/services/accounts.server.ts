@@ -109,11 +109,14 @@ export async function signUp(deps: AppDeps, input: SignUpInput, address: string)
 
   const citizenId = await deps.db.transaction().execute(async (trx) => {
     const linked = await linkedCitizen(trx, email, input.personalCode);
-    await insertUser(trx, { id: userId, email, passwordHash, displayName: input.displayName.trim(), citizenId: linked, locale: input.locale, createdAt }).catch((error: unknown) => {
-      // Two sign-ups racing for one email or one citizen: the database keeps one person, one account.
-      if (isUniqueViolation(error)) throw new DomainError("conflict", "auth.emailTaken", "An account with this email or for this citizen already exists. Sign in instead.");
-      throw error;
-    });
+    await insertUser(trx, { id: userId, email, passwordHash, displayName: input.displayName.trim(), citizenId: linked, locale: input.locale, createdAt }).catch(
+      (error: unknown) => {
+        // Two sign-ups racing for one email or one citizen: the database keeps one person, one account.
+        if (isUniqueViolation(error))
+          throw new DomainError("conflict", "auth.emailTaken", "An account with this email or for this citizen already exists. Sign in instead.");
+        throw error;
+      },
+    );
     await grantRoles(trx, userId, ["citizen"], null, createdAt);
     return linked;
   });

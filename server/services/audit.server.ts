@@ -12,7 +12,8 @@ function citedValues(payload: unknown): string[] {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === "object") {
       for (const [key, value] of Object.entries(node)) {
-        if (["valueIds", "honoured", "unaddressed", "addresses"].includes(key) && Array.isArray(value)) ids.push(...value.filter((v): v is string => typeof v === "string"));
+        if (["valueIds", "honoured", "unaddressed", "addresses"].includes(key) && Array.isArray(value))
+          ids.push(...value.filter((v): v is string => typeof v === "string"));
         else walk(value);
       }
     }
@@ -29,7 +30,8 @@ function citedValues(payload: unknown): string[] {
  */
 export async function auditStatement(deps: AppDeps, matterId: string, seq: number) {
   const event = await deps.db.selectFrom("ledgerEvents").selectAll().where("matterId", "=", matterId).where("seq", "=", seq).executeTakeFirst();
-  if (!event || !STATEMENT_EVENTS.includes(event.type)) throw new DomainError("not_found", "room.noStatement", "There is no such statement in this deliberation.");
+  if (!event || !STATEMENT_EVENTS.includes(event.type))
+    throw new DomainError("not_found", "room.noStatement", "There is no such statement in this deliberation.");
   const payload = JSON.parse(event.payload) as { representativeId?: string; call?: { callIds?: string[] } };
   const startedRow = await deps.db
     .selectFrom("ledgerEvents")
@@ -47,10 +49,21 @@ export async function auditStatement(deps: AppDeps, matterId: string, seq: numbe
   const [values, cards, endorsements, calls] = await Promise.all([
     valueIds.length ? deps.db.selectFrom("canonicalValues").select(["id", "title", "description", "policies"]).where("id", "in", valueIds).execute() : [],
     valueIds.length
-      ? deps.db.selectFrom("valueCards").select(["canonicalId", "title", "description", "policies"]).where("canonicalId", "in", valueIds).where("status", "=", "active").orderBy("createdAt").execute()
+      ? deps.db
+          .selectFrom("valueCards")
+          .select(["canonicalId", "title", "description", "policies"])
+          .where("canonicalId", "in", valueIds)
+          .where("status", "=", "active")
+          .orderBy("createdAt")
+          .execute()
       : [],
     valueIds.length
-      ? deps.db.selectFrom("endorsements").select((eb) => ["canonicalId", eb.fn.countAll<number>().as("n")]).where("canonicalId", "in", valueIds).groupBy("canonicalId").execute()
+      ? deps.db
+          .selectFrom("endorsements")
+          .select((eb) => ["canonicalId", eb.fn.countAll<number>().as("n")])
+          .where("canonicalId", "in", valueIds)
+          .groupBy("canonicalId")
+          .execute()
       : [],
     callIds.length ? deps.db.selectFrom("llmCalls").selectAll().where("id", "in", callIds).orderBy("createdAt").execute() : [],
   ]);
@@ -65,7 +78,12 @@ export async function auditStatement(deps: AppDeps, matterId: string, seq: numbe
     hash: event.hash,
     createdAt: event.createdAt,
     payload: JSON.parse(event.payload) as unknown,
-    representative: representative && { id: representative.id, label: representative.label, citizens: representative.citizens, mandateHash: representative.mandateHash },
+    representative: representative && {
+      id: representative.id,
+      label: representative.label,
+      citizens: representative.citizens,
+      mandateHash: representative.mandateHash,
+    },
     values: valueIds.map((id) => {
       const value = values.find((v) => v.id === id);
       const behind = cards.filter((c) => c.canonicalId === id);

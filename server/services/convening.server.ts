@@ -34,7 +34,10 @@ async function valueHoldings(deps: AppDeps, scope: { contextId?: string; citizen
 
 /** Every citizen of the registry with the canonical values she holds or endorses in the context now. */
 async function holdingsIn(deps: AppDeps, contextId: string): Promise<CitizenHoldings[]> {
-  const [citizens, rows] = await Promise.all([deps.db.selectFrom("citizens").select(["id", "district"]).execute(), valueHoldings(deps, { contextId, activeOnly: true })]);
+  const [citizens, rows] = await Promise.all([
+    deps.db.selectFrom("citizens").select(["id", "district"]).execute(),
+    valueHoldings(deps, { contextId, activeOnly: true }),
+  ]);
   const holds = new Map<string, Set<string>>();
   for (const row of rows) holds.set(row.citizenId, (holds.get(row.citizenId) ?? new Set<string>()).add(row.valueId));
   return citizens.map((c) => ({ id: c.id, district: c.district, holds: [...(holds.get(c.id) ?? [])].sort() }));
@@ -54,10 +57,15 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
   const early = matter.intakeClosesAt !== null && deps.clock.now().toISOString() < matter.intakeClosesAt;
   if (early && !options.confirmEarly) {
     const count = await valuesInContext(deps.db, matter.contextId);
-    throw new DomainError("conflict", "convening.intakeOpen", `Intake is still open until ${matter.intakeClosesAt}; ${count} values came in so far. Confirm to convene early.`, {
-      count,
-      closesAt: matter.intakeClosesAt!,
-    });
+    throw new DomainError(
+      "conflict",
+      "convening.intakeOpen",
+      `Intake is still open until ${matter.intakeClosesAt}; ${count} values came in so far. Confirm to convene early.`,
+      {
+        count,
+        closesAt: matter.intakeClosesAt!,
+      },
+    );
   }
 
   const citizens = await holdingsIn(deps, matter.contextId);
@@ -73,7 +81,8 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
       label: (c.characteristicValues ?? []).map((id) => titles.get(id) ?? id).join(" + ") || c.label,
     }));
   }
-  if (constituencies.length === 0) throw new DomainError("conflict", "matters.noConstituencies", "No citizen holds a value in this context yet, so there is no one to represent.");
+  if (constituencies.length === 0)
+    throw new DomainError("conflict", "matters.noConstituencies", "No citizen holds a value in this context yet, so there is no one to represent.");
 
   const scores = await deps.db.selectFrom("graphScores").select(["canonicalId", "score", "dissent"]).where("contextId", "=", matter.contextId).execute();
   const scoreOf = new Map(scores.map((s) => [s.canonicalId, s.score]));
@@ -100,7 +109,10 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
           .values(c.members.slice(start, start + 500).map((citizenId) => ({ matterId, constituencyId: c.id, citizenId })))
           .execute();
       }
-      await trx.insertInto("mandates").values({ matterId, constituencyId: c.id, body: JSON.stringify(mandates[i]), hash: mandates[i]!.hash, createdAt: now }).execute();
+      await trx
+        .insertInto("mandates")
+        .values({ matterId, constituencyId: c.id, body: JSON.stringify(mandates[i]), hash: mandates[i]!.hash, createdAt: now })
+        .execute();
     }
     await trx.updateTable("matters").set({ status: "convened", updatedAt: now }).where("id", "=", matterId).execute();
     await append({
@@ -110,7 +122,13 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
       payload: {
         scheme,
         early,
-        constituencies: constituencies.map((c, i) => ({ id: c.id, label: c.label, size: c.members.length, weight: weights.get(c.id) ?? 0, mandateHash: mandates[i]!.hash })),
+        constituencies: constituencies.map((c, i) => ({
+          id: c.id,
+          label: c.label,
+          size: c.members.length,
+          weight: weights.get(c.id) ?? 0,
+          mandateHash: mandates[i]!.hash,
+        })),
       },
     });
     return { matterId, status: "convened" as const, constituencies: constituencies.length };
@@ -132,7 +150,9 @@ export async function frozenMandates(deps: AppDeps, matterId: string) {
 export async function convening(deps: AppDeps, matterId: string) {
   const { constituencies, bodies, valueIds } = await frozenMandates(deps, matterId);
   const titles = new Map(
-    valueIds.length ? (await deps.db.selectFrom("canonicalValues").select(["id", "title"]).where("id", "in", valueIds).execute()).map((v) => [v.id, v.title]) : [],
+    valueIds.length
+      ? (await deps.db.selectFrom("canonicalValues").select(["id", "title"]).where("id", "in", valueIds).execute()).map((v) => [v.id, v.title])
+      : [],
   );
   return constituencies.map((c) => {
     const mandate = bodies.get(c.id)!;
@@ -165,6 +185,14 @@ export async function citizenMandates(deps: AppDeps, citizenId: string) {
   return rows.map((r) => {
     const share = citizenShareInMandate(JSON.parse(r.body) as Mandate, byContext.get(r.contextId) ?? []);
     // Once published, the ruling's verify panel lets her check this with her card's id.
-    return { matterId: r.matterId, matterTitle: r.matterTitle, constituency: r.label, size: r.size, valueIds: share.valueIds, weight: share.weight, eli: r.eli ?? null };
+    return {
+      matterId: r.matterId,
+      matterTitle: r.matterTitle,
+      constituency: r.label,
+      size: r.size,
+      valueIds: share.valueIds,
+      weight: share.weight,
+      eli: r.eli ?? null,
+    };
   });
 }

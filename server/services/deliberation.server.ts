@@ -97,7 +97,10 @@ export async function startDeliberation(deps: AppDeps, clerk: SessionUser, matte
   const { constituencies, bodies, valueIds } = await frozenMandates(deps, matterId);
   const values = new Map(
     valueIds.length
-      ? (await deps.db.selectFrom("canonicalValues").select(["id", "title", "description", "policies"]).where("id", "in", valueIds).execute()).map((v) => [v.id, v])
+      ? (await deps.db.selectFrom("canonicalValues").select(["id", "title", "description", "policies"]).where("id", "in", valueIds).execute()).map((v) => [
+          v.id,
+          v,
+        ])
       : [],
   );
   const representatives: RepresentativeSpec[] = constituencies.map((c) => {
@@ -146,7 +149,12 @@ export async function startDeliberation(deps: AppDeps, clerk: SessionUser, matte
     if (Number(moved.numUpdatedRows) !== 1) {
       throw new DomainError("conflict", "matters.badTransition", "This matter has already moved on.", { from: matter.status, to: "deliberating" });
     }
-    await append({ matterId, type: "deliberation.started", actor: clerk.id, payload: { ...payload, engine: deps.llm.engine, model: deps.llm.model } as unknown as JsonValue });
+    await append({
+      matterId,
+      type: "deliberation.started",
+      actor: clerk.id,
+      payload: { ...payload, engine: deps.llm.engine, model: deps.llm.model } as unknown as JsonValue,
+    });
     return { matterId, status: "deliberating" as const };
   });
   deps.deliberations.kick(matterId);
@@ -169,7 +177,12 @@ export async function resumeDeliberation(deps: AppDeps, clerk: SessionUser, matt
     await lockStream(trx, matterId);
     const now = replay(matterId, await readLedger(trx, matterId));
     if (now?.stage !== "halted") throw new DomainError("conflict", "deliberation.notHalted", "Only a halted deliberation can be resumed.");
-    await append({ matterId, type: "deliberation.resumed", actor: clerk.id, payload: options.tokenBudget !== undefined ? { tokenBudget: options.tokenBudget } : {} });
+    await append({
+      matterId,
+      type: "deliberation.resumed",
+      actor: clerk.id,
+      payload: options.tokenBudget !== undefined ? { tokenBudget: options.tokenBudget } : {},
+    });
   });
   deps.deliberations.kick(matterId);
   return { matterId, status: "deliberating" as const };
@@ -208,7 +221,9 @@ async function foldView(deps: AppDeps, matterId: string) {
   const state = replay(matterId, events);
   if (!state) return null;
   const started = events.find((e) => e.type === "deliberation.started")!.payload as { engine?: string; model?: string };
-  const rounds = Object.keys(state.candidates).map(Number).sort((a, b) => a - b);
+  const rounds = Object.keys(state.candidates)
+    .map(Number)
+    .sort((a, b) => a - b);
   // The ledger event that carries each result: what the audit of a statement opens.
   const seqOf = new Map<string, number>();
   for (const e of events) {
@@ -217,7 +232,10 @@ async function foldView(deps: AppDeps, matterId: string) {
   }
   // What the room shows of a statement, and the structured target a delegate's act on it names (the ledger key stays in here).
   const marks = (target: StatementTarget) => {
-    const ref = target.kind === "position" ? statementRef.position(target.representativeId) : statementRef.critique(target.round, target.representativeId, target.candidateId);
+    const ref =
+      target.kind === "position"
+        ? statementRef.position(target.representativeId)
+        : statementRef.critique(target.round, target.representativeId, target.candidateId);
     return { target, overridden: state.room.overrides[ref] ?? null, struck: state.room.struck[ref] ?? null };
   };
   return {
@@ -256,7 +274,13 @@ async function foldView(deps: AppDeps, matterId: string) {
       round,
       candidates: Object.values(state.candidates[round] ?? {})
         .sort((a, b) => (a.id < b.id ? -1 : 1))
-        .map((c) => ({ id: c.id, title: c.candidate.title, rationale: c.candidate.rationale, text: c.candidate.text, seq: seqOf.get(keys.candidate(round, Number(c.id.split("c")[1]) - 1)) ?? null })),
+        .map((c) => ({
+          id: c.id,
+          title: c.candidate.title,
+          rationale: c.candidate.rationale,
+          text: c.candidate.text,
+          seq: seqOf.get(keys.candidate(round, Number(c.id.split("c")[1]) - 1)) ?? null,
+        })),
       critiques: Object.entries(state.critiques[round] ?? {})
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([representativeId, entry]) => ({
@@ -279,7 +303,12 @@ async function foldView(deps: AppDeps, matterId: string) {
     draft: state.draft && {
       ...state.draft,
       stances: state.draft.stances.map((st) => {
-        const target: StatementTarget = { kind: "critique", round: state.draft!.round, representativeId: st.representativeId, candidateId: state.draft!.candidateId };
+        const target: StatementTarget = {
+          kind: "critique",
+          round: state.draft!.round,
+          representativeId: st.representativeId,
+          candidateId: state.draft!.candidateId,
+        };
         const ref = statementRef.critique(target.round, target.representativeId, target.candidateId);
         const override = state.room.overrides[ref];
         const struck = state.room.struck[ref];
@@ -415,15 +444,18 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
 
   async function run(matterId: string, abort: AbortController): Promise<void> {
     if (!(await lease.acquire(matterId))) return;
-    const renewal = setInterval(() => {
-      // Also a chance to read actions appended through another process.
-      nudges.get(matterId)?.();
-      lease.renew(matterId).then(
-        (held) => held || abort.abort(),
-        // A database blip: carry on. Should the lease lapse meanwhile, the check in every write stops us.
-        (error: unknown) => console.warn(`[deliberation] ${matterId}: lease renewal failed:`, error),
-      );
-    }, Math.max(50, Math.floor(options.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        // Also a chance to read actions appended through another process.
+        nudges.get(matterId)?.();
+        lease.renew(matterId).then(
+          (held) => held || abort.abort(),
+          // A database blip: carry on. Should the lease lapse meanwhile, the check in every write stops us.
+          (error: unknown) => console.warn(`[deliberation] ${matterId}: lease renewal failed:`, error),
+        );
+      },
+      Math.max(50, Math.floor(options.leaseMs / 3)),
+    );
     try {
       await drive(matterId, abort.signal, () => abort.abort());
     } finally {
@@ -448,7 +480,14 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     }
   }
 
-  async function steps(matterId: string, signal: AbortSignal, abort: () => void, deps: AppDeps, initial: DeliberationState, transcript: TranscriptBuffer): Promise<void> {
+  async function steps(
+    matterId: string,
+    signal: AbortSignal,
+    abort: () => void,
+    deps: AppDeps,
+    initial: DeliberationState,
+    transcript: TranscriptBuffer,
+  ): Promise<void> {
     let state = initial;
     const inFlight = new Map<string, number>(); // key → tokens reserved
     const attempts = new Map<string, number>();
@@ -483,7 +522,11 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
           await withLedger(deps, async (trx, append) => {
             await lease.check(trx, matterId);
             for (const { event, calls } of batch) {
-              for (const call of calls) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
+              for (const call of calls)
+                await trx
+                  .insertInto("llmCalls")
+                  .values({ ...call, prompt: JSON.stringify(call.prompt) })
+                  .execute();
               await append({ matterId, type: event.type, actor: ACTOR, payload: event.payload as unknown as JsonValue });
             }
           });
@@ -735,7 +778,7 @@ function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk
     /** The run ends: what may go out does; true when fragments are still held back (for the next run). */
     close(): boolean {
       if (!held) flushAll();
-      else if (timer) (clearTimeout(timer), (timer = null));
+      else if (timer) clearTimeout(timer), (timer = null);
       return pending.size > 0;
     },
   };
@@ -747,7 +790,11 @@ async function recordOnly(deps: AppDeps, records: LlmCallRecord[]) {
   await deps.db
     .transaction()
     .execute(async (trx) => {
-      for (const call of records) await trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) }).execute();
+      for (const call of records)
+        await trx
+          .insertInto("llmCalls")
+          .values({ ...call, prompt: JSON.stringify(call.prompt) })
+          .execute();
     })
     .catch((error: unknown) => console.error("[deliberation] could not record stopped calls:", error));
 }
@@ -763,4 +810,3 @@ function metaOf(records: LlmCallRecord[], callId: string, engine: string, model:
     flags,
   };
 }
-

@@ -41,7 +41,12 @@ function findMatter(db: Kysely<Database>, id: string) {
 
 /** Active value cards in a context: what intake has gathered so far for a matter there. */
 export async function valuesInContext(db: Kysely<Database>, contextId: string): Promise<number> {
-  const { n } = await db.selectFrom("valueCards").select((eb) => eb.fn.countAll<number>().as("n")).where("contextId", "=", contextId).where("status", "=", "active").executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom("valueCards")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("contextId", "=", contextId)
+    .where("status", "=", "active")
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 
@@ -82,7 +87,8 @@ export async function openMatter(deps: AppDeps, clerk: SessionUser, input: Matte
   // Renewal with an amendment starts from a ruling that is, or was until its sunset, in force.
   const amends = amendsEli ? await deps.db.selectFrom("rulings").select(["id", "status"]).where("eli", "=", amendsEli).executeTakeFirst() : undefined;
   if (amendsEli && !amends) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
-  if (amends?.status === "repealed") throw new DomainError("conflict", "rulings.amendRepealed", "A repealed ruling cannot be amended; open a new matter instead.");
+  if (amends?.status === "repealed")
+    throw new DomainError("conflict", "rulings.amendRepealed", "A repealed ruling cannot be amended; open a new matter instead.");
   const id = deps.ids();
   return withLedger(deps, async (trx, append) => {
     const now = deps.clock.now();

@@ -90,7 +90,11 @@ export interface Representation {
 
 async function titlesOf(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom("canonicalValues").select(["id", "title"]).where("id", "in", [...new Set(ids)]).execute();
+  const rows = await db
+    .selectFrom("canonicalValues")
+    .select(["id", "title"])
+    .where("id", "in", [...new Set(ids)])
+    .execute();
   return new Map(rows.map((r) => [r.id, r.title]));
 }
 
@@ -117,7 +121,13 @@ async function representations(db: Kysely<Database>, citizenId: string, held: re
     contextId: row.contextId,
     constituency: row.label,
     size: row.size,
-    values: values.map((v) => ({ valueId: v.valueId, title: titles.get(v.valueId) ?? "", weight: v.weight, percent: weightPercent(v.weight), cardId: mine.get(v.valueId)?.cardId ?? null })),
+    values: values.map((v) => ({
+      valueId: v.valueId,
+      title: titles.get(v.valueId) ?? "",
+      weight: v.weight,
+      percent: weightPercent(v.weight),
+      cardId: mine.get(v.valueId)?.cardId ?? null,
+    })),
     eli: row.eli ?? null,
   }));
 }
@@ -177,7 +187,9 @@ export async function citizenProgress(deps: AppDeps, user: SessionUser): Promise
   // She took part if a value of hers went into its mandates, or she held one in its context before it was frozen.
   const tookPart = new Set(
     matters
-      .filter((m) => (representation.get(m.id)?.values.length ?? 0) > 0 || (firstIn.has(m.contextId) && firstIn.get(m.contextId)! <= (convenedAt.get(m.id) ?? ""))) // not convened: nothing happened yet
+      .filter(
+        (m) => (representation.get(m.id)?.values.length ?? 0) > 0 || (firstIn.has(m.contextId) && firstIn.get(m.contextId)! <= (convenedAt.get(m.id) ?? "")),
+      ) // not convened: nothing happened yet
       .map((m) => m.id),
   );
   const titleOf = new Map(matters.map((m) => [m.id, m.title]));

@@ -71,10 +71,23 @@ async function onStoredTree<T>(db: Kysely<Database>, size: number, use: (tree: M
 }
 
 /** The bundle of a ratified matter, from the ledger, the frozen mandates and the ballot. */
-async function buildBundle(deps: AppDeps, trx: Kysely<Database>, matterId: string, eli: string, publishedAt: string, sunsetAt: string | null): Promise<ProvenanceBundle> {
+async function buildBundle(
+  deps: AppDeps,
+  trx: Kysely<Database>,
+  matterId: string,
+  eli: string,
+  publishedAt: string,
+  sunsetAt: string | null,
+): Promise<ProvenanceBundle> {
   const matter = await trx.selectFrom("matters").selectAll().where("id", "=", matterId).executeTakeFirstOrThrow();
   const events = await readLedger(trx, matterId);
-  const opened = events.filter((e) => e.type === "ballot.opened").at(-1)!.payload as unknown as { ballot: number; rules: BallotRules; eligible: string[]; text: string; textHash: string };
+  const opened = events.filter((e) => e.type === "ballot.opened").at(-1)!.payload as unknown as {
+    ballot: number;
+    rules: BallotRules;
+    eligible: string[];
+    text: string;
+    textHash: string;
+  };
   const votes = await trx
     .selectFrom("ballotVotes")
     .select(["delegateId", "choice", "seq", "hash"])
@@ -129,14 +142,23 @@ export async function appendLogLeaf(trx: Kysely<Database>, signingKey: string, l
     if (!hash) throw new Error(`The log is missing its node ${nodeKey(level, idx)}.`);
     return hash;
   });
-  await trx.insertInto("logNodes").values(added.map((n) => ({ level: n.level, idx: n.index, hash: toHex(n.hash) }))).execute();
+  await trx
+    .insertInto("logNodes")
+    .values(added.map((n) => ({ level: n.level, idx: n.index, hash: toHex(n.hash) })))
+    .execute();
 
   const size = leafIndex + 1;
   const last = await lastCheckpoint(trx);
   const grown = await onStoredTree(trx, size, (tree) => ({ root: toHex(tree.root()), proof: last ? tree.consistencyProof(last.size) : [] }));
   const checkpoint = signNextCheckpoint(last, { log: LOG_NAME, size, root: grown.root }, grown.proof, signingKey);
-  await trx.insertInto("logLeaves").values({ idx: leafIndex, leafHash: toHex(leaf), rulingId, createdAt: at }).execute();
-  await trx.insertInto("logCheckpoints").values({ size: checkpoint.size, root: checkpoint.root, keyId: checkpoint.keyId, signature: checkpoint.signature, createdAt: at }).execute();
+  await trx
+    .insertInto("logLeaves")
+    .values({ idx: leafIndex, leafHash: toHex(leaf), rulingId, createdAt: at })
+    .execute();
+  await trx
+    .insertInto("logCheckpoints")
+    .values({ size: checkpoint.size, root: checkpoint.root, keyId: checkpoint.keyId, signature: checkpoint.signature, createdAt: at })
+    .execute();
   return { leafIndex, checkpoint };
 }
 
@@ -201,7 +223,11 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
 
 /** A ruling's bundle with its inclusion proof under the newest signed checkpoint: what `agora verify` checks. */
 export async function rulingEnvelope(deps: AppDeps, idOrEli: string): Promise<BundleEnvelope> {
-  const ruling = await deps.db.selectFrom("rulings").select(["bundle", "leafIndex"]).where((eb) => eb.or([eb("id", "=", idOrEli), eb("eli", "=", idOrEli)])).executeTakeFirst();
+  const ruling = await deps.db
+    .selectFrom("rulings")
+    .select(["bundle", "leafIndex"])
+    .where((eb) => eb.or([eb("id", "=", idOrEli), eb("eli", "=", idOrEli)]))
+    .executeTakeFirst();
   if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
   const checkpoint = await lastCheckpoint(deps.db);
   if (!checkpoint) throw new DomainError("not_found", "rulings.notFound", "The log has no checkpoint yet.");
@@ -225,12 +251,30 @@ export async function logCheckpoint(deps: AppDeps) {
 /** A consistency proof between two signed tree sizes. */
 export async function logConsistency(deps: AppDeps, first: number, second: number) {
   const size = await logSize(deps.db);
-  if (!(first >= 1 && first <= second && second <= size)) throw new DomainError("invalid", "log.badRange", `The log has ${size} leaves: ask for 1 ≤ first ≤ second ≤ ${size}.`);
-  return onStoredTree(deps.db, second, (tree) => ({ first, second, firstRoot: toHex(tree.root(first)), secondRoot: toHex(tree.root(second)), proof: tree.consistencyProof(first, second).map(toHex) }));
+  if (!(first >= 1 && first <= second && second <= size))
+    throw new DomainError("invalid", "log.badRange", `The log has ${size} leaves: ask for 1 ≤ first ≤ second ≤ ${size}.`);
+  return onStoredTree(deps.db, second, (tree) => ({
+    first,
+    second,
+    firstRoot: toHex(tree.root(first)),
+    secondRoot: toHex(tree.root(second)),
+    proof: tree.consistencyProof(first, second).map(toHex),
+  }));
 }
 
 /** The public registry: published rulings, newest first, with search and filters. */
-export async function listRulings(deps: AppDeps, input: { q?: string | undefined; status?: string | undefined; contextId?: string | undefined; emergency?: boolean | undefined; from?: string | undefined; to?: string | undefined; limit: number }) {
+export async function listRulings(
+  deps: AppDeps,
+  input: {
+    q?: string | undefined;
+    status?: string | undefined;
+    contextId?: string | undefined;
+    emergency?: boolean | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    limit: number;
+  },
+) {
   let query = deps.db
     .selectFrom("rulings")
     .select(["id", "eli", "title", "contextId", "emergency", "status", "publishedAt", "sunsetAt", "year", "number", "repealReason", "repealedAt"]);
@@ -251,11 +295,33 @@ export async function listRulings(deps: AppDeps, input: { q?: string | undefined
 export async function getRuling(deps: AppDeps, eli: string) {
   const row = await deps.db
     .selectFrom("rulings")
-    .select(["id", "matterId", "year", "number", "eli", "title", "text", "contextId", "emergency", "status", "publishedAt", "sunsetAt", "leafIndex", "reviewRequestedAt", "repealReason", "repealedAt"])
+    .select([
+      "id",
+      "matterId",
+      "year",
+      "number",
+      "eli",
+      "title",
+      "text",
+      "contextId",
+      "emergency",
+      "status",
+      "publishedAt",
+      "sunsetAt",
+      "leafIndex",
+      "reviewRequestedAt",
+      "repealReason",
+      "repealedAt",
+    ])
     .where("eli", "=", eli)
     .executeTakeFirst();
   if (!row) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
-  const amendedBy = await deps.db.selectFrom("matters").select(["id", "title", "status", "createdAt"]).where("amendsRulingId", "=", row.id).orderBy("createdAt", "desc").execute();
+  const amendedBy = await deps.db
+    .selectFrom("matters")
+    .select(["id", "title", "status", "createdAt"])
+    .where("amendsRulingId", "=", row.id)
+    .orderBy("createdAt", "desc")
+    .execute();
   return { ...row, emergency: row.emergency === 1, amendedBy };
 }
 
@@ -282,7 +348,12 @@ async function recordAct(
     // Read under the log's lock, which every change of a ruling's status holds: it cannot change before we write.
     if (!allowedFrom.includes(ruling.status)) throw new DomainError("conflict", "rulings.badTransition", `A ruling that is ${ruling.status} cannot be ${act}.`);
     const at = deps.clock.now().toISOString();
-    const sunsetAt = extra.sunsetAt === undefined ? ruling.sunsetAt : typeof extra.sunsetAt === "function" ? extra.sunsetAt(ruling.sunsetAt, deps.clock.now()) : extra.sunsetAt;
+    const sunsetAt =
+      extra.sunsetAt === undefined
+        ? ruling.sunsetAt
+        : typeof extra.sunsetAt === "function"
+          ? extra.sunsetAt(ruling.sunsetAt, deps.clock.now())
+          : extra.sunsetAt;
     const record = { log: LOG_NAME, eli, act, at, bundleLeaf: ruling.leafIndex, sunsetAt, ...(extra.reason ? { reason: extra.reason } : {}) };
     const { leafIndex, checkpoint } = await appendLogLeaf(trx, deps.config.signingKey, leafHash(utf8(canonicalJson(record))), ruling.id, at);
     await trx
@@ -297,7 +368,12 @@ async function recordAct(
       .where("id", "=", ruling.id)
       .execute();
     await trx.updateTable("matters").set({ status: MATTER_STATUS_OF[act], updatedAt: at }).where("id", "=", ruling.matterId).execute();
-    await append({ matterId: ruling.matterId, type: `ruling.${act}`, actor, payload: { ...record, leafIndex, checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue });
+    await append({
+      matterId: ruling.matterId,
+      type: `ruling.${act}`,
+      actor,
+      payload: { ...record, leafIndex, checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue,
+    });
     return { eli, status: act, leafIndex, sunsetAt };
   });
 }
@@ -357,7 +433,14 @@ export async function preservation(deps: AppDeps, matterId: string) {
     .limit(1)
     .executeTakeFirst();
   const drafted = row
-    ? (JSON.parse(row.payload) as { coverage?: { representativeId: string; label: string; citizens: number; values: { valueId: string; title: string; weight: number; honoured: boolean }[] }[] })
+    ? (JSON.parse(row.payload) as {
+        coverage?: {
+          representativeId: string;
+          label: string;
+          citizens: number;
+          values: { valueId: string; title: string; weight: number; honoured: boolean }[];
+        }[];
+      })
     : undefined;
   return drafted?.coverage ?? [];
 }
@@ -374,7 +457,10 @@ export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: stri
       await lockStream(trx, ruling.matterId);
       const id = deps.ids();
       const at = deps.clock.now().toISOString();
-      await trx.insertInto("harmReports").values({ id, rulingId: ruling.id, reporterId: user.id, what, valueIds: JSON.stringify(valueIds), createdAt: at }).execute();
+      await trx
+        .insertInto("harmReports")
+        .values({ id, rulingId: ruling.id, reporterId: user.id, what, valueIds: JSON.stringify(valueIds), createdAt: at })
+        .execute();
       await append({ matterId: ruling.matterId, type: "ruling.harmReported", actor: user.id, payload: { eli, reportId: id, valueIds } });
       // Since the clerk last renewed it: a review she answered is not asked again by the same reports.
       let since = trx.selectFrom("harmReports").select(sql<number>`count(*)`.as("n")).where("rulingId", "=", ruling.id);
@@ -383,8 +469,23 @@ export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: stri
       // Past the threshold, once: the first report that reaches it puts the ruling on the clerk's desk.
       const review =
         Number(n) >= deps.config.harmThreshold &&
-        Number((await trx.updateTable("rulings").set({ reviewRequestedAt: at }).where("id", "=", ruling.id).where("reviewRequestedAt", "is", null).executeTakeFirst()).numUpdatedRows) === 1;
-      if (review) await append({ matterId: ruling.matterId, type: "ruling.reviewRequested", actor: "agora:oversight", payload: { eli, reports: Number(n), threshold: deps.config.harmThreshold } });
+        Number(
+          (
+            await trx
+              .updateTable("rulings")
+              .set({ reviewRequestedAt: at })
+              .where("id", "=", ruling.id)
+              .where("reviewRequestedAt", "is", null)
+              .executeTakeFirst()
+          ).numUpdatedRows,
+        ) === 1;
+      if (review)
+        await append({
+          matterId: ruling.matterId,
+          type: "ruling.reviewRequested",
+          actor: "agora:oversight",
+          payload: { eli, reports: Number(n), threshold: deps.config.harmThreshold },
+        });
       return { id, createdAt: at, reports: Number(n), reviewRequested: review };
     });
   } catch (error) {
@@ -403,7 +504,9 @@ export async function harmOverview(deps: AppDeps, eli: string, viewer: SessionUs
   const [coverage, reports, mine] = await Promise.all([
     preservation(deps, ruling.matterId),
     deps.db.selectFrom("harmReports").select(["id", "what", "valueIds", "createdAt"]).where("rulingId", "=", ruling.id).orderBy("createdAt", "desc").execute(),
-    viewer ? deps.db.selectFrom("harmReports").select("createdAt").where("rulingId", "=", ruling.id).where("reporterId", "=", viewer.id).executeTakeFirst() : undefined,
+    viewer
+      ? deps.db.selectFrom("harmReports").select("createdAt").where("rulingId", "=", ruling.id).where("reporterId", "=", viewer.id).executeTakeFirst()
+      : undefined,
   ]);
   const touched = new Map<string, number>();
   for (const r of reports) for (const id of JSON.parse(r.valueIds) as string[]) touched.set(id, (touched.get(id) ?? 0) + 1);
@@ -433,7 +536,15 @@ export async function rulingsForReview(deps: AppDeps) {
     .orderBy("reviewRequestedAt", "desc")
     .execute();
   const amendments = rows.length
-    ? await deps.db.selectFrom("matters").select(["id", "title", "status", "amendsRulingId"]).where("amendsRulingId", "in", rows.map((r) => r.id)).execute()
+    ? await deps.db
+        .selectFrom("matters")
+        .select(["id", "title", "status", "amendsRulingId"])
+        .where(
+          "amendsRulingId",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .execute()
     : [];
   return rows.map(({ id, ...r }) => ({
     ...r,

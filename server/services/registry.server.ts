@@ -58,9 +58,17 @@ export async function importRegistry(deps: AppDeps, actorId: string, fileName: s
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
       const existing = new Set(
-        (await trx.selectFrom("citizens").select("personalCode").where("personalCode", "in", chunk.map((r) => r.personalCode)).execute()).map(
-          (r) => r.personalCode,
-        ),
+        (
+          await trx
+            .selectFrom("citizens")
+            .select("personalCode")
+            .where(
+              "personalCode",
+              "in",
+              chunk.map((r) => r.personalCode),
+            )
+            .execute()
+        ).map((r) => r.personalCode),
       );
       inserted += chunk.length - existing.size;
       await trx

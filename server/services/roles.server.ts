@@ -18,11 +18,23 @@ export async function listUsers(deps: AppDeps, input: { query?: string | undefin
   }
   const users = await query.orderBy("users.email").limit(input.limit).offset(input.offset).execute();
   const roleRows = users.length
-    ? await deps.db.selectFrom("userRoles").select(["userId", "role"]).where("userId", "in", users.map((u) => u.id)).execute()
+    ? await deps.db
+        .selectFrom("userRoles")
+        .select(["userId", "role"])
+        .where(
+          "userId",
+          "in",
+          users.map((u) => u.id),
+        )
+        .execute()
     : [];
   return users.map((u) => ({
     ...u,
-    roles: roleRows.filter((r) => r.userId === u.id).map((r) => r.role).filter(isRole).sort(),
+    roles: roleRows
+      .filter((r) => r.userId === u.id)
+      .map((r) => r.role)
+      .filter(isRole)
+      .sort(),
   }));
 }
 

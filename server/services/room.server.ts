@@ -199,7 +199,16 @@ export async function castVote(deps: AppDeps, delegate: SessionUser, matterId: s
       });
       await trx
         .insertInto("ballotVotes")
-        .values({ matterId, ballot: ballot.ballot, delegateId: delegate.id, choice, reason: reason ?? null, seq: event.seq, hash: event.hash, createdAt: event.createdAt })
+        .values({
+          matterId,
+          ballot: ballot.ballot,
+          delegateId: delegate.id,
+          choice,
+          reason: reason ?? null,
+          seq: event.seq,
+          hash: event.hash,
+          createdAt: event.createdAt,
+        })
         .execute();
       return { matterId, ballot: ballot.ballot, choice, seq: event.seq, hash: event.hash };
     });
@@ -295,7 +304,12 @@ export async function closeBallot(deps: AppDeps, clerk: SessionUser, matterId: s
     await lockStream(trx, matterId);
     const ballot = await currentBallot(deps, matterId, trx);
     if (!ballot || ballot.closed) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
-    const votes = await trx.selectFrom("ballotVotes").select(["delegateId", "choice"]).where("matterId", "=", matterId).where("ballot", "=", ballot.ballot).execute();
+    const votes = await trx
+      .selectFrom("ballotVotes")
+      .select(["delegateId", "choice"])
+      .where("matterId", "=", matterId)
+      .where("ballot", "=", ballot.ballot)
+      .execute();
     const tally = tallyBallot(ballot.rules, ballot.eligible, votes);
     if (!tally.outcome) throw conflict("ballot.noQuorum", "The quorum has not been reached.");
     const moved = await trx
@@ -305,7 +319,12 @@ export async function closeBallot(deps: AppDeps, clerk: SessionUser, matterId: s
       .where("status", "=", "ratification")
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) throw conflict("ballot.notOpen", "There is no open ballot on this matter.");
-    await append({ matterId, type: "ballot.closed", actor: clerk.id, payload: { ballot: ballot.ballot, tally: tally as unknown as JsonValue, outcome: tally.outcome } });
+    await append({
+      matterId,
+      type: "ballot.closed",
+      actor: clerk.id,
+      payload: { ballot: ballot.ballot, tally: tally as unknown as JsonValue, outcome: tally.outcome },
+    });
     return { matterId, outcome: tally.outcome, tally };
   });
 }

@@ -98,7 +98,12 @@ async function findSameValue(deps: AppDeps, index: CanonicalIndex, context: { id
   if (deps.llm.embed) {
     const text = `${card.title}. ${card.description} ${card.policies.join("; ")}`;
     [embedding = null] = (await deps.llm.embed("values.embed", [text])).vectors;
-    const stored = await deps.db.selectFrom("canonicalValues").select(["id", "embedding"]).where("contextId", "=", context.id).where("embedding", "is not", null).execute();
+    const stored = await deps.db
+      .selectFrom("canonicalValues")
+      .select(["id", "embedding"])
+      .where("contextId", "=", context.id)
+      .where("embedding", "is not", null)
+      .execute();
     for (const row of stored) {
       const similarity = cosine(embedding!, JSON.parse(row.embedding!) as number[]);
       if (similarity >= EMBEDDING_CANDIDATE_THRESHOLD) candidates.set(row.id, Math.max(similarity, candidates.get(row.id) ?? 0));
@@ -153,7 +158,12 @@ export interface SubmitInput extends ValueCardDraft {
 export async function submitCard(deps: AppDeps, user: SessionUser, input: SubmitInput) {
   const citizenId = requireCitizen(user);
   const context = await requireContext(deps.db, input.contextId);
-  const gate = await deps.llm.run(valueClassifyTask, { title: input.title, description: input.description, policies: input.policies, contextTitle: context.title });
+  const gate = await deps.llm.run(valueClassifyTask, {
+    title: input.title,
+    description: input.description,
+    policies: input.policies,
+    contextTitle: context.title,
+  });
   const verdict = gate.output;
   const entry = contextIndex(deps, context.id);
 
@@ -165,8 +175,18 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
       // Another process may have founded this value since the index was read: look once more, by words.
       const match =
         found.match ??
-        (verdict.verdict === "value" ? (await refreshIndex(trx, entry, context.id)).match({ title: input.title, policies: input.policies }, DEFAULT_DEDUPE_THRESHOLD) : null);
-      return saveCard(trx, deps, { user, citizenId, contextId: context.id, input, gate: { ...verdict, callId: gate.callId }, match, embedding: found.embedding });
+        (verdict.verdict === "value"
+          ? (await refreshIndex(trx, entry, context.id)).match({ title: input.title, policies: input.policies }, DEFAULT_DEDUPE_THRESHOLD)
+          : null);
+      return saveCard(trx, deps, {
+        user,
+        citizenId,
+        contextId: context.id,
+        input,
+        gate: { ...verdict, callId: gate.callId },
+        match,
+        embedding: found.embedding,
+      });
     });
     if (saved.canonical && !saved.canonical.joined) {
       index.add({ id: saved.canonical.id, title: input.title, policies: input.policies });
@@ -177,9 +197,10 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
 
   if (result.canonical || input.revisionOf) deps.graphs.changed(context.id);
   if (result.canonical && !result.canonical.joined) {
-    await pairWithRelated(deps, context, { id: result.canonical.id, title: input.title, description: input.description, policies: input.policies }).catch((error) =>
-      // The card is saved; its pairs can be made again later. The citizen is not told of a failure that is not hers.
-      console.error(`[values] pairing ${result.canonical!.id} failed:`, error),
+    await pairWithRelated(deps, context, { id: result.canonical.id, title: input.title, description: input.description, policies: input.policies }).catch(
+      (error) =>
+        // The card is saved; its pairs can be made again later. The citizen is not told of a failure that is not hers.
+        console.error(`[values] pairing ${result.canonical!.id} failed:`, error),
     );
   }
   const { createdAt: _, ...answer } = result;
@@ -255,7 +276,11 @@ async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId,
       canonicalId: canonical?.id ?? null,
       type: input.revisionOf ? "card.revised" : "card.submitted",
       actor: user.id,
-      payload: JSON.stringify({ verdict: gate.verdict, revisionOf: input.revisionOf ?? null, canonical: canonical ? { id: canonical.id, joined: canonical.joined } : null }),
+      payload: JSON.stringify({
+        verdict: gate.verdict,
+        revisionOf: input.revisionOf ?? null,
+        canonical: canonical ? { id: canonical.id, joined: canonical.joined } : null,
+      }),
       createdAt,
     })
     .execute();
@@ -272,7 +297,13 @@ interface CanonicalCard {
 /** New values are paired with the most related existing ones, with an upgrade story for each pair. */
 async function pairWithRelated(deps: AppDeps, context: { id: string; title: string }, fresh: CanonicalCard) {
   const others = (await deps.db.selectFrom("canonicalValues").selectAll().where("contextId", "=", context.id).where("id", "<>", fresh.id).execute()).map(
-    (row): CanonicalCard & { createdAt: string } => ({ id: row.id, title: row.title, description: row.description, policies: JSON.parse(row.policies) as string[], createdAt: row.createdAt }),
+    (row): CanonicalCard & { createdAt: string } => ({
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      policies: JSON.parse(row.policies) as string[],
+      createdAt: row.createdAt,
+    }),
   );
   // Related first (shared terms), then the most recent: a pair of unrelated values teaches little.
   const ranked = others
@@ -285,7 +316,15 @@ async function pairWithRelated(deps: AppDeps, context: { id: string; title: stri
     await deps.db.transaction().execute((trx) =>
       trx
         .insertInto("valuePairs")
-        .values({ id: deps.ids(), contextId: context.id, fromId: other.id, toId: fresh.id, story: story.output.story, llmCallId: story.callId, createdAt: nowIso(deps) })
+        .values({
+          id: deps.ids(),
+          contextId: context.id,
+          fromId: other.id,
+          toId: fresh.id,
+          story: story.output.story,
+          llmCallId: story.callId,
+          createdAt: nowIso(deps),
+        })
         .onConflict((oc) => oc.columns(["fromId", "toId"]).doNothing())
         .execute(),
     );
@@ -303,7 +342,11 @@ export async function draftFromGuided(deps: AppDeps, user: SessionUser, answers:
 export async function withdrawCard(deps: AppDeps, user: SessionUser, cardId: string) {
   const citizenId = requireCitizen(user);
   const contextId = await deps.db.transaction().execute(async (trx) => {
-    const card = await trx.selectFrom("valueCards").select(["id", "citizenId", "status", "canonicalId", "contextId"]).where("id", "=", cardId).executeTakeFirst();
+    const card = await trx
+      .selectFrom("valueCards")
+      .select(["id", "citizenId", "status", "canonicalId", "contextId"])
+      .where("id", "=", cardId)
+      .executeTakeFirst();
     if (!card || card.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
     if (card.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
     await trx.updateTable("valueCards").set({ status: "withdrawn" }).where("id", "=", cardId).execute();
@@ -337,7 +380,13 @@ export async function valuesToEndorse(deps: AppDeps, user: SessionUser, contextI
     .orderBy("cv.id")
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, description: r.description, policies: JSON.parse(r.policies) as string[], endorsements: Number(r.endorsements) }));
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    policies: JSON.parse(r.policies) as string[],
+    endorsements: Number(r.endorsements),
+  }));
 }
 
 export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: string) {
@@ -345,9 +394,20 @@ export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: str
   const contextId = await deps.db.transaction().execute(async (trx) => {
     const value = await trx.selectFrom("canonicalValues").select(["id", "contextId"]).where("id", "=", canonicalId).executeTakeFirst();
     if (!value) throw new DomainError("not_found", "values.valueNotFound", "There is no such value.");
-    const already = await trx.selectFrom("endorsements").select("citizenId").where("citizenId", "=", citizenId).where("canonicalId", "=", canonicalId).executeTakeFirst();
+    const already = await trx
+      .selectFrom("endorsements")
+      .select("citizenId")
+      .where("citizenId", "=", citizenId)
+      .where("canonicalId", "=", canonicalId)
+      .executeTakeFirst();
     if (already) throw new DomainError("conflict", "values.alreadyEndorsed", "You have already endorsed this value.");
-    const holds = await trx.selectFrom("valueCards").select("id").where("citizenId", "=", citizenId).where("canonicalId", "=", canonicalId).where("status", "=", "active").executeTakeFirst();
+    const holds = await trx
+      .selectFrom("valueCards")
+      .select("id")
+      .where("citizenId", "=", citizenId)
+      .where("canonicalId", "=", canonicalId)
+      .where("status", "=", "active")
+      .executeTakeFirst();
     if (holds) throw new DomainError("conflict", "values.alreadyHeld", "One of your own cards is this value already.");
     await trx
       .insertInto("endorsements")
@@ -372,9 +432,22 @@ export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: 
     .selectFrom("valuePairs as p")
     .innerJoin("canonicalValues as a", "a.id", "p.fromId")
     .innerJoin("canonicalValues as b", "b.id", "p.toId")
-    .select(["p.id", "p.story", "a.id as fromId", "a.title as fromTitle", "a.description as fromDescription", "a.policies as fromPolicies", "b.id as toId", "b.title as toTitle", "b.description as toDescription", "b.policies as toPolicies"])
+    .select([
+      "p.id",
+      "p.story",
+      "a.id as fromId",
+      "a.title as fromTitle",
+      "a.description as fromDescription",
+      "a.policies as fromPolicies",
+      "b.id as toId",
+      "b.title as toTitle",
+      "b.description as toDescription",
+      "b.policies as toPolicies",
+    ])
     .where("p.contextId", "=", contextId)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("judgments as j").select("j.id").whereRef("j.pairId", "=", "p.id").where("j.citizenId", "=", citizenId))))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("judgments as j").select("j.id").whereRef("j.pairId", "=", "p.id").where("j.citizenId", "=", citizenId))),
+    )
     .orderBy("p.createdAt")
     .orderBy("p.id")
     .limit(limit)
@@ -440,7 +513,11 @@ export async function myValues(deps: AppDeps, user: SessionUser) {
     .where("e.citizenId", "=", citizenId)
     .orderBy("e.createdAt", "desc")
     .execute();
-  const judged = await deps.db.selectFrom("judgments").select((eb) => eb.fn.countAll<number>().as("n")).where("citizenId", "=", citizenId).executeTakeFirstOrThrow();
+  const judged = await deps.db
+    .selectFrom("judgments")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("citizenId", "=", citizenId)
+    .executeTakeFirstOrThrow();
   const mandates = await citizenRepresentations(deps, citizenId);
   return {
     cards: cards.map((c) => ({
@@ -459,7 +536,18 @@ export async function recentMerges(deps: AppDeps, input: { contextId?: string | 
   let query = deps.db
     .selectFrom("valueCards as c")
     .innerJoin("canonicalValues as cv", "cv.id", "c.canonicalId")
-    .select(["c.id", "c.title", "c.description", "c.policies", "c.similarity", "c.createdAt", "c.contextId", "cv.id as canonicalId", "cv.title as canonicalTitle", "cv.policies as canonicalPolicies"])
+    .select([
+      "c.id",
+      "c.title",
+      "c.description",
+      "c.policies",
+      "c.similarity",
+      "c.createdAt",
+      "c.contextId",
+      "cv.id as canonicalId",
+      "cv.title as canonicalTitle",
+      "cv.policies as canonicalPolicies",
+    ])
     .whereRef("cv.sourceCardId", "<>", "c.id")
     .where("c.status", "=", "active");
   if (input.contextId) query = query.where("c.contextId", "=", input.contextId);
@@ -482,16 +570,34 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
     if (!card || !card.canonicalId) throw new DomainError("not_found", "values.cardNotFound", "There is no such merged card.");
     if (card.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
     const canonical = await trx.selectFrom("canonicalValues").select(["id", "sourceCardId"]).where("id", "=", card.canonicalId).executeTakeFirstOrThrow();
-    if (canonical.sourceCardId === card.id) throw new DomainError("conflict", "values.notMerged", "This card founded its canonical value; there is nothing to split.");
+    if (canonical.sourceCardId === card.id)
+      throw new DomainError("conflict", "values.notMerged", "This card founded its canonical value; there is nothing to split.");
     const id = deps.ids();
     await trx
       .insertInto("canonicalValues")
-      .values({ id, contextId: card.contextId, title: card.title, description: card.description, policies: card.policies, sourceCardId: card.id, embedding: null, createdAt })
+      .values({
+        id,
+        contextId: card.contextId,
+        title: card.title,
+        description: card.description,
+        policies: card.policies,
+        sourceCardId: card.id,
+        embedding: null,
+        createdAt,
+      })
       .execute();
     await trx.updateTable("valueCards").set({ canonicalId: id, similarity: 1 }).where("id", "=", card.id).execute();
     await trx
       .insertInto("valueEvents")
-      .values({ id: deps.ids(), cardId: card.id, canonicalId: id, type: "card.split", actor: clerk.id, payload: JSON.stringify({ from: canonical.id, reason }), createdAt })
+      .values({
+        id: deps.ids(),
+        cardId: card.id,
+        canonicalId: id,
+        type: "card.split",
+        actor: clerk.id,
+        payload: JSON.stringify({ from: canonical.id, reason }),
+        createdAt,
+      })
       .execute();
     const context = await trx.selectFrom("contexts").select(["id", "title"]).where("id", "=", card.contextId).executeTakeFirstOrThrow();
     return { id, context, card: { id, title: card.title, description: card.description, policies: JSON.parse(card.policies) as string[] } };

@@ -104,7 +104,8 @@ function containsUnstorable(value: unknown, depth = 0): boolean {
 const noUnstorableText = t.middleware(async ({ getRawInput, next }) => {
   // A body that does not parse is the input parser's to refuse (or to ignore, for a procedure without input).
   const raw = await getRawInput().catch(() => undefined);
-  if (containsUnstorable(raw)) throw new TRPCError({ code: "BAD_REQUEST", message: "Text may not contain NUL characters or unpaired surrogates (broken Unicode)." });
+  if (containsUnstorable(raw))
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Text may not contain NUL characters or unpaired surrogates (broken Unicode)." });
   return next();
 });
 

@@ -18,7 +18,10 @@ export const StatementTarget = z.discriminatedUnion("kind", [
       kind: z.literal("critique"),
       round: z.number().int().min(1).max(1_000),
       representativeId: RepresentativeId,
-      candidateId: z.string().trim().regex(/^r\d{1,4}c\d{1,3}$/, "A candidate id looks like r2c3."),
+      candidateId: z
+        .string()
+        .trim()
+        .regex(/^r\d{1,4}c\d{1,3}$/, "A candidate id looks like r2c3."),
     })
     .strict(),
 ]);

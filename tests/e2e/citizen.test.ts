@@ -27,9 +27,9 @@ async function citizenOfPublishedMatter(browser: Browser): Promise<string> {
 
 /** The account's list, entry by entry: its date (ISO) and text. */
 async function progressEntries(page: Page) {
-  return page.locator("ol.timeline > li").evaluateAll((items) =>
-    items.map((li) => ({ at: li.querySelector("time")?.getAttribute("datetime") ?? "", text: (li as HTMLElement).innerText })),
-  );
+  return page
+    .locator("ol.timeline > li")
+    .evaluateAll((items) => items.map((li) => ({ at: li.querySelector("time")?.getAttribute("datetime") ?? "", text: (li as HTMLElement).innerText })));
 }
 
 describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", () => {
@@ -83,7 +83,9 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
         // The panel runs on the card the link brought (verifyInPanel fills in the very same id).
         const checked = await verifyInPanel(page, null, await field.inputValue());
         expect(checked.failures).toEqual([]);
-        expect(checked.passes.at(-1)).toMatch(new RegExp(`Your card: Card ${card}'s value is in the mandate of .+, with weight ${weight!.replace(".", "\\.")} %`));
+        expect(checked.passes.at(-1)).toMatch(
+          new RegExp(`Your card: Card ${card}'s value is in the mandate of .+, with weight ${weight!.replace(".", "\\.")} %`),
+        );
         await screenshot(page, "verify-with-her-card");
       } finally {
         await context.close();
@@ -137,7 +139,11 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
       await signIn(page, "citizen10@demo.agora");
       await page.goto("/values");
       const activeIds = await page.locator("code.card-id").count();
-      const tally = () => page.locator("main p").filter({ hasText: /^You endorsed/ }).innerText();
+      const tally = () =>
+        page
+          .locator("main p")
+          .filter({ hasText: /^You endorsed/ })
+          .innerText();
       const endorsedBefore = await tally();
 
       // Too short a title, sent past the browser's own checks: the app's message at the field, nothing saved.
@@ -179,7 +185,10 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
 
       // The guided path: too short an answer is said at that question.
       await page.goto(`/values/guided?context=${TUTORS}`);
-      await page.locator("form").filter({ has: page.getByRole("button", { name: "Draft my value card" }) }).evaluate((f) => ((f as HTMLFormElement).noValidate = true));
+      await page
+        .locator("form")
+        .filter({ has: page.getByRole("button", { name: "Draft my value card" }) })
+        .evaluate((f) => ((f as HTMLFormElement).noValidate = true));
       await page.getByRole("button", { name: "Draft my value card" }).click();
       await page.locator("#g-choice-error").filter({ hasText: "Write at least 10 characters." }).waitFor();
       expect(await page.locator("#g-mattered-error").innerText()).toBe("Write at least 3 characters.");
@@ -189,7 +198,10 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
       const question = page.getByRole("group", { name: /wiser than/ });
       await question.waitFor();
       const before = await question.locator("legend").innerText();
-      await page.locator("form").filter({ has: question }).evaluate((f) => ((f as HTMLFormElement).noValidate = true));
+      await page
+        .locator("form")
+        .filter({ has: question })
+        .evaluate((f) => ((f as HTMLFormElement).noValidate = true));
       await page.getByRole("button", { name: "Record my judgment" }).click();
       await page.locator("#answer-error").filter({ hasText: "Choose one of the options." }).waitFor();
       expect(await question.locator("legend").innerText()).toBe(before);

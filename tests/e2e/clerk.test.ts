@@ -17,7 +17,8 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
   let browser: Browser;
   let clerk: { context: import("playwright-core").BrowserContext; page: Page };
   const title = `Automated refusals of housing support ${Date.now().toString(36)}`;
-  const rule = "1. A person refused housing support by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.";
+  const rule =
+    "1. A person refused housing support by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.";
   const added = "The official answers within five working days.";
   let matterPath = "";
   let eli = "";
@@ -136,12 +137,17 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
 
       await form.getByLabel(/What happened/).fill("My son's refusal letter named nobody who could review it, and the phone line could not say who decided.");
       await form.getByRole("button", { name: "Report the harm" }).click();
-      await main(page).getByRole("status").filter({ hasText: /You reported a harm on .+\./ }).waitFor();
+      await main(page)
+        .getByRole("status")
+        .filter({ hasText: /You reported a harm on .+\./ })
+        .waitFor();
       await expectNoHorizontalOverflow(page, PHONE.width);
       await checkA11y(page, "harm-reported");
       await screenshot(page, "harm-reported-phone");
       await page.reload();
-      await main(page).getByText(/You reported a harm on .+\./).waitFor();
+      await main(page)
+        .getByText(/You reported a harm on .+\./)
+        .waitFor();
       expect(await main(page).getByRole("button", { name: "Report the harm" }).count()).toBe(0);
     } finally {
       await context.close();
@@ -150,36 +156,53 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
 
   it("renews to a sunset later than the current one, said before confirming, and the ruling leaves the desk's review list", async () => {
     // Nine more people report harms (ten is the polity's threshold): the ruling goes back on Liis's desk.
-    const overview = await (await signInAs(baseUrl, "citizen1@demo.agora")).query<{ constituencies: { values: { valueId: string }[] }[] }>("rulings.harm", { eli });
+    const overview = await (await signInAs(baseUrl, "citizen1@demo.agora")).query<{ constituencies: { values: { valueId: string }[] }[] }>("rulings.harm", {
+      eli,
+    });
     const value = overview.data.constituencies[0]!.values[0]!.valueId;
     for (let n = 1; n <= 9; n++) {
       const citizen = await signInAs(baseUrl, `citizen${n}@demo.agora`);
-      expect((await citizen.mutate("rulings.reportHarm", { eli, what: `Report ${n}: the refusal letter named no one who could review it.`, valueIds: [value] })).status).toBe(200);
+      expect(
+        (await citizen.mutate("rulings.reportHarm", { eli, what: `Report ${n}: the refusal letter named no one who could review it.`, valueIds: [value] }))
+          .status,
+      ).toBe(200);
     }
     const page = clerk.page;
     await page.goto("/desk");
     const review = main(page).locator("section", { has: page.getByRole("heading", { name: "Rulings back for review" }) });
     await review.getByRole("link", { name: title }).click();
     await page.waitForURL((url) => url.pathname === eli);
-    await main(page).getByText(/Harm reports put this ruling back on your desk on/).waitFor();
+    await main(page)
+      .getByText(/Harm reports put this ruling back on your desk on/)
+      .waitFor();
 
     const current = Date.parse((await (await signInAs(baseUrl, "clerk@demo.agora")).query<{ sunsetAt: string }>("rulings.get", { eli })).data.sunsetAt);
     await page.getByLabel("Renew for (days)").fill("30");
     const preview = main(page).locator(".renew-preview");
     await waitFor(async () => (await preview.innerText()).startsWith("New sunset:"), "the preview");
     const shown = (await preview.innerText()).replace(/^New sunset: |\.$/g, "");
-    const expected = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Tallinn" }).format(new Date(current + 30 * 86_400_000));
+    const expected = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Tallinn" }).format(
+      new Date(current + 30 * 86_400_000),
+    );
     expect(shown).toBe(expected);
     await checkA11y(page, "renew-preview");
     await screenshot(page, "renew-preview");
     await page.getByRole("button", { name: `Renew until ${expected}` }).click();
-    await main(page).getByRole("status").filter({ hasText: `Renewed: the ruling now lapses on ${expected}.` }).waitFor();
+    await main(page)
+      .getByRole("status")
+      .filter({ hasText: `Renewed: the ruling now lapses on ${expected}.` })
+      .waitFor();
     await main(page).getByText(`Lapses on ${expected} unless renewed.`).waitFor();
 
     await page.goto("/desk");
     await page.getByRole("heading", { level: 1, name: "Clerk's desk" }).waitFor();
     expect(await main(page).getByRole("link", { name: title }).count()).toBeLessThanOrEqual(1); // only as a matter, not for review
-    expect(await main(page).locator("section", { has: page.getByRole("heading", { name: "Rulings back for review" }) }).getByRole("link", { name: title }).count()).toBe(0);
+    expect(
+      await main(page)
+        .locator("section", { has: page.getByRole("heading", { name: "Rulings back for review" }) })
+        .getByRole("link", { name: title })
+        .count(),
+    ).toBe(0);
   });
 
   it("renews with an amendment: a new matter prefilled from the ruling, linked both ways", async () => {
@@ -219,7 +242,9 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
 
     await form.getByLabel("I understand the ruling stops being in force now").check();
     await form.getByRole("button", { name: "Repeal", exact: true }).click();
-    await main(page).getByText(/This ruling was repealed on .+: it is no longer in force\./).waitFor();
+    await main(page)
+      .getByText(/This ruling was repealed on .+: it is no longer in force\./)
+      .waitFor();
     expect(await main(page).locator(".repeal-notice").innerText()).toContain(reason);
 
     const visitor = await freshPage(browser, baseUrl, PHONE);

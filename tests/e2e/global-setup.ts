@@ -144,7 +144,9 @@ export default async function setup({ provide }: TestProject): Promise<(() => Pr
   } catch (error) {
     await teardown();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`The Agora server for the end-to-end tests did not start: ${reason}.\n--- server output ---\n${output || "(none)"}\n--- end of server output ---`);
+    throw new Error(
+      `The Agora server for the end-to-end tests did not start: ${reason}.\n--- server output ---\n${output || "(none)"}\n--- end of server output ---`,
+    );
   }
 
   provide("e2eSkipped", false);

@@ -25,7 +25,9 @@ describe.skipIf(skip)("matters in a real browser", () => {
       await page.getByRole("heading", { level: 1, name: "Open a matter" }).waitFor();
       await checkA11y(page, "matter-new");
       await page.getByLabel("Title").fill(title);
-      await page.getByLabel("The proposed rule").fill("Employers may not use systems that infer a candidate's emotions from face, voice or text during hiring.");
+      await page
+        .getByLabel("The proposed rule")
+        .fill("Employers may not use systems that infer a candidate's emotions from face, voice or text during hiring.");
       await page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
       await page.getByLabel("Rationale").fill("Two recruitment platforms have started offering emotion scores to employers.");
       await page.getByLabel("Intake window (hours)").fill("48");
@@ -99,9 +101,13 @@ describe.skipIf(skip)("matters in a real browser", () => {
       const page = citizen.page;
       await signIn(page, "citizen5@demo.agora");
       await page.goto("/values");
-      const went = page.getByRole("region", { name: "Where your values went" }).or(page.locator("section", { has: page.getByRole("heading", { name: "Where your values went" }) }));
+      const went = page
+        .getByRole("region", { name: "Where your values went" })
+        .or(page.locator("section", { has: page.getByRole("heading", { name: "Where your values went" }) }));
       await went.first().waitFor();
-      expect(await went.first().innerText()).toMatch(new RegExp(`In “${title}”, your values are in the mandate of the .+ representative, weight \\d+ % of its mandate, representing \\d+ citizens\\.`));
+      expect(await went.first().innerText()).toMatch(
+        new RegExp(`In “${title}”, your values are in the mandate of the .+ representative, weight \\d+ % of its mandate, representing \\d+ citizens\\.`),
+      );
       await expectNoHorizontalOverflow(page, PHONE.width);
       await screenshot(page, "values-where-phone");
     } finally {
@@ -116,7 +122,11 @@ describe.skipIf(skip)("matters in a real browser", () => {
     try {
       const page = clerk.page;
       await signIn(page, "clerk@demo.agora");
-      await openAndConvene(page, title, "1. A person refused a benefit by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.");
+      await openAndConvene(
+        page,
+        title,
+        "1. A person refused a benefit by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.",
+      );
       await page.getByRole("button", { name: "Start the deliberation" }).click();
       await page.getByRole("heading", { level: 2, name: "Deliberation" }).waitFor();
       expect(await page.locator("main").innerText()).toContain("Run by the offline engine");

@@ -10,7 +10,19 @@ import { seedDemoValues } from "../../server/seed-demo.server.js";
 import { launchBrowser } from "../support/browser.js";
 import { startTestServer, type TestServer } from "../support/database.js";
 import { unreadable } from "./readable.js";
-import { DESKTOP, PHONE, agoraVerify, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, pathOf, screenshot, signIn, verifyInPanel } from "./support.js";
+import {
+  DESKTOP,
+  PHONE,
+  agoraVerify,
+  checkA11y,
+  e2eContext,
+  expectNoHorizontalOverflow,
+  freshPage,
+  pathOf,
+  screenshot,
+  signIn,
+  verifyInPanel,
+} from "./support.js";
 
 const { skip } = e2eContext();
 
@@ -34,7 +46,11 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       respond: (request) => ({ json: answerOffline(request.task, request.data), chunkSize: 24, chunkDelayMs: 50 }),
     });
     // Two of five delegates make a quorum here, so two browsers can carry the vote.
-    t = await startTestServer("sqlite", { remix: "build", llm: { baseUrl: model.url, apiKey: "test-key" }, overrides: { ballot: { quorum: 0.4, majority: 0.5 } } });
+    t = await startTestServer("sqlite", {
+      remix: "build",
+      llm: { baseUrl: model.url, apiKey: "test-key" },
+      overrides: { ballot: { quorum: 0.4, majority: 0.5 } },
+    });
     // The citizens' values go in through the offline engine (the scripted model answers the protocol's tasks only).
     const { deps } = t.server;
     await seedDemoValues({ ...deps, llm: createOfflineEngine({ recorder: { record: async () => {} }, clock: deps.clock, ids: deps.ids }) });
@@ -65,7 +81,9 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
     await clerk.page.getByLabel("Title").fill(title);
     await clerk.page
       .getByLabel("The proposed rule")
-      .fill("1. A person refused a benefit by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.");
+      .fill(
+        "1. A person refused a benefit by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.",
+      );
     await clerk.page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
     await clerk.page.getByLabel("Rationale").fill("The benefits agency plans to automate first decisions on housing support.");
     await clerk.page.getByLabel("Deliberation rounds").fill("2");
@@ -125,7 +143,11 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       await strike.getByRole("button", { name: "Strike" }).click();
       await strike.getByText("Please fill this in.").waitFor();
       expect(await reason.getAttribute("aria-invalid")).toBe("true");
-      expect(await main(ana.page).getByText(/Struck by a delegate:/).count()).toBe(0);
+      expect(
+        await main(ana.page)
+          .getByText(/Struck by a delegate:/)
+          .count(),
+      ).toBe(0);
       await reason.fill("Speaks to a different matter.");
       await strike.getByRole("button", { name: "Strike" }).click();
       const struckNote = strike.getByRole("status");
@@ -152,7 +174,10 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       // Resume; Ben, on his phone, reads the mediator and the representatives as statements while they stream.
       await ana.page.getByRole("button", { name: "Resume" }).click();
       await main(ana.page).getByRole("status").filter({ hasText: "Resumed." }).waitFor();
-      const streaming = ben.page.locator(".statement-live").filter({ hasText: /drafts candidate|assesses the candidates/ }).first();
+      const streaming = ben.page
+        .locator(".statement-live")
+        .filter({ hasText: /drafts candidate|assesses the candidates/ })
+        .first();
       await streaming.waitFor({ timeout: 20_000 });
       expect(await streaming.innerText()).not.toContain('{"');
       await expectReadable(ben.page, "while it streams, on a phone");
@@ -183,7 +208,10 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       const names = await ana.page.locator(".candidates .statement-head strong").allInnerTexts();
       expect(names.length).toBeGreaterThanOrEqual(2);
       for (const name of names) expect(name.length).toBeLessThan(80);
-      await main(ana.page).getByText(/Each bar shows the citizens whose representatives ranked that candidate first/).first().waitFor();
+      await main(ana.page)
+        .getByText(/Each bar shows the citizens whose representatives ranked that candidate first/)
+        .first()
+        .waitFor();
       await expectReadable(ana.page, "drafted, at a desk");
 
       // Ana amends the draft with tracked changes.
@@ -201,14 +229,18 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       await clerk.page.goto(`/rooms/${matterId}`);
       await clerk.page.getByRole("button", { name: "Open the ballot" }).click();
       await main(clerk.page).getByRole("status").filter({ hasText: "The ballot is open." }).waitFor();
-      await main(clerk.page).getByText(/Quorum 40 % of 5 delegates/).waitFor();
+      await main(clerk.page)
+        .getByText(/Quorum 40 % of 5 delegates/)
+        .waitFor();
       for (const { page } of [ana, ben]) {
         await page.reload();
         await page.getByRole("radio", { name: "Ratify" }).check();
         await page.getByLabel("Your reason (optional, public)").fill("It honours the mandates.");
         await page.getByRole("button", { name: "Cast my vote" }).click();
         await page.locator("#ballot").locator("xpath=..").getByRole("status").filter({ hasText: "Your vote was recorded." }).waitFor();
-        await main(page).getByText(/Your vote \(Ratify\) is recorded as ledger event \d+/).waitFor();
+        await main(page)
+          .getByText(/Your vote \(Ratify\) is recorded as ledger event \d+/)
+          .waitFor();
         expect(await page.getByRole("button", { name: "Cast my vote" }).count()).toBe(0);
         expect(await page.getByRole("link", { name: "Download your receipt (JSON)" }).getAttribute("href")).toBe(`/rooms/${matterId}/receipt.json`);
       }

@@ -2,18 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCitizen, personalCode, registryCsv } from "../../db/factories.js";
 import { launchBrowser } from "../support/browser.js";
-import {
-  DESKTOP,
-  PHONE,
-  checkA11y,
-  e2eContext,
-  expectNoHorizontalOverflow,
-  freshPage,
-  navItems,
-  pathOf,
-  screenshot,
-  signIn,
-} from "./support.js";
+import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, navItems, pathOf, screenshot, signIn } from "./support.js";
 
 const { baseUrl, skip } = e2eContext();
 
@@ -70,7 +59,13 @@ const JOURNEYS: RoleJourney[] = [
       expect(districts.map((d) => d.trim()).sort()).toEqual(["Ida-Viru", "Tallinn", "Tartu"]);
       // Every district holds a third of the 72 citizens; the total row adds them up.
       for (const district of ["Tartu", "Tallinn", "Ida-Viru"]) {
-        expect(await table.getByRole("row", { name: new RegExp(`^${district}\\b`) }).getByRole("cell").first().innerText()).toBe("24");
+        expect(
+          await table
+            .getByRole("row", { name: new RegExp(`^${district}\\b`) })
+            .getByRole("cell")
+            .first()
+            .innerText(),
+        ).toBe("24");
       }
       expect(await table.locator("tfoot td").first().innerText()).toBe("72");
       await checkA11y(page, "desk");
@@ -207,7 +202,11 @@ describe.skipIf(skip)("the shell in a real browser", () => {
 
           const pages: [label: string, path: string][] =
             journey.who === "admin"
-              ? [["Users and roles", "/admin"], ["Citizen registry", "/admin/registry"], ["My account", "/account"]]
+              ? [
+                  ["Users and roles", "/admin"],
+                  ["Citizen registry", "/admin/registry"],
+                  ["My account", "/account"],
+                ]
               : [["My account", "/account"]];
           for (const [label, path] of pages) {
             if ((await menu.getAttribute("open")) === null) await summary.click();
@@ -339,7 +338,10 @@ describe.skipIf(skip)("the shell in a real browser", () => {
       // Signing in keeps the language chosen here, though the account was in English.
       await page.getByLabel("E-post").fill("citizen11@demo.agora");
       await page.getByLabel("Parool").fill("agora-demo");
-      await Promise.all([page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }), page.locator("main").getByRole("button", { name: "Logi sisse" }).click()]);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
+        page.locator("main").getByRole("button", { name: "Logi sisse" }).click(),
+      ]);
       expect(await page.locator("html").getAttribute("lang")).toBe("et");
       await page.getByRole("link", { name: "Minu väärtused" }).click();
       await page.getByRole("heading", { level: 1, name: "Minu väärtused" }).waitFor();

@@ -8,7 +8,11 @@ const CONTEXT = "biometric-identification-public-spaces";
 const VALUE = {
   title: "Being unobserved in ordinary life",
   description: "I want to move through the city without feeling catalogued.",
-  policies: ["MOMENTS when I change how I act because I might be watched", "SPACES where people gather without needing a reason", "WAYS a person can know who is recording and why"],
+  policies: [
+    "MOMENTS when I change how I act because I might be watched",
+    "SPACES where people gather without needing a reason",
+    "WAYS a person can know who is recording and why",
+  ],
 };
 
 /**
@@ -50,7 +54,14 @@ async function mariJourney(page: Page, email: string, label: string, width: numb
   expect(await endorse.count()).toBeGreaterThanOrEqual(2);
   for (let i = 0; i < 2; i++) {
     await endorse.first().click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: /^Endorsed: you hold/ }).count()).toBe(i + 1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole("status")
+          .filter({ hasText: /^Endorsed: you hold/ })
+          .count(),
+      )
+      .toBe(i + 1);
     expect(await page.evaluate(() => document.activeElement?.textContent ?? "")).toMatch(/^Endorsed: you hold/);
   }
   await checkA11y(page, `${label}-endorse`);

@@ -29,7 +29,10 @@ it("the router has procedures, each declaring its access, and every sample names
   expect(PROCEDURES.length).toBeGreaterThan(10);
   for (const { path, access } of PROCEDURES) expect(access, `${path} has no meta.access`).toBeDefined();
   const paths = new Set(PROCEDURES.map((p) => p.path));
-  expect(Object.keys(PROCEDURE_SAMPLES).filter((path) => !paths.has(path)), "samples for procedures that no longer exist").toEqual([]);
+  expect(
+    Object.keys(PROCEDURE_SAMPLES).filter((path) => !paths.has(path)),
+    "samples for procedures that no longer exist",
+  ).toEqual([]);
 });
 
 describe.each(dialects())("access control over HTTP (%s)", (dialect) => {

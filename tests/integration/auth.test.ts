@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCitizen, registryCsv } from "../../db/factories.js";
 import { DEMO_PASSWORD } from "../../db/seed.js";
-import {
-  dialects,
-  httpClient,
-  isReadableMessage,
-  rowCounts,
-  sessionCookie,
-  signInAs,
-  startTestServer,
-  type TestServer,
-} from "../support/database.js";
+import { dialects, httpClient, isReadableMessage, rowCounts, sessionCookie, signInAs, startTestServer, type TestServer } from "../support/database.js";
 
 describe.each(dialects())("sign-in, sign-up and sessions over HTTP (%s)", (dialect) => {
   let server: TestServer;
@@ -115,11 +106,7 @@ describe.each(dialects())("sign-in, sign-up and sessions over HTTP (%s)", (diale
       personalCode: person.personalCode,
     });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
-    const citizen = await server.server.deps.db
-      .selectFrom("citizens")
-      .select(["id"])
-      .where("personalCode", "=", person.personalCode)
-      .executeTakeFirstOrThrow();
+    const citizen = await server.server.deps.db.selectFrom("citizens").select(["id"]).where("personalCode", "=", person.personalCode).executeTakeFirstOrThrow();
     expect(response.data.user).toMatchObject({ email: person.email, displayName: "Citizen Forty", citizenId: citizen.id, roles: ["citizen"] });
 
     client.cookie = sessionCookie(response.headers);

@@ -41,7 +41,8 @@ interface BadCase {
 function wrongTypesFor(value: unknown, longArray: number, freeArray = false): unknown[] {
   if (typeof value === "string") return [12345, true, {}, [], ["text"], null];
   if (typeof value === "number") return ["10", true, {}, [], null, 1.5, -1, 1e308];
-  if (Array.isArray(value)) return ["citizen", 1, {}, null, [1], [{}], ...(freeArray ? [] : [["no-such-thing"]]), Array.from({ length: longArray }, () => value[0])];
+  if (Array.isArray(value))
+    return ["citizen", 1, {}, null, [1], [{}], ...(freeArray ? [] : [["no-such-thing"]]), Array.from({ length: longArray }, () => value[0])];
   if (typeof value === "boolean") return ["true", 1, {}, [], null];
   return ["text", 1, [], null];
 }

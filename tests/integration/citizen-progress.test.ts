@@ -85,7 +85,11 @@ describe.each(dialects())("a citizen's progress on %s", (dialect) => {
     const convened = (await mari.query("values.progress")).data as Entry[];
     expect(convened.map((e) => [e.kind, e.matterTitle])).toEqual([["convened", "Reasons for automated decisions"]]);
     // Her constituency and weight are exactly what the frozen mandate says.
-    const frozen = (await clerk.query("matters.convening", { id })).data as { label: string; size: number; mandate: { values: { title: string; weight: number }[] } }[];
+    const frozen = (await clerk.query("matters.convening", { id })).data as {
+      label: string;
+      size: number;
+      mandate: { values: { title: string; weight: number }[] };
+    }[];
     const hers = frozen.find((c) => c.mandate.values.some((v) => v.title === CONTESTABLE.title))!;
     const weight = hers.mandate.values.find((v) => v.title === CONTESTABLE.title)!.weight;
     expect(convened[0]!.representation).toEqual({

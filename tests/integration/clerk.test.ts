@@ -7,7 +7,8 @@ const DAY = 86_400_000;
 const CONTEXT = "ai-decisions-about-people";
 const MATTER = {
   title: "Automated refusals of housing support",
-  ruleText: "1. A person refused housing support by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.",
+  ruleText:
+    "1. A person refused housing support by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.",
   contextId: CONTEXT,
   rationale: "The benefits agency plans to automate first decisions on housing support.",
   emergency: true,
@@ -114,7 +115,11 @@ describe.each(dialects())("the clerk's acts on %s", (dialect) => {
     expect((await clerk.query("rulings.get", { eli })).data).toMatchObject({ status: "renewed", sunsetAt: again.data.sunsetAt });
 
     // The sunset passed a moment ago and the job has not run yet: the renewal counts from now.
-    await t.server.deps.db.updateTable("rulings").set({ sunsetAt: new Date(Date.now() - 60_000).toISOString() }).where("eli", "=", eli).execute();
+    await t.server.deps.db
+      .updateTable("rulings")
+      .set({ sunsetAt: new Date(Date.now() - 60_000).toISOString() })
+      .where("eli", "=", eli)
+      .execute();
     const late = await clerk.mutate("rulings.renew", { eli, days: 30 });
     expect(Date.parse(late.data.sunsetAt)).toBeGreaterThan(Date.now() + 29 * DAY);
     expect(Date.parse(late.data.sunsetAt)).toBeLessThan(Date.now() + 31 * DAY);
@@ -150,7 +155,9 @@ describe.each(dialects())("the clerk's acts on %s", (dialect) => {
     const { eli } = await published();
     const before = await rowCounts(t.server);
     expect(badFields(await citizens[2]!.mutate("rulings.reportHarm", { eli, what: "Too short.", valueIds: ["x"] }))).toContain("what");
-    expect(badFields(await citizens[2]!.mutate("rulings.reportHarm", { eli, what: "The tutor kept recording after the lesson ended.", valueIds: [] }))).toContain("valueIds");
+    expect(
+      badFields(await citizens[2]!.mutate("rulings.reportHarm", { eli, what: "The tutor kept recording after the lesson ended.", valueIds: [] })),
+    ).toContain("valueIds");
     expect(await rowCounts(t.server)).toEqual(before);
   });
 
@@ -174,11 +181,19 @@ describe.each(dialects())("the clerk's acts on %s", (dialect) => {
   it("opens a matter that amends a ruling, linked both ways; an unknown, malformed or repealed ruling is refused", async () => {
     const { eli } = await published();
     const ruling = (await httpClient(t.url).query("rulings.get", { eli })).data;
-    const opened = await clerk.mutate("matters.open", { ...MATTER, title: ruling.title, ruleText: `${ruling.text}\n3. Recordings are deleted after the lesson.`, amendsEli: eli, startIntake: false });
+    const opened = await clerk.mutate("matters.open", {
+      ...MATTER,
+      title: ruling.title,
+      ruleText: `${ruling.text}\n3. Recordings are deleted after the lesson.`,
+      amendsEli: eli,
+      startIntake: false,
+    });
     expect(opened.status).toBe(200);
     const matter = (await httpClient(t.url).query("matters.get", { id: opened.data.id })).data;
     expect(matter.amends).toEqual({ eli, title: ruling.title, status: "in-force" });
-    expect((await httpClient(t.url).query("rulings.get", { eli })).data.amendedBy).toEqual([expect.objectContaining({ id: opened.data.id, title: ruling.title, status: "draft" })]);
+    expect((await httpClient(t.url).query("rulings.get", { eli })).data.amendedBy).toEqual([
+      expect.objectContaining({ id: opened.data.id, title: ruling.title, status: "draft" }),
+    ]);
     const events = (await clerk.query("ledger.read", { stream: opened.data.id })).data;
     expect(events[0]).toMatchObject({ type: "matter.drafted", payload: { amends: eli } });
 

@@ -47,7 +47,10 @@ describe("a deliberation runner killed at random points", () => {
     });
     dir = mkdtempSync(join(tmpdir(), "agora-crash-"));
     const config = loadConfig({ DATA_DIR: dir, NODE_ENV: "test", AGORA_SCRYPT_LOG_N: "10" });
-    const server = await createAgoraServer({ ...config, database: { kind: "sqlite", file: join(dir, "start.sqlite") } }, { remix: "none", runDeliberations: false });
+    const server = await createAgoraServer(
+      { ...config, database: { kind: "sqlite", file: join(dir, "start.sqlite") } },
+      { remix: "none", runDeliberations: false },
+    );
     ({ matterId } = await conveneFixture(server.deps.db, { representatives: 6, candidates: 3, rounds: 4, approvalThreshold: 1 }));
     await startDeliberation(server.deps, { id: "clerk", email: "", displayName: "Clerk", locale: "en", citizenId: null, roles: ["clerk"] }, matterId);
     await server.close();
@@ -95,58 +98,60 @@ describe("a deliberation runner killed at random points", () => {
       const draft = events.find((e) => e.type === "deliberation.drafted")?.payload as unknown as DraftRuling | undefined;
       const steps = events.filter((e) => e.type.startsWith("deliberation.")).map((e) => (e.payload as { key?: string }).key ?? e.type);
       const calls = await database.db.selectFrom("llmCalls").select("id").where("matterId", "=", matterId).execute();
-      return { verdict: verifyChain(events), draft, steps, callIds: events.flatMap((e) => (e.payload as { call?: { callIds: string[] } }).call?.callIds ?? []), calls: calls.map((c) => c.id) };
+      return {
+        verdict: verifyChain(events),
+        draft,
+        steps,
+        callIds: events.flatMap((e) => (e.payload as { call?: { callIds: string[] } }).call?.callIds ?? []),
+        calls: calls.map((c) => c.id),
+      };
     } finally {
       await database.close();
     }
   }
 
-  it(
-    "ends every time with the uninterrupted draft, no step lost or repeated, and a chain that verifies",
-    async () => {
-      const referenceFile = freshCopy("reference");
-      await runToEnd(referenceFile);
-      const reference = await outcome(referenceFile);
-      expect(reference.draft).toBeDefined();
-      expect(reference.verdict.ok).toBe(true);
-      const expectedSteps = [...reference.steps].sort();
-      expect(reference.steps.length).toBeGreaterThan(KILLS); // enough steps for 20 kills in between
+  it("ends every time with the uninterrupted draft, no step lost or repeated, and a chain that verifies", async () => {
+    const referenceFile = freshCopy("reference");
+    await runToEnd(referenceFile);
+    const reference = await outcome(referenceFile);
+    expect(reference.draft).toBeDefined();
+    expect(reference.verdict.ok).toBe(true);
+    const expectedSteps = [...reference.steps].sort();
+    expect(reference.steps.length).toBeGreaterThan(KILLS); // enough steps for 20 kills in between
 
-      const file = freshCopy("crashed");
-      const random = prng(20261125);
-      let kills = 0;
-      while (kills < KILLS) {
-        const { child, lines, exited } = spawnRunner(file);
-        // Kill after the next appended event, plus up to 20 ms: between events, in the middle of
-        // calls, and in the middle of appending.
-        const after = 1;
-        const jitter = Math.floor(random() * 20);
-        let seen = 0;
-        let finished = false;
-        for await (const line of { [Symbol.asyncIterator]: () => lines }) {
-          if (line === "done") {
-            finished = true;
-            break;
-          }
-          if (line.startsWith("event ") && ++seen >= after) break;
+    const file = freshCopy("crashed");
+    const random = prng(20261125);
+    let kills = 0;
+    while (kills < KILLS) {
+      const { child, lines, exited } = spawnRunner(file);
+      // Kill after the next appended event, plus up to 20 ms: between events, in the middle of
+      // calls, and in the middle of appending.
+      const after = 1;
+      const jitter = Math.floor(random() * 20);
+      let seen = 0;
+      let finished = false;
+      for await (const line of { [Symbol.asyncIterator]: () => lines }) {
+        if (line === "done") {
+          finished = true;
+          break;
         }
-        if (finished) break; // the deliberation ended before this kill; the check below tells if that was early
-        await new Promise((resolve) => setTimeout(resolve, jitter));
-        child.kill("SIGKILL");
-        await exited;
-        kills++;
+        if (line.startsWith("event ") && ++seen >= after) break;
       }
-      expect(kills).toBe(KILLS);
-      await runToEnd(file);
+      if (finished) break; // the deliberation ended before this kill; the check below tells if that was early
+      await new Promise((resolve) => setTimeout(resolve, jitter));
+      child.kill("SIGKILL");
+      await exited;
+      kills++;
+    }
+    expect(kills).toBe(KILLS);
+    await runToEnd(file);
 
-      const crashed = await outcome(file);
-      expect(crashed.verdict.ok).toBe(true);
-      expect(crashed.draft).toEqual(reference.draft);
-      expect([...crashed.steps].sort()).toEqual(expectedSteps);
-      // Each result's recorded calls are there, written with it; calls cut short by a kill left no result.
-      expect(new Set(crashed.callIds).size).toBe(crashed.callIds.length);
-      for (const id of crashed.callIds) expect(crashed.calls).toContain(id);
-    },
-    180_000,
-  );
+    const crashed = await outcome(file);
+    expect(crashed.verdict.ok).toBe(true);
+    expect(crashed.draft).toEqual(reference.draft);
+    expect([...crashed.steps].sort()).toEqual(expectedSteps);
+    // Each result's recorded calls are there, written with it; calls cut short by a kill left no result.
+    expect(new Set(crashed.callIds).size).toBe(crashed.callIds.length);
+    for (const id of crashed.callIds) expect(crashed.calls).toContain(id);
+  }, 180_000);
 });

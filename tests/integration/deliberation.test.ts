@@ -16,7 +16,6 @@ function offlineAnswer(request: ScriptedRequest): unknown {
   return answer;
 }
 
-
 async function finished(clerk: HttpClient, matterId: string) {
   return waitFor(async () => {
     const view = (await clerk.query("matters.deliberation", { id: matterId })).data;
@@ -60,7 +59,7 @@ describe.each(dialects())("deliberation with the offline engine on %s", (dialect
     expect(types.filter((x) => x === "deliberation.position")).toHaveLength(5);
     expect(types.at(-1)).toBe("deliberation.drafted");
     // Every result links to the recorded calls behind it, written in the same transaction.
-    const callIds = events.flatMap((e) => ((e.payload as { call?: { callIds: string[] } }).call?.callIds ?? []));
+    const callIds = events.flatMap((e) => (e.payload as { call?: { callIds: string[] } }).call?.callIds ?? []);
     const calls = await t.server.deps.db.selectFrom("llmCalls").select(["id", "matterId", "engine"]).where("matterId", "=", matterId).execute();
     expect(new Set(calls.map((c) => c.id))).toEqual(new Set(callIds));
     expect(calls.every((c) => c.engine === "offline")).toBe(true);
@@ -195,7 +194,10 @@ describe.each(dialects())("deliberation through a language model (scripted serve
     behaviour.dissenter = "district-04";
     // Too small for a first round: the deliberation halts. Enough for a round or two of three: the
     // draft is the last tally's winner, marked as cut short.
-    for (const [budget, outcome] of [[12_000, "halted"], [45_000, "drafted"]] as const) {
+    for (const [budget, outcome] of [
+      [12_000, "halted"],
+      [45_000, "drafted"],
+    ] as const) {
       const { matterId } = await conveneFixture(t.server.deps.db, { representatives: 4, candidates: 3, rounds: 3, approvalThreshold: 1 });
       await clerk.mutate("matters.start", { id: matterId, tokenBudget: budget });
       const view = await finished(clerk, matterId);

@@ -23,8 +23,7 @@ const stanceTask: Task<StanceInput, Stance> = {
 const citingTask: Task<StanceInput, Stance> = {
   ...stanceTask,
   name: "test.stance-citing",
-  validate: (output, input) =>
-    output.reasons.filter((reason) => !input.values.includes(reason)).map((reason) => `reason "${reason}" is not a mandate value`),
+  validate: (output, input) => output.reasons.filter((reason) => !input.values.includes(reason)).map((reason) => `reason "${reason}" is not a mandate value`),
 };
 
 const input: StanceInput = { text: "Ban live facial recognition in public spaces.", values: ["privacy", "safety"] };

@@ -4,7 +4,8 @@ import { dialects, httpClient, type HttpClient, rowCounts, signInAs, startTestSe
 const CONTEXT = "biometric-identification-public-spaces";
 const MATTER = {
   title: "Real-time biometric identification in public spaces",
-  ruleText: "Real-time remote biometric identification of people in publicly accessible spaces is prohibited, except to find a named missing child with a court's approval.",
+  ruleText:
+    "Real-time remote biometric identification of people in publicly accessible spaces is prohibited, except to find a named missing child with a court's approval.",
   contextId: CONTEXT,
   rationale: "Cameras with face recognition are being installed in two cities without a law that governs them.",
   emergency: true,
@@ -21,7 +22,13 @@ describe.each(dialects())("matters on %s", (dialect) => {
     t = await startTestServer(dialect);
     await t.server.deps.db
       .insertInto("contexts")
-      .values({ id: CONTEXT, title: "Real-time biometric identification in public spaces", titleEt: null, description: "Cameras.", createdAt: new Date().toISOString() })
+      .values({
+        id: CONTEXT,
+        title: "Real-time biometric identification in public spaces",
+        titleEt: null,
+        description: "Cameras.",
+        createdAt: new Date().toISOString(),
+      })
       .execute();
     clerk = await signInAs(t.url, "clerk@demo.agora");
   });
@@ -118,7 +125,11 @@ describe.each(dialects())("convening on %s", (dialect) => {
       contextId: CONTEXT,
       title: "Being unobserved in ordinary life",
       description: "I want to move through the city without feeling catalogued.",
-      policies: ["MOMENTS when I change how I act because I might be watched", "SPACES where people gather without needing a reason", "WAYS a person can know who is recording and why"],
+      policies: [
+        "MOMENTS when I change how I act because I might be watched",
+        "SPACES where people gather without needing a reason",
+        "WAYS a person can know who is recording and why",
+      ],
     });
     expect(card.data.canonical.joined).toBe(true);
     // Mandates are frozen: her new card does not change them; a new matter convened now would include it.

@@ -79,7 +79,9 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect(verifyEnvelope(envelope, { eli: published.data.eli }).ok).toBe(true);
     const elsewhere = verifyEnvelope(envelope, { eli: "/eli/demo/ruling/2026/999" });
     expect(elsewhere.ok).toBe(false);
-    expect(elsewhere.checks.filter((c) => !c.ok)).toEqual([{ name: "ruling", ok: false, code: "verify.ruling.other", params: { eli: published.data.eli, expected: "/eli/demo/ruling/2026/999" } }]);
+    expect(elsewhere.checks.filter((c) => !c.ok)).toEqual([
+      { name: "ruling", ok: false, code: "verify.ruling.other", params: { eli: published.data.eli, expected: "/eli/demo/ruling/2026/999" } },
+    ]);
 
     // `agora verify` says the same, and a one-byte change anywhere makes it fail with the reason.
     const good = join(dir, "bundle.json");
@@ -108,7 +110,13 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect(verifyCheckpoint(second.checkpoint, second.publicKey)).toBe(true);
     const proof = (await clerk.query("rulings.consistency", { first: first.checkpoint.size, second: second.checkpoint.size })).data;
     expect(
-      verifyConsistency(first.checkpoint.size, second.checkpoint.size, Buffer.from(first.checkpoint.root, "hex"), Buffer.from(second.checkpoint.root, "hex"), proof.proof.map((p: string) => Buffer.from(p, "hex"))),
+      verifyConsistency(
+        first.checkpoint.size,
+        second.checkpoint.size,
+        Buffer.from(first.checkpoint.root, "hex"),
+        Buffer.from(second.checkpoint.root, "hex"),
+        proof.proof.map((p: string) => Buffer.from(p, "hex")),
+      ),
     ).toBe(true);
     expect((await clerk.query("rulings.consistency", { first: 5, second: 99 })).status).toBe(400);
   });
@@ -121,7 +129,11 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     const before = (await clerk.query("rulings.checkpoint")).data.checkpoint;
 
     // The sunset passes for the first one; the job moves it and its page says so.
-    await t.server.deps.db.updateTable("rulings").set({ sunsetAt: new Date(Date.now() - 1000).toISOString() }).where("eli", "=", toLapse).execute();
+    await t.server.deps.db
+      .updateTable("rulings")
+      .set({ sunsetAt: new Date(Date.now() - 1000).toISOString() })
+      .where("eli", "=", toLapse)
+      .execute();
     const { lapseDueRulings } = await import("../../server/services/registry-log.server.js");
     expect(await lapseDueRulings(t.server.deps)).toEqual([toLapse]);
     expect((await clerk.query("rulings.get", { eli: toLapse })).data.status).toBe("lapsed");
@@ -131,14 +143,24 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect(renewed.data).toMatchObject({ status: "renewed" });
     expect(Date.parse(renewed.data.sunsetAt)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
     expect((await delegates[0]!.mutate("rulings.repeal", { eli: toRepeal, reason: "Not mine to repeal." })).status).toBe(403);
-    expect((await clerk.mutate("rulings.repeal", { eli: toRepeal, reason: "Harm reports showed it failed children." })).data).toMatchObject({ status: "repealed" });
+    expect((await clerk.mutate("rulings.repeal", { eli: toRepeal, reason: "Harm reports showed it failed children." })).data).toMatchObject({
+      status: "repealed",
+    });
     expect((await clerk.mutate("rulings.repeal", { eli: toRepeal, reason: "Twice over, by mistake." })).status).toBe(409);
 
     // Three acts, three new leaves under checkpoints consistent with the one before.
     const after = (await clerk.query("rulings.checkpoint")).data;
     expect(after.checkpoint.size).toBe(before.size + 3);
     const proof = (await clerk.query("rulings.consistency", { first: before.size, second: after.checkpoint.size })).data;
-    expect(verifyConsistency(before.size, after.checkpoint.size, Buffer.from(before.root, "hex"), Buffer.from(after.checkpoint.root, "hex"), proof.proof.map((p: string) => Buffer.from(p, "hex")))).toBe(true);
+    expect(
+      verifyConsistency(
+        before.size,
+        after.checkpoint.size,
+        Buffer.from(before.root, "hex"),
+        Buffer.from(after.checkpoint.root, "hex"),
+        proof.proof.map((p: string) => Buffer.from(p, "hex")),
+      ),
+    ).toBe(true);
     // Each act is on its matter's ledger; the matters are sunset, renewed, repealed; the first bundle still verifies under the newest checkpoint.
     const statuses = await Promise.all(ids.map(async (id) => (await clerk.query("matters.get", { id })).data.status));
     expect(statuses).toEqual(["sunset", "renewed", "repealed"]);
@@ -160,7 +182,10 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect((await citizens[0]!.mutate("rulings.reportHarm", { eli, what, valueIds: [value] })).data).toMatchObject({ reports: 1, reviewRequested: false });
     expect((await citizens[0]!.mutate("rulings.reportHarm", { eli, what, valueIds: [value] })).status).toBe(409);
     expect((await clerk.query("rulings.forReview")).data.map((r: { eli: string }) => r.eli)).not.toContain(eli);
-    expect((await citizens[1]!.mutate("rulings.reportHarm", { eli, what: `${what} The same happened to us.`, valueIds: [value] })).data).toMatchObject({ reports: 2, reviewRequested: true });
+    expect((await citizens[1]!.mutate("rulings.reportHarm", { eli, what: `${what} The same happened to us.`, valueIds: [value] })).data).toMatchObject({
+      reports: 2,
+      reviewRequested: true,
+    });
     expect((await clerk.query("rulings.forReview")).data.map((r: { eli: string }) => r.eli)).toContain(eli);
 
     const after = (await httpClient(t.url).query("rulings.harm", { eli })).data;

@@ -157,7 +157,13 @@ describe.each(dialects())("realtime over socket.io (%s)", (dialect) => {
 
     await until("the live ledger event", () => live.length >= 1);
     expect(live).toHaveLength(1);
-    expect(live[0]).toMatchObject({ matterId: POLITY_STREAM, seq: head + 1, prevHash: stored.at(-1)!.hash, type: "roles.granted", payload: { userId, roles: ["delegate"] } });
+    expect(live[0]).toMatchObject({
+      matterId: POLITY_STREAM,
+      seq: head + 1,
+      prevHash: stored.at(-1)!.hash,
+      type: "roles.granted",
+      payload: { userId, roles: ["delegate"] },
+    });
     await until("the admin notice", () => notices.length >= 1);
     expect(notices[0]).toMatchObject({ type: "roles.granted", seq: head + 1 });
 

@@ -83,7 +83,13 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
 
   /** A matter opened and convened by the clerk through the API; the representatives' ids as convening made them. */
   async function convened(scheme: (typeof SCHEMES)[number][0], settings: { rounds?: number; candidates?: number } = {}) {
-    const opened = await clerk.mutate("matters.open", { ...DEMO_MATTER, rounds: settings.rounds ?? 1, candidates: settings.candidates ?? 3, approvalThreshold: 0.5, startIntake: true });
+    const opened = await clerk.mutate("matters.open", {
+      ...DEMO_MATTER,
+      rounds: settings.rounds ?? 1,
+      candidates: settings.candidates ?? 3,
+      approvalThreshold: 0.5,
+      startIntake: true,
+    });
     expect(opened.status).toBe(200);
     const id = opened.data.id as string;
     // Early, during the intake, as the clerk confirms she means to.
@@ -119,7 +125,15 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
       // The view names each statement by its structured target, and has no ledger key to show.
       expect(first!.position.target).toEqual({ kind: "position", representativeId: first!.id });
       expect(first!.position).not.toHaveProperty("ref");
-      expect((await ben.mutate("room.override", { id, statement: first!.position.target, text: "Delegate's reading: make every refusal contestable within five days." })).status).toBe(200);
+      expect(
+        (
+          await ben.mutate("room.override", {
+            id,
+            statement: first!.position.target,
+            text: "Delegate's reading: make every refusal contestable within five days.",
+          })
+        ).status,
+      ).toBe(200);
       expect((await ben.mutate("room.strike", { id, statement: second!.position.target, reason: "Argues about a different matter." })).status).toBe(200);
       expect((await ben.mutate("room.strike", { id, statement: second!.position.target, reason: "Again." })).status).toBe(409);
       for (const unknown of [
@@ -158,12 +172,17 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
       // The critiques of the last round count (the draft and the next revision read them): override one, strike another.
       const last = draft.rounds.at(-1);
       const winner = last.tally.winner as string;
-      const assessment = (rep: string) => last.critiques.find((k: { representativeId: string }) => k.representativeId === rep).assessments.find((a: { candidateId: string }) => a.candidateId === winner);
+      const assessment = (rep: string) =>
+        last.critiques
+          .find((k: { representativeId: string }) => k.representativeId === rep)
+          .assessments.find((a: { candidateId: string }) => a.candidateId === winner);
       const overridden = assessment(first!.id).target as Target;
       const struck = assessment(second!.id).target as Target;
       expect(overridden).toEqual({ kind: "critique", round: last.round, representativeId: first!.id, candidateId: winner });
       expect(draft.draft.stances.find((s: { representativeId: string }) => s.representativeId === second!.id).target).toEqual(struck);
-      expect((await ana.mutate("room.override", { id, statement: overridden, text: "Delegate's assessment: the register must name the court." })).status).toBe(200);
+      expect((await ana.mutate("room.override", { id, statement: overridden, text: "Delegate's assessment: the register must name the court." })).status).toBe(
+        200,
+      );
       expect((await ana.mutate("room.strike", { id, statement: struck, reason: "Assesses another text." })).status).toBe(200);
       expect((await ana.mutate("room.strike", { id, statement: struck, reason: "Again." })).status).toBe(409);
       expect((await ana.mutate("room.strike", { id, statement: { ...struck, candidateId: "r9c9" }, reason: "No such candidate." })).status).toBe(404);
@@ -206,13 +225,17 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
       expect(inputs.length).toBeGreaterThan(0);
       for (const input of inputs) {
         expect(input.guidance).toContain("Keep the ruling short enough to read aloud.");
-        expect(input.constituencies.find((c) => c.id === first!.id)!.position.amendments).toEqual([{ text: "Delegate's reading: make every refusal contestable within five days.", valueIds: [] }]);
+        expect(input.constituencies.find((c) => c.id === first!.id)!.position.amendments).toEqual([
+          { text: "Delegate's reading: make every refusal contestable within five days.", valueIds: [] },
+        ]);
         expect(input.constituencies.find((c) => c.id === second!.id)!.position.amendments).toEqual([]);
       }
       const revisions = inputs.filter((input) => input.round === draft.draft.round + 1);
       expect(revisions.length).toBeGreaterThan(0);
       for (const input of revisions) {
-        expect(input.previous!.critiques.find((k) => k.representativeId === first!.id)!.statement).toBe("Delegate's assessment: the register must name the court.");
+        expect(input.previous!.critiques.find((k) => k.representativeId === first!.id)!.statement).toBe(
+          "Delegate's assessment: the register must name the court.",
+        );
         expect(input.previous!.critiques.find((k) => k.representativeId === second!.id)!.statement).toBe("");
       }
 
@@ -230,7 +253,9 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
       const final = await readLedger(t.server.deps.db, id);
       expect(verifyChain(final).ok).toBe(true);
       const actions = final.filter((e) => e.type.startsWith("room."));
-      expect(actions.map((e) => e.type)).toEqual(expect.arrayContaining(["room.paused", "room.resumed", "room.override", "room.strike", "room.guidance", "room.amended", "room.returned"]));
+      expect(actions.map((e) => e.type)).toEqual(
+        expect.arrayContaining(["room.paused", "room.resumed", "room.override", "room.strike", "room.guidance", "room.amended", "room.returned"]),
+      );
       expect(actions.every((e) => e.actor !== "agora:runner")).toBe(true);
       expect(actions.filter((e) => e.type === "room.strike").map((e) => (e.payload as { statement: string }).statement)).toEqual([
         `position:${second!.id}`,
@@ -315,7 +340,9 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
 
     const choices = ["ratify", "ratify", "reject", "ratify", "abstain"] as const;
     // Every delegate votes ten times at once, all fifty requests together.
-    const storm = await Promise.all(delegates.flatMap((d, i) => Array.from({ length: 10 }, () => d.mutate("room.vote", { id, choice: choices[i], reason: `Vote ${i}` }))));
+    const storm = await Promise.all(
+      delegates.flatMap((d, i) => Array.from({ length: 10 }, () => d.mutate("room.vote", { id, choice: choices[i], reason: `Vote ${i}` }))),
+    );
     const accepted = storm.filter((r) => r.status === 200);
     expect(accepted).toHaveLength(5);
     expect(storm.filter((r) => r.status === 409)).toHaveLength(45);
@@ -344,7 +371,9 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
     expect(mine.head.seq).toBeGreaterThanOrEqual(mine.event.seq);
     const download = await receiptLoader(t.server.deps, delegates[2]!, id);
     expect(download.status).toBe(200);
-    expect(download.headers.get("content-disposition")).toBe('attachment; filename="vote-receipt-real-time-biometric-identification-in-public-spaces-ballot-1.json"');
+    expect(download.headers.get("content-disposition")).toBe(
+      'attachment; filename="vote-receipt-real-time-biometric-identification-in-public-spaces-ballot-1.json"',
+    );
     expect(download.headers.get("cache-control")).toBe("no-store");
     const file = JSON.parse(await download.text()) as { event: LedgerEvent; choice: string };
     expect(hashEvent(file.event, file.event.prevHash)).toBe(file.event.hash);

@@ -42,7 +42,13 @@ describe.each(dialects())("values with a language model on %s", (dialect) => {
     t = await startTestServer(dialect, { llm: { baseUrl: model.url, apiKey: "test-key", embeddingModel: "scripted-embeddings" } });
     await t.server.deps.db
       .insertInto("contexts")
-      .values({ id: CONTEXT, title: "AI systems that make decisions about people", titleEt: null, description: "Automated decisions.", createdAt: new Date().toISOString() })
+      .values({
+        id: CONTEXT,
+        title: "AI systems that make decisions about people",
+        titleEt: null,
+        description: "Automated decisions.",
+        createdAt: new Date().toISOString(),
+      })
       .execute();
     [mari, jaan] = await Promise.all([signInAs(t.url, "citizen1@demo.agora"), signInAs(t.url, "citizen2@demo.agora")]);
   });
@@ -94,7 +100,11 @@ describe.each(dialects())("values with a language model on %s", (dialect) => {
   });
 
   it("finds a near-duplicate by meaning when it shares almost no words", async () => {
-    const [founder] = await t.server.deps.db.selectFrom("canonicalValues").select(["id", "embedding"]).where("title", "=", "Contestable automated decisions").execute();
+    const [founder] = await t.server.deps.db
+      .selectFrom("canonicalValues")
+      .select(["id", "embedding"])
+      .where("title", "=", "Contestable automated decisions")
+      .execute();
     expect(JSON.parse(founder!.embedding!)).toEqual([1, 0, 0]);
     const judged = model.received.filter((r) => r.task === "values.same").length;
     const res = await jaan.mutate("values.submit", {

@@ -1,7 +1,16 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, chainEvent, GENESIS_HASH, hashEvent, type JsonValue, type LedgerEvent, type LedgerEventContent, verifyChain } from "../../deliberation/ledger.js";
+import {
+  canonicalJson,
+  chainEvent,
+  GENESIS_HASH,
+  hashEvent,
+  type JsonValue,
+  type LedgerEvent,
+  type LedgerEventContent,
+  verifyChain,
+} from "../../deliberation/ledger.js";
 
 /** RFC 8785 (JSON Canonicalization Scheme): the published examples and number vectors. */
 describe("canonical JSON (RFC 8785)", () => {
@@ -9,11 +18,21 @@ describe("canonical JSON (RFC 8785)", () => {
     const input = JSON.parse(
       '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "literals": [null, true, false]}',
     );
-    expect(canonicalJson(input)).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
   });
 
   it("sorts properties by UTF-16 code units (§3.2.3)", () => {
-    const input = { "\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh", "1": "One", "\ud83d\ude00": "Emoji: Grinning Face", "\u0080": "Control", "\u00f6": "Latin Small Letter O With Diaeresis" };
+    const input = {
+      "\u20ac": "Euro Sign",
+      "\r": "Carriage Return",
+      "\ufb33": "Hebrew Letter Dalet With Dagesh",
+      "1": "One",
+      "\ud83d\ude00": "Emoji: Grinning Face",
+      "\u0080": "Control",
+      "\u00f6": "Latin Small Letter O With Diaeresis",
+    };
     // Read the keys off the text (an object would put "1" first: JavaScript orders integer-like keys).
     const keys = [...canonicalJson(input).matchAll(/"((?:[^"\\]|\\.)*)":/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
     expect(keys).toEqual(["\r", "1", "\u0080", "\u00f6", "\u20ac", "\ud83d\ude00", "\ufb33"]);
@@ -81,9 +100,69 @@ describe("canonical JSON agrees with the canonicalize package", () => {
     };
   }
 
-  const NUMBERS = [0, -0, 1, -1, 0.1, 1e21, 1e-7, 1e-6, 1e20, 123456789012345680000, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, -(2 ** 63), 333333333.3333333, 4.5, 0.002, 1e30, 1e-27, 9.999999999999997e22, 1e23];
+  const NUMBERS = [
+    0,
+    -0,
+    1,
+    -1,
+    0.1,
+    1e21,
+    1e-7,
+    1e-6,
+    1e20,
+    123456789012345680000,
+    5e-324,
+    -5e-324,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 53 + 2,
+    -(2 ** 63),
+    333333333.3333333,
+    4.5,
+    0.002,
+    1e30,
+    1e-27,
+    9.999999999999997e22,
+    1e23,
+  ];
   // Code units that stress escaping, ordering and the surrogate rules (whole pairs only: lone ones are refused).
-  const PIECES = ["a", "Z", "0", "9", " ", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", "\u0000", "\u0001", "\u001f", "\u007f", "\u0080", "é", "õ", "€", "\u2028", "\u2029", "\ufb33", "\ufeff", "\uffff", "😀", "\ud83d\ude00", "𝄞", "\u{10ffff}", "\ud800\udc00", "\\u0041", "\\ud83d"];
+  const PIECES = [
+    "a",
+    "Z",
+    "0",
+    "9",
+    " ",
+    '"',
+    "\\",
+    "/",
+    "\b",
+    "\f",
+    "\n",
+    "\r",
+    "\t",
+    "\u0000",
+    "\u0001",
+    "\u001f",
+    "\u007f",
+    "\u0080",
+    "é",
+    "õ",
+    "€",
+    "\u2028",
+    "\u2029",
+    "\ufb33",
+    "\ufeff",
+    "\uffff",
+    "😀",
+    "\ud83d\ude00",
+    "𝄞",
+    "\u{10ffff}",
+    "\ud800\udc00",
+    "\\u0041",
+    "\\ud83d",
+  ];
 
   function randomString(rand: () => number, max = 8): string {
     let text = "";
@@ -113,7 +192,8 @@ describe("canonical JSON agrees with the canonicalize package", () => {
   function randomKey(rand: () => number): string {
     const roll = rand();
     if (roll < 0.15) return String(Math.floor(rand() * 20)); // integer-like: JavaScript enumerates these first
-    if (roll < 0.5) return ["a", "b", "B", "aa", "a b", "seq", "type", "payload", "toString", "__proto__", "", "ö", "€", "😀", "\ufb33"][Math.floor(rand() * 15)]!;
+    if (roll < 0.5)
+      return ["a", "b", "B", "aa", "a b", "seq", "type", "payload", "toString", "__proto__", "", "ö", "€", "😀", "\ufb33"][Math.floor(rand() * 15)]!;
     return randomString(rand, 5);
   }
 
@@ -147,7 +227,10 @@ describe("canonical JSON agrees with the canonicalize package", () => {
     const rand = prng(8785);
     for (let i = 0; i < 20_000; i++) {
       const value = randomValue(rand, 0);
-      expect(outcome(() => canonicalJson(value)), JSON.stringify(value)).toBe(outcome(() => oracle(value)));
+      expect(
+        outcome(() => canonicalJson(value)),
+        JSON.stringify(value),
+      ).toBe(outcome(() => oracle(value)));
     }
   });
 
@@ -162,7 +245,18 @@ describe("canonical JSON agrees with the canonicalize package", () => {
     expect(canonicalJson(dated)).toBe(oracle(dated));
     const custom = { toJSON: () => ({ b: 1, a: [2, undefined] }) };
     expect(canonicalJson({ custom })).toBe(oracle({ custom }));
-    for (const bad of [Number.NaN, Number.NEGATIVE_INFINITY, "\ud800", "a\udc00b", "\ud83d", { ["\udfff"]: 1 }, [1, Number.NaN], { a: { b: Number.POSITIVE_INFINITY } }, 10n, undefined]) {
+    for (const bad of [
+      Number.NaN,
+      Number.NEGATIVE_INFINITY,
+      "\ud800",
+      "a\udc00b",
+      "\ud83d",
+      { ["\udfff"]: 1 },
+      [1, Number.NaN],
+      { a: { b: Number.POSITIVE_INFINITY } },
+      10n,
+      undefined,
+    ]) {
       expect(() => oracle(bad)).toThrow();
       expect(() => canonicalJson(bad)).toThrow();
     }
@@ -199,7 +293,7 @@ describe("canonical JSON agrees with the canonicalize package", () => {
 
   it("hashes 5,000 random ledger events exactly as SHA-256 over canonicalize did", () => {
     const rand = prng(42);
-    const pick = <T,>(options: T[]) => options[Math.floor(rand() * options.length)]!;
+    const pick = <T>(options: T[]) => options[Math.floor(rand() * options.length)]!;
     let head: LedgerEvent | null = null;
     const events: LedgerEvent[] = [];
     for (let i = 0; i < 5_000; i++) {
@@ -220,11 +314,18 @@ describe("canonical JSON agrees with the canonicalize package", () => {
   });
 
   it("hashes an event whose envelope needs escaping, or is off the usual shape, as canonicalize did", () => {
-    const base = { matterId: "m\"1", seq: 3, type: "t\\y\npe", actor: "😀 \u2028", payload: { z: [1, { y: "\u0000" }], a: -0 }, createdAt: "2026-11-24T10:00:00.000Z" };
+    const base = {
+      matterId: 'm"1',
+      seq: 3,
+      type: "t\\y\npe",
+      actor: "😀 \u2028",
+      payload: { z: [1, { y: "\u0000" }], a: -0 },
+      createdAt: "2026-11-24T10:00:00.000Z",
+    };
     const cases: [LedgerEventContent, string][] = [
       [base, GENESIS_HASH],
       [{ ...base, payload: null }, "f".repeat(64)],
-      [{ ...base, payload: "text" }, "prev\"hash"],
+      [{ ...base, payload: "text" }, 'prev"hash'],
       [{ ...base, payload: undefined } as unknown as LedgerEventContent, GENESIS_HASH],
       [{ ...base, seq: 1.5 }, GENESIS_HASH],
     ];

@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  apportion,
-  byDistrict,
-  byValueCommunities,
-  districtSlug,
-  type CitizenHoldings,
-  type Constituency,
-} from "../../deliberation/constituencies.js";
+import { apportion, byDistrict, byValueCommunities, districtSlug, type CitizenHoldings, type Constituency } from "../../deliberation/constituencies.js";
 import { isDomainError } from "../../deliberation/errors.js";
 import { prng, shuffled } from "../../deliberation/random.js";
 
@@ -80,7 +73,6 @@ function ariAgainstPlanted(citizens: readonly CitizenHoldings[], constituencies:
     ids.map((id) => found.get(id) ?? "none"),
   );
 }
-
 
 // ---------------------------------------------------------------------------------------------
 
@@ -291,7 +283,12 @@ describe("apportionment", () => {
     expect(shares.map((s) => s.id)).toEqual(constituencies.map((c) => c.id));
     expect(shares.reduce((s, x) => s + x.weight, 0)).toBeCloseTo(1, 12);
     for (const share of shares) expect(share.weight).toBeCloseTo(share.size / citizens.length, 12);
-    expect(apportion([{ id: "district:tartu", size: 212 }, { id: "district:parnu", size: 88 }])).toEqual([
+    expect(
+      apportion([
+        { id: "district:tartu", size: 212 },
+        { id: "district:parnu", size: 88 },
+      ]),
+    ).toEqual([
       { id: "district:tartu", size: 212, weight: 212 / 300 },
       { id: "district:parnu", size: 88, weight: 88 / 300 },
     ]);

@@ -39,7 +39,8 @@ describe("#crypto answers the same on Node and in the browser", () => {
   });
 
   it("never accepts in the browser what Node refuses, even with keys and signatures made to confuse", () => {
-    const spkiOf = (raw: Uint8Array) => Uint8Array.from([...pemBody(generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString())!.subarray(0, 12), ...raw]);
+    const spkiOf = (raw: Uint8Array) =>
+      Uint8Array.from([...pemBody(generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString())!.subarray(0, 12), ...raw]);
     const identity = new Uint8Array(32);
     identity[0] = 1; // the small-order point y = 1
     const nonCanonical = new Uint8Array(32).fill(0xff); // y = p + 1: the same point, encoded out of range

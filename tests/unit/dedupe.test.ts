@@ -387,7 +387,6 @@ describe("findCanonical", () => {
 // ---------------------------------------------------------------------------------------------
 // Random cards from word lists, for the index.
 
-
 /** A made-up vocabulary of 1,458 words, drawn Zipf-like: a few topic words are common, most are rare. */
 const SYLLABLES = "ka lo mi ne su ta ri vo pe du sa ki mo le nu ha ja re to vi ga po se mu la di ko".split(" ");
 const SYLLABLES_2 = "rt nd st lk mp ns rk lt nt ll".split(" ");
@@ -396,22 +395,23 @@ const HEADS = ["MOMENTS when", "WAYS to", "SPACES where", "SIGNS that", "CHANCES
 const FILLER = ["the", "a", "my", "of", "and", "to", "in", "for", "is", "are"];
 
 function randomCard(rand: () => number, vocabulary = WORDS): DedupeCard {
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const zipf = <T,>(list: readonly T[]): T => list[Math.floor(rand() ** 3 * list.length)]!;
-  const phrase = (n: number) =>
-    Array.from({ length: n }, () => (rand() < 0.25 ? pick(FILLER) : zipf(vocabulary))).join(" ");
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const zipf = <T>(list: readonly T[]): T => list[Math.floor(rand() ** 3 * list.length)]!;
+  const phrase = (n: number) => Array.from({ length: n }, () => (rand() < 0.25 ? pick(FILLER) : zipf(vocabulary))).join(" ");
   const policies = Array.from({ length: 2 + Math.floor(rand() * 4) }, () => `${pick(HEADS)} ${phrase(3 + Math.floor(rand() * 5))}`);
   return { title: phrase(2 + Math.floor(rand() * 3)), policies };
 }
 
 /** A citizen's rewording of a card: policies shuffled, a word dropped or swapped, case changed. */
 function variantOf(card: DedupeCard, rand: () => number): DedupeCard {
-  const policies = [...card.policies].sort(() => rand() - 0.5).map((policy) => {
-    const words = policy.split(" ");
-    if (words.length > 3 && rand() < 0.5) words.splice(2 + Math.floor(rand() * (words.length - 2)), 1);
-    if (rand() < 0.3) words.push(WORDS[Math.floor(rand() * WORDS.length)]!);
-    return rand() < 0.3 ? words.join(" ").toUpperCase() : words.join(" ");
-  });
+  const policies = [...card.policies]
+    .sort(() => rand() - 0.5)
+    .map((policy) => {
+      const words = policy.split(" ");
+      if (words.length > 3 && rand() < 0.5) words.splice(2 + Math.floor(rand() * (words.length - 2)), 1);
+      if (rand() < 0.3) words.push(WORDS[Math.floor(rand() * WORDS.length)]!);
+      return rand() < 0.3 ? words.join(" ").toUpperCase() : words.join(" ");
+    });
   return { title: card.title.split(" ").reverse().join(" "), policies };
 }
 

@@ -111,7 +111,11 @@ describe("demo value cards", () => {
       contextId: "biometric-identification-public-spaces",
       title: "Being unobserved in ordinary life",
       description: "I want to move through the city without feeling catalogued.",
-      policies: ["MOMENTS when I change how I act because I might be watched", "SPACES where people gather without needing a reason", "WAYS a person can know who is recording and why"],
+      policies: [
+        "MOMENTS when I change how I act because I might be watched",
+        "SPACES where people gather without needing a reason",
+        "WAYS a person can know who is recording and why",
+      ],
     });
     const unobserved = DEMO_CARDS.filter((c) => c.value === "bio-unobserved");
     expect(unobserved.filter((c) => demoDistrict(c.citizen) === "Tartu").length).toBeGreaterThanOrEqual(3);
@@ -124,7 +128,12 @@ describe("demo value cards", () => {
 
   it("each classify as a value by the offline quality gate", () => {
     const rejected = DEMO_CARDS.flatMap((card, i) => {
-      const verdict = classifyOffline({ title: card.title, description: card.description, policies: [...card.policies], contextTitle: contextTitle(card.contextId) });
+      const verdict = classifyOffline({
+        title: card.title,
+        description: card.description,
+        policies: [...card.policies],
+        contextTitle: contextTitle(card.contextId),
+      });
       return verdict.verdict === "value" ? [] : [`${label(i)} → ${verdict.verdict}: ${verdict.signals.join("; ")}`];
     });
     expect(rejected).toEqual([]);
@@ -223,7 +232,12 @@ describe("demo judgments", () => {
   it("are deterministic", () => {
     for (let citizen = 1; citizen <= 72; citizen += 7) {
       for (let pair = 0; pair < 40; pair++) {
-        for (const [from, to] of [[2, 4], [4, 2], [3, 3], [1, 5]] as const) {
+        for (const [from, to] of [
+          [2, 4],
+          [4, 2],
+          [3, 3],
+          [1, 5],
+        ] as const) {
           expect(judgmentAnswer(from, to, citizen, pair)).toBe(judgmentAnswer(from, to, citizen, pair));
         }
       }

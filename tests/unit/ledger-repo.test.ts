@@ -27,7 +27,13 @@ describe("appendLedgerEvent", () => {
   });
   afterEach(() => handle.close());
 
-  const input = (i: number) => ({ matterId: "m1", type: "test.step", actor: `actor-${i}`, payload: { i, note: `step ${i}` }, createdAt: `2026-11-24T10:00:0${i}.000Z` });
+  const input = (i: number) => ({
+    matterId: "m1",
+    type: "test.step",
+    actor: `actor-${i}`,
+    payload: { i, note: `step ${i}` },
+    createdAt: `2026-11-24T10:00:0${i}.000Z`,
+  });
 
   it("chains appends through the root database, transactions, other plugin sets and a plugin that rewrites values", async () => {
     const first = await handle.db.transaction().execute((trx) => appendLedgerEvent(trx, input(1)));

@@ -1,14 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  canonicalJson,
-  chainEvent,
-  GENESIS_HASH,
-  hashEvent,
-  type LedgerEvent,
-  type LedgerEventContent,
-  verifyChain,
-} from "../../deliberation/ledger.js";
+import { canonicalJson, chainEvent, GENESIS_HASH, hashEvent, type LedgerEvent, type LedgerEventContent, verifyChain } from "../../deliberation/ledger.js";
 
 const content: LedgerEventContent = {
   matterId: "polity",
@@ -23,7 +15,15 @@ const content: LedgerEventContent = {
 function stream(n: number, matterId = "matter-1"): LedgerEvent[] {
   const events: LedgerEvent[] = [];
   for (let i = 0; i < n; i++) {
-    events.push(chainEvent(events.at(-1) ?? null, { matterId, type: "test.step", actor: `actor-${i % 3}`, payload: { i, note: `step ${i}` }, createdAt: `2026-11-24T10:00:0${i % 10}.000Z` }));
+    events.push(
+      chainEvent(events.at(-1) ?? null, {
+        matterId,
+        type: "test.step",
+        actor: `actor-${i % 3}`,
+        payload: { i, note: `step ${i}` },
+        createdAt: `2026-11-24T10:00:0${i % 10}.000Z`,
+      }),
+    );
   }
   return events;
 }

@@ -21,7 +21,12 @@ function relevanceOffline(input: RelevanceInput): Relevance {
   const relevant = input.values
     .map((value) => ({
       valueId: value.id,
-      matches: value.policies.filter((policy) => policy.toLowerCase().split(/\s+/).some((word) => words.has(word))),
+      matches: value.policies.filter((policy) =>
+        policy
+          .toLowerCase()
+          .split(/\s+/)
+          .some((word) => words.has(word)),
+      ),
     }))
     .filter((entry) => entry.matches.length > 0);
   return { relevant, explanation: `${relevant.length} of ${input.values.length} values have policies the text touches` };

@@ -49,7 +49,6 @@ const input = (over: Partial<MandateInput> = {}): MandateInput => ({
   ...over,
 });
 
-
 describe("buildMandate", () => {
   it("ranks the constituency's values by support × (floor + relative score), with support counts", () => {
     const mandate = buildMandate(input());
@@ -183,6 +182,11 @@ describe("citizenShareInMandate", () => {
     expect(citizenShareInMandate(mandate, ["children"])).toEqual({ valueIds: [], weight: 0 });
     expect(citizenShareInMandate(mandate, [])).toEqual({ valueIds: [], weight: 0 });
     // Everyone's values together carry the whole mandate.
-    expect(citizenShareInMandate(mandate, mandate.values.map((v) => v.valueId)).weight).toBeCloseTo(1, 12);
+    expect(
+      citizenShareInMandate(
+        mandate,
+        mandate.values.map((v) => v.valueId),
+      ).weight,
+    ).toBeCloseTo(1, 12);
   });
 });

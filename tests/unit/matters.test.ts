@@ -29,7 +29,8 @@ describe("a matter's life", () => {
     const reached = new Set<string>(["draft"]);
     for (let changed = true; changed; ) {
       changed = false;
-      for (const from of reached) for (const to of MATTER_TRANSITIONS[from as keyof typeof MATTER_TRANSITIONS]) if (!reached.has(to)) reached.add(to), (changed = true);
+      for (const from of reached)
+        for (const to of MATTER_TRANSITIONS[from as keyof typeof MATTER_TRANSITIONS]) if (!reached.has(to)) reached.add(to), (changed = true);
     }
     expect([...reached].sort()).toEqual([...MATTER_STATUSES].sort());
   });
@@ -54,7 +55,15 @@ describe("a matter's life", () => {
       approvalThreshold: 0.6,
     };
     expect(MatterDraft.safeParse(good).success).toBe(true);
-    for (const bad of [{ rounds: 0 }, { rounds: 9 }, { candidates: 1 }, { approvalThreshold: 0.4 }, { intakeHours: 0 }, { contextId: "Bad Id" }, { title: "" }]) {
+    for (const bad of [
+      { rounds: 0 },
+      { rounds: 9 },
+      { candidates: 1 },
+      { approvalThreshold: 0.4 },
+      { intakeHours: 0 },
+      { contextId: "Bad Id" },
+      { title: "" },
+    ]) {
       expect(MatterDraft.safeParse({ ...good, ...bad }).success).toBe(false);
     }
   });

@@ -21,8 +21,24 @@ const CT_ROOTS = [
 ];
 // Published audit paths (leaf numbers 1-based in the sources, 0-based here).
 const CT_INCLUSION = [
-  { index: 0, size: 8, path: ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7", "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e", "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"] },
-  { index: 5, size: 8, path: ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b", "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0", "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"] },
+  {
+    index: 0,
+    size: 8,
+    path: [
+      "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+      "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+      "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+    ],
+  },
+  {
+    index: 5,
+    size: 8,
+    path: [
+      "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+      "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+      "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    ],
+  },
 ];
 
 /** RFC 6962 §2.1, transcribed as written: MTH, PATH and PROOF/SUBPROOF over lists of leaf hashes. */
@@ -42,7 +58,9 @@ const reference = {
   subproof(m: number, d: Hash[], b: boolean): Hash[] {
     if (m === d.length) return b ? [] : [reference.mth(d)];
     const k = reference.k(d.length);
-    return m <= k ? [...reference.subproof(m, d.slice(0, k), b), reference.mth(d.slice(k))] : [...reference.subproof(m - k, d.slice(k), false), reference.mth(d.slice(0, k))];
+    return m <= k
+      ? [...reference.subproof(m, d.slice(0, k), b), reference.mth(d.slice(k))]
+      : [...reference.subproof(m - k, d.slice(k), false), reference.mth(d.slice(0, k))];
   },
 };
 
@@ -112,7 +130,8 @@ describe("the transparency log's Merkle tree (RFC 6962)", () => {
     const reference = new MerkleTree(d);
     for (let n = 0; n < d.length; n++) {
       stored.set(key(0, n), d[n]!);
-      for (const c of closedBy(n)) stored.set(key(c.level, c.index), nodeHash(stored.get(key(c.level - 1, 2 * c.index))!, stored.get(key(c.level - 1, 2 * c.index + 1))!));
+      for (const c of closedBy(n))
+        stored.set(key(c.level, c.index), nodeHash(stored.get(key(c.level - 1, 2 * c.index))!, stored.get(key(c.level - 1, 2 * c.index + 1))!));
       const size = n + 1;
       const reads: string[] = [];
       const tree = new MerkleTree({

@@ -12,7 +12,6 @@ import {
 import type { Answer } from "../../deliberation/values/types.js";
 import { prng, shuffled } from "../../deliberation/random.js";
 
-
 const TIGHT = { tolerance: 1e-14, maxIterations: 5000 };
 
 function scoresById(graph: MoralGraphCsr, scores: Float64Array): Map<string, number> {
@@ -196,9 +195,7 @@ describe("buildGraph", () => {
     }
     expect(() => buildGraph(["a", "a"], [])).toThrow(/duplicate/);
     const one = new Int32Array([0]);
-    expect(() =>
-      buildGraphFromArrays(1, { from: one, to: new Int32Array([1]), wiser: one, notWiser: one, unsure: one }),
-    ).toThrow(RangeError);
+    expect(() => buildGraphFromArrays(1, { from: one, to: new Int32Array([1]), wiser: one, notWiser: one, unsure: one })).toThrow(RangeError);
   });
 });
 
@@ -236,10 +233,13 @@ describe("pageRank", () => {
 
   it("ranks the end of a chain A → B → C highest", () => {
     const strong = { wiser: 5, notWiser: 0, unsure: 0 };
-    const graph = buildGraph(["A", "B", "C"], [
-      { from: "A", to: "B", ...strong },
-      { from: "B", to: "C", ...strong },
-    ]);
+    const graph = buildGraph(
+      ["A", "B", "C"],
+      [
+        { from: "A", to: "B", ...strong },
+        { from: "B", to: "C", ...strong },
+      ],
+    );
     const { scores } = pageRank(graph);
     expect(scores[2]).toBeGreaterThan(scores[1]!);
     expect(scores[1]).toBeGreaterThan(scores[0]!);
@@ -361,7 +361,11 @@ describe("createMoralGraph", () => {
     expect(moral.edge("a", "b")).toEqual({ wiser: 1, notWiser: 1, unsure: 0 });
     expect(moral.graph().edgeCount).toBe(0);
     const ranking = moral.ranking();
-    expect(ranking.map((r) => [r.id, r.rank])).toEqual([["a", 1], ["b", 1], ["c", 1]]);
+    expect(ranking.map((r) => [r.id, r.rank])).toEqual([
+      ["a", 1],
+      ["b", 1],
+      ["c", 1],
+    ]);
     expect(ranking.find((r) => r.id === "b")!.dissent).toBe(1);
     // back again: dissent withdrawn
     moral.addJudgment({ from: "a", to: "b", answer: "wiser", previous: "not_wiser" });
@@ -419,7 +423,12 @@ describe("createMoralGraph", () => {
     vote("A", "C", "not_wiser", 2); // no wiser votes: does not count, but is dissent on C
     moral.addNode("Z"); // isolated
     moral.addNode("Y"); // isolated: ties with Z, ordered by id
-    const ranking = moral.ranking(new Map([["C", 40], ["A", 3]]));
+    const ranking = moral.ranking(
+      new Map([
+        ["C", 40],
+        ["A", 3],
+      ]),
+    );
     expect(ranking.map((r) => r.id)).toEqual(["C", "B", "A", "Y", "Z"]);
     const [c, b, a, y, z] = ranking;
     expect(c).toMatchObject({ rank: 1, support: 40, dissent: 3, edgesIn: 1, edgesOut: 0 });

@@ -26,7 +26,18 @@ describe("Estonian personal codes", () => {
   });
 
   it("refuses anything that is not 11 digits starting with 1..6", () => {
-    for (const code of ["", "3760503029", "376050302990", "07605030299", "77605030299", "3760503029x", " 37605030299", "37605030299 ", "3760503029.9", "-3760503029"]) {
+    for (const code of [
+      "",
+      "3760503029",
+      "376050302990",
+      "07605030299",
+      "77605030299",
+      "3760503029x",
+      " 37605030299",
+      "37605030299 ",
+      "3760503029.9",
+      "-3760503029",
+    ]) {
       expect(isValidPersonalCode(code), JSON.stringify(code)).toBe(false);
     }
   });
@@ -66,7 +77,12 @@ describe("registry rows", () => {
   });
 
   it("reports every required column the header lacks, on line 1", () => {
-    expect(checkRegistryRecords([["email", "full_name"], ["a@b.ee", "X"]])).toEqual({
+    expect(
+      checkRegistryRecords([
+        ["email", "full_name"],
+        ["a@b.ee", "X"],
+      ]),
+    ).toEqual({
       rows: [],
       problems: [
         { line: 1, column: "personal_code", message: expect.stringContaining("personal_code") },

@@ -10,7 +10,12 @@ describe("the ballot's tally", () => {
   const eligible = ["a", "b", "c", "d", "e"];
 
   it("needs the quorum before it decides; abstaining counts towards it", () => {
-    expect(tallyBallot(rules, eligible, [{ delegateId: "a", choice: "ratify" }, { delegateId: "b", choice: "ratify" }])).toMatchObject({ voted: 2, quorumMet: false, outcome: null });
+    expect(
+      tallyBallot(rules, eligible, [
+        { delegateId: "a", choice: "ratify" },
+        { delegateId: "b", choice: "ratify" },
+      ]),
+    ).toMatchObject({ voted: 2, quorumMet: false, outcome: null });
     const three = tallyBallot(rules, eligible, [
       { delegateId: "a", choice: "ratify" },
       { delegateId: "b", choice: "ratify" },
@@ -26,13 +31,19 @@ describe("the ballot's tally", () => {
       { delegateId: "c", choice: "abstain" },
     ]);
     expect(tie.outcome).toBe("rejected");
-    const allAbstain = tallyBallot(rules, eligible, ["a", "b", "c"].map((d) => ({ delegateId: d, choice: "abstain" as const })));
+    const allAbstain = tallyBallot(
+      rules,
+      eligible,
+      ["a", "b", "c"].map((d) => ({ delegateId: d, choice: "abstain" as const })),
+    );
     expect(allAbstain.outcome).toBe("rejected");
-    expect(tallyBallot({ quorum: 0.5, majority: 2 / 3 }, eligible, [
-      { delegateId: "a", choice: "ratify" },
-      { delegateId: "b", choice: "ratify" },
-      { delegateId: "c", choice: "reject" },
-    ]).outcome).toBe("rejected");
+    expect(
+      tallyBallot({ quorum: 0.5, majority: 2 / 3 }, eligible, [
+        { delegateId: "a", choice: "ratify" },
+        { delegateId: "b", choice: "ratify" },
+        { delegateId: "c", choice: "reject" },
+      ]).outcome,
+    ).toBe("rejected");
   });
 
   it("counts one vote per eligible delegate, the first", () => {

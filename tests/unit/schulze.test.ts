@@ -189,15 +189,39 @@ describe("Schulze: examples from the Condorcet PHP test suite", () => {
     schulze({ candidates: letters(candidates), ballots: ballots(spec) }).winners;
 
   it("official example 1 (21 voters): D", () => {
-    expect(winners("ABCD", [[8, "ACD"], [2, "BAD"], [4, "CDB"], [4, "DBA"], [3, "DCB"]])).toEqual(["D"]);
+    expect(
+      winners("ABCD", [
+        [8, "ACD"],
+        [2, "BAD"],
+        [4, "CDB"],
+        [4, "DBA"],
+        [3, "DCB"],
+      ]),
+    ).toEqual(["D"]);
   });
 
   it("official example 3 (63 voters): D", () => {
-    expect(winners("ABCD", [[12, "ABC"], [6, "ADB"], [9, "BCD"], [15, "CDA"], [21, "DBA"]])).toEqual(["D"]);
+    expect(
+      winners("ABCD", [
+        [12, "ABC"],
+        [6, "ADB"],
+        [9, "BCD"],
+        [15, "CDA"],
+        [21, "DBA"],
+      ]),
+    ).toEqual(["D"]);
   });
 
   it("official example 4 (15 voters): A and D", () => {
-    expect(winners("ABCD", [[6, "ACD"], [1, "BAD"], [3, "CBD"], [3, "DBA"], [2, "DCB"]])).toEqual(["A", "D"]);
+    expect(
+      winners("ABCD", [
+        [6, "ACD"],
+        [1, "BAD"],
+        [3, "CBD"],
+        [3, "DBA"],
+        [2, "DCB"],
+      ]),
+    ).toEqual(["A", "D"]);
   });
 
   it("official example 5 (6 candidates): A, then D once 2 more A>E>F>C>B voters come", () => {
@@ -216,7 +240,17 @@ describe("Schulze: examples from the Condorcet PHP test suite", () => {
 
   it("official example 6, situations 1 and 2: A, then B", () => {
     expect(
-      winners("ABCD", [[3, "ABD"], [5, "ADB"], [1, "ADC"], [2, "BAD"], [2, "BDC"], [4, "CAB"], [6, "CBA"], [2, "DBC"], [5, "DCA"]]),
+      winners("ABCD", [
+        [3, "ABD"],
+        [5, "ADB"],
+        [1, "ADC"],
+        [2, "BAD"],
+        [2, "BDC"],
+        [4, "CAB"],
+        [6, "CBA"],
+        [2, "DBC"],
+        [5, "DCA"],
+      ]),
     ).toEqual(["A"]);
     expect(
       winners("ABCDE", [
@@ -254,10 +288,28 @@ describe("Schulze: examples from the Condorcet PHP test suite", () => {
 
   it("official examples 8 and 9: B, and E", () => {
     expect(
-      winners("ABCDE", [[9, "ADBE"], [6, "BCAD"], [5, "BCDE"], [2, "CDBE"], [6, "DECB"], [14, "EACB"], [2, "ECAB"], [1, "EDAC"]]),
+      winners("ABCDE", [
+        [9, "ADBE"],
+        [6, "BCAD"],
+        [5, "BCDE"],
+        [2, "CDBE"],
+        [6, "DECB"],
+        [14, "EACB"],
+        [2, "ECAB"],
+        [1, "EDAC"],
+      ]),
     ).toEqual(["B"]);
     expect(
-      winners("ABCDE", [[9, "ADBE"], [1, "BACE"], [6, "CBAD"], [2, "CDBE"], [5, "CDEA"], [6, "DECA"], [14, "EBAC"], [2, "EBCA"]]),
+      winners("ABCDE", [
+        [9, "ADBE"],
+        [1, "BACE"],
+        [6, "CBAD"],
+        [2, "CDBE"],
+        [5, "CDEA"],
+        [6, "DECA"],
+        [14, "EBAC"],
+        [2, "EBCA"],
+      ]),
     ).toEqual(["E"]);
   });
 
@@ -495,7 +547,15 @@ describe("approval", () => {
 
   it("is 0 with no ballots, 1 when everyone approves, and skips empty leading tiers", () => {
     expect(approvalShare([], "A")).toBe(0);
-    expect(approvalShare(ballots([[0.1, "A"], [0.2, "A>B"]]), "A")).toBe(1);
+    expect(
+      approvalShare(
+        ballots([
+          [0.1, "A"],
+          [0.2, "A>B"],
+        ]),
+        "A",
+      ),
+    ).toBe(1);
     expect(approvalShare([{ weight: 3, ranking: [[], ["A"]] }], "A")).toBe(1);
   });
 
@@ -511,7 +571,6 @@ interface Election {
   candidates: string[];
   ballots: SchulzeBallot[];
 }
-
 
 /** Random ballots with ties and truncation; integer weights from 1 to maxWeight. */
 function randomElection(random: () => number, options: { complete?: boolean; maxWeight?: number } = {}): Election {
@@ -568,9 +627,11 @@ describe("Schulze: properties on seeded random elections", () => {
     for (const election of elections(7, 300)) {
       const result = schulze(election);
       const { candidates: cs, d, p } = result;
-      for (const x of cs) for (const y of cs) for (const z of cs) {
-        if (beats(result, x, y) && beats(result, y, z)) expect(beats(result, x, z)).toBe(true);
-      }
+      for (const x of cs)
+        for (const y of cs)
+          for (const z of cs) {
+            if (beats(result, x, y) && beats(result, y, z)) expect(beats(result, x, z)).toBe(true);
+          }
       for (let i = 0; i < cs.length; i++) {
         for (let j = 0; j < cs.length; j++) {
           if (i !== j && d[i]![j]! > d[j]![i]!) expect(p[i]![j]!).toBeGreaterThanOrEqual(d[i]![j]!);

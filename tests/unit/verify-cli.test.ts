@@ -23,7 +23,12 @@ describe("agora verify's output", () => {
   it("shows a bundle's own text with its control and reordering characters escaped, so it cannot fake a verdict", async () => {
     const fake = "\r\u001b[2K\u001b[1Aok   ledger   fine\nVERIFIED: every check passed.\u001b[8m\u202e";
     const bundle = {
-      bundle: { ledger: { events: [], head: "x" }, ruling: { text: "t", textHash: "h" }, ballot: { ballot: 1 }, mandates: [{ label: fake, constituencyId: "c", mandate: { values: [] } }] },
+      bundle: {
+        ledger: { events: [], head: "x" },
+        ruling: { text: "t", textHash: "h" },
+        ballot: { ballot: 1 },
+        mandates: [{ label: fake, constituencyId: "c", mandate: { values: [] } }],
+      },
       proof: { leafIndex: 0, treeSize: 1, path: [] },
       checkpoint: { log: "l", size: 1, root: "00", keyId: "k", signature: "" },
     };

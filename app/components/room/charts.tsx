@@ -9,8 +9,7 @@ export function strongestPaths(d: readonly (readonly number[])[]): number[][] {
   const n = d.length;
   const p = d.map((row, i) => row.map((x, j) => (i !== j && x > (d[j]?.[i] ?? 0) ? x : 0)));
   for (let k = 0; k < n; k++)
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) if (i !== j && i !== k && j !== k) p[i]![j] = Math.max(p[i]![j]!, Math.min(p[i]![k]!, p[k]![j]!));
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && i !== k && j !== k) p[i]![j] = Math.max(p[i]![j]!, Math.min(p[i]![k]!, p[k]![j]!));
   return p;
 }
 

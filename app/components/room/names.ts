@@ -17,7 +17,11 @@ export function clausesOf(text: string): string[] {
   return parts.map((p) => p.replace(/^(\(?\d+[.)]|[-•*])\s*/, ""));
 }
 
-const normal = (clause: string) => clause.toLowerCase().replace(/\s+/g, " ").replace(/[.;,\s]+$/, "");
+const normal = (clause: string) =>
+  clause
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/[.;,\s]+$/, "");
 
 /** A clause cut to a name's length at a word boundary. */
 export function shorten(clause: string, max = NAME_LENGTH): string {
@@ -51,7 +55,9 @@ export function nameCandidates(base: string, candidates: readonly { id: string; 
   const used = new Set<string>();
   for (const c of candidates) {
     const all = changes(base, c.text);
-    const name = all.find((n) => !used.has(keyOf(n))) ?? (all.length === 0 && !used.has("keeps") ? { kind: "keeps" as const } : { kind: "titled" as const, title: shorten(c.title) });
+    const name =
+      all.find((n) => !used.has(keyOf(n))) ??
+      (all.length === 0 && !used.has("keeps") ? { kind: "keeps" as const } : { kind: "titled" as const, title: shorten(c.title) });
     used.add(keyOf(name));
     names.set(c.id, name);
   }

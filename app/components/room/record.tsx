@@ -10,7 +10,23 @@ import { Cited } from "./transcript";
 type Name = (round: number, id: string) => string;
 type Title = (id: string) => string | undefined;
 
-export function RepresentativePanel({ view, rep, index, matterId, acting, name, valueTitle }: { view: DeliberationView; rep: Representative; index: number; matterId: string; acting: boolean; name: Name; valueTitle: Title }) {
+export function RepresentativePanel({
+  view,
+  rep,
+  index,
+  matterId,
+  acting,
+  name,
+  valueTitle,
+}: {
+  view: DeliberationView;
+  rep: Representative;
+  index: number;
+  matterId: string;
+  acting: boolean;
+  name: Name;
+  valueTitle: Title;
+}) {
   const t = useT();
   const heading = `rep-${index}`;
   const position = rep.position;
@@ -71,8 +87,8 @@ export function RepresentativePanel({ view, rep, index, matterId, acting, name, 
                 const about = t("room.about.assessment", { who: rep.label, candidate: name(round.round, a.candidateId) });
                 return (
                   <li key={a.candidateId}>
-                    <strong>{name(round.round, a.candidateId)}</strong> <StanceBadge stance={a.stance} /> <span className={a.struck ? "struck" : undefined}>{a.statement}</span>{" "}
-                    <Cited ids={a.honoured} title={valueTitle} />
+                    <strong>{name(round.round, a.candidateId)}</strong> <StanceBadge stance={a.stance} />{" "}
+                    <span className={a.struck ? "struck" : undefined}>{a.statement}</span> <Cited ids={a.honoured} title={valueTitle} />
                     <Marks overridden={a.overridden} struck={a.struck} />
                     {acting ? <StatementActions target={a.target} label={about} /> : null}
                   </li>
@@ -128,7 +144,11 @@ export function RoundRecord({ view, round, matterId, name }: { view: Deliberatio
           </li>
         ))}
       </ol>
-      {round.tally ? <SchulzeChart view={view} round={round} name={name} /> : <p className="card-meta">{t("deliberation.critiquesIn", { done: round.critiques.length, of: view.representatives.length })}</p>}
+      {round.tally ? (
+        <SchulzeChart view={view} round={round} name={name} />
+      ) : (
+        <p className="card-meta">{t("deliberation.critiquesIn", { done: round.critiques.length, of: view.representatives.length })}</p>
+      )}
     </section>
   );
 }

@@ -19,7 +19,17 @@ const storageKey = (matterId: string) => `agora.room.seen.${matterId}`;
 /** How long a statement stays on screen before it counts as seen. */
 const DWELL_MS = 1_500;
 
-export function SeenProvider({ matterId, lastSeq, statementSeqs, children }: { matterId: string; lastSeq: number; statementSeqs: readonly number[]; children: ReactNode }) {
+export function SeenProvider({
+  matterId,
+  lastSeq,
+  statementSeqs,
+  children,
+}: {
+  matterId: string;
+  lastSeq: number;
+  statementSeqs: readonly number[];
+  children: ReactNode;
+}) {
   // Until the browser has read its storage nothing is new (the server renders without it).
   const [since, setSince] = useState<number | null>(null);
   const [saw, setSaw] = useState<ReadonlySet<number>>(new Set());
@@ -30,7 +40,10 @@ export function SeenProvider({ matterId, lastSeq, statementSeqs, children }: { m
     setSaw(new Set());
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [matterId]);
-  const unseen = useMemo(() => (since === null ? [] : statementSeqs.filter((s) => s > since && !saw.has(s)).sort((a, b) => a - b)), [since, saw, statementSeqs]);
+  const unseen = useMemo(
+    () => (since === null ? [] : statementSeqs.filter((s) => s > since && !saw.has(s)).sort((a, b) => a - b)),
+    [since, saw, statementSeqs],
+  );
   useEffect(() => {
     if (since === null) return;
     const upTo = unseen.length ? unseen[0]! - 1 : lastSeq;

@@ -18,29 +18,25 @@ export const authRouter = router({
     return { email, displayName, roles, locale, citizen: citizen ?? null };
   }),
 
-  signIn: publicProcedure
-    .input(SignInInput)
-    .mutation(async ({ ctx, input }) => {
-      const session = await signIn(ctx.deps, input, ctx.address);
-      if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken); // the browser's previous session ends here
-      ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
-      // A language chosen in this browser before signing in wins, and the account remembers it.
-      if (ctx.chosenLocale && ctx.chosenLocale !== session.user.locale) {
-        await setLocale(ctx.deps, session.user.id, ctx.chosenLocale);
-        session.user.locale = ctx.chosenLocale;
-      }
-      ctx.cookies.set(LOCALE_COOKIE, session.user.locale, { maxAge: 365 * 24 * 3600, httpOnly: false });
-      return { user: session.user };
-    }),
+  signIn: publicProcedure.input(SignInInput).mutation(async ({ ctx, input }) => {
+    const session = await signIn(ctx.deps, input, ctx.address);
+    if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken); // the browser's previous session ends here
+    ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
+    // A language chosen in this browser before signing in wins, and the account remembers it.
+    if (ctx.chosenLocale && ctx.chosenLocale !== session.user.locale) {
+      await setLocale(ctx.deps, session.user.id, ctx.chosenLocale);
+      session.user.locale = ctx.chosenLocale;
+    }
+    ctx.cookies.set(LOCALE_COOKIE, session.user.locale, { maxAge: 365 * 24 * 3600, httpOnly: false });
+    return { user: session.user };
+  }),
 
-  signUp: publicProcedure
-    .input(SignUpInput)
-    .mutation(async ({ ctx, input }) => {
-      const session = await signUp(ctx.deps, { ...input, locale: ctx.locale }, ctx.address);
-      if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken);
-      ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
-      return { user: session.user };
-    }),
+  signUp: publicProcedure.input(SignUpInput).mutation(async ({ ctx, input }) => {
+    const session = await signUp(ctx.deps, { ...input, locale: ctx.locale }, ctx.address);
+    if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken);
+    ctx.cookies.set(SESSION_COOKIE, session.token, { maxAge: SESSION_MAX_AGE });
+    return { user: session.user };
+  }),
 
   signOut: signedInProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionToken) await signOut(ctx.deps, ctx.sessionToken);

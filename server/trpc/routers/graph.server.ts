@@ -5,6 +5,15 @@ import { publicProcedure, router } from "../init.server.js";
 /** The moral graph is public: anyone can see what a context's citizens hold wise, and why (and a citizen, which values are hers). */
 export const graphRouter = router({
   view: publicProcedure
-    .input(z.object({ contextId: z.string().trim().min(1).max(80).regex(/^[a-z0-9-]+$/, "A context id has lowercase letters, digits and - only.") }))
+    .input(
+      z.object({
+        contextId: z
+          .string()
+          .trim()
+          .min(1)
+          .max(80)
+          .regex(/^[a-z0-9-]+$/, "A context id has lowercase letters, digits and - only."),
+      }),
+    )
     .query(({ ctx, input }) => graphView(ctx.deps, input.contextId, ctx.user?.citizenId ?? null)),
 });

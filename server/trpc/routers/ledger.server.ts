@@ -4,7 +4,12 @@ import { verifyChain } from "../../../deliberation/ledger.js";
 import { ledgerPage } from "../../services/ledger-view.server.js";
 import { publicProcedure, router } from "../init.server.js";
 
-const Stream = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "A stream id has letters, digits, _ and - only.");
+const Stream = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "A stream id has letters, digits, _ and - only.");
 
 /** The ledger is public: anyone can read a stream and check its chain. */
 export const ledgerRouter = router({

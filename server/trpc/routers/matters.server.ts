@@ -17,26 +17,22 @@ export const mattersRouter = router({
   openIntakes: publicProcedure.query(({ ctx }) => openIntakes(ctx.deps)),
 
   /** A new matter; with `amendsEli`, a renewal of that ruling with an amendment, linked both ways. */
-  open: clerkProcedure
-    .input(OpenMatterInput)
-    .mutation(({ ctx, input }) => openMatter(ctx.deps, ctx.user, input)),
+  open: clerkProcedure.input(OpenMatterInput).mutation(({ ctx, input }) => openMatter(ctx.deps, ctx.user, input)),
 
   openIntake: clerkProcedure.input(MatterId).mutation(({ ctx, input }) => openIntake(ctx.deps, ctx.user, input.id)),
 
   /** While intake is open only with `confirmEarly` (otherwise 409 with the values gathered so far). */
-  convene: clerkProcedure.input(ConveneInput).mutation(({ ctx, input }) => convene(ctx.deps, ctx.user, input.id, input.scheme, { confirmEarly: input.confirmEarly })),
+  convene: clerkProcedure
+    .input(ConveneInput)
+    .mutation(({ ctx, input }) => convene(ctx.deps, ctx.user, input.id, input.scheme, { confirmEarly: input.confirmEarly })),
 
   convening: publicProcedure.input(MatterId).query(({ ctx, input }) => convening(ctx.deps, input.id)),
 
   /** The clerk starts the protocol on a convened matter; the runner takes it from there. */
-  start: clerkProcedure
-    .input(StartInput)
-    .mutation(({ ctx, input }) => startDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
+  start: clerkProcedure.input(StartInput).mutation(({ ctx, input }) => startDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
 
   /** The clerk resumes a halted deliberation, with a larger token budget if it ran out. */
-  resume: clerkProcedure
-    .input(StartInput)
-    .mutation(({ ctx, input }) => resumeDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
+  resume: clerkProcedure.input(StartInput).mutation(({ ctx, input }) => resumeDeliberation(ctx.deps, ctx.user, input.id, { tokenBudget: input.tokenBudget })),
 
   /** Where a deliberation is and what it has produced so far; null before it starts. Public, like the transcript. */
   deliberation: publicProcedure.input(MatterId).query(({ ctx, input }) => deliberationView(ctx.deps, input.id)),

@@ -51,7 +51,15 @@ export const roomRouter = router({
 
   /** From a statement (the ledger event that carries it) to the values it cites, the cards behind them, and the exact model call. */
   audit: delegateProcedure
-    .input(MatterId.extend({ seq: z.number().int().min(1).max(2 ** 31 - 1) }))
+    .input(
+      MatterId.extend({
+        seq: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1),
+      }),
+    )
     .query(({ ctx, input }) => auditStatement(ctx.deps, input.id, input.seq)),
 
   ballot: publicProcedure.input(MatterId).query(({ ctx, input }) => ballotView(ctx.deps, input.id, ctx.user)),

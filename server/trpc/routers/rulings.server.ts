@@ -1,8 +1,23 @@
 import { z } from "zod";
-import { fileHarmReport, getRuling, harmOverview, listRulings, rulingsForReview, logCheckpoint, logConsistency, publishRuling, renewRuling, repealRuling, rulingEnvelope } from "../../services/registry-log.server.js";
+import {
+  fileHarmReport,
+  getRuling,
+  harmOverview,
+  listRulings,
+  rulingsForReview,
+  logCheckpoint,
+  logConsistency,
+  publishRuling,
+  renewRuling,
+  repealRuling,
+  rulingEnvelope,
+} from "../../services/registry-log.server.js";
 import { clerkProcedure, publicProcedure, router, signedInProcedure } from "../init.server.js";
 import { Eli, HarmInput, PublishInput, RenewInput, RepealInput } from "../schemas/rulings.js";
-const IsoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}/, "A date looks like 2026-11-25.");
+const IsoDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}/, "A date looks like 2026-11-25.");
 
 /** The public registry of published rulings and its transparency log; the clerk publishes. */
 export const rulingsRouter = router({
@@ -23,7 +38,20 @@ export const rulingsRouter = router({
   bundle: publicProcedure.input(z.object({ id: z.string().trim().min(1).max(200) })).query(({ ctx, input }) => rulingEnvelope(ctx.deps, input.id)),
   checkpoint: publicProcedure.query(({ ctx }) => logCheckpoint(ctx.deps)),
   consistency: publicProcedure
-    .input(z.object({ first: z.number().int().min(1).max(2 ** 31 - 1), second: z.number().int().min(1).max(2 ** 31 - 1) }))
+    .input(
+      z.object({
+        first: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1),
+        second: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 31 - 1),
+      }),
+    )
     .query(({ ctx, input }) => logConsistency(ctx.deps, input.first, input.second)),
   /** The clerk publishes the ballot's text, whose hash she read (PublishInput). */
   publish: clerkProcedure.input(PublishInput).mutation(({ ctx, input }) => publishRuling(ctx.deps, ctx.user, input.id, { textHash: input.textHash })),
@@ -36,7 +64,5 @@ export const rulingsRouter = router({
   harm: publicProcedure.input(z.object({ eli: Eli })).query(({ ctx, input }) => harmOverview(ctx.deps, input.eli, ctx.user)),
   forReview: clerkProcedure.query(({ ctx }) => rulingsForReview(ctx.deps)),
   /** The reason is public: on the ruling's page, in the feed and in the JSON. */
-  repeal: clerkProcedure
-    .input(RepealInput)
-    .mutation(({ ctx, input }) => repealRuling(ctx.deps, ctx.user, input.eli, input.reason)),
+  repeal: clerkProcedure.input(RepealInput).mutation(({ ctx, input }) => repealRuling(ctx.deps, ctx.user, input.eli, input.reason)),
 });

@@ -41,15 +41,11 @@ export const valuesRouter = router({
     .input(z.object({ contextId: ContextId, limit: z.number().int().min(1).max(10).default(3) }))
     .query(({ ctx, input }) => pairsToJudge(ctx.deps, ctx.user, input.contextId, input.limit)),
 
-  judge: citizenProcedure
-    .input(Judge)
-    .mutation(({ ctx, input }) => judge(ctx.deps, ctx.user, input)),
+  judge: citizenProcedure.input(Judge).mutation(({ ctx, input }) => judge(ctx.deps, ctx.user, input)),
 
   merges: clerkProcedure
     .input(z.object({ contextId: ContextId.optional(), limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => recentMerges(ctx.deps, input)),
 
-  split: clerkProcedure
-    .input(SplitInput)
-    .mutation(({ ctx, input }) => splitFromCanonical(ctx.deps, ctx.user, input.cardId, input.reason)),
+  split: clerkProcedure.input(SplitInput).mutation(({ ctx, input }) => splitFromCanonical(ctx.deps, ctx.user, input.cardId, input.reason)),
 });
