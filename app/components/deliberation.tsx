@@ -25,6 +25,7 @@ export function useLiveDeliberation(matterId: string, active: boolean, afterSeq:
   const { revalidate } = useRevalidator();
   const latest = useRef(revalidate);
   latest.current = revalidate;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: afterSeq only matters when connecting; later events arrive live
   useEffect(() => {
     if (!active) return;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket"] });
@@ -41,8 +42,6 @@ export function useLiveDeliberation(matterId: string, active: boolean, afterSeq:
       if (timer) clearTimeout(timer);
       socket.close();
     };
-    // afterSeq only matters when connecting; later events arrive live.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [matterId, active]);
 }
 

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { api } from "../utils/api.server";
-
-const escape = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeXml } from "../utils/xml";
 
 /**
  * The ruling in Akoma Ntoso (OASIS LegalDocML): an <act> with its FRBR identification (work, expression
@@ -16,7 +15,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const body = points
     .map((line, i) => {
       const numbered = /^(\d+)\.\s+(.*)$/.exec(line.trim());
-      return `      <paragraph eId="para_${i + 1}">${numbered ? `<num>${escape(numbered[1]!)}.</num>` : ""}<content><p>${escape(numbered ? numbered[2]! : line.trim())}</p></content></paragraph>`;
+      return `      <paragraph eId="para_${i + 1}">${numbered ? `<num>${escapeXml(numbered[1]!)}.</num>` : ""}<content><p>${escapeXml(numbered ? numbered[2]! : line.trim())}</p></content></paragraph>`;
     })
     .join("\n");
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
@@ -25,32 +24,32 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     <meta>
       <identification source="#agora">
         <FRBRWork>
-          <FRBRthis value="${escape(eli)}"/>
-          <FRBRuri value="${escape(eli)}"/>
+          <FRBRthis value="${escapeXml(eli)}"/>
+          <FRBRuri value="${escapeXml(eli)}"/>
           <FRBRdate date="${date}" name="publication"/>
           <FRBRauthor href="#agora"/>
-          <FRBRcountry value="${escape(params.polity ?? "")}"/>
+          <FRBRcountry value="${escapeXml(params.polity ?? "")}"/>
         </FRBRWork>
         <FRBRExpression>
-          <FRBRthis value="${escape(`${eli}/en`)}"/>
-          <FRBRuri value="${escape(`${eli}/en`)}"/>
+          <FRBRthis value="${escapeXml(`${eli}/en`)}"/>
+          <FRBRuri value="${escapeXml(`${eli}/en`)}"/>
           <FRBRdate date="${date}" name="publication"/>
           <FRBRauthor href="#agora"/>
           <FRBRlanguage language="en"/>
         </FRBRExpression>
         <FRBRManifestation>
-          <FRBRthis value="${escape(`${eli}/akn.xml`)}"/>
-          <FRBRuri value="${escape(`${origin}${eli}/akn.xml`)}"/>
+          <FRBRthis value="${escapeXml(`${eli}/akn.xml`)}"/>
+          <FRBRuri value="${escapeXml(`${origin}${eli}/akn.xml`)}"/>
           <FRBRdate date="${date}" name="generation"/>
           <FRBRauthor href="#agora"/>
         </FRBRManifestation>
       </identification>
       <references source="#agora">
-        <TLCOrganization eId="agora" href="${escape(origin)}" showAs="Agora"/>
+        <TLCOrganization eId="agora" href="${escapeXml(origin)}" showAs="Agora"/>
       </references>
     </meta>
     <preface>
-      <p><docTitle>${escape(ruling.title)}</docTitle></p>
+      <p><docTitle>${escapeXml(ruling.title)}</docTitle></p>
     </preface>
     <body>
 ${body}

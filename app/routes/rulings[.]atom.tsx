@@ -1,8 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { api } from "../utils/api.server";
-
-// XML 1.0 cannot hold most control characters even escaped: they are dropped, so free text (a repeal's reason) never breaks the feed.
-const escape = (text: string) => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "").replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeXml } from "../utils/xml";
 
 type Listed = Awaited<ReturnType<typeof listed>>[number];
 const listed = (request: Request, context: LoaderFunctionArgs["context"]) => api(request, () => context.trpc.rulings.list({ limit: 50 }));
@@ -23,24 +21,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const entries = rulings
     .map(
       (r) => `  <entry>
-    <id>${escape(origin + r.eli)}</id>
-    <title>${escape(r.title)}</title>
-    <link rel="alternate" href="${escape(origin + r.eli)}"/>
-    <link rel="related" type="application/json" href="${escape(`${origin}/api/rulings/${r.id}/bundle.json`)}"/>
-    <published>${escape(r.publishedAt)}</published>
-    <updated>${escape(updatedOf(r))}</updated>
-    <summary>${escape(summary(r))}</summary>
+    <id>${escapeXml(origin + r.eli)}</id>
+    <title>${escapeXml(r.title)}</title>
+    <link rel="alternate" href="${escapeXml(origin + r.eli)}"/>
+    <link rel="related" type="application/json" href="${escapeXml(`${origin}/api/rulings/${r.id}/bundle.json`)}"/>
+    <published>${escapeXml(r.publishedAt)}</published>
+    <updated>${escapeXml(updatedOf(r))}</updated>
+    <summary>${escapeXml(summary(r))}</summary>
   </entry>`,
     )
     .join("\n");
   const feed = `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <id>${escape(`${origin}/rulings`)}</id>
+  <id>${escapeXml(`${origin}/rulings`)}</id>
   <title>Agora: published rulings</title>
   <author><name>Agora registry</name></author>
-  <link rel="self" href="${escape(`${origin}/rulings.atom`)}"/>
-  <link rel="alternate" href="${escape(`${origin}/rulings`)}"/>
-  <updated>${escape(updated)}</updated>
+  <link rel="self" href="${escapeXml(`${origin}/rulings.atom`)}"/>
+  <link rel="alternate" href="${escapeXml(`${origin}/rulings`)}"/>
+  <updated>${escapeXml(updated)}</updated>
 ${entries}
 </feed>
 `;

@@ -87,9 +87,9 @@ const prefixed = (c: { round: number; number: number }) => ({ winnerRound: c.rou
 /** The representative a struck or overridden statement belongs to: the one whose built key it is (keys are never parsed). */
 function refRepresentative(p: Payload, reps: Map<string, string>): string {
   const key = str(p.statement);
-  const escape = (id: string) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escapeRegExp = (id: string) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   for (const id of reps.keys()) {
-    if (key === `position:${id}` || new RegExp(`^critique:\\d+:${escape(id)}:r\\d+c\\d+$`).test(key)) return id;
+    if (key === `position:${id}` || new RegExp(`^critique:\\d+:${escapeRegExp(id)}:r\\d+c\\d+$`).test(key)) return id;
   }
   return "";
 }

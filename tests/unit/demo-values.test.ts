@@ -168,16 +168,16 @@ describe("demo paraphrases and the offline dedupe", () => {
     const mismatches: string[] = [];
     for (const context of DEMO_CONTEXTS) {
       const index = createCanonicalIndex();
-      const valueOf = new Map<string, string>();
+      const canonicalOf = new Map<string, string>();
       for (const [i, card] of DEMO_CARDS.entries()) {
         if (card.contextId !== context.id) continue;
         const match = index.match(card);
         if (match === null) {
           index.add({ id: String(i), title: card.title, policies: card.policies });
-          valueOf.set(String(i), card.value);
+          canonicalOf.set(String(i), card.value);
           if (DEMO_VALUE_FOUNDERS.get(card.value) !== i) mismatches.push(`${label(i)} founds a second canonical`);
-        } else if (valueOf.get(match.id) !== card.value) {
-          mismatches.push(`${label(i)} merges into ${valueOf.get(match.id)} (${match.similarity.toFixed(2)})`);
+        } else if (canonicalOf.get(match.id) !== card.value) {
+          mismatches.push(`${label(i)} merges into ${canonicalOf.get(match.id)} (${match.similarity.toFixed(2)})`);
         }
       }
     }

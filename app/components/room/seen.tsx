@@ -33,12 +33,12 @@ export function SeenProvider({
   // Until the browser has read its storage nothing is new (the server renders without it).
   const [since, setSince] = useState<number | null>(null);
   const [saw, setSaw] = useState<ReadonlySet<number>>(new Set());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read once per matter; lastSeq moves as she watches and must not reset what she has seen
   useEffect(() => {
     const stored = Number(window.localStorage.getItem(storageKey(matterId)));
     // A first visit starts from now: what is already here is the room she walked into.
     setSince(Number.isInteger(stored) && stored > 0 ? stored : lastSeq);
     setSaw(new Set());
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [matterId]);
   const unseen = useMemo(
     () => (since === null ? [] : statementSeqs.filter((s) => s > since && !saw.has(s)).sort((a, b) => a - b)),
