@@ -11,6 +11,7 @@ import * as harmReports from "./migrations/2026-11-25T08-harm-reports.js";
 import * as logNodes from "./migrations/2026-11-25T09-log-nodes.js";
 import * as citizenProgress from "./migrations/2026-11-25T10-citizen-progress.js";
 import * as clerkActs from "./migrations/2026-11-26T11-clerk-acts.js";
+import * as valueCardsContext from "./migrations/2026-11-26T12-value-cards-context.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-25T09-log-nodes": logNodes,
   "2026-11-25T10-citizen-progress": citizenProgress,
   "2026-11-26T11-clerk-acts": clerkActs,
+  "2026-11-26T12-value-cards-context": valueCardsContext,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

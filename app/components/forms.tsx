@@ -8,6 +8,7 @@ import {
   type TextareaHTMLAttributes,
   useContext,
   useEffect,
+  useLayoutEffect,
   useRef,
 } from "react";
 import { type MessageKey, translateError, type Translate, useT } from "../i18n";
@@ -111,6 +112,9 @@ export function FormAlert({ error }: { error: FormError | null | undefined }) {
   );
 }
 
+/** A layout effect in the browser; on the server (where it would warn) a plain effect, which never runs there. */
+const useFocusEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
+
 /**
  * The answer to a form, where the form is: an error (role alert) or a confirmation (role status).
  * It takes the focus when it appears, so a keyboard or screen-reader user is where the news is.
@@ -118,7 +122,8 @@ export function FormAlert({ error }: { error: FormError | null | undefined }) {
 export function Feedback({ result, success }: { result: ActionResult | undefined | null; success?: ReactNode }) {
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // Before the browser paints: the message is never seen without the focus on it.
+  useFocusEffect(() => {
     if (result) ref.current?.focus();
   }, [result]);
   if (!result) return null;

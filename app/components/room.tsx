@@ -23,6 +23,9 @@ export interface LiveCall {
   text: string;
 }
 
+/** Ledger events that carry a call's answer (a failed attempt carries its key too, and the call is made again). */
+const RESULT_EVENTS = new Set(["deliberation.position", "deliberation.candidate", "deliberation.critique"]);
+
 /**
  * The room's live connection: presence, the tokens of model answers as they stream, and a reload of
  * the page's data when the ledger moves. After a dropped connection it joins again from the last
@@ -47,11 +50,16 @@ export function useRoom(matterId: string, lastSeq: number) {
         reload.current();
       }, 300);
     };
-    const take = (event: { matterId: string; seq: number; payload: unknown }) => {
+    // Calls whose answer is in the ledger: a late fragment of one (sent before it was recorded) is not news.
+    const recorded = new Set<string>();
+    const take = (event: { matterId: string; seq: number; type: string; payload: unknown }) => {
       if (event.matterId !== matterId || !seen.current.add(event.seq)) return; // a replayed event already counted
       const key = (event.payload as { key?: unknown } | null)?.key;
       // The call's result is in the ledger: the record shows it from now on.
-      if (typeof key === "string") setStreams(({ [key]: _, ...rest }) => rest);
+      if (typeof key === "string") {
+        if (RESULT_EVENTS.has(event.type)) recorded.add(key);
+        setStreams(({ [key]: _, ...rest }) => rest);
+      }
       soon();
     };
     const join = () =>
@@ -68,7 +76,7 @@ export function useRoom(matterId: string, lastSeq: number) {
     socket.on("ledger:event", take);
     socket.on("presence", (p) => p.matterId === matterId && setPresence(p));
     socket.on("transcript", (chunk) => {
-      if (chunk.matterId !== matterId) return;
+      if (chunk.matterId !== matterId || recorded.has(chunk.key)) return;
       setStreams((all) => ({
         ...all,
         [chunk.key]: { speaker: chunk.speaker, text: chunk.restart ? "" : (all[chunk.key]?.text ?? "") + (chunk.fragment ?? "") },

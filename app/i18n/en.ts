@@ -515,8 +515,8 @@ export const en = {
     "{count, plural, one {one citizen's card} other {# citizens' cards}} behind it, {endorsements, plural, one {# endorsement} other {# endorsements}}",
   "audit.calls": "Model calls",
   "audit.call": "{purpose} · {engine} {model} · {tokensIn} + {tokensOut} tokens · {latency} ms · {status}",
-  "audit.prompt": "Prompt",
-  "audit.response": "Response",
+  "audit.prompt": "The exact prompt sent to the model, as recorded",
+  "audit.response": "The model's exact answer, as recorded",
   "audit.event": "The event as recorded",
   "audit.back": "Back to the room",
   "deliberation.modelFailed": "a model call kept failing",
@@ -764,6 +764,18 @@ export const en = {
   "harm.reportedOn": "You reported a harm on {when}. One report per person; thank you.",
   "desk.reviewLeadActs": "Harm reports passed the threshold: renew, renew with an amendment, or repeal them from their pages.",
   "desk.amendmentUnderway": "Amendment under way:",
+  // audit page
+  "audit.kind.deliberation.position": "A representative's position",
+  "audit.kind.deliberation.candidate": "A candidate ruling written by the mediator",
+  "audit.kind.deliberation.critique": "A representative's assessment and ranking of the candidates",
+  "audit.kind.other": "A statement of the deliberation",
+  "audit.purpose.deliberation.position": "Position",
+  "audit.purpose.deliberation.mediate": "Mediation",
+  "audit.purpose.deliberation.critique": "Assessment and ranking",
+  "audit.purpose.other": "Model task",
+  "audit.status.ok": "answered",
+  "audit.status.error": "failed",
+  "audit.unknownValue": "A value that is no longer in the moral graph",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useT } from "../i18n";
+import { type MessageKey, useLocale, useT } from "../i18n";
 import { api } from "../utils/api.server";
+import { formatTime } from "../utils/format";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
@@ -25,8 +26,13 @@ function pretty(response: string | null): string {
   }
 }
 
+/** Statements a delegate audits, and the model tasks behind them, as the page names them. */
+const AUDIT_KINDS = new Set(["deliberation.position", "deliberation.candidate", "deliberation.critique"]);
+const CALL_PURPOSES = new Set(["deliberation.position", "deliberation.mediate", "deliberation.critique"]);
+
 export default function Audit() {
   const t = useT();
+  const locale = useLocale();
   const { id, audit } = useLoaderData<typeof loader>();
   return (
     <div className="page audit">
@@ -36,7 +42,8 @@ export default function Audit() {
       <h1>{t("audit.title", { seq: audit.seq })}</h1>
       <p>{t("audit.lead")}</p>
       <p className="card-meta">
-        {audit.type} · {audit.createdAt} · <code>{audit.hash.slice(0, 24)}…</code>
+        {t(AUDIT_KINDS.has(audit.type) ? (`audit.kind.${audit.type}` as MessageKey) : "audit.kind.other")} · {formatTime(audit.createdAt, locale)} ·{" "}
+        <code>{audit.hash.slice(0, 24)}…</code>
       </p>
       {audit.representative ? (
         <p>
@@ -50,7 +57,7 @@ export default function Audit() {
         <ul className="cards">
           {audit.values.map((v) => (
             <li key={v.valueId} className="card">
-              <h3 className="value-title">{v.title ?? v.valueId}</h3>
+              <h3 className="value-title">{v.title ?? t("audit.unknownValue")}</h3>
               <p className="card-meta">
                 {v.inMandate && v.weight !== null ? (
                   t("audit.weight", { weight: Math.round(v.weight * 1000) / 10 })
@@ -87,13 +94,13 @@ export default function Audit() {
           <article key={c.id} className="card stack">
             <h3 className="value-title">
               {t("audit.call", {
-                purpose: c.purpose,
+                purpose: t(CALL_PURPOSES.has(c.purpose) ? (`audit.purpose.${c.purpose}` as MessageKey) : "audit.purpose.other"),
                 engine: c.engine,
                 model: c.model,
                 tokensIn: c.tokensIn,
                 tokensOut: c.tokensOut,
                 latency: c.latencyMs,
-                status: c.status,
+                status: t(c.status === "ok" ? "audit.status.ok" : "audit.status.error"),
               })}
             </h3>
             {c.error ? <p className="flag">{c.error}</p> : null}
@@ -101,7 +108,7 @@ export default function Audit() {
               <summary>{t("audit.prompt")}</summary>
               <pre className="code">{show(c.prompt)}</pre>
             </details>
-            <details open>
+            <details>
               <summary>{t("audit.response")}</summary>
               <pre className="code">{pretty(c.response)}</pre>
             </details>

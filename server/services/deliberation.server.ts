@@ -578,6 +578,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
           }),
         );
       } catch (error) {
+        transcript.finish(effect.key);
         if (signal.aborted) return recordOnly(deps, records);
         const tries = (attempts.get(effect.key) ?? 0) + 1;
         attempts.set(effect.key, tries);
@@ -593,7 +594,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         if (!(error instanceof LlmError)) console.error(`[deliberation] ${matterId} ${effect.key}:`, error);
         return appendDurably({ type: "deliberation.callFailed", payload: { key: effect.key, reason } }, []);
       }
-      transcript.flush(effect.key);
+      transcript.finish(effect.key);
       // Stopped (shutdown, or the lease went to another process): the answer is not used, but it was paid for.
       if (signal.aborted) return recordOnly(deps, records);
       const call = metaOf(records, result.callId, result.engine, result.model, result.problems ?? [], result.latencyMs);
@@ -733,9 +734,9 @@ type TranscriptBuffer = ReturnType<typeof createTranscriptBuffer>;
 /**
  * Streamed fragments, gathered per call and sent every few tens of milliseconds: a model sends a
  * token at a time, and a room of thousands need not get a message per token. While the deliberation is
- * paused, nothing goes out: each call's fragments are held back and sent, as one, on resume. (Held
- * rather than cancelled: a cancelled call would be asked again and paid twice, and its answer, which
- * the ledger records as before, would be lost.)
+ * paused, nothing goes out: each call's fragments are held back and sent, as one, on resume, unless the
+ * call finished meanwhile: its answer is then in the ledger, read as a statement, and its held text is
+ * dropped. (Held rather than cancelled: a cancelled call would be asked again and paid twice.)
  */
 function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk) => void) | undefined) {
   // Per call, in the order calls first spoke: a restart held back goes out before the text after it.
@@ -769,7 +770,11 @@ function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk
       pending.set(key, { speaker, text: "", restart: reason });
       if (!held) flush(key);
     },
-    flush,
+    /** A call is over (recorded, or failed): what it said goes out now, or, held back by a pause, is dropped. */
+    finish(key: string) {
+      if (held) pending.delete(key);
+      else flush(key);
+    },
     /** Follows the ledger's pause: held while paused, and what was held goes out on resume. */
     hold(paused: boolean) {
       held = paused;

@@ -94,6 +94,9 @@ function refRepresentative(p: Payload, reps: Map<string, string>): string {
   return "";
 }
 
+/** Acts anyone signed in may do as a member of the public: whoever did them is never named, whatever roles she holds. */
+const CITIZEN_ACTS = new Set(["ruling.harmReported"]);
+
 /** Events said in words, with their actors labelled: for any page that lists ledger events. */
 export async function describeEvents(db: Kysely<Database>, events: readonly LedgerEvent[], context: readonly LedgerEvent[] = events): Promise<LedgerLine[]> {
   const reps = representativeNames(context);
@@ -103,7 +106,7 @@ export async function describeEvents(db: Kysely<Database>, events: readonly Ledg
     seq: e.seq,
     createdAt: e.createdAt,
     hash: e.hash,
-    actor: people.get(e.actor) ?? { kind: "unknown" },
+    actor: CITIZEN_ACTS.has(e.type) ? { kind: "citizen" } : (people.get(e.actor) ?? { kind: "unknown" }),
     what: describe(e, reps, people),
   }));
 }

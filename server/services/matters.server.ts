@@ -54,11 +54,13 @@ export async function valuesInContext(db: Kysely<Database>, contextId: string): 
  * A matter with what the clerk needs around it: how many values intake has gathered, the ruling it
  * amends, and the ruling it became.
  */
-export async function getMatter(deps: AppDeps, id: string) {
+export async function getMatter(deps: AppDeps, id: string, viewer: SessionUser | null = null) {
   const row = await findMatter(deps.db, id);
   if (!row) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+  // Only the clerk convenes: a public view of an intake never pays for the count.
+  const clerk = viewer?.roles.includes("clerk") ?? false;
   const [intakeValues, amends, ruling] = await Promise.all([
-    row.status === "intake" ? valuesInContext(deps.db, row.contextId) : null,
+    row.status === "intake" && clerk ? valuesInContext(deps.db, row.contextId) : null,
     row.amendsRulingId ? deps.db.selectFrom("rulings").select(["eli", "title", "status"]).where("id", "=", row.amendsRulingId).executeTakeFirst() : undefined,
     deps.db.selectFrom("rulings").select(["eli", "status"]).where("matterId", "=", id).executeTakeFirst(),
   ]);

@@ -80,6 +80,8 @@ export interface Representation {
   matterId: string;
   matterTitle: string;
   contextId: string;
+  /** The constituency's id as convening made it (its representative speaks under it) and its label. */
+  constituencyId: string;
   constituency: string;
   /** Citizens the representative speaks for. */
   size: number;
@@ -106,7 +108,7 @@ async function representations(db: Kysely<Database>, citizenId: string, held: re
     .innerJoin("mandates as md", (join) => join.onRef("md.matterId", "=", "cm.matterId").onRef("md.constituencyId", "=", "cm.constituencyId"))
     .innerJoin("matters as m", "m.id", "cm.matterId")
     .leftJoin("rulings as r", "r.matterId", "cm.matterId")
-    .select(["m.id as matterId", "m.title as matterTitle", "m.contextId", "c.label", "c.size", "md.body", "r.eli"])
+    .select(["m.id as matterId", "m.title as matterTitle", "m.contextId", "cm.constituencyId", "c.label", "c.size", "md.body", "r.eli"])
     .where("cm.citizenId", "=", citizenId)
     .execute();
   const mine = new Map(held.map((h) => [h.valueId, h]));
@@ -119,6 +121,7 @@ async function representations(db: Kysely<Database>, citizenId: string, held: re
     matterId: row.matterId,
     matterTitle: row.matterTitle,
     contextId: row.contextId,
+    constituencyId: row.constituencyId,
     constituency: row.label,
     size: row.size,
     values: values.map((v) => ({
@@ -145,7 +148,7 @@ export interface ProgressEntry {
   matterId: string;
   matterTitle: string;
   /** On "convened": her constituency and her values in its mandate (null if she was in none). */
-  representation: Omit<Representation, "matterId" | "matterTitle" | "contextId" | "eli"> | null;
+  representation: Omit<Representation, "matterId" | "matterTitle" | "contextId" | "constituencyId" | "eli"> | null;
   /** On "published" and after: the ruling, and for each of her values whether the published figures say it honours it. */
   ruling: { eli: string; verifyCardId: string | null; values: { title: string; honoured: boolean }[] } | null;
 }
@@ -202,7 +205,7 @@ export async function citizenProgress(deps: AppDeps, user: SessionUser): Promise
     const coverage = await preservation(deps, matterId);
     const mine = representation.get(matterId);
     // Her constituency's figures: its representative speaks for it under the constituency's own id.
-    const figures = coverage.find((c) => c.representativeId === mine?.constituency || c.label === mine?.constituency) ?? null;
+    const figures = coverage.find((c) => c.representativeId === mine?.constituencyId) ?? null;
     const honoured = new Map((figures?.values ?? []).map((v) => [v.valueId, v.honoured]));
     honouredOf.set(
       matterId,

@@ -125,7 +125,7 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
   it("files a harm report that the page then shows as filed, on this visit and the next", async () => {
     const { context, page } = await freshPage(browser, baseUrl, PHONE);
     try {
-      await signIn(page, "citizen11@demo.agora");
+      await signIn(page, "citizen12@demo.agora");
       await page.goto(eli);
       const form = main(page).locator("form", { has: page.getByRole("heading", { name: "Report a harm" }) });
       await form.getByLabel(/What happened/).fill("Too short.");

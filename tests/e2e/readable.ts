@@ -13,8 +13,13 @@ export async function unreadable(page: Page): Promise<string[]> {
       ["ledger key", /\b(position|critique|candidate|mediate):[\w:.-]+/g],
       ["candidate id", /\br\d{1,4}c\d{1,3}\b/g],
       ["representative id", /\b(district|community):[\w-]+/g],
+      // (A file name such as demo-registry.csv is not an event type.)
+      ["event type", /\b(deliberation|room|ballot|ruling|matter|roles|registry)\.(?!(csv|json|xml|atom)\b)[a-z][a-zA-Z]+\b/g],
     ];
-    const main = document.querySelector("main");
+    // The audit page's recorded evidence (the exact prompt, answer and event, in collapsed blocks) is
+    // what a delegate opens on purpose to check the record: everything around it must read as text.
+    const main = document.querySelector("main")?.cloneNode(true) as HTMLElement | undefined;
+    for (const evidence of main?.querySelectorAll("pre.code") ?? []) evidence.remove();
     const places: [string, string][] = [
       ["text", document.body.innerText],
       // Closed <details> and visually hidden text are still read by screen readers and after a click.

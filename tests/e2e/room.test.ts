@@ -193,6 +193,7 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       try {
         await audit.page.goto(auditPath!);
         await audit.page.getByRole("heading", { name: "Model calls" }).waitFor();
+        await expectReadable(audit.page, "the audit of a candidate");
         const prompt = await audit.page.locator("pre.code").first().textContent();
         expect(prompt).toContain(overrideText);
       } finally {

@@ -399,7 +399,7 @@ describe.skipIf(skip)("the shell in a real browser", () => {
       await page.getByRole("button", { name: "Import" }).click();
       const report = page.getByRole("alert").filter({ has: page.getByRole("heading", { name: /The file was rejected/ }) });
       await report.waitFor();
-      expect(await report.getByRole("heading").innerText()).toBe("The file was rejected. Problems found: 1. Nothing was imported.");
+      expect(await report.getByRole("heading").innerText()).toBe("The file was rejected: 1 problem found. Nothing was imported.");
       const cells = await report.locator("tbody tr").first().locator("td").allInnerTexts();
       expect(cells[0]).toBe("3");
       expect(cells[1]).toBe("personal_code");

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLITY_STREAM } from "../../deliberation/ledger.js";
+import { describeEvents } from "../../server/services/ledger-view.server.js";
 import { actorLabels } from "../../server/services/ledger.server.js";
 import { dialects, httpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 
@@ -42,6 +43,23 @@ describe.each(dialects())("the public ledger as a person reads it (%s)", (dialec
     expect(labels.get(citizen)).toEqual({ kind: "citizen" });
     expect(labels.get(clerk)).toMatchObject({ kind: "official", roles: ["clerk"] });
     expect(labels.get("agora:runner")).toEqual({ kind: "system", job: "runner" });
+  });
+
+  it("never names who filed a harm report, even an official: harm reports are public, who filed them is not", async () => {
+    const [delegate, clerk] = await Promise.all([userId("delegate1@demo.agora"), userId("clerk@demo.agora")]);
+    const event = (type: string, actor: string) => ({
+      matterId: "m",
+      seq: 1,
+      type,
+      actor,
+      payload: {},
+      prevHash: "",
+      hash: "h",
+      createdAt: "2026-12-06T10:00:00.000Z",
+    });
+    const [report, publication] = await describeEvents(db(), [event("ruling.harmReported", delegate), event("ruling.published", clerk)]);
+    expect(report!.actor).toEqual({ kind: "citizen" });
+    expect(publication!.actor).toMatchObject({ kind: "official", roles: ["clerk"] });
   });
 
   it("answers a malformed stream id with 400 and an unknown one with an empty page", async () => {

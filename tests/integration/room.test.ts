@@ -296,16 +296,17 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
       await drafted(id);
       expect(heard.filter((h) => h.at >= resumedFrom).length).toBeGreaterThan(0);
 
-      // Held fragments went out on resume, one per call, in order: each answer arrived whole.
+      // The positions finished while paused: their answers are in the ledger, so what was held of them is
+      // dropped, never sent after the resume as if still being said. Calls that ran after it arrived whole.
+      expect(heard.slice(beforeResume).filter((h) => h.chunk.speaker.task === "position")).toEqual([]);
       const text = new Map<string, string>();
       for (const { chunk } of heard) {
         if (chunk.restart !== undefined) text.set(chunk.key, "");
         if (chunk.fragment) text.set(chunk.key, (text.get(chunk.key) ?? "") + chunk.fragment);
       }
-      const positionKeys = [...text.keys()].filter((k) => heard.find((h) => h.chunk.key === k)!.chunk.speaker.task === "position");
-      expect(positionKeys).toHaveLength(representativeIds.length);
-      for (const key of positionKeys) expect(() => JSON.parse(text.get(key)!)).not.toThrow();
-      expect(heard.slice(beforeResume).some((h) => h.chunk.speaker.task === "position" && (h.chunk.fragment?.length ?? 0) > 32)).toBe(true);
+      const laterKeys = [...new Set(heard.slice(beforeResume).map((h) => h.chunk.key))];
+      expect(laterKeys.length).toBeGreaterThan(0);
+      for (const key of laterKeys) expect(() => JSON.parse(text.get(key)!)).not.toThrow();
 
       // Who speaks, from the call itself: the representative (as convening named it), or the mediator's round and candidate.
       for (const { chunk } of heard) {

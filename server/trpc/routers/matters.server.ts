@@ -12,7 +12,7 @@ export const mattersRouter = router({
     .input(z.object({ status: z.array(z.enum(MATTER_STATUSES)).max(MATTER_STATUSES.length).optional(), limit: z.number().int().min(1).max(100).default(50) }))
     .query(({ ctx, input }) => listMatters(ctx.deps, input)),
 
-  get: publicProcedure.input(MatterId).query(({ ctx, input }) => getMatter(ctx.deps, input.id)),
+  get: publicProcedure.input(MatterId).query(({ ctx, input }) => getMatter(ctx.deps, input.id, ctx.user)),
 
   openIntakes: publicProcedure.query(({ ctx }) => openIntakes(ctx.deps)),
 
