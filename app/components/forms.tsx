@@ -146,6 +146,8 @@ type ActionFormProps<T> = Omit<FormHTMLAttributes<HTMLFormElement>, "children" |
   encType?: "application/x-www-form-urlencoded" | "multipart/form-data";
   /** Which of the page action's forms this is; the action answers with the same intent. */
   intent: string;
+  /** Tells apart forms of one intent on a page (one per statement): without JavaScript the answer shows at the one sent. */
+  formKey?: string;
   /** Hidden fields the action needs besides the CSRF token and the intent. */
   hidden?: Record<string, string | number>;
   /** What to say when it worked (nothing when the page itself shows the change). */
@@ -159,12 +161,18 @@ type ActionFormProps<T> = Omit<FormHTMLAttributes<HTMLFormElement>, "children" |
 };
 
 /** A form that posts to the page's action through its own fetcher and answers in place. */
-export function ActionForm<T = unknown>({ intent, hidden, success, done, resetOnSuccess, action, children, ...rest }: ActionFormProps<T>) {
+export function ActionForm<T = unknown>({ intent, formKey, hidden, success, done, resetOnSuccess, action, children, ...rest }: ActionFormProps<T>) {
   const fetcher = useFetcher<ActionResult<T>>();
   const form = useRef<HTMLFormElement>(null);
   // Without JavaScript the form posts as a page, and its answer comes back as the page's action data.
   const posted = useActionData<ActionResult<T>>();
-  const result = fetcher.data ? (fetcher.data.intent === intent ? fetcher.data : undefined) : posted?.intent === intent ? posted : undefined;
+  const result = fetcher.data
+    ? fetcher.data.intent === intent
+      ? fetcher.data
+      : undefined
+    : posted?.intent === intent && (posted.formKey ?? "") === (formKey ?? "")
+      ? posted
+      : undefined;
   const busy = fetcher.state !== "idle";
   useEffect(() => {
     if (result?.ok && resetOnSuccess) form.current?.reset();
@@ -176,6 +184,7 @@ export function ActionForm<T = unknown>({ intent, hidden, success, done, resetOn
       <fetcher.Form method="post" ref={form} aria-busy={busy || undefined} {...(action ? { action } : {})} {...rest}>
         <CsrfField />
         <input type="hidden" name="intent" value={intent} />
+        {formKey ? <input type="hidden" name="formKey" value={formKey} /> : null}
         {Object.entries(hidden ?? {}).map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={String(value)} />
         ))}

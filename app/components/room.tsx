@@ -112,6 +112,9 @@ function TargetFields({ target }: { target: StatementTarget }) {
   );
 }
 
+const formKeyOf = (target: StatementTarget) =>
+  target.kind === "position" ? `position/${target.representativeId}` : `critique/${target.round}/${target.representativeId}/${target.candidateId}`;
+
 /**
  * The delegate's two acts on any statement: replace its words (marked), or strike it with a reason. A
  * struck statement keeps its strike form, so the confirmation stays where she pressed.
@@ -122,12 +125,12 @@ export function StatementActions({ target, label }: { target: StatementTarget; l
   return (
     <details className="statement-actions">
       <summary>{t("room.actOn", { label })}</summary>
-      <ActionForm intent="override" className="stack" success={t("room.override.done")} resetOnSuccess>
+      <ActionForm intent="override" formKey={formKeyOf(target)} className="stack" success={t("room.override.done")} resetOnSuccess>
         <TargetFields target={target} />
         <TextField id={`${id}-override`} name="text" label={t("room.override.text")} rows={3} {...constraints(roomInputs.overrideText)} />
         <Submit>{t("room.override")}</Submit>
       </ActionForm>
-      <ActionForm intent="strike" className="stack" success={t("room.strike.done")} resetOnSuccess>
+      <ActionForm intent="strike" formKey={formKeyOf(target)} className="stack" success={t("room.strike.done")} resetOnSuccess>
         <TargetFields target={target} />
         <Field id={`${id}-strike`} name="reason" label={t("room.strike.reason")} {...constraints(roomInputs.strikeReason)} />
         <Submit>{t("room.strike")}</Submit>

@@ -677,7 +677,7 @@ export const en = {
   "room.schulze.caption":
     "Candidates in the Schulze order, which weighs every representative's whole ranking by the citizens it speaks for. Each bar shows the citizens whose representatives ranked that candidate first.",
   "room.schulze.summary": "Schulze ranking of round {round}: {order}.",
-  "room.schulze.entry": "{place}. {name}, first choice of {citizens} citizens",
+  "room.schulze.entry": "{place}. {name}, first choice of {citizens, plural, =0 {no citizens} one {# citizen} other {# citizens}}",
   "room.schulze.place": "Place",
   "room.schulze.candidate": "Candidate",
   "room.schulze.firsts": "Citizens whose representatives ranked it first",
@@ -700,8 +700,8 @@ export const en = {
   "ballot.opened": "The ballot is open.",
   "ballot.closedDone": "The ballot is closed and counted.",
   "ballot.returned": "The draft went back to deliberation.",
-  "ballot.chartLabel": "Votes so far: {summary}; {eligible} delegates may vote.",
-  "ballot.chartCaption": "Each bar is a choice's votes, out of the {eligible} delegates who may vote.",
+  "ballot.chartLabel": "Votes so far: {summary}; {eligible, plural, one {# delegate may} other {# delegates may}} vote.",
+  "ballot.chartCaption": "Each bar is a choice's votes, out of {eligible, plural, one {the one delegate who may} other {the # delegates who may}} vote.",
   "ballot.choice": "Choice",
   "ballot.votes": "Votes",
   // forms outside the main journeys

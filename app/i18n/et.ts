@@ -682,7 +682,8 @@ export const et: Messages = {
   "room.schulze.caption":
     "Kandidaadid Schulze järjekorras, mis kaalub iga esindaja kogu pingerida tema esindatavate kodanike arvuga. Iga tulp näitab kodanikke, kelle esindaja seadis selle kandidaadi esikohale.",
   "room.schulze.summary": "{round}. vooru Schulze pingerida: {order}.",
-  "room.schulze.entry": "{place}. {name}, {citizens} kodaniku esimene valik",
+  "room.schulze.entry":
+    "{place}. {name}, {citizens, plural, =0 {mitte ühegi kodaniku esimene valik} one {# kodaniku esimene valik} other {# kodaniku esimene valik}}",
   "room.schulze.place": "Koht",
   "room.schulze.candidate": "Kandidaat",
   "room.schulze.firsts": "Kodanikud, kelle esindaja seadis selle esikohale",
@@ -705,8 +706,8 @@ export const et: Messages = {
   "ballot.opened": "Hääletus on avatud.",
   "ballot.closedDone": "Hääletus on suletud ja hääled loetud.",
   "ballot.returned": "Eelnõu saadeti arutellu tagasi.",
-  "ballot.chartLabel": "Seni antud hääled: {summary}; hääletada võib {eligible} delegaati.",
-  "ballot.chartCaption": "Iga tulp näitab valiku hääli {eligible} hääleõigusliku delegaadi seast.",
+  "ballot.chartLabel": "Seni antud hääled: {summary}; hääletada {eligible, plural, one {võib # delegaat} other {võib # delegaati}}.",
+  "ballot.chartCaption": "Iga tulp näitab valiku hääli {eligible, plural, one {ühe hääleõigusliku delegaadi} other {# hääleõigusliku delegaadi}} seast.",
   "ballot.choice": "Valik",
   "ballot.votes": "Hääli",
   // forms outside the main journeys

@@ -5,12 +5,7 @@ import { type Translate, translator } from "./translate";
 
 export type { MessageKey } from "./en";
 export { LOCALES, type Locale } from "./locales";
-export { type Translate, translator } from "./translate";
-
-/** Translates an API error: its key when we know it, otherwise its (English) message. */
-export function translateError(t: Translate, error: { key?: string | null; message: string; params?: Record<string, string | number> }): string {
-  return error.key && error.key in en ? t(error.key as MessageKey, error.params) : error.message;
-}
+export { type Translate, translateError, translator } from "./translate";
 
 export function useLocale(): Locale {
   const data = useRouteLoaderData("root") as { locale?: string } | undefined;

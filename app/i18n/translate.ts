@@ -50,3 +50,8 @@ export function translator(locale: Locale): Translate {
     }
   };
 }
+
+/** Translates an API error: its key when we know it, otherwise its (English) message. */
+export function translateError(t: Translate, error: { key?: string | null; message: string; params?: Record<string, string | number> }): string {
+  return error.key && error.key in en ? t(error.key as MessageKey, error.params) : error.message;
+}

@@ -53,9 +53,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "guide":
       return act(request, intent, () => room.guide({ id, text: text(form, "text") }));
     case "override":
-      return act(request, intent, () => room.override({ id, statement: statementOf(form), text: text(form, "text") }));
+      return act(request, intent, () => room.override({ id, statement: statementOf(form), text: text(form, "text") }), text(form, "formKey"));
     case "strike":
-      return act(request, intent, () => room.strike({ id, statement: statementOf(form), reason: text(form, "reason") }));
+      return act(request, intent, () => room.strike({ id, statement: statementOf(form), reason: text(form, "reason") }), text(form, "formKey"));
     case "amend":
       return act(request, intent, () => room.amend({ id, text: text(form, "text") }));
     case "returnDraft":

@@ -16,7 +16,7 @@ function fileName(title: string, ballot: number): string {
 
 /** The signed-in delegate's vote receipt, as a file to keep: the vote's ledger event, the chain's head, and once published the ruling's inclusion proof. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const receipt = await api(request, () => context.trpc.room.receipt({ id: params.id ?? "" }));
+  const receipt = await api(request, () => context.trpc.room.receipt({ id: params.id ?? "" }), context.locale);
   return new Response(JSON.stringify(receipt, null, 1), {
     headers: {
       "content-type": "application/json; charset=utf-8",

@@ -2,6 +2,8 @@ import { redirect } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { DomainError } from "../../deliberation/errors.js";
+import type { Locale } from "../i18n/locales";
+import { translateError, translator } from "../i18n/translate";
 import { type FormError, fieldErrors, type ZodIssueLike } from "./form-errors";
 
 export type { FieldError, FormError } from "./form-errors";
@@ -9,7 +11,10 @@ export type { FieldError, FormError } from "./form-errors";
 export type Attempt<T> = { ok: true; data: T } | { ok: false; error: FormError };
 
 /** What an action returns for one form: which form (its intent), and how it went. */
-export type ActionResult<T = unknown> = { intent: string; ok: true; data: T } | { intent: string; ok: false; error: FormError };
+export type ActionResult<T = unknown> = ({ intent: string; ok: true; data: T } | { intent: string; ok: false; error: FormError }) & {
+  /** Which of a page's forms with the same intent (one per statement, say) was sent. */
+  formKey?: string;
+};
 
 function describe(error: TRPCError): FormError {
   const cause = error.cause as { issues?: ZodIssueLike[] } | undefined;
@@ -39,13 +44,16 @@ export function requireRole(request: Request, user: { roles: readonly string[] }
 }
 
 /** For loaders: the API's answer, or the right HTTP answer (sign-in redirect, 403, 404…). */
-export async function api<T>(request: Request, call: () => Promise<T>): Promise<T> {
+export async function api<T>(request: Request, call: () => Promise<T>, locale?: Locale): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
     if (error.code === "UNAUTHORIZED") throw signInRedirect(request);
-    throw new Response(describe(error).message, { status: getHTTPStatusCodeFromError(error) });
+    // A page's error boundary says it in the person's language; a resource route's body is what she reads.
+    const described = describe(error);
+    const message = locale ? translateError(translator(locale), described) : described.message;
+    throw new Response(message, { status: getHTTPStatusCodeFromError(error), headers: { "content-type": "text/plain; charset=utf-8" } });
   }
 }
 
@@ -65,9 +73,10 @@ export async function attempt<T>(request: Request, call: () => Promise<T>): Prom
  * For a form's action: the procedure's answer tagged with the form's intent, so the page shows it at
  * that form. Errors a person can fix come back as data; the rest as for loaders.
  */
-export async function act<T>(request: Request, intent: string, call: () => Promise<T>): Promise<ActionResult<T>> {
+export async function act<T>(request: Request, intent: string, call: () => Promise<T>, formKey?: string): Promise<ActionResult<T>> {
   const result = await attempt(request, call);
-  return result.ok ? { intent, ok: true, data: result.data } : { intent, ok: false, error: result.error };
+  const which = formKey ? { formKey: formKey.slice(0, 200) } : {};
+  return result.ok ? { intent, ok: true, data: result.data, ...which } : { intent, ok: false, error: result.error, ...which };
 }
 
 /** Reads a posted form after checking its CSRF token against the one in the cookie. */

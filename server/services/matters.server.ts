@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { lockStream } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { intakeClosesAt, type MatterDraft, type MatterStatus, requireMove, sunsetDaysOf } from "../../deliberation/matters.js";
@@ -78,6 +79,15 @@ export async function listMatters(deps: AppDeps, input: { status?: MatterStatus[
   return rows.map(toMatter);
 }
 
+async function rulingToAmend(trx: Kysely<Database>, eli: string) {
+  const found = await trx.selectFrom("rulings").select(["id", "matterId"]).where("eli", "=", eli).executeTakeFirst();
+  if (!found) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
+  await lockStream(trx, found.matterId);
+  const { status } = await trx.selectFrom("rulings").select("status").where("id", "=", found.id).executeTakeFirstOrThrow();
+  if (status === "repealed") throw new DomainError("conflict", "rulings.amendRepealed", "A repealed ruling cannot be amended; open a new matter instead.");
+  return { id: found.id, status };
+}
+
 /**
  * A clerk opens a matter: a draft, or straight into intake, where citizens are invited to write and
  * weigh values for its context until the deadline. The matter's ledger stream starts here.
@@ -86,13 +96,11 @@ export async function openMatter(deps: AppDeps, clerk: SessionUser, input: Matte
   const { amendsEli, ...draft } = input;
   const context = await deps.db.selectFrom("contexts").select("id").where("id", "=", draft.contextId).executeTakeFirst();
   if (!context) throw new DomainError("invalid", "values.unknownContext", "There is no such choice context.");
-  // Renewal with an amendment starts from a ruling that is, or was until its sunset, in force.
-  const amends = amendsEli ? await deps.db.selectFrom("rulings").select(["id", "status"]).where("eli", "=", amendsEli).executeTakeFirst() : undefined;
-  if (amendsEli && !amends) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
-  if (amends?.status === "repealed")
-    throw new DomainError("conflict", "rulings.amendRepealed", "A repealed ruling cannot be amended; open a new matter instead.");
   const id = deps.ids();
   return withLedger(deps, async (trx, append) => {
+    // Renewal with an amendment starts from a ruling that is, or was until its sunset, in force: read
+    // under the ruling's own lock, which a repeal holds, so one cannot land between the check and the link.
+    const amends = amendsEli ? await rulingToAmend(trx, amendsEli) : undefined;
     const now = deps.clock.now();
     const at = now.toISOString();
     const sunsetDays = sunsetDaysOf(draft);

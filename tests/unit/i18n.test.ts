@@ -64,6 +64,11 @@ const COUNTED: Record<string, string[] | { en: string[]; et: string[] }> = {
   "errors.field.tooLong": ["maximum"],
   "errors.field.tooFew": ["minimum"],
   "errors.field.tooMany": ["maximum"],
+  "room.schulze.entry": ["citizens"],
+  "ballot.chartLabel": ["eligible"],
+  "ballot.chartCaption": ["eligible"],
+  "event.matter.convened": ["count"],
+  "event.registry.imported": ["count"],
 };
 
 /** A `count` that is not followed by a noun: a number in brackets after a heading. */
