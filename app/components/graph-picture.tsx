@@ -1,16 +1,10 @@
-interface Node {
-  id: string;
-  title: string;
-  score: number;
-  rank: number | null;
-  /** Hers: a canonical value she holds or whose card she wrote. */
-  mine?: boolean;
-}
-interface Edge {
-  from: string;
-  to: string;
-  likelihood: number;
-}
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/router.server";
+
+type GraphView = inferRouterOutputs<AppRouter>["graph"]["view"];
+/** A ranked value as graph.view gives it; `mine` marks hers (a canonical value she holds or whose card she wrote). */
+type Node = Pick<GraphView["values"][number], "id" | "title" | "score" | "rank" | "mine">;
+type Edge = Pick<GraphView["edges"][number], "from" | "to" | "likelihood">;
 
 const SIZE = 520;
 const CENTER = SIZE / 2;

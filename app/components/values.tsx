@@ -1,3 +1,5 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/router.server";
 import { Link } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { GATE_REASON_KEYS } from "../../deliberation/values/gate";
@@ -30,11 +32,8 @@ export function ValueCard({ card, headingLevel = 3, children }: { card: CardView
   );
 }
 
-export interface ContextOption {
-  id: string;
-  title: string;
-  titleEt: string | null;
-}
+type Out = inferRouterOutputs<AppRouter>;
+export type ContextOption = Pick<Out["values"]["contexts"][number], "id" | "title" | "titleEt">;
 
 export function contextTitle(context: ContextOption, locale: string): string {
   return locale === "et" && context.titleEt ? context.titleEt : context.title;
@@ -73,13 +72,7 @@ export function ContextSelect({
 }
 
 /** What values.submit answers, with the draft she sent (so a refused card can be revised in place). */
-export interface SubmitOutcome {
-  cardId: string;
-  verdict: Verdict;
-  reason: string;
-  canonical: { id: string; title: string; joined: boolean } | null;
-  draft: CardView & { contextId: string };
-}
+export type SubmitOutcome = Out["values"]["submit"] & { draft: CardView & { contextId: string } };
 
 /** Takes the focus when it appears, so a keyboard or screen-reader user is where the news is. */
 function Focused({ className, role, children }: { className: string; role: "status" | "alert"; children: React.ReactNode }) {

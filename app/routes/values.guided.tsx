@@ -1,3 +1,5 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/router.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ActionForm, Feedback, Submit, TextField } from "../components/forms";
@@ -19,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return act(request, "draft", async () => ({ ...(await context.trpc.values.draft(answers)), contextId: answers.contextId }));
 }
 
-type Drafted = { draft: { title: string; description: string; policies: string[] }; contextId: string };
+type Drafted = inferRouterOutputs<AppRouter>["values"]["draft"] & { contextId: string };
 
 const QUESTIONS = ["choice", "noticed", "mattered"] as const;
 

@@ -1,3 +1,5 @@
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../../server/trpc/router.server";
 import { type MessageKey, useT } from "../../i18n";
 import type { DeliberationView, Round } from "../deliberation";
 
@@ -109,13 +111,7 @@ export function SchulzeChart({ view, round, name }: { view: DeliberationView; ro
   );
 }
 
-export interface BallotTally {
-  ratify: number;
-  reject: number;
-  abstain: number;
-  voted: number;
-  eligible: number;
-}
+export type BallotTally = NonNullable<inferRouterOutputs<AppRouter>["room"]["ballot"]>["tally"];
 
 /** The ballot's tally as bars against the delegates who may vote, with its table. */
 export function BallotChart({ tally }: { tally: BallotTally }) {
