@@ -14,7 +14,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 const WIDE = "(min-width: 48em)";
 
 function useWide(): boolean {
-  const [wide, setWide] = useState(true);
+  // Narrow until the browser says otherwise: a phone never flashes the picture open before it folds.
+  const [wide, setWide] = useState(false);
   useEffect(() => {
     const query = window.matchMedia(WIDE);
     setWide(query.matches);

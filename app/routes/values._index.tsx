@@ -114,7 +114,10 @@ export default function MyValues() {
                 ))}
               </ul>
               <p className="help">
-                {t("values.cardId")} <code className="card-id">{card.id}</code>
+                {t("values.cardId")}{" "}
+                <code className="card-id" data-identifier>
+                  {card.id}
+                </code>
               </p>
               {card.canonical ? (
                 <div className="where">

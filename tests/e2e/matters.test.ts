@@ -106,7 +106,7 @@ describe.skipIf(skip)("matters in a real browser", () => {
         .or(page.locator("section", { has: page.getByRole("heading", { name: "Where your values went" }) }));
       await went.first().waitFor();
       expect(await went.first().innerText()).toMatch(
-        new RegExp(`In “${title}”, your values are in the mandate of the .+ representative, weight [\\d.,]+ % of its mandate, representing \\d+ citizens\\.`),
+        new RegExp(`In “${title}”, you are represented by the .+ representative \\(\\d+ citizens\\)\\.\\s+“.+”: weight [\\d.,]+ % of its mandate`),
       );
       await expectNoHorizontalOverflow(page, PHONE.width);
       await screenshot(page, "values-where-phone");

@@ -18,10 +18,13 @@ export async function unreadable(page: Page): Promise<string[]> {
     ];
     // The audit page's recorded evidence (the exact prompt, answer and event, in collapsed blocks) is
     // what a delegate opens on purpose to check the record: everything around it must read as text.
+    const identifiers = new Set([...document.querySelectorAll("[data-identifier]")].map((el) => (el.textContent ?? "").trim()));
     const main = document.querySelector("main")?.cloneNode(true) as HTMLElement | undefined;
     for (const evidence of main?.querySelectorAll("pre.code") ?? []) evidence.remove();
+    // An identifier a person copies on purpose (her card's id, to check it in a verify panel) is marked so.
+    for (const identifier of main?.querySelectorAll("[data-identifier]") ?? []) identifier.remove();
     const places: [string, string][] = [
-      ["text", document.body.innerText],
+      ["text", document.body.innerText.replace(/\S*/g, (word) => (identifiers.has(word) ? "" : word))],
       // Closed <details> and visually hidden text are still read by screen readers and after a click.
       ["hidden text", main?.textContent ?? ""],
       ...[...document.querySelectorAll("[aria-label]")].map((el): [string, string] => ["aria-label", el.getAttribute("aria-label") ?? ""]),
