@@ -32,7 +32,7 @@ export default function Ledger() {
         <>
           <p className={verdict.ok ? "alert alert-ok" : "alert alert-error"} role="status">
             {verdict.ok
-              ? t("ledger.verified", { length: verdict.length, head: `${verdict.head.slice(0, 16)}…` })
+              ? t("ledger.verified", { length: verdict.length, head: verdict.head.slice(0, 16) })
               : t(verdict.reason === "stream_mismatch" ? "verify.ledger.otherMatter" : (`verify.ledger.${verdict.reason}` as MessageKey), { seq: verdict.seq })}
           </p>
           <ol className="ledger-lines">
