@@ -1,5 +1,4 @@
 import { Link, useRevalidator } from "@remix-run/react";
-import { diffWords } from "diff";
 import { useEffect, useId, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import {
@@ -154,35 +153,6 @@ export function Marks({ overridden, struck }: { overridden: { text: string } | n
         </p>
       ) : null}
     </>
-  );
-}
-
-/** Tracked changes between the draft and the delegates' amendment, word by word. */
-export function TrackedChanges({ before, after }: { before: string; after: string }) {
-  const t = useT();
-  return (
-    <figure className="tracked-figure">
-      <figcaption className="help">{t("room.tracked")}</figcaption>
-      <div className="rule-text tracked">
-        {diffWords(before, after).map((part, i) =>
-          part.added ? (
-            <ins key={i}>
-              <span className="visually-hidden">[{t("room.tracked.added")}] </span>
-              {part.value}
-              <span className="visually-hidden"> [/]</span>
-            </ins>
-          ) : part.removed ? (
-            <del key={i}>
-              <span className="visually-hidden">[{t("room.tracked.removed")}] </span>
-              {part.value}
-              <span className="visually-hidden"> [/]</span>
-            </del>
-          ) : (
-            <span key={i}>{part.value}</span>
-          ),
-        )}
-      </div>
-    </figure>
   );
 }
 

@@ -434,8 +434,6 @@ export const en = {
   "rulings.notFound": "There is no such ruling.",
   "log.inconsistent": "The log refused to sign a checkpoint that does not extend the last one.",
   "log.badRange": "There is no such range in the log.",
-  "room.tracked.added": "added",
-  "room.tracked.removed": "removed",
   "ballot.text": "The text voted on (SHA-256 {hash}…)",
   "room.budgetExhausted": "The token budget ran out: another round cannot run.",
   "room.enter": "Open the deliberation room: the live transcript, audit and, for delegates, their actions",

@@ -437,8 +437,6 @@ export const et: Messages = {
   "rulings.notFound": "Sellist otsust pole.",
   "log.inconsistent": "Logi keeldus allkirjastamast kontrollpunkti, mis ei jätka eelmist.",
   "log.badRange": "Logis pole sellist vahemikku.",
-  "room.tracked.added": "lisatud",
-  "room.tracked.removed": "eemaldatud",
   "ballot.text": "Hääletatav tekst (SHA-256 {hash}…)",
   "room.budgetExhausted": "Tokenite eelarve sai otsa: uut vooru ei saa pidada.",
   "room.enter": "Ava arutelu ruum: otseülekanne, audit ja delegaatide tegevused",

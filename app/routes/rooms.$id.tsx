@@ -8,7 +8,8 @@ import { roomInputs } from "../../server/trpc/schemas/room";
 import { type DeliberationView, DeliberationFacts, DraftRuling, useCandidateNames, useValueTitles } from "../components/deliberation";
 import { ActionForm, Feedback, Field, fieldMessage, Submit, TextField } from "../components/forms";
 import { MatterStatus } from "../components/matters";
-import { Presence, TrackedChanges, useRoom } from "../components/room";
+import { Presence, useRoom } from "../components/room";
+import { TrackedChanges } from "../components/tracked-changes";
 import { BallotChart } from "../components/room/charts";
 import { RepresentativePanel, RoundRecord } from "../components/room/record";
 import { NewSummary, SeenProvider } from "../components/room/seen";
@@ -186,7 +187,7 @@ function Desk({
               {view.room.amended ? (
                 <section aria-labelledby="amended">
                   <h3 id="amended">{t("room.amendedTitle")}</h3>
-                  <TrackedChanges before={view.draft.text} after={view.room.amended.text} />
+                  <TrackedChanges before={view.draft.text} after={view.room.amended.text} caption={t("room.tracked")} />
                 </section>
               ) : null}
               {acting ? (

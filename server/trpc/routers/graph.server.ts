@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ContextId } from "../schemas/values.js";
 import { graphView } from "../../services/graph.server.js";
 import { publicProcedure, router } from "../init.server.js";
 
@@ -7,12 +8,7 @@ export const graphRouter = router({
   view: publicProcedure
     .input(
       z.object({
-        contextId: z
-          .string()
-          .trim()
-          .min(1)
-          .max(80)
-          .regex(/^[a-z0-9-]+$/, "A context id has lowercase letters, digits and - only."),
+        contextId: ContextId,
       }),
     )
     .query(({ ctx, input }) => graphView(ctx.deps, input.contextId, ctx.user?.citizenId ?? null)),
