@@ -119,13 +119,17 @@ const useFocusEffect = typeof window === "undefined" ? useEffect : useLayoutEffe
  * The answer to a form, where the form is: an error (role alert) or a confirmation (role status).
  * It takes the focus when it appears, so a keyboard or screen-reader user is where the news is.
  */
-export function Feedback({ result, success }: { result: ActionResult | undefined | null; success?: ReactNode }) {
+export function Feedback({ result, success, settled = true }: { result: ActionResult | undefined | null; success?: ReactNode; settled?: boolean }) {
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   // Before the browser paints: the message is never seen without the focus on it.
   useFocusEffect(() => {
     if (result) ref.current?.focus();
   }, [result]);
+  // The page's data reloads after the action and may grow above the form: bring the answer back into view.
+  useEffect(() => {
+    if (result && settled) ref.current?.scrollIntoView({ block: "nearest" });
+  }, [result, settled]);
   if (!result) return null;
   if (!result.ok) {
     return (
@@ -156,12 +160,14 @@ type ActionFormProps<T> = Omit<FormHTMLAttributes<HTMLFormElement>, "children" |
   done?: (data: T) => ReactNode;
   /** Empty the form's fields after it worked. */
   resetOnSuccess?: boolean;
+  /** Told once it worked: for a page whose form goes away with what it changed (the page says so instead). */
+  onSuccess?: (data: T) => void;
   action?: string;
   children: ReactNode | ((state: { busy: boolean }) => ReactNode);
 };
 
 /** A form that posts to the page's action through its own fetcher and answers in place. */
-export function ActionForm<T = unknown>({ intent, formKey, hidden, success, done, resetOnSuccess, action, children, ...rest }: ActionFormProps<T>) {
+export function ActionForm<T = unknown>({ intent, formKey, hidden, success, done, resetOnSuccess, onSuccess, action, children, ...rest }: ActionFormProps<T>) {
   const fetcher = useFetcher<ActionResult<T>>();
   const form = useRef<HTMLFormElement>(null);
   // Without JavaScript the form posts as a page, and its answer comes back as the page's action data.
@@ -174,8 +180,11 @@ export function ActionForm<T = unknown>({ intent, formKey, hidden, success, done
       ? posted
       : undefined;
   const busy = fetcher.state !== "idle";
+  const told = useRef(onSuccess);
+  told.current = onSuccess;
   useEffect(() => {
     if (result?.ok && resetOnSuccess) form.current?.reset();
+    if (result?.ok) told.current?.(result.data);
   }, [result, resetOnSuccess]);
   if (result?.ok && done) return <>{done(result.data)}</>;
   const said = result?.ok && typeof success === "function" ? success(result.data) : (success as ReactNode);
@@ -189,7 +198,7 @@ export function ActionForm<T = unknown>({ intent, formKey, hidden, success, done
           <input key={name} type="hidden" name={name} value={String(value)} />
         ))}
         {typeof children === "function" ? children({ busy }) : children}
-        <Feedback result={result} success={said} />
+        <Feedback result={result} success={said} settled={!busy} />
       </fetcher.Form>
     </FormContext.Provider>
   );
@@ -204,4 +213,22 @@ export function Submit({ children, busyLabel, disabled, ...button }: { children:
       {busy && busyLabel ? busyLabel : children}
     </button>
   );
+}
+
+/**
+ * A page's own word on what was just done, for acts whose form goes away with what they changed (a
+ * convened matter shows no convene form): announced, focused and brought into view.
+ */
+export function Announcement({ text }: { text: string | null }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (!text) return;
+    ref.current?.focus();
+    ref.current?.scrollIntoView({ block: "nearest" });
+  }, [text]);
+  return text ? (
+    <p ref={ref} tabIndex={-1} className="alert alert-ok feedback" role="status">
+      {text}
+    </p>
+  ) : null;
 }

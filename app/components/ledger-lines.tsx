@@ -14,7 +14,7 @@ export function actorName(t: Translate, actor: LedgerLine["actor"]): string {
     case "citizen":
       return t("ledger.actor.citizen");
     case "system":
-      return ["runner", "sunset", "oversight"].includes(actor.job) ? t(`ledger.actor.${actor.job}` as MessageKey) : t("ledger.actor.system");
+      return ["runner", "sunset", "oversight", "seed"].includes(actor.job) ? t(`ledger.actor.${actor.job}` as MessageKey) : t("ledger.actor.system");
     default:
       return t("ledger.actor.unknown");
   }

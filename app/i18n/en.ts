@@ -191,7 +191,7 @@ export const en = {
   "graph.contextTitle": "Moral graph: {context}",
   "graph.picture": "Picture of the graph",
   "graph.pictureHelp":
-    "Each circle is a value, larger when ranked higher; an arrow points from a value to one judged wiser. The table below holds the same information.",
+    "Each circle is a value, larger when ranked higher; an arrow points from a value to one judged wiser. The ranked list holds the same information.",
   "graph.ranking": "Ranking",
   "graph.rank": "Rank",
   "graph.value": "Value",
@@ -330,7 +330,7 @@ export const en = {
   "deliberation.honoured": "honoured",
   "deliberation.notHonoured": "not honoured",
   "deliberation.start": "Start the deliberation",
-  "deliberation.startLead": "The representatives deliberate with the mandates frozen above. You can watch it here as it runs.",
+  "deliberation.startLead": "The representatives deliberate with the mandates frozen at convening (listed below). You can watch it here as it runs.",
   "deliberation.budgetField": "Token budget (model tokens this deliberation may spend)",
   "deliberation.budgetHelp": "Leave it empty for the polity's default. The offline engine spends none.",
   "harm.title": "Harm reports",
@@ -462,7 +462,7 @@ export const en = {
   "room.guide": "Send guidance to the mediator",
   "room.guide.text": "Guidance to the mediator (used in every later round)",
   "room.guidance": "Guidance given",
-  "room.amendedTitle": "The draft as amended by the delegates",
+  "room.amendedTitle": "The draft as amended by the delegates: the text a ballot votes on",
   "room.amend": "Amend the draft",
   "room.amend.text": "The ruling's text",
   "room.amend.save": "Save the amendment",
@@ -603,6 +603,7 @@ export const en = {
   "ledger.actor.runner": "Agora's deliberation runner",
   "ledger.actor.sunset": "Agora's sunset job",
   "ledger.actor.oversight": "Agora's harm-report oversight",
+  "ledger.actor.seed": "The demo polity's seed",
   "ledger.actor.system": "Agora",
   "ledger.backToMatter": "The matter's page",
   // citizen pages: her progress, her values' weight, earlier attempts, her value on the graph
@@ -774,6 +775,14 @@ export const en = {
   "audit.status.ok": "answered",
   "audit.status.error": "failed",
   "audit.unknownValue": "A value that is no longer in the moral graph",
+  // the clerk's acts, said where their form was
+  "matters.intakeOpened": "Intake is open: citizens can now write and weigh values for this matter.",
+  "convening.done": "Convened: {count, plural, one {# constituency} other {# constituencies}}, each with its frozen mandate (below).",
+  "deliberation.startedDone": "The deliberation has started; its progress shows below as it runs.",
+  "deliberation.resumedDone": "The deliberation carries on from where it halted.",
+  "ballot.openedDone": "The ballot is open: the delegates can now vote in the room.",
+  "ballot.closeInRoom": "You close it in the room once the quorum is met.",
+  "rulings.justPublished": "Published. This is the ruling's permanent address; it is in the registry and the feed.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -195,7 +195,7 @@ export const et: Messages = {
   "graph.contextTitle": "Moraaligraaf: {context}",
   "graph.picture": "Graafi joonis",
   "graph.pictureHelp":
-    "Iga ring on väärtus, seda suurem, mida kõrgemal see on; nool osutab väärtuselt sellele, mida peeti targemaks. Allolev tabel sisaldab sama teavet.",
+    "Iga ring on väärtus, seda suurem, mida kõrgemal see on; nool osutab väärtuselt sellele, mida peeti targemaks. Sama teave on ka järjestatud loendis.",
   "graph.ranking": "Järjestus",
   "graph.rank": "Koht",
   "graph.value": "Väärtus",
@@ -333,7 +333,7 @@ export const et: Messages = {
   "deliberation.honoured": "austatud",
   "deliberation.notHonoured": "austamata",
   "deliberation.start": "Alusta arutelu",
-  "deliberation.startLead": "Esindajad arutlevad ülal külmutatud mandaatidega. Arutelu käiku saab jälgida siin.",
+  "deliberation.startLead": "Esindajad arutlevad kokkukutsumisel külmutatud mandaatidega (need on allpool). Arutelu käiku saab jälgida siin.",
   "deliberation.budgetField": "Tokenite eelarve (mitu mudeli tokenit võib arutelu kulutada)",
   "deliberation.budgetHelp": "Jäta tühjaks, et kasutada riigi vaikeväärtust. Võrguühenduseta mootor tokeneid ei kuluta.",
   "harm.title": "Kahjuteated",
@@ -465,7 +465,7 @@ export const et: Messages = {
   "room.guide": "Saada vahendajale suunis",
   "room.guide.text": "Suunis vahendajale (kasutatakse igas järgmises voorus)",
   "room.guidance": "Antud suunised",
-  "room.amendedTitle": "Eelnõu delegaatide muudatustega",
+  "room.amendedTitle": "Eelnõu delegaatide muudatustega: tekst, mille üle hääletatakse",
   "room.amend": "Muuda eelnõu",
   "room.amend.text": "Otsuse tekst",
   "room.amend.save": "Salvesta muudatus",
@@ -643,6 +643,7 @@ export const et: Messages = {
   "ledger.actor.runner": "Agora arutelu käitaja",
   "ledger.actor.sunset": "Agora lõpptähtaja töö",
   "ledger.actor.oversight": "Agora kahjuteadete järelevalve",
+  "ledger.actor.seed": "Näidisriigi algandmed",
   "ledger.actor.system": "Agora",
   "ledger.backToMatter": "Asja leht",
   // room desk
@@ -782,4 +783,12 @@ export const et: Messages = {
   "audit.status.ok": "vastatud",
   "audit.status.error": "ebaõnnestus",
   "audit.unknownValue": "Väärtus, mida moraaligraafis enam ei ole",
+  // ametniku toimingud, öeldud seal, kus oli nende vorm
+  "matters.intakeOpened": "Kogumine on avatud: kodanikud saavad nüüd selle asja kohta väärtusi kirjutada ja kaaluda.",
+  "convening.done": "Kokku kutsutud: {count, plural, one {# valimisringkond} other {# valimisringkonda}}, igaühel oma külmutatud mandaat (allpool).",
+  "deliberation.startedDone": "Arutelu algas; selle käik on allpool näha.",
+  "deliberation.resumedDone": "Arutelu jätkub sealt, kus see peatus.",
+  "ballot.openedDone": "Hääletus on avatud: delegaadid saavad nüüd arutelusaalis hääletada.",
+  "ballot.closeInRoom": "Sa lõpetad selle arutelusaalis, kui kvoorum on täis.",
+  "rulings.justPublished": "Avaldatud. See on otsuse püsiv aadress; otsus on registris ja uudisvoos.",
 };

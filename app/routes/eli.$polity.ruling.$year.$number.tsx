@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useState } from "react";
-import { ActionForm, Field, Submit, TextField, useFieldError } from "../components/forms";
+import { ActionForm, Announcement, Field, Submit, TextField, useFieldError } from "../components/forms";
 import { ConfirmBox, MatterStatus } from "../components/matters";
 import { VerifyPanel } from "../components/verify-panel";
 import { useRootData } from "../root";
@@ -120,6 +120,8 @@ export default function RulingPage() {
   const user = useRootData()?.user;
   const clerk = user?.roles.includes("clerk") ?? false;
   const inForce = ruling.status === "in-force" || ruling.status === "renewed";
+  // The clerk arrives here from publishing it (the matter page sends her to #published).
+  const justPublished = useLocation().hash === "#published";
   const harmValues = [...new Map(harm.constituencies.flatMap((c) => c.values.map((v) => [v.valueId, v.title] as [string, string]))).entries()];
   const reported = (when: string) => (
     <p className="alert alert-ok" role="status">
@@ -133,6 +135,7 @@ export default function RulingPage() {
         {ruling.emergency ? <span className="badge badge-emergency">{t("matters.emergency")}</span> : null} · <code>{ruling.eli}</code>
       </p>
       <h1>{ruling.title}</h1>
+      {clerk ? <Announcement text={justPublished ? t("rulings.justPublished") : null} /> : null}
       <p>{t("rulings.published", { when: formatTime(ruling.publishedAt, locale) })}</p>
       {ruling.status === "lapsed" ? <p className="notice">{t("rulings.lapsed", { when: formatTime(ruling.sunsetAt ?? ruling.publishedAt, locale) })}</p> : null}
       {ruling.status === "repealed" ? (
@@ -158,6 +161,7 @@ export default function RulingPage() {
           </ul>
         </section>
       ) : null}
+      <blockquote className="rule-text">{ruling.text}</blockquote>
       {clerk && (inForce || ruling.status === "lapsed") ? (
         <section aria-labelledby="clerk-acts" className="card stack clerk-acts">
           <h2 id="clerk-acts">{t("rulings.clerkActs")}</h2>
@@ -184,7 +188,6 @@ export default function RulingPage() {
           ) : null}
         </section>
       ) : null}
-      <blockquote className="rule-text">{ruling.text}</blockquote>
       <section aria-labelledby="harm">
         <h2 id="harm">{t("harm.title")}</h2>
         <p>{t("harm.lead", { count: harm.reports.length, threshold: harm.threshold })}</p>

@@ -2,7 +2,8 @@ import { redirect } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DeliberationPanel, useLiveDeliberation } from "../components/deliberation";
-import { ActionForm, Field, Submit } from "../components/forms";
+import { useState } from "react";
+import { ActionForm, Announcement, Field, Submit } from "../components/forms";
 import { ConfirmBox, MatterStatus } from "../components/matters";
 import { TrackedChanges } from "../components/tracked-changes";
 import { contextTitle } from "../components/values";
@@ -58,7 +59,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (form.get("confirmed") !== "on") return unconfirmed(intent, "confirmed", "clerk.confirmFirst");
       const published = await act(request, intent, () => context.trpc.rulings.publish({ id, textHash: text(form, "textHash") }));
       // Published: the clerk lands on the ruling's own page, under its ELI.
-      if (published.ok) throw redirect(published.data.eli);
+      if (published.ok) throw redirect(`${published.data.eli}#published`);
       return published;
     }
     default:
@@ -72,6 +73,8 @@ export default function MatterPage() {
   const { matter, constituencies, deliberation: view, ballot, intakeOpen } = useLoaderData<typeof loader>();
   const roles = useRootData()?.user?.roles ?? [];
   const clerk = roles.includes("clerk");
+  // What the clerk just did, said where its form was: the form itself goes away with the step it took.
+  const [announced, setAnnounced] = useState<string | null>(null);
   useLiveDeliberation(matter.id, matter.status === "deliberating" && (!view || !["drafted", "halted"].includes(view.stage)), view?.lastSeq ?? 0);
   const draftText = view?.room.amended?.text ?? view?.draft?.text ?? null;
   const canOpenBallot = clerk && matter.status === "deliberating" && view?.stage === "drafted" && !view.room.paused && draftText !== null;
@@ -98,14 +101,20 @@ export default function MatterPage() {
           {roles.includes("citizen") ? <Link to={`/values/new?context=${matter.contextId}`}>{t("matters.writeValue")}</Link> : null}
         </p>
       ) : null}
+      <Announcement text={announced} />
       {matter.status === "draft" && clerk ? (
-        <ActionForm intent="intake" className="stack card clerk-act">
+        <ActionForm intent="intake" className="stack card clerk-act" onSuccess={() => setAnnounced(t("matters.intakeOpened"))}>
           <p>{t("matters.openIntakeLead", { hours: matter.intakeHours })}</p>
           <Submit>{t("matters.openIntake")}</Submit>
         </ActionForm>
       ) : null}
       {matter.status === "intake" && clerk ? (
-        <ActionForm intent="convene" className="stack card clerk-act" aria-labelledby="convene-title">
+        <ActionForm
+          intent="convene"
+          className="stack card clerk-act"
+          aria-labelledby="convene-title"
+          onSuccess={(data: { constituencies: number }) => setAnnounced(t("convening.done", { count: data.constituencies }))}
+        >
           <h2 id="convene-title">{t("convening.formTitle")}</h2>
           {intakeOpen ? (
             <p className="notice warning">
@@ -127,7 +136,11 @@ export default function MatterPage() {
         </ActionForm>
       ) : null}
       {clerk && (matter.status === "convened" || view?.stage === "halted") ? (
-        <ActionForm intent={view?.stage === "halted" ? "resume" : "start"} className="stack card clerk-act">
+        <ActionForm
+          intent={view?.stage === "halted" ? "resume" : "start"}
+          className="stack card clerk-act"
+          onSuccess={() => setAnnounced(t(view?.stage === "halted" ? "deliberation.resumedDone" : "deliberation.startedDone"))}
+        >
           <p>{view?.stage === "halted" ? t("deliberation.resumeLead") : t("deliberation.startLead")}</p>
           <Field
             name="tokenBudget"
@@ -146,14 +159,14 @@ export default function MatterPage() {
           <h2 id="open-ballot">{t("ballot.openTitle")}</h2>
           <p>{t("ballot.openLead")}</p>
           <TrackedChanges before={matter.ruleText} after={draftText!} caption={t("tracked.againstRule")} />
-          <ActionForm intent="openBallot" className="stack">
+          <ActionForm intent="openBallot" className="stack" onSuccess={() => setAnnounced(t("ballot.openedDone"))}>
             <Submit>{t("ballot.open")}</Submit>
           </ActionForm>
         </section>
       ) : null}
       {matter.status === "ratification" ? (
         <p className="notice">
-          {t("ballot.isOpen")} <Link to={`/rooms/${matter.id}`}>{t("ballot.toRoom")}</Link>
+          {t("ballot.isOpen")} {clerk ? t("ballot.closeInRoom") : null} <Link to={`/rooms/${matter.id}`}>{t("ballot.toRoom")}</Link>
         </p>
       ) : null}
       {ballot && ["ratification", "ratified", "rejected"].includes(matter.status) ? (

@@ -183,13 +183,14 @@ function Desk({
           {view.draft ? (
             <section aria-labelledby="draft-section" className="stack">
               <h2 id="draft-section">{t("room.draftSection")}</h2>
-              <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} name={name} />
+              {/* Amended, the delegates' text is what the ballot votes on: it comes first, its changes tracked. */}
               {view.room.amended ? (
-                <section aria-labelledby="amended">
+                <section aria-labelledby="amended" className="card stack">
                   <h3 id="amended">{t("room.amendedTitle")}</h3>
                   <TrackedChanges before={view.draft.text} after={view.room.amended.text} caption={t("room.tracked")} />
                 </section>
               ) : null}
+              <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} name={name} />
               {acting ? (
                 <section aria-labelledby="amend" className="card stack">
                   <h3 id="amend">{t("room.amend")}</h3>
@@ -266,7 +267,7 @@ function PauseControl({ paused }: { paused: boolean }) {
           </button>
         </fetcher.Form>
       )}
-      <Feedback result={result} success={result?.intent === "resume" ? t("room.resume.done") : t("room.pause.done")} />
+      <Feedback result={result} success={result?.intent === "resume" ? t("room.resume.done") : t("room.pause.done")} settled={!busy} />
     </div>
   );
 }
@@ -343,7 +344,7 @@ function VoteForm({ ballot, matterId }: { ballot: NonNullable<Ballot>; matterId:
           </button>
         </fetcher.Form>
       ) : null}
-      <Feedback result={result} success={t("ballot.recorded")} />
+      <Feedback result={result} success={t("ballot.recorded")} settled={fetcher.state === "idle"} />
       {ballot.myReceipt ? (
         <p className="notice">
           {t("ballot.receipt", { choice: t(`ballot.choice.${ballot.myReceipt.choice}` as MessageKey), seq: ballot.myReceipt.seq })}{" "}
@@ -402,7 +403,7 @@ function ClerkBallot({ ballot, canOpen }: { ballot: Ballot; canOpen: boolean }) 
           </fetcher.Form>
         </>
       ) : null}
-      <Feedback result={result} success={said} />
+      <Feedback result={result} success={said} settled={!busy} />
     </div>
   );
 }

@@ -45,8 +45,10 @@ const OFFICIAL_ROLES = ["clerk", "delegate", "admin"];
 /** Labels for the actors of a page of events (at most a page's worth of ids: one indexed query). */
 export async function actorLabels(db: Kysely<Database>, actors: readonly string[]): Promise<Map<string, ActorLabel>> {
   const labels = new Map<string, ActorLabel>();
-  const userIds = [...new Set(actors)].filter((a) => !a.startsWith("agora:"));
-  for (const actor of new Set(actors)) if (actor.startsWith("agora:")) labels.set(actor, { kind: "system", job: actor.slice("agora:".length) });
+  // Agora's own jobs act as "agora:<job>"; the seed of a demo polity as "system:seed".
+  const job = (actor: string) => /^(agora|system):/.exec(actor) && actor.slice(actor.indexOf(":") + 1);
+  const userIds = [...new Set(actors)].filter((a) => !job(a));
+  for (const actor of new Set(actors)) if (job(actor)) labels.set(actor, { kind: "system", job: job(actor)! });
   if (userIds.length === 0) return labels;
   const rows = await db
     .selectFrom("users as u")

@@ -264,8 +264,11 @@ export async function voteReceipt(deps: AppDeps, delegate: SessionUser, matterId
     choice: vote.choice as Choice,
     reason: vote.reason,
     votedAt: vote.createdAt,
+    /** What was voted on: the SHA-256 of the ballot's text, as the ballot.opened event froze it. */
+    textHash: ballot.textHash,
     event,
     head: head ? { seq: head.seq, hash: head.hash } : null,
+    /** Null until the ruling is published: then the bundle holding this vote, and its place in the registry's log. */
     inclusion,
   };
 }

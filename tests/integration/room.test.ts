@@ -369,6 +369,8 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
     const mine = (await delegates[2]!.query("room.receipt", { id })).data;
     expect(mine).toMatchObject({ matterId: id, title: DEMO_MATTER.title, ballot: 1, choice: "reject", reason: "Vote 2", inclusion: null });
     expect(mine.event).toEqual(events.find((e) => e.seq === mine.event.seq));
+    // What was voted on, by the hash the ballot froze.
+    expect(mine.textHash).toBe((await clerk.query("room.ballot", { id })).data.textHash);
     expect(mine.head.seq).toBeGreaterThanOrEqual(mine.event.seq);
     const download = await receiptLoader(t.server.deps, delegates[2]!, id);
     expect(download.status).toBe(200);
