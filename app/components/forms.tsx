@@ -198,7 +198,8 @@ export function ActionForm<T = unknown>({ intent, formKey, hidden, success, done
           <input key={name} type="hidden" name={name} value={String(value)} />
         ))}
         {typeof children === "function" ? children({ busy }) : children}
-        <Feedback result={result} success={said} settled={!busy} />
+        {/* While it is sent again, the last answer is gone: the next one is news, and takes the focus. */}
+        <Feedback result={busy ? undefined : result} success={said} />
       </fetcher.Form>
     </FormContext.Provider>
   );

@@ -116,9 +116,11 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
     expect(pathOf(page)).toBe(matterPath);
     await page.getByLabel("I have read the text to be published").check();
     await page.getByRole("button", { name: "Publish the ruling" }).click();
-    await page.waitForURL(/\/eli\/demo\/ruling\/\d{4}\/\d+$/);
+    await page.waitForURL(/\/eli\/demo\/ruling\/\d{4}\/\d+(#published)?$/);
     eli = pathOf(page);
     await page.getByRole("heading", { level: 1, name: title }).waitFor();
+    // She is told it is done, where she lands.
+    await main(page).getByRole("status").filter({ hasText: "Published." }).waitFor();
     expect(await main(page).locator(".rule-text").first().innerText()).toContain(added);
   });
 

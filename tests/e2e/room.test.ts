@@ -276,7 +276,7 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       await clerk.page.goto(`/matters/${matterId}`);
       await clerk.page.getByLabel("I have read the text to be published").check();
       await clerk.page.getByRole("button", { name: "Publish the ruling" }).click();
-      await clerk.page.waitForURL(/\/eli\/demo\/ruling\/\d{4}\/\d+$/);
+      await clerk.page.waitForURL(/\/eli\/demo\/ruling\/\d{4}\/\d+(#published)?$/);
       const eli = pathOf(clerk.page);
       await main(clerk.page).getByRole("heading", { level: 1, name: matter.title }).waitFor();
 

@@ -79,7 +79,7 @@ async function mariJourney(page: Page, email: string, label: string, width: numb
     const recorded = page.getByRole("status").filter({ hasText: "Your judgment was recorded." });
     await recorded.waitFor();
     // By the button she pressed, focused, with the next pair already in place above it.
-    expect(await recorded.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => recorded.evaluate((el) => el === document.activeElement)).toBe(true);
   }
   await screenshot(page, `${label}-judged`);
 
