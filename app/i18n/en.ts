@@ -422,7 +422,7 @@ export const en = {
   "verify.log.ok": "Leaf {leaf} of the transparency log, under the checkpoint of size {size} signed by key {keyId}.",
   "verify.log.proof": "This bundle, byte for byte, is not the one the log holds: its inclusion proof fails.",
   "verify.log.signature": "The checkpoint is not signed by the registry's key.",
-  "verify.card.ok": "Card {card}'s value is in the mandate of {label}, with weight {weight} %.",
+  "verify.card.ok": "Card {card}'s value is in the mandate of {label}, with weight {weight, number, ::.0} %.",
   "verify.card.notInMandate": "That card's value is not in its constituency's mandate.",
   "verify.card.unknown": "That card is not among this ruling's mandates.",
   "rulings.verifyHow":
@@ -526,7 +526,7 @@ export const en = {
   "deliberation.noRepresentatives": "The matter has no constituencies to deliberate.",
   "values.mandates": "Where your values went",
   "values.verifyRuling": "The published ruling: check it with your card's id",
-  "values.cardInMandate": "In the mandate of the {constituency} representative for “{matter}”, weight {weight} % of its mandate.",
+  "values.cardInMandate": "In the mandate of the {constituency} representative for “{matter}”, weight {weight, number, ::.0} % of its mandate.",
   "values.inMandate":
     "In “{matter}”, your values are in the mandate of the {constituency} representative, weight {weight} % of its mandate, representing {size, plural, one {# citizen} other {# citizens}}.",
   "values.notInThisMandate":
@@ -627,7 +627,7 @@ export const en = {
   "progress.noFigures": "None of your values is among this ruling's published value figures.",
   "progress.readRuling": "Read the ruling",
   "progress.matter": "The matter",
-  "values.weightOf": "“{title}”: weight {weight} % of its mandate",
+  "values.weightOf": "“{title}”: weight {weight, number, ::.0} % of its mandate",
   "values.represented": "In “{matter}”, you are represented by the {constituency} representative ({size, plural, one {# citizen} other {# citizens}}).",
   "values.noValueInMandate": "None of your values made its mandate's top values.",
   "values.earlier": "{count, plural, one {Earlier attempt (#)} other {Earlier attempts (#)}}",

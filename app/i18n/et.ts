@@ -425,7 +425,7 @@ export const et: Messages = {
   "verify.log.ok": "Läbipaistvuslogi leht {leaf}, suurusega {size} kontrollpunkti all, mille allkirjastas võti {keyId}.",
   "verify.log.proof": "See kimp ei ole baidi täpsusega see, mida logi hoiab: selle kaasamistõend ei kehti.",
   "verify.log.signature": "Kontrollpunkt ei ole registri võtmega allkirjastatud.",
-  "verify.card.ok": "Kaardi {card} väärtus on ringkonna {label} mandaadis kaaluga {weight} %.",
+  "verify.card.ok": "Kaardi {card} väärtus on ringkonna {label} mandaadis kaaluga {weight, number, ::.0} %.",
   "verify.card.notInMandate": "Selle kaardi väärtus ei ole tema ringkonna mandaadis.",
   "verify.card.unknown": "Seda kaarti ei ole selle otsuse mandaatides.",
   "rulings.verifyHow":
@@ -529,7 +529,7 @@ export const et: Messages = {
   "deliberation.noRepresentatives": "Asjal pole arutelu pidamiseks valimisringkondi.",
   "values.mandates": "Kuhu sinu väärtused jõudsid",
   "values.verifyRuling": "Avaldatud otsus: kontrolli seda oma kaardi tunnusega",
-  "values.cardInMandate": "Ringkonna {constituency} esindaja mandaadis küsimuses „{matter}”, kaaluga {weight} % mandaadist.",
+  "values.cardInMandate": "Ringkonna {constituency} esindaja mandaadis küsimuses „{matter}”, kaaluga {weight, number, ::.0} % mandaadist.",
   "values.inMandate":
     "Küsimuses „{matter}” on sinu väärtused ringkonna {constituency} esindaja mandaadis, kaaluga {weight} % mandaadist; esindaja esindab {size, plural, one {üht kodanikku} other {# kodanikku}}.",
   "values.notInThisMandate":
@@ -584,7 +584,7 @@ export const et: Messages = {
   "progress.noFigures": "Ükski sinu väärtus ei ole selle otsuse avaldatud väärtusnäitajate hulgas.",
   "progress.readRuling": "Loe otsust",
   "progress.matter": "Küsimus",
-  "values.weightOf": "„{title}”: kaal {weight} % mandaadist",
+  "values.weightOf": "„{title}”: kaal {weight, number, ::.0} % mandaadist",
   "values.represented": "Küsimuses „{matter}” esindab sind ringkonna {constituency} esindaja ({size, plural, one {# kodanik} other {# kodanikku}}).",
   "values.noValueInMandate": "Ükski sinu väärtus ei jõudnud selle mandaadi tippväärtuste hulka.",
   "values.earlier": "{count, plural, one {Varasem katse (#)} other {Varasemad katsed (#)}}",
