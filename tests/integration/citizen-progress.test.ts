@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
+import { CONTESTABLE } from "../fixtures/cards.js";
 
 const MARI_CONTEXT = "ai-decisions-about-people";
 const KATI_CONTEXT = "ai-tutors-for-children";
 
-const CONTESTABLE = {
-  title: "Contestable automated decisions",
-  description: "When a system decides about me, I want to be able to see why and push back.",
-  policies: ["MOMENTS when a person realizes a machine decided about them", "WAYS to reach a human who can change the outcome"],
-};
 const PATIENT_TUTOR = {
   title: "Patience with a struggling child",
   description: "I want a tutor to stay with my child's confusion instead of rushing to the answer.",

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../../app/i18n/translate.js";
 import { buildIfNeeded } from "../../server/build-if-needed.server.js";
 import { dialects, rowCounts, signInAs, startTestServer, type TestServer } from "../support/database.js";
+import { CONTESTABLE, CONTESTABLE_PARAPHRASE } from "../fixtures/cards.js";
 
 /**
  * The forms outside the main journeys, posted as a browser without JavaScript posts them: bad input is
@@ -13,17 +14,6 @@ import { dialects, rowCounts, signInAs, startTestServer, type TestServer } from 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const en = translator("en");
 const et = translator("et");
-
-const CONTESTABLE = {
-  title: "Contestable automated decisions",
-  description: "When a system decides about me, I want to be able to see why and push back.",
-  policies: ["MOMENTS when a person realizes a machine decided about them", "WAYS to reach a human who can change the outcome"],
-};
-const CONTESTABLE_PARAPHRASE = {
-  title: "Decisions by machines I can contest",
-  description: "I want to understand why an automated system decided about me and to be able to contest it.",
-  policies: ["MOMENTS when someone realizes a machine decided about them", "WAYS to reach a human who can change the decision"],
-};
 
 const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'" };
 const decode = (html: string) => html.replace(/&(amp|lt|gt|quot|#x27|#39);/g, (entity) => ENTITIES[entity]!);

@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects, httpClient, type HttpClient, rowCounts, signInAs, startTestServer, type TestServer } from "../support/database.js";
+import { CONTESTABLE, CONTESTABLE_PARAPHRASE } from "../fixtures/cards.js";
 
 const CONTEXT = "ai-decisions-about-people";
 const OTHER_CONTEXT = "ai-tutors-for-children";
 
-const CONTESTABLE = {
-  title: "Contestable automated decisions",
-  description: "When a system decides about me, I want to be able to see why and push back.",
-  policies: ["MOMENTS when a person realizes a machine decided about them", "WAYS to reach a human who can change the outcome"],
-};
-const CONTESTABLE_PARAPHRASE = {
-  title: "Decisions by machines I can contest",
-  description: "I want to understand why an automated system decided about me and to be able to contest it.",
-  policies: ["MOMENTS when someone realizes a machine decided about them", "WAYS to reach a human who can change the decision"],
-};
 const DIGNITY = {
   title: "Being treated as a whole person",
   description: "I want the people and systems that judge my case to see my circumstances, not only my data.",
