@@ -112,8 +112,10 @@ export async function describeEvents(db: Kysely<Database>, events: readonly Ledg
 }
 
 export async function ledgerPage(db: Kysely<Database>, stream: string) {
-  const events = await readLedger(db, stream, { afterSeq: 0, limit: 1000 });
-  const verdict = verifyChain(await readLedger(db, stream));
+  // The chain is verified whole; the page lists its first thousand events. One read serves both.
+  const chain = await readLedger(db, stream);
+  const verdict = verifyChain(chain);
+  const events = chain.slice(0, 1000);
   const matter = stream === POLITY_STREAM ? null : await db.selectFrom("matters").select(["id", "title"]).where("id", "=", stream).executeTakeFirst();
   const lines = await describeEvents(db, events);
   return { stream, polity: stream === POLITY_STREAM, matter: matter ? { id: matter.id, title: matter.title } : null, lines, verdict };
