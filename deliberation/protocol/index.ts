@@ -1,3 +1,4 @@
 export * from "./machine.js";
+export * from "./packages.js";
 export * from "./tasks.js";
-export { clauseFor, mandateCoverage, policyAttended, stemSet, valueCoverage } from "./coverage.js";
+export * from "./drive.js";

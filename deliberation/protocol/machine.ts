@@ -1,35 +1,68 @@
+import { wordingProblems } from "../reading/hygiene.js";
+import type { Language, Option, Reading, Slot } from "../reading/types.js";
+import { textLanguage } from "../values/dedupe.js";
 import { schulze, type SchulzeBallot } from "../schulze.js";
 import {
+  type Choice,
+  type Constituency,
+  clausesOf,
+  fixesFor,
+  type Fix,
+  indexReadings,
+  packageCount,
+  packageText,
+  proposal,
+  type RuleOptions,
+  standing,
+  topValues,
+  triedBy,
+  vetoCore,
+} from "./packages.js";
+import {
+  approves,
   type Assessment,
   type Candidate,
   type Critique,
   type CritiqueInput,
+  groundReadings,
   type MediationInput,
   type Position,
   type PositionInput,
   type ProtocolTaskKind,
+  type ReadInput,
+  type ReadOutput,
   type RepresentativeForPrompt,
   type Stance,
+  type WordInput,
+  type WordOutput,
+  verdictMap,
 } from "./tasks.js";
 
 /**
  * The deliberation protocol (DESIGN.md) as a pure state machine. The ledger's events of a matter are
- * folded into a state; from a state, `plan` says what must happen next (model calls, and events the
- * code computes itself: tallies and the draft). The runner in server/ executes those effects and
- * appends their results as events, which are folded in turn. So the state is always a function of the
- * ledger: after a crash, folding the same events gives the same state and the same outstanding
- * effects, and a call whose result is in the ledger is never asked for again.
+ * folded into a state; from a state, `plan` says what must happen next (calls, and events the code
+ * computes itself: tallies and the draft). The runner in server/ executes those effects and appends
+ * their results as events, which are folded in turn. So the state is always a function of the ledger:
+ * after a crash, folding the same events gives the same state and the same outstanding effects, and a
+ * call whose result is in the ledger is never asked for again.
+ *
+ * The order of work: every option is read against every mandate value (readings are ledger events);
+ * positions follow from the readings of the proposal; each round, the mediator (with a model: new
+ * wording first, read like any option) offers the best packages of options in the leximin order, each
+ * representative assesses and ranks them from the readings, Schulze weighted by citizens picks the
+ * winner, and the search goes on while a top value stays eroded that an untried option could fix at no
+ * loss to the worst-off, up to the round limit. The approval threshold never ends the search early.
  *
  * Nothing here depends on the order in which parallel results arrive: inputs are built in a canonical
- * order (representatives by id, candidates by index).
+ * order (representatives by id, options by slot, candidates by index).
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface DeliberationSettings {
   rounds: number;
   candidates: number;
-  /** Share of citizens represented whose representatives approve the winner, to stop revising. */
+  /** Share of citizens represented whose representatives approve the winner: reported, never a reason to stop. */
   approvalThreshold: number;
   /** Model tokens (prompt + completion) this deliberation may spend. */
   tokenBudget: number;
@@ -55,10 +88,26 @@ export interface CallMeta {
 export interface StartedPayload {
   protocol: number;
   title: string;
+  /** The clerk's rule as one numbered text (what the matter page shows). */
   ruleText: string;
   contextId: string;
   settings: DeliberationSettings;
   representatives: RepresentativeSpec[];
+  /** The matter's language: every clause, statement and draft is in it. */
+  language?: Language;
+  /** The rule as clauses, and the options people wrote for them (protocol 2). */
+  slots?: Slot[];
+  options?: Option[];
+  /** The engine the deliberation started with ("offline" or "openai"); new wording is asked of a model only. */
+  engine?: string;
+}
+
+export interface Fairness {
+  /** Per constituency: share of its mandate's weight the winner honours and erodes. */
+  shares: { representativeId: string; citizens: number; honoured: number; eroded: number }[];
+  /** The round's candidates in the proportional veto core. */
+  core: string[];
+  inCore: boolean;
 }
 
 export interface Tally {
@@ -70,6 +119,21 @@ export interface Tally {
   approval: { weight: number; total: number; share: number };
   /** d[i][j] of the Schulze method: citizens (weighted ballots) preferring candidates[i] to candidates[j]. */
   d: number[][];
+  /** p[i][j]: the strongest paths. */
+  p?: number[][];
+  fairness?: Fairness;
+  /** Top values eroded in the winner that an untried option could fix at no loss to the worst-off: why another round runs. */
+  fixes?: Fix[];
+}
+
+export interface CoverageValue {
+  valueId: string;
+  title: string;
+  weight: number;
+  verdict: "honours" | "erodes" | "silent";
+  honoured: boolean;
+  /** The readings that decide it (the eroding ones when eroded), with the clause number in the draft. */
+  by: { optionId: string; clause: number; quote: string; reason: string; engine: string }[];
 }
 
 export interface DraftStance {
@@ -87,6 +151,15 @@ export interface DraftStance {
   struck?: string;
 }
 
+export interface DraftClause {
+  number: number;
+  text: string;
+  optionId: string;
+  source: Option["source"];
+  /** The clerk's clause number this stands in for, or null for an added clause. */
+  replaces: number | null;
+}
+
 export interface DraftRuling {
   round: number;
   candidateId: string;
@@ -97,16 +170,22 @@ export interface DraftRuling {
   budgetExhausted: boolean;
   stances: DraftStance[];
   minorityReports: (DraftStance & { preferred: string })[];
-  /** Which mandate values of which constituencies the text honours. */
+  /** Which mandate values of which constituencies the text honours, erodes or leaves alone: from readings. */
   coverage: {
     representativeId: string;
     label: string;
     citizens: number;
     honouredWeight: number;
-    values: { valueId: string; title: string; weight: number; honoured: boolean }[];
+    erodedWeight?: number;
+    values: CoverageValue[];
   }[];
   /** Σ citizens × honoured weight / Σ citizens: how much of what the polity asked for the text carries. */
   citizenWeightedCoverage: number;
+  /** The clauses, each from the option it was composed of (protocol 2). */
+  clauses?: DraftClause[];
+  choice?: Choice;
+  fairness?: Fairness;
+  language?: Language;
 }
 
 export type Stage = "positions" | "mediation" | "critique" | "drafting" | "drafted" | "halted";
@@ -114,8 +193,17 @@ export type Stage = "positions" | "mediation" | "critique" | "drafting" | "draft
 export interface DeliberationState {
   matterId: string;
   started: StartedPayload;
+  language: Language;
+  /** The rule's slots and every option on the table: the people's, and the mediator's and delegates' as they come. */
+  rule: { slots: Slot[]; options: Option[] };
   stage: Stage;
   round: number;
+  /** By option, then value. */
+  readings: Record<string, Record<string, Reading>>;
+  /** Reading calls done, by key (an option's values are read in batches). */
+  readingCalls: Record<string, CallMeta>;
+  /** The mediator's new wording, by round (with a model only). */
+  wordings: Record<number, { options: Option[]; call: CallMeta }>;
   positions: Record<string, { position: Position; call: CallMeta }>;
   /** By round, then candidate index. */
   candidates: Record<number, Record<number, { id: string; candidate: Candidate; call: CallMeta }>>;
@@ -138,6 +226,14 @@ export interface DeliberationState {
  */
 export type StatementRef = string;
 
+export interface ClauseAmendment {
+  slot: number;
+  optionId: string;
+  text: string;
+  by: string;
+  seq: number;
+}
+
 export interface RoomState {
   /** While paused, no new step starts; calls under way finish and are recorded. */
   paused: boolean;
@@ -147,17 +243,23 @@ export interface RoomState {
   overrides: Record<StatementRef, { text: string; by: string; seq: number }>;
   /** Left out of later prompts, and shown struck with the reason. */
   struck: Record<StatementRef, { reason: string; by: string; seq: number }>;
-  /** The draft as the delegates amended it (the ruling's text from then on), with who did it. */
+  /** The draft as the delegates amended it (the ruling's text from then on), with who amended it last. */
   amended: { text: string; by: string; seq: number } | null;
+  /** The delegates' amendments of the draft, by slot: each an option, read before the ballot. */
+  clauseAmendments: Record<number, ClauseAmendment>;
   /** How many times the delegates sent the draft back for another round. */
   returns: number;
-  /** The text the round created by the last return revises: the amended draft, if it was amended. */
-  revising: { round: number; text: string } | null;
+  /** The package the round created by the last return revises: the draft as amended. */
+  revising: { round: number; text: string; choice?: Choice } | null;
 }
 
 /** The events of the protocol, as they appear in the ledger (type + payload). */
 export type ProtocolEvent =
   | { type: "deliberation.started"; payload: StartedPayload }
+  /** One batch of values read against one option (the key names both). */
+  | { type: "deliberation.reading"; payload: { key: string; optionId: string; readings: Reading[]; call: CallMeta } }
+  /** The mediator's new wording for a round: options, read before they count. */
+  | { type: "deliberation.wording"; payload: { key: string; round: number; options: Option[]; call: CallMeta } }
   | { type: "deliberation.position"; payload: { key: string; representativeId: string; position: Position; call: CallMeta } }
   | { type: "deliberation.candidate"; payload: { key: string; round: number; index: number; id: string; candidate: Candidate; call: CallMeta } }
   | { type: "deliberation.critique"; payload: { key: string; round: number; representativeId: string; critique: Critique; call: CallMeta } }
@@ -179,23 +281,34 @@ export type RoomEvent =
   | { type: "room.guidance"; payload: { text: string }; actor?: string }
   | { type: "room.override"; payload: { statement: StatementRef; text: string }; actor?: string }
   | { type: "room.strike"; payload: { statement: StatementRef; reason: string }; actor?: string }
-  | { type: "room.amended"; payload: { text: string }; actor?: string }
+  /** A delegate amends one clause of the draft (its slot; "" strikes it). Protocol 1 amended the whole text. */
+  | { type: "room.amended"; payload: { slot?: number; text: string }; actor?: string }
   | { type: "room.returned"; payload: { guidance?: string }; actor?: string };
 
 export type CallEffect =
+  | { kind: "call"; key: string; task: "read"; input: ReadInput }
+  | { kind: "call"; key: string; task: "word"; input: WordInput }
   | { kind: "call"; key: string; task: "position"; input: PositionInput }
   | { kind: "call"; key: string; task: "mediate"; input: MediationInput }
   | { kind: "call"; key: string; task: "critique"; round: number; input: CritiqueInput };
 export type AppendEffect = { kind: "append"; event: Extract<ProtocolEvent, { type: "deliberation.tallied" | "deliberation.drafted" }> };
 export type Effect = CallEffect | AppendEffect;
 
+/** Values read in one call: a model reads a clause against a few dozen values at a time. */
+export const READING_BATCH = 48;
+
 export const keys = {
+  reading: (optionId: string, batch: number) => `reading:${optionId}:${batch}`,
+  wording: (round: number) => `wording:${round}`,
   position: (representativeId: string) => `position:${representativeId}`,
   candidate: (round: number, index: number) => `candidate:${round}:${index}`,
   critique: (round: number, representativeId: string) => `critique:${round}:${representativeId}`,
 };
 
 export const candidateId = (round: number, index: number) => `r${round}c${index + 1}`;
+/** The id of a delegate's amendment of a clause (the room.amended event's seq), and of the mediator's wording. */
+export const delegateOptionId = (seq: number) => `d${seq}`;
+export const mediatorOptionId = (round: number, index: number) => `w${round}.${index + 1}`;
 
 // Keys are only ever built and compared, never parsed: that is unambiguous though representative ids hold colons, as the round is numeric and candidate ids ("r2c3") have none.
 export const statementRef = {
@@ -203,12 +316,30 @@ export const statementRef = {
   critique: (round: number, representativeId: string, candidate: string): StatementRef => `critique:${round}:${representativeId}:${candidate}`,
 };
 
+/** A protocol-1 start has one rule text: its lines are the clauses, the clerk's only options. */
+export function clausesFromText(text: string): { slots: Slot[]; options: Option[] } {
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim().replace(/^\d+[.)]\s+/u, ""))
+    .filter((l) => l !== "");
+  return {
+    slots: lines.map((_, i) => ({ kind: "clause", number: i + 1 })),
+    options: lines.map((text, i) => ({ id: `c${i + 1}`, slot: i, source: "clerk", text, valueId: null })),
+  };
+}
+
 export function initialState(matterId: string, started: StartedPayload): DeliberationState {
+  const rule = started.slots && started.options ? { slots: started.slots, options: started.options } : clausesFromText(started.ruleText);
   return {
     matterId,
     started: { ...started, representatives: [...started.representatives].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) },
+    language: started.language ?? (textLanguage(started.ruleText) === "et" ? "et" : "en"),
+    rule: { slots: [...rule.slots], options: [...rule.options] },
     stage: "positions",
     round: 1,
+    readings: {},
+    readingCalls: {},
+    wordings: {},
     positions: {},
     candidates: {},
     critiques: {},
@@ -219,12 +350,14 @@ export function initialState(matterId: string, started: StartedPayload): Deliber
     draft: null,
     tokensSpent: 0,
     lastSeq: 0,
-    room: { paused: false, guidance: [], overrides: {}, struck: {}, amended: null, returns: 0, revising: null },
+    room: { paused: false, guidance: [], overrides: {}, struck: {}, amended: null, clauseAmendments: {}, returns: 0, revising: null },
   };
 }
 
 const reps = (state: DeliberationState) => state.started.representatives;
 const countOf = (record: object | undefined) => (record ? Object.keys(record).length : 0);
+/** Whether new wording is asked of the engine: a model writes; the offline engine only composes what people wrote. */
+const writes = (state: DeliberationState) => (state.started.engine ?? "offline") !== "offline";
 
 /** Folds one event into the state. Events of other kinds (the matter's own) leave it as it is. */
 export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: number }): DeliberationState {
@@ -232,6 +365,23 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
   switch (event.type) {
     case "deliberation.started":
       return { ...initialState(state.matterId, event.payload), lastSeq: next.lastSeq };
+    case "deliberation.reading": {
+      const r = event.payload;
+      if (state.readingCalls[r.key]) return next;
+      next.readingCalls = { ...state.readingCalls, [r.key]: r.call };
+      next.readings = { ...state.readings, [r.optionId]: { ...state.readings[r.optionId] } };
+      for (const reading of r.readings) next.readings[r.optionId]![reading.valueId] = reading;
+      next.tokensSpent += r.call.tokens;
+      return next;
+    }
+    case "deliberation.wording": {
+      const w = event.payload;
+      if (state.wordings[w.round]) return next;
+      next.wordings = { ...state.wordings, [w.round]: { options: w.options, call: w.call } };
+      next.rule = { ...state.rule, options: [...state.rule.options, ...w.options] };
+      next.tokensSpent += w.call.tokens;
+      return next;
+    }
     case "deliberation.position": {
       const p = event.payload;
       if (state.positions[p.representativeId]) return next; // a duplicate cannot count twice
@@ -246,7 +396,7 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       if (round[c.index]) return next;
       next.candidates = { ...state.candidates, [c.round]: { ...round, [c.index]: { id: c.id, candidate: c.candidate, call: c.call } } };
       next.tokensSpent += c.call.tokens;
-      if (next.stage === "mediation" && c.round === state.round && countOf(next.candidates[c.round]) === state.started.settings.candidates) {
+      if (next.stage === "mediation" && c.round === state.round && countOf(next.candidates[c.round]) >= candidatesOfRound(state)) {
         next.stage = "critique";
       }
       return next;
@@ -263,8 +413,10 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       const t = event.payload;
       if (state.tallies[t.round]) return next;
       next.tallies = { ...state.tallies, [t.round]: t };
-      const done = t.approval.share >= state.started.settings.approvalThreshold || t.round >= state.started.settings.rounds;
-      if (done) next.stage = "drafting";
+      // Protocol 1 stopped at the approval threshold; protocol 2 revises while a fix is on the table.
+      const v1 = t.fixes === undefined;
+      const revise = v1 ? t.approval.share < state.started.settings.approvalThreshold : t.fixes!.length > 0 || wordingMayHelp(state, t);
+      if (!revise || t.round >= state.started.settings.rounds) next.stage = "drafting";
       else {
         next.round = t.round + 1;
         next.stage = "mediation";
@@ -303,7 +455,7 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.draft = event.payload;
       next.stage = "drafted";
       // An amendment was of the previous draft; this one starts clean.
-      if (state.room.amended) next.room = { ...state.room, amended: null };
+      if (state.room.amended || countOf(state.room.clauseAmendments)) next.room = { ...state.room, amended: null, clauseAmendments: {} };
       return next;
     case "room.paused":
       next.room = { ...state.room, paused: true };
@@ -326,10 +478,23 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
         struck: { ...state.room.struck, [event.payload.statement]: { reason: event.payload.reason, by: event.actor ?? "", seq: next.lastSeq } },
       };
       return next;
-    case "room.amended":
-      if (state.stage !== "drafted") return next;
-      next.room = { ...state.room, amended: { text: event.payload.text, by: event.actor ?? "", seq: next.lastSeq } };
+    case "room.amended": {
+      if (state.stage !== "drafted" || !state.draft) return next;
+      const by = event.actor ?? "";
+      const slot = event.payload.slot;
+      if (slot === undefined || !state.draft.choice) {
+        // Protocol 1: the whole text.
+        next.room = { ...state.room, amended: { text: event.payload.text, by, seq: next.lastSeq } };
+        return next;
+      }
+      const optionId = delegateOptionId(next.lastSeq);
+      const option: Option = { id: optionId, slot, source: "delegate", text: event.payload.text.trim(), valueId: null };
+      next.rule = { ...state.rule, options: [...state.rule.options, option] };
+      const clauseAmendments = { ...state.room.clauseAmendments, [slot]: { slot, optionId, text: option.text, by, seq: next.lastSeq } };
+      const choice = amendedChoice(state.draft.choice, clauseAmendments);
+      next.room = { ...state.room, clauseAmendments, amended: { text: packageText(next.rule, choice), by, seq: next.lastSeq } };
       return next;
+    }
     case "room.returned": {
       // Back to deliberation: one more round of revision from the draft (as amended), with the guidance.
       const last = latestTally(state);
@@ -342,18 +507,27 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.stage = "mediation";
       next.draft = null;
       next.started = { ...state.started, settings: { ...state.started.settings, rounds: Math.max(state.started.settings.rounds, round) } };
+      const amendedChoiceNow = state.draft?.choice ? amendedChoice(state.draft.choice, state.room.clauseAmendments) : undefined;
       next.room = {
         ...state.room,
         guidance,
         returns: state.room.returns + 1,
         amended: null,
-        revising: state.room.amended ? { round, text: state.room.amended.text } : null,
+        clauseAmendments: {},
+        revising: state.room.amended ? { round, text: state.room.amended.text, ...(amendedChoiceNow ? { choice: amendedChoiceNow } : {}) } : null,
       };
       return next;
     }
     default:
       return next;
   }
+}
+
+/** A draft's package with the delegates' clause amendments in their slots. */
+export function amendedChoice(choice: Choice, amendments: Record<number, ClauseAmendment>): Choice {
+  const out = [...choice];
+  for (const a of Object.values(amendments)) out[a.slot] = a.optionId;
+  return out;
 }
 
 /** Folds a matter's ledger (any events; only the protocol's count) into a state, or null before the start. */
@@ -370,12 +544,11 @@ export function replay(matterId: string, events: readonly { type: string; payloa
   return state;
 }
 
-function latestTally(state: DeliberationState): Tally | null {
+export function latestTally(state: DeliberationState): Tally | null {
   const rounds = Object.keys(state.tallies).map(Number);
   return rounds.length ? state.tallies[Math.max(...rounds)]! : null;
 }
 
-const rule = (state: DeliberationState) => ({ title: state.started.title, text: state.started.ruleText });
 const promptRep = ({ mandateHash: _, ...rep }: RepresentativeSpec): RepresentativeForPrompt => rep;
 
 function roundCandidates(state: DeliberationState, round: number) {
@@ -386,44 +559,134 @@ function roundCandidates(state: DeliberationState, round: number) {
     .map((i) => byIndex[i]!);
 }
 
+/** How many candidates a round offers: the setting, or fewer when the options allow fewer distinct packages. */
+function candidatesOfRound(state: DeliberationState): number {
+  return Math.max(1, Math.min(state.started.settings.candidates, packageCount(state.rule)));
+}
+
+/** Every mandate value once, by id: what each option is read against. */
+function mandateValues(state: DeliberationState) {
+  const byId = new Map<string, RepresentativeForPrompt["mandate"][number]>();
+  for (const r of reps(state)) for (const v of r.mandate) if (!byId.has(v.valueId)) byId.set(v.valueId, v);
+  return [...byId.values()]
+    .sort((a, b) => (a.valueId < b.valueId ? -1 : 1))
+    .map(({ valueId, title, description, policies }) => ({ valueId, title, description, policies }));
+}
+
+/** The reading calls still missing: every option with words, against every mandate value, in batches. */
+function readingEffects(state: DeliberationState): CallEffect[] {
+  const values = mandateValues(state);
+  const effects: CallEffect[] = [];
+  for (const option of state.rule.options) {
+    if (option.text.trim() === "") continue;
+    for (let batch = 0; batch * READING_BATCH < Math.max(1, values.length); batch++) {
+      const key = keys.reading(option.id, batch);
+      if (state.readingCalls[key]) continue;
+      effects.push({
+        kind: "call",
+        key,
+        task: "read",
+        input: {
+          language: state.language,
+          option: { id: option.id, text: option.text },
+          values: values.slice(batch * READING_BATCH, (batch + 1) * READING_BATCH),
+        },
+      });
+    }
+  }
+  return effects;
+}
+
+/** Every reading there is, as a flat list (strikes read as silent by nature). */
+export function allReadings(state: DeliberationState): Reading[] {
+  return Object.values(state.readings).flatMap((byValue) => Object.values(byValue));
+}
+
+function readingsFor(state: DeliberationState, rep: RepresentativeForPrompt): Reading[] {
+  const ids = new Set(rep.mandate.map((v) => v.valueId));
+  return allReadings(state)
+    .filter((r) => ids.has(r.valueId))
+    .sort((a, b) => (a.optionId < b.optionId ? -1 : a.optionId > b.optionId ? 1 : a.valueId < b.valueId ? -1 : 1));
+}
+
+const constituencies = (state: DeliberationState): Constituency[] =>
+  reps(state).map((r) => ({ id: r.id, citizens: r.citizens, mandate: r.mandate.map((v) => ({ valueId: v.valueId, title: v.title, weight: v.weight })) }));
+
+/** The winner of a round, as a package. */
+function winnerChoice(state: DeliberationState, round: number): Choice | null {
+  const tally = state.tallies[round];
+  if (!tally) return null;
+  return roundCandidates(state, round).find((c) => c.id === tally.winner)?.candidate.choice ?? null;
+}
+
+/** What every candidate so far has offered: options (and additions left out) already put to the representatives. */
+function triedSoFar(state: DeliberationState): string[] {
+  const tried = new Set<string>();
+  for (const byIndex of Object.values(state.candidates))
+    for (const c of Object.values(byIndex)) if (c.candidate.choice) for (const t of triedBy(state.rule, c.candidate.choice)) tried.add(t);
+  return [...tried].sort();
+}
+
 function mediationInput(state: DeliberationState, index: number): MediationInput {
   const round = state.round;
-  const previousTally = state.tallies[round - 1];
-  let previous: MediationInput["previous"] = null;
-  if (previousTally) {
-    const winner = roundCandidates(state, round - 1).find((c) => c.id === previousTally.winner)!;
-    // After the delegates amended the draft and sent it back, their text is what is revised.
-    const amended = state.room.revising?.round === round ? state.room.revising.text : null;
-    previous = {
-      winner: { id: winner.id, text: amended ?? winner.candidate.text },
-      critiques: reps(state).map((r) => {
-        const assessment = assessmentOf(state, round - 1, r.id, winner.id);
-        const ref = statementRef.critique(round - 1, r.id, winner.id);
-        if (state.room.struck[ref]) return { representativeId: r.id, stance: assessment?.stance ?? "amend", statement: "", unaddressed: [] };
-        const statement = state.room.overrides[ref]?.text ?? assessment?.statement ?? "";
-        return { representativeId: r.id, stance: assessment?.stance ?? "amend", statement, unaddressed: assessment?.unaddressed ?? [] };
-      }),
-    };
-  }
+  const revising = state.room.revising?.round === round ? state.room.revising.choice : undefined;
+  const winner = revising ?? winnerChoice(state, round - 1);
   return {
-    rule: rule(state),
+    language: state.language,
     round,
     index,
-    of: state.started.settings.candidates,
-    constituencies: reps(state).map((r) => {
-      const position = state.positions[r.id]!.position;
-      const ref = statementRef.position(r.id);
-      // A struck position is left out; an overridden one carries the delegate's words instead of its own.
-      const amendments = state.room.struck[ref]
-        ? []
-        : state.room.overrides[ref]
-          ? [{ text: state.room.overrides[ref].text, valueIds: [] }]
-          : position.amendments;
-      return { ...promptRep(r), position: { stance: position.stance, amendments } };
-    }),
-    previous,
+    of: candidatesOfRound(state),
+    rule: state.rule,
+    constituencies: reps(state).map((r) => ({
+      id: r.id,
+      label: r.label,
+      citizens: r.citizens,
+      mandate: r.mandate.map((v) => ({ valueId: v.valueId, title: v.title, weight: v.weight })),
+    })),
+    verdicts: verdictMap(allReadings(state)),
+    previous: winner ? { winner, tried: triedSoFar(state) } : null,
+  };
+}
+
+/** The concerns new wording answers: top values the standing package erodes or leaves unserved. */
+function wordingInput(state: DeliberationState): WordInput {
+  const round = state.round;
+  const choice = (state.room.revising?.round === round ? state.room.revising.choice : undefined) ?? winnerChoice(state, round - 1) ?? proposal(state.rule);
+  const readings = indexReadings(allReadings(state));
+  const byValue = new Map(mandateValues(state).map((v) => [v.valueId, v]));
+  const concerns: WordInput["concerns"] = [];
+  for (const c of constituencies(state)) {
+    const st = standing(state.rule, choice, c, readings);
+    for (const top of topValues(c.mandate)) {
+      const v = st.values.find((x) => x.valueId === top.valueId)!;
+      if (v.verdict === "honours") continue;
+      const slot = v.verdict === "erodes" ? choice.indexOf(v.by[0]!.optionId) : null;
+      concerns.push({ constituency: reps(state).find((r) => r.id === c.id)!.label, value: byValue.get(top.valueId)!, slot });
+    }
+  }
+  return {
+    language: state.language,
+    round,
+    rule: packageText(state.rule, choice),
+    slots: clausesOf(state.rule, choice).map(({ slot, option }) => ({ slot, number: state.rule.slots[slot]!.number, text: option.text })),
+    concerns: concerns.slice(0, 32),
     guidance: state.room.guidance.map((g) => g.text).slice(-20),
   };
+}
+
+/** With a model, another round is worth it while a top value stays eroded and the last wording brought something new. */
+function wordingMayHelp(state: DeliberationState, t: Tally): boolean {
+  if (!writes(state)) return false;
+  const eroded = (t.fairness?.shares ?? []).some((s) => s.eroded > 0);
+  return eroded && (state.wordings[t.round]?.options.length ?? 0) > 0;
+}
+
+/** Options a model's wording proposes, as options of the rule (each read before it counts). */
+export function wordingOptions(round: number, output: WordOutput, state: Pick<DeliberationState, "rule">): Option[] {
+  const existing = new Set(state.rule.options.map((o) => o.text.trim().toLowerCase()));
+  return output.clauses
+    .filter((c) => c.slot < state.rule.slots.length && !existing.has(c.text.trim().toLowerCase()))
+    .map((c, i) => ({ id: mediatorOptionId(round, i), slot: c.slot, source: "mediator" as const, text: c.text.trim(), valueId: null }));
 }
 
 function assessmentOf(state: DeliberationState, round: number, representativeId: string, candidate: string): Assessment | undefined {
@@ -448,7 +711,21 @@ export function ballotsOf(state: DeliberationState, round: number): SchulzeBallo
     });
 }
 
-/** Step 4: Schulze over the representatives' rankings, weighted by citizens; ties go to the wider approval, then the id. */
+/** The winner's fairness: each constituency's shares under the readings, and the proportional veto core. */
+function fairnessOf(state: DeliberationState, round: number, winner: string, choice: Choice | null | undefined): Fairness {
+  const readings = indexReadings(allReadings(state));
+  const shares = constituencies(state).map((c) => {
+    const st = choice ? standing(state.rule, choice, c, readings) : null;
+    return { representativeId: c.id, citizens: c.citizens, honoured: st?.honoured ?? 0, eroded: st?.eroded ?? 0 };
+  });
+  const core = vetoCore(
+    roundCandidates(state, round).map((c) => c.id),
+    ballotsOf(state, round),
+  );
+  return { shares, core, inCore: core.includes(winner) };
+}
+
+/** Step 5: Schulze over the representatives' rankings, weighted by citizens; ties go to the wider approval, then the id. */
 export function tally(state: DeliberationState, round: number): Tally {
   const candidates = roundCandidates(state, round).map((c) => c.id);
   const approvalWeight = (candidate: string) =>
@@ -457,13 +734,58 @@ export function tally(state: DeliberationState, round: number): Tally {
   const winner = result.order[0]!;
   const total = reps(state).reduce((sum, r) => sum + r.citizens, 0);
   const weight = approvalWeight(winner);
-  return { round, candidates, tiers: result.tiers, winner, approval: { weight, total, share: total === 0 ? 0 : weight / total }, d: result.d };
+  const choice = roundCandidates(state, round).find((c) => c.id === winner)?.candidate.choice;
+  const fixes = choice ? fixesFor(state.rule, choice, constituencies(state), indexReadings(allReadings(state)), new Set(triedSoFar(state))) : [];
+  return {
+    round,
+    candidates,
+    tiers: result.tiers,
+    winner,
+    approval: { weight, total, share: total === 0 ? 0 : weight / total },
+    d: result.d,
+    p: result.p,
+    fairness: fairnessOf(state, round, winner, choice),
+    fixes,
+  };
 }
 
-/** Step 6: the winner of the last tally, with every representative's stance on it, minority reports and coverage. */
+/** What a package does to every constituency's mandate, from readings, with the clause each verdict rests on. */
+export function coverageOf(state: DeliberationState, choice: Choice): DraftRuling["coverage"] {
+  const readings = indexReadings(allReadings(state));
+  const numberOf = new Map(clausesOf(state.rule, choice).map(({ option }, i) => [option.id, i + 1]));
+  return reps(state).map((r) => {
+    const st = standing(state.rule, choice, { id: r.id, citizens: r.citizens, mandate: r.mandate }, readings);
+    return {
+      representativeId: r.id,
+      label: r.label,
+      citizens: r.citizens,
+      honouredWeight: st.honoured,
+      erodedWeight: st.eroded,
+      values: st.values.map((v) => ({
+        valueId: v.valueId,
+        title: v.title,
+        weight: v.weight,
+        verdict: v.verdict,
+        honoured: v.verdict === "honours",
+        by: v.by.map((b) => ({ optionId: b.optionId, clause: numberOf.get(b.optionId) ?? 0, quote: b.quote, reason: b.reason, engine: b.engine })),
+      })),
+    };
+  });
+}
+
+/** The clauses of a package, as the draft lists them. */
+export function draftClauses(state: DeliberationState, choice: Choice): DraftClause[] {
+  return clausesOf(state.rule, choice).map(({ slot, option }, i) => {
+    const s = state.rule.slots[slot]!;
+    return { number: i + 1, text: option.text.trim(), optionId: option.id, source: option.source, replaces: s.kind === "clause" ? s.number : null };
+  });
+}
+
+/** Step 7: the winner of the last tally, with every representative's stance on it, minority reports and coverage. */
 export function draftOf(state: DeliberationState): DraftRuling {
   const last = latestTally(state)!;
   const winner = roundCandidates(state, last.round).find((c) => c.id === last.winner)!;
+  const choice = winner.candidate.choice;
   const stances: DraftStance[] = reps(state).map((r) => {
     const entry = state.critiques[last.round]?.[r.id];
     const a = assessmentOf(state, last.round, r.id, winner.id);
@@ -485,17 +807,27 @@ export function draftOf(state: DeliberationState): DraftRuling {
   const minorityReports = stances
     .filter((s) => !s.approve)
     .map((s) => ({ ...s, preferred: state.critiques[last.round]?.[s.representativeId]?.critique.ranking.flat()[0] ?? winner.id }));
-  const coverage = reps(state).map((r) => {
-    const honoured = new Set(assessmentOf(state, last.round, r.id, winner.id)?.honoured ?? []);
-    const values = r.mandate.map((v) => ({ valueId: v.valueId, title: v.title, weight: v.weight, honoured: honoured.has(v.valueId) }));
-    return {
-      representativeId: r.id,
-      label: r.label,
-      citizens: r.citizens,
-      honouredWeight: values.reduce((s, v) => s + (v.honoured ? v.weight : 0), 0),
-      values,
-    };
-  });
+  const coverage = choice
+    ? coverageOf(state, choice)
+    : // Protocol 1: what the representatives' own assessments said.
+      reps(state).map((r) => {
+        const honoured = new Set(assessmentOf(state, last.round, r.id, winner.id)?.honoured ?? []);
+        const values = r.mandate.map((v) => ({
+          valueId: v.valueId,
+          title: v.title,
+          weight: v.weight,
+          verdict: (honoured.has(v.valueId) ? "honours" : "silent") as CoverageValue["verdict"],
+          honoured: honoured.has(v.valueId),
+          by: [],
+        }));
+        return {
+          representativeId: r.id,
+          label: r.label,
+          citizens: r.citizens,
+          honouredWeight: values.reduce((s, v) => s + (v.honoured ? v.weight : 0), 0),
+          values,
+        };
+      });
   const citizens = coverage.reduce((s, c) => s + c.citizens, 0);
   return {
     round: last.round,
@@ -508,24 +840,58 @@ export function draftOf(state: DeliberationState): DraftRuling {
     minorityReports,
     coverage,
     citizenWeightedCoverage: citizens === 0 ? 0 : coverage.reduce((s, c) => s + c.citizens * c.honouredWeight, 0) / citizens,
+    ...(choice ? { clauses: draftClauses(state, choice), choice, language: state.language } : {}),
+    ...(last.fairness ? { fairness: last.fairness } : {}),
   };
 }
 
+/** Whether a delegate's amendment still waits for its reading: the ballot cannot open on unread text. */
+export function amendmentPending(state: DeliberationState): boolean {
+  return Object.values(state.room.clauseAmendments).some(
+    (a) => a.text !== "" && readingEffects(state).some((e) => e.task === "read" && e.input.option.id === a.optionId),
+  );
+}
+
+/** The draft as the delegates amended it, with its figures from readings: what a ballot puts to the vote. */
+export function amendedDraft(state: DeliberationState): { text: string; clauses: DraftClause[]; coverage: DraftRuling["coverage"]; pending: boolean } | null {
+  if (!state.draft?.choice || countOf(state.room.clauseAmendments) === 0) return null;
+  const choice = amendedChoice(state.draft.choice, state.room.clauseAmendments);
+  return { text: packageText(state.rule, choice), clauses: draftClauses(state, choice), coverage: coverageOf(state, choice), pending: amendmentPending(state) };
+}
+
+/** Whether each representative can accept a package (none of its top values eroded), from readings. */
+export function approvalsOf(state: DeliberationState, choice: Choice): Record<string, boolean> {
+  const readings = indexReadings(allReadings(state));
+  return Object.fromEntries(constituencies(state).map((c) => [c.id, approves(standing(state.rule, choice, c, readings), c)]));
+}
+
 /**
- * What must happen next, given everything the ledger holds: the model calls still without a result
- * (all of a stage at once, so the runner can make them in parallel) or the event the code computes.
+ * What must happen next, given everything the ledger holds: the calls still without a result (all of a
+ * stage at once, so the runner can make them in parallel) or the event the code computes.
  */
 export function plan(state: DeliberationState): Effect[] {
   if (state.room.paused) return [];
   switch (state.stage) {
-    case "positions":
+    case "positions": {
+      const reading = readingEffects(state);
+      if (reading.length) return reading;
+      const language = state.language;
       return reps(state)
         .filter((r) => !state.positions[r.id])
-        .map((r) => ({ kind: "call", key: keys.position(r.id), task: "position", input: { rule: rule(state), representative: promptRep(r) } }));
+        .map((r) => ({
+          kind: "call",
+          key: keys.position(r.id),
+          task: "position",
+          input: { language, representative: promptRep(r), rule: state.rule, readings: readingsFor(state, r) },
+        }));
+    }
     case "mediation": {
+      if (writes(state) && !state.wordings[state.round]) return [{ kind: "call", key: keys.wording(state.round), task: "word", input: wordingInput(state) }];
+      const reading = readingEffects(state);
+      if (reading.length) return reading;
       const have = state.candidates[state.round] ?? {};
       const effects: Effect[] = [];
-      for (let index = 0; index < state.started.settings.candidates; index++) {
+      for (let index = 0; index < candidatesOfRound(state); index++) {
         if (!have[index]) effects.push({ kind: "call", key: keys.candidate(state.round, index), task: "mediate", input: mediationInput(state, index) });
       }
       return effects;
@@ -534,17 +900,25 @@ export function plan(state: DeliberationState): Effect[] {
       const round = state.round;
       const missing = reps(state).filter((r) => !state.critiques[round]?.[r.id]);
       if (missing.length === 0) return state.tallies[round] ? [] : [{ kind: "append", event: { type: "deliberation.tallied", payload: tally(state, round) } }];
-      const candidates = roundCandidates(state, round).map((c) => ({ id: c.id, title: c.candidate.title, text: c.candidate.text }));
+      const candidates = roundCandidates(state, round).map((c) => ({
+        id: c.id,
+        title: c.candidate.title,
+        text: c.candidate.text,
+        choice: c.candidate.choice ?? proposal(state.rule),
+      }));
       return missing.map((r) => ({
         kind: "call",
         key: keys.critique(round, r.id),
         task: "critique",
         round,
-        input: { rule: rule(state), representative: promptRep(r), candidates },
+        input: { language: state.language, representative: promptRep(r), rule: state.rule, readings: readingsFor(state, r), candidates },
       }));
     }
     case "drafting":
       return [{ kind: "append", event: { type: "deliberation.drafted", payload: draftOf(state) } }];
+    case "drafted":
+      // A delegate's amendment is read before the ballot can open on it.
+      return readingEffects(state);
     default:
       return [];
   }
@@ -556,9 +930,16 @@ export function transition(state: DeliberationState, event: ProtocolEvent & { se
   return { state: next, effects: plan(next) };
 }
 
-/** How the payload of a call's result event is shaped, by task. */
-export function resultEvent(effect: CallEffect, output: unknown, call: CallMeta): ProtocolEvent {
+/** How the payload of a call's result event is shaped, by task (the output already grounded). */
+export function resultEvent(effect: CallEffect, output: unknown, call: CallMeta, state?: Pick<DeliberationState, "rule">): ProtocolEvent {
   switch (effect.task) {
+    case "read":
+      return { type: "deliberation.reading", payload: { key: effect.key, optionId: effect.input.option.id, readings: output as Reading[], call } };
+    case "word":
+      return {
+        type: "deliberation.wording",
+        payload: { key: effect.key, round: effect.input.round, options: state ? wordingOptions(effect.input.round, output as WordOutput, state) : [], call },
+      };
     case "position":
       return {
         type: "deliberation.position",
@@ -592,12 +973,18 @@ export function dependentStages(rounds: number): number {
 export type { ProtocolTaskKind };
 
 /**
- * Grounding by code, after the engine's one retry with feedback: citations that are still outside the
- * mandate are taken out of what counts (coverage, audit links), and the call's flags keep the record of
- * them, so the room can mark the statement. The text itself is left as the representative wrote it.
+ * Grounding by code, after the engine's one retry with feedback. A reading whose quote is not words of
+ * the option counts as silent; citations outside the mandate are taken out of what counts; new wording
+ * that is not a provision in the matter's language is dropped. The call's flags keep the record.
  */
-export function grounded(effect: CallEffect, output: unknown): unknown {
+export function grounded(effect: CallEffect, output: unknown, engine = "offline"): unknown {
   switch (effect.task) {
+    case "read":
+      return groundReadings(output as ReadOutput, effect.input, engine);
+    case "word": {
+      const w = output as WordOutput;
+      return { clauses: w.clauses.filter((c) => wordingProblems(c.text, effect.input.language).length === 0) };
+    }
     case "position": {
       const allowed = new Set(effect.input.representative.mandate.map((v) => v.valueId));
       const p = output as Position;
@@ -608,11 +995,8 @@ export function grounded(effect: CallEffect, output: unknown): unknown {
         amendments: p.amendments.map((a) => ({ ...a, valueIds: keep(a.valueIds) })),
       };
     }
-    case "mediate": {
-      const allowed = new Set(effect.input.constituencies.flatMap((c) => c.mandate.map((v) => v.valueId)));
-      const c = output as Candidate;
-      return { ...c, addresses: c.addresses.filter((id) => allowed.has(id)) };
-    }
+    case "mediate":
+      return output;
     case "critique": {
       const allowed = new Set(effect.input.representative.mandate.map((v) => v.valueId));
       const k = output as Critique;

@@ -55,7 +55,9 @@ export interface ClientToServerEvents {
  * candidates, or the mediator writing a round's candidate (index from 0).
  */
 export interface TranscriptSpeaker {
-  task: "position" | "mediate" | "critique";
+  task: "read" | "word" | "position" | "mediate" | "critique";
+  /** For a reading: the option read (an id to look the clause up by, never to show). */
+  optionId?: string;
   representativeId?: string;
   round?: number;
   index?: number;

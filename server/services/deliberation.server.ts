@@ -6,7 +6,7 @@ import { ledgerHead, lockStream, readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
-import { createLimiter, estimateTokens } from "../../deliberation/llm/index.js";
+import { createLimiter, createOfflineEngine, estimateTokens } from "../../deliberation/llm/index.js";
 import { buildTaskMessages, encodeData } from "../../deliberation/llm/prompt.js";
 import { LlmError, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
 import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
@@ -15,7 +15,11 @@ import {
   type CallMeta,
   type DeliberationState,
   type Effect,
+  amendedDraft,
+  clausesFromText,
+  draftClauses,
   grounded,
+  isLocal,
   plan,
   PROTOCOL_TASKS,
   PROTOCOL_VERSION,
@@ -31,6 +35,7 @@ import {
 import type { TranscriptFragment, TranscriptSpeaker } from "../realtime/contract.js";
 import type { StatementTarget } from "../trpc/inputs.js";
 import type { SessionUser } from "./accounts.server.js";
+import { matterOptions } from "./clauses.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { withLedger } from "./ledger.server.js";
@@ -77,12 +82,8 @@ function allowanceFor(effect: CallEffect): Allowance {
     fixed = buildTaskMessages(task, null, { outputSchema: schema }).reduce((sum, m) => sum + 4 + estimateTokens(m.content), 0);
     fixedPromptTokens.set(task.name, fixed);
   }
-  const answer =
-    effect.task === "mediate"
-      ? estimateTokens(effect.input.previous?.winner.text ?? effect.input.rule.text) + RESERVED_OUTPUT_TOKENS
-      : effect.task === "critique"
-        ? RESERVED_OUTPUT_TOKENS / 2 + 384 * effect.input.candidates.length
-        : RESERVED_OUTPUT_TOKENS;
+  // A reading is a verdict, a quote and a line per value; wording is a few clauses.
+  const answer = effect.task === "read" ? 96 + 80 * effect.input.values.length : RESERVED_OUTPUT_TOKENS;
   return { prompt: fixed + estimateTokens(encodeData(effect.input)), answer };
 }
 
@@ -124,11 +125,18 @@ export async function startDeliberation(deps: AppDeps, clerk: SessionUser, matte
   });
   if (representatives.length === 0) throw new DomainError("conflict", "deliberation.noRepresentatives", "The matter has no constituencies to deliberate.");
 
+  const fromTable = await matterOptions(deps.db, matterId);
+  // A matter written straight into the tables (fixtures, imports) may have no clause rows: its text's lines are the clauses.
+  const { language, slots, options: ruleOptions } = fromTable.slots.length ? fromTable : { ...clausesFromText(matter.ruleText), language: fromTable.language };
   const payload: StartedPayload = {
     protocol: PROTOCOL_VERSION,
     title: matter.title,
     ruleText: matter.ruleText,
     contextId: matter.contextId,
+    language,
+    slots,
+    options: ruleOptions,
+    engine: deps.llm.engine,
     settings: {
       rounds: matter.rounds,
       candidates: matter.candidates,
@@ -238,11 +246,42 @@ async function foldView(deps: AppDeps, matterId: string) {
         : statementRef.critique(target.round, target.representativeId, target.candidateId);
     return { target, overridden: state.room.overrides[ref] ?? null, struck: state.room.struck[ref] ?? null };
   };
+  // The reading behind a verdict: the ledger event that carries it (its audit opens the call, if a model read it).
+  const readingSeq = new Map<string, number>();
+  for (const e of events) {
+    if (e.type !== "deliberation.reading") continue;
+    const p = e.payload as { optionId: string; readings: { valueId: string }[] };
+    for (const r of p.readings) readingSeq.set(`${p.optionId}\u0000${r.valueId}`, e.seq);
+  }
+  const seqOfReading = (optionId: string, valueId: string) => readingSeq.get(`${optionId}\u0000${valueId}`) ?? null;
+  const withSeqs = <T extends { values: { valueId: string; by: { optionId: string }[] }[] }>(coverage: T[]) =>
+    coverage.map((c) => ({ ...c, values: c.values.map((v) => ({ ...v, by: v.by.map((b) => ({ ...b, seq: seqOfReading(b.optionId, v.valueId) })) })) }));
+  const titles = new Map(state.started.representatives.flatMap((r) => r.mandate.map((v) => [v.valueId, v.title] as const)));
+  const amended = amendedDraft(state);
   return {
     stage: state.stage,
     round: state.round,
     settings: state.started.settings,
     ruleText: state.started.ruleText,
+    language: state.language,
+    /** The rule's clauses with every option on the table, and what each option was read to do (non-silent readings). */
+    rule: state.rule.slots.map((slot, index) => ({
+      index,
+      kind: slot.kind,
+      number: slot.number,
+      options: state.rule.options
+        .filter((o) => o.slot === index)
+        .map((o) => ({
+          id: o.id,
+          source: o.source,
+          text: o.text,
+          valueTitle: o.valueId ? (titles.get(o.valueId) ?? null) : null,
+          readings: Object.values(state.readings[o.id] ?? {})
+            .filter((r) => r.verdict !== "silent")
+            .map((r) => ({ ...r, title: titles.get(r.valueId) ?? "", seq: seqOfReading(o.id, r.valueId) })),
+        })),
+    })),
+    amendedDraft: amended && { ...amended, coverage: withSeqs(amended.coverage) },
     engine: started.engine ?? deps.llm.engine,
     model: started.model ?? deps.llm.model,
     tokensSpent: state.tokensSpent,
@@ -279,6 +318,7 @@ async function foldView(deps: AppDeps, matterId: string) {
           title: c.candidate.title,
           rationale: c.candidate.rationale,
           text: c.candidate.text,
+          clauses: c.candidate.choice ? draftClauses(state, c.candidate.choice) : null,
           seq: seqOf.get(keys.candidate(round, Number(c.id.split("c")[1]) - 1)) ?? null,
         })),
       critiques: Object.entries(state.critiques[round] ?? {})
@@ -302,6 +342,7 @@ async function foldView(deps: AppDeps, matterId: string) {
     // Overrides and strikes made after the draft was put together still show on its stances.
     draft: state.draft && {
       ...state.draft,
+      coverage: withSeqs(state.draft.coverage.map((c) => ({ ...c, values: c.values.map((v) => ({ ...v, by: v.by ?? [] })) }))),
       stances: state.draft.stances.map((st) => {
         const target: StatementTarget = {
           kind: "critique",
@@ -385,6 +426,10 @@ export type TranscriptChunk = TranscriptFragment;
 /** Who speaks in a call, from the effect itself (its key is only ever compared, never parsed). */
 function speakerOf(effect: CallEffect): TranscriptSpeaker {
   switch (effect.task) {
+    case "read":
+      return { task: "read", optionId: effect.input.option.id };
+    case "word":
+      return { task: "word", round: effect.input.round };
     case "position":
       return { task: "position", representativeId: effect.input.representative.id };
     case "mediate":
@@ -565,10 +610,12 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       const records: LlmCallRecord[] = [];
       const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
       const speaker = speakerOf(effect);
+      // Positions, packages and assessments are computed from readings by code, whatever the engine.
+      const engine = isLocal(task) ? createOfflineEngine({ recorder: { record: async () => {} }, clock: deps.clock, ids: deps.ids }) : deps.llm;
       let result: Awaited<ReturnType<typeof deps.llm.run>>;
       try {
         result = await limiter.run(() =>
-          deps.llm.run(task, effect.input, {
+          engine.run(task, effect.input, {
             matterId,
             signal,
             recorder: { record: async (call) => void records.push(call) },
@@ -598,7 +645,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       // Stopped (shutdown, or the lease went to another process): the answer is not used, but it was paid for.
       if (signal.aborted) return recordOnly(deps, records);
       const call = metaOf(records, result.callId, result.engine, result.model, result.problems ?? [], result.latencyMs);
-      await appendDurably(resultEvent(effect, grounded(effect, result.output), call), records);
+      const reader = result.engine === "offline" ? "offline" : result.model;
+      await appendDurably(resultEvent(effect, grounded(effect, result.output, reader), call, state), records);
     };
 
     const startCall = (effect: CallEffect, allowance: Allowance | null) => {
@@ -619,7 +667,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         dirty = false;
         await catchUp();
       }
-      if ((signal.aborted || closed || failure || ["drafted", "halted"].includes(state.stage)) && inFlight.size > 0) {
+      if ((signal.aborted || closed || failure || state.stage === "halted") && inFlight.size > 0) {
         // Calls still under way are let finish (or fail) and write what they cost before the lease goes.
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
@@ -627,7 +675,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       if (signal.aborted || closed) return;
       if (failure) throw failure;
       const current: DeliberationState = state;
-      if (current.stage === "drafted" || current.stage === "halted") {
+      // A drafted deliberation still reads a delegate's amendment before its ballot.
+      if (current.stage === "halted" || (current.stage === "drafted" && plan(current).length === 0)) {
         resting.add(matterId);
         return;
       }
@@ -647,7 +696,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       for (const effect of effects) {
         if (effect.kind !== "call" || inFlight.has(effect.key)) continue;
         // Room for the call and one retry with feedback (the grounding rule), each answer capped.
-        const allowance = deps.llm.engine === "offline" ? null : allowanceFor(effect);
+        const allowance = deps.llm.engine === "offline" || isLocal(PROTOCOL_TASKS[effect.task]) ? null : allowanceFor(effect);
         const reserve = allowance ? 2 * (allowance.prompt + allowance.answer) : 0;
         if (committed + reserve > current.started.settings.tokenBudget) {
           blockedByBudget = reserve;

@@ -9,7 +9,17 @@ import { DomainError } from "../../deliberation/errors.js";
 import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
 import type { MatterStatus } from "../../deliberation/matters.js";
 import { bundleLeaf } from "../../deliberation/provenance.js";
-import { type DeliberationState, replay, type RoomEvent, statementRef } from "../../deliberation/protocol/index.js";
+import {
+  amendedDraft,
+  amendmentPending,
+  type DeliberationState,
+  type DraftClause,
+  type DraftRuling,
+  replay,
+  type RoomEvent,
+  statementRef,
+} from "../../deliberation/protocol/index.js";
+import { wordingProblems } from "../../deliberation/reading/hygiene.js";
 import type { StatementTarget } from "../trpc/inputs.js";
 import type { SessionUser } from "./accounts.server.js";
 import type { AppDeps } from "./deps.server.js";
@@ -27,7 +37,8 @@ export type RoomAction =
   | { kind: "guide"; text: string }
   | { kind: "override"; statement: StatementTarget; text: string }
   | { kind: "strike"; statement: StatementTarget; reason: string }
-  | { kind: "amend"; text: string }
+  /** A clause of the draft, by its slot in the rule; "" strikes it. */
+  | { kind: "amend"; slot: number; text: string }
   | { kind: "return"; guidance?: string | undefined };
 
 const conflict = (key: string, message: string) => new DomainError("conflict", key, message);
@@ -81,9 +92,17 @@ function eventFor(state: DeliberationState, action: RoomAction): RoomEvent {
       if (Object.hasOwn(state.room.struck, statement)) throw conflict("room.alreadyStruck", "That statement is already struck.");
       return { type: "room.strike", payload: { statement, reason: action.reason } };
     }
-    case "amend":
-      if (state.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to amend yet.");
-      return { type: "room.amended", payload: { text: action.text } };
+    case "amend": {
+      if (state.stage !== "drafted" || !state.draft) throw conflict("room.noDraft", "There is no draft ruling to amend yet.");
+      if (!state.draft.choice) throw conflict("room.noClauses", "This draft was written before rules had clauses: it cannot be amended clause by clause.");
+      if (action.slot >= state.rule.slots.length) throw new DomainError("not_found", "room.noClause", "There is no such clause in this rule.");
+      const text = action.text.trim();
+      if (text !== "" && wordingProblems(text, state.language).length > 0)
+        throw new DomainError("invalid", "room.notAProvision", "An amended clause is one provision, in the third person and in the rule's language.", {
+          problems: wordingProblems(text, state.language).join(", "),
+        });
+      return { type: "room.amended", payload: { slot: action.slot, text } };
+    }
     case "return":
       if (state.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to send back yet.");
       // Another round needs tokens: a draft cut short by the budget would come back unchanged.
@@ -117,6 +136,12 @@ interface OpenedBallot {
   text: string;
   textHash: string;
   openedSeq: number;
+  /**
+   * What the text voted on does to every constituency's mandate, from readings (protocol 2): the
+   * figures shown with the ballot and published with the ruling are those of this text, amended or not.
+   */
+  coverage?: DraftRuling["coverage"];
+  clauses?: DraftClause[];
 }
 
 /** The matter's current ballot from its ledger: the last one opened, and whether it has been closed or returned. */
@@ -151,6 +176,8 @@ export async function openBallot(deps: AppDeps, clerk: SessionUser, matterId: st
     const state = replay(matterId, await readLedger(trx, matterId));
     if (state?.stage !== "drafted") throw conflict("room.noDraft", "There is no draft ruling to vote on yet.");
     if (state.room.paused) throw conflict("room.paused", "The deliberation is paused.");
+    // The figures shown with the ballot must be true of its text: an amended clause is read first.
+    if (amendmentPending(state)) throw conflict("ballot.amendmentUnread", "An amended clause is still being read; the ballot can open once it has been.");
     const moved = await trx
       .updateTable("matters")
       .set({ status: "ratification", updatedAt: deps.clock.now().toISOString() })
@@ -159,13 +186,17 @@ export async function openBallot(deps: AppDeps, clerk: SessionUser, matterId: st
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) throw conflict("matters.badTransition", "This matter has already moved on.");
     const previous = await currentBallot(deps, matterId, trx);
-    const text = state.room.amended?.text ?? state.draft!.text;
+    const amended = amendedDraft(state);
+    const text = amended?.text ?? state.room.amended?.text ?? state.draft!.text;
+    const clauses = amended?.clauses ?? state.draft!.clauses;
     const opened: Omit<OpenedBallot, "openedSeq"> = {
       ballot: (previous?.ballot ?? 0) + 1,
       rules: deps.config.ballot,
       eligible: delegates.map((d) => d.userId),
       text,
       textHash: hashText(text),
+      coverage: amended?.coverage ?? state.draft!.coverage,
+      ...(clauses ? { clauses } : {}),
     };
     const event = await append({ matterId, type: "ballot.opened", actor: clerk.id, payload: opened as unknown as JsonValue });
     return { matterId, ballot: opened.ballot, seq: event.seq };

@@ -5,6 +5,7 @@ import { auditStatement } from "../../services/audit.server.js";
 import { ballotView, castVote, closeBallot, openBallot, returnFromBallot, roomAction, voteReceipt } from "../../services/room.server.js";
 import { clerkProcedure, delegateProcedure, publicProcedure, router } from "../init.server.js";
 import { StatementTarget } from "../inputs.js";
+import { roomInputs } from "../schemas/room.js";
 
 const MatterId = z.object({ id: z.string().trim().min(1).max(64) });
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -43,8 +44,8 @@ export const roomRouter = router({
     .input(MatterId.extend({ statement: StatementTarget, reason: Text(1_000) }))
     .mutation(({ ctx, input }) => roomAction(ctx.deps, ctx.user, input.id, { kind: "strike", statement: input.statement, reason: input.reason })),
   amend: delegateProcedure
-    .input(MatterId.extend({ text: Text(100_000) }))
-    .mutation(({ ctx, input }) => roomAction(ctx.deps, ctx.user, input.id, { kind: "amend", text: input.text })),
+    .input(MatterId.extend({ slot: roomInputs.amendSlot, text: roomInputs.amendText }))
+    .mutation(({ ctx, input }) => roomAction(ctx.deps, ctx.user, input.id, { kind: "amend", slot: input.slot, text: input.text })),
   returnDraft: delegateProcedure
     .input(MatterId.extend({ guidance: Text(2_000).optional() }))
     .mutation(({ ctx, input }) => roomAction(ctx.deps, ctx.user, input.id, { kind: "return", guidance: input.guidance })),

@@ -11,7 +11,9 @@ export const roomInputs = {
   guidance: Text(2_000),
   overrideText: Text(1_500),
   strikeReason: Text(1_000),
-  amendText: Text(100_000),
+  /** The slot of the clause amended (its place in the rule), and its new words; empty strikes it. */
+  amendSlot: z.number().int().min(0).max(500),
+  amendText: z.string().trim().max(1_000),
   returnGuidance: Text(2_000).optional(),
   voteReason: Text(1_000).optional(),
 };

@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import { createEngine } from "../deliberation/llm/index.js";
+import type { LlmPort } from "../deliberation/llm/port.js";
+import { DEV, HOLDOUT } from "../tests/fixtures/representation/index.js";
+import type { Scenario } from "../tests/fixtures/representation/types.js";
+import { figures, measureScenario, perClass, type ScenarioResult } from "./lib/representation.js";
+import { round, summary, table } from "./support.js";
+
+/**
+ * Representation, measured (issue 13): every scenario of the labelled corpus in tests/fixtures/
+ * representation is deliberated to a draft, and what the readers and representatives did is held
+ * against the gold readings and stances written by hand. The holdout split is reported on its own:
+ * the offline reader was never tuned on it.
+ *
+ *   npm run bench -- representation                  the offline engine
+ *   npm run bench -- representation --engine openai  OPENAI_BASE_URL, OPENAI_API_KEY, AGORA_MODEL
+ *
+ * Goals (issue 13, offline): reading_macro_f1 ≥ 0.85, stance_accuracy ≥ 0.90, worst_off_min ≥ 0.6,
+ * false_approvals = 0, hygiene_violations = 0.
+ */
+
+const args = process.argv.slice(2);
+const engineName = args.includes("--engine") ? args[args.indexOf("--engine") + 1] : (process.env.BENCH_ENGINE ?? "offline");
+if (engineName !== "offline" && engineName !== "openai") {
+  console.error(`--engine is "offline" or "openai", not "${engineName}"`);
+  process.exit(2);
+}
+
+let engine: LlmPort | null = null;
+if (engineName === "openai") {
+  if (!process.env.OPENAI_BASE_URL || !process.env.OPENAI_API_KEY) {
+    console.error("--engine openai needs OPENAI_BASE_URL and OPENAI_API_KEY (and AGORA_MODEL).");
+    process.exit(2);
+  }
+  engine = createEngine({
+    baseUrl: process.env.OPENAI_BASE_URL,
+    apiKey: process.env.OPENAI_API_KEY,
+    model: process.env.AGORA_MODEL ?? null,
+    recorder: { record: async () => {} },
+    clock: { now: () => new Date() },
+    ids: randomUUID,
+  });
+}
+
+const started = Date.now();
+const results: { split: "dev" | "holdout"; result: ScenarioResult }[] = [];
+const all: [Scenario, "dev" | "holdout"][] = [
+  ...DEV.map((s) => [s, "dev"] as [Scenario, "dev"]),
+  ...HOLDOUT.map((s) => [s, "holdout"] as [Scenario, "holdout"]),
+];
+for (const [i, [scenario, split]] of all.entries()) {
+  process.stderr.write(`\r[${i + 1}/${all.length}] ${scenario.id}`.padEnd(60));
+  results.push({ split, result: await measureScenario(scenario, engine) });
+}
+process.stderr.write("\n");
+
+const pct = (x: number) => `${round(100 * x, 0)} %`;
+table(
+  results.map(({ split, result: r }) => {
+    const f = figures([r]);
+    return {
+      scenario: r.id,
+      split,
+      f1: round(f.reading_macro_f1, 2),
+      stances: `${r.stances.filter((s) => s.gold === s.predicted).length}/${r.stances.length}`,
+      worst_off: pct(r.worstOff),
+      false_approvals: r.falseApprovals.length,
+      hygiene: r.hygiene.length,
+      rounds: r.rounds,
+    };
+  }),
+);
+console.log("");
+const slices: [string, ScenarioResult[]][] = [
+  ["all", results.map((r) => r.result)],
+  ["dev", results.filter((r) => r.split === "dev").map((r) => r.result)],
+  ["holdout", results.filter((r) => r.split === "holdout").map((r) => r.result)],
+  ["english", results.filter((r) => r.result.language === "en").map((r) => r.result)],
+  ["estonian", results.filter((r) => r.result.language === "et").map((r) => r.result)],
+];
+table(
+  slices.map(([name, rs]) => {
+    const f = figures(rs);
+    return {
+      slice: name,
+      scenarios: f.scenarios,
+      reading_macro_f1: round(f.reading_macro_f1, 3),
+      stance_accuracy: round(f.stance_accuracy, 3),
+      worst_off_mean: round(f.worst_off_mean, 3),
+      worst_off_min: round(f.worst_off_min, 3),
+      false_approvals: f.false_approvals,
+      hygiene: f.hygiene_violations,
+    };
+  }),
+);
+console.log("");
+const allPairs = results.flatMap((r) => r.result.pairs);
+table(perClass(allPairs).map((c) => ({ verdict: c.verdict, gold: c.gold, precision: round(c.precision, 3), recall: round(c.recall, 3), f1: round(c.f1, 3) })));
+for (const { result: r } of results)
+  for (const f of r.falseApprovals) console.log(`false approval: ${r.id}: ${f.representative} approves a draft eroding ${f.value}`);
+for (const { result: r } of results) for (const h of r.hygiene) console.log(`hygiene: ${r.id}: clause ${h.clause}: ${h.problem}`);
+
+const total = figures(results.map((r) => r.result));
+const holdout = figures(results.filter((r) => r.split === "holdout").map((r) => r.result));
+summary("representation", {
+  engine: engineName,
+  scenarios: total.scenarios,
+  reading_macro_f1: round(total.reading_macro_f1, 3),
+  stance_accuracy: round(total.stance_accuracy, 3),
+  worst_off_mean: round(total.worst_off_mean, 3),
+  worst_off_min: round(total.worst_off_min, 3),
+  false_approvals: total.false_approvals,
+  hygiene_violations: total.hygiene_violations,
+  holdout_reading_macro_f1: round(holdout.reading_macro_f1, 3),
+  holdout_stance_accuracy: round(holdout.stance_accuracy, 3),
+  run_ms: Date.now() - started,
+});

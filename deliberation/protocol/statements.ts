@@ -1,0 +1,105 @@
+import type { Language, Option, Reading } from "../reading/types.js";
+
+/**
+ * What representatives and the mediator say, written for people in the matter's language: value titles
+ * in quotation marks, clauses by number, the decisive words quoted. The offline engine speaks only
+ * through these templates; nothing here is free text a model wrote.
+ */
+
+type Stance = "support" | "amend" | "oppose";
+
+const percent = (x: number, language: Language) =>
+  `${new Intl.NumberFormat(language === "et" ? "et-EE" : "en-GB", { maximumFractionDigits: 0 }).format(Math.round(x * 100))} %`;
+
+const q = (language: Language, text: string) => (language === "et" ? `„${text}“` : `“${text}”`);
+
+/** A quote kept short enough to read in a sentence: the words around the decisive ones. */
+export function shortQuote(text: string, max = 140): string {
+  const t = text.trim().replace(/\s+/g, " ");
+  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/u, "")}…`;
+}
+
+export const say = {
+  stance(language: Language, stance: Stance): string {
+    if (language === "et") return stance === "support" ? "Toetame" : stance === "amend" ? "Toetame muudatustega" : "Oleme vastu";
+    return stance === "support" ? "We support it" : stance === "amend" ? "We support it with amendments" : "We oppose it";
+  },
+
+  /** "We oppose it: the proposal honours 1 of the 4 values of our mandate (30 % of its weight) and erodes 2." */
+  summary(language: Language, stance: Stance, what: "proposal" | "draft", counts: { honoured: number; eroded: number; of: number; share: number }): string {
+    const head = say.stance(language, stance);
+    if (language === "et") {
+      const subject = what === "proposal" ? "ettepanek" : "eelnõu";
+      const eroded = counts.eroded ? ` ja kahjustab ${counts.eroded}` : "";
+      return `${head}: ${subject} austab meie mandaadi ${counts.of} väärtusest ${counts.honoured} (${percent(counts.share, language)} selle kaalust)${eroded}.`;
+    }
+    const subject = what === "proposal" ? "the proposal" : "the draft";
+    const eroded = counts.eroded ? ` and erodes ${counts.eroded}` : "";
+    return `${head}: ${subject} honours ${counts.honoured} of the ${counts.of} values of our mandate (${percent(counts.share, language)} of its weight)${eroded}.`;
+  },
+
+  /** "Clause 2 erodes “Freedom to protest without fear”: “may identify any person …”." */
+  reading(language: Language, clause: number, title: string, reading: Pick<Reading, "verdict" | "quote">): string {
+    const quote = shortQuote(reading.quote);
+    if (language === "et") {
+      const verb = reading.verdict === "honours" ? "austab" : "kahjustab";
+      return `Punkt ${clause} ${verb} väärtust ${q(language, title)}: ${q(language, quote)}.`;
+    }
+    const verb = reading.verdict === "honours" ? "honours" : "erodes";
+    return `Clause ${clause} ${verb} ${q(language, title)}: ${q(language, quote)}.`;
+  },
+
+  silent(language: Language, title: string): string {
+    return language === "et" ? `Ükski punkt ei käsitle väärtust ${q(language, title)}.` : `No clause speaks to ${q(language, title)}.`;
+  },
+
+  /** An option on the table that would turn a value around. */
+  amendment(language: Language, option: Option, clause: number | null, title: string, effect: "honour" | "stop"): string {
+    const text = shortQuote(option.text, 200);
+    if (language === "et") {
+      if (option.text.trim() === "") return `Punkti ${clause} väljajätmine lõpetaks väärtuse ${q(language, title)} kahjustamise.`;
+      const verb = effect === "honour" ? "austaks väärtust" : "ei kahjustaks enam väärtust";
+      return clause === null
+        ? `Lisasäte ${q(language, text)} ${verb} ${q(language, title)}.`
+        : `Punkti ${clause} sõnastus ${q(language, text)} ${verb} ${q(language, title)}.`;
+    }
+    if (option.text.trim() === "") return `Striking clause ${clause} would end its erosion of ${q(language, title)}.`;
+    const verb = effect === "honour" ? "would honour" : "would no longer erode";
+    return clause === null
+      ? `Adding ${q(language, text)} ${verb} ${q(language, title)}.`
+      : `Clause ${clause} worded ${q(language, text)} ${verb} ${q(language, title)}.`;
+  },
+
+  /** A representative on one candidate. */
+  assessment(language: Language, counts: { honoured: number; eroded: number; of: number; share: number }, approve: boolean, worst: string | null): string {
+    if (language === "et") {
+      const head = `Austab meie ${counts.of} väärtusest ${counts.honoured} (${percent(counts.share, language)} kaalust)`;
+      const tail = worst ? ` ${worst}` : "";
+      return `${head}${counts.eroded ? `, kahjustab ${counts.eroded}` : ""}.${tail} ${approve ? "Saame sellega nõustuda." : "Sellega me nõustuda ei saa."}`;
+    }
+    const head = `Honours ${counts.honoured} of our ${counts.of} values (${percent(counts.share, language)} of their weight)`;
+    const tail = worst ? ` ${worst}` : "";
+    return `${head}${counts.eroded ? `, erodes ${counts.eroded}` : ""}.${tail} ${approve ? "We can accept it." : "We cannot accept it."}`;
+  },
+
+  /** A candidate's name: what it changes in the clerk's text. */
+  candidateTitle(language: Language, index: number, changes: { replaced: number[]; struck: number[]; added: number }): string {
+    const parts: string[] = [];
+    if (language === "et") {
+      if (changes.replaced.length) parts.push(`${changes.replaced.length === 1 ? "punkt" : "punktid"} ${changes.replaced.join(", ")} uues sõnastuses`);
+      if (changes.struck.length) parts.push(`${changes.struck.length === 1 ? "punkt" : "punktid"} ${changes.struck.join(", ")} välja jäetud`);
+      if (changes.added) parts.push(changes.added === 1 ? "üks säte lisatud" : `${changes.added} sätet lisatud`);
+      return `Kandidaat ${index}: ${parts.length ? parts.join("; ") : "ettepanek muutmata kujul"}`;
+    }
+    if (changes.replaced.length) parts.push(`clause${changes.replaced.length === 1 ? "" : "s"} ${changes.replaced.join(", ")} reworded`);
+    if (changes.struck.length) parts.push(`clause${changes.struck.length === 1 ? "" : "s"} ${changes.struck.join(", ")} struck`);
+    if (changes.added) parts.push(changes.added === 1 ? "one clause added" : `${changes.added} clauses added`);
+    return `Candidate ${index}: ${parts.length ? parts.join("; ") : "the proposal as written"}`;
+  },
+
+  candidateRationale(language: Language, worstOff: number, clear: number, of: number): string {
+    if (language === "et")
+      return `Kõige kehvemas seisus valijaskond saab ${percent(worstOff, language)} oma mandaadi kaalust austatud; ${of} valijaskonnast ${clear} tähtsaimaid väärtusi ei kahjustata.`;
+    return `The worst-off constituency has ${percent(worstOff, language)} of its mandate's weight honoured; ${clear} of ${of} constituencies have none of their top values eroded.`;
+  },
+};
