@@ -670,7 +670,15 @@ function wordingInput(state: DeliberationState): WordInput {
     rule: packageText(state.rule, choice),
     slots: clausesOf(state.rule, choice).map(({ slot, option }) => ({ slot, number: state.rule.slots[slot]!.number, text: option.text })),
     concerns: concerns.slice(0, 32),
-    guidance: state.room.guidance.map((g) => g.text).slice(-20),
+    // The delegates' guidance, and the words a delegate put in a representative's mouth (a struck position says nothing).
+    guidance: [
+      ...state.room.guidance.map((g) => g.text),
+      ...reps(state).flatMap((r) => {
+        const ref = statementRef.position(r.id);
+        const override = state.room.overrides[ref];
+        return override && !state.room.struck[ref] ? [`${r.label}: ${override.text}`] : [];
+      }),
+    ].slice(-20),
   };
 }
 

@@ -32,21 +32,27 @@ describe("a deliberation runner killed at random points", () => {
   let matterId: string;
 
   beforeAll(async () => {
-    // A deterministic model with some latency, so kills land while calls are in flight too; one
-    // representative approves nothing, so the protocol runs all its rounds.
+    // A deterministic model with some latency, so kills land while calls are in flight too. Clause 1
+    // erodes every value it is read against, and so does every new wording of it the mediator writes:
+    // the protocol keeps searching, and runs all its rounds.
     model = await startScriptedServer({
       latencyMs: 15,
       respond: (request) => {
+        const data = request.data as any;
+        if (request.task === "deliberation.word") {
+          return { json: { clauses: [{ slot: 0, text: `The authority may decide about a benefit by an automated system alone (wording ${data.round}).`, rationale: "r" }] } };
+        }
         const answer = answerOffline(request.task, request.data) as Record<string, any> | null;
         if (!answer) return { status: 400, message: "unexpected task" };
-        if (request.task === "deliberation.critique" && (request.data as any).representative.id === "district-02") {
-          for (const a of answer.assessments) Object.assign(a, { approve: false, stance: "oppose" });
+        if (request.task === "deliberation.read" && (data.option.id === "c1" || data.option.id.startsWith("w"))) {
+          for (const r of answer.readings) Object.assign(r, { verdict: "erodes", quote: data.option.text, reason: "r" });
         }
         return { json: answer };
       },
     });
     dir = mkdtempSync(join(tmpdir(), "agora-crash-"));
-    const config = loadConfig({ DATA_DIR: dir, NODE_ENV: "test", AGORA_SCRYPT_LOG_N: "10" });
+    // Started with the model the runners will use: the deliberation asks it for new wording too.
+    const config = loadConfig({ DATA_DIR: dir, NODE_ENV: "test", AGORA_SCRYPT_LOG_N: "10", OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "test-key", AGORA_MODEL: "scripted" });
     const server = await createAgoraServer(
       { ...config, database: { kind: "sqlite", file: join(dir, "start.sqlite") } },
       { remix: "none", runDeliberations: false },

@@ -191,60 +191,70 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
       expect(stance(first!.id)).toMatchObject({ statement: "Delegate's assessment: the register must name the court.", overriddenBy: expect.any(String) });
       expect(stance(second!.id).struck).toBe("Assesses another text.");
 
-      // Amend the draft (tracked: the original stays), then send it back for another round.
-      const amended = `${draft.draft.text}\nX. The authority publishes a yearly report on refusals.`;
-      expect((await ana.mutate("room.amend", { id, text: amended })).status).toBe(200);
-      expect((await view(id)).room.amended.text).toBe(amended);
-      expect((await ana.mutate("room.returnDraft", { id, guidance: "Weigh the yearly report." })).status).toBe(200);
-      const again = await waitFor(async () => {
+      // Amend one clause of the draft: it is read before the ballot may open, then send the draft back for another round.
+      const [clause] = draft.draft.clauses as { number: number; text: string; optionId: string }[];
+      const slot = draft.rule.findIndex((s: { options: { id: string }[] }) => s.options.some((o) => o.id === clause!.optionId));
+      const words = "Every use is recorded in a public register within 24 hours, naming the court that approved it.";
+      expect((await ana.mutate("room.amend", { id, slot: 400, text: words })).status).toBe(404);
+      expect((await ana.mutate("room.amend", { id, slot, text: "I think we should keep a register." })).status).toBe(400);
+      expect((await ana.mutate("room.amend", { id, slot, text: words })).status).toBe(200);
+      // The model takes a moment to read it: until then the ballot cannot open on the amended text.
+      const early = await clerk.mutate("room.openBallot", { id });
+      expect([early.status, early.error?.data.key]).toEqual([409, "ballot.amendmentUnread"]);
+      const read = await waitFor(async () => {
+        const v = await view(id);
+        return v.amendedDraft && !v.amendedDraft.pending ? v : null;
+      }, "the amended clause to be read");
+      expect(read.room.amended.text.split("\n")[0]).toBe(`1. ${words}`);
+      expect(read.amendedDraft.clauses[0]).toMatchObject({ text: words, source: "delegate" });
+      expect(read.rule[slot].options.find((o: { source: string }) => o.source === "delegate").text).toBe(words);
+      expect((await ana.mutate("room.returnDraft", { id, guidance: "Weigh the register." })).status).toBe(200);
+      await waitFor(async () => {
         const v = await view(id);
         return v.stage === "drafted" && v.draft.round === draft.draft.round + 1 ? v : null;
       }, "the second draft");
-      expect(again.draft.text).toContain("X. The authority publishes a yearly report on refusals.");
       // The first round's critiques are history now: acting on them would change nothing.
       expect((await ana.mutate("room.override", { id, statement: overridden, text: "Too late." })).status).toBe(404);
 
-      // Every mediation asked after the delegates acted was given the guidance and the override, and
-      // not the struck position; the revision read the overridden critique and not the struck one.
+      // The mediator's pen (the model) was given the guidance and the overriding words after the delegates
+      // acted, never the struck position; the revision started from the amended draft.
       const events = await readLedger(t.server.deps.db, id);
       const guided = events.find((e) => e.type === "room.guidance")!;
-      const mediations = await t.server.deps.db
-        .selectFrom("llmCalls")
-        .select("prompt")
-        .where("matterId", "=", id)
-        .where("purpose", "=", "deliberation.mediate")
-        .where("createdAt", ">", guided.createdAt)
-        .execute();
-      type MediationData = {
-        round: number;
-        guidance: string[];
-        constituencies: { id: string; position: { amendments: { text: string }[] } }[];
-        previous: { critiques: { representativeId: string; statement: string }[] } | null;
-      };
-      const inputs = mediations.map((m) => readTaskMessages(JSON.parse(m.prompt)).data as MediationData);
-      expect(inputs.length).toBeGreaterThan(0);
-      for (const input of inputs) {
+      const calls = async (purpose: string) =>
+        (
+          await t.server.deps.db
+            .selectFrom("llmCalls")
+            .select("prompt")
+            .where("matterId", "=", id)
+            .where("purpose", "=", purpose)
+            .where("createdAt", ">", guided.createdAt)
+            .execute()
+        ).map((m) => {
+          // A model's call records the messages sent; a computed one (offline engine) its input.
+          const prompt = JSON.parse(m.prompt);
+          return (Array.isArray(prompt) ? readTaskMessages(prompt).data : prompt) as Record<string, any>;
+        });
+      const wordings = await calls("deliberation.word");
+      expect(wordings.length).toBeGreaterThan(0);
+      for (const input of wordings) {
         expect(input.guidance).toContain("Keep the ruling short enough to read aloud.");
-        expect(input.constituencies.find((c) => c.id === first!.id)!.position.amendments).toEqual([
-          { text: "Delegate's reading: make every refusal contestable within five days.", valueIds: [] },
-        ]);
-        expect(input.constituencies.find((c) => c.id === second!.id)!.position.amendments).toEqual([]);
+        expect(input.guidance.some((g: string) => g.endsWith("Delegate's reading: make every refusal contestable within five days."))).toBe(true);
+        expect(input.guidance.some((g: string) => g.includes("Argues about a different matter."))).toBe(false);
       }
-      const revisions = inputs.filter((input) => input.round === draft.draft.round + 1);
-      expect(revisions.length).toBeGreaterThan(0);
-      for (const input of revisions) {
-        expect(input.previous!.critiques.find((k) => k.representativeId === first!.id)!.statement).toBe(
-          "Delegate's assessment: the register must name the court.",
-        );
-        expect(input.previous!.critiques.find((k) => k.representativeId === second!.id)!.statement).toBe("");
-      }
+      const revision = wordings.find((input) => input.round === draft.draft.round + 1)!;
+      expect(revision.rule).toContain(words);
+      expect(revision.guidance).toContain("Weigh the register.");
+      const delegateOption = read.rule[slot].options.find((o: { source: string }) => o.source === "delegate").id as string;
+      const mediations = (await calls("deliberation.mediate")).filter((input) => input.round === draft.draft.round + 1);
+      expect(mediations.length).toBeGreaterThan(0);
+      for (const input of mediations) expect(input.previous.winner[slot]).toBe(delegateOption);
 
       // Citizens and the public watch; they cannot act.
       for (const [path, input] of [
         ["room.pause", { id }],
         ["room.guide", { id, text: "Hello" }],
         ["room.strike", { id, statement: first!.position.target, reason: "Mine" }],
-        ["room.amend", { id, text: "Mine" }],
+        ["room.amend", { id, slot: 0, text: "Mine" }],
       ] as const) {
         expect((await citizen.mutate(path, input)).status).toBe(403);
       }
@@ -277,15 +287,17 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
       await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("connect_error", reject));
       expect((await socket.timeout(5000).emitWithAck("room:join", { matterId: id, afterSeq: 0 })).ok).toBe(true);
       await clerk.mutate("matters.start", { id });
-      await waitFor(async () => heard.length >= representativeIds.length, "the positions to start streaming");
+      await waitFor(async () => heard.filter((h) => h.chunk.speaker.task === "read").length >= 2, "the readings to start streaming");
       expect((await delegates[0]!.mutate("room.pause", { id })).status).toBe(200);
       const pausedAt = await waitFor(async () => ledger.find((l) => l.event.type === "room.paused")?.at, "the pause");
-      // The answers under way finish while paused, and are recorded.
-      const positions = await waitFor(async () => {
-        const v = await view(id);
-        return v.representatives.every((r: { position: unknown }) => r.position) ? v : null;
-      }, "the positions, recorded while paused");
-      expect(positions.room.paused).toBe(true);
+      // The readings under way finish while paused, and are recorded; nothing new starts.
+      const streamingKeys = [...new Set(heard.filter((h) => h.at <= pausedAt).map((h) => h.chunk.key))];
+      const recorded = await waitFor(async () => {
+        const keys = new Set((await readLedger(t.server.deps.db, id)).map((e) => (e.payload as { key?: string }).key));
+        return streamingKeys.every((k) => keys.has(k)) ? true : null;
+      }, "the readings, recorded while paused");
+      expect(recorded).toBe(true);
+      expect((await view(id)).room.paused).toBe(true);
       await new Promise((r) => setTimeout(r, 200));
       const resumedFrom = Date.now();
       // The runner hears of the pause a moment after the room does; from then on, nothing went out.
@@ -298,7 +310,7 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
 
       // The positions finished while paused: their answers are in the ledger, so what was held of them is
       // dropped, never sent after the resume as if still being said. Calls that ran after it arrived whole.
-      expect(heard.slice(beforeResume).filter((h) => h.chunk.speaker.task === "position")).toEqual([]);
+      expect(heard.slice(beforeResume).filter((h) => streamingKeys.includes(h.chunk.key))).toEqual([]);
       const text = new Map<string, string>();
       for (const { chunk } of heard) {
         if (chunk.restart !== undefined) text.set(chunk.key, "");
@@ -308,14 +320,16 @@ describe.each(dialects())("the deliberation room on %s", (dialect) => {
       expect(laterKeys.length).toBeGreaterThan(0);
       for (const key of laterKeys) expect(() => JSON.parse(text.get(key)!)).not.toThrow();
 
-      // Who speaks, from the call itself: the representative (as convening named it), or the mediator's round and candidate.
+      // Who speaks, from the call itself: the reader and the option it reads, the representative (as convening named it), the mediator.
       for (const { chunk } of heard) {
         expect(chunk.matterId).toBe(id);
         if (chunk.speaker.task === "mediate") expect(chunk.speaker).toEqual({ task: "mediate", round: 1, index: expect.any(Number) });
+        else if (chunk.speaker.task === "read") expect(chunk.key.startsWith(`reading:${chunk.speaker.optionId}:`)).toBe(true);
+        else if (chunk.speaker.task === "word") expect(chunk.speaker).toEqual({ task: "word", round: 1 });
         else expect(representativeIds).toContain(chunk.speaker.representativeId);
         if (chunk.speaker.task === "critique") expect(chunk.speaker.round).toBe(1);
       }
-      expect(new Set(heard.map((h) => h.chunk.speaker.task))).toEqual(new Set(["position", "mediate", "critique"]));
+      expect(new Set(heard.map((h) => h.chunk.speaker.task))).toEqual(new Set(["read", "word", "position", "mediate", "critique"]));
       const events = await readLedger(t.server.deps.db, id);
       expect(verifyChain(events).ok).toBe(true);
       expect(events.filter((e) => e.type === "deliberation.position")).toHaveLength(representativeIds.length);
