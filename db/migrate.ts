@@ -12,6 +12,7 @@ import * as logNodes from "./migrations/2026-11-25T09-log-nodes.js";
 import * as citizenProgress from "./migrations/2026-11-25T10-citizen-progress.js";
 import * as clerkActs from "./migrations/2026-11-26T11-clerk-acts.js";
 import * as valueCardsContext from "./migrations/2026-11-26T12-value-cards-context.js";
+import * as clauses from "./migrations/2026-12-06T13-clauses.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-25T10-citizen-progress": citizenProgress,
   "2026-11-26T11-clerk-acts": clerkActs,
   "2026-11-26T12-value-cards-context": valueCardsContext,
+  "2026-12-06T13-clauses": clauses,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -37,4 +39,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Up (or down) to the named migration: for tests of a migration's backfill over rows of the schema before it. */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

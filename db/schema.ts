@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from "kysely";
+import type { Generated, Insertable, Selectable } from "kysely";
 
 /**
  * One interface per table, in camelCase (the CamelCasePlugin maps to the snake_case columns).
@@ -188,6 +188,40 @@ export interface MattersTable {
   updatedAt: string;
   /** The published ruling this matter amends (renewal with an amendment), if any. */
   amendsRulingId: string | null;
+  /** The language its rule (and every option for it) is written in: "en" | "et". */
+  language: Generated<"en" | "et">;
+}
+
+/** A matter's rule, clause by clause; `matters.ruleText` is their numbered text. */
+export interface MatterClausesTable {
+  matterId: string;
+  /** 1-based, in the rule's order. */
+  number: number;
+  text: string;
+}
+
+/**
+ * The options for a matter's clauses besides the clerk's wording: her alternatives, and citizens'
+ * amendments, each tied to one of the citizen's value cards. Who proposed an amendment is private.
+ */
+export interface MatterOptionsTable {
+  id: string;
+  matterId: string;
+  kind: "alternative" | "amendment";
+  action: "replace" | "strike" | "add";
+  /** The clause it replaces or strikes; for "add", the clause it follows (0: before clause 1). */
+  clauseNumber: number;
+  /** "" for a strike. */
+  text: string;
+  /** The canonical value the citizen tied it to; null for the clerk's. */
+  valueId: string | null;
+  /** The citizen's value card (private). */
+  cardId: string | null;
+  /** Private: never shown publicly. */
+  citizenId: string | null;
+  createdBy: string;
+  createdAt: string;
+  withdrawnAt: string | null;
 }
 
 export interface ConstituenciesTable {
@@ -311,6 +345,8 @@ export interface Database {
   judgments: JudgmentsTable;
   graphScores: GraphScoresTable;
   matters: MattersTable;
+  matterClauses: MatterClausesTable;
+  matterOptions: MatterOptionsTable;
   constituencies: ConstituenciesTable;
   constituencyMembers: ConstituencyMembersTable;
   mandates: MandatesTable;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DomainError } from "./errors.js";
+import { Language } from "./reading/types.js";
 
 /**
  * A matter's life (DESIGN.md): a proposed rule from draft to intake, convening, deliberation,
@@ -49,10 +50,34 @@ export function requireMove(from: MatterStatus, to: MatterStatus): void {
 
 export const DEFAULT_SUNSET_DAYS = 90;
 
+export const CLAUSE_LIMITS = { count: 40, text: { min: 10, max: 4_000 } } as const;
+/** A citizen's amendment is one provision: shorter than a clause may be. */
+export const PROVISION_LIMITS = { min: 10, max: 1_000 } as const;
+
+const NUMBERED = /^\s*\d{1,3}\s*[.)]\s+/;
+
+/**
+ * A rule written as one text, as clauses: one per non-empty line, its leading number ("1. ", "2) ")
+ * dropped. A text without line breaks is one clause.
+ */
+export function splitRule(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(NUMBERED, "").trim())
+    .filter((line) => line.length > 0);
+}
+
+/** The clauses as one numbered text ("1. …\n2. …"): how the rule reads whole, and what `matters.rule_text` holds. */
+export function numberedRule(clauses: readonly string[]): string {
+  return clauses.map((text, i) => `${i + 1}. ${text}`).join("\n");
+}
+
 /** The clerk's settings for a matter, with the bounds the protocol can honour. */
 export const MatterDraft = z.object({
   title: z.string().trim().min(5).max(200),
-  ruleText: z.string().trim().min(20).max(20_000),
+  /** The rule as laws are written: numbered clauses, in the matter's language (DESIGN.md, "The rule as clauses"). */
+  clauses: z.array(z.string().trim().min(CLAUSE_LIMITS.text.min).max(CLAUSE_LIMITS.text.max)).min(1).max(CLAUSE_LIMITS.count),
+  language: Language,
   contextId: z
     .string()
     .trim()

@@ -7,6 +7,7 @@ import { publishRuling } from "./services/registry-log.server.js";
 import { castVote, closeBallot, openBallot } from "./services/room.server.js";
 import type { AppDeps } from "./services/deps.server.js";
 import { convene } from "./services/convening.server.js";
+import { addAlternative, proposeAmendment } from "./services/clauses.server.js";
 import { openMatter } from "./services/matters.server.js";
 import { endorse, judge, submitCard } from "./services/values.server.js";
 
@@ -85,12 +86,13 @@ export async function seedDemoValues(deps: AppDeps, onProgress?: (step: string, 
 /** The matter of JOURNEYS.md, open for citizens' values on first start. */
 export const DEMO_MATTER = {
   title: "Real-time biometric identification in public spaces",
-  ruleText: [
-    "1. Real-time remote biometric identification of people in publicly accessible spaces is prohibited.",
-    "2. The police may use it only to find a named missing child or a named victim of abduction, with a court's approval given for that search, for at most 48 hours and within a stated area.",
-    "3. Every use is recorded in a public register within 24 hours: who authorised it, where, for how long, and why.",
-    "4. Images and templates of people who are not the person sought are deleted at once and never used to train a system.",
-  ].join("\n"),
+  clauses: [
+    "Real-time remote biometric identification of people in publicly accessible spaces is prohibited.",
+    "The police may use it only to find a named missing child or a named victim of abduction, with a court's approval given for that search, for at most 48 hours and within a stated area.",
+    "Every use is recorded in a public register within 24 hours: who authorised it, where, for how long, and why.",
+    "Images and templates of people who are not the person sought are deleted at once and never used to train a system.",
+  ],
+  language: "en" as const,
   contextId: "biometric-identification-public-spaces",
   rationale:
     "Two cities have begun installing cameras with live face recognition in stations and squares, and no law says when they may be switched on. The government asks for an emergency rule within days.",
@@ -101,14 +103,41 @@ export const DEMO_MATTER = {
   approvalThreshold: 0.6,
 };
 
+/** The clerk's narrower wording of the intake matter's contentious clause: the police exception. */
+export const DEMO_ALTERNATIVE = {
+  clause: 2,
+  text: "The police may use it only to find a named missing child, with a court's approval given for each search, for at most 24 hours, and never at an assembly or a demonstration.",
+};
+
+/** Amendments demo citizens proposed during the intake, each tied to their own card in the matter's context. */
+export const DEMO_AMENDMENTS = [
+  // Protesting without fear of being listed.
+  { citizen: 46, action: "add", clause: 2, text: "No system may identify people taking part in an assembly or a demonstration." },
+  // Not being mistaken for someone else: the register says how often the system is wrong.
+  {
+    citizen: 33,
+    action: "replace",
+    clause: 3,
+    text: "Every use shall be recorded in a public register within 24 hours: who authorised it, where, for how long, why, and the system's rates of false matches and missed matches as measured by an independent laboratory.",
+  },
+  // Feeling safe in a crowd: an Estonian speaker, writing in the matter's language.
+  {
+    citizen: 35,
+    action: "add",
+    clause: 2,
+    text: "The police may also use it to find a named person reported to carry a weapon at an event of more than 10,000 people, with a court's approval given for that search, for at most 6 hours and within the event's grounds.",
+  },
+] as const;
+
 /** A second matter, already convened by value communities: ready for a deliberation to start. */
 export const DEMO_CONVENED_MATTER = {
   title: "Labelling AI-generated political advertising",
-  ruleText: [
-    "1. Political advertising that contains images, audio or video generated or altered by AI carries a visible label saying so, in the language of the advertisement.",
-    "2. The advertiser keeps the original material and the prompts used for one year and gives them to the electoral committee on request.",
-    "3. In the last 14 days before an election, an unlabelled item reported to the electoral committee is reviewed within 24 hours and, if generated, taken down or labelled.",
-  ].join("\n"),
+  clauses: [
+    "Political advertising that contains images, audio or video generated or altered by AI carries a visible label saying so, in the language of the advertisement.",
+    "The advertiser keeps the original material and the prompts used for one year and gives them to the electoral committee on request.",
+    "In the last 14 days before an election, an unlabelled item reported to the electoral committee is reviewed within 24 hours and, if generated, taken down or labelled.",
+  ],
+  language: "en" as const,
   contextId: "ai-media-in-elections",
   rationale: "Deepfaked clips of two candidates circulated before the last local elections, and corrections reached few of the people who had seen them.",
   emergency: true,
@@ -121,11 +150,12 @@ export const DEMO_CONVENED_MATTER = {
 /** A third matter, taken through its whole life by the seed: published, with a bundle that verifies. */
 export const DEMO_PUBLISHED_MATTER = {
   title: "AI tutors that talk with children",
-  ruleText: [
-    "1. An AI tutor used by a school tells the child, in words the child understands, that it is a machine.",
-    "2. Parents can see what the tutor recorded about their child and have it deleted.",
-    "3. A teacher reviews any recommendation the tutor makes about a child's schooling before it is acted on.",
-  ].join("\n"),
+  clauses: [
+    "An AI tutor used by a school tells the child, in words the child understands, that it is a machine.",
+    "Parents can see what the tutor recorded about their child and have it deleted.",
+    "A teacher reviews any recommendation the tutor makes about a child's schooling before it is acted on.",
+  ],
+  language: "en" as const,
   contextId: "ai-tutors-for-children",
   rationale: "Three municipalities are piloting AI tutors in primary schools; parents asked what the tutors may record and decide.",
   emergency: true,
@@ -159,5 +189,36 @@ export async function seedDemoMatters(deps: AppDeps) {
   const convened = await openMatter(deps, user, { ...DEMO_CONVENED_MATTER, startIntake: true });
   await convene(deps, user, convened.id, "value-communities", { confirmEarly: true });
   const intake = await openMatter(deps, user, { ...DEMO_MATTER, startIntake: true });
+  await seedDemoOptions(deps, user, intake.id);
   return { intake: intake.id, convened: convened.id, published: published.id };
+}
+
+/** The intake matter's options: the clerk's alternative, and the demo citizens' amendments through the service citizens use. */
+async function seedDemoOptions(deps: AppDeps, clerk: SessionUser, matterId: string) {
+  await addAlternative(deps, clerk, { matterId, ...DEMO_ALTERNATIVE });
+  const matter = await deps.db.selectFrom("matters").select("contextId").where("id", "=", matterId).executeTakeFirstOrThrow();
+  for (const amendment of DEMO_AMENDMENTS) {
+    const card = await deps.db
+      .selectFrom("valueCards as v")
+      .innerJoin("citizens as c", "c.id", "v.citizenId")
+      .leftJoin("users as u", "u.citizenId", "c.id")
+      .select(["v.id", "c.id as citizenId", "c.email", "u.id as userId"])
+      .where("c.email", "=", `citizen${amendment.citizen}@demo.agora`)
+      .where("v.contextId", "=", matter.contextId)
+      .where("v.status", "=", "active")
+      .where("v.verdict", "=", "value")
+      .orderBy("v.createdAt")
+      .orderBy("v.id")
+      .executeTakeFirst();
+    if (!card) throw new Error(`demo citizen ${amendment.citizen} has no value card in ${matter.contextId}`);
+    const citizen: SessionUser = {
+      id: card.userId ?? "system:seed",
+      email: card.email ?? "",
+      displayName: "",
+      locale: "en",
+      citizenId: card.citizenId,
+      roles: ["citizen"],
+    };
+    await proposeAmendment(deps, citizen, { matterId, action: amendment.action, clause: amendment.clause, text: amendment.text, cardId: card.id });
+  }
 }

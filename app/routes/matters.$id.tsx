@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DeliberationPanel, useLiveDeliberation } from "../components/deliberation";
 import { useState } from "react";
+import { type AmendmentCard, MyAmendments, RuleClauses } from "../components/clauses";
 import { ActionForm, Announcement, Field, Submit } from "../components/forms";
 import { ConfirmBox, MatterStatus } from "../components/matters";
 import { TrackedChanges } from "../components/tracked-changes";
@@ -12,7 +13,7 @@ import { useRootData } from "../root";
 import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
 import { formatTime } from "../utils/format";
-import { SCHEMES, TokenBudget } from "../../server/trpc/schemas/matters";
+import { type AMENDMENT_ACTIONS, SCHEMES, TokenBudget } from "../../server/trpc/schemas/matters";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
@@ -24,7 +25,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   ]);
   // Decided here, not in the browser: the page must not disagree with itself about the clock.
   const intakeOpen = matter.status === "intake" && matter.intakeClosesAt !== null && matter.intakeClosesAt > new Date().toISOString();
-  return { matter, constituencies, deliberation, ballot, intakeOpen };
+  // A citizen amends during intake, tied to one of her values; her own amendments are hers to see.
+  const citizen = context.user?.roles.includes("citizen") && context.user.citizenId ? context.user : null;
+  const [mine, values] = await Promise.all([
+    citizen ? api(request, () => context.trpc.matters.myAmendments({ matterId: id })) : [],
+    citizen && intakeOpen ? api(request, () => context.trpc.values.mine()) : null,
+  ]);
+  const cards: AmendmentCard[] = (values?.cards ?? [])
+    .filter((c) => c.status === "active" && c.verdict === "value" && c.canonical)
+    .map((c) => ({ id: c.id, title: c.title, here: c.contextId === matter.contextId }));
+  return { matter, constituencies, deliberation, ballot, intakeOpen, amending: values ? { cards, contextId: matter.contextId } : null, mine };
+}
+
+/** Refusals of an amendment that are about one of its fields: said there, as well as at the button. */
+function atField(result: ActionResult): ActionResult {
+  if (result.ok || !result.error.key) return result;
+  const key = result.error.key;
+  const field = key.startsWith("amendments.notProvision.") || key === "amendments.duplicate" ? "text" : key === "amendments.notYourValue" ? "cardId" : null;
+  return field ? { ...result, error: { ...result.error, fields: { ...result.error.fields, [field]: { key, params: result.error.params } } } } : result;
 }
 
 /** A confirmation box left unticked: said at the box, nothing sent to the API. */
@@ -53,6 +71,35 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return act(request, intent, () => context.trpc.matters.start({ id, ...tokenBudget }));
     case "resume":
       return act(request, intent, () => context.trpc.matters.resume({ id, ...tokenBudget }));
+    case "addAlternative":
+      return act(
+        request,
+        intent,
+        () => context.trpc.matters.addAlternative({ matterId: id, clause: Number(text(form, "clause")), text: text(form, "text") }),
+        text(form, "formKey"),
+      );
+    case "removeAlternative":
+      return act(request, intent, () => context.trpc.matters.removeAlternative({ matterId: id, optionId: text(form, "optionId") }), text(form, "formKey"));
+    case "propose": {
+      const action = text(form, "action") as (typeof AMENDMENT_ACTIONS)[number];
+      const words = text(form, "text");
+      const proposed = await act(
+        request,
+        intent,
+        () =>
+          context.trpc.matters.proposeAmendment({
+            matterId: id,
+            action,
+            clause: Number(text(form, "clause")),
+            ...(action === "strike" ? {} : { text: words }),
+            cardId: text(form, "cardId"),
+          }),
+        text(form, "formKey"),
+      );
+      return atField(proposed);
+    }
+    case "withdraw":
+      return act(request, intent, () => context.trpc.matters.withdrawAmendment({ matterId: id, optionId: text(form, "optionId") }), text(form, "formKey"));
     case "openBallot":
       return act(request, intent, () => context.trpc.room.openBallot({ id }));
     case "publish": {
@@ -70,7 +117,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function MatterPage() {
   const t = useT();
   const locale = useLocale();
-  const { matter, constituencies, deliberation: view, ballot, intakeOpen } = useLoaderData<typeof loader>();
+  const { matter, constituencies, deliberation: view, ballot, intakeOpen, amending, mine } = useLoaderData<typeof loader>();
   const roles = useRootData()?.user?.roles ?? [];
   const clerk = roles.includes("clerk");
   // What the clerk just did, said where its form was: the form itself goes away with the step it took.
@@ -183,10 +230,13 @@ export default function MatterPage() {
         </section>
       ) : null}
       {view ? <DeliberationPanel view={view} matterId={matter.id} /> : null}
-      <section aria-labelledby="rule">
-        <h2 id="rule">{t("matters.rule")}</h2>
-        <blockquote className="rule-text">{matter.ruleText}</blockquote>
-      </section>
+      <RuleClauses
+        rule={matter.rule}
+        clerkEditing={clerk && (matter.status === "draft" || matter.status === "intake")}
+        citizen={amending}
+        announce={setAnnounced}
+      />
+      <MyAmendments amendments={mine} open={intakeOpen} announce={setAnnounced} />
       <section aria-labelledby="rationale">
         <h2 id="rationale">{t("matters.rationale")}</h2>
         <p className="pre-line">{matter.rationale}</p>

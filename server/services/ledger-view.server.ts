@@ -49,6 +49,11 @@ function describe(event: LedgerEvent, reps: Map<string, string>, people: Map<str
   switch (event.type) {
     case "matter.drafted":
       return { key: "event.matter.drafted", params: { title: str(p.title) } };
+    case "matter.alternativeAdded":
+    case "matter.alternativeRemoved":
+      return { key: `event.${event.type}`, params: { clause: num(p.clause) } };
+    case "matter.amendmentProposed":
+      return { key: `event.matter.amendmentProposed.${str(p.action) || "replace"}`, params: { clause: num(p.clause) } };
     case "matter.convened":
       return { key: "event.matter.convened", params: { count: ((p.constituencies as unknown[]) ?? []).length, scheme: str(p.scheme) } };
     case "deliberation.position":
@@ -95,7 +100,7 @@ function refRepresentative(p: Payload, reps: Map<string, string>): string {
 }
 
 /** Acts anyone signed in may do as a member of the public: whoever did them is never named, whatever roles she holds. */
-const CITIZEN_ACTS = new Set(["ruling.harmReported"]);
+const CITIZEN_ACTS = new Set(["ruling.harmReported", "matter.amendmentProposed", "matter.amendmentWithdrawn"]);
 
 /** Events said in words, with their actors labelled: for any page that lists ledger events. */
 export async function describeEvents(db: Kysely<Database>, events: readonly LedgerEvent[], context: readonly LedgerEvent[] = events): Promise<LedgerLine[]> {

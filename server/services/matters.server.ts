@@ -2,8 +2,10 @@ import type { Kysely } from "kysely";
 import { lockStream } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
-import { intakeClosesAt, type MatterDraft, type MatterStatus, requireMove, sunsetDaysOf } from "../../deliberation/matters.js";
+import { intakeClosesAt, type MatterDraft, type MatterStatus, numberedRule, requireMove, sunsetDaysOf } from "../../deliberation/matters.js";
+import type { Language } from "../../deliberation/reading/types.js";
 import type { SessionUser } from "./accounts.server.js";
+import { ruleView, writeClauses } from "./clauses.server.js";
 import { type AppDeps, nowIso } from "./deps.server.js";
 import { withLedger } from "./ledger.server.js";
 
@@ -12,6 +14,7 @@ function toMatter(row: Awaited<ReturnType<typeof findMatter>> & {}) {
     id: row.id,
     title: row.title,
     ruleText: row.ruleText,
+    language: row.language as Language,
     contextId: row.contextId,
     contextTitle: row.contextTitle,
     contextTitleEt: row.contextTitleEt,
@@ -60,12 +63,13 @@ export async function getMatter(deps: AppDeps, id: string, viewer: SessionUser |
   if (!row) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
   // Only the clerk convenes: a public view of an intake never pays for the count.
   const clerk = viewer?.roles.includes("clerk") ?? false;
-  const [intakeValues, amends, ruling] = await Promise.all([
+  const [intakeValues, amends, ruling, rule] = await Promise.all([
     row.status === "intake" && clerk ? valuesInContext(deps.db, row.contextId) : null,
     row.amendsRulingId ? deps.db.selectFrom("rulings").select(["eli", "title", "status"]).where("id", "=", row.amendsRulingId).executeTakeFirst() : undefined,
     deps.db.selectFrom("rulings").select(["eli", "status"]).where("matterId", "=", id).executeTakeFirst(),
+    ruleView(deps.db, id),
   ]);
-  return { ...toMatter(row), intakeValues, amends: amends ?? null, ruling: ruling ?? null };
+  return { ...toMatter(row), intakeValues, amends: amends ?? null, ruling: ruling ?? null, rule };
 }
 
 export async function listMatters(deps: AppDeps, input: { status?: MatterStatus[] | undefined; limit: number }) {
@@ -109,7 +113,8 @@ export async function openMatter(deps: AppDeps, clerk: SessionUser, input: Matte
       .values({
         id,
         title: draft.title,
-        ruleText: draft.ruleText,
+        ruleText: numberedRule(draft.clauses),
+        language: draft.language,
         contextId: draft.contextId,
         rationale: draft.rationale,
         emergency: draft.emergency ? 1 : 0,
@@ -126,6 +131,7 @@ export async function openMatter(deps: AppDeps, clerk: SessionUser, input: Matte
         amendsRulingId: amends?.id ?? null,
       })
       .execute();
+    await writeClauses(trx, id, draft.clauses);
     const { startIntake: _, ...settings } = draft;
     await append({ matterId: id, type: "matter.drafted", actor: clerk.id, payload: { ...settings, sunsetDays, ...(amendsEli ? { amends: amendsEli } : {}) } });
     if (draft.startIntake) await moveToIntake(trx, append, id, clerk.id, now, draft.intakeHours);

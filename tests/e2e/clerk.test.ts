@@ -3,7 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser.js";
 import { signInAs } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
-import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, pathOf, screenshot, signIn } from "./support.js";
+import {
+  DESKTOP,
+  PHONE,
+  checkA11y,
+  clausesText,
+  e2eContext,
+  fillClauses,
+  expectNoHorizontalOverflow,
+  freshPage,
+  pathOf,
+  screenshot,
+  signIn,
+} from "./support.js";
 
 const { baseUrl, skip } = e2eContext();
 
@@ -39,7 +51,7 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
     const page = clerk.page;
     await page.goto("/matters/new");
     await page.getByLabel("Title").fill(title);
-    await page.getByLabel("The proposed rule").fill(rule);
+    await fillClauses(page, rule);
     await page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
     await page.getByLabel("Rationale").fill("The benefits agency plans to automate first decisions on housing support.");
     await page.getByLabel("Deliberation rounds").fill("1");
@@ -85,9 +97,16 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
 
     // Jaan amends the draft (tracked); the clerk's page shows the text that goes to the vote.
     const jaan = await signInAs(baseUrl, "delegate1@demo.agora");
-    const draft = (await jaan.query<{ draft: { text: string } }>("matters.deliberation", { id })).data.draft.text;
-    const next = draft.split("\n").filter((line) => /^\d+\./.test(line.trim())).length + 1;
-    expect((await jaan.mutate("room.amend", { id, text: `${draft}\n${next}. ${added}` })).status).toBe(200);
+    // He rewords the draft's last clause; it is read before the ballot can open on it.
+    type View = { draft: { clauses: { optionId: string }[] }; rule: { options: { id: string }[] }[]; amendedDraft: { pending: boolean } | null };
+    const before = (await jaan.query<View>("matters.deliberation", { id })).data;
+    const last = before.draft.clauses.at(-1)!;
+    const slot = before.rule.findIndex((s) => s.options.some((o) => o.id === last.optionId));
+    expect((await jaan.mutate("room.amend", { id, slot, text: added })).status).toBe(200);
+    await waitFor(async () => {
+      const v = (await jaan.query<View>("matters.deliberation", { id })).data;
+      return v.amendedDraft && !v.amendedDraft.pending ? v : null;
+    }, "the amended clause to be read");
     await page.reload();
     const ballotSection = main(page).locator("section", { has: page.getByRole("heading", { name: "The draft is final: open the ballot" }) });
     await ballotSection.locator("ins", { hasText: "five working days" }).waitFor();
@@ -214,12 +233,12 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
     await page.getByRole("link", { name: "Renew with an amendment…" }).click();
     await page.getByRole("heading", { level: 1, name: "Renew a ruling with an amendment" }).waitFor();
     expect(await page.getByLabel("Title").inputValue()).toBe(title);
-    expect((await page.getByLabel("The proposed rule").inputValue()).trim()).toBe(text.trim());
+    expect(await clausesText(page)).toBe(text.trim());
     expect(await page.getByLabel("Choice context").inputValue()).toBe("ai-decisions-about-people");
     await checkA11y(page, "amend-new");
     await screenshot(page, "amend-new");
 
-    await page.getByLabel("The proposed rule").fill(`${text.trim()}\n4. A refusal can be appealed by telephone.`);
+    await fillClauses(page, `${text.trim()}\n4. A refusal can be appealed by telephone.`);
     await page.getByLabel("Rationale").fill("Harm reports show refused families could not reach the official in time.");
     await page.getByRole("button", { name: "Save as draft" }).click();
     await page.waitForURL((url) => url.pathname.startsWith("/matters/") && url.pathname !== "/matters/new");

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser.js";
-import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, screenshot, signIn } from "./support.js";
+import { DESKTOP, PHONE, checkA11y, e2eContext, fillClauses, expectNoHorizontalOverflow, freshPage, screenshot, signIn } from "./support.js";
 
 const { baseUrl, skip } = e2eContext();
 
@@ -25,9 +25,7 @@ describe.skipIf(skip)("matters in a real browser", () => {
       await page.getByRole("heading", { level: 1, name: "Open a matter" }).waitFor();
       await checkA11y(page, "matter-new");
       await page.getByLabel("Title").fill(title);
-      await page
-        .getByLabel("The proposed rule")
-        .fill("Employers may not use systems that infer a candidate's emotions from face, voice or text during hiring.");
+      await fillClauses(page, "Employers may not use systems that infer a candidate's emotions from face, voice or text during hiring.");
       await page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
       await page.getByLabel("Rationale").fill("Two recruitment platforms have started offering emotion scores to employers.");
       await page.getByLabel("Intake window (hours)").fill("48");
@@ -70,7 +68,7 @@ describe.skipIf(skip)("matters in a real browser", () => {
   async function openAndConvene(page: Page, title: string, ruleText: string) {
     await page.goto("/matters/new");
     await page.getByLabel("Title").fill(title);
-    await page.getByLabel("The proposed rule").fill(ruleText);
+    await fillClauses(page, ruleText);
     await page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
     await page.getByLabel("Rationale").fill("The benefits agency plans to automate first decisions on housing support.");
     await page.getByRole("button", { name: "Open intake now" }).click();

@@ -144,3 +144,34 @@ export async function verifyInPanel(page: Page, file: string | null, cardId = ""
 function checkLines(items: Locator): Promise<string[]> {
   return items.evaluateAll((lis) => lis.map((li) => `${li.querySelector(".check-name")?.textContent}: ${li.querySelector(".check-detail")?.textContent}`));
 }
+
+/**
+ * Writes a rule into the new-matter form clause by clause, as a clerk does: "1. …\n2. …" becomes one
+ * field per clause ("Clause 1", "Clause 2" …), adding fields with "Add a clause" as needed.
+ */
+export async function fillClauses(page: Page, rule: string): Promise<void> {
+  const clauses = rule
+    .split("\n")
+    .map((line) => line.replace(/^\s*\d+[.)]\s+/, "").trim())
+    .filter(Boolean);
+  const main = page.locator("main");
+  for (const [i, clause] of clauses.entries()) {
+    const field = main.getByLabel(`Clause ${i + 1}`, { exact: true });
+    if ((await field.count()) === 0) {
+      await main.getByRole("button", { name: "Add a clause" }).click();
+      await field.waitFor();
+    }
+    await field.fill(clause);
+  }
+  // Fields the form had beyond the rule (a renewal's, say): the last first, so the numbers hold.
+  for (let n = await main.locator("textarea[name=clauses]").count(); n > clauses.length; n--) {
+    await main.getByRole("button", { name: `Remove clause ${n}` }).click();
+    await main.getByLabel(`Clause ${n}`, { exact: true }).waitFor({ state: "detached" });
+  }
+}
+
+/** The clauses the new-matter form holds, as the numbered text "1. …\n2. …". */
+export async function clausesText(page: Page): Promise<string> {
+  const values = await page.locator("main textarea[name=clauses]").evaluateAll((fields) => fields.map((f) => (f as HTMLTextAreaElement).value.trim()));
+  return values.map((text, i) => `${i + 1}. ${text}`).join("\n");
+}

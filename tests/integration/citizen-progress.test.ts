@@ -15,7 +15,8 @@ const PATIENT_TUTOR = {
 function matter(contextId: string, title: string) {
   return {
     title,
-    ruleText: "Automated decisions about people must give the reasons for the decision and a way to reach a human who can change it.",
+    clauses: ["Automated decisions about people must give the reasons for the decision and a way to reach a human who can change it."],
+    language: "en",
     contextId,
     rationale: "Automated decisions are being made without reasons.",
     emergency: true,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { splitRule } from "../../deliberation/matters.js";
 import { conveneFixture } from "../fixtures/deliberation.js";
 import { dialects, type HttpClient, httpClient, rowCounts, signInAs, startTestServer, type TestServer, type TrpcResponse } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
@@ -7,8 +8,11 @@ const DAY = 86_400_000;
 const CONTEXT = "ai-decisions-about-people";
 const MATTER = {
   title: "Automated refusals of housing support",
-  ruleText:
-    "1. A person refused housing support by an automated system is told so in the decision letter.\n2. The letter names an official who can review the decision.",
+  clauses: [
+    "A person refused housing support by an automated system is told so in the decision letter.",
+    "The letter names an official who can review the decision.",
+  ],
+  language: "en",
   contextId: CONTEXT,
   rationale: "The benefits agency plans to automate first decisions on housing support.",
   emergency: true,
@@ -184,7 +188,7 @@ describe.each(dialects())("the clerk's acts on %s", (dialect) => {
     const opened = await clerk.mutate("matters.open", {
       ...MATTER,
       title: ruling.title,
-      ruleText: `${ruling.text}\n3. Recordings are deleted after the lesson.`,
+      clauses: [...splitRule(ruling.text), "Recordings are deleted after the lesson."],
       amendsEli: eli,
       startIntake: false,
     });

@@ -4,8 +4,10 @@ import { dialects, httpClient, type HttpClient, rowCounts, signInAs, startTestSe
 const CONTEXT = "biometric-identification-public-spaces";
 const MATTER = {
   title: "Real-time biometric identification in public spaces",
-  ruleText:
+  clauses: [
     "Real-time remote biometric identification of people in publicly accessible spaces is prohibited, except to find a named missing child with a court's approval.",
+  ],
+  language: "en",
   contextId: CONTEXT,
   rationale: "Cameras with face recognition are being installed in two cities without a law that governs them.",
   emergency: true,
@@ -72,7 +74,15 @@ describe.each(dialects())("matters on %s", (dialect) => {
     const before = await rowCounts(t.server);
     expect((await citizen.mutate("matters.open", { ...MATTER, startIntake: true })).status).toBe(403);
     expect((await clerk.mutate("matters.open", { ...MATTER, contextId: "no-such-context", startIntake: true })).status).toBe(400);
-    for (const bad of [{ rounds: 0 }, { candidates: 9 }, { approvalThreshold: 0.2 }, { intakeHours: -1 }, { title: "<" }, { ruleText: "x".repeat(20_001) }]) {
+    for (const bad of [
+      { rounds: 0 },
+      { candidates: 9 },
+      { approvalThreshold: 0.2 },
+      { intakeHours: -1 },
+      { title: "<" },
+      { clauses: ["x".repeat(4_001)] },
+      { clauses: [] },
+    ]) {
       const res = await clerk.mutate("matters.open", { ...MATTER, ...bad, startIntake: true });
       expect(res.status, JSON.stringify(bad)).toBe(400);
     }

@@ -106,7 +106,7 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   },
   "room.strike": { input: () => ({ id: "no-such-matter", statement: { kind: "position", representativeId: "district:tartu" }, reason: "Off the matter." }) },
   "room.receipt": { input: () => ({ id: "no-such-matter" }) },
-  "room.amend": { input: () => ({ id: "no-such-matter", text: "The amended ruling text." }) },
+  "room.amend": { input: () => ({ id: "no-such-matter", slot: 0, text: "The amended clause is read before the ballot." }) },
   "room.returnDraft": { input: () => ({ id: "no-such-matter", guidance: "Another round, please." }), optional: ["guidance"] },
   "room.audit": { input: () => ({ id: "no-such-matter", seq: 1 }) },
   "room.ballot": { input: () => ({ id: "no-such-matter" }) },
@@ -154,7 +154,11 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "matters.open": {
     input: () => ({
       title: "Real-time biometric identification in public spaces",
-      ruleText: "Real-time remote biometric identification in publicly accessible spaces is prohibited.",
+      clauses: [
+        "Real-time remote biometric identification in publicly accessible spaces is prohibited.",
+        "The police may use it only to find a named missing child, with a court's approval.",
+      ],
+      language: "en",
       contextId: "no-such-context",
       rationale: "Cameras with face recognition are being installed in two cities.",
       emergency: true,
@@ -168,6 +172,22 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
     optional: ["sunsetDays", "amendsEli"],
   },
   "matters.openIntake": { input: () => ({ id: "no-such-matter" }) },
+  "matters.addAlternative": {
+    input: () => ({ matterId: "no-such-matter", clause: 2, text: "The police may use it only to find a named missing child, for at most 24 hours." }),
+  },
+  "matters.removeAlternative": { input: () => ({ matterId: "no-such-matter", optionId: "no-such-option" }) },
+  "matters.proposeAmendment": {
+    input: () => ({
+      matterId: "no-such-matter",
+      action: "add",
+      clause: 2,
+      text: "No system may identify people taking part in an assembly or a demonstration.",
+      cardId: "no-such-card",
+    }),
+    optional: ["text"],
+  },
+  "matters.withdrawAmendment": { input: () => ({ matterId: "no-such-matter", optionId: "no-such-option" }) },
+  "matters.myAmendments": { input: () => ({ matterId: "no-such-matter" }) },
   "matters.convene": { input: () => ({ id: "no-such-matter", scheme: "districts", confirmEarly: true }), optional: ["confirmEarly"] },
   "matters.convening": { input: () => ({ id: "no-such-matter" }) },
   "matters.start": { input: () => ({ id: "no-such-matter", tokenBudget: 50_000 }), optional: ["tokenBudget"] },

@@ -45,7 +45,8 @@ describe("a matter's life", () => {
   it("bounds the clerk's settings", () => {
     const good = {
       title: "Real-time biometric identification in public spaces",
-      ruleText: "Real-time remote biometric identification in publicly accessible spaces is prohibited, except ...",
+      clauses: ["Real-time remote biometric identification in publicly accessible spaces is prohibited, except ..."],
+      language: "en",
       contextId: "biometric-identification-public-spaces",
       rationale: "Cameras with face recognition are being installed in two cities.",
       emergency: true,
@@ -63,6 +64,10 @@ describe("a matter's life", () => {
       { intakeHours: 0 },
       { contextId: "Bad Id" },
       { title: "" },
+      { clauses: [] },
+      { clauses: ["Too short"] },
+      { clauses: Array.from({ length: 41 }, (_, i) => `Clause number ${i + 1} of the rule.`) },
+      { language: "ru" },
     ]) {
       expect(MatterDraft.safeParse({ ...good, ...bad }).success).toBe(false);
     }

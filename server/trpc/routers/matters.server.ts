@@ -3,8 +3,19 @@ import { MATTER_STATUSES } from "../../../deliberation/matters.js";
 import { convene, convening } from "../../services/convening.server.js";
 import { deliberationView, resumeDeliberation, startDeliberation } from "../../services/deliberation.server.js";
 import { getMatter, listMatters, openIntake, openIntakes, openMatter } from "../../services/matters.server.js";
-import { clerkProcedure, publicProcedure, router } from "../init.server.js";
-import { ConveneInput, MatterId, OpenMatterInput, StartInput } from "../schemas/matters.js";
+import { addAlternative, myAmendments, proposeAmendment, removeAlternative, withdrawAmendment } from "../../services/clauses.server.js";
+import { citizenProcedure, clerkProcedure, publicProcedure, router } from "../init.server.js";
+import {
+  AddAlternativeInput,
+  ConveneInput,
+  MatterId,
+  MyAmendmentsInput,
+  OpenMatterInput,
+  ProposeAmendmentInput,
+  RemoveAlternativeInput,
+  StartInput,
+  WithdrawAmendmentInput,
+} from "../schemas/matters.js";
 
 /** Matters are public from their first draft: anyone can follow a rule from proposal to ruling. */
 export const mattersRouter = router({
@@ -18,6 +29,19 @@ export const mattersRouter = router({
 
   /** A new matter; with `amendsEli`, a renewal of that ruling with an amendment, linked both ways. */
   open: clerkProcedure.input(OpenMatterInput).mutation(({ ctx, input }) => openMatter(ctx.deps, ctx.user, input)),
+
+  /** The clerk gives a clause another wording, while the matter is a draft or in intake. */
+  addAlternative: clerkProcedure.input(AddAlternativeInput).mutation(({ ctx, input }) => addAlternative(ctx.deps, ctx.user, input)),
+
+  removeAlternative: clerkProcedure.input(RemoveAlternativeInput).mutation(({ ctx, input }) => removeAlternative(ctx.deps, ctx.user, input)),
+
+  /** During intake a citizen proposes to replace, strike or add a clause, tied to one of her own values. */
+  proposeAmendment: citizenProcedure.input(ProposeAmendmentInput).mutation(({ ctx, input }) => proposeAmendment(ctx.deps, ctx.user, input)),
+
+  withdrawAmendment: citizenProcedure.input(WithdrawAmendmentInput).mutation(({ ctx, input }) => withdrawAmendment(ctx.deps, ctx.user, input)),
+
+  /** Her own amendments on a matter (the public view never says whose an amendment is). */
+  myAmendments: citizenProcedure.input(MyAmendmentsInput).query(({ ctx, input }) => myAmendments(ctx.deps, ctx.user, input.matterId)),
 
   openIntake: clerkProcedure.input(MatterId).mutation(({ ctx, input }) => openIntake(ctx.deps, ctx.user, input.id)),
 

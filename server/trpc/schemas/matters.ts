@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MatterDraft } from "../../../deliberation/matters.js";
+import { CLAUSE_LIMITS, MatterDraft, PROVISION_LIMITS } from "../../../deliberation/matters.js";
 import { Eli } from "./rulings.js";
 
 /**
@@ -7,7 +7,7 @@ import { Eli } from "./rulings.js";
  * page can read its HTML constraints from the same schema the router validates with).
  */
 
-export { MatterDraft };
+export { CLAUSE_LIMITS, MatterDraft, PROVISION_LIMITS };
 export const MatterId = z.object({ id: z.string().trim().min(1).max(64) });
 export const SCHEMES = ["districts", "value-communities"] as const;
 export const TokenBudget = z.number().int().min(1_000).max(100_000_000);
@@ -19,3 +19,29 @@ export const OpenMatterInput = MatterDraft.extend({ startIntake: z.boolean(), am
 export const ConveneInput = MatterId.extend({ scheme: z.enum(SCHEMES), confirmEarly: z.boolean().optional() });
 
 export const StartInput = MatterId.extend({ tokenBudget: TokenBudget.optional() });
+
+/** The rule as clauses: the clerk's alternatives and citizens' amendments (DESIGN.md, "The rule as clauses"). */
+export const ClauseNumber = z.number().int().min(1).max(CLAUSE_LIMITS.count);
+export const OptionId = z.string().trim().min(1).max(64);
+export const AMENDMENT_ACTIONS = ["replace", "strike", "add"] as const;
+
+export const AddAlternativeInput = z.object({
+  matterId: MatterId.shape.id,
+  clause: ClauseNumber,
+  text: z.string().trim().min(CLAUSE_LIMITS.text.min).max(CLAUSE_LIMITS.text.max),
+});
+
+export const RemoveAlternativeInput = z.object({ matterId: MatterId.shape.id, optionId: OptionId });
+
+/** `clause`: the clause it replaces or strikes; for "add", the clause it follows (0: before the first). `text` is not read for a strike. */
+export const ProposeAmendmentInput = z.object({
+  matterId: MatterId.shape.id,
+  action: z.enum(AMENDMENT_ACTIONS),
+  clause: z.number().int().min(0).max(CLAUSE_LIMITS.count),
+  text: z.string().trim().max(PROVISION_LIMITS.max).optional(),
+  cardId: z.string().trim().min(1).max(64),
+});
+
+export const WithdrawAmendmentInput = z.object({ matterId: MatterId.shape.id, optionId: OptionId });
+
+export const MyAmendmentsInput = z.object({ matterId: MatterId.shape.id });
