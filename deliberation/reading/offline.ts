@@ -1,0 +1,1065 @@
+import { textLanguage } from "../values/dedupe.js";
+import { CONCEPTS, type Concept, DISCRETION, FEARING_CUES, FREEDOMS, MODALITY, type ModalityCues } from "./lexicon.js";
+import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./types.js";
+
+/**
+ * The offline reader (DESIGN.md, "What a clause does to a value: the reading"): deterministic,
+ * explainable, English and Estonian. It never counts shared words; it reads what a clause *does*.
+ *
+ * 1. The value. Its title (weight 2), description sentences and policies (weight 1 each; a policy's
+ *    capitals head is skipped) are scanned for the lexicon's concepts (`lexicon.ts`). A safeguard it
+ *    names it wants present. A power it names it guards against when a fearing word stands beside it
+ *    ("might be identified", "without being recorded", "kept long after"); it asks for the power when
+ *    the power serves a goal the value names (finding a missing child, catching fraud) and no fear is
+ *    beside it; a power named without fear beside a safeguard is that safeguard's occasion ("MOMENTS
+ *    when a person learns that a system has identified them"), not a concern. A power both asked for and
+ *    feared is wanted only within bounds. A goal also makes the value ask, implicitly, for the powers
+ *    that serve it, but only where a clause puts them to that goal. Scopes (protesters, children,
+ *    elections …) say whom the value is about.
+ * 2. The clause. It is cut into sentences and parts (";", ", and", ", but" …), and each part into its
+ *    main words, its exception ("except …", "unless …", "välja arvatud …"), its conditions ("if …",
+ *    "before …"), its purposes ("to protect …", "parandamiseks") and quoted words (named, not used).
+ *    Each modal cue (shall/must/has the right to: required; may: allowed; may not/is prohibited:
+ *    forbidden; need not/is not required/has no right: not required) governs its head: the first
+ *    concept after it and what is coordinated with it ("may identify, track and store"); a concept
+ *    after the head is its object ("shall publish how often face recognition was used"), and the
+ *    concepts before a modal are governed only when it is their predicate ("… shall be prohibited",
+ *    "… shall not be used"). A part without a modal is a statement of law (required); its finite verb
+ *    is the head ("pildid kustutatakse", "images … are deleted"). A negation flips what it stands
+ *    closely before ("no human review is required", "ei ole haldusakt"), "without"/"ilma" takes away
+ *    what it governs, and a power allowed in a sentence that bounds it ("only", "at most", "no longer
+ *    than", a judge's approval or consent that is asked for) is *limited*. Concepts in conditions and
+ *    purposes set scope and goals only: "to protect freedom of assembly" protects nothing.
+ * 3. The verdict. A clause concept meets a value concept directly, through an opposite (keeping data is
+ *    the opposite of deleting it) or through a related concept (half weight; only a guard carries over).
+ *    A safeguard required or allowed, or a guarded power forbidden or limited, honours; a safeguard
+ *    forbidden or not required, or a guarded power allowed or required, erodes; a power the value asks
+ *    for honours when allowed (for its goal, when it asks implicitly) and erodes when forbidden. An
+ *    exception is read with the opposite modality: at half weight when narrow ("unless they match a
+ *    person sought under a warrant"), at double weight when it is about the value's own people or goal
+ *    or leaves the decision to the power's holder ("except where the police consider it necessary":
+ *    it swallows the rule); an exception only a judge or the person can open takes no safeguard away.
+ *    A clause about another group of the same kind as the value's (upper-secondary pupils, not young
+ *    children) is silent for it. Contributions are summed by weight and the sign decides; on a tie the
+ *    clause honours only if it strictly limits a power ("may not monitor typing; may only log the
+ *    copying of client files"), otherwise a clause that takes away as much as it gives erodes. The
+ *    decisive words are those of the heaviest contribution on the winning side, from its modal word (or
+ *    negation) to the end of its part.
+ * What it cannot read (no concept the value attends to, done by the clause) is silent, never guessed.
+ */
+
+export const OFFLINE_READER = "offline";
+
+// ───────────────────────────────────────── words ─────────────────────────────────────────
+
+interface Token {
+  /** Lower case, NFC. */
+  w: string;
+  start: number;
+  end: number;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const start = m.index ?? 0;
+    tokens.push({ w: m[0].toLowerCase().normalize("NFC").replace(/’/g, "'"), start, end: start + m[0].length });
+  }
+  return tokens;
+}
+
+type Matcher = { kind: "prefix" | "exact"; s: string } | { kind: "gap" };
+type Form = readonly Matcher[];
+
+function compileForm(form: string): Form {
+  const matchers: Matcher[] = [];
+  for (const raw of form.trim().split(/\s+/)) {
+    if (raw === "…") {
+      matchers.push({ kind: "gap" });
+      continue;
+    }
+    const exact = raw.startsWith("=");
+    const word = (exact ? raw.slice(1) : raw)
+      .toLowerCase()
+      .normalize("NFC")
+      .replace(/[,.;:]/g, "");
+    if (word) matchers.push({ kind: exact ? "exact" : "prefix", s: word });
+  }
+  return matchers;
+}
+
+const MAX_GAP = 3;
+
+/** The end (exclusive token index) of `form` matched at token `i`, or -1. */
+function matchAt(tokens: readonly Token[], i: number, form: Form, f = 0): number {
+  if (f === form.length) return i;
+  const m = form[f]!;
+  if (m.kind === "gap") {
+    for (let skip = 0; skip <= MAX_GAP && i + skip <= tokens.length; skip++) {
+      const end = matchAt(tokens, i + skip, form, f + 1);
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  const t = tokens[i];
+  if (!t) return -1;
+  if (m.kind === "exact" ? t.w !== m.s : !t.w.startsWith(m.s)) return -1;
+  return matchAt(tokens, i + 1, form, f + 1);
+}
+
+interface Span {
+  /** Token indices [from, to). */
+  from: number;
+  to: number;
+}
+
+/** Every match of any of `forms`, longest first where they overlap. */
+function findAll(tokens: readonly Token[], forms: readonly Form[], from = 0, to = tokens.length): Span[] {
+  const spans: Span[] = [];
+  for (let i = from; i < to; i++) {
+    let best = -1;
+    for (const form of forms) {
+      const end = matchAt(tokens, i, form);
+      if (end > best && end <= to) best = end;
+    }
+    if (best > i) {
+      spans.push({ from: i, to: best });
+      i = best - 1;
+    }
+  }
+  return spans;
+}
+
+// ─────────────────────────────────────── the lexicon, compiled ───────────────────────────────────────
+
+interface CompiledConcept {
+  concept: Concept;
+  forms: Record<Language, Form[]>;
+  except: Record<Language, Form[]>;
+}
+
+const COMPILED: readonly CompiledConcept[] = CONCEPTS.map((concept) => ({
+  concept,
+  forms: { en: concept.en.map(compileForm), et: concept.et.map(compileForm) },
+  except: { en: (concept.except?.en ?? []).map(compileForm), et: (concept.except?.et ?? []).map(compileForm) },
+}));
+
+const BY_KEY: ReadonlyMap<string, Concept> = new Map(CONCEPTS.map((c) => [c.key, c]));
+
+type CueKind = keyof ModalityCues;
+type ModalKind = "required" | "permitted" | "prohibited" | "excused";
+const MODAL_KINDS: readonly ModalKind[] = ["required", "permitted", "prohibited", "excused"];
+
+const CUES: Record<Language, { kind: CueKind; form: Form }[]> = { en: [], et: [] };
+for (const language of ["en", "et"] as const) {
+  for (const [kind, forms] of Object.entries(MODALITY[language]) as [CueKind, readonly string[]][]) {
+    for (const form of forms) CUES[language].push({ kind, form: compileForm(form) });
+  }
+}
+
+/** Opens a condition: its concepts set scope and goals, and a safeguard in it gates the main words. */
+const CONDITION: Record<Language, Form[]> = {
+  en: ["=if", "=when", "=whenever", "=once", "=where", "provided that", "on condition", "=before", "=after"].map(compileForm),
+  et: ["=kui", "=juhul", "=juhtudel", "tingimusel", "=enne", "=pärast"].map(compileForm),
+};
+
+/** Opens a purpose: "to protect freedom of assembly" protects nothing, it names a goal. */
+const PURPOSE: Record<Language, Form[]> = {
+  en: [
+    "to protect",
+    "to prevent",
+    "to find",
+    "to ensure",
+    "to safeguard",
+    "to search",
+    "to locate",
+    "to identify",
+    "to improve",
+    "to answer",
+    "for the purpose",
+    "for purposes",
+    "in order to",
+    "so that",
+    "so as to",
+    "in the interest",
+  ].map(compileForm),
+  et: ["eesmärgil", "eesmärgiga", "selleks et", "parandamiseks", "tagamiseks", "ennetamiseks", "leidmiseks", "vastamiseks", "huvides"].map(compileForm),
+};
+
+/** Conjunctions that start a new part of a sentence when a comma stands before them. */
+const PART_CONJUNCTIONS: Record<Language, ReadonlySet<string>> = {
+  en: new Set(["and", "but", "while", "whereas", "or", "yet", "however"]),
+  et: new Set(["ja", "ning", "kuid", "aga", "ent", "või", "samas"]),
+};
+
+// ─────────────────────────────────────── finding concepts ───────────────────────────────────────
+
+interface Mention {
+  key: string;
+  from: number;
+  to: number;
+}
+
+/** Which concepts could start at a word: their forms indexed by the first two letters of their first word. */
+const FIRST_LETTERS: Record<Language, Map<string, Set<CompiledConcept>>> = { en: new Map(), et: new Map() };
+for (const c of COMPILED) {
+  for (const language of ["en", "et"] as const) {
+    for (const form of [...c.forms[language], ...c.except[language]]) {
+      const first = form[0];
+      const key = first && first.kind !== "gap" ? first.s.slice(0, 2) : "";
+      const set = FIRST_LETTERS[language].get(key) ?? new Set();
+      set.add(c);
+      FIRST_LETTERS[language].set(key, set);
+    }
+  }
+}
+
+function candidates(tokens: readonly Token[], language: Language, from: number, to: number): CompiledConcept[] {
+  const found = new Set<CompiledConcept>(FIRST_LETTERS[language].get("") ?? []);
+  for (let i = from; i < to; i++) {
+    const w = tokens[i]!.w;
+    for (const key of [w.slice(0, 2), w.slice(0, 1)]) for (const c of FIRST_LETTERS[language].get(key) ?? []) found.add(c);
+  }
+  return COMPILED.filter((c) => found.has(c));
+}
+
+function conceptMentions(tokens: readonly Token[], language: Language, from = 0, to = tokens.length): Mention[] {
+  const mentions: Mention[] = [];
+  for (const c of candidates(tokens, language, from, to)) {
+    const excluded = new Set<number>();
+    for (const s of findAll(tokens, c.except[language], from, to)) for (let i = s.from; i < s.to; i++) excluded.add(i);
+    for (const s of findAll(tokens, c.forms[language], from, to)) {
+      let clash = false;
+      for (let i = s.from; i < s.to; i++) if (excluded.has(i)) clash = true;
+      if (!clash) mentions.push({ key: c.concept.key, from: s.from, to: s.to });
+    }
+  }
+  mentions.sort((a, b) => a.from - b.from || b.to - a.to);
+  // Where two concepts claim the same words, the longer form is the more specific reading.
+  return mentions.filter((m) => !mentions.some((o) => o !== m && o.key !== m.key && o.from <= m.from && o.to >= m.to && o.to - o.from > m.to - m.from));
+}
+
+// ─────────────────────────────────────── the value ───────────────────────────────────────
+
+/** What a value asks of a concept: present (+1), absent (−1), or a power wanted only within bounds. */
+export type Stance = "wants" | "guards" | "bounded";
+
+export interface ValueConcern {
+  key: string;
+  stance: Stance;
+  weight: number;
+  /** Not named by the value: a power that serves its goal (read only where a clause names the goal). */
+  implicit: boolean;
+}
+
+export interface ValueProfile {
+  language: Language;
+  concerns: Map<string, ValueConcern>;
+  scopes: Set<string>;
+  goals: Set<string>;
+}
+
+function valueTexts(value: ReadableValue): { text: string; weight: number; policy: boolean }[] {
+  return [
+    { text: value.title, weight: 2, policy: false },
+    ...value.description
+      .split(/(?<=[.!?;])\s+/)
+      .filter((s) => s.trim())
+      .map((text) => ({ text, weight: 1, policy: false })),
+    ...value.policies.map((text) => ({ text, weight: 1, policy: true })),
+  ];
+}
+
+const PROFILE_CACHE = new Map<string, ValueProfile>();
+
+/** A policy's capitals-first head ("MOMENTS when", "HETKED, mil") names no concern: skip it. */
+function headLength(text: string, tokens: readonly Token[]): number {
+  let n = 0;
+  while (n < tokens.length && n < 3) {
+    const word = text.slice(tokens[n]!.start, tokens[n]!.end);
+    if (word.length < 2 || word !== word.toUpperCase() || word === word.toLowerCase()) break;
+    n++;
+  }
+  return n;
+}
+
+export function valueProfile(value: ReadableValue): ValueProfile {
+  const cacheKey = JSON.stringify([value.title, value.description, value.policies]);
+  const cached = PROFILE_CACHE.get(cacheKey);
+  if (cached) return cached;
+  const language: Language = textLanguage([value.title, value.description, ...value.policies].join(". "));
+  const texts = valueTexts(value);
+  const scopes = new Set<string>();
+  const goals = new Set<string>();
+  const fearing = FEARING_CUES[language].map(compileForm);
+  const read = texts.map(({ text, weight, policy }) => {
+    const tokens = tokenize(text);
+    const skip = policy ? headLength(text, tokens) : 0;
+    const mentions = conceptMentions(tokens, language, skip);
+    for (const m of mentions) {
+      const v = BY_KEY.get(m.key)!.valence;
+      if (v === "scope") scopes.add(m.key);
+      if (v === "goal") goals.add(m.key);
+    }
+    // A fearing word that governs a safeguard ("without notice") fears its absence, not a power.
+    const safeguardsAt = mentions.filter((m) => BY_KEY.get(m.key)!.valence === "safeguard").map((m) => m.from);
+    const fear = findAll(tokens, fearing, skip).some((f) => !safeguardsAt.some((at) => at >= f.to && at - f.to <= 2));
+    // "I want to know how well the state's algorithms work": the knowing is the public's, an account.
+    const kept = mentions.some((m) => m.key === "oversight") ? mentions.filter((m) => m.key !== "notice") : mentions;
+    return { tokens, mentions: kept, weight, fear, policy };
+  });
+  const votes = new Map<string, { plus: number; minus: number; weight: number }>();
+  const vote = (key: string, weight: number, plus: boolean) => {
+    const v = votes.get(key) ?? { plus: 0, minus: 0, weight: 0 };
+    v.weight = Math.max(v.weight, weight);
+    if (plus) v.plus += weight;
+    else v.minus += weight;
+    votes.set(key, v);
+  };
+  const anySafeguard = read.some((r) => r.mentions.some((m) => BY_KEY.get(m.key)!.valence === "safeguard"));
+  for (const r of read) {
+    const keys = r.mentions.map((m) => m.key);
+    const withSafeguard = keys.some((k) => BY_KEY.get(k)!.valence === "safeguard");
+    for (const key of new Set(keys)) {
+      const c = BY_KEY.get(key)!;
+      if (c.valence === "safeguard") vote(key, r.weight, true);
+      if (c.valence !== "intrusion") continue;
+      if (r.fear) vote(key, r.weight, false);
+      else if ((c.serves ?? []).some((g) => goals.has(g))) vote(key, r.weight, true);
+      // A power named without fear beside a safeguard is the safeguard's occasion ("MOMENTS when a
+      // person learns that a system has identified them"), and so is one named in passing by a value
+      // that looks for safeguards ("a system that identifies people to work as well for my dark skin");
+      // a policy that attends to the power alone guards against it.
+      else if (!withSafeguard && (r.policy || !anySafeguard)) vote(key, r.weight, false);
+    }
+  }
+  const concerns = new Map<string, ValueConcern>();
+  for (const [key, v] of votes) {
+    const c = BY_KEY.get(key)!;
+    const stance: Stance = c.valence === "safeguard" ? "wants" : v.plus > 0 && v.minus > 0 ? "bounded" : v.plus > 0 ? "wants" : "guards";
+    concerns.set(key, { key, stance, weight: v.weight, implicit: false });
+  }
+  // A value about a goal asks for the powers that serve it, when a clause puts them to that goal.
+  for (const g of goals) {
+    for (const c of CONCEPTS) {
+      if (c.valence === "intrusion" && (c.serves ?? []).includes(g) && !concerns.has(c.key))
+        concerns.set(c.key, { key: c.key, stance: "wants", weight: 1, implicit: true });
+    }
+  }
+  const profile: ValueProfile = { language, concerns, scopes, goals };
+  if (PROFILE_CACHE.size > 10_000) PROFILE_CACHE.clear();
+  PROFILE_CACHE.set(cacheKey, profile);
+  return profile;
+}
+
+// ─────────────────────────────────────── the clause ───────────────────────────────────────
+
+/** What a clause does to a concept it names. */
+export type Effect = "required" | "allowed" | "forbidden" | "not-required" | "limited";
+
+export interface ClauseMention {
+  key: string;
+  effect: Effect;
+  /** "main" words, or an "exception" (read with the opposite modality). */
+  segment: "main" | "exception";
+  /** Scopes and goals of the exception it sits in (empty in main words). */
+  exceptionScopes: string[];
+  /** The exception leaves it to the power's holder ("where the police consider it necessary"). */
+  discretionary: boolean;
+  /** Characters of the option's text that decide it. */
+  quoteStart: number;
+  quoteEnd: number;
+  /** The cue that gave the modality, for explanations ("may", "need not", "(statement)"). */
+  cue: string;
+}
+
+export interface ClauseReading {
+  language: Language;
+  mentions: ClauseMention[];
+  scopes: Set<string>;
+  goals: Set<string>;
+}
+
+interface Part {
+  from: number;
+  to: number;
+  /** The sentence it belongs to (token indices). */
+  sentenceFrom: number;
+  sentenceTo: number;
+  /** Joined to the part before it by a conjunction (", and …"): inherits its modality when it has none. */
+  joined: boolean;
+}
+
+function splitParts(text: string, tokens: readonly Token[], language: Language): Part[] {
+  const parts: Part[] = [];
+  let sentenceFrom = 0;
+  let partFrom = 0;
+  let joined = false;
+  const sentences: { from: number; to: number }[] = [];
+  const cut: { at: number; kind: "sentence" | "part"; joined: boolean }[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const between = text.slice(tokens[i - 1]!.end, tokens[i]!.start);
+    if (/[.!?]/.test(between) && !/^\.\w/.test(between)) cut.push({ at: i, kind: "sentence", joined: false });
+    else if (/[;:]/.test(between)) cut.push({ at: i, kind: "part", joined: false });
+    else if (/,/.test(between) && PART_CONJUNCTIONS[language].has(tokens[i]!.w)) cut.push({ at: i, kind: "part", joined: true });
+  }
+  cut.push({ at: tokens.length, kind: "sentence", joined: false });
+  for (const c of cut) {
+    parts.push({ from: partFrom, to: c.at, sentenceFrom, sentenceTo: -1, joined });
+    partFrom = c.at;
+    joined = c.joined;
+    if (c.kind === "sentence") {
+      sentences.push({ from: sentenceFrom, to: c.at });
+      sentenceFrom = c.at;
+      joined = false;
+    }
+  }
+  for (const p of parts) p.sentenceTo = sentences.find((s) => s.from === p.sentenceFrom)?.to ?? tokens.length;
+  return parts.filter((p) => p.to > p.from);
+}
+
+interface Cue extends Span {
+  kind: CueKind;
+}
+
+function cuesIn(tokens: readonly Token[], language: Language, from: number, to: number): Cue[] {
+  const cues: Cue[] = [];
+  for (let i = from; i < to; i++) {
+    let best: Cue | null = null;
+    for (const { kind, form } of CUES[language]) {
+      const end = matchAt(tokens, i, form);
+      if (end > i && end <= to && (!best || end > best.to)) best = { from: i, to: end, kind };
+    }
+    if (best) {
+      cues.push(best);
+      i = best.to - 1;
+    }
+  }
+  return cues;
+}
+
+/** Where a comma closes a segment that opened at `from` (or the part's end). */
+function segmentEnd(text: string, tokens: readonly Token[], from: number, to: number): number {
+  for (let i = from + 1; i < to; i++) if (text.slice(tokens[i - 1]!.end, tokens[i]!.start).includes(",")) return i;
+  return to;
+}
+
+/** "no", "never": negate what follows within a few words, or the modal they stand before ("no data may …"). */
+const DETERMINER_NEGATIONS: ReadonlySet<string> = new Set(["no", "never", "none", "neither", "kunagi", "ükski", "mitte ükski"]);
+const NEGATION_REACH = 3;
+const WITHOUT_REACH = 4;
+/** Mentions this close after a head are read with it ("may identify, track and store …"). */
+const COORDINATION_GAP = 2;
+
+function flip(kind: ModalKind): ModalKind {
+  return kind === "required" ? "excused" : kind === "permitted" ? "prohibited" : kind === "prohibited" ? "permitted" : "required";
+}
+
+function effectOf(kind: ModalKind, without: boolean): Effect {
+  if (without) return kind === "prohibited" || kind === "excused" ? "required" : "not-required";
+  return kind === "required" ? "required" : kind === "permitted" ? "allowed" : kind === "prohibited" ? "forbidden" : "not-required";
+}
+
+const QUOTED = /(?<=^|[\s(])(?:"[^"]{1,300}"|“[^”]{1,300}”|„[^“”]{1,300}[“”]|'[^']{1,300}'(?=[\s.,;:!?)]|$)|‘[^’]{1,300}’|«[^»]{1,300}»)/gu;
+
+/** Token spans inside quotation marks. */
+function quotedSpans(text: string, tokens: readonly Token[]): Span[] {
+  const spans: Span[] = [];
+  for (const m of text.matchAll(QUOTED)) {
+    const start = m.index ?? 0;
+    const end = start + m[0].length;
+    const from = tokens.findIndex((t) => t.start >= start);
+    if (from < 0) continue;
+    let to = from;
+    while (to < tokens.length && tokens[to]!.end <= end) to++;
+    if (to > from) spans.push({ from, to });
+  }
+  return spans;
+}
+
+/** Words that, ending a modal cue, make it the predicate of its subject ("… is prohibited", "on keelatud"). */
+const PREDICATES: ReadonlySet<string> = new Set([
+  "prohibited",
+  "forbidden",
+  "banned",
+  "permitted",
+  "allowed",
+  "required",
+  "mandatory",
+  "exempt",
+  "optional",
+  "authorised",
+  "authorized",
+  "keelatud",
+  "lubatud",
+  "kohustuslik",
+  "vabastatud",
+  "vabatahtlik",
+]);
+/** Verbs after a modal that apply its subject ("face recognition shall not be used"). */
+const USE_VERBS: ReadonlySet<string> = new Set([
+  "used",
+  "use",
+  "deployed",
+  "deploy",
+  "applied",
+  "apply",
+  "employed",
+  "operated",
+  "operate",
+  "installed",
+  "run",
+  "carried",
+  "performed",
+  "kasutada",
+  "kasutatakse",
+  "rakendada",
+  "rakendatakse",
+  "paigaldada",
+]);
+const FILLERS: ReadonlySet<string> = new Set(["be", "only", "not", "ever", "never", "ainult", "üksnes", "mitte", "kunagi", "olla"]);
+const EXEMPT: ReadonlySet<string> = new Set(["exempt", "exempted", "vabastatud", "vabastatakse"]);
+
+/**
+ * Does a modal with no concept after it govern the concepts before it? Only when it is their predicate
+ * ("The use of face recognition … shall be prohibited") or applies them ("… shall not be used"), not
+ * when a description stands before it ("A person stopped because of a face match must be able to …").
+ */
+function governsSubject(tokens: readonly Token[], cue: Cue): boolean {
+  if (PREDICATES.has(tokens[cue.to - 1]!.w)) return true;
+  let i = cue.to;
+  while (i < tokens.length && FILLERS.has(tokens[i]!.w)) i++;
+  return USE_VERBS.has(tokens[i]?.w ?? "");
+}
+
+const TEMPORAL: ReadonlySet<string> = new Set(["before", "after", "enne", "pärast"]);
+const TEMPORAL_REACH = 4;
+
+const AUXILIARIES: ReadonlySet<string> = new Set(["is", "are", "was", "were", "be", "been", "gets", "get"]);
+const ET_FINITE = /(?:takse|dakse|akse|tatakse|vad|b)$/u;
+
+/** Does the mention look like the finite verb of its sentence ("are deleted", "kustutatakse")? */
+function looksFinite(tokens: readonly Token[], m: Mention, language: Language): boolean {
+  if (language === "et") return ET_FINITE.test(tokens[m.from]!.w);
+  return AUXILIARIES.has(tokens[m.from - 1]?.w ?? "");
+}
+
+const CONJUNCTIONS: ReadonlySet<string> = new Set(["and", "or", "ja", "ning", "või", "ega", "nor"]);
+
+/** Words that make a power's name a description of data ("monitoring data", "data from monitoring"). */
+const DATA_AFTER: ReadonlySet<string> = new Set([
+  "data",
+  "results",
+  "result",
+  "tulemusi",
+  "tulemused",
+  "tulemuste",
+  "andmeid",
+  "andmed",
+  "andmete",
+  "andmetest",
+]);
+const DATA_BEFORE: readonly (readonly string[])[] = [
+  ["data", "from"],
+  ["results", "of"],
+  ["data", "of"],
+];
+
+/** Is this mention only the origin of some data, which is what the clause is really about? */
+function isDataOf(tokens: readonly Token[], m: Mention): boolean {
+  if (BY_KEY.get(m.key)!.valence !== "intrusion") return false;
+  if (DATA_AFTER.has(tokens[m.to]?.w ?? "")) return true;
+  return DATA_BEFORE.some((pair) => tokens[m.from - 2]?.w === pair[0] && tokens[m.from - 1]?.w === pair[1]);
+}
+
+/** Concepts that, named in a sentence, bound a power it allows: a judge's approval, consent. */
+const GATES: ReadonlySet<string> = new Set(["court", "consent"]);
+
+const DISCRETION_FORMS: Record<Language, Form[]> = { en: DISCRETION.en.map(compileForm), et: DISCRETION.et.map(compileForm) };
+
+/** "shall be prohibited", "peab olema keelatud": a modal followed closely by a stronger one is that one. */
+function mergeCues(cues: Cue[]): Cue[] {
+  const out: Cue[] = [];
+  for (const cue of cues) {
+    const prev = out[out.length - 1];
+    if (prev && (prev.kind === "required" || prev.kind === "permitted") && (cue.kind === "prohibited" || cue.kind === "excused") && cue.from - prev.to <= 2) {
+      out[out.length - 1] = { from: prev.from, to: cue.to, kind: cue.kind };
+      continue;
+    }
+    out.push(cue);
+  }
+  return out;
+}
+
+const CLAUSE_CACHE = new Map<string, ClauseReading>();
+
+/** What a clause does to every concept it names (remembered: a clause is read against many values). */
+export function readClause(text: string, language: Language): ClauseReading {
+  const key = `${language}\u0000${text}`;
+  const cached = CLAUSE_CACHE.get(key);
+  if (cached) return cached;
+  const reading = readClauseUncached(text, language);
+  if (CLAUSE_CACHE.size > 10_000) CLAUSE_CACHE.clear();
+  CLAUSE_CACHE.set(key, reading);
+  return reading;
+}
+
+function readClauseUncached(text: string, language: Language): ClauseReading {
+  const tokens = tokenize(text);
+  const mentions: ClauseMention[] = [];
+  const scopes = new Set<string>();
+  const goals = new Set<string>();
+  const all = conceptMentions(tokens, language);
+  for (const m of all) {
+    const v = BY_KEY.get(m.key)!.valence;
+    if (v === "scope") scopes.add(m.key);
+    if (v === "goal") goals.add(m.key);
+  }
+  const quoted = quotedSpans(text, tokens);
+  let inherited: ModalKind | null = null;
+  for (const part of splitParts(text, tokens, language)) {
+    const cues = mergeCues(cuesIn(tokens, language, part.from, part.to));
+    const roleOf = new Array<"main" | "exception" | "aside">(part.to - part.from).fill("main");
+    const role = (i: number) => roleOf[i - part.from]!;
+    // Exceptions: from "except"/"unless" to the part's end (or to the comma, when the part opens with one).
+    let exceptionAt = -1;
+    for (const cue of cues) {
+      if (cue.kind !== "exception") continue;
+      const end = cue.from === part.from ? segmentEnd(text, tokens, cue.from, part.to) : part.to;
+      for (let i = cue.from; i < end; i++) roleOf[i - part.from] = "exception";
+      if (exceptionAt < 0) exceptionAt = cue.from;
+    }
+    // Words in quotation marks are named, not used ("mark every clause as honouring 'Access to credit'").
+    for (const q of quoted) for (let i = Math.max(q.from, part.from); i < Math.min(q.to, part.to); i++) roleOf[i - part.from] = "aside";
+    // Conditions and purposes: they name occasions and goals, they do nothing.
+    const gateConditions: Mention[] = [];
+    for (const forms of [CONDITION[language], PURPOSE[language]]) {
+      for (const s of findAll(tokens, forms, part.from, part.to)) {
+        if (role(s.from) !== "main") continue;
+        // "kui" after a limit ("mitte kauem kui") compares; it opens no condition.
+        if (tokens[s.from]!.w === "kui" && cues.some((c) => c.to === s.from)) continue;
+        let end = segmentEnd(text, tokens, s.from, part.to);
+        // "before it takes effect", "enne jõustumist": a time is a short phrase, not the rest of the part.
+        if (TEMPORAL.has(tokens[s.from]!.w)) end = Math.min(end, s.from + TEMPORAL_REACH);
+        for (let i = s.from; i < end; i++) if (role(i) === "main") roleOf[i - part.from] = "aside";
+        // "only if a judge approves", "only after a judge has approved it": a gate named as the only way
+        // in is required.
+        if (cues.some((c) => c.kind === "limit" && c.to === s.from)) {
+          for (const m of all) if (m.from >= s.from && m.from < end && GATES.has(m.key)) gateConditions.push(m);
+        }
+      }
+    }
+    const mainCues = cues.filter((c) => role(c.from) === "main");
+    for (const m of gateConditions) {
+      mentions.push({
+        key: m.key,
+        effect: "required",
+        segment: "main",
+        exceptionScopes: [],
+        discretionary: false,
+        quoteStart: tokens[Math.max(part.from, m.from - 4)]!.start,
+        quoteEnd: tokens[m.to - 1]!.end,
+        cue: "(condition)",
+      });
+    }
+    const modal = mainCues.filter((c) => (MODAL_KINDS as readonly string[]).includes(c.kind));
+    const negations = mainCues.filter((c) => c.kind === "negation");
+    const withouts = mainCues.filter((c) => c.kind === "without");
+    const sentenceCues = cuesIn(tokens, language, part.sentenceFrom, part.sentenceTo);
+    const limitedHere = sentenceCues.some((c) => c.kind === "limit");
+    const partKind: ModalKind | null = modal[0] ? (modal[0].kind as ModalKind) : part.joined ? inherited : null;
+    if (modal.length > 0) inherited = modal[modal.length - 1]!.kind as ModalKind;
+    else if (!part.joined) inherited = null;
+    const sentenceMentions = all.filter((m) => m.from >= part.sentenceFrom && m.from < part.sentenceTo);
+    // A gate counts only where it is asked for, not where it is waived ("without their consent").
+    const sentenceNegators = sentenceCues.filter((c) => c.kind === "without" || c.kind === "negation");
+    const gateHeld = (m: Mention) => GATES.has(m.key) && !sentenceNegators.some((n) => n.to <= m.from && m.from - n.to <= WITHOUT_REACH);
+    const gated = sentenceMentions.some(gateHeld);
+    const exceptionMentions = all.filter((m) => m.from >= part.from && m.from < part.to && role(m.from) === "exception");
+    const exceptionScopes = exceptionMentions.map((m) => m.key).filter((k) => ["scope", "goal"].includes(BY_KEY.get(k)!.valence));
+    const exceptionGated = exceptionMentions.some(gateHeld);
+    const exceptionEnd = exceptionAt < 0 ? -1 : roleOf.lastIndexOf("exception") + part.from + 1;
+    const discretionary = exceptionAt >= 0 && findAll(tokens, DISCRETION_FORMS[language], exceptionAt, exceptionEnd).length > 0;
+    // What the part does: the concept each modal governs (its head, and what is coordinated with it);
+    // a modal with no concept after it governs the concepts before it (the subject: "The use of face
+    // recognition … shall be prohibited"). Everything else is an argument ("publish how many times face
+    // recognition was used") and does nothing.
+    const doing = all.filter(
+      (m) =>
+        m.from >= part.from &&
+        m.from < part.to &&
+        role(m.from) === "main" &&
+        ["safeguard", "intrusion"].includes(BY_KEY.get(m.key)!.valence) &&
+        !isDataOf(tokens, m),
+    );
+    const coordinated = (prev: Mention, next: Mention) => {
+      if (next.from < prev.to) return true;
+      const between = tokens.slice(prev.to, next.from);
+      return (
+        between.length <= COORDINATION_GAP &&
+        (between.length > 0 || /,/.test(text.slice(tokens[prev.to - 1]!.end, tokens[next.from]!.start))) &&
+        between.every((t) => CONJUNCTIONS.has(t.w))
+      );
+    };
+    const governed: { m: Mention; cue: Cue | null }[] = [];
+    const freed: { m: Mention; cue: Cue }[] = [];
+    if (modal.length === 0) {
+      // A plain statement of law ("Images … are deleted within 24 hours"): its verb is the head, not a
+      // participle describing the subject ("images recorded at a demonstration").
+      const head = doing.find((m) => looksFinite(tokens, m, language)) ?? doing[0];
+      if (head) {
+        governed.push({ m: head, cue: null });
+        let last = head;
+        for (const m of doing.filter((d) => d.from > head.from)) {
+          if (!coordinated(last, m)) break;
+          governed.push({ m, cue: null });
+          last = m;
+        }
+      }
+    } else {
+      modal.forEach((cue, k) => {
+        // A modal's words run to the next modal, and not into a condition, a purpose or an exception
+        // ("is required before a loan application is refused on the basis of the score").
+        let regionEnd = modal[k + 1]?.from ?? part.to;
+        for (let i = cue.to; i < regionEnd; i++) {
+          if (role(i) === "main") continue;
+          // A phrase set off by commas ("may publish, within 30 days before an election, a …") is stepped over.
+          let j = i;
+          while (j < regionEnd && role(j) !== "main") j++;
+          if (j < regionEnd && text.slice(tokens[j - 1]!.end, tokens[j]!.start).includes(",")) {
+            i = j - 1;
+            continue;
+          }
+          regionEnd = i;
+          break;
+        }
+        const after = doing.filter((m) => m.from >= cue.to && m.from < regionEnd);
+        if (after.length > 0) {
+          // The head and what is coordinated with it ("may identify, track and store"); a concept after
+          // them is their object ("publish how often face recognition was used", "keep the ranking").
+          const head = after[0]!;
+          governed.push({ m: head, cue });
+          let last = head;
+          for (const m of after.slice(1)) {
+            if (!coordinated(last, m)) break;
+            governed.push({ m, cue });
+            last = m;
+          }
+        } else if ((k === 0 || !governed.some((g) => g.cue === modal[k - 1])) && governsSubject(tokens, cue)) {
+          const regionStart = k === 0 ? part.from : modal[k - 1]!.to;
+          for (const m of doing.filter((d) => d.from >= regionStart && d.to <= cue.from)) governed.push({ m, cue });
+        }
+        // "Parody is exempt from …": an exemption frees a freedom named before it.
+        if (cue.kind === "excused" && EXEMPT.has(tokens[cue.to - 1]!.w)) {
+          const regionStart = k === 0 ? part.from : modal[k - 1]!.to;
+          for (const m of all) {
+            if (m.from >= regionStart && m.to <= cue.from && FREEDOMS.includes(m.key) && role(m.from) === "main") freed.push({ m, cue });
+          }
+        }
+      });
+    }
+    for (const { m, cue } of freed) {
+      mentions.push({
+        key: m.key,
+        effect: "allowed",
+        segment: "main",
+        exceptionScopes: [],
+        discretionary: false,
+        quoteStart: tokens[m.from]!.start,
+        quoteEnd: quoteEnd(tokens, part, m, roleOf),
+        cue: text.slice(tokens[cue.from]!.start, tokens[cue.to - 1]!.end),
+      });
+    }
+    for (const { m, cue: governing } of governed) {
+      const c = BY_KEY.get(m.key)!;
+      let kind: ModalKind = governing ? (governing.kind as ModalKind) : (partKind ?? "required");
+      let quoteFrom = governing ? Math.min(governing.from, m.from) : m.from;
+      for (const n of negations) {
+        if (n.from >= m.from || text.slice(tokens[n.from]!.end, tokens[m.from]!.start).includes(",")) continue;
+        const determiner = DETERMINER_NEGATIONS.has(tokens[n.from]!.w);
+        const close = m.from - n.to <= (determiner ? NEGATION_REACH : 1);
+        const beforeModal = determiner && governing !== null && governing.from >= n.to && governing.from - n.to <= NEGATION_REACH && governing.to <= m.from;
+        if (close || beforeModal) {
+          kind = flip(kind);
+          quoteFrom = Math.min(quoteFrom, n.from);
+        }
+      }
+      let without = false;
+      for (const w of withouts) {
+        if (w.to <= m.from && m.from - w.to < WITHOUT_REACH) {
+          without = true;
+          quoteFrom = Math.min(quoteFrom, w.from);
+        }
+      }
+      let effect = effectOf(kind, without);
+      if (FREEDOMS.includes(m.key) && effect === "not-required") effect = "allowed";
+      if (c.exclusive && effect === "required" && sentenceCues.some((l) => l.kind === "limit" && l.to <= m.from && m.from - l.to <= 2)) effect = "not-required";
+      if (c.valence === "intrusion" && (effect === "allowed" || effect === "required") && (limitedHere || gated)) effect = "limited";
+      mentions.push({
+        key: m.key,
+        effect,
+        segment: "main",
+        exceptionScopes: [],
+        discretionary: false,
+        quoteStart: tokens[quoteFrom]!.start,
+        quoteEnd: quoteEnd(tokens, part, m, roleOf),
+        cue: governing ? text.slice(tokens[governing.from]!.start, tokens[governing.to - 1]!.end) : "(statement)",
+      });
+      // The exception re-reads these words with the opposite modality, for its own occasions.
+      // An exception that only a judge or the person themselves can open takes no safeguard away.
+      if (exceptionAt >= 0 && !(exceptionGated && c.valence === "safeguard")) {
+        let exEffect = effectOf(flip(kind), without);
+        if (FREEDOMS.includes(m.key) && exEffect === "not-required") exEffect = "allowed";
+        if (c.valence === "intrusion" && (exEffect === "allowed" || exEffect === "required") && (exceptionGated || (limitedHere && !discretionary)))
+          exEffect = "limited";
+        mentions.push({
+          key: m.key,
+          effect: exEffect,
+          segment: "exception",
+          exceptionScopes,
+          discretionary,
+          quoteStart: tokens[Math.min(quoteFrom, exceptionAt)]!.start,
+          quoteEnd: tokens[exceptionEnd - 1]!.end,
+          cue: text.slice(tokens[exceptionAt]!.start, tokens[exceptionAt]!.end),
+        });
+      }
+    }
+  }
+  return { language, mentions, scopes, goals };
+}
+
+const MAX_QUOTE = 220;
+
+/** The decisive words end with their part, or soon after the concept when the part runs long. */
+function quoteEnd(tokens: readonly Token[], part: Part, m: Mention, roleOf: readonly string[]): number {
+  let last = part.to - 1;
+  // Do not run on into an exception: it is quoted on its own.
+  for (let i = m.to; i < part.to; i++) {
+    if (roleOf[i - part.from] === "exception") {
+      last = i - 1;
+      break;
+    }
+  }
+  if (tokens[last]!.end - tokens[m.from]!.start > MAX_QUOTE) last = Math.min(last, m.to - 1 + 6);
+  return tokens[Math.max(last, m.to - 1)]!.end;
+}
+
+// ─────────────────────────────────────── the verdict ───────────────────────────────────────
+
+export interface Contribution {
+  key: string;
+  /** The value's concern it meets, and how. */
+  concern: string;
+  via: "direct" | "opposite" | "related";
+  effect: Effect;
+  segment: "main" | "exception";
+  verdict: "honours" | "erodes";
+  weight: number;
+  quote: string;
+  /** How the reason ends: what the value is to the concept. */
+  tail: Tail;
+}
+
+type Tail = "looks-for" | "guards-against" | "needs";
+
+export interface Explanation {
+  reading: Reading;
+  profile: ValueProfile;
+  clause: ClauseReading;
+  contributions: Contribution[];
+  /** Why it is silent, when it is. */
+  silentBecause?: "struck" | "no-concern" | "other-scope" | "nothing-decided";
+}
+
+function scopeClosure(keys: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  const add = (k: string) => {
+    if (out.has(k)) return;
+    out.add(k);
+    for (const w of BY_KEY.get(k)?.within ?? []) add(w);
+  };
+  for (const k of keys) add(k);
+  return out;
+}
+
+/** The most specific of a set of scopes ("young children" rather than "children"). */
+function specific(keys: readonly string[]): string[] {
+  return keys.filter((k) => !keys.some((o) => o !== k && scopeClosure([o]).has(k)));
+}
+
+/**
+ * Do two sets of scopes meet? Only scopes (groups, places, domains) count, not goals. Each side is taken
+ * at its most specific. They fail to meet only when they name different groups of one kind
+ * ("primary-school children" and "upper-secondary pupils", both children) and nothing that meets: a
+ * value about protesters and a clause about public spaces meet (one lies within the other), and a
+ * value that mentions a city and a clause about elections speak of different things, not of
+ * different groups.
+ */
+function scopesMeet(a: Iterable<string>, b: Iterable<string>): boolean {
+  const aa = specific([...a].filter((k) => BY_KEY.get(k)?.valence === "scope"));
+  const bb = specific([...b].filter((k) => BY_KEY.get(k)?.valence === "scope"));
+  if (aa.length === 0 || bb.length === 0) return true;
+  if (aa.some((x) => bb.some((y) => scopeClosure([x]).has(y) || scopeClosure([y]).has(x)))) return true;
+  const parents = (k: string) => BY_KEY.get(k)?.within ?? [];
+  return !aa.some((x) => bb.some((y) => parents(x).some((p) => parents(y).includes(p))));
+}
+
+function meet(profile: ValueProfile, key: string): { concern: ValueConcern; via: "direct" | "opposite" | "related"; sign: 1 | -1 } | null {
+  const direct = profile.concerns.get(key);
+  if (direct) return { concern: direct, via: "direct", sign: 1 };
+  const c = BY_KEY.get(key)!;
+  for (const o of c.opposites ?? []) {
+    const concern = profile.concerns.get(o);
+    if (concern) return { concern, via: "opposite", sign: -1 };
+  }
+  // A related concept carries a value's guard (guarding against watching is guarding against keeping
+  // the images), never its wish: a value that asks for cameras to find a child does not ask for archives.
+  for (const r of c.related ?? []) {
+    const concern = profile.concerns.get(r);
+    if (concern && BY_KEY.get(r)!.valence === c.valence && (c.valence === "safeguard" || concern.stance === "guards"))
+      return { concern, via: "related", sign: 1 };
+  }
+  return null;
+}
+
+/** +1 when the clause makes the concept present (required, allowed), −1 absent (forbidden, not required), 0 limited. */
+function presence(effect: Effect): 1 | -1 | 0 {
+  return effect === "required" || effect === "allowed" ? 1 : effect === "limited" ? 0 : -1;
+}
+
+function judge(profile: ValueProfile, clause: ClauseReading, m: ClauseMention, text: string): Contribution | null {
+  const found = meet(profile, m.key);
+  if (!found) return null;
+  const c = BY_KEY.get(m.key)!;
+  const stance = found.concern.stance;
+  // What the value wishes for the clause's concept: present (+1), absent (−1), within bounds (0).
+  // Through an opposite the wish turns round: wanting deletion is guarding against keeping.
+  const wish = stance === "bounded" ? (found.sign === 1 ? 0 : 1) : (stance === "wants" ? 1 : -1) * found.sign;
+  const p = presence(m.effect);
+  let verdict: "honours" | "erodes" | null = null;
+  if (wish === 1 && c.valence === "intrusion") {
+    // A power the value asks for. One it never named (it serves the value's goal) counts only where the
+    // clause puts it to that goal, and only for: "restricts rather than provides" is silent.
+    const forGoal = [...profile.goals].some((g) => clause.goals.has(g) || m.exceptionScopes.includes(g));
+    if (found.concern.implicit) {
+      if ((p === 1 || m.effect === "limited") && forGoal && m.segment === "main") verdict = "honours";
+    } else if (m.effect === "forbidden") verdict = "erodes";
+    else if (p === 1 || m.effect === "limited") verdict = "honours";
+  } else if (wish === 1) {
+    verdict = p === -1 ? "erodes" : "honours";
+  } else if (wish === -1) {
+    if (p === 1) verdict = "erodes";
+    else if (m.effect === "limited" || m.effect === "forbidden") verdict = "honours";
+  } else {
+    if (p === 1) verdict = "erodes";
+    else if (m.effect === "limited") verdict = "honours";
+  }
+  if (verdict === null) return null;
+  const tail: Tail = wish === 1 && c.valence === "intrusion" ? "needs" : c.valence === "safeguard" ? "looks-for" : "guards-against";
+  let weight = found.concern.weight * (found.via === "related" ? 0.5 : 1);
+  // An exception weighs half, unless it swallows the rule (left to the power's holder) or is about
+  // the value's own people or goal: then it weighs double.
+  if (m.segment === "exception") weight *= m.discretionary || touchesValue(profile, m.exceptionScopes) ? 2 : 0.5;
+  return {
+    key: m.key,
+    concern: found.concern.key,
+    via: found.via,
+    effect: m.effect,
+    segment: m.segment,
+    verdict,
+    weight,
+    quote: text.slice(m.quoteStart, m.quoteEnd),
+    tail,
+  };
+}
+
+/** Does an exception name one of the value's own scopes or goals? */
+function touchesValue(profile: ValueProfile, keys: readonly string[]): boolean {
+  return keys.some((k) => profile.scopes.has(k) || profile.goals.has(k));
+}
+
+// ─────────────────────────────────────── reasons ───────────────────────────────────────
+
+function label(key: string, language: Language): string {
+  return BY_KEY.get(key)!.label[language];
+}
+
+function reasonFor(effect: Effect, key: string, tail: Tail, title: string, language: Language): string {
+  const l = label(key, language);
+  const safeguard = BY_KEY.get(key)!.valence === "safeguard";
+  if (language === "et") {
+    const verb = { required: "Nõuab", allowed: safeguard ? "Võimaldab" : "Lubab", forbidden: "Keelab", "not-required": "Ei nõua", limited: "Piirab" }[effect];
+    const end = { "looks-for": "mida väärtus", "guards-against": "mille eest väärtus", needs: "mida väärtus" }[tail];
+    const verbEnd = { "looks-for": "hoiab", "guards-against": "kaitseb", needs: "vajab" }[tail];
+    return `${verb} ${l}, ${end} „${title}“ ${verbEnd}.`;
+  }
+  const verb = {
+    required: "Requires",
+    allowed: safeguard ? "Provides for" : "Allows",
+    forbidden: "Forbids",
+    "not-required": "Does not require",
+    limited: "Limits",
+  }[effect];
+  const end = { "looks-for": "looks for", "guards-against": "guards against", needs: "needs" }[tail];
+  return `${verb} ${l}, which “${title}” ${end}.`;
+}
+
+// ─────────────────────────────────────── the API ───────────────────────────────────────
+
+function silent(option: OptionToRead, value: ReadableValue): Reading {
+  return { optionId: option.id, valueId: value.valueId, verdict: "silent", quote: "", reason: "", engine: OFFLINE_READER };
+}
+
+/** The reading with its trace: the value's concerns, what the clause does, and every contribution. */
+export function explainOffline(option: OptionToRead, value: ReadableValue): Explanation {
+  const profile = valueProfile(value);
+  const clause = readClause(option.text, option.language);
+  const none = (silentBecause: Explanation["silentBecause"], contributions: Contribution[] = []): Explanation => ({
+    reading: silent(option, value),
+    profile,
+    clause,
+    contributions,
+    silentBecause,
+  });
+  if (option.text.trim() === "") return none("struck");
+  if (profile.concerns.size === 0) return none("no-concern");
+  if (!scopesMeet(profile.scopes, clause.scopes)) return none("other-scope");
+  const contributions: Contribution[] = [];
+  for (const m of clause.mentions) {
+    const c = judge(profile, clause, m, option.text);
+    if (c) contributions.push(c);
+  }
+  if (contributions.length === 0) return none("nothing-decided");
+  let total = 0;
+  for (const c of contributions) total += c.verdict === "honours" ? c.weight : -c.weight;
+  // A tie goes to the side that bounds: a clause that forbids one use and strictly limits another
+  // provides; one that gives and takes on equal terms otherwise does not protect the value.
+  const verdict: Verdict = total > 0 || (total === 0 && contributions.some((c) => c.verdict === "honours" && c.effect === "limited")) ? "honours" : "erodes";
+  const decisive = contributions.filter((c) => c.verdict === verdict).sort((a, b) => b.weight - a.weight)[0]!;
+  const reading: Reading = {
+    optionId: option.id,
+    valueId: value.valueId,
+    verdict,
+    quote: decisive.quote,
+    reason: reasonFor(decisive.effect, decisive.key, decisive.tail, value.title, option.language),
+    engine: OFFLINE_READER,
+  };
+  if (!reading.quote || !option.text.includes(reading.quote)) return none("nothing-decided", contributions);
+  return { reading, profile, clause, contributions };
+}
+
+export function readOffline(option: OptionToRead, value: ReadableValue): Reading {
+  return explainOffline(option, value).reading;
+}
+
+/** Every option with text × every value, in order (options outer). A struck option has no readings. */
+export function readAllOffline(options: readonly OptionToRead[], values: readonly ReadableValue[]): Reading[] {
+  const readings: Reading[] = [];
+  for (const option of options) {
+    if (option.text.trim() === "") continue;
+    for (const value of values) readings.push(readOffline(option, value));
+  }
+  return readings;
+}
