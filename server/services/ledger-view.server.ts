@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { type LedgerEvent, POLITY_STREAM, verifyChain } from "../../deliberation/ledger.js";
+import { delegateOptionId } from "../../deliberation/protocol/index.js";
 import { type ActorLabel, actorLabels } from "./ledger.server.js";
 
 /**
@@ -33,13 +34,41 @@ function representativeNames(events: readonly LedgerEvent[]): Map<string, string
   return names;
 }
 
+interface OptionLabel {
+  source: "clerk" | "alternative" | "citizen" | "addition" | "delegate" | "mediator";
+  /** The clerk's clause it stands for, or the one an added clause follows. */
+  number: number;
+}
+
+/** What each option read in the stream is, in words a reader gets: from the start (the people's), the mediator's wording and the delegates' amendments. */
+function optionLabels(events: readonly LedgerEvent[]): Map<string, OptionLabel> {
+  const labels = new Map<string, OptionLabel>();
+  let slots: { kind: string; number: number }[] = [];
+  const add = (o: { id: string; slot: number; source: string }) => {
+    const slot = slots[o.slot];
+    const source = slot?.kind === "addition" ? "addition" : (o.source as OptionLabel["source"]);
+    labels.set(o.id, { source, number: slot?.number ?? 0 });
+  };
+  for (const e of events) {
+    const p = e.payload as Payload | null;
+    if (e.type === "deliberation.started") {
+      slots = (p?.slots as { kind: string; number: number }[] | undefined) ?? [];
+      for (const o of (p?.options as { id: string; slot: number; source: string }[] | undefined) ?? []) add(o);
+    }
+    if (e.type === "deliberation.wording") for (const o of (p?.options as { id: string; slot: number; source: string }[] | undefined) ?? []) add(o);
+    // A delegate's amendment is the option the protocol names after the event's place in the ledger (deliberation/protocol: delegateOptionId).
+    if (e.type === "room.amended" && typeof p?.slot === "number") add({ id: delegateOptionId(e.seq), slot: p.slot, source: "delegate" });
+  }
+  return labels;
+}
+
 /** The candidate id the protocol gives ("r2c3") as the words a reader gets: round and number. */
 function candidateWords(id: string): { round: number; number: number } {
   const match = /^r(\d+)c(\d+)$/.exec(id);
   return match ? { round: Number(match[1]), number: Number(match[2]) } : { round: 0, number: 0 };
 }
 
-function describe(event: LedgerEvent, reps: Map<string, string>, people: Map<string, ActorLabel>): LedgerLine["what"] {
+function describe(event: LedgerEvent, reps: Map<string, string>, people: Map<string, ActorLabel>, options: Map<string, OptionLabel>): LedgerLine["what"] {
   const p = (event.payload ?? {}) as Payload;
   const rep = (id: unknown) => reps.get(str(id)) ?? "—";
   const person = (id: unknown) => {
@@ -56,6 +85,22 @@ function describe(event: LedgerEvent, reps: Map<string, string>, people: Map<str
       return { key: `event.matter.amendmentProposed.${str(p.action) || "replace"}`, params: { clause: num(p.clause) } };
     case "matter.convened":
       return { key: "event.matter.convened", params: { count: ((p.constituencies as unknown[]) ?? []).length, scheme: str(p.scheme) } };
+    case "deliberation.reading": {
+      const option = options.get(str(p.optionId));
+      const readings = (p.readings as { verdict?: string }[] | undefined) ?? [];
+      return {
+        key: "event.deliberation.reading",
+        params: {
+          source: option?.source ?? "other",
+          number: option?.number ?? 0,
+          count: readings.length,
+          honours: readings.filter((r) => r.verdict === "honours").length,
+          erodes: readings.filter((r) => r.verdict === "erodes").length,
+        },
+      };
+    }
+    case "deliberation.wording":
+      return { key: "event.deliberation.wording", params: { round: num(p.round), count: ((p.options as unknown[]) ?? []).length } };
     case "deliberation.position":
       return { key: "event.deliberation.position", params: { representative: rep(p.representativeId) } };
     case "deliberation.candidate":
@@ -105,6 +150,7 @@ const CITIZEN_ACTS = new Set(["ruling.harmReported", "matter.amendmentProposed",
 /** Events said in words, with their actors labelled: for any page that lists ledger events. */
 export async function describeEvents(db: Kysely<Database>, events: readonly LedgerEvent[], context: readonly LedgerEvent[] = events): Promise<LedgerLine[]> {
   const reps = representativeNames(context);
+  const options = optionLabels(context);
   const subjects = events.filter((e) => e.type.startsWith("roles.")).map((e) => str((e.payload as Payload | null)?.userId));
   const people = await actorLabels(db, [...events.map((e) => e.actor), ...subjects]);
   return events.map((e) => ({
@@ -112,7 +158,7 @@ export async function describeEvents(db: Kysely<Database>, events: readonly Ledg
     createdAt: e.createdAt,
     hash: e.hash,
     actor: CITIZEN_ACTS.has(e.type) ? { kind: "citizen" } : (people.get(e.actor) ?? { kind: "unknown" }),
-    what: describe(e, reps, people),
+    what: describe(e, reps, people, options),
   }));
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLITY_STREAM } from "../../deliberation/ledger.js";
 import { describeEvents } from "../../server/services/ledger-view.server.js";
+import { conveneFixture } from "../fixtures/deliberation.js";
 import { actorLabels } from "../../server/services/ledger.server.js";
 import { dialects, httpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 
@@ -35,6 +36,23 @@ describe.each(dialects())("the public ledger as a person reads it (%s)", (dialec
     const ids = (await db().selectFrom("users").select("id").execute()).map((u) => u.id);
     const text = JSON.stringify(page.lines);
     for (const id of ids) expect(text).not.toContain(id);
+  });
+
+  it("says what each reading found, naming the option by what it is (a strike has no words to read)", async () => {
+    const { matterId } = await conveneFixture(db(), { representatives: 3, candidates: 2, rounds: 1, approvalThreshold: 0.6 });
+    const clerk = await signInAs(server.url, "clerk@demo.agora");
+    expect((await clerk.mutate("matters.start", { id: matterId })).status).toBe(200);
+    await server.server.deps.deliberations.settled(matterId);
+    const page = (await httpClient(server.url).query("ledger.page", { stream: matterId })).data as {
+      lines: { what: { key: string; params: Record<string, unknown> } }[];
+    };
+    const readings = page.lines.filter((l) => l.what.key === "event.deliberation.reading").map((l) => l.what.params);
+    expect(readings.map((r) => `${r.source} ${r.number}`).sort()).toEqual(
+      ["addition 2", "alternative 3", "citizen 4", "clerk 1", "clerk 2", "clerk 3", "clerk 4"].sort(),
+    );
+    const c3 = readings.find((r) => r.source === "clerk" && r.number === 3)!;
+    expect(c3.erodes).toBeGreaterThan(0);
+    expect(JSON.stringify(page.lines)).not.toMatch(/fixture-option|"m:/);
   });
 
   it("names a citizen only as a citizen, and Agora's own jobs by what they are", async () => {
