@@ -641,6 +641,9 @@ export const en = {
   "event.matter.convened":
     "Convened by {scheme, select, districts {districts} other {value communities}}: {count, plural, one {# constituency} other {# constituencies}}, their mandates frozen.",
   "event.deliberation.started": "The deliberation started.",
+  "event.deliberation.reading":
+    "{source, select, clerk {Clause {number}} alternative {An alternative wording of clause {number}} citizen {A citizen's amendment to clause {number}} addition {A clause citizens propose to add after clause {number}} delegate {A delegate's amendment to clause {number}} other {The mediator's wording for clause {number}}} was read against {count, plural, one {# value} other {# values}}: it honours {honours, plural, one {# of them} other {# of them}} and erodes {erodes, plural, one {#} other {#}}.",
+  "event.deliberation.wording": "The mediator proposed {count, plural, =0 {no new wording} one {# new wording} other {# new wordings}} for round {round}.",
   "event.deliberation.position": "The representative of {representative} took a position.",
   "event.deliberation.candidate": "The mediator wrote candidate {number} of round {round}.",
   "event.deliberation.critique": "The representative of {representative} assessed and ranked the candidates of round {round}.",

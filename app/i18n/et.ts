@@ -683,6 +683,9 @@ export const et: Messages = {
   "event.matter.convened":
     "Kokku kutsutud {scheme, select, districts {piirkondade} other {väärtuskogukondade}} kaupa: {count, plural, one {# valimisringkond} other {# valimisringkonda}}, nende mandaadid külmutati.",
   "event.deliberation.started": "Arutelu algas.",
+  "event.deliberation.reading":
+    "{source, select, clerk {Punkti {number}} alternative {Punkti {number} alternatiivset sõnastust} citizen {Kodaniku muudatusettepanekut punktile {number}} addition {Kodanike ettepanekut lisada säte punkti {number} järele} delegate {Delegaadi muudatust punktile {number}} other {Vahendaja sõnastust punktile {number}}} loeti {count, plural, one {# väärtuse} other {# väärtuse}} suhtes: see austab {honours, plural, one {# neist} other {# neist}} ja kahjustab {erodes, plural, one {#} other {#}}.",
+  "event.deliberation.wording": "Vahendaja pakkus {round}. vooruks {count, plural, =0 {uut sõnastust mitte} one {# uue sõnastuse} other {# uut sõnastust}}.",
   "event.deliberation.position": "Ringkonna {representative} esindaja võttis seisukoha.",
   "event.deliberation.candidate": "Vahendaja kirjutas {round}. vooru {number}. kandidaadi.",
   "event.deliberation.critique": "Ringkonna {representative} esindaja hindas ja järjestas {round}. vooru kandidaadid.",
