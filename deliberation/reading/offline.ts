@@ -520,6 +520,23 @@ const USE_VERBS: ReadonlySet<string> = new Set([
   "paigaldada",
 ]);
 const FILLERS: ReadonlySet<string> = new Set(["be", "only", "not", "ever", "never", "ainult", "üksnes", "mitte", "kunagi", "olla"]);
+const PARTICIPLES: ReadonlySet<string> = new Set([
+  "given",
+  "made",
+  "kept",
+  "sent",
+  "shown",
+  "taken",
+  "done",
+  "held",
+  "told",
+  "run",
+  "set",
+  "put",
+  "built",
+  "sold",
+]);
+const ET_AUXILIARY_VERBS: ReadonlySet<string> = new Set(["saama", "saada", "olema", "olla", "pidama", "võima", "tohtima"]);
 const EXEMPT: ReadonlySet<string> = new Set(["exempt", "exempted", "vabastatud", "vabastatakse"]);
 
 /**
@@ -527,11 +544,16 @@ const EXEMPT: ReadonlySet<string> = new Set(["exempt", "exempted", "vabastatud",
  * ("The use of face recognition … shall be prohibited") or applies them ("… shall not be used"), not
  * when a description stands before it ("A person stopped because of a face match must be able to …").
  */
-function governsSubject(tokens: readonly Token[], cue: Cue): boolean {
+function governsSubject(tokens: readonly Token[], cue: Cue, language: Language): boolean {
   if (PREDICATES.has(tokens[cue.to - 1]!.w)) return true;
   let i = cue.to;
+  const passive = tokens[i]?.w === "be";
   while (i < tokens.length && FILLERS.has(tokens[i]!.w)) i++;
-  return USE_VERBS.has(tokens[i]?.w ?? "");
+  const next = tokens[i]?.w ?? "";
+  if (USE_VERBS.has(next)) return true;
+  // "The reasons … need not be given", "Põhjendusi ei pea esitama": the subject is what is done.
+  if (language === "en") return passive && (/ed$/u.test(next) || PARTICIPLES.has(next));
+  return /(?:da|ta|ma)$/u.test(next) && !ET_AUXILIARY_VERBS.has(next);
 }
 
 const TEMPORAL: ReadonlySet<string> = new Set(["before", "after", "enne", "pärast"]);
@@ -747,9 +769,14 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
             governed.push({ m, cue });
             last = m;
           }
-        } else if ((k === 0 || !governed.some((g) => g.cue === modal[k - 1])) && governsSubject(tokens, cue)) {
+        } else if (k === 0 || !governed.some((g) => g.cue === modal[k - 1])) {
+          // A safeguard before the modal is its subject ("The teacher must be able to …"); a power before
+          // it only when the modal applies it (see governsSubject).
           const regionStart = k === 0 ? part.from : modal[k - 1]!.to;
-          for (const m of doing.filter((d) => d.from >= regionStart && d.to <= cue.from)) governed.push({ m, cue });
+          const appliesSubject = governsSubject(tokens, cue, language);
+          for (const m of doing.filter((d) => d.from >= regionStart && d.to <= cue.from)) {
+            if (appliesSubject || BY_KEY.get(m.key)!.valence === "safeguard") governed.push({ m, cue });
+          }
         }
         // "Parody is exempt from …": an exemption frees a freedom named before it.
         if (cue.kind === "excused" && EXEMPT.has(tokens[cue.to - 1]!.w)) {
@@ -786,7 +813,8 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
           quoteFrom = Math.min(quoteFrom, n.from);
         }
       }
-      let without = false;
+      // "jätta kustutamata" (leave undeleted): the Estonian abessive infinitive is its own "without".
+      let without = language === "et" && /mata$/u.test(tokens[m.from]!.w);
       for (const w of withouts) {
         if (w.to <= m.from && m.from - w.to < WITHOUT_REACH) {
           without = true;
@@ -946,7 +974,7 @@ function judge(profile: ValueProfile, clause: ClauseReading, m: ClauseMention, t
     if (found.concern.implicit) {
       if ((p === 1 || m.effect === "limited") && forGoal && m.segment === "main") verdict = "honours";
     } else if (m.effect === "forbidden") verdict = "erodes";
-    else if (p === 1 || m.effect === "limited") verdict = "honours";
+    else if ((p === 1 || m.effect === "limited") && (forGoal || coversValue(clause.scopes, profile.scopes))) verdict = "honours";
   } else if (wish === 1) {
     verdict = p === -1 ? "erodes" : "honours";
   } else if (wish === -1) {
@@ -975,6 +1003,18 @@ function judge(profile: ValueProfile, clause: ClauseReading, m: ClauseMention, t
   };
 }
 
+/**
+ * Does a clause that allows a power reach the people or places the value asks it for? Yes when it names
+ * no group, or only the value's own or broader ones: cameras allowed at demonstrations do not find a
+ * child lost at a station.
+ */
+function coversValue(clauseScopes: Iterable<string>, valueScopes: Iterable<string>): boolean {
+  const cs = specific([...clauseScopes].filter((k) => BY_KEY.get(k)?.valence === "scope"));
+  const vs = [...valueScopes].filter((k) => BY_KEY.get(k)?.valence === "scope");
+  if (cs.length === 0 || vs.length === 0) return true;
+  return cs.every((c) => vs.some((v) => scopeClosure([v]).has(c)));
+}
+
 /** Does an exception name one of the value's own scopes or goals? */
 function touchesValue(profile: ValueProfile, keys: readonly string[]): boolean {
   return keys.some((k) => profile.scopes.has(k) || profile.goals.has(k));
@@ -990,7 +1030,13 @@ function reasonFor(effect: Effect, key: string, tail: Tail, title: string, langu
   const l = label(key, language);
   const safeguard = BY_KEY.get(key)!.valence === "safeguard";
   if (language === "et") {
-    const verb = { required: "Nõuab", allowed: safeguard ? "Võimaldab" : "Lubab", forbidden: "Keelab", "not-required": "Ei nõua", limited: "Piirab" }[effect];
+    const verb = {
+      required: "Nõuab",
+      allowed: safeguard ? "Võimaldab" : "Lubab",
+      forbidden: "Keelab",
+      "not-required": "Ei nõua",
+      limited: tail === "needs" ? "Lubab piiratult" : "Piirab",
+    }[effect];
     const end = { "looks-for": "mida väärtus", "guards-against": "mille eest väärtus", needs: "mida väärtus" }[tail];
     const verbEnd = { "looks-for": "hoiab", "guards-against": "kaitseb", needs: "vajab" }[tail];
     return `${verb} ${l}, ${end} „${title}“ ${verbEnd}.`;
@@ -1000,7 +1046,8 @@ function reasonFor(effect: Effect, key: string, tail: Tail, title: string, langu
     allowed: safeguard ? "Provides for" : "Allows",
     forbidden: "Forbids",
     "not-required": "Does not require",
-    limited: "Limits",
+    // A power the value needs, allowed within bounds, is allowed; one it guards against is limited.
+    limited: tail === "needs" ? "Allows, within limits," : "Limits",
   }[effect];
   const end = { "looks-for": "looks for", "guards-against": "guards against", needs: "needs" }[tail];
   return `${verb} ${l}, which “${title}” ${end}.`;

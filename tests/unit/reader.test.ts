@@ -158,6 +158,19 @@ describe("modality, negation, scope and exceptions (English)", () => {
     expectReading(read("Faces may be scanned at a demonstration only with a judge's prior approval and for at most 24 hours.", PROTEST), "honours");
   });
 
+  it("a gate named as the only way in is required; a power's description before a modal is not what it governs", () => {
+    const court: ReadableValue = {
+      valueId: "v-court",
+      title: "A judge before a search",
+      description: "I accept that police may need powerful tools, but a judge should say yes first.",
+      policies: ["MOMENTS when the police search without anyone independent checking", "WAYS a court approves an intrusive search in advance"],
+    };
+    expectReading(read("The police may use the system only after a judge has approved it.", court), "honours");
+    expectReading(read("The police may use the system without a court order.", court), "erodes", "may use the system without a court order");
+    // "A person stopped because of a face match" describes who; the clause gives them a check.
+    expectReading(read("A person stopped because of a face match must be able to have the match checked by an officer within one hour.", PROTEST), "silent");
+  });
+
   it("a power allowed with a time limit that bounds it is limited; one allowed for a period is not", () => {
     expectReading(read("Images of faces may be stored for no longer than 24 hours.", PROTEST), "honours");
     expectReading(read("Images of faces may be stored for 30 days.", PROTEST), "erodes");
@@ -185,6 +198,13 @@ describe("modality, negation, scope and exceptions (Estonian)", () => {
     expectReading(read("Politsei ei tohi meeleavaldusel osalejaid tuvastada.", PROTEST_ET, "et"), "honours");
     expectReading(read("Näotuvastus meeleavaldustel on keelatud, välja arvatud juhul, kui politsei peab seda vajalikuks.", PROTEST_ET, "et"), "erodes");
     expectReading(read("Näotuvastus meeleavaldustel on keelatud, välja arvatud kohtu eelneval loal.", PROTEST_ET, "et"), "honours");
+  });
+
+  it("kuni / ei või … kauem kui bound a power; -mata is its own 'without'", () => {
+    expectReading(read("Pilte võib säilitada kuni 24 tundi.", PROTEST_ET, "et"), "honours");
+    expectReading(read("Pilte ei või säilitada kauem kui 24 tundi.", PROTEST_ET, "et"), "honours");
+    expectReading(read("Pilte tohib säilitada üks aasta.", PROTEST_ET, "et"), "erodes");
+    expectReading(read("Pildid võib jätta kustutamata.", PROTEST_ET, "et"), "erodes");
   });
 
   it("a plain statement of law is a requirement, and its verb decides, not a participle", () => {
