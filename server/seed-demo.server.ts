@@ -109,8 +109,37 @@ export const DEMO_ALTERNATIVE = {
   text: "The police may use it only to find a named missing child, with a court's approval given for each search, for at most 24 hours, and never at an assembly or a demonstration.",
 };
 
+interface DemoAmendment {
+  citizen: number;
+  action: "replace" | "strike" | "add";
+  clause: number;
+  text: string;
+}
+
+/** The published matter's amendments: a parent who does not want a child's mistakes kept (citizen 59), and a teacher (26). */
+export const DEMO_PUBLISHED_AMENDMENTS: readonly DemoAmendment[] = [
+  {
+    citizen: 59,
+    action: "add",
+    clause: 2,
+    text: "What the tutor records about a child shall be deleted at the end of each school year and shall not be passed on outside the school.",
+  },
+  { citizen: 26, action: "add", clause: 1, text: "The tutor shall give a child a hint before it gives the answer." },
+];
+
+/** The convened matter's amendments: corrections that reach Russian speakers (citizen 18, Ida-Viru), and room for satire (41). */
+export const DEMO_CONVENED_AMENDMENTS: readonly DemoAmendment[] = [
+  {
+    citizen: 18,
+    action: "add",
+    clause: 3,
+    text: "When a reported item is taken down or labelled, the electoral committee shall publish a correction in Estonian and in Russian within 24 hours.",
+  },
+  { citizen: 41, action: "add", clause: 3, text: "An item plainly marked as parody or satire shall not be taken down." },
+];
+
 /** Amendments demo citizens proposed during the intake, each tied to their own card in the matter's context. */
-export const DEMO_AMENDMENTS = [
+export const DEMO_AMENDMENTS: readonly DemoAmendment[] = [
   // Protesting without fear of being listed.
   { citizen: 46, action: "add", clause: 2, text: "No system may identify people taking part in an assembly or a demonstration." },
   // Not being mistaken for someone else: the register says how often the system is wrong.
@@ -127,7 +156,7 @@ export const DEMO_AMENDMENTS = [
     clause: 2,
     text: "The police may also use it to find a named person reported to carry a weapon at an event of more than 10,000 people, with a court's approval given for that search, for at most 6 hours and within the event's grounds.",
   },
-] as const;
+];
 
 /** A second matter, already convened by value communities: ready for a deliberation to start. */
 export const DEMO_CONVENED_MATTER = {
@@ -175,6 +204,7 @@ export async function seedDemoMatters(deps: AppDeps) {
   // Its whole life, through the same services people use: convened by districts, deliberated by the
   // offline engine, ratified by three of the five delegates, published into the registry's log.
   const published = await openMatter(deps, user, { ...DEMO_PUBLISHED_MATTER, startIntake: true });
+  await seedDemoOptions(deps, user, published.id, [], DEMO_PUBLISHED_AMENDMENTS);
   await convene(deps, user, published.id, "districts", { confirmEarly: true });
   await startDeliberation(deps, user, published.id);
   await deps.deliberations.settled(published.id);
@@ -187,17 +217,24 @@ export async function seedDemoMatters(deps: AppDeps) {
   await publishRuling(deps, user, published.id);
 
   const convened = await openMatter(deps, user, { ...DEMO_CONVENED_MATTER, startIntake: true });
+  await seedDemoOptions(deps, user, convened.id, [], DEMO_CONVENED_AMENDMENTS);
   await convene(deps, user, convened.id, "value-communities", { confirmEarly: true });
   const intake = await openMatter(deps, user, { ...DEMO_MATTER, startIntake: true });
-  await seedDemoOptions(deps, user, intake.id);
+  await seedDemoOptions(deps, user, intake.id, [DEMO_ALTERNATIVE], DEMO_AMENDMENTS);
   return { intake: intake.id, convened: convened.id, published: published.id };
 }
 
-/** The intake matter's options: the clerk's alternative, and the demo citizens' amendments through the service citizens use. */
-async function seedDemoOptions(deps: AppDeps, clerk: SessionUser, matterId: string) {
-  await addAlternative(deps, clerk, { matterId, ...DEMO_ALTERNATIVE });
+/** A matter's options: the clerk's alternatives, and the demo citizens' amendments through the service citizens use. */
+async function seedDemoOptions(
+  deps: AppDeps,
+  clerk: SessionUser,
+  matterId: string,
+  alternatives: readonly { clause: number; text: string }[],
+  amendments: readonly DemoAmendment[],
+) {
+  for (const alternative of alternatives) await addAlternative(deps, clerk, { matterId, ...alternative });
   const matter = await deps.db.selectFrom("matters").select("contextId").where("id", "=", matterId).executeTakeFirstOrThrow();
-  for (const amendment of DEMO_AMENDMENTS) {
+  for (const amendment of amendments) {
     const card = await deps.db
       .selectFrom("valueCards as v")
       .innerJoin("citizens as c", "c.id", "v.citizenId")

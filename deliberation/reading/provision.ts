@@ -66,10 +66,13 @@ const MODALITY: Record<Language, readonly RegExp[]> = {
   ],
 };
 
-/** Questions that do not end in a question mark still start like one. */
+/**
+ * Questions that do not end in a question mark still start like one. Not "what", "when", "where",
+ * "who" or "which": laws start with them too ("Where a system is used, …", "What a tutor records …").
+ */
 const QUESTION_START: Record<Language, RegExp> = {
-  en: /^(why|how|what|when|where|who|which|should|could|would|can|does|did|is it|are there|shall we)\b/,
-  et: /^(kas|miks|kuidas|mis|millal|kus|kes|milline)(?![\p{L}])/u,
+  en: /^(why|should|could|would|can|does|did|do|is it|are there|shall we)\b/,
+  et: /^(kas|miks)(?![\p{L}])/u,
 };
 
 /** Text that addresses a system or a model instead of people: instructions, role tags, markup. */
