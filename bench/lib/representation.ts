@@ -1,4 +1,4 @@
-import { type DeliberationState, drive, indexReadings, type StartedPayload, standing, topValues } from "../../deliberation/protocol/index.js";
+import { type DeliberationState, drive, indexReadings, rankPackages, type StartedPayload, standing, topValues } from "../../deliberation/protocol/index.js";
 import type { LlmPort } from "../../deliberation/llm/port.js";
 import { draftHygiene } from "../../deliberation/reading/hygiene.js";
 import type { Option, Reading, Slot, Verdict } from "../../deliberation/reading/types.js";
@@ -67,6 +67,8 @@ export interface ScenarioResult {
   stances: { id: string; gold: string; predicted: string }[];
   /** The worst-off constituency's honoured share of the final draft under the gold readings. */
   worstOff: number;
+  /** The most any package of the scenario's options gives the worst-off under the gold readings: what a perfect reader could reach. */
+  worstOffCeiling: number;
   falseApprovals: { representative: string; value: string }[];
   hygiene: { clause: number; problem: string }[];
   draft: string;
@@ -104,12 +106,19 @@ export function judge(s: Scenario, state: DeliberationState): ScenarioResult {
       if (st.values.find((v) => v.valueId === top.valueId)?.verdict === "erodes") falseApprovals.push({ representative: c.id, value: top.valueId });
     }
   }
+  const constituencies = s.constituencies.map((c) => ({
+    id: c.id,
+    citizens: c.citizens,
+    mandate: c.mandate.map((m) => ({ valueId: m.value, title: s.values[m.value]!.title, weight: m.weight })),
+  }));
+  const worstOffCeiling = Math.max(0, ...rankPackages(state.rule, constituencies, gold).map((p) => Math.min(...p.standings.map((x) => x.honoured))));
   return {
     id: s.id,
     language: s.language,
     pairs,
     stances,
     worstOff: Number.isFinite(worstOff) ? worstOff : 0,
+    worstOffCeiling,
     falseApprovals,
     hygiene: draft ? draftHygiene(draft.text, s.language) : [{ clause: 0, problem: "no_draft" }],
     draft: draft?.text ?? "",
@@ -142,6 +151,8 @@ export interface Figures {
   stance_accuracy: number;
   worst_off_mean: number;
   worst_off_min: number;
+  /** worst_off_min with a perfect reader: the least, over scenarios, of the best package's worst-off share under gold. */
+  worst_off_min_ceiling: number;
   false_approvals: number;
   hygiene_violations: number;
 }
@@ -155,6 +166,7 @@ export function figures(results: readonly ScenarioResult[]): Figures {
     stance_accuracy: stances.length ? stances.filter((s) => s.gold === s.predicted).length / stances.length : 0,
     worst_off_mean: results.length ? results.reduce((s, r) => s + r.worstOff, 0) / results.length : 0,
     worst_off_min: results.length ? Math.min(...results.map((r) => r.worstOff)) : 0,
+    worst_off_min_ceiling: results.length ? Math.min(...results.map((r) => r.worstOffCeiling)) : 0,
     false_approvals: results.reduce((s, r) => s + r.falseApprovals.length, 0),
     hygiene_violations: results.reduce((s, r) => s + r.hygiene.length, 0),
   };
