@@ -467,10 +467,17 @@ export const Critique = z.object({
 });
 export type Critique = z.infer<typeof Critique>;
 
-/** Whether a representative can accept a package: none of its top values eroded. */
+/**
+ * Whether a representative can accept a package as the ruling: none of its top values eroded, and its
+ * first value honoured. A text that does nothing for what a constituency cares about most is not one it
+ * accepts on its behalf, and a reading that missed an erosion is less likely to pass as consent.
+ */
 export function approves(st: Standing, rep: Constituency): boolean {
-  const tops = new Set(topValues(rep.mandate).map((t) => t.valueId));
-  return !st.values.some((v) => tops.has(v.valueId) && v.verdict === "erodes");
+  const top = topValues(rep.mandate);
+  if (top.length === 0) return true;
+  const tops = new Set(top.map((t) => t.valueId));
+  if (st.values.some((v) => tops.has(v.valueId) && v.verdict === "erodes")) return false;
+  return st.values.find((v) => v.valueId === top[0]!.valueId)?.verdict === "honours";
 }
 
 export function critiqueOffline(input: CritiqueInput): Critique {
@@ -482,10 +489,14 @@ export function critiqueOffline(input: CritiqueInput): Critique {
     const { stance, standing: st } = stanceOn(rule, candidate.choice, rep, readings);
     const approve = approves(st, rep);
     const numbers = numbering(rule, candidate.choice);
-    const worst = st.values
-      .filter((v) => v.verdict === "erodes")
-      .sort((a, b) => b.weight - a.weight)
-      .map((v) => say.reading(language, numbers[candidate.choice.indexOf(v.by[0]!.optionId)] ?? 0, v.title, v.by[0]!))[0];
+    const first = topValues(rep.mandate)[0];
+    const firstVerdict = st.values.find((v) => v.valueId === first?.valueId);
+    const worst =
+      st.values
+        .filter((v) => v.verdict === "erodes")
+        .sort((a, b) => b.weight - a.weight)
+        .map((v) => say.reading(language, numbers[candidate.choice.indexOf(v.by[0]!.optionId)] ?? 0, v.title, v.by[0]!))[0] ??
+      (first && firstVerdict?.verdict === "silent" ? say.silent(language, first.title) : undefined);
     return {
       id: candidate.id,
       utility: st.utility,

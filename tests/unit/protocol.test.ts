@@ -276,7 +276,7 @@ describe("the win-win search", () => {
       values: { ...values, w: { title: "Low energy use", description: "I want computing to use little energy.", policies: ["ENERGY used by public systems"] } },
       candidates: 2,
       rounds: 3,
-      approvalThreshold: 0.6,
+      approvalThreshold: 0.5,
     });
     const readings = {
       c1: { a: "honours" as const, x: "erodes" as const },
@@ -287,14 +287,16 @@ describe("the win-win search", () => {
     const erodesX = (round: number, id: string) => state.candidates[round]![Number(id.split("c")[1]) - 1]!.candidate.choice![0] === "c1";
     // Round 1: both candidates keep clause 1; the winner passes the threshold and still erodes the minority's top value…
     expect(first.candidates.every((id) => erodesX(1, id))).toBe(true);
-    expect(first.approval.share).toBeGreaterThanOrEqual(0.6);
+    expect(first.approval.share).toBeGreaterThanOrEqual(0.5);
     expect(first.fixes).toEqual([{ constituencyId: "minority", valueId: "x", slot: 0, optionId: "c1a1" }]);
     // …so round 2 runs and offers the fix, first; then the search stops, the fix having been tried.
     expect(Object.keys(state.tallies)).toEqual(["1", "2"]);
     expect(erodesX(2, "r2c1")).toBe(false);
     expect(state.tallies[2]!.fixes).toEqual([]);
     // The majority's vote decides between them: the minority's report says what it lost.
-    expect(state.draft!.minorityReports.map((m) => m.representativeId)).toEqual(state.draft!.text.includes("may not identify") ? [] : ["minority"]);
+    const reports = state.draft!.minorityReports.map((m) => m.representativeId);
+    if (state.draft!.text.includes("may not identify")) expect(reports).not.toContain("minority");
+    else expect(reports).toContain("minority");
   });
 
   it("offers packages clause by clause, never a clause twice, and drafts a clean numbered rule", () => {
