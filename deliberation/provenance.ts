@@ -1,7 +1,7 @@
 import { sha256Hex } from "#crypto";
 import { fromHex, utf8 } from "./bytes.js";
 import { type BallotRules, type BallotTally, type Choice, tallyBallot } from "./ballot.js";
-import { canonicalJson, type LedgerEvent, verifyChain } from "./ledger.js";
+import { canonicalJson, type JsonValue, type LedgerEvent, verifyChain } from "./ledger.js";
 import { weightPercent } from "./mandate-weight.js";
 import { type Mandate, verifyMandate } from "./mandates.js";
 import { checkpointRoot, type SignedCheckpoint, verifyCheckpoint } from "./transparency/checkpoint.js";
@@ -42,6 +42,13 @@ export interface ProvenanceBundle {
   /** For the citizen's check: each (pseudonymous) card id in a mandate value, with its canonical value and its author's constituency. */
   cards: Record<string, { value: string; constituency: string }>;
   ledger: { matterId: string; head: string; events: LedgerEvent[] };
+  /**
+   * The published figures, as the ledger holds them (optional: bundles published before they were added
+   * lack them): the value coverage of the text ratified, from readings (the last ballot opened carries it),
+   * and the winner's fairness (the last draft's). The verifier checks both against the ledger.
+   */
+  valuePreservation?: JsonValue;
+  fairness?: JsonValue;
 }
 
 /** What the registry serves: the bundle, and where it sits in the log under a signed checkpoint. */
@@ -81,6 +88,7 @@ export type CheckCode =
   | "verify.ruling.text"
   | "verify.ruling.notRatified"
   | "verify.ruling.other"
+  | "verify.ruling.figures"
   | "verify.mandates.ok"
   | "verify.mandates.one"
   | "verify.mandates.set"
@@ -164,14 +172,21 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
   const closed = events.filter((e) => e.type === "ballot.closed").at(-1)?.payload as { ballot?: number; outcome?: string } | undefined;
   const textOk =
     typeof bundle.ruling.text === "string" && sha256Hex(bundle.ruling.text) === bundle.ruling.textHash && opened?.textHash === bundle.ruling.textHash;
+  // The published figures, when the bundle carries them, are the ledger's own: the ballot's coverage and the draft's fairness.
+  const drafted = events.filter((e) => e.type === "deliberation.drafted").at(-1)?.payload as { fairness?: JsonValue } | undefined;
+  const same = (claimed: JsonValue | undefined, recorded: JsonValue | undefined) =>
+    claimed === undefined || canonicalJson(claimed) === canonicalJson(recorded ?? null);
+  const figuresOk = same(bundle.valuePreservation, (opened as { coverage?: JsonValue } | undefined)?.coverage) && same(bundle.fairness, drafted?.fairness);
   checks.push(
     options.eli !== undefined && bundle.ruling.eli !== options.eli
       ? fail("ruling", "verify.ruling.other", { eli: String(bundle.ruling.eli), expected: options.eli })
       : !textOk
         ? fail("ruling", "verify.ruling.text")
-        : closed?.outcome === "ratified" && closed.ballot === bundle.ballot.ballot
-          ? pass("ruling", "verify.ruling.ok", { eli: String(bundle.ruling.eli), title: String(bundle.ruling.title) })
-          : fail("ruling", "verify.ruling.notRatified"),
+        : !figuresOk
+          ? fail("ruling", "verify.ruling.figures")
+          : closed?.outcome === "ratified" && closed.ballot === bundle.ballot.ballot
+            ? pass("ruling", "verify.ruling.ok", { eli: String(bundle.ruling.eli), title: String(bundle.ruling.title) })
+            : fail("ruling", "verify.ruling.notRatified"),
   );
 
   // 3. The mandates are the frozen ones: each hash recomputes and matches the convening on the ledger.

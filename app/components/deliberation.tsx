@@ -1,6 +1,6 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useEffect, useMemo, useRef } from "react";
+import { type ReactNode, useEffect, useMemo, useRef } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/contract";
 import type { AppRouter } from "../../server/trpc/router.server";
@@ -219,7 +219,23 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
   );
 }
 
-export function DraftRuling({ draft, threshold, name }: { draft: Draft; threshold: number; name: (round: number, id: string) => string }) {
+/**
+ * The draft ruling: its text (numbered clauses when it has them), approval, stances, minority reports and
+ * what it does to the mandates. The room passes its own `clauses` and `figures` (readings that open, fairness).
+ */
+export function DraftRuling({
+  draft,
+  threshold,
+  name,
+  clauses,
+  figures,
+}: {
+  draft: Draft;
+  threshold: number;
+  name: (round: number, id: string) => string;
+  clauses?: ReactNode;
+  figures?: ReactNode;
+}) {
   const t = useT();
   return (
     <article className="card draft" aria-labelledby="draft-title">
@@ -228,7 +244,18 @@ export function DraftRuling({ draft, threshold, name }: { draft: Draft; threshol
         {t("deliberation.draftFromNamed", { candidate: name(draft.round, draft.candidateId), round: draft.round })}
         {draft.budgetExhausted ? ` ${t("deliberation.cutShort")}` : ""}
       </p>
-      <blockquote className="rule-text">{draft.text}</blockquote>
+      {clauses ??
+        (draft.clauses?.length ? (
+          <ol className="draft-clauses">
+            {draft.clauses.map((c) => (
+              <li key={c.number} value={c.number}>
+                {c.text}
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <blockquote className="rule-text">{draft.text}</blockquote>
+        ))}
       <p>
         <Bar
           share={draft.approval.share}
@@ -275,24 +302,31 @@ export function DraftRuling({ draft, threshold, name }: { draft: Draft; threshol
           </ul>
         </>
       ) : null}
-      <h4>{t("deliberation.coverage")}</h4>
-      <p>{t("deliberation.coverageLead", { share: percent(draft.citizenWeightedCoverage) })}</p>
-      <ul className="coverage">
-        {draft.coverage.map((c) => (
-          <li key={c.representativeId}>
-            <Bar share={c.honouredWeight} label={`${c.label}: ${percent(c.honouredWeight)}`} />
-            <ul className="coverage-values">
-              {c.values.map((v) => (
-                <li key={v.valueId} className={v.honoured ? "honoured" : "unhonoured"}>
-                  <span aria-hidden="true">{v.honoured ? "✓" : "✗"} </span>
-                  <span className="visually-hidden">{v.honoured ? t("deliberation.honoured") : t("deliberation.notHonoured")}: </span>
-                  {v.title}
-                </li>
-              ))}
-            </ul>
-          </li>
-        ))}
-      </ul>
+      {figures ?? (
+        <>
+          <h4>{t("deliberation.coverage")}</h4>
+          <p>{t("deliberation.coverageLead", { share: percent(draft.citizenWeightedCoverage) })}</p>
+          <ul className="coverage">
+            {draft.coverage.map((c) => (
+              <li key={c.representativeId}>
+                <Bar share={c.honouredWeight} label={`${c.label}: ${percent(c.honouredWeight)}`} />
+                <ul className="coverage-values">
+                  {c.values.map((v) => {
+                    const verdict = v.verdict ?? (v.honoured ? "honours" : "silent");
+                    return (
+                      <li key={v.valueId} className={verdict === "honours" ? "honoured" : verdict === "erodes" ? "eroded" : "unhonoured"}>
+                        <span aria-hidden="true">{verdict === "honours" ? "✓" : verdict === "erodes" ? "✗" : "–"} </span>
+                        <span className="visually-hidden">{t(`deliberation.verdict.${verdict}`)}: </span>
+                        {v.title}
+                      </li>
+                    );
+                  })}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </article>
   );
 }

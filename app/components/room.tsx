@@ -23,7 +23,7 @@ export interface LiveCall {
 }
 
 /** Ledger events that carry a call's answer (a failed attempt carries its key too, and the call is made again). */
-const RESULT_EVENTS = new Set(["deliberation.position", "deliberation.candidate", "deliberation.critique"]);
+const RESULT_EVENTS = new Set(["deliberation.reading", "deliberation.wording", "deliberation.position", "deliberation.candidate", "deliberation.critique"]);
 
 /**
  * The room's live connection: presence, the tokens of model answers as they stream, and a reload of

@@ -793,6 +793,7 @@ export const en = {
   "rule.strike": "Strike this clause",
   "rule.strikeUnread": "Striking the clause leaves out what it said: there are no words to read.",
   "rule.noReadings": "Read as neither honouring nor eroding any value of the mandates.",
+  "rule.beingRead": "Being read: what it honours or erodes shows here once it has been read.",
   "rule.readingsOf": "Values this option honours or erodes",
   "reading.honours": "honours",
   "reading.erodes": "erodes",

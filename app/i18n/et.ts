@@ -801,6 +801,7 @@ export const et: Messages = {
   "rule.strike": "Jäta see punkt välja",
   "rule.strikeUnread": "Punkti väljajätmine jätab välja selle, mida see ütles: lugeda pole midagi.",
   "rule.noReadings": "Loetud nii, et see ei austa ega kahjusta ühtki mandaatide väärtust.",
+  "rule.beingRead": "Loetakse: mida see austab või kahjustab, näidatakse siin, kui see on loetud.",
   "rule.readingsOf": "Väärtused, mida see variant austab või kahjustab",
   "reading.honours": "austab",
   "reading.erodes": "kahjustab",

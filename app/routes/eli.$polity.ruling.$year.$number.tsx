@@ -112,6 +112,61 @@ function HarmValues({ values }: { values: [string, string][] }) {
   );
 }
 
+type Harm = Awaited<ReturnType<typeof loader>>["harm"];
+const percent = (x: number) => `${Math.round(x * 100)} %`;
+
+/**
+ * The value-preservation figures, from readings of the text ratified: per constituency its honoured and
+ * eroded shares, each top value honoured, eroded or not spoken to (with the clause words that decide it),
+ * the harm reports that name it, and whether the draft was in the proportional veto core.
+ */
+function Preservation({ harm }: { harm: Harm }) {
+  const t = useT();
+  if (harm.constituencies.length === 0) return null;
+  return (
+    <section aria-labelledby="preservation" className="stack preservation">
+      <h2 id="preservation">{t("preservation.title")}</h2>
+      <p>{harm.figuresOf === "ballot" ? t("preservation.leadBallot") : t("preservation.leadDraft")}</p>
+      {harm.fairness ? (
+        <div className="card stack">
+          <p className={harm.fairness.inCore ? "core core-yes" : "core core-no"}>
+            <strong>{t("fairness.inCore")}</strong> {harm.fairness.inCore ? t("fairness.yes") : t("fairness.no")}
+          </p>
+          <p>{harm.fairness.inCore ? t("fairness.explainYes") : t("fairness.explainNo")}</p>
+        </div>
+      ) : null}
+      <ul className="coverage coverage-read">
+        {harm.constituencies.map((c) => (
+          <li key={c.label} className="coverage-constituency">
+            <p>
+              <strong>{c.label}</strong> <span className="card-meta">({t("deliberation.represents", { citizens: c.citizens })})</span>
+            </p>
+            <p>{t("draft.shares", { honoured: percent(c.honouredWeight), eroded: percent(c.erodedWeight) })}</p>
+            <ul className="preserved-values">
+              {c.values.map((v) => (
+                <li key={v.valueId} className={`preserved preserved-${v.verdict}`}>
+                  <span aria-hidden="true" className="reading-mark">
+                    {v.verdict === "honours" ? "✓" : v.verdict === "erodes" ? "✗" : "–"}
+                  </span>{" "}
+                  <strong className="reading-verdict">{t(`deliberation.verdict.${v.verdict}`)}:</strong> {v.title}
+                  {v.reports ? <strong className="flag"> · {t("harm.touched", { count: v.reports })}</strong> : null}
+                  {v.verdict !== "silent" && v.quotes.length ? (
+                    <ul className="preserved-quotes">
+                      {v.quotes.map((q, i) => (
+                        <li key={i}>{q.clause ? t("preservation.quoteIn", { number: q.clause, quote: q.quote }) : t("reading.quote", { quote: q.quote })}</li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** A published ruling at its European Legislation Identifier. */
 export default function RulingPage() {
   const t = useT();
@@ -188,25 +243,11 @@ export default function RulingPage() {
           ) : null}
         </section>
       ) : null}
+      <Preservation harm={harm} />
       <section aria-labelledby="harm">
         <h2 id="harm">{t("harm.title")}</h2>
         <p>{t("harm.lead", { count: harm.reports.length, threshold: harm.threshold })}</p>
         {harm.reviewRequestedAt ? <p className="notice">{t("harm.review", { when: formatTime(harm.reviewRequestedAt, locale) })}</p> : null}
-        <ul className="coverage">
-          {harm.constituencies.map((c) => (
-            <li key={c.label}>
-              <strong>{c.label}</strong> ({t("deliberation.represents", { citizens: c.citizens })})
-              <ul className="coverage-values">
-                {c.values.map((v) => (
-                  <li key={v.valueId} className={v.honoured ? "honoured" : "unhonoured"}>
-                    {v.honoured ? t("deliberation.honoured") : t("deliberation.notHonoured")}: {v.title}
-                    {v.reports ? <strong className="flag"> · {t("harm.touched", { count: v.reports })}</strong> : null}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          ))}
-        </ul>
         {harm.reports.length ? (
           <ul>
             {harm.reports.map((r) => (

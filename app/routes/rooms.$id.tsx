@@ -11,6 +11,8 @@ import { MatterStatus } from "../components/matters";
 import { Presence, useRoom } from "../components/room";
 import { TrackedChanges } from "../components/tracked-changes";
 import { BallotChart } from "../components/room/charts";
+import { AmendClauseForm, AmendedDraft, DraftClauses, DraftFigures } from "../components/room/draft";
+import { RuleOptions } from "../components/room/readings";
 import { RepresentativePanel, RoundRecord } from "../components/room/record";
 import { NewSummary, SeenProvider } from "../components/room/seen";
 import { LiveTranscript, type Speaking, speakerName } from "../components/room/transcript";
@@ -58,7 +60,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "strike":
       return act(request, intent, () => room.strike({ id, statement: statementOf(form), reason: text(form, "reason") }), text(form, "formKey"));
     case "amend":
-      return act(request, intent, () => room.amend({ id, text: text(form, "text") }));
+      // One clause, by its slot; the strike button sends it with no words.
+      return act(request, intent, () => room.amend({ id, slot: Number(text(form, "slot")), text: form.get("strike") === "yes" ? "" : text(form, "text") }));
     case "returnDraft":
       return act(request, intent, () => room.returnDraft({ id, guidance: optional("guidance") }));
     case "vote":
@@ -84,6 +87,8 @@ export default function Room() {
   const clerk = roles.includes("clerk");
   const acting = delegate && matter.status === "deliberating";
   const canOpen = Boolean(view && clerk && matter.status === "deliberating" && view.stage === "drafted" && !view.room.paused);
+  // The ballot's figures must be true of its text: it waits while an amended clause is being read.
+  const waiting = Boolean(view?.amendedDraft?.pending);
 
   return (
     <div className="page room">
@@ -103,6 +108,7 @@ export default function Room() {
           acting={acting}
           ballot={ballot}
           canOpen={canOpen}
+          waiting={waiting}
           clerk={clerk && matter.status === "ratification"}
         />
       )}
@@ -117,6 +123,7 @@ function Desk({
   acting,
   ballot,
   canOpen,
+  waiting,
   clerk,
 }: {
   view: DeliberationView;
@@ -125,6 +132,7 @@ function Desk({
   acting: boolean;
   ballot: Ballot;
   canOpen: boolean;
+  waiting: boolean;
   clerk: boolean;
 }) {
   const t = useT();
@@ -133,6 +141,8 @@ function Desk({
   const running = !["drafted", "halted"].includes(view.stage);
   const speaking: Speaking = {
     who: (speaker) => speakerName(t, view, speaker),
+    clauseOf: (optionId) => view.rule.find((s) => s.options.some((o) => o.id === optionId)),
+    slotAt: (index) => view.rule[index],
     valueTitle: (id) => titles.get(id),
     candidateName: (round, id) => (view.rounds.find((r) => r.round === round)?.candidates.some((c) => c.id === id) ? name(round, id) : undefined),
   };
@@ -164,7 +174,7 @@ function Desk({
               </ActionForm>
             </section>
           ) : null}
-          <BallotPanel ballot={ballot} canOpen={canOpen} clerk={clerk} matterId={matterId} />
+          <BallotPanel ballot={ballot} canOpen={canOpen} waiting={waiting} clerk={clerk} matterId={matterId} />
         </aside>
 
         <div className="room-record">
@@ -184,27 +194,24 @@ function Desk({
             <section aria-labelledby="draft-section" className="stack">
               <h2 id="draft-section">{t("room.draftSection")}</h2>
               {/* Amended, the delegates' text is what the ballot votes on: it comes first, its changes tracked. */}
-              {view.room.amended ? (
+              <AmendedDraft view={view} />
+              {view.room.amended && !view.amendedDraft ? (
                 <section aria-labelledby="amended" className="card stack">
                   <h3 id="amended">{t("room.amendedTitle")}</h3>
                   <TrackedChanges before={view.draft.text} after={view.room.amended.text} caption={t("room.tracked")} />
                 </section>
               ) : null}
-              <DraftRuling draft={view.draft} threshold={view.settings.approvalThreshold} name={name} />
+              <DraftRuling
+                draft={view.draft}
+                threshold={view.settings.approvalThreshold}
+                name={name}
+                clauses={view.draft.clauses?.length ? <DraftClauses clauses={view.draft.clauses} view={view} /> : undefined}
+                figures={<DraftFigures draft={view.draft} view={view} matterId={matterId} name={name} />}
+              />
               {acting ? (
                 <section aria-labelledby="amend" className="card stack">
                   <h3 id="amend">{t("room.amend")}</h3>
-                  <ActionForm intent="amend" className="stack" success={t("room.amend.done")}>
-                    <TextField
-                      id="amend-text"
-                      name="text"
-                      label={t("room.amend.text")}
-                      rows={8}
-                      defaultValue={view.room.amended?.text ?? view.draft.text}
-                      {...constraints(roomInputs.amendText)}
-                    />
-                    <Submit>{t("room.amend.save")}</Submit>
-                  </ActionForm>
+                  <AmendClauseForm view={view} />
                   <ActionForm intent="returnDraft" className="stack" success={t("room.return.done")} resetOnSuccess>
                     <TextField id="return-guidance" name="guidance" label={t("room.return.guidance")} rows={2} {...constraints(roomInputs.returnGuidance)} />
                     <Submit>{t("room.return")}</Submit>
@@ -213,6 +220,8 @@ function Desk({
               ) : null}
             </section>
           ) : null}
+
+          <RuleOptions view={view} matterId={matterId} />
 
           <section aria-labelledby="representatives" className="stack">
             <h2 id="representatives">{t("deliberation.positions")}</h2>
@@ -272,13 +281,13 @@ function PauseControl({ paused }: { paused: boolean }) {
   );
 }
 
-function BallotPanel({ ballot, canOpen, clerk, matterId }: { ballot: Ballot; canOpen: boolean; clerk: boolean; matterId: string }) {
+function BallotPanel({ ballot, canOpen, waiting, clerk, matterId }: { ballot: Ballot; canOpen: boolean; waiting: boolean; clerk: boolean; matterId: string }) {
   const t = useT();
   if (!ballot && !canOpen) return null;
   return (
     <section aria-labelledby="ballot" className="card stack">
       <h2 id="ballot">{t("ballot.title")}</h2>
-      {canOpen || (clerk && ballot?.open) ? <ClerkBallot ballot={ballot} canOpen={canOpen && !ballot?.open} /> : null}
+      {canOpen || (clerk && ballot?.open) ? <ClerkBallot ballot={ballot} canOpen={canOpen && !ballot?.open} waiting={waiting} /> : null}
       {ballot ? (
         <>
           <details>
@@ -359,7 +368,7 @@ function VoteForm({ ballot, matterId }: { ballot: NonNullable<Ballot>; matterId:
 }
 
 /** The clerk's ballot: open it on the final draft; once the quorum is met, close it, or return the draft to deliberation. */
-function ClerkBallot({ ballot, canOpen }: { ballot: Ballot; canOpen: boolean }) {
+function ClerkBallot({ ballot, canOpen, waiting }: { ballot: Ballot; canOpen: boolean; waiting: boolean }) {
   const t = useT();
   const fetcher = useFetcher<ActionResult>();
   const busy = fetcher.state !== "idle";
@@ -372,7 +381,12 @@ function ClerkBallot({ ballot, canOpen }: { ballot: Ballot; canOpen: boolean }) 
           <CsrfField />
           <input type="hidden" name="intent" value="openBallot" />
           <p>{t("ballot.openLead")}</p>
-          <button type="submit" disabled={busy}>
+          {waiting ? (
+            <p className="notice" role="status">
+              {t("ballot.waitsForReading")}
+            </p>
+          ) : null}
+          <button type="submit" disabled={busy || waiting}>
             {t("ballot.open")}
           </button>
         </fetcher.Form>

@@ -1,9 +1,18 @@
+import { readLedger } from "../../db/repos/ledger.js";
 import { DomainError } from "../../deliberation/errors.js";
-import type { StartedPayload } from "../../deliberation/protocol/index.js";
+import { replay, type StartedPayload } from "../../deliberation/protocol/index.js";
+import type { Reading } from "../../deliberation/reading/types.js";
 import type { AppDeps } from "./deps.server.js";
 
 /** Ledger events that carry what a representative or the mediator said. */
-const STATEMENT_EVENTS = ["deliberation.position", "deliberation.candidate", "deliberation.critique", "deliberation.attemptFailed"];
+const STATEMENT_EVENTS = [
+  "deliberation.position",
+  "deliberation.candidate",
+  "deliberation.critique",
+  "deliberation.reading",
+  "deliberation.wording",
+  "deliberation.attemptFailed",
+];
 
 /** Every value id a statement's payload cites, in the order met. */
 function citedValues(payload: unknown): string[] {
@@ -44,7 +53,9 @@ export async function auditStatement(deps: AppDeps, matterId: string, seq: numbe
   const started = JSON.parse(startedRow.payload) as StartedPayload;
   const representative = started.representatives.find((r) => r.id === payload.representativeId) ?? null;
 
-  const valueIds = citedValues(payload);
+  // A reading names the values it read one by one: the page lists those it found honoured or eroded.
+  const readings = event.type === "deliberation.reading" ? ((payload as { readings?: Reading[] }).readings ?? []) : null;
+  const valueIds = readings ? [...new Set(readings.filter((r) => r.verdict !== "silent").map((r) => r.valueId))] : citedValues(payload);
   const callIds = payload.call?.callIds ?? [];
   const [values, cards, endorsements, calls] = await Promise.all([
     valueIds.length ? deps.db.selectFrom("canonicalValues").select(["id", "title", "description", "policies"]).where("id", "in", valueIds).execute() : [],
@@ -71,6 +82,7 @@ export async function auditStatement(deps: AppDeps, matterId: string, seq: numbe
   const weightOf = new Map(representative?.mandate.map((v) => [v.valueId, v.weight]) ?? []);
   const anyMandate = new Set(started.representatives.flatMap((r) => r.mandate.map((v) => v.valueId)));
   const endorsedBy = new Map(endorsements.map((e) => [e.canonicalId, Number(e.n)]));
+  const read = readings || event.type === "deliberation.wording" ? await whatWasRead(deps, matterId, started, event.type, payload) : null;
   return {
     seq: event.seq,
     type: event.type,
@@ -84,6 +96,8 @@ export async function auditStatement(deps: AppDeps, matterId: string, seq: numbe
       citizens: representative.citizens,
       mandateHash: representative.mandateHash,
     },
+    reading: read && readings && { ...read.option, readings: read.titled(readings) },
+    wording: event.type === "deliberation.wording" && read ? read.wording : null,
     values: valueIds.map((id) => {
       const value = values.find((v) => v.id === id);
       const behind = cards.filter((c) => c.canonicalId === id);
@@ -114,5 +128,49 @@ export async function auditStatement(deps: AppDeps, matterId: string, seq: numbe
       error: c.error,
       createdAt: c.createdAt,
     })),
+  };
+}
+
+/**
+ * What a reading read and what a wording wrote, for the audit page: the option's words, who wrote it
+ * and where it sits in the rule, and every value read with its verdict, quote and reason, by title.
+ */
+async function whatWasRead(deps: AppDeps, matterId: string, started: StartedPayload, type: string, payload: unknown) {
+  // The rule as it stood: delegates' amendments and the mediator's wording are options the ledger added.
+  const state = replay(matterId, await readLedger(deps.db, matterId));
+  const slots = state?.rule.slots ?? started.slots ?? [];
+  const options = state?.rule.options ?? started.options ?? [];
+  const titles = new Map(started.representatives.flatMap((r) => r.mandate.map((v) => [v.valueId, v.title] as const)));
+  const held = (valueId: string) => started.representatives.filter((r) => r.mandate.some((v) => v.valueId === valueId)).map((r) => r.label);
+  const where = (slot: number) => {
+    const s = slots[slot];
+    return s ? { kind: s.kind, number: s.number } : null;
+  };
+  const optionId = (payload as { optionId?: string }).optionId;
+  const option = options.find((o) => o.id === optionId);
+  return {
+    option: {
+      text: option?.text ?? null,
+      source: option?.source ?? null,
+      valueTitle: option?.valueId ? (titles.get(option.valueId) ?? null) : null,
+      where: option ? where(option.slot) : null,
+    },
+    titled: (readings: Reading[]) =>
+      readings.map((r) => ({
+        valueId: r.valueId,
+        title: titles.get(r.valueId) ?? null,
+        heldBy: held(r.valueId),
+        verdict: r.verdict,
+        quote: r.quote,
+        reason: r.reason,
+        engine: r.engine,
+      })),
+    wording:
+      type === "deliberation.wording"
+        ? {
+            round: (payload as { round?: number }).round ?? 0,
+            options: ((payload as { options?: { slot: number; text: string }[] }).options ?? []).map((o) => ({ text: o.text, where: where(o.slot) })),
+          }
+        : null,
   };
 }

@@ -6,6 +6,7 @@ import { type BallotRules, tallyBallot } from "../../deliberation/ballot.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { canonicalJson, type JsonValue } from "../../deliberation/ledger.js";
 import type { Mandate } from "../../deliberation/mandates.js";
+import type { Fairness } from "../../deliberation/protocol/index.js";
 import { DEFAULT_SUNSET_DAYS, renewedSunset } from "../../deliberation/matters.js";
 import { fromHex, pemBody, toHex, utf8 } from "../../deliberation/bytes.js";
 import { BUNDLE_VERSION, type BundleEnvelope, bundleJson, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
@@ -87,7 +88,10 @@ async function buildBundle(
     eligible: string[];
     text: string;
     textHash: string;
+    coverage?: JsonValue;
   };
+  // The published figures, as the ledger has them: the ballot's coverage (of the text voted on) and the draft's fairness.
+  const fairness = (events.filter((e) => e.type === "deliberation.drafted").at(-1)?.payload as { fairness?: JsonValue } | undefined)?.fairness;
   const votes = await trx
     .selectFrom("ballotVotes")
     .select(["delegateId", "choice", "seq", "hash"])
@@ -123,6 +127,8 @@ async function buildBundle(
     ballot: { ballot: opened.ballot, rules: opened.rules, eligible: opened.eligible, votes, tally: tallyBallot(opened.rules, opened.eligible, votes) },
     cards: Object.fromEntries(cards.map((c) => [c.id, { value: c.canonicalId!, constituency: c.constituencyId }])),
     ledger: { matterId, head: events.at(-1)!.hash, events },
+    ...(opened.coverage !== undefined ? { valuePreservation: opened.coverage } : {}),
+    ...(fairness !== undefined ? { fairness } : {}),
   };
 }
 
@@ -421,28 +427,96 @@ export function repealRuling(deps: AppDeps, clerk: SessionUser, eli: string, rea
 // Harm reports: anyone signed in reports what a published ruling did and which of the values in its
 // mandates it harmed; past the polity's threshold the ruling goes back on the clerk's desk.
 
-/** The values a ruling's mandates held, with the constituencies that held them and whether the ruling honours them. */
-export async function preservation(deps: AppDeps, matterId: string) {
-  // The last draft's coverage, read from its ledger event (not by parsing the bundle, which holds the whole ledger).
-  const row = await deps.db
+/** A value of a mandate, as the published figures carry it: what the ruling's text does to it, and the words that decide it. */
+export interface PreservedValue {
+  valueId: string;
+  title: string;
+  weight: number;
+  verdict: "honours" | "erodes" | "silent";
+  honoured: boolean;
+  /** The readings behind an honoured or eroded value: the clause of the ruling and its quoted words. */
+  by: { clause: number; quote: string; reason: string; engine: string }[];
+}
+
+export interface PreservedConstituency {
+  representativeId: string;
+  label: string;
+  citizens: number;
+  honouredWeight: number;
+  erodedWeight: number;
+  values: PreservedValue[];
+}
+
+type CoveragePayload = {
+  representativeId: string;
+  label: string;
+  citizens: number;
+  honouredWeight?: number;
+  erodedWeight?: number;
+  values: { valueId: string; title: string; weight: number; verdict?: PreservedValue["verdict"]; honoured: boolean; by?: PreservedValue["by"] }[];
+}[];
+
+/** A coverage as an event recorded it, whatever its protocol: protocol 1 had no verdicts or quotes, only "honoured". */
+function preserved(coverage: CoveragePayload): PreservedConstituency[] {
+  return coverage.map((c) => {
+    const values = c.values.map((v) => {
+      const verdict = v.verdict ?? (v.honoured ? "honours" : "silent");
+      return {
+        valueId: v.valueId,
+        title: v.title,
+        weight: v.weight,
+        verdict,
+        honoured: verdict === "honours",
+        by: (v.by ?? []).map((b) => ({ clause: b.clause, quote: b.quote, reason: b.reason, engine: b.engine })),
+      };
+    });
+    const sum = (verdict: PreservedValue["verdict"]) => values.reduce((s, v) => s + (v.verdict === verdict ? v.weight : 0), 0);
+    return {
+      representativeId: c.representativeId,
+      label: c.label,
+      citizens: c.citizens,
+      honouredWeight: c.honouredWeight ?? sum("honours"),
+      erodedWeight: c.erodedWeight ?? sum("erodes"),
+      values,
+    };
+  });
+}
+
+/** The events the published figures come from: the ballots opened and the drafts, newest first. */
+async function figureEvents(deps: AppDeps, matterId: string) {
+  const rows = await deps.db
     .selectFrom("ledgerEvents")
-    .select("payload")
+    .select(["type", "payload"])
     .where("matterId", "=", matterId)
-    .where("type", "=", "deliberation.drafted")
+    .where("type", "in", ["ballot.opened", "deliberation.drafted"])
     .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  const drafted = row
-    ? (JSON.parse(row.payload) as {
-        coverage?: {
-          representativeId: string;
-          label: string;
-          citizens: number;
-          values: { valueId: string; title: string; weight: number; honoured: boolean }[];
-        }[];
-      })
-    : undefined;
-  return drafted?.coverage ?? [];
+    .execute();
+  return rows.map((r) => ({ type: r.type, payload: JSON.parse(r.payload) as { coverage?: CoveragePayload; fairness?: Fairness } }));
+}
+
+/**
+ * The values a ruling's mandates held, with the constituencies that held them and what the ruling's text
+ * does to each, from readings: the coverage of the text ratified (the last ballot opened carries it),
+ * else the last draft's. Read from the ledger's events, not by parsing the bundle, which holds the whole ledger.
+ */
+export async function preservation(deps: AppDeps, matterId: string): Promise<PreservedConstituency[]> {
+  const events = await figureEvents(deps, matterId);
+  const source = events.find((e) => e.type === "ballot.opened" && e.payload.coverage) ?? events.find((e) => e.type === "deliberation.drafted");
+  return source?.payload.coverage ? preserved(source.payload.coverage) : [];
+}
+
+/** The published value-preservation figures: the coverage of the text ratified and the winner's fairness, as the bundle and the page give them. */
+export async function publishedFigures(deps: AppDeps, matterId: string) {
+  const events = await figureEvents(deps, matterId);
+  const ballot = events.find((e) => e.type === "ballot.opened" && e.payload.coverage);
+  const drafted = events.find((e) => e.type === "deliberation.drafted");
+  const coverage = (ballot ?? drafted)?.payload.coverage;
+  return {
+    /** "ballot" when the figures are of the text voted on (amended or not), "draft" for a ballot that carried none. */
+    of: ballot ? ("ballot" as const) : ("draft" as const),
+    coverage: coverage ? preserved(coverage) : [],
+    fairness: drafted?.payload.fairness ?? null,
+  };
 }
 
 export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: string, what: string, valueIds: string[]) {
@@ -501,8 +575,8 @@ export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: stri
 export async function harmOverview(deps: AppDeps, eli: string, viewer: SessionUser | null = null) {
   const ruling = await deps.db.selectFrom("rulings").select(["id", "matterId", "reviewRequestedAt"]).where("eli", "=", eli).executeTakeFirst();
   if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
-  const [coverage, reports, mine] = await Promise.all([
-    preservation(deps, ruling.matterId),
+  const [figures, reports, mine] = await Promise.all([
+    publishedFigures(deps, ruling.matterId),
     deps.db.selectFrom("harmReports").select(["id", "what", "valueIds", "createdAt"]).where("rulingId", "=", ruling.id).orderBy("createdAt", "desc").execute(),
     viewer
       ? deps.db.selectFrom("harmReports").select("createdAt").where("rulingId", "=", ruling.id).where("reporterId", "=", viewer.id).executeTakeFirst()
@@ -515,11 +589,33 @@ export async function harmOverview(deps: AppDeps, eli: string, viewer: SessionUs
     reviewRequestedAt: ruling.reviewRequestedAt,
     myReport: mine ? { createdAt: mine.createdAt } : null,
     reports: reports.map((r) => ({ id: r.id, what: r.what, valueIds: JSON.parse(r.valueIds) as string[], createdAt: r.createdAt })),
-    constituencies: coverage.map((c) => ({
+    /** Whether the figures are those of the text put to the ballot, or of the draft (a ballot that carried none). */
+    figuresOf: figures.of,
+    constituencies: figures.coverage.map((c) => ({
       label: c.label,
       citizens: c.citizens,
-      values: c.values.map((v) => ({ valueId: v.valueId, title: v.title, weight: v.weight, honoured: v.honoured, reports: touched.get(v.valueId) ?? 0 })),
+      honouredWeight: c.honouredWeight,
+      erodedWeight: c.erodedWeight,
+      values: c.values.map((v) => ({
+        valueId: v.valueId,
+        title: v.title,
+        weight: v.weight,
+        verdict: v.verdict,
+        honoured: v.honoured,
+        quotes: v.by.map((b) => ({ clause: b.clause, quote: b.quote, reason: b.reason })),
+        reports: touched.get(v.valueId) ?? 0,
+      })),
     })),
+    /** The draft's fairness: whether it was in the proportional veto core, and each constituency's shares, by label. */
+    fairness: figures.fairness && {
+      inCore: figures.fairness.inCore,
+      shares: figures.fairness.shares.map((s) => ({
+        label: figures.coverage.find((c) => c.representativeId === s.representativeId)?.label ?? "",
+        citizens: s.citizens,
+        honoured: s.honoured,
+        eroded: s.eroded,
+      })),
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import type { TranscriptSpeaker } from "../../../server/realtime/contract";
 import { type Translate, useT } from "../../i18n";
 import { type DeliberationView, StanceBadge, type Stance } from "../deliberation";
 import type { LiveCall } from "../room";
+import { optionSource, type RuleSlot, slotName } from "./readings";
 
 /**
  * The live transcript read as a parliament's record: each answer under way, parsed as it arrives
@@ -34,10 +35,15 @@ export interface Speaking {
   who: (speaker: TranscriptSpeaker) => string;
   valueTitle: (id: string) => string | undefined;
   candidateName: (round: number, id: string) => string | undefined;
+  /** The clause an option read belongs to (looked up by the option's id, which is never shown). */
+  clauseOf?: (optionId: string) => RuleSlot | undefined;
+  /** The rule's slot at an index (the mediator's wording names slots by index). */
+  slotAt?: (index: number) => RuleSlot | undefined;
 }
 
 export function speakerName(t: Translate, view: DeliberationView, speaker: Pick<TranscriptSpeaker, "task" | "representativeId">): string {
-  if (speaker.task === "mediate") return t("room.mediator");
+  if (speaker.task === "mediate" || speaker.task === "word") return t("room.mediator");
+  if (speaker.task === "read") return t("room.reader");
   return view.representatives.find((r) => r.id === speaker.representativeId)?.label ?? t("room.representative");
 }
 
@@ -113,17 +119,74 @@ function PartialCritique({ answer, round, speaking }: { answer: Record<string, u
   );
 }
 
+/** What a speaker is doing, in words: reading a clause, wording one, taking a position, drafting, assessing. */
+function liveWhat(t: Translate, speaker: TranscriptSpeaker, speaking: Speaking): string {
+  switch (speaker.task) {
+    case "read": {
+      const slot = speaker.optionId ? speaking.clauseOf?.(speaker.optionId) : undefined;
+      const option = slot?.options.find((o) => o.id === speaker.optionId);
+      return slot && option ? t("room.live.read", { where: slotName(t, slot), source: optionSource(t, option) }) : t("room.live.readSome");
+    }
+    case "word":
+      return t("room.live.word", { round: speaker.round ?? 1 });
+    case "position":
+      return t("room.live.position");
+    case "mediate":
+      return t("room.live.candidate", { number: (speaker.index ?? 0) + 1, round: speaker.round ?? 1 });
+    default:
+      return t("room.live.critique", { round: speaker.round ?? 1 });
+  }
+}
+
+const VERDICTS = new Set(["honours", "erodes", "silent"]);
+
+/** A reading under way: each value read so far, by title, with its verdict, the quoted words and the reason. */
+function PartialReading({ answer, speaking }: { answer: Record<string, unknown>; speaking: Speaking }) {
+  const t = useT();
+  const readings = listOf(answer.readings)
+    .map((r) => r as Record<string, unknown>)
+    .filter((r) => typeof r?.verdict === "string" && VERDICTS.has(r.verdict) && r.verdict !== "silent");
+  if (!readings.length) return <p className="card-meta">{t("room.live.readingSilent")}</p>;
+  return (
+    <ul className="reasons">
+      {readings.map((r, i) => {
+        const title = typeof r.valueId === "string" ? speaking.valueTitle(r.valueId) : undefined;
+        return (
+          <li key={i}>
+            <strong>{r.verdict === "honours" ? t("reading.honours") : t("reading.erodes")}</strong> {title ? `“${title}”` : t("room.someValue")}
+            {textOf(r.quote) ? <> · {t("reading.quote", { quote: textOf(r.quote) })}</> : null} {textOf(r.reason)}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The mediator's new wording under way: each clause it writes, by where it goes in the rule. */
+function PartialWording({ answer, speaking }: { answer: Record<string, unknown>; speaking: Speaking }) {
+  const t = useT();
+  const clauses = listOf(answer.clauses).map((c) => c as Record<string, unknown>);
+  return (
+    <ul className="reasons">
+      {clauses.map((c, i) => {
+        const slot = typeof c?.slot === "number" ? speaking.slotAt?.(c.slot) : undefined;
+        return (
+          <li key={i}>
+            {slot ? <strong>{slotName(t, slot)}: </strong> : null}
+            {textOf(c?.text)} {textOf(c?.rationale) ? <span className="card-meta">{textOf(c?.rationale)}</span> : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 /** One answer under way, as statements. */
 export function LiveStatement({ call, speaking }: { call: LiveCall; speaking: Speaking }) {
   const t = useT();
   const answer = readPartial(call.text);
   const { speaker } = call;
-  const what =
-    speaker.task === "position"
-      ? t("room.live.position")
-      : speaker.task === "mediate"
-        ? t("room.live.candidate", { number: (speaker.index ?? 0) + 1, round: speaker.round ?? 1 })
-        : t("room.live.critique", { round: speaker.round ?? 1 });
+  const what = liveWhat(t, speaker, speaking);
   return (
     <li className="statement statement-live">
       <p className="statement-head">
@@ -131,6 +194,10 @@ export function LiveStatement({ call, speaking }: { call: LiveCall; speaking: Sp
       </p>
       {!answer ? (
         <p className="card-meta">{t("room.live.starting")}</p>
+      ) : speaker.task === "read" ? (
+        <PartialReading answer={answer} speaking={speaking} />
+      ) : speaker.task === "word" ? (
+        <PartialWording answer={answer} speaking={speaking} />
       ) : speaker.task === "position" ? (
         <PartialPosition answer={answer} speaking={speaking} />
       ) : speaker.task === "mediate" ? (
