@@ -29,7 +29,17 @@ import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./
  *    closely before ("no human review is required", "ei ole haldusakt"), "without"/"ilma" takes away
  *    what it governs, and a power allowed in a sentence that bounds it ("only", "at most", "no longer
  *    than", a judge's approval or consent that is asked for) is *limited*. Concepts in conditions and
- *    purposes set scope and goals only: "to protect freedom of assembly" protects nothing.
+ *    purposes set scope and goals only: "to protect freedom of assembly" protects nothing. A condition
+ *    ends where the main words' modal begins; "provided that the image is destroyed" requires what it
+ *    names; a safeguard offered only "if the agency considers it necessary" is not provided. Negated, an
+ *    obligation stated by a modal verb or as a statement is a prohibition ("no data shall be kept",
+ *    "kaamerad ei salvesta"), one stated as a predicate is excused ("no review is required"); "without",
+ *    "instead of", "refuse" and the Estonian abessive ("nõusolekuta") and postpositions ("tõlgi asemel")
+ *    take away the first concept they govern, wherever it stands. A power named after a verb of giving
+ *    ("shall be shown the risk score") is what is given, not what is done; a participle after a noun
+ *    ("travellers flagged by the system") describes who; "information about …", "… kohta" name a topic;
+ *    the data of a power ("camera data") counts only where its use is forbidden or bounded. A bound of
+ *    two years or more bounds nothing ("no longer than ten years").
  * 3. The verdict. A clause concept meets a value concept directly, through an opposite (keeping data is
  *    the opposite of deleting it) or through a related concept (half weight; only a guard carries over).
  *    A safeguard required or allowed, or a guarded power forbidden or limited, honours; a safeguard
@@ -162,8 +172,13 @@ for (const language of ["en", "et"] as const) {
 /** Opens a condition: its concepts set scope and goals, and a safeguard in it gates the main words. */
 const CONDITION: Record<Language, Form[]> = {
   en: ["=if", "=when", "=whenever", "=once", "=where", "provided that", "on condition", "=before", "=after"].map(compileForm),
-  et: ["=kui", "=juhul", "=juhtudel", "tingimusel", "=enne", "=pärast"].map(compileForm),
+  et: ["=kui", "=juhul", "=juhtudel", "tingimusel", "eeldusel", "=enne", "=pärast"].map(compileForm),
 };
+
+/** Conditions that set what must hold for the power to be used ("provided that", "tingimusel"). */
+const PROVISO: ReadonlySet<string> = new Set(["provided", "on", "tingimusel", "eeldusel"]);
+/** A purpose opener followed by these names the clause's own bound, not a goal ("for the purpose for which"). */
+const NOT_PURPOSE_AFTER: ReadonlySet<string> = new Set(["for", "which", "milleks"]);
 
 /** Opens a purpose: "to protect freedom of assembly" protects nothing, it names a goal. */
 const PURPOSE: Record<Language, Form[]> = {
@@ -238,7 +253,13 @@ function conceptMentions(tokens: readonly Token[], language: Language, from = 0,
   }
   mentions.sort((a, b) => a.from - b.from || b.to - a.to);
   // Where two concepts claim the same words, the longer form is the more specific reading.
-  return mentions.filter((m) => !mentions.some((o) => o !== m && o.key !== m.key && o.from <= m.from && o.to >= m.to && o.to - o.from > m.to - m.from));
+  // A concept inside the gap of a longer form ("make the explanation available to") is still read.
+  return mentions.filter(
+    (m) =>
+      !mentions.some(
+        (o) => o !== m && o.key !== m.key && o.from <= m.from && o.to >= m.to && o.to - o.from > m.to - m.from && (o.from === m.from || o.to === m.to),
+      ),
+  );
 }
 
 // ─────────────────────────────────────── the value ───────────────────────────────────────
@@ -447,9 +468,16 @@ function segmentEnd(text: string, tokens: readonly Token[], from: number, to: nu
 }
 
 /** "no", "never": negate what follows within a few words, or the modal they stand before ("no data may …"). */
-const DETERMINER_NEGATIONS: ReadonlySet<string> = new Set(["no", "never", "none", "neither", "kunagi", "ükski", "mitte ükski"]);
+const DETERMINER_NEGATIONS: ReadonlySet<string> = new Set(["no", "never", "none", "neither", "nobody", "nothing", "kunagi", "ükski", "mitte ükski"]);
 const NEGATION_REACH = 3;
-const WITHOUT_REACH = 4;
+/** Modal verbs: negated, an obligation they state becomes a prohibition ("shall never be kept"). */
+const MODAL_VERBS: ReadonlySet<string> = new Set(["shall", "must", "will", "should", "be", "tuleb", "peab", "peavad"]);
+/** Estonian postpositions that take away what stands before them ("tõlgi asemel", "nõusoleku puudumisel"). */
+const POSTPOSITIONS: ReadonlySet<string> = new Set(["asemel", "puudumisel"]);
+/** The Estonian abessive of a noun ("nõusolekuta", "põhjenduseta", "sekkumiseta"): "without" it. */
+const ABESSIVE = /(?:use|mise|ku|loa|tuse)ta$/u;
+const WITHOUT_REACH = 5;
+const ET_INFINITIVE = /(?:ma|da|ta)$/u;
 /** Mentions this close after a head are read with it ("may identify, track and store …"). */
 const COORDINATION_GAP = 2;
 
@@ -492,6 +520,7 @@ const PREDICATES: ReadonlySet<string> = new Set([
   "optional",
   "authorised",
   "authorized",
+  "possible",
   "keelatud",
   "lubatud",
   "kohustuslik",
@@ -518,6 +547,16 @@ const USE_VERBS: ReadonlySet<string> = new Set([
   "rakendada",
   "rakendatakse",
   "paigaldada",
+  "decide",
+  "decides",
+  "determine",
+  "determines",
+  "direct",
+  "directs",
+  "guide",
+  "guides",
+  "influence",
+  "combined",
 ]);
 const FILLERS: ReadonlySet<string> = new Set(["be", "only", "not", "ever", "never", "ainult", "üksnes", "mitte", "kunagi", "olla"]);
 const PARTICIPLES: ReadonlySet<string> = new Set([
@@ -556,6 +595,14 @@ function governsSubject(tokens: readonly Token[], cue: Cue, language: Language):
   return /(?:da|ta|ma)$/u.test(next) && !ET_AUXILIARY_VERBS.has(next);
 }
 
+/** A modal that applies its subject by a use verb or is its predicate ("… may be used", "… is prohibited"). */
+function appliesItsSubject(tokens: readonly Token[], cue: Cue): boolean {
+  if (PREDICATES.has(tokens[cue.to - 1]!.w)) return true;
+  let i = cue.to;
+  while (i < tokens.length && FILLERS.has(tokens[i]!.w)) i++;
+  return USE_VERBS.has(tokens[i]?.w ?? "");
+}
+
 const TEMPORAL: ReadonlySet<string> = new Set(["before", "after", "enne", "pärast"]);
 const TEMPORAL_REACH = 4;
 
@@ -564,8 +611,48 @@ const ET_FINITE = /(?:takse|dakse|akse|tatakse|vad|b)$/u;
 
 /** Does the mention look like the finite verb of its sentence ("are deleted", "kustutatakse")? */
 function looksFinite(tokens: readonly Token[], m: Mention, language: Language): boolean {
-  if (language === "et") return ET_FINITE.test(tokens[m.from]!.w);
+  if (language === "et") return ET_FINITE.test(tokens[m.from]!.w) || tokens[m.from - 1]?.w === "ei";
   return AUXILIARIES.has(tokens[m.from - 1]?.w ?? "");
+}
+
+/** Verbs that hand a thing to someone or show it: a power named after them is what is given ("shall be shown the risk score"). */
+const OBJECT_VERBS: ReadonlySet<string> = new Set([
+  "give",
+  "given",
+  "show",
+  "shown",
+  "receive",
+  "sent",
+  "send",
+  "provide",
+  "provided",
+  "offer",
+  "offered",
+  "report",
+  "see",
+  "access",
+  "count",
+  "counted",
+  "describe",
+  "list",
+  "disclose",
+  "explain",
+  "state",
+  "challenge",
+  "contest",
+  "appeal",
+  "know",
+  "learn",
+]);
+
+const DETERMINERS: ReadonlySet<string> = new Set(["the", "a", "an", "any", "their", "its", "his", "her", "every", "each", "all", "no"]);
+
+/** "travellers flagged by", "images recorded at": a participle that describes the noun before it. */
+function postnominalParticiple(tokens: readonly Token[], m: Mention, language: Language): boolean {
+  if (language !== "en" || m.to - m.from !== 1) return false;
+  const w = tokens[m.from]!.w;
+  const prev = tokens[m.from - 1]?.w ?? "";
+  return (/ed$/u.test(w) || PARTICIPLES.has(w)) && prev !== "" && !AUXILIARIES.has(prev) && !MODAL_VERBS.has(prev) && !FILLERS.has(prev);
 }
 
 const CONJUNCTIONS: ReadonlySet<string> = new Set(["and", "or", "ja", "ning", "või", "ega", "nor"]);
@@ -589,25 +676,81 @@ const DATA_BEFORE: readonly (readonly string[])[] = [
   ["data", "of"],
 ];
 
+/** Words that make what follows (or, in Estonian, what precedes) a topic, not an act ("information about deletion"). */
+const TOPIC_BEFORE: ReadonlySet<string> = new Set(["about", "concerning", "regarding"]);
+const TOPIC_AFTER: ReadonlySet<string> = new Set(["kohta"]);
+
+const PREPOSITIONS: ReadonlySet<string> = new Set(["with", "to", "of", "for", "from", "by", "against"]);
+
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  twenty: 20,
+  kaks: 2,
+  kolm: 3,
+  neli: 4,
+  viis: 5,
+  kuus: 6,
+  seitse: 7,
+  kaheksa: 8,
+  üheksa: 9,
+  kümme: 10,
+};
+
+/** Does the sentence name a period of two years or more ("for five years", "kümme aastat")? */
+function longDuration(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) {
+    if (!/^(?:years?|aasta)/u.test(tokens[i]!.w)) continue;
+    const n = tokens[i - 1]!.w;
+    const value = /^\d+$/u.test(n) ? Number(n) : (NUMBER_WORDS[n] ?? 0);
+    if (value >= 2) return true;
+  }
+  return false;
+}
+
+/** Is this mention the topic of what is done ("information about deletion", "kursuste kohta")? */
+function isTopic(tokens: readonly Token[], m: Mention): boolean {
+  // "teave tasuta eesti keele kursuste kohta": the topic may be a noun phrase a word longer than the concept.
+  return TOPIC_BEFORE.has(tokens[m.from - 1]?.w ?? "") || TOPIC_AFTER.has(tokens[m.to]?.w ?? "") || TOPIC_AFTER.has(tokens[m.to + 1]?.w ?? "");
+}
+
 /** Is this mention only the origin of some data, which is what the clause is really about? */
 function isDataOf(tokens: readonly Token[], m: Mention): boolean {
   if (BY_KEY.get(m.key)!.valence !== "intrusion") return false;
+  // "combined with data", "passed to data brokers": a form that ends in a preposition takes the data as its object.
+  if (PREPOSITIONS.has(tokens[m.to - 1]!.w)) return false;
   if (DATA_AFTER.has(tokens[m.to]?.w ?? "")) return true;
   return DATA_BEFORE.some((pair) => tokens[m.from - 2]?.w === pair[0] && tokens[m.from - 1]?.w === pair[1]);
 }
 
 /** Concepts that, named in a sentence, bound a power it allows: a judge's approval, consent. */
 const GATES: ReadonlySet<string> = new Set(["court", "consent"]);
+/** Words before a gate that make it a condition, not an actor ("with a judge's approval", "authorised by a court"). */
+const GATE_PREPOSITIONS: ReadonlySet<string> = new Set(["with", "by", "from", "after", "upon", "without", "of"]);
+/** Named as the only way in ("only after a caseworker has heard them"), these are required too. */
+const CONDITION_GATES: ReadonlySet<string> = new Set(["court", "consent", "human"]);
 
 const DISCRETION_FORMS: Record<Language, Form[]> = { en: DISCRETION.en.map(compileForm), et: DISCRETION.et.map(compileForm) };
 
 /** "shall be prohibited", "peab olema keelatud": a modal followed closely by a stronger one is that one. */
-function mergeCues(cues: Cue[]): Cue[] {
+function mergeCues(cues: Cue[], tokens: readonly Token[]): Cue[] {
   const out: Cue[] = [];
   for (const cue of cues) {
     const prev = out[out.length - 1];
     if (prev && (prev.kind === "required" || prev.kind === "permitted") && (cue.kind === "prohibited" || cue.kind === "excused") && cue.from - prev.to <= 2) {
       out[out.length - 1] = { from: prev.from, to: cue.to, kind: cue.kind };
+      continue;
+    }
+    // "shall not require the user to show an ID", "may not require": a demand forbidden is the thing forbidden.
+    if (prev && prev.kind === "prohibited" && cue.kind === "required" && cue.from - prev.to <= 1 && /^requir/u.test(tokens[cue.from]!.w)) {
+      out[out.length - 1] = { from: prev.from, to: cue.to, kind: "prohibited" };
       continue;
     }
     out.push(cue);
@@ -642,7 +785,7 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
   const quoted = quotedSpans(text, tokens);
   let inherited: ModalKind | null = null;
   for (const part of splitParts(text, tokens, language)) {
-    const cues = mergeCues(cuesIn(tokens, language, part.from, part.to));
+    const cues = mergeCues(cuesIn(tokens, language, part.from, part.to), tokens);
     const roleOf = new Array<"main" | "exception" | "aside">(part.to - part.from).fill("main");
     const role = (i: number) => roleOf[i - part.from]!;
     // Exceptions: from "except"/"unless" to the part's end (or to the comma, when the part opens with one).
@@ -657,19 +800,31 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
     for (const q of quoted) for (let i = Math.max(q.from, part.from); i < Math.min(q.to, part.to); i++) roleOf[i - part.from] = "aside";
     // Conditions and purposes: they name occasions and goals, they do nothing.
     const gateConditions: Mention[] = [];
+    let discretionaryCondition = false;
     for (const forms of [CONDITION[language], PURPOSE[language]]) {
       for (const s of findAll(tokens, forms, part.from, part.to)) {
         if (role(s.from) !== "main") continue;
         // "kui" after a limit ("mitte kauem kui") compares; it opens no condition.
         if (tokens[s.from]!.w === "kui" && cues.some((c) => c.to === s.from)) continue;
+        // "for the purpose for which they were collected" names the purpose the clause binds, not a goal.
+        if (NOT_PURPOSE_AFTER.has(tokens[s.to]?.w ?? "")) continue;
         let end = segmentEnd(text, tokens, s.from, part.to);
         // "before it takes effect", "enne jõustumist": a time is a short phrase, not the rest of the part.
         if (TEMPORAL.has(tokens[s.from]!.w)) end = Math.min(end, s.from + TEMPORAL_REACH);
+        // A condition ends where the main words' modal begins ("A court deciding … before trial may …").
+        const modalAt = cues.find((c) => c.from > s.to && c.from < end && (MODAL_KINDS as readonly string[]).includes(c.kind));
+        if (modalAt) end = modalAt.from;
         for (let i = s.from; i < end; i++) if (role(i) === "main") roleOf[i - part.from] = "aside";
+        // "if the agency considers it necessary": what the clause provides is left to the one who provides it.
+        if (forms === CONDITION[language] && findAll(tokens, DISCRETION_FORMS[language], s.from, end).length > 0) discretionaryCondition = true;
+        // "provided that the image is destroyed": a safeguard set as the condition of a power is required.
+        if (forms === CONDITION[language] && PROVISO.has(tokens[s.from]!.w)) {
+          for (const m of all) if (m.from >= s.to && m.from < end && BY_KEY.get(m.key)!.valence === "safeguard") gateConditions.push(m);
+        }
         // "only if a judge approves", "only after a judge has approved it": a gate named as the only way
         // in is required.
         if (cues.some((c) => c.kind === "limit" && c.to === s.from)) {
-          for (const m of all) if (m.from >= s.from && m.from < end && GATES.has(m.key)) gateConditions.push(m);
+          for (const m of all) if (m.from >= s.from && m.from < end && CONDITION_GATES.has(m.key)) gateConditions.push(m);
         }
       }
     }
@@ -690,14 +845,22 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
     const negations = mainCues.filter((c) => c.kind === "negation");
     const withouts = mainCues.filter((c) => c.kind === "without");
     const sentenceCues = cuesIn(tokens, language, part.sentenceFrom, part.sentenceTo);
-    const limitedHere = sentenceCues.some((c) => c.kind === "limit");
+    // A bound of years is no bound on a power ("kept for no longer than ten years", "kuni kümme aastat").
+    const limitedHere = sentenceCues.some((c) => c.kind === "limit") && !longDuration(tokens, part.sentenceFrom, part.sentenceTo);
     const partKind: ModalKind | null = modal[0] ? (modal[0].kind as ModalKind) : part.joined ? inherited : null;
     if (modal.length > 0) inherited = modal[modal.length - 1]!.kind as ModalKind;
     else if (!part.joined) inherited = null;
     const sentenceMentions = all.filter((m) => m.from >= part.sentenceFrom && m.from < part.sentenceTo);
     // A gate counts only where it is asked for, not where it is waived ("without their consent").
     const sentenceNegators = sentenceCues.filter((c) => c.kind === "without" || c.kind === "negation");
-    const gateHeld = (m: Mention) => GATES.has(m.key) && !sentenceNegators.some((n) => n.to <= m.from && m.from - n.to <= WITHOUT_REACH);
+    // A court that is the clause's subject ("A court deciding … may take into account …") acts; it does not gate.
+    const firstModal = cuesIn(tokens, language, part.sentenceFrom, part.sentenceTo).find((c) => (MODAL_KINDS as readonly string[]).includes(c.kind));
+    const isSubject = (m: Mention) =>
+      language === "en" &&
+      firstModal !== undefined &&
+      m.to <= firstModal.from &&
+      !tokens.slice(Math.max(part.sentenceFrom, m.from - 3), m.from).some((t) => GATE_PREPOSITIONS.has(t.w));
+    const gateHeld = (m: Mention) => GATES.has(m.key) && !isSubject(m) && !sentenceNegators.some((n) => n.to <= m.from && m.from - n.to <= WITHOUT_REACH);
     const gated = sentenceMentions.some(gateHeld);
     const exceptionMentions = all.filter((m) => m.from >= part.from && m.from < part.to && role(m.from) === "exception");
     const exceptionScopes = exceptionMentions.map((m) => m.key).filter((k) => ["scope", "goal"].includes(BY_KEY.get(k)!.valence));
@@ -714,8 +877,11 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         m.from < part.to &&
         role(m.from) === "main" &&
         ["safeguard", "intrusion"].includes(BY_KEY.get(m.key)!.valence) &&
-        !isDataOf(tokens, m),
+        !isTopic(tokens, m),
     );
+    // "Data from monitoring", "emotsioonituvastuse tulemusi": the power is only where the data came from.
+    // A clause that forbids or bounds the data's use limits it; one that merely uses the data does nothing to it.
+    const dataOf = new Set(doing.filter((m) => isDataOf(tokens, m)));
     const coordinated = (prev: Mention, next: Mention) => {
       if (next.from < prev.to) return true;
       const between = tokens.slice(prev.to, next.from);
@@ -730,7 +896,21 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
     if (modal.length === 0) {
       // A plain statement of law ("Images … are deleted within 24 hours"): its verb is the head, not a
       // participle describing the subject ("images recorded at a demonstration").
-      const head = doing.find((m) => looksFinite(tokens, m, language)) ?? doing[0];
+      let head = doing.find((m) => looksFinite(tokens, m, language));
+      if (!head) {
+        // "… määratakse trahv": the statement's verb is not a concept; what follows it is what it does.
+        const inMention = (i: number) => all.some((m) => i >= m.from && i < m.to);
+        let verbAt = -1;
+        if (language === "et") {
+          for (let i = part.from; i < part.to; i++) {
+            if (role(i) === "main" && !inMention(i) && /(?:takse|dakse|akse)$/u.test(tokens[i]!.w)) {
+              verbAt = i;
+              break;
+            }
+          }
+        }
+        head = verbAt >= 0 && doing[0] && doing[0].from < verbAt ? doing.find((m) => m.from > verbAt) : doing[0];
+      }
       if (head) {
         governed.push({ m: head, cue: null });
         let last = head;
@@ -757,14 +937,21 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
           regionEnd = i;
           break;
         }
-        const after = doing.filter((m) => m.from >= cue.to && m.from < regionEnd);
+        const after = doing.filter(
+          (m) =>
+            m.from >= cue.to &&
+            m.from < regionEnd &&
+            !(BY_KEY.get(m.key)!.valence === "intrusion" && tokens.slice(cue.to, m.from).some((t) => OBJECT_VERBS.has(t.w))),
+        );
         if (after.length > 0) {
           // The head and what is coordinated with it ("may identify, track and store"); a concept after
           // them is their object ("publish how often face recognition was used", "keep the ranking").
-          const head = after[0]!;
+          // Estonian puts the infinitive last ("ei pea automaatset keeldumist põhjendama"): it is the head.
+          const infinitive = language === "et" ? after.find((m) => ET_INFINITIVE.test(tokens[m.from]!.w) && !ABESSIVE.test(tokens[m.to - 1]!.w)) : undefined;
+          const head = infinitive ?? after[0]!;
           governed.push({ m: head, cue });
           let last = head;
-          for (const m of after.slice(1)) {
+          for (const m of after.slice(after.indexOf(head) + 1)) {
             if (!coordinated(last, m)) break;
             governed.push({ m, cue });
             last = m;
@@ -774,8 +961,24 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
           // it only when the modal applies it (see governsSubject).
           const regionStart = k === 0 ? part.from : modal[k - 1]!.to;
           const appliesSubject = governsSubject(tokens, cue, language);
+          // "That judge shall not be shown the score": the subject of a verb of giving, with an object after it, receives.
+          let v = cue.to;
+          while (v < regionEnd && FILLERS.has(tokens[v]!.w)) v++;
+          const recipient = OBJECT_VERBS.has(tokens[v]?.w ?? "") && DETERMINERS.has(tokens[v + 1]?.w ?? "");
           for (const m of doing.filter((d) => d.from >= regionStart && d.to <= cue.from)) {
-            if (appliesSubject || BY_KEY.get(m.key)!.valence === "safeguard") governed.push({ m, cue });
+            if (BY_KEY.get(m.key)!.valence === "safeguard") {
+              if (!recipient) governed.push({ m, cue });
+            }
+            // "Travellers flagged by the system shall be interviewed": a participle after a noun describes who.
+            else if (appliesSubject && !postnominalParticiple(tokens, m, language)) governed.push({ m, cue });
+          }
+        }
+        // "Face recognition may be used only …, with a court's approval": a power the modal applies is what it
+        // governs even when a safeguard follows.
+        if (after.length > 0 && !after.some((m) => BY_KEY.get(m.key)!.valence === "intrusion") && appliesItsSubject(tokens, cue)) {
+          const regionStart = k === 0 ? part.from : modal[k - 1]!.to;
+          for (const m of doing.filter((d) => d.from >= regionStart && d.to <= cue.from && BY_KEY.get(d.key)!.valence === "intrusion")) {
+            if (!postnominalParticiple(tokens, m, language) && !governed.some((g) => g.m === m)) governed.push({ m, cue });
           }
         }
         // "Parody is exempt from …": an exemption frees a freedom named before it.
@@ -786,6 +989,23 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
           }
         }
       });
+    }
+    // What "without" (or "instead of", an abessive) takes away is read with the modal that governs the
+    // words, wherever it stands in them ("võib koguda ilma vanema nõusolekuta", "may decide without review").
+    const withoutCues = mainCues.filter((c) => c.kind === "without");
+    for (const m of doing) {
+      if (governed.some((g) => g.m === m)) continue;
+      const post = withoutCues.some((w) => POSTPOSITIONS.has(tokens[w.from]!.w) && m.to <= w.from && w.from - m.to <= 1);
+      // "Without" takes the first concept after it, not every one within reach.
+      const pre = withoutCues.some(
+        (w) =>
+          !POSTPOSITIONS.has(tokens[w.from]!.w) && w.to <= m.from && m.from - w.to < WITHOUT_REACH && !doing.some((d) => d.from >= w.to && d.from < m.from),
+      );
+      const abessive = language === "et" && BY_KEY.get(m.key)!.valence === "safeguard" && ABESSIVE.test(tokens[m.to - 1]!.w);
+      if (!post && !pre && !abessive) continue;
+      const cue = [...modal].reverse().find((c) => c.to <= m.from) ?? null;
+      if (modal.length > 0 && !cue) continue;
+      governed.push({ m, cue });
     }
     for (const { m, cue } of freed) {
       mentions.push({
@@ -803,26 +1023,40 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
       const c = BY_KEY.get(m.key)!;
       let kind: ModalKind = governing ? (governing.kind as ModalKind) : (partKind ?? "required");
       let quoteFrom = governing ? Math.min(governing.from, m.from) : m.from;
+      // An obligation stated with a modal verb or as a statement, negated, is a prohibition ("no data shall
+      // be kept", "kaamerad ei salvesta"); one stated as a predicate is excused ("no review is required").
+      const verbal = governing === null || MODAL_VERBS.has(tokens[governing.to - 1]!.w);
       for (const n of negations) {
-        if (n.from >= m.from || text.slice(tokens[n.from]!.end, tokens[m.from]!.start).includes(",")) continue;
+        // A negation inside a form's gap belongs to it ("hold no record").
+        const inside = n.from > m.from && n.to < m.to;
+        if (!inside && (n.from >= m.from || text.slice(tokens[n.from]!.end, tokens[m.from]!.start).includes(","))) continue;
         const determiner = DETERMINER_NEGATIONS.has(tokens[n.from]!.w);
-        const close = m.from - n.to <= (determiner ? NEGATION_REACH : 1);
+        const close = inside || m.from - n.to <= (determiner ? NEGATION_REACH : 1);
         const beforeModal = determiner && governing !== null && governing.from >= n.to && governing.from - n.to <= NEGATION_REACH && governing.to <= m.from;
         if (close || beforeModal) {
-          kind = flip(kind);
+          kind = kind === "required" && verbal ? "prohibited" : flip(kind);
           quoteFrom = Math.min(quoteFrom, n.from);
         }
       }
-      // "jätta kustutamata" (leave undeleted): the Estonian abessive infinitive is its own "without".
-      let without = language === "et" && /mata$/u.test(tokens[m.from]!.w);
+      // "jätta kustutamata" (leave undeleted), "nõusolekuta" (without consent): Estonian abessives are their own "without".
+      let without = language === "et" && (/mata$/u.test(tokens[m.from]!.w) || (c.valence === "safeguard" && ABESSIVE.test(tokens[m.to - 1]!.w)));
       for (const w of withouts) {
-        if (w.to <= m.from && m.from - w.to < WITHOUT_REACH) {
+        // "elava tõlgi asemel" (instead of a live interpreter): an Estonian postposition takes what stands before it.
+        const post = POSTPOSITIONS.has(tokens[w.from]!.w);
+        const first = !all.some((d) => d !== m && d.from >= w.to && d.from < m.from && ["safeguard", "intrusion"].includes(BY_KEY.get(d.key)!.valence));
+        if (post ? m.to <= w.from && w.from - m.to <= 1 : w.to <= m.from && m.from - w.to < WITHOUT_REACH && first) {
           without = true;
-          quoteFrom = Math.min(quoteFrom, w.from);
+          quoteFrom = Math.min(quoteFrom, post ? m.from : w.from);
         }
       }
+      // What a clause offers only where its holder sees fit, it does not provide.
+      if (discretionaryCondition && c.valence === "safeguard" && !without && (kind === "required" || kind === "permitted")) continue;
       let effect = effectOf(kind, without);
       if (FREEDOMS.includes(m.key) && effect === "not-required") effect = "allowed";
+      if (dataOf.has(m)) {
+        if (effect === "forbidden" || ((effect === "allowed" || effect === "required") && limitedHere)) effect = "limited";
+        else continue;
+      }
       if (c.exclusive && effect === "required" && sentenceCues.some((l) => l.kind === "limit" && l.to <= m.from && m.from - l.to <= 2)) effect = "not-required";
       if (c.valence === "intrusion" && (effect === "allowed" || effect === "required") && (limitedHere || gated)) effect = "limited";
       mentions.push({

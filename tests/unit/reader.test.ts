@@ -290,3 +290,218 @@ describe("what a reading says", () => {
     expect(readAllOffline(OPTIONS, ALL_VALUES)).toEqual(readAllOffline(OPTIONS, ALL_VALUES));
   });
 });
+
+/**
+ * Fresh wordings, written blind to the reader's lexicon before it was broadened and kept out of its
+ * tuning: passive voice, exceptions placed first, double negatives, numeric limits, synonyms of the
+ * field's verbs and Estonian case forms. Value cards and clauses are the tests' own.
+ */
+describe("fresh wordings: synonyms, voice, exceptions and numbers", () => {
+  const LOC: ReadableValue = {
+    valueId: "loc",
+    title: "My movements are my own",
+    description: "I don't want a record of where I go kept for years.",
+    policies: ["MOMENTS when location data is kept long after the trip", "WAYS to have my location history erased"],
+  };
+  const EXPLAIN: ReadableValue = {
+    valueId: "explain",
+    title: "Knowing why I was refused",
+    description: "When a system turns me down, I want to be told the grounds in words I understand.",
+    policies: ["MOMENTS when a refusal arrives without reasons", "EXPLANATIONS a person can check"],
+  };
+  const CONTEST: ReadableValue = {
+    valueId: "contest",
+    title: "A second look by a person",
+    description: "I want to be able to challenge a machine's decision and have a person re-examine it.",
+    policies: ["WAYS to appeal an automated decision", "MOMENTS when nobody can change what the machine decided"],
+  };
+  const DATAUSE: ReadableValue = {
+    valueId: "datause",
+    title: "My data used only for what I gave it",
+    description: "I don't want my tax data to be passed to companies or used to train systems.",
+    policies: ["MOMENTS when data given for one purpose is used for another", "WAYS a person can refuse the use of their data for training"],
+  };
+  const NOTICE: ReadableValue = {
+    valueId: "notice",
+    title: "Knowing when I talk to a machine",
+    description: "I want to be told when I am dealing with an AI and not a person.",
+    policies: ["MOMENTS when a person realises too late that a machine answered", "LABELS that say content was made by AI"],
+  };
+  const NONDISCRIM: ReadableValue = {
+    valueId: "nondiscrim",
+    title: "Not judged by my origin",
+    description: "I don't want my nationality or ethnicity to count against me at the border.",
+    policies: ["MOMENTS when a risk score treats people differently because of their origin", "TESTS that find bias before a system is used"],
+  };
+  const POLICING: ReadableValue = {
+    valueId: "policing",
+    title: "Not treated as a suspect in advance",
+    description: "I don't want the police to flag my neighbourhood or me as risky because of a prediction.",
+    policies: ["MOMENTS when someone is stopped because an algorithm predicted a crime", "LISTS of people the software considers likely offenders"],
+  };
+  const CATCH: ReadableValue = {
+    valueId: "catch",
+    title: "Catching those who plan violence",
+    description: "I want the police to be able to find people who plan violent attacks before they strike.",
+    policies: ["WAYS the police can identify a suspect of a serious crime quickly"],
+  };
+  const ASUKOHT: ReadableValue = {
+    valueId: "asukoht",
+    title: "Minu liikumised on minu asi",
+    description: "Ma ei taha, et mu asukohaandmeid hoitaks aastaid alles.",
+    policies: ["HETKED, mil asukohaandmeid säilitatakse kauem kui vaja", "VIISID, kuidas oma andmed kustutada lasta"],
+  };
+  const SELGITUS: ReadableValue = {
+    valueId: "selgitus",
+    title: "Teada, miks mulle keelduti",
+    description: "Kui masin jätab mu laenutaotluse rahuldamata, tahan teada põhjuseid.",
+    policies: ["HETKED, mil otsus tuleb ilma põhjenduseta", "VIISID otsus inimesega üle vaadata lasta"],
+  };
+  const VALIMISED: ReadableValue = {
+    valueId: "valimised",
+    title: "Ausad valimised",
+    description: "Ma ei taha, et valijaid eksitataks võltsitud videotega.",
+    policies: ["HETKED, mil valija ei tea, et video on tehisintellektiga loodud", "MÄRGISED, mis näitavad, et sisu on masinaga tehtud"],
+  };
+  const ANDMED: ReadableValue = {
+    valueId: "andmed",
+    title: "Minu andmed ei ole treeningmaterjal",
+    description: "Ma ei taha, et riik annaks minu andmed ettevõtetele mudelite treenimiseks.",
+    policies: ["HETKED, mil andmeid kasutatakse muul eesmärgil, kui need koguti", "VÕIMALUSED keelduda"],
+  };
+  const WORK: ReadableValue = {
+    valueId: "work",
+    title: "Not watched at work",
+    description: "I don't want my employer to track my every move.",
+    policies: ["MOMENTS when keystrokes are logged", "WAYS workers are told what is monitored"],
+  };
+  const LAPSED: ReadableValue = {
+    valueId: "lapsed",
+    title: "Laps ei ole jälgimise objekt",
+    description: "Ma ei taha, et kool jälgiks mu last kaameratega.",
+    policies: ["HETKED, mil õpilase käitumist jälgitakse", "VIISID lapse andmete kustutamiseks"],
+  };
+  const CASES: [string, ReadableValue, Reading["verdict"], Language][] = [
+    ["Location data collected by the transit app shall be erased after 30 days.", LOC, "honours", "en"],
+    ["The operator may retain location records for up to five years.", LOC, "erodes", "en"],
+    ["Location histories are not to be kept longer than necessary for billing, and never beyond 90 days.", LOC, "honours", "en"],
+    ["Trip records shall be destroyed once the fare has been paid.", LOC, "honours", "en"],
+    ["Nothing in this regulation requires the operator to delete location data.", LOC, "erodes", "en"],
+    ["The operator is under no obligation to purge stored trip histories.", LOC, "erodes", "en"],
+    ["Unless the passenger objects, trip data may be sold to third parties.", DATAUSE, "erodes", "en"],
+    ["Tax records shall not be made available to private companies.", DATAUSE, "honours", "en"],
+    ["Citizens' records may be used to train the agency's language model without their consent.", DATAUSE, "erodes", "en"],
+    ["No personal data may be used for training models unless the person has consented.", DATAUSE, "honours", "en"],
+    ["Data collected for the benefit claim shall be used for no other purpose.", DATAUSE, "honours", "en"],
+    ["The agency may transfer the data to other public bodies for any purpose.", DATAUSE, "erodes", "en"],
+    ["A refusal shall state the grounds on which it rests.", EXPLAIN, "honours", "en"],
+    ["The authority is not obliged to give reasons for an automated refusal.", EXPLAIN, "erodes", "en"],
+    ["Every applicant who is turned down shall be told why, in plain language.", EXPLAIN, "honours", "en"],
+    ["The bank may decline an application without justifying its decision.", EXPLAIN, "erodes", "en"],
+    ["Any person affected by an automated decision may ask for it to be reconsidered by an official.", CONTEST, "honours", "en"],
+    ["Decisions of the scoring system are final and cannot be appealed.", CONTEST, "erodes", "en"],
+    ["An applicant may contest the outcome before an independent board, which shall re-examine the case.", CONTEST, "honours", "en"],
+    ["The system's decisions shall be logged.", CONTEST, "silent", "en"],
+    ["A chatbot used by a public authority must disclose that it is not a human.", NOTICE, "honours", "en"],
+    ["Users need not be informed that they are speaking to an automated system.", NOTICE, "erodes", "en"],
+    ["Images produced by AI in advertisements shall carry a visible label.", NOTICE, "honours", "en"],
+    ["Providers are not required to notify people that their content was generated by a machine.", NOTICE, "erodes", "en"],
+    ["The chatbot shall answer within two seconds.", NOTICE, "silent", "en"],
+    ["The risk assessment system must not take nationality or ethnic origin into account.", NONDISCRIM, "honours", "en"],
+    ["Border guards may use a risk score that considers the traveller's country of birth.", NONDISCRIM, "erodes", "en"],
+    ["Before it is deployed, the system shall be tested for bias against any ethnic group.", NONDISCRIM, "honours", "en"],
+    ["Travellers flagged by the system shall be interviewed by an officer.", NONDISCRIM, "silent", "en"],
+    ["Predictive software may be used to designate individuals as likely offenders.", POLICING, "erodes", "en"],
+    ["No one may be stopped or searched solely because an algorithm predicted a crime.", POLICING, "honours", "en"],
+    ["The police may deploy patrols to areas that the software ranks as high risk.", POLICING, "erodes", "en"],
+    ["The police shall publish yearly statistics on crime.", POLICING, "silent", "en"],
+    [
+      "In a public space, face recognition may be used only to find a suspect of a serious violent crime, with a court's prior authorisation.",
+      CATCH,
+      "honours",
+      "en",
+    ],
+    ["Face recognition shall not be used by the police under any circumstances.", CATCH, "erodes", "en"],
+    ["It is not forbidden to delete location data at the passenger's request.", LOC, "honours", "en"],
+    ["The operator may not refuse a passenger's request to erase their trip history.", LOC, "honours", "en"],
+    ["Except where a court orders otherwise, location data shall be deleted within 48 hours.", LOC, "honours", "en"],
+    ["Except as the operator considers necessary, trip data shall be deleted within a week.", LOC, "erodes", "en"],
+    ["Location data shall be kept for no more than 7 days.", LOC, "honours", "en"],
+    ["Location data shall be held for ten years.", LOC, "erodes", "en"],
+    ["Location data shall be archived for the purposes of research.", LOC, "erodes", "en"],
+    ["To keep people's movements their own, location data may be stored indefinitely.", LOC, "erodes", "en"],
+    ["The operator shall keep the ticket machines in working order.", LOC, "silent", "en"],
+    ["The agency shall train its staff in data protection.", DATAUSE, "silent", "en"],
+    ["Automated decisions are to be reviewed by a caseworker on request.", CONTEST, "honours", "en"],
+    ["Asukohaandmed kustutatakse 30 päeva möödudes.", ASUKOHT, "honours", "et"],
+    ["Operaator võib asukohaandmeid säilitada viis aastat.", ASUKOHT, "erodes", "et"],
+    ["Asukohaandmeid ei tohi säilitada kauem kui 14 päeva.", ASUKOHT, "honours", "et"],
+    ["Operaator ei ole kohustatud asukohaandmeid kustutama.", ASUKOHT, "erodes", "et"],
+    ["Asukohaandmete säilitamise tähtaeg on kümme aastat.", ASUKOHT, "erodes", "et"],
+    ["Isikul on õigus nõuda oma asukohaandmete kustutamist.", ASUKOHT, "honours", "et"],
+    ["Laenuotsuse tegemisel tuleb taotlejale selgitada keeldumise põhjuseid.", SELGITUS, "honours", "et"],
+    ["Pank ei pea automaatset keeldumist põhjendama.", SELGITUS, "erodes", "et"],
+    ["Taotlejal on õigus nõuda, et otsuse vaataks läbi pangatöötaja.", SELGITUS, "honours", "et"],
+    ["Laenuotsuse võib teha täielikult automaatselt ilma inimese osaluseta.", SELGITUS, "erodes", "et"],
+    ["Pank peab avaldama iga-aastase aruande laenude arvu kohta.", SELGITUS, "silent", "et"],
+    ["Tehisintellektiga loodud valimisreklaam peab olema selgelt märgistatud.", VALIMISED, "honours", "et"],
+    ["Erakonnad ei pea märkima, et reklaam on loodud tehisintellekti abil.", VALIMISED, "erodes", "et"],
+    ["Valimiseelsel nädalal on võltsitud videote levitamine keelatud.", VALIMISED, "honours", "et"],
+    ["Kandidaadid võivad kasutada tehisintellekti loodud pilte ilma märgistuseta.", VALIMISED, "erodes", "et"],
+    ["Valimisreklaami hind ei tohi ületada 10 000 eurot.", VALIMISED, "silent", "et"],
+    ["Riik võib anda isikuandmeid ettevõtetele keelemudelite treenimiseks.", ANDMED, "erodes", "et"],
+    ["Isikuandmeid ei tohi ilma isiku nõusolekuta kasutada mudelite treenimiseks.", ANDMED, "honours", "et"],
+    ["Kogutud andmeid tohib kasutada üksnes selleks, milleks need koguti.", ANDMED, "honours", "et"],
+    ["Andmeid võib edastada kolmandatele isikutele.", ANDMED, "erodes", "et"],
+    ["Ministeerium avaldab igal aastal statistika.", ANDMED, "silent", "et"],
+    ["Asukohaandmed hävitatakse kohe pärast sõidu lõppu.", ASUKOHT, "honours", "et"],
+    ["Asukohaandmeid hoitakse alles kolm aastat.", ASUKOHT, "erodes", "et"],
+    ["Välja arvatud kohtu loal, ei tohi asukohaandmeid kolmandatele isikutele üle anda.", ANDMED, "honours", "et"],
+    ["Kui inimene seda nõuab, tuleb tema andmed kustutada.", ASUKOHT, "honours", "et"],
+    ["Retention of passenger location data beyond 30 days is prohibited.", LOC, "honours", "en"],
+    ["Location data must not be stored for longer than is strictly necessary.", LOC, "honours", "en"],
+    ["Location data may be stored for as long as the operator wishes.", LOC, "erodes", "en"],
+    ["The operator shall inform passengers about how long their data is stored.", LOC, "silent", "en"],
+    ["Passengers may ask for their trip history to be erased, and the operator shall comply within one month.", LOC, "honours", "en"],
+    ["The authority shall justify every refusal in writing.", EXPLAIN, "honours", "en"],
+    ["Where a refusal is based on an automated assessment, the reasons need not be disclosed.", EXPLAIN, "erodes", "en"],
+    ["The decision letter shall include the name of the responsible official.", EXPLAIN, "silent", "en"],
+    ["Automated refusals shall be re-examined by a human caseworker if the applicant so requests.", CONTEST, "honours", "en"],
+    ["An appeal against an automated decision is not possible.", CONTEST, "erodes", "en"],
+    ["The applicant may lodge a complaint with the ombudsman.", CONTEST, "honours", "en"],
+    ["Data held by the tax authority shall not be passed on to any third party.", DATAUSE, "honours", "en"],
+    ["Personal data may be combined with data from other registers for any purpose.", DATAUSE, "erodes", "en"],
+    ["The agency may publish anonymised statistics.", DATAUSE, "silent", "en"],
+    ["Developers may use public records to train AI systems without asking anyone.", DATAUSE, "erodes", "en"],
+    ["Every AI-generated image must carry a watermark.", NOTICE, "honours", "en"],
+    ["Content made with AI need not be labelled if it is used for entertainment.", NOTICE, "erodes", "en"],
+    ["The system shall be tested for discrimination before use and every year after.", NONDISCRIM, "honours", "en"],
+    ["Nationality may be used as a risk factor.", NONDISCRIM, "erodes", "en"],
+    ["Officers shall receive training in the use of the system.", NONDISCRIM, "silent", "en"],
+    ["Predictive tools shall not be used to decide whom to stop.", POLICING, "honours", "en"],
+    ["Automated crime forecasts may direct where officers patrol.", POLICING, "erodes", "en"],
+    ["An employer shall not record employees' keystrokes.", WORK, "honours", "en"],
+    ["The employer may monitor work e-mail without telling employees.", WORK, "erodes", "en"],
+    ["Employees shall be told in advance which tools monitor their work.", WORK, "honours", "en"],
+    ["The employer shall provide ergonomic chairs.", WORK, "silent", "en"],
+    ["Koolis ei tohi õpilasi kaameratega jälgida.", LAPSED, "honours", "et"],
+    ["Kool võib klassiruumides videovalvet kasutada.", LAPSED, "erodes", "et"],
+    ["Õpilase andmed kustutatakse pärast kooli lõpetamist.", LAPSED, "honours", "et"],
+    ["Kool peab tagama õpilastele sooja lõuna.", LAPSED, "silent", "et"],
+    ["Asukohaandmete säilitamine on lubatud kuni kümme aastat.", ASUKOHT, "erodes", "et"],
+    ["Asukohaandmeid ei säilitata.", ASUKOHT, "honours", "et"],
+    ["Pank peab taotlejale keeldumist põhjendama.", SELGITUS, "honours", "et"],
+    ["Laenuotsuse saab vaidlustada pangatöötaja juures.", SELGITUS, "honours", "et"],
+    ["Sünteetilise videoga valimisreklaam tuleb märgistada.", VALIMISED, "honours", "et"],
+    ["Valimisreklaamile ei kohaldata märgistamise nõuet.", VALIMISED, "erodes", "et"],
+    ["Andmeid võib kasutada mudelite treenimiseks ainult isiku nõusolekul.", ANDMED, "honours", "et"],
+    ["Riik ei edasta isikuandmeid eraettevõtetele.", ANDMED, "honours", "et"],
+    ["Ministeerium korraldab igal aastal konverentsi.", ANDMED, "silent", "et"],
+    ["Location data shall be retained for seven years to help fight crime.", LOC, "erodes", "en"],
+  ];
+  it.each(CASES)("%s", (text, value, verdict, language) => {
+    const r = read(text, value, language);
+    expectReading(r, verdict);
+    if (verdict !== "silent") expect(text.includes(r.quote) && r.quote.length > 0).toBe(true);
+  });
+});
