@@ -123,9 +123,11 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
     await page.reload();
     const publish = main(page).locator("section", { has: page.getByRole("heading", { name: "Publish the ruling: the exact text" }) });
     await publish.waitFor();
-    // The exact text: the delegates' clause is in it, marked as added against the proposed rule.
+    // The exact text: the delegate's rewording of the last clause is in it, tracked against the proposed rule.
     expect(await publish.locator("ins").allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining("five working days")]));
-    expect(await publish.locator(".tracked").innerText()).toContain(added);
+    // The reworded clause replaces the clerk's: what is new is marked as inserted, what went as deleted.
+    expect((await publish.locator(".tracked ins").allInnerTexts()).join(" ")).toContain("answers within five working days");
+    expect((await publish.locator(".tracked del").allInnerTexts()).join(" ")).toContain("review the decision");
     await checkA11y(page, "publish");
     await screenshot(page, "publish-exact-text");
 
