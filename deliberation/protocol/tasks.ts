@@ -502,7 +502,8 @@ export function critiqueOffline(input: CritiqueInput): Critique {
       utility: st.utility,
       assessment: {
         candidateId: candidate.id,
-        stance,
+        // A text that erodes nothing but does nothing for the first value is not one to support as it stands.
+        stance: stance === "support" && !approve ? ("amend" as const) : stance,
         approve,
         statement: say.assessment(language, counts(st), approve, worst ?? null),
         honoured: st.values.filter((v) => v.verdict === "honours").map((v) => v.valueId),
