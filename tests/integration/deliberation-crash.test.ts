@@ -40,7 +40,11 @@ describe("a deliberation runner killed at random points", () => {
       respond: (request) => {
         const data = request.data as any;
         if (request.task === "deliberation.word") {
-          return { json: { clauses: [{ slot: 0, text: `The authority may decide about a benefit by an automated system alone (wording ${data.round}).`, rationale: "r" }] } };
+          return {
+            json: {
+              clauses: [{ slot: 0, text: `The authority may decide about a benefit by an automated system alone (wording ${data.round}).`, rationale: "r" }],
+            },
+          };
         }
         const answer = answerOffline(request.task, request.data) as Record<string, any> | null;
         if (!answer) return { status: 400, message: "unexpected task" };
@@ -52,7 +56,14 @@ describe("a deliberation runner killed at random points", () => {
     });
     dir = mkdtempSync(join(tmpdir(), "agora-crash-"));
     // Started with the model the runners will use: the deliberation asks it for new wording too.
-    const config = loadConfig({ DATA_DIR: dir, NODE_ENV: "test", AGORA_SCRYPT_LOG_N: "10", OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "test-key", AGORA_MODEL: "scripted" });
+    const config = loadConfig({
+      DATA_DIR: dir,
+      NODE_ENV: "test",
+      AGORA_SCRYPT_LOG_N: "10",
+      OPENAI_BASE_URL: model.url,
+      OPENAI_API_KEY: "test-key",
+      AGORA_MODEL: "scripted",
+    });
     const server = await createAgoraServer(
       { ...config, database: { kind: "sqlite", file: join(dir, "start.sqlite") } },
       { remix: "none", runDeliberations: false },
