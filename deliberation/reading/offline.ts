@@ -1,5 +1,5 @@
 import { textLanguage } from "../values/dedupe.js";
-import { CONCEPTS, type Concept, DISCRETION, FEARING_CUES, FREEDOMS, MODALITY, type ModalityCues } from "./lexicon.js";
+import { CONCEPTS, type Concept, DISCRETION, FEARING_CUES, FREEDOM_THREATS, FREEDOMS, MODALITY, type ModalityCues } from "./lexicon.js";
 import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./types.js";
 
 /**
@@ -39,10 +39,19 @@ import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./
  *    ("shall be shown the risk score") is what is given, not what is done; a participle after a noun
  *    ("travellers flagged by the system") describes who; "information about …", "… kohta" name a topic;
  *    the data of a power ("camera data") counts only where its use is forbidden or bounded. A bound of
- *    two years or more bounds nothing ("no longer than ten years").
+ *    two years or more bounds nothing ("no longer than ten years"). A statement's head is its verb, never a
+ *    participle describing its subject or that participle's agent ("advertising with video altered by AI
+ *    carries a label": a label is required), and a second verb joined by "and" over a condition is done
+ *    too ("is reviewed and, if generated, taken down or labelled"). An unnamed instrument put to a goal
+ *    ("may use it only to find a missing child") is the power that serves the goal; a permission with
+ *    "also" adds a power, and bounded it still adds. A gate that bounds an allowed power is asked for.
+ *    What acts on a freedom, forbidden for it, protects it ("parody shall not be taken down"). Telling a
+ *    person that it is a machine is that notice only, not a notice of what is done about them.
  * 3. The verdict. A clause concept meets a value concept directly, through an opposite (keeping data is
  *    the opposite of deleting it) or through a related concept (half weight; only a guard carries over).
- *    A safeguard required or allowed, or a guarded power forbidden or limited, honours; a safeguard
+ *    A value fears what acts on its freedom ("an obvious parody taken down"), and a value that needs a
+ *    power is eroded by a ban only where the ban reaches its own places ("not at demonstrations" does not
+ *    reach a child lost at a station). A safeguard required or allowed, or a guarded power forbidden or limited, honours; a safeguard
  *    forbidden or not required, or a guarded power allowed or required, erodes; a power the value asks
  *    for honours when allowed (for its goal, when it asks implicitly) and erodes when forbidden. An
  *    exception is read with the opposite modality: at half weight when narrow ("unless they match a
@@ -329,7 +338,11 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     const fear = findAll(tokens, fearing, skip).some((f) => !safeguardsAt.some((at) => at >= f.to && at - f.to <= 2));
     // "I want to know how well the state's algorithms work": the knowing is the public's, an account.
     const kept = mentions.some((m) => m.key === "oversight") ? mentions.filter((m) => m.key !== "notice") : mentions;
-    return { tokens, mentions: kept, weight, fear, policy };
+    // "an obvious parody is taken down as if it were a fake": what acts on the value's freedom is feared.
+    const threatened = new Set(
+      kept.filter((m) => FREEDOM_THREATS.includes(m.key) && kept.some((f) => FREEDOMS.includes(f.key) && f.to <= m.from)).map((m) => m.key),
+    );
+    return { tokens, mentions: kept, weight, fear, policy, threatened };
   });
   const votes = new Map<string, { plus: number; minus: number; weight: number }>();
   const vote = (key: string, weight: number, plus: boolean) => {
@@ -345,7 +358,7 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     const withSafeguard = keys.some((k) => BY_KEY.get(k)!.valence === "safeguard");
     for (const key of new Set(keys)) {
       const c = BY_KEY.get(key)!;
-      if (c.valence === "safeguard") vote(key, r.weight, true);
+      if (c.valence === "safeguard") vote(key, r.weight, !r.threatened.has(key));
       if (c.valence !== "intrusion") continue;
       if (r.fear) vote(key, r.weight, false);
       else if ((c.serves ?? []).some((g) => goals.has(g))) vote(key, r.weight, true);
@@ -359,7 +372,8 @@ export function valueProfile(value: ReadableValue): ValueProfile {
   const concerns = new Map<string, ValueConcern>();
   for (const [key, v] of votes) {
     const c = BY_KEY.get(key)!;
-    const stance: Stance = c.valence === "safeguard" ? "wants" : v.plus > 0 && v.minus > 0 ? "bounded" : v.plus > 0 ? "wants" : "guards";
+    const stance: Stance =
+      c.valence === "safeguard" ? (v.plus > 0 ? "wants" : "guards") : v.plus > 0 && v.minus > 0 ? "bounded" : v.plus > 0 ? "wants" : "guards";
     concerns.set(key, { key, stance, weight: v.weight, implicit: false });
   }
   // A value about a goal asks for the powers that serve it, when a clause puts them to that goal.
@@ -394,6 +408,8 @@ export interface ClauseMention {
   quoteEnd: number;
   /** The cue that gave the modality, for explanations ("may", "need not", "(statement)"). */
   cue: string;
+  /** A power added to those already given ("may also use it"): bounded, it is still more of the power. */
+  extension?: boolean;
 }
 
 export interface ClauseReading {
@@ -453,6 +469,9 @@ function cuesIn(tokens: readonly Token[], language: Language, from: number, to: 
       const end = matchAt(tokens, i, form);
       if (end > i && end <= to && (!best || end > best.to)) best = { from: i, to: end, kind };
     }
+    // "who authorised it", "which is allowed": a relative clause describes; its verb is no modal of the clause.
+    if (best && (best.kind === "permitted" || best.kind === "required") && RELATIVES.has(tokens[i - 1]?.w ?? "") && PREDICATE_VERB.test(tokens[best.to - 1]!.w))
+      best = null;
     if (best) {
       cues.push(best);
       i = best.to - 1;
@@ -460,6 +479,10 @@ function cuesIn(tokens: readonly Token[], language: Language, from: number, to: 
   }
   return cues;
 }
+
+const RELATIVES: ReadonlySet<string> = new Set(["who", "which", "that", "kes", "mis"]);
+/** A cue that is a past participle or finite verb ("authorised", "allowed"), not a modal auxiliary ("may", "must"). */
+const PREDICATE_VERB = /(?:ed|sed|zed|tud|nud)$/u;
 
 /** Where a comma closes a segment that opened at `from` (or the part's end). */
 function segmentEnd(text: string, tokens: readonly Token[], from: number, to: number): number {
@@ -604,6 +627,10 @@ function appliesItsSubject(tokens: readonly Token[], cue: Cue): boolean {
 }
 
 const TEMPORAL: ReadonlySet<string> = new Set(["before", "after", "enne", "pärast"]);
+/** An instrument a clause uses without naming it ("may use it to find …"). */
+const INSTRUMENT_PRONOUNS: ReadonlySet<string> = new Set(["it", "them"]);
+/** After a permission, these make it an addition to the powers already given ("may also use it"). */
+const EXTENSIONS: ReadonlySet<string> = new Set(["also", "additionally", "further", "ka", "samuti"]);
 const TEMPORAL_REACH = 4;
 
 const AUXILIARIES: ReadonlySet<string> = new Set(["is", "are", "was", "were", "be", "been", "gets", "get"]);
@@ -654,6 +681,9 @@ function postnominalParticiple(tokens: readonly Token[], m: Mention, language: L
   const prev = tokens[m.from - 1]?.w ?? "";
   return (/ed$/u.test(w) || PARTICIPLES.has(w)) && prev !== "" && !AUXILIARIES.has(prev) && !MODAL_VERBS.has(prev) && !FILLERS.has(prev);
 }
+
+/** Words that open the agent of a participle ("altered by a machine", "made with AI"). */
+const AGENT_WORDS: ReadonlySet<string> = new Set(["by", "with", "using"]);
 
 const CONJUNCTIONS: ReadonlySet<string> = new Set(["and", "or", "ja", "ning", "või", "ega", "nor"]);
 
@@ -776,12 +806,29 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
   const mentions: ClauseMention[] = [];
   const scopes = new Set<string>();
   const goals = new Set<string>();
-  const all = conceptMentions(tokens, language);
+  // "tells the child … that it is a machine": what is told is the machine's nature, not what it does about the child.
+  const found = conceptMentions(tokens, language);
+  const all = found.filter(
+    (m) =>
+      m.key !== "notice" ||
+      !found.some((o) => o.key === "machine-nature" && o.from >= m.to && !/[.!?;]/.test(text.slice(tokens[m.to - 1]!.end, tokens[o.from]!.start))),
+  );
   for (const m of all) {
     const v = BY_KEY.get(m.key)!.valence;
     if (v === "scope") scopes.add(m.key);
     if (v === "goal") goals.add(m.key);
   }
+  // "The police may use it only to find a named missing child": read alone, a clause that puts an unnamed
+  // instrument to a goal names the power that serves that goal (the first the lexicon lists for it).
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (!USE_VERBS.has(tokens[i]!.w) || !INSTRUMENT_PRONOUNS.has(tokens[i + 1]!.w)) continue;
+    const goal = all.find(
+      (g) => g.from > i + 1 && BY_KEY.get(g.key)!.valence === "goal" && !/[.!?;]/.test(text.slice(tokens[i + 1]!.end, tokens[g.from]!.start)),
+    );
+    const power = goal && CONCEPTS.find((c) => c.valence === "intrusion" && (c.serves ?? []).includes(goal.key));
+    if (power) all.push({ key: power.key, from: i, to: i + 2 });
+  }
+  all.sort((a, b) => a.from - b.from || b.to - a.to);
   const quoted = quotedSpans(text, tokens);
   let inherited: ModalKind | null = null;
   for (const part of splitParts(text, tokens, language)) {
@@ -891,33 +938,58 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         between.every((t) => CONJUNCTIONS.has(t.w))
       );
     };
-    const governed: { m: Mention; cue: Cue | null }[] = [];
+    const governed: { m: Mention; cue: Cue | null; quoteFrom?: number }[] = [];
     const freed: { m: Mention; cue: Cue }[] = [];
     if (modal.length === 0) {
       // A plain statement of law ("Images … are deleted within 24 hours"): its verb is the head, not a
       // participle describing the subject ("images recorded at a demonstration").
       let head = doing.find((m) => looksFinite(tokens, m, language));
+      // Else the statement's verb is not a concept ("is examined", "määratakse trahv"): what follows it is what it does.
+      const inMention = (i: number) => all.some((m) => i >= m.from && i < m.to);
+      let verbAt = head ? head.from : -1;
       if (!head) {
-        // "… määratakse trahv": the statement's verb is not a concept; what follows it is what it does.
-        const inMention = (i: number) => all.some((m) => i >= m.from && i < m.to);
-        let verbAt = -1;
-        if (language === "et") {
-          for (let i = part.from; i < part.to; i++) {
-            if (role(i) === "main" && !inMention(i) && /(?:takse|dakse|akse)$/u.test(tokens[i]!.w)) {
-              verbAt = i;
-              break;
-            }
-          }
+        for (let i = part.from; i < part.to && verbAt < 0; i++) {
+          if (role(i) !== "main" || inMention(i)) continue;
+          const w = tokens[i]!.w;
+          if (language === "et" ? /(?:takse|dakse|akse)$/u.test(w) : AUXILIARIES.has(tokens[i - 1]?.w ?? "") && (/ed$/u.test(w) || PARTICIPLES.has(w)))
+            verbAt = i;
         }
-        head = verbAt >= 0 && doing[0] && doing[0].from < verbAt ? doing.find((m) => m.from > verbAt) : doing[0];
+      }
+      // "Advertising that contains video altered by a machine carries a label": a participle describing the
+      // subject, and its agent, are not what is done.
+      const described = new Set<Mention>();
+      for (const m of doing) {
+        const after = [...described].some((d) => d.to <= m.from && m.from - d.to <= 1);
+        if (postnominalParticiple(tokens, m, language) || (after && AGENT_WORDS.has(tokens[m.from]!.w))) described.add(m);
+      }
+      if (!head) {
+        const first = doing.find((m) => !described.has(m));
+        head = verbAt >= 0 && doing[0] && doing[0].from < verbAt ? doing.find((m) => m.from > verbAt) : first;
       }
       if (head) {
         governed.push({ m: head, cue: null });
         let last = head;
+        let lastFrom: number | undefined;
         for (const m of doing.filter((d) => d.from > head.from)) {
-          if (!coordinated(last, m)) break;
-          governed.push({ m, cue: null });
-          last = m;
+          if (coordinated(last, m)) {
+            governed.push({ m, cue: null, ...(lastFrom === undefined ? {} : { quoteFrom: lastFrom }) });
+            last = m;
+            continue;
+          }
+          // "is reviewed within 24 hours and, if generated, taken down or labelled": a second verb joined by
+          // "and"/"or" (over a condition set off by commas) is done too, and what is coordinated with it.
+          if (last === head || governed.some((g) => g.m === last)) {
+            let j = m.from - 1;
+            while (j > head.to && role(j) !== "main") j--;
+            const verb = language === "en" ? /ed$/u.test(tokens[m.from]!.w) || PARTICIPLES.has(tokens[m.from]!.w) : ET_FINITE.test(tokens[m.from]!.w);
+            if (j >= head.to && CONJUNCTIONS.has(tokens[j]!.w) && verb && verbAt >= 0 && verbAt <= head.from) {
+              governed.push({ m, cue: null, quoteFrom: head.from });
+              lastFrom = head.from;
+              last = m;
+              continue;
+            }
+          }
+          break;
         }
       }
     } else {
@@ -1019,10 +1091,10 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         cue: text.slice(tokens[cue.from]!.start, tokens[cue.to - 1]!.end),
       });
     }
-    for (const { m, cue: governing } of governed) {
+    for (const { m, cue: governing, quoteFrom: from } of governed) {
       const c = BY_KEY.get(m.key)!;
       let kind: ModalKind = governing ? (governing.kind as ModalKind) : (partKind ?? "required");
-      let quoteFrom = governing ? Math.min(governing.from, m.from) : m.from;
+      let quoteFrom = governing ? Math.min(governing.from, m.from) : (from ?? m.from);
       // An obligation stated with a modal verb or as a statement, negated, is a prohibition ("no data shall
       // be kept", "kaamerad ei salvesta"); one stated as a predicate is excused ("no review is required").
       const verbal = governing === null || MODAL_VERBS.has(tokens[governing.to - 1]!.w);
@@ -1053,11 +1125,32 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
       if (discretionaryCondition && c.valence === "safeguard" && !without && (kind === "required" || kind === "permitted")) continue;
       let effect = effectOf(kind, without);
       if (FREEDOMS.includes(m.key) && effect === "not-required") effect = "allowed";
+      // "An item marked as parody shall not be taken down": what the clause does is to the freedom, which it
+      // protects (or, required, takes away); the takedown of anything else is not in it.
+      const freedom = FREEDOM_THREATS.includes(m.key)
+        ? all.find((f) => FREEDOMS.includes(f.key) && f.from >= part.from && f.from < part.to && role(f.from) !== "exception")
+        : undefined;
+      if (freedom) {
+        if (effect === "limited") continue;
+        mentions.push({
+          key: freedom.key,
+          effect: presence(effect) === 1 ? "forbidden" : "allowed",
+          segment: "main",
+          exceptionScopes: [],
+          discretionary: false,
+          quoteStart: tokens[Math.min(quoteFrom, freedom.from)]!.start,
+          quoteEnd: quoteEnd(tokens, part, m, roleOf),
+          cue: governing ? text.slice(tokens[governing.from]!.start, tokens[governing.to - 1]!.end) : "(statement)",
+        });
+        continue;
+      }
       if (dataOf.has(m)) {
         if (effect === "forbidden" || ((effect === "allowed" || effect === "required") && limitedHere)) effect = "limited";
         else continue;
       }
       if (c.exclusive && effect === "required" && sentenceCues.some((l) => l.kind === "limit" && l.to <= m.from && m.from - l.to <= 2)) effect = "not-required";
+      // "The police may also use it …": a power added to those already given is allowed, however it is bounded.
+      const extension = governing !== null && governing.kind === "permitted" && EXTENSIONS.has(tokens[governing.to]?.w ?? "");
       if (c.valence === "intrusion" && (effect === "allowed" || effect === "required") && (limitedHere || gated)) effect = "limited";
       mentions.push({
         key: m.key,
@@ -1068,6 +1161,7 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         quoteStart: tokens[quoteFrom]!.start,
         quoteEnd: quoteEnd(tokens, part, m, roleOf),
         cue: governing ? text.slice(tokens[governing.from]!.start, tokens[governing.to - 1]!.end) : "(statement)",
+        ...(extension && c.valence === "intrusion" ? { extension: true } : {}),
       });
       // The exception re-reads these words with the opposite modality, for its own occasions.
       // An exception that only a judge or the person themselves can open takes no safeguard away.
@@ -1088,11 +1182,39 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         });
       }
     }
+    // "may use it …, with a court's approval given for that search": the gate that bounds a power the part
+    // allows is asked for, as much as the power is bounded by it.
+    const partStart = tokens[part.from]!.start;
+    const partEnd = tokens[part.to - 1]!.end;
+    const inPart = (x: ClauseMention) => x.quoteStart >= partStart && x.quoteStart < partEnd;
+    if (mentions.some((x) => inPart(x) && x.segment === "main" && x.effect === "limited" && BY_KEY.get(x.key)!.valence === "intrusion")) {
+      for (const g of all) {
+        if (g.from < part.from || g.from >= part.to || role(g.from) !== "main" || !gateHeld(g)) continue;
+        if (mentions.some((x) => inPart(x) && x.key === g.key)) continue;
+        mentions.push({
+          key: g.key,
+          effect: "required",
+          segment: "main",
+          exceptionScopes: [],
+          discretionary: false,
+          quoteStart: tokens[gateQuoteFrom(text, tokens, part.from, g.from)]!.start,
+          quoteEnd: quoteEnd(tokens, part, g, roleOf),
+          cue: "(gate)",
+        });
+      }
+    }
   }
   return { language, mentions, scopes, goals };
 }
 
 const MAX_QUOTE = 220;
+
+/** A gate is quoted from the few words that introduce it ("with a court's approval"), not across a comma. */
+function gateQuoteFrom(text: string, tokens: readonly Token[], partFrom: number, at: number): number {
+  let q = at;
+  while (q > partFrom && at - q < 3 && !/,/.test(text.slice(tokens[q - 1]!.end, tokens[q]!.start))) q--;
+  return q;
+}
 
 /** The decisive words end with their part, or soon after the concept when the part runs long. */
 function quoteEnd(tokens: readonly Token[], part: Part, m: Mention, roleOf: readonly string[]): number {
@@ -1122,6 +1244,8 @@ export interface Contribution {
   quote: string;
   /** How the reason ends: what the value is to the concept. */
   tail: Tail;
+  /** A bounded power added to those already given. */
+  extension?: boolean;
 }
 
 type Tail = "looks-for" | "guards-against" | "needs";
@@ -1207,19 +1331,22 @@ function judge(profile: ValueProfile, clause: ClauseReading, m: ClauseMention, t
     const forGoal = [...profile.goals].some((g) => clause.goals.has(g) || m.exceptionScopes.includes(g));
     if (found.concern.implicit) {
       if ((p === 1 || m.effect === "limited") && forGoal && m.segment === "main") verdict = "honours";
-    } else if (m.effect === "forbidden") verdict = "erodes";
-    else if ((p === 1 || m.effect === "limited") && (forGoal || coversValue(clause.scopes, profile.scopes))) verdict = "honours";
+    } else if (m.effect === "forbidden") {
+      // A ban on a power the value needs erodes it where the ban reaches: not at demonstrations for a child lost at a station.
+      if (banReaches(clause.scopes, profile.scopes)) verdict = "erodes";
+    } else if ((p === 1 || m.effect === "limited") && (forGoal || (!otherGoal(c, clause, profile) && coversValue(clause.scopes, profile.scopes))))
+      verdict = "honours";
   } else if (wish === 1) {
     verdict = p === -1 ? "erodes" : "honours";
   } else if (wish === -1) {
-    if (p === 1) verdict = "erodes";
+    if (p === 1 || (m.effect === "limited" && m.extension)) verdict = "erodes";
     else if (m.effect === "limited" || m.effect === "forbidden") verdict = "honours";
   } else {
     if (p === 1) verdict = "erodes";
     else if (m.effect === "limited") verdict = "honours";
   }
   if (verdict === null) return null;
-  const tail: Tail = wish === 1 && c.valence === "intrusion" ? "needs" : c.valence === "safeguard" ? "looks-for" : "guards-against";
+  const tail: Tail = c.valence === "intrusion" ? (wish === 1 ? "needs" : "guards-against") : wish === -1 ? "guards-against" : "looks-for";
   let weight = found.concern.weight * (found.via === "related" ? 0.5 : 1);
   // An exception weighs half, unless it swallows the rule (left to the power's holder) or is about
   // the value's own people or goal: then it weighs double.
@@ -1234,6 +1361,7 @@ function judge(profile: ValueProfile, clause: ClauseReading, m: ClauseMention, t
     weight,
     quote: text.slice(m.quoteStart, m.quoteEnd),
     tail,
+    ...(m.extension ? { extension: true } : {}),
   };
 }
 
@@ -1249,6 +1377,20 @@ function coversValue(clauseScopes: Iterable<string>, valueScopes: Iterable<strin
   return cs.every((c) => vs.some((v) => scopeClosure([v]).has(c)));
 }
 
+/** Does a ban reach the value's own places and people? Yes unless it names only narrower ones than the value's. */
+function banReaches(clauseScopes: Iterable<string>, valueScopes: Iterable<string>): boolean {
+  const cs = specific([...clauseScopes].filter((k) => BY_KEY.get(k)?.valence === "scope"));
+  const vs = [...valueScopes].filter((k) => BY_KEY.get(k)?.valence === "scope");
+  if (cs.length === 0 || vs.length === 0) return true;
+  return vs.some((v) => cs.some((c) => scopeClosure([v]).has(c)));
+}
+
+/** Does the clause put the power to a goal it serves that is not the value's ("to find a person carrying a weapon")? */
+function otherGoal(c: Concept, clause: ClauseReading, profile: ValueProfile): boolean {
+  const served = [...clause.goals].filter((g) => (c.serves ?? []).includes(g));
+  return served.length > 0 && !served.some((g) => profile.goals.has(g));
+}
+
 /** Does an exception name one of the value's own scopes or goals? */
 function touchesValue(profile: ValueProfile, keys: readonly string[]): boolean {
   return keys.some((k) => profile.scopes.has(k) || profile.goals.has(k));
@@ -1260,13 +1402,15 @@ function label(key: string, language: Language): string {
   return BY_KEY.get(key)!.label[language];
 }
 
-function reasonFor(effect: Effect, key: string, tail: Tail, title: string, language: Language): string {
+function reasonFor(effect: Effect, key: string, tail: Tail, title: string, language: Language, extension = false): string {
   const l = label(key, language);
   const safeguard = BY_KEY.get(key)!.valence === "safeguard";
   if (language === "et") {
+    if (extension && effect === "limited")
+      return `Lisab piiratult ${l}, ${tail === "needs" ? "mida väärtus" : "mille eest väärtus"} „${title}“ ${tail === "needs" ? "vajab" : "kaitseb"}.`;
     const verb = {
       required: "Nõuab",
-      allowed: safeguard ? "Võimaldab" : "Lubab",
+      allowed: FREEDOMS.includes(key) ? "Kaitseb" : safeguard ? "Võimaldab" : "Lubab",
       forbidden: "Keelab",
       "not-required": "Ei nõua",
       limited: tail === "needs" ? "Lubab piiratult" : "Piirab",
@@ -1277,13 +1421,15 @@ function reasonFor(effect: Effect, key: string, tail: Tail, title: string, langu
   }
   const verb = {
     required: "Requires",
-    allowed: safeguard ? "Provides for" : "Allows",
+    // A freedom allowed is protected: exempted from a rule, or kept from being taken down.
+    allowed: FREEDOMS.includes(key) ? "Protects" : safeguard ? "Provides for" : "Allows",
     forbidden: "Forbids",
     "not-required": "Does not require",
     // A power the value needs, allowed within bounds, is allowed; one it guards against is limited.
     limited: tail === "needs" ? "Allows, within limits," : "Limits",
   }[effect];
   const end = { "looks-for": "looks for", "guards-against": "guards against", needs: "needs" }[tail];
+  if (extension && effect === "limited") return `Adds, within limits, ${l}, which “${title}” ${end}.`;
   return `${verb} ${l}, which “${title}” ${end}.`;
 }
 
@@ -1324,7 +1470,7 @@ export function explainOffline(option: OptionToRead, value: ReadableValue): Expl
     valueId: value.valueId,
     verdict,
     quote: decisive.quote,
-    reason: reasonFor(decisive.effect, decisive.key, decisive.tail, value.title, option.language),
+    reason: reasonFor(decisive.effect, decisive.key, decisive.tail, value.title, option.language, decisive.extension),
     engine: OFFLINE_READER,
   };
   if (!reading.quote || !option.text.includes(reading.quote)) return none("nothing-decided", contributions);

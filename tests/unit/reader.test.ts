@@ -505,3 +505,77 @@ describe("fresh wordings: synonyms, voice, exceptions and numbers", () => {
     if (verdict !== "silent") expect(text.includes(r.quote) && r.quote.length > 0).toBe(true);
   });
 });
+
+describe("descriptions, labels, freedoms, notices and added powers", () => {
+  const REAL: ReadableValue = {
+    valueId: "v-real",
+    title: "Telling a real clip from a made one",
+    description: "I want to see at a glance whether a video of a candidate was made by a machine.",
+    policies: ["SIGNS showing whether AI generated a video", "MOMENTS when a voter cannot tell a made clip from a real one"],
+  };
+  const SATIRE: ReadableValue = {
+    valueId: "v-satire",
+    title: "Jokes about the powerful",
+    description: "Cartoonists have always mocked ministers; I watch that rules against fakes leave them alone.",
+    policies: ["MOMENTS when a caricature is taken down as if it were a fake", "WAYS a cartoonist can keep working in an election"],
+  };
+  const FAKES: ReadableValue = {
+    valueId: "v-fakes",
+    title: "No fakes in the last week",
+    description: "I fear a deepfake of a candidate released the night before the vote.",
+    policies: ["MOMENTS when a fake clip spreads before anyone can answer it"],
+  };
+  const MY_DATA: ReadableValue = {
+    valueId: "v-my-data",
+    title: "Knowing where my child's data goes",
+    description: "I don't want my child's learning profile to travel without the family knowing.",
+    policies: ["PLACES a child's profile could be sent to without the parents knowing"],
+  };
+  const MACHINE: ReadableValue = {
+    valueId: "v-machine",
+    title: "Knowing I am talking to a machine",
+    description: "When I write to the tax office I want to know whether a person or a machine is answering.",
+    policies: ["MOMENTS when someone does not realise they are talking to a machine"],
+  };
+
+  it("reads what a statement requires, not the participle that describes its subject", () => {
+    const text = "A campaign video that includes faces or voices altered by a machine bears a clear label saying so.";
+    const r = read(text, REAL);
+    expectReading(r, "honours");
+    expect(r.reason).toContain("labelling");
+    expectReading(read(text, SATIRE), "silent");
+  });
+
+  it("reads a second verb joined by 'and' over a condition", () => {
+    const text = "A complaint about a clip is examined within a day and, if the clip is fake, removed.";
+    expectReading(read(text, FAKES), "honours");
+    expectReading(read(text, SATIRE), "erodes");
+  });
+
+  it("a prohibition of taking a freedom down protects it, and says nothing of fakes", () => {
+    const text = "A cartoon clearly presented as satire may not be removed.";
+    const r = read(text, SATIRE);
+    expectReading(r, "honours");
+    expect(r.reason).toContain("satire");
+    expectReading(read(text, FAKES), "silent");
+  });
+
+  it("telling a person that it is a machine honours only a value that attends to that", () => {
+    const text = "The chatbot tells every user, before the first answer, that it is a machine.";
+    expectReading(read(text, MACHINE), "honours");
+    expectReading(read(text, MY_DATA), "silent");
+    expectReading(read("Parents shall be informed before a profile is sent to another school.", MY_DATA), "honours");
+  });
+
+  it("an unnamed instrument put to a goal is the power that serves it; 'also' adds it, however bounded", () => {
+    const only = "The police may use it only to find a missing child, with a judge's approval, for at most 12 hours.";
+    expectReading(read(only, MISSING_CHILD), "honours");
+    expectReading(read(only, PROTEST), "honours");
+    const also = "The police may also use it to find a person carrying a weapon, with a judge's approval, for at most 12 hours.";
+    const r = read(also, PROTEST);
+    expectReading(r, "erodes");
+    expect(r.reason).toMatch(/^Adds, within limits,/);
+    // Another goal than the value's: silent for a value that needs the power to find a child.
+    expectReading(read(also, MISSING_CHILD), "silent");
+  });
+});
