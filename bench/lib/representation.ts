@@ -111,7 +111,10 @@ export function judge(s: Scenario, state: DeliberationState): ScenarioResult {
     citizens: c.citizens,
     mandate: c.mandate.map((m) => ({ valueId: m.value, title: s.values[m.value]!.title, weight: m.weight })),
   }));
-  const worstOffCeiling = Math.max(0, ...rankPackages(state.rule, constituencies, gold).map((p) => Math.min(...p.standings.map((x) => x.honoured))));
+  const worstOffCeiling = Math.max(
+    0,
+    ...rankPackages(state.rule, constituencies, gold, undefined, Number.POSITIVE_INFINITY).map((p) => Math.min(...p.standings.map((x) => x.honoured))),
+  );
   return {
     id: s.id,
     language: s.language,

@@ -247,6 +247,8 @@ export interface RoomState {
   amended: { text: string; by: string; seq: number } | null;
   /** The delegates' amendments of the draft, by slot: each an option, read before the ballot. */
   clauseAmendments: Record<number, ClauseAmendment>;
+  /** Amendments that could not be read (the budget ran out, or the reading failed for good): they do not count. */
+  unreadable: Record<string, string>;
   /** How many times the delegates sent the draft back for another round. */
   returns: number;
   /** The package the round created by the last return revises: the draft as amended. */
@@ -350,7 +352,7 @@ export function initialState(matterId: string, started: StartedPayload): Deliber
     draft: null,
     tokensSpent: 0,
     lastSeq: 0,
-    room: { paused: false, guidance: [], overrides: {}, struck: {}, amended: null, clauseAmendments: {}, returns: 0, revising: null },
+    room: { paused: false, guidance: [], overrides: {}, struck: {}, amended: null, clauseAmendments: {}, unreadable: {}, returns: 0, revising: null },
   };
 }
 
@@ -424,7 +426,8 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       return next;
     }
     case "deliberation.budgetExhausted":
-      if (state.stage === "drafted" || state.stage === "halted") return next;
+      if (state.stage === "drafted") return markUnreadable(state, next, "budget_exhausted");
+      if (state.stage === "halted") return next;
       next.budgetExhausted = true;
       if (latestTally(state)) next.stage = "drafting";
       else {
@@ -437,7 +440,8 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.tokensSpent += event.payload.call.tokens;
       return next;
     case "deliberation.callFailed":
-      if (state.stage === "drafted" || state.stage === "halted") return next;
+      if (state.stage === "drafted") return markUnreadable(state, next, event.payload.reason);
+      if (state.stage === "halted") return next;
       next.resumeAt = state.stage;
       next.stage = "halted";
       next.haltedBecause = event.payload.reason;
@@ -491,7 +495,7 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       const option: Option = { id: optionId, slot, source: "delegate", text: event.payload.text.trim(), valueId: null };
       next.rule = { ...state.rule, options: [...state.rule.options, option] };
       const clauseAmendments = { ...state.room.clauseAmendments, [slot]: { slot, optionId, text: option.text, by, seq: next.lastSeq } };
-      const choice = amendedChoice(state.draft.choice, clauseAmendments);
+      const choice = amendedChoice(state.draft.choice, countedAmendments({ ...state, room: { ...state.room, clauseAmendments } }));
       next.room = { ...state.room, clauseAmendments, amended: { text: packageText(next.rule, choice), by, seq: next.lastSeq } };
       return next;
     }
@@ -507,7 +511,7 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.stage = "mediation";
       next.draft = null;
       next.started = { ...state.started, settings: { ...state.started.settings, rounds: Math.max(state.started.settings.rounds, round) } };
-      const amendedChoiceNow = state.draft?.choice ? amendedChoice(state.draft.choice, state.room.clauseAmendments) : undefined;
+      const amendedChoiceNow = state.draft?.choice ? amendedChoice(state.draft.choice, countedAmendments(state)) : undefined;
       next.room = {
         ...state.room,
         guidance,
@@ -521,6 +525,32 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
     default:
       return next;
   }
+}
+
+/**
+ * A drafted deliberation that cannot read a delegate's amendment (no budget left, or the reading failed
+ * for good) does not wait for it forever: the amendment is marked unreadable and does not count.
+ */
+function markUnreadable(state: DeliberationState, next: DeliberationState, reason: string): DeliberationState {
+  const pending = pendingAmendments(state);
+  if (pending.length === 0) return next;
+  next.room = { ...state.room, unreadable: { ...state.room.unreadable, ...Object.fromEntries(pending.map((a) => [a.optionId, reason])) } };
+  const counted = countedAmendments(next);
+  next.room.amended =
+    state.draft?.choice && state.room.amended && Object.keys(counted).length
+      ? { ...state.room.amended, text: packageText(next.rule, amendedChoice(state.draft.choice, counted)) }
+      : null;
+  return next;
+}
+
+/** The delegates' amendments that count: those that were, or can still be, read. */
+function countedAmendments(state: DeliberationState): Record<number, ClauseAmendment> {
+  return Object.fromEntries(Object.entries(state.room.clauseAmendments).filter(([, a]) => !state.room.unreadable[a.optionId]));
+}
+
+/** Amendments with words still waiting for their reading. */
+function pendingAmendments(state: DeliberationState): ClauseAmendment[] {
+  return Object.values(countedAmendments(state)).filter((a) => a.text !== "" && readingEffects(state, new Set([a.optionId])).length > 0);
 }
 
 /** A draft's package with the delegates' clause amendments in their slots. */
@@ -573,12 +603,12 @@ function mandateValues(state: DeliberationState) {
     .map(({ valueId, title, description, policies }) => ({ valueId, title, description, policies }));
 }
 
-/** The reading calls still missing: every option with words, against every mandate value, in batches. */
-function readingEffects(state: DeliberationState): CallEffect[] {
+/** The reading calls still missing: every option with words (or only those given), against every mandate value, in batches. */
+function readingEffects(state: DeliberationState, only?: ReadonlySet<string>): CallEffect[] {
   const values = mandateValues(state);
   const effects: CallEffect[] = [];
   for (const option of state.rule.options) {
-    if (option.text.trim() === "") continue;
+    if (option.text.trim() === "" || (only && !only.has(option.id))) continue;
     for (let batch = 0; batch * READING_BATCH < Math.max(1, values.length); batch++) {
       const key = keys.reading(option.id, batch);
       if (state.readingCalls[key]) continue;
@@ -619,12 +649,25 @@ function winnerChoice(state: DeliberationState, round: number): Choice | null {
   return roundCandidates(state, round).find((c) => c.id === tally.winner)?.candidate.choice ?? null;
 }
 
-/** What every candidate so far has offered: options (and additions left out) already put to the representatives. */
-function triedSoFar(state: DeliberationState): string[] {
+/**
+ * What the candidates of the rounds before `round` offered: options (and additions left out) already
+ * put to the representatives. The round's own candidates never count, so a round's inputs do not
+ * depend on how many of its candidates were recorded before a crash.
+ */
+function triedBefore(state: DeliberationState, round: number): string[] {
   const tried = new Set<string>();
-  for (const byIndex of Object.values(state.candidates))
+  for (const [r, byIndex] of Object.entries(state.candidates)) {
+    if (Number(r) >= round) continue;
     for (const c of Object.values(byIndex)) if (c.candidate.choice) for (const t of triedBy(state.rule, c.candidate.choice)) tried.add(t);
+  }
   return [...tried].sort();
+}
+
+/** The texts of the candidates of the rounds before `round`. */
+function offeredBefore(state: DeliberationState, round: number): string[] {
+  const texts = new Set<string>();
+  for (const [r, byIndex] of Object.entries(state.candidates)) if (Number(r) < round) for (const c of Object.values(byIndex)) texts.add(c.candidate.text);
+  return [...texts].sort();
 }
 
 function mediationInput(state: DeliberationState, index: number): MediationInput {
@@ -644,7 +687,7 @@ function mediationInput(state: DeliberationState, index: number): MediationInput
       mandate: r.mandate.map((v) => ({ valueId: v.valueId, title: v.title, weight: v.weight })),
     })),
     verdicts: verdictMap(allReadings(state)),
-    previous: winner ? { winner, tried: triedSoFar(state) } : null,
+    previous: winner ? { winner, tried: triedBefore(state, round), offered: offeredBefore(state, round) } : null,
   };
 }
 
@@ -743,7 +786,7 @@ export function tally(state: DeliberationState, round: number): Tally {
   const total = reps(state).reduce((sum, r) => sum + r.citizens, 0);
   const weight = approvalWeight(winner);
   const choice = roundCandidates(state, round).find((c) => c.id === winner)?.candidate.choice;
-  const fixes = choice ? fixesFor(state.rule, choice, constituencies(state), indexReadings(allReadings(state)), new Set(triedSoFar(state))) : [];
+  const fixes = choice ? fixesFor(state.rule, choice, constituencies(state), indexReadings(allReadings(state)), new Set(triedBefore(state, round + 1))) : [];
   return {
     round,
     candidates,
@@ -855,15 +898,14 @@ export function draftOf(state: DeliberationState): DraftRuling {
 
 /** Whether a delegate's amendment still waits for its reading: the ballot cannot open on unread text. */
 export function amendmentPending(state: DeliberationState): boolean {
-  return Object.values(state.room.clauseAmendments).some(
-    (a) => a.text !== "" && readingEffects(state).some((e) => e.task === "read" && e.input.option.id === a.optionId),
-  );
+  return pendingAmendments(state).length > 0;
 }
 
 /** The draft as the delegates amended it, with its figures from readings: what a ballot puts to the vote. */
 export function amendedDraft(state: DeliberationState): { text: string; clauses: DraftClause[]; coverage: DraftRuling["coverage"]; pending: boolean } | null {
-  if (!state.draft?.choice || countOf(state.room.clauseAmendments) === 0) return null;
-  const choice = amendedChoice(state.draft.choice, state.room.clauseAmendments);
+  const counted = countedAmendments(state);
+  if (!state.draft?.choice || countOf(counted) === 0) return null;
+  const choice = amendedChoice(state.draft.choice, counted);
   return { text: packageText(state.rule, choice), clauses: draftClauses(state, choice), coverage: coverageOf(state, choice), pending: amendmentPending(state) };
 }
 
@@ -925,8 +967,9 @@ export function plan(state: DeliberationState): Effect[] {
     case "drafting":
       return [{ kind: "append", event: { type: "deliberation.drafted", payload: draftOf(state) } }];
     case "drafted":
-      // A delegate's amendment is read before the ballot can open on it.
-      return readingEffects(state);
+      // A delegate's amendment is read before the ballot can open on it; nothing else is read here
+      // (a protocol-1 draft has no clause amendments, so nothing is planned for it at all).
+      return state.draft?.choice ? readingEffects(state, new Set(pendingAmendments(state).map((a) => a.optionId))) : [];
     default:
       return [];
   }

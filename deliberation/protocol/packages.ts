@@ -183,10 +183,72 @@ export function leximin(a: Scored, b: Scored): number {
 export const EXHAUSTIVE_LIMIT = 20_000;
 export const BEAM_WIDTH = 256;
 
-/** Every distinct package (by text), best first in the leximin order. Exhaustive when small, else a beam. */
-export function rankPackages(rule: RuleOptions, constituencies: readonly Constituency[], readings: ReadingIndex, base: Choice = proposal(rule)): Scored[] {
+/**
+ * A fast scorer for the search: per package only the utilities, the total, the changes and a text key,
+ * from verdicts laid out once per option as a vector over every (constituency, value) of the mandates.
+ * `score` (with standings and readings) is built only for the packages the search returns.
+ */
+function scorer(rule: RuleOptions, constituencies: readonly Constituency[], readings: ReadingIndex, base: Choice) {
+  const pairs = constituencies.flatMap((c, ci) => c.mandate.map((v) => ({ ci, valueId: v.valueId, weight: v.weight })));
+  const vectors = new Map<string, Int8Array>();
+  const texts = new Map<string, string>();
+  for (const o of rule.options) {
+    if (o.text.trim() === "") continue;
+    texts.set(o.id, normalise(o.text));
+    const byValue = readings.get(o.id);
+    vectors.set(
+      o.id,
+      Int8Array.from(pairs, (p) => (byValue?.get(p.valueId)?.verdict === "erodes" ? -1 : byValue?.get(p.valueId)?.verdict === "honours" ? 1 : 0)),
+    );
+  }
+  const citizens = constituencies.reduce((n, c) => n + c.citizens, 0);
+  return (choice: Choice) => {
+    const chosen: Int8Array[] = [];
+    const key: string[] = [];
+    const seen = new Set<string>();
+    let changes = 0;
+    choice.forEach((id, slot) => {
+      if (id !== base[slot]) changes++;
+      const text = id === null ? undefined : texts.get(id);
+      if (text === undefined || seen.has(text)) return;
+      seen.add(text);
+      key.push(text);
+      chosen.push(vectors.get(id!)!);
+    });
+    const utilities = new Array<number>(constituencies.length).fill(0);
+    pairs.forEach((p, i) => {
+      let verdict = 0;
+      for (const v of chosen) {
+        if (v[i] === -1) {
+          verdict = -1;
+          break;
+        }
+        if (v[i] === 1) verdict = 1;
+      }
+      utilities[p.ci]! += verdict * p.weight;
+    });
+    const total = citizens === 0 ? 0 : utilities.reduce((sum, u, ci) => sum + constituencies[ci]!.citizens * u, 0) / citizens;
+    return { choice, sorted: [...utilities].sort((a, b) => a - b), total, changes, text: key.join("\n") };
+  };
+}
+
+type Light = ReturnType<ReturnType<typeof scorer>>;
+
+/**
+ * The distinct packages (by text), best first in the leximin order: exhaustively when there are at
+ * most EXHAUSTIVE_LIMIT, else by a beam over the slots. Only the first `limit` come back, scored in full.
+ */
+export function rankPackages(
+  rule: RuleOptions,
+  constituencies: readonly Constituency[],
+  readings: ReadingIndex,
+  base: Choice = proposal(rule),
+  limit = 64,
+): Scored[] {
   const choices = slotChoices(rule);
   const count = choices.reduce((n, c) => n * Math.max(1, c.length), 1);
+  const light = scorer(rule, constituencies, readings, base);
+  const order = (a: Light, b: Light) => leximin(a as Scored, b as Scored);
   let pool: Choice[] = [[]];
   for (let slot = 0; slot < choices.length; slot++) {
     const options = choices[slot]!.length ? choices[slot]! : [null];
@@ -194,14 +256,21 @@ export function rankPackages(rule: RuleOptions, constituencies: readonly Constit
     for (const partial of pool) for (const id of options) grown.push([...partial, id]);
     if (count > EXHAUSTIVE_LIMIT && grown.length > BEAM_WIDTH) {
       // Partial packages are scored as if the slots still open were left as the clerk wrote them.
-      const scored = grown.map((g) => ({ g, s: score(rule, [...g, ...base.slice(slot + 1)], constituencies, readings, base) }));
-      scored.sort((x, y) => leximin(x.s, y.s));
+      const scored = grown.map((g) => ({ g, s: light([...g, ...base.slice(slot + 1)]) }));
+      scored.sort((x, y) => order(x.s, y.s));
       pool = scored.slice(0, BEAM_WIDTH).map((x) => x.g);
     } else pool = grown;
   }
-  const scored = pool.map((choice) => score(rule, choice, constituencies, readings, base)).sort(leximin);
+  const ranked = pool.map(light).sort(order);
   const seen = new Set<string>();
-  return scored.filter((s) => (seen.has(s.text) ? false : (seen.add(s.text), true)));
+  const distinct: Light[] = [];
+  for (const r of ranked) {
+    if (seen.has(r.text)) continue;
+    seen.add(r.text);
+    distinct.push(r);
+    if (distinct.length >= limit) break;
+  }
+  return distinct.map((r) => score(rule, r.choice, constituencies, readings, base));
 }
 
 /** How many distinct packages the options allow at most (for how many candidates a round can offer). */

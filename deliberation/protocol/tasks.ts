@@ -330,8 +330,13 @@ export const MediationInput = z.object({
     )
     .max(2_000),
   verdicts: VerdictMap,
-  /** From round 2: the last winner's package and the options already offered in any candidate. */
-  previous: z.object({ winner: z.array(Id.nullable()), tried: z.array(z.string().max(200)) }).nullable(),
+  /**
+   * From round 2: the last winner's package, the options already offered in an earlier round's
+   * candidates, and the texts of those candidates (a later round offers new packages).
+   */
+  previous: z
+    .object({ winner: z.array(Id.nullable()), tried: z.array(z.string().max(200)), offered: z.array(z.string().max(120_000)).max(200).optional() })
+    .nullable(),
 });
 export type MediationInput = z.infer<typeof MediationInput>;
 
@@ -370,9 +375,23 @@ export function verdictMap(readings: Iterable<Reading>): VerdictMap {
  * packages not offered before.
  */
 export function candidatePackages(input: Pick<MediationInput, "rule" | "constituencies" | "verdicts" | "previous" | "of">): Scored[] {
+  // Every candidate call of a round runs the same search: it is made once and remembered.
+  const key = JSON.stringify([input.rule, input.constituencies, input.verdicts, input.previous, input.of]);
+  const hit = searched.get(key);
+  if (hit) return hit;
+  const found = search(input);
+  if (searched.size >= 8) searched.delete(searched.keys().next().value!);
+  searched.set(key, found);
+  return found;
+}
+
+const searched = new Map<string, Scored[]>();
+
+function search(input: Pick<MediationInput, "rule" | "constituencies" | "verdicts" | "previous" | "of">): Scored[] {
   const rule: RuleOptions = input.rule;
   const readings = readingIndexOf(input.verdicts);
-  const ranked = rankPackages(rule, input.constituencies, readings);
+  const offered = new Set(input.previous?.offered ?? []);
+  const ranked = rankPackages(rule, input.constituencies, readings, proposal(rule), input.of + offered.size + 1);
   if (!input.previous) return ranked.slice(0, input.of);
   const winner: Choice = input.previous.winner;
   const tried = new Set(input.previous.tried);
@@ -389,8 +408,10 @@ export function candidatePackages(input: Pick<MediationInput, "rule" | "constitu
     }
   }
   const first = score(rule, revised, input.constituencies, readings, proposal(rule));
-  const out = [first, ...ranked.filter((s) => s.text !== first.text)];
-  return out.slice(0, input.of);
+  // Then the best packages not offered in an earlier round; if there are too few, the best of the rest.
+  const fresh = ranked.filter((s) => s.text !== first.text && !offered.has(s.text));
+  const again = ranked.filter((s) => s.text !== first.text && offered.has(s.text));
+  return [first, ...fresh, ...again].slice(0, input.of);
 }
 
 function changesOf(rule: RuleOptions, choice: Choice) {

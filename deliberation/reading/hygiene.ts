@@ -10,7 +10,8 @@ import type { Language } from "./types.js";
 export type HygieneProblem = "first_person" | "mixed_language" | "repeated_clause" | "boilerplate";
 
 const FIRST_PERSON: Record<Language, RegExp> = {
-  en: /\b(I|me|my|mine|myself|we|us|our|ours|ourselves)\b/u,
+  // "I" in capitals only (a list's "(i)" is not a person); the rest in any case ("We shall…").
+  en: /\bI\b|\b(me|my|mine|myself|we|us|our|ours|ourselves)\b/iu,
   et: /(?<![\p{L}])(ma|mina|mind|minu|mu|mulle|minult|minul|me|meie|meid|meile|meilt|meil|oma arust)(?![\p{L}])/iu,
 };
 

@@ -1,3 +1,4 @@
+import { clauseProblems } from "./hygiene.js";
 import { PROVISION_LIMITS } from "../matters.js";
 import { textLanguage } from "../values/dedupe.js";
 import type { Language } from "./types.js";
@@ -19,6 +20,8 @@ export type ProvisionProblem =
   | "amendments.notProvision.instruction"
   | "amendments.notProvision.wrongLanguage"
   | "amendments.notProvision.question"
+  | "amendments.notProvision.severalClauses"
+  | "amendments.notProvision.boilerplate"
   | "amendments.notProvision.firstPerson"
   | "amendments.notProvision.noModality";
 
@@ -132,6 +135,9 @@ export function provisionProblems(text: string, language: Language): ProvisionPr
   if (trimmed.length < PROVISION_LIMITS.min) problems.push("amendments.notProvision.tooShort");
   if (trimmed.length > PROVISION_LIMITS.max) problems.push("amendments.notProvision.tooLong");
   if (INSTRUCTION.some((pattern) => pattern.test(lower))) problems.push("amendments.notProvision.instruction");
+  // One amendment is one clause: a line break would put a clause of its own making into the rule.
+  if (/[\r\n\u2028\u2029]/u.test(trimmed)) problems.push("amendments.notProvision.severalClauses");
+  if (clauseProblems(trimmed.replace(/\s+/g, " "), language).includes("boilerplate")) problems.push("amendments.notProvision.boilerplate");
   const words = wordsOf(trimmed);
   const wrongLanguage = inOtherLanguage(trimmed, words, language);
   if (wrongLanguage) problems.push("amendments.notProvision.wrongLanguage");

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildTaskMessages, DATA_CLOSE, readTaskMessages } from "../../deliberation/llm/prompt.js";
 import {
+  amendedDraft,
+  amendmentPending,
   apply,
   type CallEffect,
   type CallMeta,
@@ -295,7 +297,8 @@ describe("the win-win search", () => {
     expect(state.tallies[2]!.fixes).toEqual([]);
     // The majority's vote decides between them: the minority's report says what it lost.
     const reports = state.draft!.minorityReports.map((m) => m.representativeId);
-    if (state.draft!.text.includes("may not identify")) expect(reports).not.toContain("minority");
+    const x = state.draft!.coverage.find((c) => c.representativeId === "minority")!.values.find((v) => v.valueId === "x")!;
+    if (state.draft!.text.includes("may not identify")) expect(x.verdict).not.toBe("erodes");
     else expect(reports).toContain("minority");
   });
 
@@ -568,6 +571,30 @@ describe("delegates' actions, folded between steps", () => {
     const mediate = plan(state)[0] as Extract<CallEffect, { task: "mediate" }>;
     expect(mediate.input.previous!.winner[slot]).toBe("d901");
     expect(state.room.guidance.map((g) => g.text)).toEqual(["Weigh the review."]);
+  });
+
+  it("does not wait for ever on an amendment it cannot read: it stops counting, and the ballot may open on the draft", () => {
+    for (const stop of [
+      { type: "deliberation.budgetExhausted" as const, payload: { spent: 10, budget: 10, needed: 5 } },
+      { type: "deliberation.callFailed" as const, payload: { key: "reading:d901:0", reason: "rate_limited" } },
+    ]) {
+      let state = drafted();
+      const slot = state.draft!.choice!.findIndex((id) => id !== null);
+      state = apply(
+        { ...state, lastSeq: 900 },
+        { type: "room.amended", payload: { slot, text: "Every automated decision is reviewed by a person on request." }, actor: "d1", seq: 901 },
+      );
+      expect(amendmentPending(state)).toBe(true);
+      state = apply(state, { ...stop, seq: 902 } as ProtocolEvent & { seq: number });
+      expect(state.stage).toBe("drafted");
+      expect(plan(state)).toEqual([]);
+      expect(amendmentPending(state)).toBe(false);
+      expect(amendedDraft(state)).toBeNull();
+      expect(state.room.unreadable.d901).toBeTruthy();
+    }
+    // A protocol-1 draft (no packages) plans no readings at all.
+    const legacy = drafted();
+    expect(plan({ ...legacy, draft: { ...legacy.draft!, choice: undefined } })).toEqual([]);
   });
 
   it("needs a draft to amend or return", () => {
