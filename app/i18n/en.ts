@@ -319,6 +319,8 @@ export const en = {
   "amendments.notProvision.tooLong": "A provision has at most 1,000 characters: propose one clause at a time.",
   "amendments.notProvision.instruction": "Write the provision for people: an amendment may not address a system or a model, or carry instructions or markup.",
   "amendments.notProvision.wrongLanguage": "Write it in the matter's language: {language, select, et {Estonian} other {English}}.",
+  "amendments.notProvision.severalClauses": "Propose one clause at a time, on one line: an amendment may not carry clauses of its own.",
+  "amendments.notProvision.boilerplate": "This reads as a value card or filler, not as a provision: say what shall or may be done, and by whom.",
   "amendments.notProvision.question": "A provision says what shall or may be done; it is not a question.",
   "amendments.notProvision.firstPerson": "A provision speaks of people in the third person (“a person”, “the police”), not of “I”, “my” or “we”.",
   "amendments.notProvision.noModality":

@@ -325,6 +325,8 @@ export const et: Messages = {
   "amendments.notProvision.instruction":
     "Kirjuta säte inimestele: muudatusettepanek ei tohi pöörduda süsteemi ega mudeli poole ega sisaldada juhiseid või märgistust.",
   "amendments.notProvision.wrongLanguage": "Kirjuta see küsimuse keeles: {language, select, et {eesti} other {inglise}} keeles.",
+  "amendments.notProvision.severalClauses": "Paku üks punkt korraga, ühel real: muudatusettepanek ei tohi sisaldada omaette punkte.",
+  "amendments.notProvision.boilerplate": "See on nagu väärtuskaardi sõnastus või täitetekst, mitte säte: ütle, mida ja kes peab või võib teha.",
   "amendments.notProvision.question": "Säte ütleb, mida peab või võib teha; see ei ole küsimus.",
   "amendments.notProvision.firstPerson": "Säte räägib inimestest kolmandas isikus („isik”, „politsei”), mitte „mina”, „minu” või „meie”.",
   "amendments.notProvision.noModality": "Ütle, mida peab, tuleb või võib (ei tohi) teha, nt „… ei tohi …”, „… peab …”, „… on keelatud …”, „… on õigus …”.",

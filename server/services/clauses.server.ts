@@ -7,7 +7,7 @@ import { provisionProblems, sameWording } from "../../deliberation/reading/provi
 import type { Language, Option, Slot } from "../../deliberation/reading/types.js";
 import type { SessionUser } from "./accounts.server.js";
 import type { AppDeps } from "./deps.server.js";
-import { withLedger } from "./ledger.server.js";
+import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
 import { requireCitizen } from "./values.server.js";
 
 /**
@@ -211,7 +211,7 @@ export async function proposeAmendment(
     await append({
       matterId: input.matterId,
       type: "matter.amendmentProposed",
-      actor: user.id,
+      actor: CITIZEN_ACTOR,
       payload: { optionId: id, action: input.action, clause: input.clause, text, valueId: card.canonicalId },
     });
     return { id, action: input.action, clause: input.clause };
@@ -235,7 +235,7 @@ export async function withdrawAmendment(deps: AppDeps, user: SessionUser, input:
       .executeTakeFirst();
     if (!option) throw new DomainError("not_found", "amendments.notFound", "You have no such amendment standing on this matter.");
     await trx.updateTable("matterOptions").set({ withdrawnAt: deps.clock.now().toISOString() }).where("id", "=", option.id).execute();
-    await append({ matterId: input.matterId, type: "matter.amendmentWithdrawn", actor: user.id, payload: { optionId: option.id } });
+    await append({ matterId: input.matterId, type: "matter.amendmentWithdrawn", actor: CITIZEN_ACTOR, payload: { optionId: option.id } });
     return { id: option.id };
   });
 }

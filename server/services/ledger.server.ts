@@ -43,8 +43,17 @@ export type ActorLabel = { kind: "official"; name: string; roles: string[] } | {
 const OFFICIAL_ROLES = ["clerk", "delegate", "admin"];
 
 /** Labels for the actors of a page of events (at most a page's worth of ids: one indexed query). */
+/**
+ * The actor of what a citizen does in public (an amendment, a harm report): never her id, since the
+ * ledger is public (the room's socket replays it, the provenance bundle holds it) and hashed for good.
+ * Who she is stays in the private tables that need it (matter_options, harm_reports).
+ */
+export const CITIZEN_ACTOR = "citizen";
+
 export async function actorLabels(db: Kysely<Database>, actors: readonly string[]): Promise<Map<string, ActorLabel>> {
   const labels = new Map<string, ActorLabel>();
+  if (actors.includes(CITIZEN_ACTOR)) labels.set(CITIZEN_ACTOR, { kind: "citizen" });
+  actors = actors.filter((a) => a !== CITIZEN_ACTOR);
   // Agora's own jobs act as "agora:<job>"; the seed of a demo polity as "system:seed".
   const job = (actor: string) => /^(agora|system):/.exec(actor) && actor.slice(actor.indexOf(":") + 1);
   const userIds = [...new Set(actors)].filter((a) => !job(a));

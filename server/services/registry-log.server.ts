@@ -16,7 +16,7 @@ import { appendedNodes, closedBy, EMPTY_ROOT, leafHash, MerkleTree } from "../..
 import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
-import { withLedger } from "./ledger.server.js";
+import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
 
 /**
  * Publication (issue 7): a ratified ruling gets its ELI, its provenance bundle is appended to the
@@ -535,7 +535,7 @@ export async function fileHarmReport(deps: AppDeps, user: SessionUser, eli: stri
         .insertInto("harmReports")
         .values({ id, rulingId: ruling.id, reporterId: user.id, what, valueIds: JSON.stringify(valueIds), createdAt: at })
         .execute();
-      await append({ matterId: ruling.matterId, type: "ruling.harmReported", actor: user.id, payload: { eli, reportId: id, valueIds } });
+      await append({ matterId: ruling.matterId, type: "ruling.harmReported", actor: CITIZEN_ACTOR, payload: { eli, reportId: id, valueIds } });
       // Since the clerk last renewed it: a review she answered is not asked again by the same reports.
       let since = trx.selectFrom("harmReports").select(sql<number>`count(*)`.as("n")).where("rulingId", "=", ruling.id);
       if (ruling.reviewedAt) since = since.where("createdAt", ">", ruling.reviewedAt);
