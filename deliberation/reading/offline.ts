@@ -14,8 +14,10 @@ import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./
  *    beside it; a power named without fear beside a safeguard is that safeguard's occasion ("MOMENTS
  *    when a person learns that a system has identified them"), not a concern. A power both asked for and
  *    feared is wanted only within bounds. A goal also makes the value ask, implicitly, for the powers
- *    that serve it, but only where a clause puts them to that goal. Scopes (protesters, children,
- *    elections …) say whom the value is about.
+ *    that serve it, but only where a clause puts them to that goal. A power a "MOMENTS when …" policy
+ *    names as missing ("ignored without any consequence", "jääb karistuseta") is asked for; a power
+ *    counted in an account the value wants ("how often the fund punishes people") is its topic, not a
+ *    concern. Scopes (protesters, children, elections …) say whom the value is about.
  * 2. The clause. It is cut into sentences and parts (";", ", and", ", but" …), and each part into its
  *    main words, its exception ("except …", "unless …", "välja arvatud …"), its conditions ("if …",
  *    "before …"), its purposes ("to protect …", "parandamiseks") and quoted words (named, not used).
@@ -46,7 +48,15 @@ import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./
  *    ("may use it only to find a missing child") is the power that serves the goal; a permission with
  *    "also" adds a power, and bounded it still adds. A gate that bounds an allowed power is asked for.
  *    What acts on a freedom, forbidden for it, protects it ("parody shall not be taken down"). Telling a
- *    person that it is a machine is that notice only, not a notice of what is done about them.
+ *    person that it is a machine is that notice only, not a notice of what is done about them. A
+ *    safeguard named as the only way out of a prohibition ("no system may be used unless it has been
+ *    tested", "… until a clinician has examined") is required; a bound the power's holder sets for
+ *    itself ("only where they consider it necessary") bounds nothing; a later part that takes back what
+ *    the sentence provided ("may nonetheless be altered at any time", "it shall be sufficient to state")
+ *    withholds it as much as it was given; a stand-in that "counts as" consent takes consent away; a
+ *    power done "without any consequence" is ruled out; a form that spans the modal ("benefit shall be
+ *    reduced", "andmeid võib amet küsida") is governed by it; an Estonian -mata verb ("nõusolekut
+ *    küsimata") takes away what it follows.
  * 3. The verdict. A clause concept meets a value concept directly, through an opposite (keeping data is
  *    the opposite of deleting it) or through a related concept (half weight; only a guard carries over).
  *    A value fears what acts on its freedom ("an obvious parody taken down"), and a value that needs a
@@ -180,7 +190,7 @@ for (const language of ["en", "et"] as const) {
 
 /** Opens a condition: its concepts set scope and goals, and a safeguard in it gates the main words. */
 const CONDITION: Record<Language, Form[]> = {
-  en: ["=if", "=when", "=whenever", "=once", "=where", "provided that", "on condition", "=before", "=after"].map(compileForm),
+  en: ["=if", "=when", "=whenever", "=once", "=where", "provided that", "on condition", "=before", "=after", "=until", "if and only if"].map(compileForm),
   et: ["=kui", "=juhul", "=juhtudel", "tingimusel", "eeldusel", "=enne", "=pärast"].map(compileForm),
 };
 
@@ -315,6 +325,31 @@ function headLength(text: string, tokens: readonly Token[]): number {
   return n;
 }
 
+const COUNTING: Record<Language, Form[]> = {
+  en: ["how often", "how many", "how much", "how frequently", "reports on"].map(compileForm),
+  et: ["kui tihti", "kui sageli", "kui palju", "kui paljud", "kui suur osa", "aru oma"].map(compileForm),
+};
+
+/** Is the power at `at` counted ("how often the fund punishes", "kui tihti mudel kahtlustab")? */
+function countedAt(tokens: readonly Token[], at: number, language: Language): boolean {
+  return findAll(tokens, COUNTING[language], Math.max(0, at - 5), at).length > 0;
+}
+
+/** Words that name a power as missing: "unpunished", "karistuseta", "avastamata". */
+const ABSENT_WORD: Record<Language, RegExp> = { en: /^un\p{L}+(?:ed|ished)$/u, et: /\p{L}(?:useta|mata)$/u };
+const ABSENT_BEFORE: Record<Language, ReadonlySet<string>> = { en: new Set(["without"]), et: new Set(["ilma"]) };
+const ARTICLES_OR_ANY: ReadonlySet<string> = new Set(["a", "an", "any", "mingi", "mingisuguse"]);
+
+/** Does the value name the power as absent ("without any consequence", "jääb karistuseta")? */
+function absent(tokens: readonly Token[], m: Mention, language: Language): boolean {
+  if (tokens.slice(m.from, m.to).some((t) => ABSENT_WORD[language].test(t.w))) return true;
+  // "without any consequence", "ilma karistuseta"; not "without being punished" (what is feared is the punishing).
+  const prev = tokens[m.from - 1]?.w ?? "";
+  const prev2 = tokens[m.from - 2]?.w ?? "";
+  if (/ing$/u.test(tokens[m.from]!.w)) return false;
+  return ABSENT_BEFORE[language].has(prev) || (ARTICLES_OR_ANY.has(prev) && ABSENT_BEFORE[language].has(prev2));
+}
+
 export function valueProfile(value: ReadableValue): ValueProfile {
   const cacheKey = JSON.stringify([value.title, value.description, value.policies]);
   const cached = PROFILE_CACHE.get(cacheKey);
@@ -324,6 +359,7 @@ export function valueProfile(value: ReadableValue): ValueProfile {
   const scopes = new Set<string>();
   const goals = new Set<string>();
   const fearing = FEARING_CUES[language].map(compileForm);
+  const accountable = texts.some(({ text }) => conceptMentions(tokenize(text), language).some((m) => m.key === "oversight"));
   const read = texts.map(({ text, weight, policy }) => {
     const tokens = tokenize(text);
     const skip = policy ? headLength(text, tokens) : 0;
@@ -337,12 +373,16 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     const safeguardsAt = mentions.filter((m) => BY_KEY.get(m.key)!.valence === "safeguard").map((m) => m.from);
     const fear = findAll(tokens, fearing, skip).some((f) => !safeguardsAt.some((at) => at >= f.to && at - f.to <= 2));
     // "I want to know how well the state's algorithms work": the knowing is the public's, an account.
-    const kept = mentions.some((m) => m.key === "oversight") ? mentions.filter((m) => m.key !== "notice") : mentions;
+    let kept = mentions.some((m) => m.key === "oversight") ? mentions.filter((m) => m.key !== "notice") : mentions;
+    // "I want to know how often the fund punishes people": a power counted in an account is its topic.
+    if (accountable) kept = kept.filter((m) => BY_KEY.get(m.key)!.valence !== "intrusion" || !countedAt(tokens, m.from, language));
     // "an obvious parody is taken down as if it were a fake": what acts on the value's freedom is feared.
     const threatened = new Set(
       kept.filter((m) => FREEDOM_THREATS.includes(m.key) && kept.some((f) => FREEDOMS.includes(f.key) && f.to <= m.from)).map((m) => m.key),
     );
-    return { tokens, mentions: kept, weight, fear, policy, threatened };
+    // "MOMENTS when …" names what the value fears to see happen.
+    const moments = policy && /^(?:MOMENTS|HETKED)\b/u.test(text.trim());
+    return { tokens, mentions: kept, weight, fear, policy, threatened, moments };
   });
   const votes = new Map<string, { plus: number; minus: number; weight: number }>();
   const vote = (key: string, weight: number, plus: boolean) => {
@@ -360,7 +400,10 @@ export function valueProfile(value: ReadableValue): ValueProfile {
       const c = BY_KEY.get(key)!;
       if (c.valence === "safeguard") vote(key, r.weight, !r.threatened.has(key));
       if (c.valence !== "intrusion") continue;
-      if (r.fear) vote(key, r.weight, false);
+      // "obligations ignored without any consequence", "kiiruseületaja jääb karistuseta", "tulu jääb
+      // avastamata": what the value fears is the power's absence, so it asks for the power.
+      if (r.moments && r.mentions.some((m) => m.key === key && absent(r.tokens, m, language))) vote(key, r.weight, true);
+      else if (r.fear) vote(key, r.weight, false);
       else if ((c.serves ?? []).some((g) => goals.has(g))) vote(key, r.weight, true);
       // A power named without fear beside a safeguard is the safeguard's occasion ("MOMENTS when a
       // person learns that a system has identified them"), and so is one named in passing by a value
@@ -496,7 +539,17 @@ const NEGATION_REACH = 3;
 /** Modal verbs: negated, an obligation they state becomes a prohibition ("shall never be kept"). */
 const MODAL_VERBS: ReadonlySet<string> = new Set(["shall", "must", "will", "should", "be", "tuleb", "peab", "peavad"]);
 /** Estonian postpositions that take away what stands before them ("tõlgi asemel", "nõusoleku puudumisel"). */
-const POSTPOSITIONS: ReadonlySet<string> = new Set(["asemel", "puudumisel"]);
+const NOT_BEFORE: ReadonlySet<string> = new Set(["not", "mitte"]);
+/** Cues that put one thing in another's place ("instead of", "in place of", "rather than", "count as"). */
+const SUBSTITUTES: ReadonlySet<string> = new Set(["instead", "in", "rather", "count", "counts", "deemed"]);
+/** A later part that takes back what the sentence provided ("may nonetheless", "it shall be sufficient to"). */
+const TAKE_BACK: Record<Language, Form[]> = {
+  en: ["=nonetheless", "=nevertheless", "=notwithstanding", "sufficient to", "=suffice", "=suffices"].map(compileForm),
+  et: ["=sellegipoolest", "=siiski", "sellest hoolimata", "=piisab"].map(compileForm),
+};
+/** "… may not … until": what must happen first. */
+const UNTIL: ReadonlySet<string> = new Set(["until", "till"]);
+const POSTPOSITIONS: ReadonlySet<string> = new Set(["asemel", "puudumisel", "küsimata", "saamata", "andmata", "teatamata", "teavitamata", "arvestamata"]);
 /** The Estonian abessive of a noun ("nõusolekuta", "põhjenduseta", "sekkumiseta"): "without" it. */
 const ABESSIVE = /(?:use|mise|ku|loa|tuse)ta$/u;
 const WITHOUT_REACH = 5;
@@ -831,6 +884,8 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
   all.sort((a, b) => a.from - b.from || b.to - a.to);
   const quoted = quotedSpans(text, tokens);
   let inherited: ModalKind | null = null;
+  // Safeguards each sentence has provided so far, for a later part that takes them back.
+  const provided = new Map<number, ClauseMention[]>();
   for (const part of splitParts(text, tokens, language)) {
     const cues = mergeCues(cuesIn(tokens, language, part.from, part.to), tokens);
     const roleOf = new Array<"main" | "exception" | "aside">(part.to - part.from).fill("main");
@@ -870,12 +925,15 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         }
         // "only if a judge approves", "only after a judge has approved it": a gate named as the only way
         // in is required.
-        if (cues.some((c) => c.kind === "limit" && c.to === s.from)) {
+        if (cues.some((c) => c.kind === "limit" && c.to === s.from) || (tokens[s.from]!.w === "if" && tokens[s.from + 2]?.w === "only")) {
           for (const m of all) if (m.from >= s.from && m.from < end && CONDITION_GATES.has(m.key)) gateConditions.push(m);
         }
       }
     }
-    const mainCues = cues.filter((c) => role(c.from) === "main");
+    // "as a supplement to, and not in place of, …": a negated "instead of" takes nothing away.
+    const mainCues = cues.filter(
+      (c) => role(c.from) === "main" && !(c.kind === "without" && SUBSTITUTES.has(tokens[c.from]!.w) && NOT_BEFORE.has(tokens[c.from - 1]?.w ?? "")),
+    );
     for (const m of gateConditions) {
       mentions.push({
         key: m.key,
@@ -893,7 +951,10 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
     const withouts = mainCues.filter((c) => c.kind === "without");
     const sentenceCues = cuesIn(tokens, language, part.sentenceFrom, part.sentenceTo);
     // A bound of years is no bound on a power ("kept for no longer than ten years", "kuni kümme aastat").
-    const limitedHere = sentenceCues.some((c) => c.kind === "limit") && !longDuration(tokens, part.sentenceFrom, part.sentenceTo);
+    // A bound the power's holder sets for itself ("only where the police consider it necessary") bounds nothing.
+    const limitedHere =
+      sentenceCues.some((c) => c.kind === "limit" && findAll(tokens, DISCRETION_FORMS[language], c.to, Math.min(part.sentenceTo, c.to + 12)).length === 0) &&
+      !longDuration(tokens, part.sentenceFrom, part.sentenceTo);
     const partKind: ModalKind | null = modal[0] ? (modal[0].kind as ModalKind) : part.joined ? inherited : null;
     if (modal.length > 0) inherited = modal[modal.length - 1]!.kind as ModalKind;
     else if (!part.joined) inherited = null;
@@ -907,7 +968,13 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
       firstModal !== undefined &&
       m.to <= firstModal.from &&
       !tokens.slice(Math.max(part.sentenceFrom, m.from - 3), m.from).some((t) => GATE_PREPOSITIONS.has(t.w));
-    const gateHeld = (m: Mention) => GATES.has(m.key) && !isSubject(m) && !sentenceNegators.some((n) => n.to <= m.from && m.from - n.to <= WITHOUT_REACH);
+    // "juhi nõusolekut küsimata", "kohtu loa puudumisel", "nõusolekuta": a gate taken away after it, or in its own ending, is not held.
+    const gateHeld = (m: Mention) =>
+      GATES.has(m.key) &&
+      !isSubject(m) &&
+      !sentenceNegators.some((n) => n.to <= m.from && m.from - n.to <= WITHOUT_REACH) &&
+      !sentenceNegators.some((n) => POSTPOSITIONS.has(tokens[n.from]!.w) && n.from >= m.to && n.from - m.to <= 1) &&
+      !(language === "et" && ABESSIVE.test(tokens[m.to - 1]!.w));
     const gated = sentenceMentions.some(gateHeld);
     const exceptionMentions = all.filter((m) => m.from >= part.from && m.from < part.to && role(m.from) === "exception");
     const exceptionScopes = exceptionMentions.map((m) => m.key).filter((k) => ["scope", "goal"].includes(BY_KEY.get(k)!.valence));
@@ -1009,9 +1076,10 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
           regionEnd = i;
           break;
         }
+        // A form that spans the modal ("benefit … reduced", "andmeid … küsida") has its verb after it.
         const after = doing.filter(
           (m) =>
-            m.from >= cue.to &&
+            (m.from >= cue.to || (m.from < cue.from && m.to > cue.to && m.from >= (k === 0 ? part.from : modal[k - 1]!.to))) &&
             m.from < regionEnd &&
             !(BY_KEY.get(m.key)!.valence === "intrusion" && tokens.slice(cue.to, m.from).some((t) => OBJECT_VERBS.has(t.w))),
         );
@@ -1125,6 +1193,8 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
       if (discretionaryCondition && c.valence === "safeguard" && !without && (kind === "required" || kind === "permitted")) continue;
       let effect = effectOf(kind, without);
       if (FREEDOMS.includes(m.key) && effect === "not-required") effect = "allowed";
+      // "may refuse the change without any consequence": a power done without is ruled out, not merely not required.
+      if (without && c.valence === "intrusion" && effect === "not-required" && (kind === "permitted" || kind === "required")) effect = "forbidden";
       // "An item marked as parody shall not be taken down": what the clause does is to the freedom, which it
       // protects (or, required, takes away); the takedown of anything else is not in it.
       const freedom = FREEDOM_THREATS.includes(m.key)
@@ -1182,6 +1252,49 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         });
       }
     }
+    // "No marking system may be used unless it has been tested on a sample …": a safeguard named as the
+    // only way out of a prohibition is required (unless the power's holder may waive it).
+    const prohibitive =
+      modal[0] !== undefined &&
+      (modal[0].kind === "prohibited" || (modal[0].kind === "permitted" && negations.some((n) => n.from < modal[0]!.from && modal[0]!.from - n.to <= 4)));
+    // "No diagnosis may be entered until the clinician has examined the images": the same, by a time.
+    const untilAt = prohibitive ? tokens.findIndex((t, i) => i >= part.from && i < part.to && UNTIL.has(t.w)) : -1;
+    const untilEnd = untilAt < 0 ? -1 : segmentEnd(text, tokens, untilAt, part.to);
+    const untilMentions = untilAt < 0 ? [] : all.filter((m) => m.from > untilAt && m.from < untilEnd);
+    if (untilAt >= 0 && findAll(tokens, DISCRETION_FORMS[language], untilAt, untilEnd).length === 0) {
+      for (const m of untilMentions) {
+        if (BY_KEY.get(m.key)!.valence !== "safeguard" || GATES.has(m.key) || mentions.some((x) => x.key === m.key && x.quoteStart >= tokens[part.from]!.start))
+          continue;
+        mentions.push({
+          key: m.key,
+          effect: "required",
+          segment: "main",
+          exceptionScopes: [],
+          discretionary: false,
+          quoteStart: tokens[untilAt]!.start,
+          quoteEnd: tokens[Math.min(untilEnd, untilAt + 24) - 1]!.end,
+          cue: "(condition)",
+        });
+      }
+    }
+    if (exceptionAt >= 0 && prohibitive && !discretionary) {
+      for (const m of exceptionMentions) {
+        // A judge or the person opening the exception is read as a gate (above), not as a safeguard provided.
+        if (BY_KEY.get(m.key)!.valence !== "safeguard" || GATES.has(m.key) || mentions.some((x) => x.key === m.key && x.quoteStart >= tokens[part.from]!.start))
+          continue;
+        if (sentenceNegators.some((n) => n.to <= m.from && m.from - n.to <= WITHOUT_REACH && n.from >= exceptionAt)) continue;
+        mentions.push({
+          key: m.key,
+          effect: "required",
+          segment: "main",
+          exceptionScopes: [],
+          discretionary: false,
+          quoteStart: tokens[exceptionAt]!.start,
+          quoteEnd: tokens[Math.min(exceptionEnd, exceptionAt + 24) - 1]!.end,
+          cue: "(condition)",
+        });
+      }
+    }
     // "may use it …, with a court's approval given for that search": the gate that bounds a power the part
     // allows is asked for, as much as the power is bounded by it.
     const partStart = tokens[part.from]!.start;
@@ -1203,6 +1316,21 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         });
       }
     }
+    // "shall state the grounds …, and where software recommended it, it shall be sufficient to state that
+    // fact"; "shall be notified 14 days before …; the schedule may nonetheless be altered at any time": a
+    // later part that takes back what the sentence provided leaves the safeguard as much withheld as given.
+    const earlier = provided.get(part.sentenceFrom) ?? [];
+    const takeBack = findAll(tokens, TAKE_BACK[language], part.from, part.to).find((t) => role(t.from) === "main");
+    if (takeBack && earlier.length > 0) {
+      for (const x of earlier) {
+        if (mentions.some((y) => y.key === x.key && y.effect === "not-required" && y.quoteStart >= partStart)) continue;
+        mentions.push({ ...x, effect: "not-required", quoteStart: tokens[takeBack.from]!.start, quoteEnd: partEnd, cue: "(taken back)" });
+      }
+    }
+    provided.set(part.sentenceFrom, [
+      ...earlier,
+      ...mentions.filter((x) => inPart(x) && x.segment === "main" && x.effect === "required" && BY_KEY.get(x.key)!.valence === "safeguard"),
+    ]);
   }
   return { language, mentions, scopes, goals };
 }

@@ -579,3 +579,73 @@ describe("descriptions, labels, freedoms, notices and added powers", () => {
     expectReading(read(also, MISSING_CHILD), "silent");
   });
 });
+
+describe("gates, take-backs, stand-ins and values that fear a power's absence", () => {
+  const TESTED: ReadableValue = {
+    valueId: "v-tested",
+    title: "Tools checked before they judge us",
+    description: "I want any scoring tool tested for bias before it is used on people like me.",
+    policies: ["WAYS to test a tool on the people it will judge"],
+  };
+  const TOLD: ReadableValue = {
+    valueId: "v-told",
+    title: "Being told in good time",
+    description: "I want to be notified of a decision about me before it takes effect.",
+    policies: ["MOMENTS when a person is not told what was decided about them"],
+  };
+  const ENFORCED: ReadableValue = {
+    valueId: "v-enforced",
+    title: "Rules that are enforced",
+    description: "I follow the rules and want others to as well.",
+    policies: ["MOMENTS when people who break the rules go without any penalty"],
+  };
+  const ASKED_ET: ReadableValue = {
+    valueId: "v-kusitud",
+    title: "Minu seade, minu otsus",
+    description: "Ma tahan, et minu nõusolekuta ei tehtaks minu kodus midagi.",
+    policies: ["HETKED, mil seadet juhitakse omaniku nõusolekuta"],
+  };
+  const PRIVATE_ET: ReadableValue = {
+    valueId: "v-privaatne",
+    title: "Minu andmed ei liigu",
+    description: "Ma tahan, et minu kohta käivaid andmeid oleks riigi käes võimalikult vähe.",
+    policies: ["VIISID hoida isikuandmete hulk väikesena"],
+  };
+
+  it("a safeguard named as the only way out of a prohibition is required", () => {
+    expectReading(read("No scoring tool may be used unless it has been tested for bias on a sample of the people it will score.", TESTED), "honours");
+    expectReading(read("No scoring tool may be used until it has been tested for bias by an independent body.", TESTED), "honours");
+  });
+
+  it("a later part that takes back the safeguard the sentence gave erodes it", () => {
+    expectReading(read("A person shall be notified of the decision a week before it applies; the agency may nevertheless change it later.", TOLD), "erodes");
+    expectReading(read("A person shall be notified of the decision a week before it applies.", TOLD), "honours");
+  });
+
+  it("a stand-in that 'counts as' consent takes consent away; one that 'does not count as' it leaves consent required", () => {
+    expectReading(read("Clicking 'I agree' on a banner shall count as consent to the processing.", ASKED_ET), "erodes");
+    expectReading(read("Clicking 'I agree' on a banner does not count as consent to the processing.", ASKED_ET), "honours");
+  });
+
+  it("a value that fears a power's absence asks for it", () => {
+    expectReading(read("Anyone who breaks the rules shall be fined.", ENFORCED), "honours");
+  });
+
+  it("reads a form that spans the modal", () => {
+    expectReading(read("If a jobseeker breaks the rules, the benefit shall be reduced by half.", ENFORCED), "honours");
+  });
+
+  it("Estonian: a -mata verb takes away what it follows; passing data on is collecting it", () => {
+    expectReading(read("Ettevõte võib seadme välja lülitada omaniku nõusolekut küsimata.", ASKED_ET, "et"), "erodes");
+    expectReading(read("Ettevõte võib seadme välja lülitada ainult omaniku nõusolekul.", ASKED_ET, "et"), "honours");
+    expectReading(read("Pangad edastavad ametile kõigi klientide andmed.", PRIVATE_ET, "et"), "erodes");
+    // A gate taken away after it (or in its own ending) bounds nothing.
+    expectReading(read("Pangad võivad ametile klientide andmeid edastada klientide nõusolekut küsimata.", PRIVATE_ET, "et"), "erodes");
+    expectReading(read("Pangad võivad ametile klientide andmeid edastada klientide nõusolekuta.", PRIVATE_ET, "et"), "erodes");
+    expectReading(read("Pangad võivad ametile klientide andmeid edastada üksnes klientide nõusolekul.", PRIVATE_ET, "et"), "honours");
+  });
+
+  it("a bound the power's holder sets for itself bounds nothing", () => {
+    expectReading(read("The police may use face recognition at demonstrations only where they consider it necessary.", PROTEST), "erodes");
+  });
+});
