@@ -817,6 +817,8 @@ export const en = {
   "draft.figuresAmended":
     "What the amended draft does to each constituency's top values, from readings of its clauses: the figures of the text the ballot votes on.",
   "draft.figuresWait": "These are the figures of the draft before the amendment: the amended clause is still being read.",
+  "draft.unreadable":
+    "{count, plural, one {# amendment} other {# amendments}} of the draft could not be read (the token budget ran out, or the model failed), so {count, plural, one {it does} other {they do}} not count: the text voted on leaves {count, plural, one {it} other {them}} out.",
   "draft.beingRead": "Being read… The amended clause is read against every value of the mandates before the ballot can open.",
   "draft.read": "The amended clause has been read: the figures below are the amended text's.",
   "draft.changes": "What changed, word by word",

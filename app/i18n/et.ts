@@ -824,6 +824,8 @@ export const et: Messages = {
   "draft.figuresLead": "Mida eelnõu teeb iga valimisringkonna tähtsaimate väärtustega, selle punktide lugemise järgi. Ava väärtus, et näha tsiteeritud sõnu.",
   "draft.figuresAmended": "Mida muudetud eelnõu teeb iga valimisringkonna tähtsaimate väärtustega, selle punktide lugemise järgi: hääletatava teksti arvud.",
   "draft.figuresWait": "Need on eelnõu arvud enne muudatust: muudetud punkti alles loetakse.",
+  "draft.unreadable":
+    "{count, plural, one {# eelnõu muudatust} other {# eelnõu muudatust}} ei õnnestunud läbi lugeda (tokenite eelarve sai otsa või mudel ei vastanud), seega {count, plural, one {see ei loe} other {need ei loe}}: hääletatav tekst jätab {count, plural, one {selle} other {need}} välja.",
   "draft.beingRead": "Loetakse… Muudetud punkti loetakse iga mandaatide väärtuse suhtes, enne kui hääletuse saab avada.",
   "draft.read": "Muudetud punkt on loetud: allpool on muudetud teksti arvud.",
   "draft.changes": "Mis muutus, sõna-sõnalt",

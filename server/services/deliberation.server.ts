@@ -287,7 +287,14 @@ async function foldView(deps: AppDeps, matterId: string) {
     tokensSpent: state.tokensSpent,
     haltedBecause: state.haltedBecause,
     resumeAt: state.resumeAt,
-    room: { paused: state.room.paused, guidance: state.room.guidance, amended: state.room.amended, returns: state.room.returns },
+    room: {
+      paused: state.room.paused,
+      guidance: state.room.guidance,
+      amended: state.room.amended,
+      returns: state.room.returns,
+      /** Delegates' amendments that could not be read (no budget, or the reading failed for good): they do not count. */
+      unreadable: Object.keys(state.room.unreadable ?? {}).length,
+    },
     representatives: state.started.representatives.map((r) => {
       const entry = state.positions[r.id];
       return {

@@ -214,10 +214,17 @@ export function DraftFigures({
 export function AmendedDraft({ view }: { view: DeliberationView }) {
   const t = useT();
   const amended = view.amendedDraft;
-  if (!amended || !view.draft) return null;
+  const unreadable = view.room.unreadable ? (
+    <p className="notice" role="status">
+      {t("draft.unreadable", { count: String(view.room.unreadable) })}
+    </p>
+  ) : null;
+  if (!view.draft) return null;
+  if (!amended) return unreadable;
   return (
     <section aria-labelledby="amended" className="card stack amended-draft">
       <h3 id="amended">{t("room.amendedTitle")}</h3>
+      {unreadable}
       {amended.pending ? (
         <p className="notice reading-pending" role="status">
           {t("draft.beingRead")}
