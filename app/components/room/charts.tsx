@@ -25,7 +25,8 @@ export function firstPreferences(view: DeliberationView, round: Round): Map<stri
   return firsts;
 }
 
-function BarRow({ label, value, max, winner, suffix }: { label: string; value: number; max: number; winner?: boolean; suffix: string }) {
+/** One bar of a chart: its label, its share of `max`, and the figure written beside it. */
+export function BarRow({ label, value, max, winner, suffix }: { label: string; value: number; max: number; winner?: boolean; suffix: string }) {
   return (
     <div className={winner ? "bar-row bar-winner" : "bar-row"}>
       <span className="bar-label">{label}</span>

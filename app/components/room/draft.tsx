@@ -5,6 +5,7 @@ import { constraints } from "../../utils/constraints";
 import type { DeliberationView, Draft } from "../deliberation";
 import { ActionForm, Submit, TextField } from "../forms";
 import { TrackedChanges } from "../tracked-changes";
+import { BarRow } from "./charts";
 import { ReadingChip, type ReadingShown, slotName } from "./readings";
 
 /**
@@ -138,15 +139,7 @@ export function FairnessFigures({
         <figcaption className="help">{t("fairness.caption")}</figcaption>
         <div className="bars" role="img" aria-label={t("fairness.summary", { summary })}>
           {shares.map((s) => (
-            <div key={s.representativeId} className="bar-row">
-              <span className="bar-label">{s.label}</span>
-              <span className="bar-track">
-                <span className="bar-area">
-                  <span className="bar-fill" style={{ width: `${Math.max(1, s.honoured * 100)}%` }} />
-                </span>
-                <span className="bar-value">{percent(s.honoured)}</span>
-              </span>
-            </div>
+            <BarRow key={s.representativeId} label={s.label} value={s.honoured} max={1} suffix={percent(s.honoured)} />
           ))}
         </div>
         <details>
