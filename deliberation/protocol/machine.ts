@@ -19,7 +19,6 @@ import {
   vetoCore,
 } from "./packages.js";
 import {
-  approves,
   type Assessment,
   type Candidate,
   type Critique,
@@ -907,12 +906,6 @@ export function amendedDraft(state: DeliberationState): { text: string; clauses:
   if (!state.draft?.choice || countOf(counted) === 0) return null;
   const choice = amendedChoice(state.draft.choice, counted);
   return { text: packageText(state.rule, choice), clauses: draftClauses(state, choice), coverage: coverageOf(state, choice), pending: amendmentPending(state) };
-}
-
-/** Whether each representative can accept a package (none of its top values eroded), from readings. */
-export function approvalsOf(state: DeliberationState, choice: Choice): Record<string, boolean> {
-  const readings = indexReadings(allReadings(state));
-  return Object.fromEntries(constituencies(state).map((c) => [c.id, approves(standing(state.rule, choice, c, readings), c)]));
 }
 
 /**

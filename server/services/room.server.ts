@@ -97,9 +97,10 @@ function eventFor(state: DeliberationState, action: RoomAction): RoomEvent {
       if (!state.draft.choice) throw conflict("room.noClauses", "This draft was written before rules had clauses: it cannot be amended clause by clause.");
       if (action.slot >= state.rule.slots.length) throw new DomainError("not_found", "room.noClause", "There is no such clause in this rule.");
       const text = action.text.trim();
-      if (text !== "" && wordingProblems(text, state.language).length > 0)
+      const problems = text === "" ? [] : wordingProblems(text, state.language);
+      if (problems.length > 0)
         throw new DomainError("invalid", "room.notAProvision", "An amended clause is one provision, in the third person and in the rule's language.", {
-          problems: wordingProblems(text, state.language).join(", "),
+          problems: problems.join(", "),
         });
       return { type: "room.amended", payload: { slot: action.slot, text } };
     }
