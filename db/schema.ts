@@ -147,6 +147,10 @@ export interface ValuePairsTable {
   story: string;
   llmCallId: string | null;
   createdAt: string;
+  /** How many judgments the pair has, kept in the judgment's transaction. */
+  judgmentCount: Generated<number>;
+  /** Random in [0, 2^31 − 1), set when the pair is made: where a citizen's walk among equally judged pairs starts. */
+  randomKey: number;
 }
 
 export interface JudgmentsTable {

@@ -1,3 +1,4 @@
+import { createHash, randomInt } from "node:crypto";
 import { type Kysely, PostgresAdapter, sql } from "kysely";
 import { isUniqueViolation } from "../../db/errors.js";
 import type { Database } from "../../db/schema.js";
@@ -324,6 +325,7 @@ async function pairWithRelated(deps: AppDeps, context: { id: string; title: stri
           story: story.output.story,
           llmCallId: story.callId,
           createdAt: nowIso(deps),
+          randomKey: randomPairKey(),
         })
         .onConflict((oc) => oc.columns(["fromId", "toId"]).doNothing())
         .execute(),
@@ -424,11 +426,47 @@ export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: str
   return { canonicalId, endorsed: true as const };
 }
 
-/** Pairs in a context she has not judged yet, oldest first. */
-export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: string, limit: number) {
-  const citizenId = requireCitizen(user);
-  await requireContext(deps.db, contextId);
-  const pairs = await deps.db
+/** Pair keys are random in [0, 2^31 − 1): an integer on both databases. */
+const PAIR_KEY_RANGE = 2 ** 31 - 1;
+
+/** The random key a new pair gets; pairs of equal judgment count are offered in its order. */
+export function randomPairKey(): number {
+  return randomInt(PAIR_KEY_RANGE);
+}
+
+/**
+ * Where her walk among equally judged pairs starts: fixed for her in a context, so the pair she is
+ * shown stays put across a reload or a refused answer, and spread over the keys, so citizens asking
+ * at the same moment start in different places.
+ */
+function startKey(citizenId: string, contextId: string): number {
+  return createHash("sha256").update(`${citizenId}\u0000${contextId}`).digest().readUInt32BE(0) % PAIR_KEY_RANGE;
+}
+
+interface PairWalk {
+  contextId: string;
+  citizenId: string;
+  /** Canonical values her active cards in the context joined: pairs with them are not hers to judge. */
+  own: string[];
+  level: number;
+}
+
+/** The lowest judgment count above `above` among the context's pairs, read from the index's first entry. */
+async function nextLevel(db: Kysely<Database>, contextId: string, above: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom("valuePairs")
+    .select("judgmentCount")
+    .where("contextId", "=", contextId)
+    .where("judgmentCount", ">", above)
+    .orderBy("judgmentCount")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.judgmentCount;
+}
+
+/** Pairs judged `level` times that she may judge, in key order from `start` on (or up to it). */
+function pairsAtLevel(db: Kysely<Database>, walk: PairWalk, keys: { from: number } | { below: number }, limit: number) {
+  let query = db
     .selectFrom("valuePairs as p")
     .innerJoin("canonicalValues as a", "a.id", "p.fromId")
     .innerJoin("canonicalValues as b", "b.id", "p.toId")
@@ -444,14 +482,44 @@ export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: 
       "b.description as toDescription",
       "b.policies as toPolicies",
     ])
-    .where("p.contextId", "=", contextId)
+    .where("p.contextId", "=", walk.contextId)
+    .where("p.judgmentCount", "=", walk.level)
+    .where((eb) => ("from" in keys ? eb("p.randomKey", ">=", keys.from) : eb("p.randomKey", "<", keys.below)))
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("judgments as j").select("j.id").whereRef("j.pairId", "=", "p.id").where("j.citizenId", "=", citizenId))),
-    )
-    .orderBy("p.createdAt")
-    .orderBy("p.id")
-    .limit(limit)
+      not(exists(selectFrom("judgments as j").select("j.id").whereRef("j.pairId", "=", "p.id").where("j.citizenId", "=", walk.citizenId))),
+    );
+  if (walk.own.length > 0) query = query.where("p.fromId", "not in", walk.own).where("p.toId", "not in", walk.own);
+  // Ordered by the key alone, so the index yields the rows in order and the walk stops at the limit.
+  return query.orderBy("p.randomKey").limit(limit).execute();
+}
+
+/**
+ * Pairs in a context for her to judge: the least-judged first, never one with her own value, never
+ * one she judged, and among equally judged pairs from her own place in a random order. The walk
+ * follows the index on (context, judgment count, random key), so its cost grows with what it skips
+ * (her judgments and her values' pairs), not with the number of pairs in the context.
+ */
+export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: string, limit: number) {
+  const citizenId = requireCitizen(user);
+  await requireContext(deps.db, contextId);
+  const own = await deps.db
+    .selectFrom("valueCards")
+    .select("canonicalId")
+    .where("citizenId", "=", citizenId)
+    .where("contextId", "=", contextId)
+    .where("status", "=", "active")
+    .where("canonicalId", "is not", null)
     .execute();
+  const start = startKey(citizenId, contextId);
+  const walk: PairWalk = { contextId, citizenId, own: [...new Set(own.map((r) => r.canonicalId!))], level: -1 };
+  const pairs: Awaited<ReturnType<typeof pairsAtLevel>> = [];
+  for (let level = await nextLevel(deps.db, contextId, -1); level !== undefined; level = await nextLevel(deps.db, contextId, level)) {
+    walk.level = level;
+    pairs.push(...(await pairsAtLevel(deps.db, walk, { from: start }, limit - pairs.length)));
+    // Wrap around: the pairs of this level before her starting place.
+    if (pairs.length < limit) pairs.push(...(await pairsAtLevel(deps.db, walk, { below: start }, limit - pairs.length)));
+    if (pairs.length >= limit) break;
+  }
   return pairs.map((p) => ({
     id: p.id,
     story: p.story,
@@ -460,6 +528,7 @@ export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: 
   }));
 }
 
+/** One judgment and the pair's count, in one transaction: two judgments of a pair at once both count. */
 export async function judge(deps: AppDeps, user: SessionUser, input: { pairId: string; answer: Answer; why?: string | undefined }) {
   const citizenId = requireCitizen(user);
   const pair = await deps.db.transaction().execute(async (trx) => {
@@ -472,6 +541,12 @@ export async function judge(deps: AppDeps, user: SessionUser, input: { pairId: s
       .values({ id: deps.ids(), pairId: pair.id, citizenId, answer: input.answer, why: input.why?.trim() || null, createdAt: nowIso(deps) })
       .execute()
       .catch(conflictOnDuplicate("values.alreadyJudged", "You have already judged this pair."));
+    // An increment in the database, not a read-modify-write: a concurrent judgment waits for the row and adds its own.
+    await trx
+      .updateTable("valuePairs")
+      .set((eb) => ({ judgmentCount: eb("judgmentCount", "+", 1) }))
+      .where("id", "=", pair.id)
+      .execute();
     return pair;
   });
   deps.graphs.changed(pair.contextId);
