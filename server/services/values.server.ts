@@ -440,10 +440,20 @@ export function randomPairKey(): number {
  * at the same moment start in different places.
  */
 function startKey(citizenId: string, contextId: string): number {
-  return createHash("sha256").update(`${citizenId}\u0000${contextId}`).digest().readUInt32BE(0) % PAIR_KEY_RANGE;
+  return citizenHash(citizenId, contextId) % PAIR_KEY_RANGE;
 }
 
-interface PairWalk {
+function citizenHash(citizenId: string, of: string): number {
+  return createHash("sha256").update(`${citizenId}\u0000${of}`).digest().readUInt32BE(0);
+}
+
+/**
+ * Candidates read past her starting place for each pair offered, one taken by her own order: the
+ * pair after a wide gap in the keys is then not the one everyone asking at once is given.
+ */
+const SPREAD = 8;
+
+export interface PairWalk {
   contextId: string;
   citizenId: string;
   /** Canonical values her active cards in the context joined: pairs with them are not hers to judge. */
@@ -464,8 +474,8 @@ async function nextLevel(db: Kysely<Database>, contextId: string, above: number)
   return row?.judgmentCount;
 }
 
-/** Pairs judged `level` times that she may judge, in key order from `start` on (or up to it). */
-function pairsAtLevel(db: Kysely<Database>, walk: PairWalk, keys: { from: number } | { below: number }, limit: number) {
+/** Pairs judged `level` times that she may judge, in key order from `start` on (or up to it); exported for EXPLAIN in the bench. */
+export function pairsAtLevel(db: Kysely<Database>, walk: PairWalk, keys: { from: number } | { below: number }, limit: number) {
   let query = db
     .selectFrom("valuePairs as p")
     .innerJoin("canonicalValues as a", "a.id", "p.fromId")
@@ -490,7 +500,7 @@ function pairsAtLevel(db: Kysely<Database>, walk: PairWalk, keys: { from: number
     );
   if (walk.own.length > 0) query = query.where("p.fromId", "not in", walk.own).where("p.toId", "not in", walk.own);
   // Ordered by the key alone, so the index yields the rows in order and the walk stops at the limit.
-  return query.orderBy("p.randomKey").limit(limit).execute();
+  return query.orderBy("p.randomKey").limit(limit);
 }
 
 /**
@@ -512,12 +522,16 @@ export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: 
     .execute();
   const start = startKey(citizenId, contextId);
   const walk: PairWalk = { contextId, citizenId, own: [...new Set(own.map((r) => r.canonicalId!))], level: -1 };
-  const pairs: Awaited<ReturnType<typeof pairsAtLevel>> = [];
+  const pairs: Awaited<ReturnType<ReturnType<typeof pairsAtLevel>["execute"]>> = [];
   for (let level = await nextLevel(deps.db, contextId, -1); level !== undefined; level = await nextLevel(deps.db, contextId, level)) {
     walk.level = level;
-    pairs.push(...(await pairsAtLevel(deps.db, walk, { from: start }, limit - pairs.length)));
+    const need = limit - pairs.length;
+    const candidates = await pairsAtLevel(deps.db, walk, { from: start }, need * SPREAD).execute();
     // Wrap around: the pairs of this level before her starting place.
-    if (pairs.length < limit) pairs.push(...(await pairsAtLevel(deps.db, walk, { below: start }, limit - pairs.length)));
+    if (candidates.length < need * SPREAD)
+      candidates.push(...(await pairsAtLevel(deps.db, walk, { below: start }, need * SPREAD - candidates.length).execute()));
+    const ranked = candidates.map((pair) => ({ pair, rank: citizenHash(citizenId, pair.id) })).sort((a, b) => a.rank - b.rank);
+    pairs.push(...ranked.slice(0, need).map((r) => r.pair));
     if (pairs.length >= limit) break;
   }
   return pairs.map((p) => ({
