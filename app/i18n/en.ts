@@ -166,6 +166,12 @@ export const en = {
   "values.guided.mattered": "What felt most important about it, in a few words?",
   "values.guided.submit": "Draft my value card",
   "values.guided.draftReady": "Here is your draft. Edit anything, then submit it.",
+  "values.guided.advice.title": "What to add before you submit",
+  "values.guided.advice.addPolicies":
+    "{count, plural, one {Add one more thing you pay attention to when you choose, in your own words: the moment, place, sign or person you notice, on its own line.} other {Add # things you pay attention to when you choose, in your own words: the moments, places, signs or people you notice, each on its own line.}}",
+  "values.guided.advice.nameValue": "Give your value a name of a few words: what you care about, not what should be done.",
+  "values.guided.advice.shortenTitle": "The title is your answer as you wrote it: shorten it to a few words that name what you care about.",
+  "values.guided.advice.describe": "Say in a sentence or two, in your own words, what you care about here.",
   "values.endorse.title": "Peers' values",
   "values.endorse.lead": "Values other citizens wrote in “{context}”. Endorse the ones you hold too.",
   "values.endorse.button": "I hold this too",

@@ -170,6 +170,12 @@ export const et: Messages = {
   "values.guided.mattered": "Mis tundus selle juures kõige tähtsam, mõne sõnaga?",
   "values.guided.submit": "Koosta mu väärtuskaardi mustand",
   "values.guided.draftReady": "Siin on sinu mustand. Muuda, mida soovid, ja saada see ära.",
+  "values.guided.advice.title": "Mida enne saatmist lisada",
+  "values.guided.advice.addPolicies":
+    "{count, plural, one {Lisa oma sõnadega veel üks asi, millele valides tähelepanu pöörad: hetk, koht, märk või inimene, mida märkad, eraldi real.} other {Lisa oma sõnadega # asja, millele valides tähelepanu pöörad: hetked, kohad, märgid või inimesed, mida märkad, igaüks eraldi real.}}",
+  "values.guided.advice.nameValue": "Anna oma väärtusele mõnesõnaline nimi: mis sulle korda läheb, mitte mida tuleks teha.",
+  "values.guided.advice.shortenTitle": "Pealkiri on sinu vastus nii, nagu selle kirjutasid: lühenda see mõne sõnani, mis nimetavad, mis sulle korda läheb.",
+  "values.guided.advice.describe": "Ütle lause või paariga oma sõnadega, mis sulle siin korda läheb.",
   "values.endorse.title": "Teiste väärtused",
   "values.endorse.lead": "Väärtused, mille teised kodanikud on kirjutanud kontekstis „{context}”. Toeta neid, mida ka ise kannad.",
   "values.endorse.button": "Ka mina kannan seda",

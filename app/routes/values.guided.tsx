@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ActionForm, Feedback, Submit, TextField } from "../components/forms";
 import { ContextSelect, ValueForm } from "../components/values";
-import { useLocale, useT } from "../i18n";
+import { type Translate, translator, useLocale, useT } from "../i18n";
 import { GuidedAnswers } from "../../server/trpc/schemas/values";
 import { act, api, readForm, requireRole, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
@@ -17,13 +17,49 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
-  const answers = { contextId: text(form, "contextId"), choice: text(form, "choice"), noticed: text(form, "noticed"), mattered: text(form, "mattered") };
+  const answers = {
+    contextId: text(form, "contextId"),
+    choice: text(form, "choice"),
+    noticed: text(form, "noticed"),
+    mattered: text(form, "mattered"),
+    locale: context.locale,
+  };
   return act(request, "draft", async () => ({ ...(await context.trpc.values.draft(answers)), contextId: answers.contextId }));
 }
 
 type Drafted = inferRouterOutputs<AppRouter>["values"]["draft"] & { contextId: string };
 
 const QUESTIONS = ["choice", "noticed", "mattered"] as const;
+
+function adviceText(t: Translate, advice: Drafted["guidance"][number]): string {
+  switch (advice.code) {
+    case "add_policies":
+      return t("values.guided.advice.addPolicies", { count: advice.count });
+    case "name_value":
+      return t("values.guided.advice.nameValue");
+    case "shorten_title":
+      return t("values.guided.advice.shortenTitle");
+    case "describe":
+      return t("values.guided.advice.describe");
+  }
+}
+
+/** What her answers left out of the draft, said in the language she wrote in, like the draft itself. */
+function DraftAdvice({ drafted }: { drafted: Drafted }) {
+  const page = useLocale();
+  if (drafted.guidance.length === 0) return null;
+  const t = translator(drafted.language);
+  return (
+    <section className="notice draft-advice" aria-labelledby="draft-advice" lang={drafted.language === page ? undefined : drafted.language}>
+      <h2 id="draft-advice">{t("values.guided.advice.title")}</h2>
+      <ul>
+        {drafted.guidance.map((advice) => (
+          <li key={advice.code}>{adviceText(t, advice)}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 export default function Guided() {
   const t = useT();
@@ -39,6 +75,7 @@ export default function Guided() {
         done={(drafted) => (
           <>
             <Feedback result={{ intent: "draft", ok: true, data: drafted }} success={t("values.guided.draftReady")} />
+            <DraftAdvice drafted={drafted} />
             <ValueForm contexts={contexts} contextId={drafted.contextId} initial={drafted.draft} />
           </>
         )}

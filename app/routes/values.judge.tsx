@@ -4,6 +4,7 @@ import { ActionForm, Submit, TextField, useFormErrors, fieldMessage } from "../c
 import { contextTitle, ValueCard } from "../components/values";
 import { useLocale, useT } from "../i18n";
 import { Judge as JudgeInput } from "../../server/trpc/schemas/values";
+import { storyLanguage } from "../../deliberation/values/stories";
 import { act, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
 
@@ -13,7 +14,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = contexts.find((c) => c.id === contextId);
   if (!current) throw new Response("There is no such choice context.", { status: 404 });
   const [pair] = await api(request, () => context.trpc.values.pairs({ contextId, limit: 1 }));
-  return { context: current, pair: pair ?? null };
+  // The story is told in the cards' language, which may not be the page's: it is marked so it is read aloud right.
+  return { context: current, pair: pair ?? null, storyLanguage: pair ? storyLanguage(pair.from, pair.to) : null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -53,7 +55,7 @@ function Answers({ from, to }: { from: string; to: string }) {
 export default function Judge() {
   const t = useT();
   const locale = useLocale();
-  const { context, pair } = useLoaderData<typeof loader>();
+  const { context, pair, storyLanguage: storyLang } = useLoaderData<typeof loader>();
   const title = contextTitle(context, locale);
   return (
     <div className="page">
@@ -82,7 +84,7 @@ export default function Judge() {
           </div>
           <section aria-labelledby="pair-story" className="story">
             <h2 id="pair-story">{t("values.judge.story")}</h2>
-            <blockquote>{pair.story}</blockquote>
+            <blockquote lang={storyLang && storyLang !== locale ? storyLang : undefined}>{pair.story}</blockquote>
           </section>
           <Answers from={pair.from.title} to={pair.to.title} />
           <TextField name="why" id="why" label={t("values.judge.why")} rows={2} {...constraints(JudgeInput.shape.why)} />

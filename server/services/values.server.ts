@@ -5,8 +5,9 @@ import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sameValueTask, similarity } from "../../deliberation/values/dedupe.js";
 import { valueClassifyTask } from "../../deliberation/values/gate.js";
-import { draftValueTask, type GuidedAnswers } from "../../deliberation/values/guided.js";
-import { upgradeStoryTask } from "../../deliberation/values/stories.js";
+import { answersLanguage, draftGuidance, draftValueTask, type GuidedAnswers } from "../../deliberation/values/guided.js";
+import type { WritingLanguage } from "../../deliberation/values/language.js";
+import { storyLanguage, upgradeStoryTask } from "../../deliberation/values/stories.js";
 import type { Answer, GateVerdict, ValueCardDraft } from "../../deliberation/values/types.js";
 import type { SessionUser } from "./accounts.server.js";
 import { citizenRepresentations } from "./progress.server.js";
@@ -296,7 +297,7 @@ interface CanonicalCard {
 }
 
 /** New values are paired with the most related existing ones, with an upgrade story for each pair. */
-async function pairWithRelated(deps: AppDeps, context: { id: string; title: string }, fresh: CanonicalCard) {
+async function pairWithRelated(deps: AppDeps, context: { id: string; title: string; titleEt?: string | null }, fresh: CanonicalCard) {
   const others = (await deps.db.selectFrom("canonicalValues").selectAll().where("contextId", "=", context.id).where("id", "<>", fresh.id).execute()).map(
     (row): CanonicalCard & { createdAt: string } => ({
       id: row.id,
@@ -313,7 +314,10 @@ async function pairWithRelated(deps: AppDeps, context: { id: string; title: stri
     .slice(0, PAIRS_PER_NEW_VALUE);
   for (const { other } of ranked) {
     // The newer value is offered as the possibly wiser one; citizens' answers decide.
-    const story = await deps.llm.run(upgradeStoryTask, { contextTitle: context.title, from: other, to: fresh });
+    // Told in the cards' language (stories.ts), naming the context in that language where it has a name in it.
+    const language = storyLanguage(other, fresh);
+    const contextTitle = language === "et" ? (context.titleEt ?? context.title) : context.title;
+    const story = await deps.llm.run(upgradeStoryTask, { contextTitle, language, from: other, to: fresh });
     await deps.db.transaction().execute((trx) =>
       trx
         .insertInto("valuePairs")
@@ -333,12 +337,19 @@ async function pairWithRelated(deps: AppDeps, context: { id: string; title: stri
   }
 }
 
-export async function draftFromGuided(deps: AppDeps, user: SessionUser, answers: Omit<GuidedAnswers, "contextTitle"> & { contextId: string }) {
+export async function draftFromGuided(
+  deps: AppDeps,
+  user: SessionUser,
+  answers: Omit<GuidedAnswers, "contextTitle"> & { contextId: string; locale?: WritingLanguage | undefined },
+) {
   requireCitizen(user);
   const context = await requireContext(deps.db, answers.contextId);
-  const { contextId: _, ...rest } = answers;
-  const draft = await deps.llm.run(draftValueTask, { ...rest, contextTitle: context.title });
-  return { draft: draft.output, engine: draft.engine };
+  const { contextId: _, locale, ...rest } = answers;
+  // The draft is written in the language of her answers; in the page's when they do not say.
+  const language = answersLanguage(rest, locale ?? "en");
+  const contextTitle = language === "et" ? (context.titleEt ?? context.title) : context.title;
+  const draft = await deps.llm.run(draftValueTask, { ...rest, contextTitle, language });
+  return { draft: draft.output, engine: draft.engine, language, guidance: draftGuidance(draft.output) };
 }
 
 export async function withdrawCard(deps: AppDeps, user: SessionUser, cardId: string) {
@@ -688,7 +699,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
         createdAt,
       })
       .execute();
-    const context = await trx.selectFrom("contexts").select(["id", "title"]).where("id", "=", card.contextId).executeTakeFirstOrThrow();
+    const context = await trx.selectFrom("contexts").select(["id", "title", "titleEt"]).where("id", "=", card.contextId).executeTakeFirstOrThrow();
     return { id, context, card: { id, title: card.title, description: card.description, policies: JSON.parse(card.policies) as string[] } };
   });
   contextIndex(deps, split.context.id).index.add({ id: split.id, title: split.card.title, policies: split.card.policies });

@@ -1,0 +1,43 @@
+/**
+ * Which language a citizen wrote in (English or Estonian), for texts written back to her: the guided
+ * draft and the upgrade stories. Small and conservative: it answers `null` when her words give no
+ * evidence, so the caller falls back to the page's language instead of guessing English.
+ */
+export type WritingLanguage = "en" | "et";
+
+// The commonest short words of each language; a card or an answer of a dozen words has several.
+const EN_WORDS = new Set(
+  (
+    "the a an and or but of to in on at for with without from by about as is was were are be been being have has had do did does " +
+    "not no can could would should will i i'm me my we our us they their them it its this that these those there when where how " +
+    "what who why whether if because so people nobody someone anyone everyone moments ways signs places spaces chances noticed"
+  ).split(" "),
+);
+const ET_WORDS = new Set(
+  (
+    "ja ning või aga kuid ka ei on oli olid olin pole polnud et kui mil mis kes kus kuidas miks kas sest kuna ma mina mul mulle " +
+    "minu mind me meie meil meile nad nemad neid ta tema see seda selle sellest seal siin siis veel nii oma ilma mitte kõik keegi " +
+    "midagi ainult väga juba hetked viisid märgid kohad võimalused olukorrad inimesed märkasin"
+  ).split(" "),
+);
+const ET_LETTERS = /[õäöüšž]/;
+const WORD = /[\p{L}']+/gu;
+
+/** Evidence for each language in a text: its common words, and words with Estonian letters. */
+function evidence(text: string): { en: number; et: number } {
+  let en = 0;
+  let et = 0;
+  for (const word of text.normalize("NFC").toLowerCase().match(WORD) ?? []) {
+    if (EN_WORDS.has(word)) en++;
+    if (ET_WORDS.has(word)) et++;
+    else if (ET_LETTERS.test(word)) et++;
+  }
+  return { en, et };
+}
+
+/** The language a text is written in, or `null` when it does not say (no evidence, or a tie). */
+export function writtenLanguage(...texts: readonly string[]): WritingLanguage | null {
+  const { en, et } = evidence(texts.join("\n"));
+  if (en === et) return null;
+  return en > et ? "en" : "et";
+}
