@@ -83,6 +83,9 @@ const ET_NOT_VERBS = new Set(["masin", "kõrb"]);
 const ET_RELATIVES = new Set(["mil", "kui", "kus", "kuidas", "kes", "mis", "et", "kas", "millal", "miks", "mille", "milles", "millest"]);
 const ET_DEGREE = new Set("raske kerge lihtne keeruline palju vähe tihti sageli kaua kiiresti hästi halvasti ebamugav hirmus".split(" "));
 
+/** The words before a line's first comma: a clause after it ("cameras, which had no signs") describes a thing. */
+const mainWords = (text: string): string[] => words(text.split(",")[0] ?? "");
+
 /** Does an English line say that something happened (a subject and a verb), rather than name a thing? */
 function isEnglishClause(ws: readonly string[]): boolean {
   if (EN_SUBJECTS.has(ws[0] ?? "")) return true;
@@ -130,7 +133,7 @@ function stripLeadIns(text: string, patterns: readonly RegExp[]): string {
     changed = false;
     for (const pattern of patterns) {
       const next = rest.replace(pattern, "");
-      if (next !== rest && next.trim().length > 0) {
+      if (next !== rest) {
         rest = next.trim();
         changed = true;
       }
@@ -169,7 +172,9 @@ function englishPolicy(text: string, corpus: string): string {
   }
   const [first = "", second = ""] = ws;
   const head = EN_HEADS.get(first);
-  if (head && ws.length >= 3 && (EN_HEAD_CONNECTORS.has(second) || (first === head && EN_OPENING_HEADS.has(head) && !EN_FINITE.has(second)))) {
+  const clause = isEnglishClause(mainWords(body));
+  const opens = EN_HEAD_CONNECTORS.has(second) || (first === head && (EN_OPENING_HEADS.has(head) ? !EN_FINITE.has(second) : !clause));
+  if (head && ws.length >= 3 && opens) {
     return `${head.toUpperCase()}${body.replace(/^\S+/, "")}`;
   }
   const lowered = lowerStart(body, corpus);
@@ -184,7 +189,7 @@ function englishPolicy(text: string, corpus: string): string {
   if (first === "what") return `SIGNS of ${lowered}`;
   if (first === "to") return `WAYS ${lowered}`;
   if (first.length > 4 && first.endsWith("ing") && !EN_NOT_GERUNDS.has(first)) return `MOMENTS of ${lowered}`;
-  if (isEnglishClause(ws)) return `MOMENTS when ${lowered}`;
+  if (clause) return `MOMENTS when ${lowered}`;
   if (first === "no") return `MOMENTS when there ${/s$/.test(second) ? "are" : "is"} ${lowered}`;
   return `MOMENTS when I notice ${lowered}`;
 }
@@ -198,7 +203,8 @@ function estonianPolicy(text: string, corpus: string): string {
   }
   const [first = "", second = ""] = ws;
   const head = ET_HEAD_ALLATIVE.has(first) ? first : ET_SINGULAR_HEADS.get(first);
-  if (head && ws.length >= 3 && (ET_RELATIVES.has(second) || ET_OPENING_HEADS.has(first))) {
+  const clause = isEstonianClause(mainWords(body));
+  if (head && ws.length >= 3 && (ET_RELATIVES.has(second) || ET_OPENING_HEADS.has(first) || (ET_HEAD_ALLATIVE.has(first) && !clause))) {
     const after = body.replace(/^\p{L}+/u, "").replace(/^\s+/, "");
     // Estonian puts a comma before the clause a head opens: "HETKED, mil…".
     const comma = ET_RELATIVES.has(second) && !/^\S+,/.test(body) ? "," : "";
@@ -215,7 +221,7 @@ function estonianPolicy(text: string, corpus: string): string {
   if (first === "kas") return `MÄRGID selle kohta, ${lowered}`;
   if (first === "mis") return `MÄRGID sellest, ${lowered}`;
   if (first === "miks") return `PÕHJUSED, ${lowered}`;
-  if (isEstonianClause(ws)) return `HETKED, mil ${lowered}`;
+  if (clause) return `HETKED, mil ${lowered}`;
   // A thing she noticed, in the nominative: it "catches the eye" (silma jääma), the verb agreeing in number.
   const plural = ws.slice(0, 2).some((w) => w.length >= 3 && w.endsWith("d"));
   return `HETKED, mil mulle ${plural ? "jäävad" : "jääb"} silma ${lowered}`;
@@ -277,15 +283,17 @@ const FIRST_PERSON: Record<WritingLanguage, RegExp> = {
 function mattersStatement(mattered: string, language: WritingLanguage, corpus: string): string {
   const text = clean(mattered, language);
   const ws = words(text);
+  const first = ws[0] ?? "";
+  if (first === (language === "en" ? "that" : "et") && ws.length > 1) {
+    const clause = text.replace(/^\S+\s+/, "");
+    return sentence(language === "en" ? `It matters to me that ${clause}` : `Mulle on tähtis, et ${clause}`);
+  }
   if (FIRST_PERSON[language].test(text)) return sentence(text);
   if (language === "en") {
-    const first = ws[0] ?? "";
-    if (first === "that") return sentence(`It matters to me that ${text.replace(/^\S+\s+/, "")}`);
     const naming = first === "to" || EN_DETERMINERS.has(first) || (first.endsWith("ing") && !EN_NOT_GERUNDS.has(first));
     if (!naming && isEnglishClause(ws)) return sentence(text);
     return sentence(`What matters to me here is ${lowerStart(text, corpus)}`);
   }
-  if (ws[0] === "et") return sentence(`Mulle on tähtis, et ${text.replace(/^\S+\s+/, "")}`);
   if (isEstonianClause(ws)) return sentence(text);
   return sentence(`Mulle on siin tähtis ${lowerStart(text, corpus)}`);
 }

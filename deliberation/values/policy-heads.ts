@@ -131,13 +131,15 @@ export const NOTICING_LEAD_INS: Readonly<Record<WritingLanguage, readonly RegExp
   en: [
     /^(?:and|but|also|then)\s+/i,
     /^(?:what|the (?:first |main |only )?thing)\s+(?:I|we)\s+(?:noticed|saw|realised|realized)\s+(?:was|is)\s+/i,
-    /^(?:I|we)\s+(?:also\s+|first\s+|then\s+)?(?:noticed|notice|saw|realised|realized|found|discovered)(?:\s+that)?\s+(?=\S)/i,
+    /^(?:I|we)\s+(?:also\s+|first\s+|then\s+)?(?:noticed|notice|saw|realised|realized)(?:\s+that)?(?:\s+|$)/i,
+    /^(?:I|we)\s+(?:also\s+|first\s+|then\s+)?(?:found|discovered|learned|learnt)\s+that\s+/i,
     /^that\s+/i,
   ],
   et: [
     /^(?:ja|aga|ka|siis)\s+/i,
     /^(?:ma\s+|mina\s+)?(?:märkasin|nägin|taipasin|mõistsin|avastasin|panin\s+tähele)(?:\s+ka)?,?\s+et\s+/i,
     /^(?:mulle\s+)?jäi\s+(?:mulle\s+)?silma,?\s+et\s+/i,
+    /^(?:ma\s+|mina\s+)?(?:märkasin|panin\s+tähele)$/i,
     /^et\s+/i,
   ],
 };
@@ -148,14 +150,14 @@ export const NOTICING_LEAD_INS: Readonly<Record<WritingLanguage, readonly RegExp
  */
 export const MATTERED_LEAD_INS: Readonly<Record<WritingLanguage, readonly RegExp[]>> = {
   en: [
-    /^what\s+(?:really\s+)?mattered\s+(?:to\s+me\s+)?(?:most\s+)?(?:was|is)\s+/i,
-    /^what\s+(?:felt|was|is)\s+(?:most\s+)?important\s+(?:to\s+me\s+)?(?:was|is)\s+/i,
-    /^the\s+most\s+important\s+thing\s+(?:for\s+me\s+|to\s+me\s+)?(?:was|is)\s+/i,
-    /^(?:it\s+)?mattered\s+(?:to\s+me\s+)?that\s+/i,
-    /^(?:it\s+was|it's|it\s+is)\s+important\s+(?:to\s+me\s+)?that\s+/i,
+    /^what\s+(?:really\s+)?mattered\s+(?:to\s+me\s+)?(?:most\s+)?(?:was|is)(?:\s+|$)/i,
+    /^what\s+(?:felt|was|is)\s+(?:most\s+)?important\s+(?:to\s+me\s+)?(?:was|is)(?:\s+|$)/i,
+    /^the\s+most\s+important\s+thing\s+(?:for\s+me\s+|to\s+me\s+)?(?:was|is)(?:\s+|$)/i,
+    /^(?:it\s+)?mattered\s+(?:to\s+me\s+)?that(?:\s+|$)/i,
+    /^(?:it\s+was|it's|it\s+is)\s+important\s+(?:to\s+me\s+)?that(?:\s+|$)/i,
     /^(?:for|to)\s+me,?\s+/i,
     /^(?:I|we)\s+care(?:d)?\s+(?:most\s+)?about\s+/i,
-    /^that\s+/i,
+    /^that(?:\s+|$)/i,
   ],
   et: [
     /^(?:mulle|minu\s+jaoks)\s+(?:oli|on)\s+(?:kõige\s+)?(?:tähtis|oluline|tähtsam|olulisem)(?:\s+see)?(?:,\s*et\s+|:\s*|\s+)/i,
