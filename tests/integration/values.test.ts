@@ -124,7 +124,9 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
     const after = await lars.query("values.toEndorse", { contextId: CONTEXT, limit: 10 });
     expect(after.data.map((v: { id: string }) => v.id)).not.toContain(canonicalId);
 
-    const [pair] = (await lars.query("values.pairs", { contextId: CONTEXT, limit: 3 })).data;
+    // Three unjudged pairs, offered in his own random order: he judges the first one made.
+    const offeredPairs = (await lars.query("values.pairs", { contextId: CONTEXT, limit: 3 })).data;
+    const pair = offeredPairs.find((p: { to: { title: string } }) => p.to.title === DIGNITY.title);
     expect(pair.from.title).toBe(CONTESTABLE.title);
     // The endorsement above schedules a graph recompute; let it land before counting rows.
     await t.server.deps.graphs.settled();
@@ -141,7 +143,7 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
   });
 
   it("ranks the graph from agreed judgments, with support and dissent", async () => {
-    const [pair] = await t.server.deps.db.selectFrom("valuePairs").selectAll().where("contextId", "=", CONTEXT).execute();
+    const [pair] = await t.server.deps.db.selectFrom("valuePairs").selectAll().where("contextId", "=", CONTEXT).orderBy("createdAt").execute();
     for (const n of [5, 6, 7]) {
       const judge = await signInAs(t.url, `citizen${n}@demo.agora`);
       expect((await judge.mutate("values.judge", { pairId: pair!.id, answer: n === 7 ? "not_wiser" : "wiser" })).status).toBe(200);
