@@ -184,7 +184,7 @@ describe("one thing she noticed, as a policy", () => {
     const changed = values.flatMap((e) =>
       e.card.policies
         .filter((p) => /^\p{Lu}{3,}[\s,]/u.test(p))
-        .map((p) => [p, asAttentionalPolicy(p, e.lang)])
+        .map((p): [string, string] => [p, asAttentionalPolicy(p, e.lang)])
         .filter(([p, out]) => out !== p.trim().replace(/[.;,!]+$/, "")),
     );
     expect(changed).toEqual([]);
