@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { classifyOffline } from "../deliberation/values/gate.js";
 import { VERDICTS, type Verdict } from "../deliberation/values/types.js";
-import { CONTEXT_TITLES, GATE_CORPUS, GATE_HOLDOUT, type CorpusEntry } from "../tests/fixtures/value-corpus.js";
+import { GATE_BLIND, GENERIC_POLICIES_BLIND } from "../tests/fixtures/gate-holdout.js";
+import { CONTEXT_TITLES, type CorpusEntry, GATE_CORPUS, GATE_HOLDOUT, GENERIC_POLICIES } from "../tests/fixtures/value-corpus.js";
 import { round, summary, table } from "./support.js";
 
 /** The offline quality gate on the labelled corpus: accuracy, per-class precision/recall, confusion, speed. */
@@ -88,12 +89,54 @@ const seconds = (performance.now() - started) / 1000;
 const perSecond = (ROUNDS * inputs.length) / seconds;
 console.log(`\n${ROUNDS * inputs.length} classifications in ${round(seconds * 1000)} ms: ${round(perSecond, 0)} per second`);
 
-const valuePrecision = perClass(scored).find((r) => r.class === "value")!.precision as number;
+const blind = classifyAll(GATE_BLIND);
+// The blind holdout is reported by its figures only: nobody tuning the gate reads its cards.
+report("blind holdout (tests/fixtures/gate-holdout.ts: written before the classifier saw it, never tuned on)", blind);
+
+/**
+ * The form-gaming probe (issue 14): every card that is not a value is submitted again with each set
+ * of generic, capitals-first policies in place of its own. None of them should get in.
+ */
+function probe(entries: readonly CorpusEntry[], sets: readonly string[][]): { tried: number; admitted: number } {
+  let tried = 0;
+  let admitted = 0;
+  for (const entry of entries) {
+    if (entry.label === "value") continue;
+    for (const policies of sets) {
+      tried++;
+      if (classifyOffline({ ...entry.card, policies, contextTitle: CONTEXT_TITLES[entry.context] }).verdict === "value") admitted++;
+    }
+  }
+  return { tried, admitted };
+}
+const gaming = probe([...GATE_CORPUS, ...GATE_HOLDOUT], GENERIC_POLICIES);
+const gamingBlind = probe([...GATE_CORPUS, ...GATE_HOLDOUT, ...GATE_BLIND], GENERIC_POLICIES_BLIND);
+const gamingAll = { tried: gaming.tried + gamingBlind.tried, admitted: gaming.admitted + gamingBlind.admitted };
+console.log(
+  `\nform-gaming probe: ${gaming.admitted} of ${gaming.tried} non-values admitted with the dev generic policies, ${gamingBlind.admitted} of ${gamingBlind.tried} with the blind ones`,
+);
+
+function valueFigures(list: readonly Scored[]) {
+  const tp = list.filter((s) => s.predicted === "value" && s.entry.label === "value").length;
+  const predicted = list.filter((s) => s.predicted === "value").length;
+  const actual = list.filter((s) => s.entry.label === "value").length;
+  return { precision: predicted === 0 ? 1 : tp / predicted, recall: actual === 0 ? 1 : tp / actual };
+}
+const everything = [...scored, ...holdout, ...blind];
+const all = valueFigures(everything);
+const heldOut = valueFigures([...holdout, ...blind]);
 summary("gate", {
-  accuracy: round(accuracy(scored), 3),
+  cards: everything.length,
+  accuracy: round(accuracy(everything), 3),
+  value_precision: round(all.precision, 3),
+  value_recall: round(all.recall, 3),
+  form_gaming_admitted_share: round(gamingAll.admitted / gamingAll.tried, 3),
+  accuracy_dev: round(accuracy(scored), 3),
   accuracy_en: round(accuracy(en), 3),
   accuracy_et: round(accuracy(et), 3),
-  value_precision: valuePrecision,
-  accuracy_holdout: round(accuracy(holdout), 3),
+  accuracy_holdout: round(accuracy([...holdout, ...blind]), 3),
+  holdout_value_precision: round(heldOut.precision, 3),
+  holdout_value_recall: round(heldOut.recall, 3),
+  holdout_form_gaming_admitted_share: round(gamingBlind.admitted / gamingBlind.tried, 3),
   classify_per_s: round(perSecond, 0),
 });

@@ -2,8 +2,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
 import { Link } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { GATE_REASON_KEYS } from "../../deliberation/values/gate";
-import { CARD_LIMITS, type Verdict } from "../../deliberation/values/types";
+import { CARD_LIMITS } from "../../deliberation/values/types";
 import { CardDescription, CardPolicy, CardTitle } from "../../server/trpc/schemas/values";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { constraints } from "../utils/constraints";
@@ -120,13 +119,13 @@ function Accepted({ outcome }: { outcome: SubmitOutcome }) {
 /** The gate's answer to a card it did not take as a value: which kind of text it is, why, and a way on. */
 function GateVerdictAlert({ outcome }: { outcome: SubmitOutcome }) {
   const t = useT();
-  const locale = useLocale();
   return (
     <Focused className="alert alert-error gate-verdict" role="alert">
       <p>
         <strong>{t("values.gate.notValue", { verdict: t(`values.verdict.${outcome.verdict}` as MessageKey) })}</strong>
       </p>
-      <p>{locale === "en" ? outcome.reason : t(GATE_REASON_KEYS[outcome.verdict])}</p>
+      {/* The gate wrote its reason in the language of the page she sent the card from. */}
+      <p>{outcome.reason}</p>
       <p>
         <Link to={`/values/guided?context=${outcome.draft.contextId}`}>{t("values.gate.tryGuided")}</Link>
       </p>

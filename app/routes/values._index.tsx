@@ -7,6 +7,7 @@ import { CsrfField } from "../root";
 import { api, attempt, readForm, text } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 import { GATE_REASON_KEYS } from "../../deliberation/values/gate";
+import { reasonLanguage } from "../../deliberation/values/gate-reasons";
 import type { Verdict } from "../../deliberation/values/types";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
@@ -159,7 +160,10 @@ export default function MyValues() {
                   </p>
                   <p className="value-title">{card.title}</p>
                   {card.verdict !== "value" ? (
-                    <p className="muted">{locale === "en" ? card.verdictReason : t(GATE_REASON_KEYS[card.verdict as Verdict])}</p>
+                    <p className="muted">
+                      {/* The reason is in the language she wrote it in; on a page in another language, the verdict's own words. */}
+                      {reasonLanguage(card.verdictReason) === locale ? card.verdictReason : t(GATE_REASON_KEYS[card.verdict as Verdict])}
+                    </p>
                   ) : null}
                   {card.status === "active" ? (
                     <Link to={`/values/new?revise=${card.id}`}>

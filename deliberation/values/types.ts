@@ -24,8 +24,8 @@ export type ValueCardDraft = z.infer<typeof ValueCardDraft>;
 /** What the quality gate says of a submission, in words a citizen can act on. */
 export const GateVerdict = z.object({
   verdict: z.enum(VERDICTS),
-  /** One or two sentences addressed to the citizen: why this is (not) a value. */
-  reason: z.string().min(1).max(600),
+  /** Addressed to the citizen, in her language: why this is (not) a value, which policies name nothing, what to say instead. */
+  reason: z.string().min(1).max(1200),
   /** Machine-readable signals that led there (for the offline engine: the rules that fired). */
   signals: z.array(z.string().max(80)).max(20),
 });

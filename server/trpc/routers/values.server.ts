@@ -20,7 +20,7 @@ import { ContextId, Endorse, GuidedAnswers, Id, Judge, SubmitCard } from "../sch
 export const valuesRouter = router({
   contexts: publicProcedure.query(({ ctx }) => listContexts(ctx.deps)),
 
-  submit: citizenProcedure.input(SubmitCard).mutation(({ ctx, input }) => submitCard(ctx.deps, ctx.user, input)),
+  submit: citizenProcedure.input(SubmitCard).mutation(({ ctx, input }) => submitCard(ctx.deps, ctx.user, input, ctx.locale === "et" ? "et" : "en")),
 
   draft: citizenProcedure.input(GuidedAnswers).mutation(({ ctx, input }) => draftFromGuided(ctx.deps, ctx.user, input)),
 

@@ -1,0 +1,170 @@
+import type { PolicyProblem, PolicyReading } from "./substance.js";
+import type { Verdict } from "./types.js";
+
+/**
+ * The gate's reason, written to the citizen in her language (English or Estonian) in full: what the
+ * card reads as, the words that show it, which policies name nothing and why, and how to say what she
+ * attends to. The advice is about what she notices when she chooses, never about the card's form: no
+ * reason tells her to add "MOMENTS when…" to get in.
+ */
+
+export type ReasonLanguage = "en" | "et";
+
+/** Why a card is `other`, when it is: said in the citizen's language rather than quoted back. */
+export type OtherCause = "gibberish" | "repetition" | "too-few-words" | "empty-fields" | "abuse" | "placeholder" | "spam" | "off-topic" | "instruction";
+
+export interface ReasonInput {
+  verdict: Verdict;
+  language: ReasonLanguage;
+  /** The citizen's words that show the verdict (never for `other`, where insults are not quoted back). */
+  evidence?: string | undefined;
+  otherCause?: OtherCause | undefined;
+  /** The choice context as named in her language ("" when unknown). */
+  context: string;
+  /** A second kind the card also reads as. */
+  also: Verdict | null;
+  policies: readonly PolicyReading[];
+  /** False when the card's words must not be quoted back (insults). */
+  quotePolicies?: boolean;
+}
+
+const MAX_POLICIES_NAMED = 3;
+const MAX_REASON = 1200;
+
+function clip(text: string, max = 48): string {
+  const t = text.trim();
+  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, "")}…`;
+}
+
+interface Wording {
+  quote(text: string): string;
+  kind: Record<Verdict, (evidence: string, context: string) => string>;
+  other: Record<OtherCause, string>;
+  noun: Record<Verdict, string>;
+  also(noun: string): string;
+  problem: Record<PolicyProblem, (policy: string, context: string) => string>;
+  emptyIntro(count: number): string;
+  valueWithEmpty(count: number): string;
+  advice: string;
+  thisQuestion: string;
+}
+
+const EN: Wording = {
+  quote: (t) => ` (“${clip(t)}”)`,
+  kind: {
+    value: (q) =>
+      `This reads as a value: it says what you pay attention to when you choose${q}. It can join the moral graph, where others can endorse it and compare it with theirs.`,
+    rule: (q) => `This reads as a rule: it says what others should do${q}.`,
+    preference: (q) => `This reads as a preference: it says what you like${q}, not why it matters to you.`,
+    goal: (q) => `This reads as a goal: it names an outcome to reach${q}.`,
+    slogan: (q) => `This reads as a slogan: a phrase${q} that names nothing concrete to pay attention to.`,
+    other: (_q, context) => `We could not read this as a value about ${context}.`,
+  },
+  other: {
+    gibberish: "It looks like random letters.",
+    repetition: "It repeats the same few words.",
+    "too-few-words": "It has too few words to say what you notice.",
+    "empty-fields": "Some of its fields are empty.",
+    abuse: "It contains insults.",
+    placeholder: "It looks like a test or placeholder text.",
+    spam: "It looks like an advertisement.",
+    "off-topic": "It does not speak of this question.",
+    instruction: "Part of it speaks to the machine that reads it instead of saying what you notice; such text is never followed.",
+  },
+  noun: { value: "a value", preference: "a preference", slogan: "a slogan", goal: "a goal", rule: "a rule", other: "something other than a value" },
+  also: (noun) => `It also reads as ${noun}.`,
+  problem: {
+    generic: (p) => `“${p}” names nothing in particular that you notice.`,
+    placeholder: (p) => `“${p}” is placeholder text.`,
+    repeated: (p) => `“${p}” says again what the card already says.`,
+    "off-context": (p, context) => `“${p}” is about something other than ${context}.`,
+    instruction: (p) => `“${p}” is addressed to a machine, not about what you notice.`,
+    prescription: (p) => `“${p}” asks something of others rather than naming what you notice.`,
+    liking: (p) => `“${p}” says what you like rather than what you notice.`,
+    target: (p) => `“${p}” names a number to reach rather than what you notice.`,
+  },
+  emptyIntro: (n) => (n === 1 ? "One policy does not count:" : "These policies do not count:"),
+  valueWithEmpty: (n) =>
+    n === 1 ? "One of its policies does not count yet, and you may revise it:" : "Some of its policies do not count yet, and you may revise them:",
+  advice:
+    "A value says what you pay attention to when you choose. Think of a real time you faced this choice: what did you look at, what worried you, what made one option feel right? Name those things: who was involved, what happened to you or your information, what you could or could not do.",
+  thisQuestion: "this question",
+};
+
+const ET: Wording = {
+  quote: (t) => ` („${clip(t)}“)`,
+  kind: {
+    value: (q) =>
+      `See on väärtus: see ütleb, millele sa valides tähelepanu pöörad${q}. See saab liituda moraaligraafiga, kus teised saavad seda toetada ja oma väärtustega võrrelda.`,
+    rule: (q) => `See on pigem reegel: see ütleb, mida teised peaksid tegema${q}.`,
+    preference: (q) => `See on pigem eelistus: see ütleb, mis sulle meeldib${q}, aga mitte seda, miks see sulle oluline on.`,
+    goal: (q) => `See on pigem eesmärk: see nimetab tulemuse, mis tuleks saavutada${q}.`,
+    slogan: (q) => `See on pigem loosung: fraas${q}, mis ei nimeta midagi konkreetset, millele tähelepanu pöörata.`,
+    other: (_q, context) => `Me ei suutnud seda lugeda väärtusena teemal ${context}.`,
+  },
+  other: {
+    gibberish: "See näeb välja nagu juhuslikud tähed.",
+    repetition: "Selles korduvad samad paar sõna.",
+    "too-few-words": "Selles on liiga vähe sõnu, et öelda, mida sa märkad.",
+    "empty-fields": "Mõni väli on tühi.",
+    abuse: "Selles on solvanguid.",
+    placeholder: "See näeb välja nagu proov või kohatäitetekst.",
+    spam: "See näeb välja nagu reklaam.",
+    "off-topic": "See ei räägi sellest küsimusest.",
+    instruction: "Osa sellest pöördub seda lugeva masina poole, selle asemel et öelda, mida sa märkad; sellist teksti ei täideta kunagi.",
+  },
+  noun: { value: "väärtus", preference: "eelistus", slogan: "loosung", goal: "eesmärk", rule: "reegel", other: "midagi muud kui väärtus" },
+  also: (noun) => `Selles on ka midagi, mis on pigem ${noun}.`,
+  problem: {
+    generic: (p) => `„${p}“ ei nimeta midagi kindlat, mida sa märkad.`,
+    placeholder: (p) => `„${p}“ on kohatäitetekst.`,
+    repeated: (p) => `„${p}“ kordab seda, mida kaart juba ütleb.`,
+    "off-context": (p, context) => `„${p}“ räägib millestki muust kui teema ${context}.`,
+    instruction: (p) => `„${p}“ pöördub masina poole ega ütle, mida sa märkad.`,
+    prescription: (p) => `„${p}“ nõuab midagi teistelt, selle asemel et nimetada, mida sa märkad.`,
+    liking: (p) => `„${p}“ ütleb, mis sulle meeldib, mitte seda, mida sa märkad.`,
+    target: (p) => `„${p}“ nimetab arvu, mis tuleks saavutada, mitte seda, mida sa märkad.`,
+  },
+  emptyIntro: (n) => (n === 1 ? "Üks tähelepanu punkt ei loe:" : "Need tähelepanu punktid ei loe:"),
+  valueWithEmpty: (n) =>
+    n === 1 ? "Üks selle tähelepanu punkt ei loe veel, võid seda parandada:" : "Mõni selle tähelepanu punkt ei loe veel, võid neid parandada:",
+  advice:
+    "Väärtus ütleb, millele sa valides tähelepanu pöörad. Mõtle päris olukorrale, kus seisid selle valiku ees: mida sa vaatasid, mis sind muretsema pani, mis pani ühe võimaluse õigena tunduma? Nimeta need asjad: kes oli asjaga seotud, mis juhtus sinu või sinu andmetega, mida sa said või ei saanud teha.",
+  thisQuestion: "selles küsimuses",
+};
+
+const WORDING: Record<ReasonLanguage, Wording> = { en: EN, et: ET };
+
+/** The context as it reads inside a sentence: "AI tutors for children", „Tehisintellektil põhinevad…“. */
+function contextInSentence(context: string, language: ReasonLanguage): string {
+  if (context === "") return WORDING[language].thisQuestion;
+  if (language === "et") return `„${context}“`;
+  return /^\p{Lu}\p{Ll}/u.test(context) ? context.charAt(0).toLowerCase() + context.slice(1) : context;
+}
+
+export function gateReason(input: ReasonInput): string {
+  const w = WORDING[input.language];
+  const context = contextInSentence(input.context, input.language);
+  const quoted = input.evidence && input.verdict !== "other" ? w.quote(input.evidence) : "";
+  const parts: string[] = [w.kind[input.verdict](quoted, context)];
+  if (input.otherCause && (input.verdict === "other" || input.otherCause === "instruction")) parts.push(w.other[input.otherCause]);
+  if (input.also) parts.push(w.also(w.noun[input.also]));
+  const empty = input.quotePolicies === false ? [] : input.policies.filter((p) => p.problem !== null);
+  if (empty.length > 0) {
+    parts.push(input.verdict === "value" ? w.valueWithEmpty(empty.length) : w.emptyIntro(empty.length));
+    for (const p of empty.slice(0, MAX_POLICIES_NAMED)) parts.push(w.problem[p.problem!](clip(p.text, 60), context));
+  }
+  if (input.verdict !== "value") parts.push(w.advice);
+  let text = parts.join(" ");
+  // Long policies can push the reason past its limit: drop named policies from the end, never the advice.
+  for (let n = Math.min(empty.length, MAX_POLICIES_NAMED) - 1; text.length > MAX_REASON && n >= 0; n--) {
+    parts.splice(parts.indexOf(w.problem[empty[n]!.problem!](clip(empty[n]!.text, 60), context)), 1);
+    text = parts.join(" ");
+  }
+  return text.slice(0, MAX_REASON);
+}
+
+/** The language a stored reason was written in, by how it opens (a quoted policy may be in the other language). */
+export function reasonLanguage(reason: string): ReasonLanguage {
+  return /^(?:See on|Me ei suutnud|Selles|Osa sellest)/u.test(reason) ? "et" : "en";
+}
