@@ -38,12 +38,13 @@ function contextIndex(deps: AppDeps, contextId: string): ContextIndex {
 async function refreshIndex(db: Kysely<Database>, entry: ContextIndex, contextId: string): Promise<CanonicalIndex> {
   const rows = await db
     .selectFrom("canonicalValues")
-    .select(["id", "title", "policies", "createdAt"])
+    .select(["id", "title", "description", "policies", "createdAt"])
     .where("contextId", "=", contextId)
     .where("createdAt", ">=", entry.loadedUntil)
     .execute();
   for (const row of rows) {
-    if (!entry.index.has(row.id)) entry.index.add({ id: row.id, title: row.title, policies: JSON.parse(row.policies) as string[] });
+    if (!entry.index.has(row.id))
+      entry.index.add({ id: row.id, title: row.title, description: row.description, policies: JSON.parse(row.policies) as string[] });
     if (row.createdAt > entry.loadedUntil) entry.loadedUntil = row.createdAt;
   }
   return entry.index;
@@ -92,9 +93,13 @@ function cosine(a: readonly number[], b: readonly number[]): number {
 }
 
 async function findSameValue(deps: AppDeps, index: CanonicalIndex, context: { id: string; title: string }, card: ValueCardDraft): Promise<SameValue> {
-  if (deps.llm.engine === "offline") return { match: index.match({ title: card.title, policies: card.policies }, DEFAULT_DEDUPE_THRESHOLD), embedding: null };
+  // Offline: words and concepts alike enough, concerns that match, no antonym trap (dedupe.ts).
+  const dedupeCard = { title: card.title, description: card.description, policies: card.policies };
+  if (deps.llm.engine === "offline") return { match: index.match(dedupeCard, DEFAULT_DEDUPE_THRESHOLD), embedding: null };
+  // With a model nothing merges without the judge: the index and embeddings only propose candidates
+  // (an Estonian card's English twin among them), and the judge reads both cards in full.
   const candidates = new Map<string, number>();
-  const lexical = index.match({ title: card.title, policies: card.policies }, CANDIDATE_THRESHOLD);
+  const lexical = index.match(dedupeCard, CANDIDATE_THRESHOLD);
   if (lexical) candidates.set(lexical.id, lexical.similarity);
   let embedding: number[] | null = null;
   if (deps.llm.embed) {
@@ -157,14 +162,17 @@ export interface SubmitInput extends ValueCardDraft {
  * A citizen submits a card: the gate classifies it; a value joins the canonical value it
  * near-duplicates or founds a new one (paired with related values for judgments).
  */
-export async function submitCard(deps: AppDeps, user: SessionUser, input: SubmitInput) {
+export async function submitCard(deps: AppDeps, user: SessionUser, input: SubmitInput, language: "en" | "et" = "en") {
   const citizenId = requireCitizen(user);
   const context = await requireContext(deps.db, input.contextId);
+  // The gate's reason is written in her language, naming the context as she reads it.
   const gate = await deps.llm.run(valueClassifyTask, {
     title: input.title,
     description: input.description,
     policies: input.policies,
     contextTitle: context.title,
+    language,
+    contextName: language === "et" && context.titleEt ? context.titleEt : context.title,
   });
   const verdict = gate.output;
   const entry = contextIndex(deps, context.id);
@@ -174,11 +182,15 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
     const found = verdict.verdict === "value" ? await findSameValue(deps, index, context, input) : { match: null, embedding: null };
     const saved = await deps.db.transaction().execute(async (trx) => {
       await lockContext(trx, context.id);
-      // Another process may have founded this value since the index was read: look once more, by words.
+      // Another process may have founded this value since the index was read: look once more offline
+      // (with a model, a merge the judge has not confirmed would fold her value into one she may not hold).
       const match =
         found.match ??
-        (verdict.verdict === "value"
-          ? (await refreshIndex(trx, entry, context.id)).match({ title: input.title, policies: input.policies }, DEFAULT_DEDUPE_THRESHOLD)
+        (verdict.verdict === "value" && deps.llm.engine === "offline"
+          ? (await refreshIndex(trx, entry, context.id)).match(
+              { title: input.title, description: input.description, policies: input.policies },
+              DEFAULT_DEDUPE_THRESHOLD,
+            )
           : null);
       return saveCard(trx, deps, {
         user,
@@ -191,7 +203,7 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
       });
     });
     if (saved.canonical && !saved.canonical.joined) {
-      index.add({ id: saved.canonical.id, title: input.title, policies: input.policies });
+      index.add({ id: saved.canonical.id, title: input.title, description: input.description, policies: input.policies });
       if (saved.createdAt > entry.loadedUntil) entry.loadedUntil = saved.createdAt;
     }
     return saved;
@@ -702,7 +714,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
     const context = await trx.selectFrom("contexts").select(["id", "title", "titleEt"]).where("id", "=", card.contextId).executeTakeFirstOrThrow();
     return { id, context, card: { id, title: card.title, description: card.description, policies: JSON.parse(card.policies) as string[] } };
   });
-  contextIndex(deps, split.context.id).index.add({ id: split.id, title: split.card.title, policies: split.card.policies });
+  contextIndex(deps, split.context.id).index.add({ id: split.id, title: split.card.title, description: split.card.description, policies: split.card.policies });
   deps.graphs.changed(split.context.id);
   await pairWithRelated(deps, split.context, split.card);
   return { cardId, canonicalId: split.id };
