@@ -133,11 +133,9 @@ async function linkedCitizen(trx: Kysely<Database>, email: string, personalCode:
   if (await findUserByEmail(trx, email)) {
     throw new DomainError("conflict", "auth.emailTaken", "An account with this email already exists. Sign in instead.");
   }
-  const registrySize = await trx
-    .selectFrom("citizens")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  if (Number(registrySize.n) === 0) return null;
+  // Is a registry loaded at all? One row answers it; counting 1.3 M rows per sign-up does not scale.
+  const anyCitizen = await trx.selectFrom("citizens").select("id").limit(1).executeTakeFirst();
+  if (!anyCitizen) return null;
   const code = personalCode?.trim();
   const citizen = code ? await trx.selectFrom("citizens").select(["id", "email"]).where("personalCode", "=", code).executeTakeFirst() : undefined;
   if (!citizen || (citizen.email !== null && normaliseEmail(citizen.email) !== email)) {
