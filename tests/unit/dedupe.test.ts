@@ -5,7 +5,9 @@ import {
   cardTokens,
   createCanonicalIndex,
   DEFAULT_DEDUPE_THRESHOLD,
+  cardConcepts,
   findCanonical,
+  sameValue,
   sameValueTask,
   similarity,
   stemEnglish,
@@ -14,6 +16,7 @@ import {
   type DedupeCard,
 } from "../../deliberation/values/dedupe.js";
 import { prng as mulberry32 } from "../../deliberation/random.js";
+import { ANTONYM_TRAPS, DEDUPE_CONCEPTS } from "../../deliberation/values/synonyms.js";
 
 /** Value cards as citizens might write them, in two contexts, in English and Estonian. */
 const CARDS = {
@@ -197,16 +200,25 @@ const CARDS = {
 type Name = keyof typeof CARDS;
 const NAMES = Object.keys(CARDS) as Name[];
 
-/** Paraphrases of one value: should merge. */
-const SAME: [Name, Name][] = [
-  ["unobserved", "freedom"],
-  ["contestable", "challenge"],
-  ["knowing", "honest"],
+/**
+ * The values among the cards: paraphrases and translations of one value. Each group should merge;
+ * cards of different groups must not. (Before dedupe read concepts, an English card and its Estonian
+ * translation could not meet offline, and the tests expected them apart: that was the limitation.)
+ */
+const VALUES: Name[][] = [
+  ["unobserved", "freedom", "jalgimatu", "vabadus"],
+  ["contestable", "challenge", "vaidlustatav", "oigus"],
+  ["knowing", "honest", "teadmine", "ausus"],
   ["hooked", "kids"],
-  ["jalgimatu", "vabadus"],
-  ["vaidlustatav", "oigus"],
-  ["teadmine", "ausus"],
+  ["safety", "turva"],
+  ["efficient", "teenused"],
+  ["comfort", "lohutus"],
+  ["learning"],
 ];
+const groupOf = (name: Name) => VALUES.findIndex((group) => group.includes(name));
+
+/** Paraphrases of one value, in one language and across: should merge. */
+const SAME: [Name, Name][] = VALUES.flatMap((group) => group.flatMap((a, i) => group.slice(i + 1).map((b): [Name, Name] => [a, b])));
 
 /** Different values on the same topic: must not merge. */
 const DIFFERENT: [Name, Name][] = [
@@ -224,10 +236,9 @@ const DIFFERENT: [Name, Name][] = [
   ["oigus", "teenused"],
   ["teadmine", "lohutus"],
   ["ausus", "lohutus"],
+  ["unobserved", "turva"],
+  ["teadmine", "comfort"],
 ];
-
-const sameKey = (a: Name, b: Name) => [a, b].sort().join("|");
-const SAME_KEYS = new Set(SAME.map(([a, b]) => sameKey(a, b)));
 
 describe("cardTokens", () => {
   it("drops stopwords, punctuation and the policy heads, and stems", () => {
@@ -296,8 +307,10 @@ describe("similarity", () => {
     for (const name of NAMES) expect(similarity(CARDS[name], { ...CARDS[name], policies: [...CARDS[name].policies] })).toBe(1);
   });
 
-  it("ignores word order, policy order and case", () => {
-    const card = CARDS.freedom;
+  it("ignores policy order and case; word order changes no word, and the card stays the same value", () => {
+    expect(similarity(CARDS.freedom, { title: CARDS.freedom.title.toUpperCase(), policies: [...CARDS.freedom.policies].reverse() })).toBe(1);
+    expect(similarity(CARDS.vabadus, { title: CARDS.vabadus.title.toUpperCase(), policies: [...CARDS.vabadus.policies].reverse() })).toBe(1);
+    // Words in another order are the same words, but a phrase ("being watched") is read as a concept only in order.
     const reordered = {
       title: "In PUBLIC, freedom from being watched",
       policies: [
@@ -307,8 +320,8 @@ describe("similarity", () => {
       ],
     };
     expect(cardTokens(reordered).title).toEqual(["public", "freedom", "watch"]);
-    expect(similarity(card, reordered)).toBe(1);
-    expect(similarity(CARDS.vabadus, { title: "AVALIKUS RUUMIS JÄLGIMISEST VABADUS", policies: [...CARDS.vabadus.policies].reverse() })).toBe(1);
+    expect(new Set(cardTokens(reordered).policies)).toEqual(new Set(cardTokens(CARDS.freedom).policies));
+    expect(sameValue(CARDS.freedom, reordered).same).toBe(true);
   });
 
   it("is symmetric and in [0, 1] for every pair", () => {
@@ -322,19 +335,20 @@ describe("similarity", () => {
     }
   });
 
-  it.each(SAME)("finds paraphrases of one value alike: %s ~ %s", (a, b) => {
-    expect(similarity(CARDS[a], CARDS[b])).toBeGreaterThanOrEqual(DEFAULT_DEDUPE_THRESHOLD);
+  it.each(SAME)("finds paraphrases of one value the same value: %s ~ %s", (a, b) => {
+    expect(sameValue(CARDS[a], CARDS[b])).toMatchObject({ same: true, traps: [], conceptMatch: true });
+    expect(sameValue(CARDS[b], CARDS[a]).same).toBe(true);
   });
 
   it.each(DIFFERENT)("tells different values on the same topic apart: %s ≁ %s", (a, b) => {
-    expect(similarity(CARDS[a], CARDS[b])).toBeLessThan(DEFAULT_DEDUPE_THRESHOLD);
+    expect(sameValue(CARDS[a], CARDS[b]).same).toBe(false);
   });
 
-  it("keeps every pair that is not a paraphrase below the threshold, across topics and languages", () => {
+  it("keeps every pair of different values apart, across topics and languages", () => {
     for (const a of NAMES) {
       for (const b of NAMES) {
-        if (a >= b || SAME_KEYS.has(sameKey(a, b))) continue;
-        expect(similarity(CARDS[a], CARDS[b]), `${a} ~ ${b}`).toBeLessThan(DEFAULT_DEDUPE_THRESHOLD);
+        if (a >= b || groupOf(a) === groupOf(b)) continue;
+        expect(sameValue(CARDS[a], CARDS[b]).same, `${a} ~ ${b}`).toBe(false);
       }
     }
   });
@@ -349,10 +363,11 @@ describe("similarity", () => {
 describe("findCanonical", () => {
   const canonicals: CanonicalCard[] = NAMES.map((name) => ({ id: name, ...CARDS[name] }));
 
-  it.each(SAME)("merges %s into its paraphrase %s and back", (a, b) => {
+  it.each(SAME)("merges %s into a card of its value, as %s is", (a, b) => {
     const others = (except: Name) => canonicals.filter((c) => c.id !== except);
-    expect(findCanonical(CARDS[a], others(a))?.id).toBe(b);
-    expect(findCanonical(CARDS[b], others(b))?.id).toBe(a);
+    expect(groupOf(findCanonical(CARDS[a], others(a))?.id as Name)).toBe(groupOf(b));
+    expect(groupOf(findCanonical(CARDS[b], others(b))?.id as Name)).toBe(groupOf(a));
+    expect(findCanonical(CARDS[a], [{ id: b, ...CARDS[b] }])?.id).toBe(b);
   });
 
   it("returns the card itself with similarity 1 when it is already canonical", () => {
@@ -360,7 +375,7 @@ describe("findCanonical", () => {
   });
 
   it("returns null when nothing reaches the threshold", () => {
-    const alone = canonicals.filter((c) => c.id !== "safety");
+    const alone = canonicals.filter((c) => c.id !== "safety" && c.id !== "turva");
     expect(findCanonical(CARDS.safety, alone)).toBeNull();
     expect(findCanonical(CARDS.safety, [])).toBeNull();
   });
@@ -484,11 +499,10 @@ describe("createCanonicalIndex", () => {
     expect(scored).toBeLessThan(bruteForce / 6);
   });
 
-  it("finds the paraphrases among the realistic cards", () => {
+  it("finds the paraphrases among the realistic cards, in either language", () => {
     const index = createCanonicalIndex();
-    for (const name of NAMES) if (!SAME.some(([a]) => a === name)) index.add({ id: name, ...CARDS[name] });
-    for (const [a, b] of SAME) expect(index.match(CARDS[a])?.id).toBe(b);
-    for (const [a, b] of DIFFERENT) if (!index.has(a)) expect(index.match(CARDS[a])?.id).not.toBe(b);
+    for (const group of VALUES) index.add({ id: group[0]!, ...CARDS[group[0]!] });
+    for (const group of VALUES) for (const name of group) expect(index.match(CARDS[name])?.id, name).toBe(group[0]);
   });
 
   it("rejects thresholds outside (0, 1]", () => {
@@ -517,16 +531,19 @@ describe("sameValueTask", () => {
   });
 
   it("offline: says different for different values on the same topic, and for unrelated cards", () => {
+    // Finding a child with cameras and not being tracked by them: a trap, and the reason says which.
     const sameTopic = sameValueTask.offline(sameValueTask.input.parse(input("unobserved", "safety")));
     expect(sameTopic.same).toBe(false);
-    expect(sameTopic.reason).toMatch(/share only/);
-    expect(sameTopic.reason).toMatch(/"crowd"/);
+    expect(sameTopic.reason).toContain(ANTONYM_TRAPS.find((t) => t.id === "find-track")!.why);
+    const differentConcerns = sameValueTask.offline(sameValueTask.input.parse(input("contestable", "efficient")));
+    expect(differentConcerns.same).toBe(false);
+    expect(differentConcerns.reason).toMatch(/share|pull apart/);
     const unrelated = sameValueTask.offline(sameValueTask.input.parse(input("unobserved", "lohutus")));
     expect(unrelated).toMatchObject({ same: false });
     expect(unrelated.reason).toMatch(/no terms/);
     for (const [a, b] of [...SAME, ...DIFFERENT]) {
       const verdict = sameValueTask.output.parse(sameValueTask.offline(sameValueTask.input.parse(input(a, b))));
-      expect(verdict.same).toBe(similarity(CARDS[a], CARDS[b]) >= DEFAULT_DEDUPE_THRESHOLD);
+      expect(verdict.same).toBe(sameValue(CARDS[a], CARDS[b]).same);
     }
   });
 
@@ -547,5 +564,189 @@ describe("sameValueTask", () => {
   it("rejects input that is not a pair of cards", () => {
     expect(sameValueTask.input.safeParse({ a: CARDS.unobserved, contextTitle: "x" }).success).toBe(false);
     expect(sameValueTask.input.safeParse({ a: CARDS.unobserved, b: { title: "x", policies: [] }, contextTitle: "x" }).success).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Dedupe by meaning (issue 14): synonyms, descriptions, traps, languages.
+
+describe("the dedupe lexicon", () => {
+  const concepts = (text: string) => [...cardConcepts({ title: text, policies: [] }).keys()];
+
+  it("is data with unique ids, and every trap names concepts of it on two disjoint sides", () => {
+    const ids = DEDUPE_CONCEPTS.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const trap of ANTONYM_TRAPS) {
+      for (const id of [...trap.a, ...trap.b]) expect(ids, trap.id).toContain(id);
+      expect(
+        trap.a.filter((id) => trap.b.includes(id)),
+        trap.id,
+      ).toEqual([]);
+      expect(trap.why.length).toBeGreaterThan(20);
+    }
+  });
+
+  it("shares the reader's concepts rather than keeping a parallel list", () => {
+    const reused = DEDUPE_CONCEPTS.filter((c) => (c.reader ?? []).length > 0).map((c) => c.id);
+    expect(reused).toEqual(expect.arrayContaining(["explanation", "appeal", "human", "automated", "deletion", "retention", "penalty", "surveillance"]));
+    // A reader form ("reasons", "reconsider") names the concept in a card too.
+    expect(concepts("the reasons behind it")).toEqual(["explanation"]);
+    expect(concepts("someone to reconsider")).toEqual(["human"]);
+  });
+
+  it.each([
+    ["hearing", ["Heard first", "A fair hearing", "ärakuulamine ja aeg", "kuulamine enne otsust"]],
+    ["penalty", ["sanctions", "benefits are cut", "karistus ja trahv", "toetust kärbitakse"]],
+    ["explanation", ["an explanation", "the reasons", "selgitus ja põhjendus", "understanding the decision"]],
+    ["unobserved", ["unobserved", "anonymity", "Jälgimatu", "privaatsus ja rahu"]],
+    ["deletion", ["deleted", "the right to be forgotten", "kustutamine ja unustamine"]],
+    ["appeal", ["contest it", "challenging", "vaidlustamine ja kaebus"]],
+  ])("meets %s in English and Estonian words", (id, texts) => {
+    for (const text of texts) expect(concepts(text), text).toContain(id);
+  });
+
+  it("keeps a word's other senses out: finding out is not finding someone", () => {
+    expect(concepts("when I find out")).not.toContain("missing");
+    expect(concepts("to find a lost child")).toContain("missing");
+  });
+});
+
+describe("dedupe by meaning", () => {
+  it("merges the synonym paraphrase word overlap missed (0.17 before)", () => {
+    const heard = {
+      title: "Heard before benefits are cut",
+      description: "I want to be listened to before my money stops.",
+      policies: ["MOMENTS when my benefit is cut without a word to me", "CHANCES to be heard by a caseworker"],
+    };
+    const hearing = {
+      title: "A human hearing before sanctions",
+      description: "Nobody should be sanctioned before a person hears their side.",
+      policies: ["MOMENTS when a sanction arrives without a hearing", "WAYS to put my case to an official"],
+    };
+    expect(sameValue(heard, hearing)).toMatchObject({ same: true, traps: [] });
+  });
+
+  it("keeps opposite concerns that share words apart (0.77 before)", () => {
+    const understanding = {
+      title: "Understanding automated decisions",
+      description: "When a system decides about me I want to know how it reached its answer.",
+      policies: ["MOMENTS when an automated decision arrives with no reasons", "WAYS the decision is explained in plain words"],
+    };
+    const challenging = {
+      title: "Challenging automated decisions",
+      description: "When a system decides about me I want to be able to fight the decision.",
+      policies: ["MOMENTS when an automated decision cannot be appealed", "WAYS to contest the decision before a person"],
+    };
+    const verdict = sameValue(understanding, challenging);
+    expect(verdict.same).toBe(false);
+    expect(verdict.traps).toContain("understand-contest");
+  });
+
+  /** For each trap, two cards that share most of their words and lean to its two sides. */
+  const TRAPS: Record<string, [DedupeCard, DedupeCard]> = {
+    "understand-contest": [
+      { title: "Understanding decisions about my benefit", policies: ["WAYS to understand why the benefit decision was made"] },
+      { title: "Contesting decisions about my benefit", policies: ["WAYS to contest the benefit decision that was made"] },
+    ],
+    "find-track": [
+      { title: "Finding children in the city", policies: ["WAYS to find a child quickly in the city"] },
+      { title: "Children not tracked in the city", policies: ["WAYS a child is not tracked in the city"] },
+    ],
+    "seen-unobserved": [
+      { title: "Being seen in the city", policies: ["MOMENTS when people in the city are counted and seen"] },
+      { title: "Being unobserved in the city", policies: ["MOMENTS when people in the city are unobserved"] },
+    ],
+    "keep-delete": [
+      { title: "Records kept about my case", policies: ["WAYS the records about my case are kept for years"] },
+      { title: "Records deleted about my case", policies: ["WAYS the records about my case are deleted after years"] },
+    ],
+    "human-machine": [
+      { title: "A human decides my application", policies: ["MOMENTS when a caseworker decides my application"] },
+      { title: "Software decides my application automatically", policies: ["MOMENTS when my application is decided automatically"] },
+    ],
+    "access-protection": [
+      { title: "Children's access to apps", policies: ["WAYS children get access to apps at school"] },
+      { title: "Children protected from apps", policies: ["WAYS children are protected from apps at school"] },
+    ],
+    "comfort-disclosure": [
+      { title: "Comfort from a chatbot", policies: ["MOMENTS when a lonely person talks to a chatbot"] },
+      { title: "A chatbot that says it is a bot", policies: ["MOMENTS when a person talks to a chatbot that pretends to be human"] },
+    ],
+    "fairness-efficiency": [
+      { title: "Risk scores tested for bias", policies: ["SIGNS that the risk score is tested for bias"] },
+      { title: "Risk scores that work quickly", policies: ["SIGNS that the risk score works quickly"] },
+    ],
+    "safety-anonymity": [
+      { title: "Safety on the streets", policies: ["MOMENTS when people on the streets are in danger"] },
+      { title: "Anonymity on the streets", policies: ["MOMENTS when people on the streets are anonymous"] },
+    ],
+  };
+
+  it("has a case for every trap", () => {
+    expect(Object.keys(TRAPS).sort()).toEqual(ANTONYM_TRAPS.map((t) => t.id).sort());
+  });
+
+  it.each(Object.entries(TRAPS))("keeps the sides of %s apart however many words they share", (id, [a, b]) => {
+    const verdict = sameValue(a, b);
+    expect(verdict.traps).toContain(id);
+    expect(verdict.same).toBe(false);
+    expect(findCanonical(b, [{ id: "a", ...a }])).toBeNull();
+    // Each side merges with itself reworded: it is the trap that keeps them apart, not the words.
+    expect(sameValue(a, { ...a, policies: [...a.policies, a.title] }).same).toBe(true);
+  });
+
+  it("merges an English and an Estonian card of one value, sharing no word", () => {
+    const english = {
+      title: "Deleting my data when it is no longer needed",
+      description: "Once my case is closed, the office should erase what it gathered about me.",
+      policies: ["WAYS to have my data deleted", "MOMENTS when old data about me is still stored"],
+    };
+    const estonian = {
+      title: "Andmete kustutamine, kui neid enam ei vajata",
+      description: "Kui mu asi on lõpetatud, peaks amet minu kohta kogutu kustutama.",
+      policies: ["VIISID lasta oma andmed kustutada", "HETKED, kui vanu andmeid minu kohta hoitakse alles"],
+    };
+    expect(cardTokens(english).title.filter((t) => cardTokens(estonian).title.includes(t))).toEqual([]);
+    expect(sameValue(english, estonian)).toMatchObject({ same: true, traps: [] });
+    // Its opposite in Estonian stays apart.
+    const keeping = {
+      title: "Andmete säilitamine tõendina",
+      description: "Vajan, et andmed säilitataks, et saaksin vale otsust tõestada.",
+      policies: ["HETKED, kui vajalik toimik on juba kustutatud", "VIISID säilitada andmeid piisavalt kaua"],
+    };
+    expect(sameValue(english, keeping)).toMatchObject({ same: false, traps: ["keep-delete"] });
+  });
+
+  it("reads the description: a paraphrase told in it merges, the same cards without it do not", () => {
+    const a = {
+      title: "Before the office acts",
+      description: "Before my benefit is cut I want a caseworker to hear me.",
+      policies: ["MOMENTS when a letter arrives"],
+    };
+    const b = {
+      title: "Before the agency does anything",
+      description: "No sanction on my payments until an official has heard me.",
+      policies: ["MOMENTS when a letter arrives"],
+    };
+    expect(sameValue(a, b).same).toBe(true);
+    const bare = (card: DedupeCard) => ({ title: card.title, policies: card.policies });
+    expect(sameValue(bare(a), bare(b)).same).toBe(false);
+  });
+
+  it("gives the same answers through the index as by brute force, across languages", async () => {
+    const { ALL_PAIRS } = await import("../fixtures/dedupe-pairs.js");
+    const cards = [...new Map(ALL_PAIRS.flatMap((p) => [p.a, p.b]).map((c) => [c.title, c])).values()];
+    const canonicals: CanonicalCard[] = cards.filter((_, i) => i % 3 !== 0).map((c, i) => ({ id: `c${i}`, ...c }));
+    const index = createCanonicalIndex();
+    for (const c of canonicals) index.add(c);
+    let matched = 0;
+    for (const threshold of [0.3, DEFAULT_DEDUPE_THRESHOLD, 0.8]) {
+      for (const card of cards) {
+        const expected = findCanonical(card, canonicals, { threshold });
+        expect(index.match(card, threshold)).toEqual(expected);
+        if (expected) matched++;
+      }
+    }
+    expect(matched).toBeGreaterThan(cards.length);
   });
 });

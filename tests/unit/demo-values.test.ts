@@ -12,7 +12,7 @@ import {
   type DemoCard,
 } from "../../db/demo-values.js";
 import { demoCitizen } from "../../db/factories.js";
-import { cardTokens, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, similarity } from "../../deliberation/values/dedupe.js";
+import { cardTokens, createCanonicalIndex, sameValue } from "../../deliberation/values/dedupe.js";
 import { classifyOffline } from "../../deliberation/values/gate.js";
 import { ValueCardDraft } from "../../deliberation/values/types.js";
 
@@ -152,13 +152,13 @@ describe("demo paraphrases and the offline dedupe", () => {
     for (const [i, card] of DEMO_CARDS.entries()) {
       const founder = DEMO_VALUE_FOUNDERS.get(card.value)!;
       if (founder !== i) {
-        const s = similarity(card, DEMO_CARDS[founder]!);
-        if (s < DEFAULT_DEDUPE_THRESHOLD) outliers.push(`${label(i)}: ${s.toFixed(2)} to its own value`);
+        const s = sameValue(card, DEMO_CARDS[founder]!);
+        if (!s.same) outliers.push(`${label(i)}: ${s.similarity.toFixed(2)} to its own value`);
       }
       for (const [value, j] of founders) {
         if (value === card.value || DEMO_CARDS[j]!.contextId !== card.contextId) continue;
-        const s = similarity(card, DEMO_CARDS[j]!);
-        if (s >= DEFAULT_DEDUPE_THRESHOLD) outliers.push(`${label(i)}: ${s.toFixed(2)} to ${value}`);
+        const s = sameValue(card, DEMO_CARDS[j]!);
+        if (s.same) outliers.push(`${label(i)}: ${s.similarity.toFixed(2)} to ${value}`);
       }
     }
     expect(outliers.length, outliers.join("\n")).toBeLessThanOrEqual(MAX_DEDUPE_OUTLIERS);
@@ -173,7 +173,7 @@ describe("demo paraphrases and the offline dedupe", () => {
         if (card.contextId !== context.id) continue;
         const match = index.match(card);
         if (match === null) {
-          index.add({ id: String(i), title: card.title, policies: card.policies });
+          index.add({ id: String(i), title: card.title, description: card.description, policies: card.policies });
           canonicalOf.set(String(i), card.value);
           if (DEMO_VALUE_FOUNDERS.get(card.value) !== i) mismatches.push(`${label(i)} founds a second canonical`);
         } else if (canonicalOf.get(match.id) !== card.value) {
