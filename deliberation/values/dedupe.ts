@@ -65,6 +65,8 @@ export const DESCRIPTION_WEIGHT = 1;
 export const CONCEPT_WEIGHT = 2;
 /** Two cards' concerns must agree this much (cosine): dev 0.84–1.00 for one value, at most 0.53 for two outside a trap. */
 export const CONCEPT_MATCH = 0.7;
+/** Concerns this light (one mention in one policy: 2², or none) are too little to overrule the words. */
+const WEAK_CONCERNS = 4;
 /** Across languages only concepts can meet (dev 0.80–0.99 for one value, at most 0.56 for two): a higher bar. */
 export const CROSS_LANGUAGE_THRESHOLD = 0.76;
 
@@ -563,7 +565,7 @@ export function mergeCheck(a: CardMeaning, b: CardMeaning): MergeCheck {
   const traps = trapsBetween(a.conceptWeights, b.conceptWeights);
   // In one language, a card that names no concern leaves the call to words; across languages no
   // word can stand in for a concern, so without concerns there is nothing to match.
-  const wordsDecide = a.language === b.language && (a.concerns.normSq === 0 || b.concerns.normSq === 0);
+  const wordsDecide = a.language === b.language && (a.concerns.normSq <= WEAK_CONCERNS || b.concerns.normSq <= WEAK_CONCERNS);
   const conceptMatch = wordsDecide || vectorSimilarity(a.concerns, b.concerns) >= CONCEPT_MATCH;
   return { traps, conceptMatch };
 }
