@@ -14,6 +14,7 @@ import * as clerkActs from "./migrations/2026-11-26T11-clerk-acts.js";
 import * as valueCardsContext from "./migrations/2026-11-26T12-value-cards-context.js";
 import * as clauses from "./migrations/2026-12-06T13-clauses.js";
 import * as judging from "./migrations/2026-12-06T14-judging.js";
+import * as endorsing from "./migrations/2026-12-06T15-endorsing.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-26T12-value-cards-context": valueCardsContext,
   "2026-12-06T13-clauses": clauses,
   "2026-12-06T14-judging": judging,
+  "2026-12-06T15-endorsing": endorsing,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

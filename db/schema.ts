@@ -100,6 +100,10 @@ export interface CanonicalValuesTable {
   /** JSON: the unit vector of the founding card, when an embedding model is configured. */
   embedding: string | null;
   createdAt: string;
+  /** Citizens who endorsed it, kept in step with `endorsements` in the same transaction. */
+  endorsementCount: Generated<number>;
+  /** Random in [0, 2^31 − 1), set when the value is founded: where it stands among equally endorsed values. */
+  randomKey: Generated<number>;
 }
 
 export interface ValueCardsTable {

@@ -258,6 +258,7 @@ async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId,
         sourceCardId: cardId,
         embedding: embedding ? JSON.stringify(embedding) : null,
         createdAt,
+        randomKey: randomPairKey(),
       })
       .execute();
     canonical = { id, title: input.title, joined: false, similarity: 1 };
@@ -385,32 +386,64 @@ export async function withdrawCard(deps: AppDeps, user: SessionUser, cardId: str
   return { cardId, status: "withdrawn" as const };
 }
 
-/** Peers' values in a context that she neither wrote nor endorsed yet, least-endorsed first. */
+/**
+ * Peers' values in a context that she neither holds nor endorsed yet, least-endorsed first and from her
+ * own place among equals (issue 15): read from the index on (context, endorsement count, random key),
+ * one count at a time, so the cost follows what she skips (her own and endorsed values), not the size
+ * of the context.
+ */
 export async function valuesToEndorse(deps: AppDeps, user: SessionUser, contextId: string, limit: number) {
   const citizenId = requireCitizen(user);
   await requireContext(deps.db, contextId);
-  const rows = await deps.db
-    .selectFrom("canonicalValues as cv")
-    .leftJoin("endorsements as e", "e.canonicalId", "cv.id")
-    .select((eb) => ["cv.id", "cv.title", "cv.description", "cv.policies", eb.fn.count<number>("e.citizenId").as("endorsements")])
-    .where("cv.contextId", "=", contextId)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("valueCards as mine").select("mine.id").whereRef("mine.canonicalId", "=", "cv.id").where("mine.citizenId", "=", citizenId))),
-    )
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("endorsements as own").select("own.citizenId").whereRef("own.canonicalId", "=", "cv.id").where("own.citizenId", "=", citizenId))),
-    )
-    .groupBy(["cv.id", "cv.title", "cv.description", "cv.policies"])
-    .orderBy("endorsements", "asc")
-    .orderBy("cv.id")
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
+  const start = startKey(citizenId, `endorse\u0000${contextId}`);
+  const found: { id: string; title: string; description: string; policies: string; endorsementCount: number }[] = [];
+  const page = (level: number, from: { from: number } | { below: number }, n: number) =>
+    deps.db
+      .selectFrom("canonicalValues as cv")
+      .select(["cv.id", "cv.title", "cv.description", "cv.policies", "cv.endorsementCount"])
+      .where("cv.contextId", "=", contextId)
+      .where("cv.endorsementCount", "=", level)
+      .where("cv.randomKey", "from" in from ? ">=" : "<", "from" in from ? from.from : from.below)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("valueCards as mine")
+              .select("mine.id")
+              .whereRef("mine.canonicalId", "=", "cv.id")
+              .where("mine.citizenId", "=", citizenId)
+              .where("mine.status", "=", "active"),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("endorsements as own").select("own.citizenId").whereRef("own.canonicalId", "=", "cv.id").where("own.citizenId", "=", citizenId))),
+      )
+      .orderBy("cv.randomKey")
+      .orderBy("cv.id")
+      .limit(n)
+      .execute();
+  for (let level = -1; found.length < limit; ) {
+    const next = await deps.db
+      .selectFrom("canonicalValues")
+      .select("endorsementCount")
+      .where("contextId", "=", contextId)
+      .where("endorsementCount", ">", level)
+      .orderBy("endorsementCount")
+      .limit(1)
+      .executeTakeFirst();
+    if (!next) break;
+    level = next.endorsementCount;
+    const need = limit - found.length;
+    const rows = await page(level, { from: start }, need);
+    if (rows.length < need) rows.push(...(await page(level, { below: start }, need - rows.length)));
+    found.push(...rows);
+  }
+  return found.map((r) => ({
     id: r.id,
     title: r.title,
     description: r.description,
     policies: JSON.parse(r.policies) as string[],
-    endorsements: Number(r.endorsements),
+    endorsements: Number(r.endorsementCount),
   }));
 }
 
@@ -439,6 +472,12 @@ export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: str
       .values({ citizenId, canonicalId, createdAt: nowIso(deps) })
       .execute()
       .catch(conflictOnDuplicate("values.alreadyEndorsed", "You have already endorsed this value."));
+    // An increment in the database, in the same transaction: concurrent endorsements all count.
+    await trx
+      .updateTable("canonicalValues")
+      .set((eb) => ({ endorsementCount: eb("endorsementCount", "+", 1) }))
+      .where("id", "=", canonicalId)
+      .execute();
     await trx
       .insertInto("valueEvents")
       .values({ id: deps.ids(), cardId: null, canonicalId, type: "value.endorsed", actor: user.id, payload: "{}", createdAt: nowIso(deps) })
@@ -696,6 +735,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
         sourceCardId: card.id,
         embedding: null,
         createdAt,
+        randomKey: randomPairKey(),
       })
       .execute();
     await trx.updateTable("valueCards").set({ canonicalId: id, similarity: 1 }).where("id", "=", card.id).execute();
