@@ -601,6 +601,7 @@ export const en = {
   "deliberation.notHalted": "Only a halted deliberation can be resumed.",
   "deliberation.budgetTooSmall": "The new budget must be more than the {spent, plural, one {# token} other {# tokens}} already spent.",
   "deliberation.noRepresentatives": "The matter has no constituencies to deliberate.",
+  "deliberation.tooLarge": "This deliberation is larger than the protocol takes (too many representatives, mandate values, clauses or options).",
   "values.mandates": "Where your values went",
   "values.verifyRuling": "The published ruling: check it with your card's id",
   "values.cardInMandate": "In the mandate of the {constituency} representative for “{matter}”, weight {weight, number, ::.0} % of its mandate.",

@@ -606,6 +606,7 @@ export const et: Messages = {
   "deliberation.notHalted": "Jätkata saab ainult peatatud arutelu.",
   "deliberation.budgetTooSmall": "Uus eelarve peab olema suurem kui juba kulutatud {spent, plural, one {# token} other {# tokenit}}.",
   "deliberation.noRepresentatives": "Asjal pole arutelu pidamiseks valimisringkondi.",
+  "deliberation.tooLarge": "See arutelu on suurem, kui protokoll võimaldab (liiga palju esindajaid, mandaadi väärtusi, punkte või variante).",
   "values.mandates": "Kuhu sinu väärtused jõudsid",
   "values.verifyRuling": "Avaldatud otsus: kontrolli seda oma kaardi tunnusega",
   "values.cardInMandate": "Ringkonna {constituency} esindaja mandaadis küsimuses „{matter}”, kaaluga {weight, number, ::.0} % mandaadist.",

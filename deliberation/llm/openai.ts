@@ -155,7 +155,8 @@ function classify(error: unknown, timedOut: boolean, callerAborted: boolean, now
     if (status === 429) return new AttemptFailure(`rate limited: ${error.message}`, "rate_limited", true, retryAfterOf(error, now));
     if (status === 408) return new AttemptFailure(`request timeout: ${error.message}`, "timeout", true);
     if (status >= 500) return new AttemptFailure(`server error: ${error.message}`, "server_error", true, retryAfterOf(error, now));
-    return new AttemptFailure(`request rejected: ${error.message}`, "transport", false);
+    // 400, 401, 403, 404, 422…: the same request is rejected again; no retry, and no transient reason.
+    return new AttemptFailure(`request rejected: ${error.message}`, "rejected", false);
   }
   // A connection dropped mid-stream surfaces as a plain error from fetch.
   return new AttemptFailure(`transport failed: ${error instanceof Error ? error.message : String(error)}`, "transport", true);

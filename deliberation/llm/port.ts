@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { TokenBudget } from "./limiter.js";
 
 /**
@@ -102,12 +102,60 @@ export interface Clock {
 }
 export type IdGenerator = () => string;
 
+export type LlmFailure = "timeout" | "rate_limited" | "server_error" | "transport" | "invalid_output" | "refused" | "rejected" | "budget_exhausted" | "aborted";
+
+/**
+ * Failures that may go away if the same call is made again later: the endpoint was slow, busy, down
+ * or unreachable. Every other failure is deterministic for the same input (an answer that fails its
+ * schema or its check after the retry with feedback, a refusal, a request the endpoint rejects as
+ * malformed or unauthorised, an empty budget): asking again, with or without waiting, gives the same.
+ */
+export const TRANSIENT_FAILURES: ReadonlySet<LlmFailure> = new Set(["timeout", "rate_limited", "server_error", "transport"]);
+
 export class LlmError extends Error {
   constructor(
     message: string,
-    readonly reason: "timeout" | "rate_limited" | "server_error" | "invalid_output" | "refused" | "budget_exhausted" | "aborted" | "transport",
+    readonly reason: LlmFailure,
   ) {
     super(message);
     this.name = "LlmError";
   }
+
+  /** Whether asking again later could give another result (see TRANSIENT_FAILURES). */
+  get transient(): boolean {
+    return TRANSIENT_FAILURES.has(this.reason);
+  }
+}
+
+/** How a failed call is recorded: a reason (a word the room translates), whether to ask again, and what went wrong in our own words. */
+export interface CallFailure {
+  reason: LlmFailure | "invalid_input" | "internal";
+  transient: boolean;
+  /** For a deterministic failure: what our own checks found (never the provider's words, which stay in llm_calls). */
+  detail: string | null;
+}
+
+const DETAIL_CHARS = 1_000;
+const clipDetail = (text: string) => (text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}…` : text);
+
+const DETAILS: Partial<Record<CallFailure["reason"], string>> = {
+  refused: "The model refused to answer; the same request would be refused again.",
+  rejected: "The endpoint rejected the request as it stands (a 4xx answer other than 408 and 429); the same request would be rejected again.",
+  budget_exhausted: "The token budget has no room for this call.",
+};
+
+/**
+ * Sorts a failed call: transient failures (timeouts, 429, 5xx, a dropped connection) may be asked
+ * again after a wait; everything else is deterministic for the same input (an answer that fails its
+ * schema or check after the retry with feedback, an input our own task schema refuses, a refusal, a
+ * rejected request, a bug) and is not asked again: it halts at once, saying why.
+ */
+export function callFailureOf(error: unknown): CallFailure {
+  if (error instanceof LlmError) {
+    const detail = error.reason === "invalid_output" ? clipDetail(error.message) : (DETAILS[error.reason] ?? null);
+    return { reason: error.reason, transient: error.transient, detail };
+  }
+  if (error instanceof z.ZodError)
+    return { reason: "invalid_input", transient: false, detail: clipDetail(`the call's input does not fit its task: ${z.prettifyError(error)}`) };
+  return { reason: "internal", transient: false, detail: clipDetail(error instanceof Error ? error.message : String(error)) };
 }

@@ -1,3 +1,4 @@
+export * from "./limits.js";
 export * from "./machine.js";
 export * from "./packages.js";
 export * from "./tasks.js";

@@ -18,6 +18,7 @@ import {
   triedBy,
   vetoCore,
 } from "./packages.js";
+import { MAX_GUIDANCE, MAX_WORDING_CONCERNS, READING_BATCH } from "./limits.js";
 import {
   type Assessment,
   type Candidate,
@@ -210,6 +211,8 @@ export interface DeliberationState {
   tallies: Record<number, Tally>;
   budgetExhausted: boolean;
   haltedBecause: string | null;
+  /** What the failure that halted it was, in our own words (a schema or check problem), when known. */
+  haltedDetail?: string | null;
   /** Where a halted deliberation carries on from when it is resumed. */
   resumeAt: Stage | null;
   draft: DraftRuling | null;
@@ -266,8 +269,12 @@ export type ProtocolEvent =
   | { type: "deliberation.critique"; payload: { key: string; round: number; representativeId: string; critique: Critique; call: CallMeta } }
   | { type: "deliberation.tallied"; payload: Tally }
   | { type: "deliberation.budgetExhausted"; payload: { spent: number; budget: number; needed: number } }
-  /** A call that failed for good: the deliberation halts until a clerk resumes it. */
-  | { type: "deliberation.callFailed"; payload: { key: string; reason: string } }
+  /**
+   * A call that failed for good: the deliberation halts until a clerk resumes it. `transient`: it failed
+   * after every attempt the runner makes on timeouts, 429s and 5xx; otherwise it was deterministic (the
+   * same input gives the same failure) and was not asked again; `detail` says what our checks found.
+   */
+  | { type: "deliberation.callFailed"; payload: { key: string; reason: string; transient?: boolean; attempts?: number; detail?: string } }
   /** A call that gave no usable result; its recorded attempts still cost tokens. The call is made again. */
   | { type: "deliberation.attemptFailed"; payload: { key: string; reason: string; call: CallMeta } }
   /** A clerk resumes a halted deliberation, with a new token budget if the old one ran out. */
@@ -295,8 +302,7 @@ export type CallEffect =
 export type AppendEffect = { kind: "append"; event: Extract<ProtocolEvent, { type: "deliberation.tallied" | "deliberation.drafted" }> };
 export type Effect = CallEffect | AppendEffect;
 
-/** Values read in one call: a model reads a clause against a few dozen values at a time. */
-export const READING_BATCH = 48;
+export { READING_BATCH };
 
 export const keys = {
   reading: (optionId: string, batch: number) => `reading:${optionId}:${batch}`,
@@ -444,12 +450,14 @@ export function apply(state: DeliberationState, event: ProtocolEvent & { seq?: n
       next.resumeAt = state.stage;
       next.stage = "halted";
       next.haltedBecause = event.payload.reason;
+      next.haltedDetail = event.payload.detail ?? null;
       return next;
     case "deliberation.resumed":
       if (state.stage !== "halted" || !state.resumeAt) return next;
       next.stage = state.resumeAt;
       next.resumeAt = null;
       next.haltedBecause = null;
+      next.haltedDetail = null;
       next.budgetExhausted = false;
       if (event.payload.tokenBudget !== undefined)
         next.started = { ...state.started, settings: { ...state.started.settings, tokenBudget: event.payload.tokenBudget } };
@@ -696,31 +704,40 @@ function wordingInput(state: DeliberationState): WordInput {
   const choice = (state.room.revising?.round === round ? state.room.revising.choice : undefined) ?? winnerChoice(state, round - 1) ?? proposal(state.rule);
   const readings = indexReadings(allReadings(state));
   const byValue = new Map(mandateValues(state).map((v) => [v.valueId, v]));
-  const concerns: WordInput["concerns"] = [];
-  for (const c of constituencies(state)) {
-    const st = standing(state.rule, choice, c, readings);
+  const labels = new Map(reps(state).map((r) => [r.id, r.label]));
+  // Every constituency's unserved top values, worst-off constituency first; a value several hold (in
+  // the same slot) is one concern naming them all, so the pen hears every constituency, not the first few.
+  const standings = constituencies(state)
+    .map((c) => ({ c, st: standing(state.rule, choice, c, readings) }))
+    .sort((a, b) => a.st.utility - b.st.utility || (a.c.id < b.c.id ? -1 : 1));
+  const byConcern = new Map<string, WordInput["concerns"][number]>();
+  for (const { c, st } of standings) {
     for (const top of topValues(c.mandate)) {
       const v = st.values.find((x) => x.valueId === top.valueId)!;
       if (v.verdict === "honours") continue;
       const slot = v.verdict === "erodes" ? choice.indexOf(v.by[0]!.optionId) : null;
-      concerns.push({ constituency: reps(state).find((r) => r.id === c.id)!.label, value: byValue.get(top.valueId)!, slot });
+      const key = `${top.valueId}\u0000${slot}`;
+      const concern = byConcern.get(key);
+      if (concern) concern.constituencies.push(labels.get(c.id)!);
+      else byConcern.set(key, { constituencies: [labels.get(c.id)!], value: byValue.get(top.valueId)!, slot });
     }
   }
+  const concerns = [...byConcern.values()];
   return {
     language: state.language,
     round,
     rule: packageText(state.rule, choice),
     slots: clausesOf(state.rule, choice).map(({ slot, option }) => ({ slot, number: state.rule.slots[slot]!.number, text: option.text })),
-    concerns: concerns.slice(0, 32),
+    concerns: concerns.slice(0, MAX_WORDING_CONCERNS),
     // The delegates' guidance, and the words a delegate put in a representative's mouth (a struck position says nothing).
     guidance: [
-      ...state.room.guidance.map((g) => g.text),
+      ...state.room.guidance.slice(-MAX_GUIDANCE).map((g) => g.text),
       ...reps(state).flatMap((r) => {
         const ref = statementRef.position(r.id);
         const override = state.room.overrides[ref];
         return override && !state.room.struck[ref] ? [`${r.label}: ${override.text}`] : [];
       }),
-    ].slice(-20),
+    ],
   };
 }
 

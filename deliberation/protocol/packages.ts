@@ -1,4 +1,5 @@
 import type { Option, Reading, Slot, Verdict } from "../reading/types.js";
+import { TOP_VALUES_PER_MANDATE } from "./limits.js";
 
 /**
  * Packages of clauses and what they do to each constituency (DESIGN.md, "The deliberation protocol",
@@ -134,7 +135,7 @@ export function standing(rule: RuleOptions, choice: Choice, constituency: Consti
 }
 
 /** A mandate's top values: the three of most weight (ties by id), what a representative will not give up. */
-export function topValues(mandate: readonly MandateValue[], n = 3): MandateValue[] {
+export function topValues(mandate: readonly MandateValue[], n = TOP_VALUES_PER_MANDATE): MandateValue[] {
   return [...mandate].sort((a, b) => b.weight - a.weight || (a.valueId < b.valueId ? -1 : 1)).slice(0, n);
 }
 

@@ -19,6 +19,21 @@ import {
   slotChoices,
   topValues,
 } from "./packages.js";
+import {
+  MAX_CANDIDATES,
+  MAX_CLAUSE_CHARS,
+  MAX_DELIBERATION_VALUES,
+  MAX_GUIDANCE,
+  MAX_MANDATE_VALUES,
+  MAX_OFFERED,
+  MAX_OPTIONS,
+  MAX_READINGS_PER_REPRESENTATIVE,
+  MAX_REPRESENTATIVES,
+  MAX_RULE_CHARS,
+  MAX_SLOTS,
+  MAX_WORDING_CONCERNS,
+  READING_BATCH,
+} from "./limits.js";
 import { say } from "./statements.js";
 
 /**
@@ -39,7 +54,8 @@ import { say } from "./statements.js";
  */
 
 const Id = z.string().min(1).max(200);
-const Citations = z.array(Id).max(16);
+/** Values of one mandate a statement cites. */
+const Citations = z.array(Id).max(MAX_MANDATE_VALUES);
 const Statement = z.string().trim().min(1).max(1_500);
 
 export const MandateValueForPrompt = z.object({
@@ -57,7 +73,7 @@ export const RepresentativeForPrompt = z.object({
   label: z.string().max(300),
   /** Citizens this representative speaks for. */
   citizens: z.number().int().min(0),
-  mandate: z.array(MandateValueForPrompt).max(16),
+  mandate: z.array(MandateValueForPrompt).max(MAX_MANDATE_VALUES),
 });
 export type RepresentativeForPrompt = z.infer<typeof RepresentativeForPrompt>;
 
@@ -65,8 +81,8 @@ export const Stance = z.enum(["support", "amend", "oppose"]);
 export type Stance = z.infer<typeof Stance>;
 
 export const RuleForTask = z.object({
-  slots: z.array(Slot).max(200),
-  options: z.array(Option).max(2_000),
+  slots: z.array(Slot).max(MAX_SLOTS),
+  options: z.array(Option).max(MAX_OPTIONS),
 });
 export type RuleForTask = z.infer<typeof RuleForTask>;
 
@@ -74,7 +90,7 @@ export const ReadingSchema = z.object({
   optionId: Id,
   valueId: Id,
   verdict: Verdict,
-  quote: z.string().max(4_000),
+  quote: z.string().max(MAX_CLAUSE_CHARS),
   reason: z.string().max(500),
   engine: z.string().max(200),
 });
@@ -84,15 +100,16 @@ export const ReadingSchema = z.object({
 
 export const ReadInput = z.object({
   language: Language,
-  option: z.object({ id: Id, text: z.string().min(1).max(4_000) }),
+  option: z.object({ id: Id, text: z.string().min(1).max(MAX_CLAUSE_CHARS) }),
   values: z
     .array(z.object({ valueId: Id, title: z.string().max(200), description: z.string().max(2_000), policies: z.array(z.string().max(400)).max(8) }))
-    .max(400),
+    .max(READING_BATCH),
 });
 export type ReadInput = z.infer<typeof ReadInput>;
 
 export const ReadOutput = z.object({
-  readings: z.array(z.object({ valueId: Id, verdict: Verdict, quote: z.string().max(4_000), reason: z.string().max(500) })).max(400),
+  // A model that reads a value twice is told so by `checkReadings`, not refused by the schema: room for that.
+  readings: z.array(z.object({ valueId: Id, verdict: Verdict, quote: z.string().max(MAX_CLAUSE_CHARS), reason: z.string().max(500) })).max(2 * READING_BATCH),
 });
 export type ReadOutput = z.infer<typeof ReadOutput>;
 
@@ -151,19 +168,21 @@ export const WordInput = z.object({
   language: Language,
   round: z.number().int().min(1),
   /** The rule as it stands (the last winner, or the proposal), numbered. */
-  rule: z.string().max(120_000),
-  slots: z.array(z.object({ slot: z.number().int().min(0), number: z.number().int().min(0), text: z.string().max(4_000) })).max(200),
+  rule: z.string().max(MAX_RULE_CHARS),
+  slots: z.array(z.object({ slot: z.number().int().min(0), number: z.number().int().min(0), text: z.string().max(MAX_CLAUSE_CHARS) })).max(MAX_SLOTS),
   concerns: z
     .array(
       z.object({
-        constituency: z.string().max(300),
+        /** The constituencies (labels) whose top value this is, worst-off first. */
+        constituencies: z.array(z.string().max(300)).min(1).max(MAX_REPRESENTATIVES),
         value: z.object({ valueId: Id, title: z.string().max(200), description: z.string().max(2_000), policies: z.array(z.string().max(400)).max(8) }),
         /** The slot whose clause erodes it, if one does. */
         slot: z.number().int().min(0).nullable(),
       }),
     )
-    .max(32),
-  guidance: z.array(z.string().max(2_000)).max(20),
+    .max(MAX_WORDING_CONCERNS),
+  /** The delegates' latest guidance, then every override of a representative's position. */
+  guidance: z.array(z.string().max(2_000)).max(MAX_GUIDANCE + MAX_REPRESENTATIVES),
 });
 export type WordInput = z.infer<typeof WordInput>;
 
@@ -185,7 +204,7 @@ const ReasonSchema = z.object({
   valueIds: Citations,
   /** The clause the reason is about (1-based, in the text read), and the quoted words. */
   clause: z.number().int().min(0).optional(),
-  quote: z.string().max(4_000).optional(),
+  quote: z.string().max(MAX_CLAUSE_CHARS).optional(),
 });
 
 export const PositionInput = z.object({
@@ -193,16 +212,16 @@ export const PositionInput = z.object({
   representative: RepresentativeForPrompt,
   rule: RuleForTask,
   /** The readings of every option against this representative's values. */
-  readings: z.array(ReadingSchema).max(20_000),
+  readings: z.array(ReadingSchema).max(MAX_READINGS_PER_REPRESENTATIVE),
 });
 export type PositionInput = z.infer<typeof PositionInput>;
 
 export const Position = z.object({
   stance: Stance,
   summary: Statement,
-  reasons: z.array(ReasonSchema).max(16),
+  reasons: z.array(ReasonSchema).max(MAX_MANDATE_VALUES),
   /** Options on the table that would turn an eroded or unserved top value around. */
-  amendments: z.array(ReasonSchema.extend({ optionId: Id.optional() })).max(16),
+  amendments: z.array(ReasonSchema.extend({ optionId: Id.optional() })).max(MAX_MANDATE_VALUES),
 });
 export type Position = z.infer<typeof Position>;
 
@@ -300,8 +319,9 @@ export function positionOffline(input: PositionInput): Position {
   return {
     stance,
     summary: say.summary(language, stance, "proposal", counts(st)),
-    reasons: reasons.slice(0, 16),
-    amendments: amendments.slice(0, 16),
+    // One reason a value; amendments beyond that many are the same fixes again in other slots.
+    reasons: reasons.slice(0, MAX_MANDATE_VALUES),
+    amendments: amendments.slice(0, MAX_MANDATE_VALUES),
   };
 }
 
@@ -325,29 +345,33 @@ export const MediationInput = z.object({
         id: Id,
         label: z.string().max(300),
         citizens: z.number().int().min(0),
-        mandate: z.array(z.object({ valueId: Id, title: z.string().max(200), weight: z.number().min(0).max(1) })).max(16),
+        mandate: z.array(z.object({ valueId: Id, title: z.string().max(200), weight: z.number().min(0).max(1) })).max(MAX_MANDATE_VALUES),
       }),
     )
-    .max(2_000),
+    .max(MAX_REPRESENTATIVES),
   verdicts: VerdictMap,
   /**
    * From round 2: the last winner's package, the options already offered in an earlier round's
    * candidates, and the texts of those candidates (a later round offers new packages).
    */
   previous: z
-    .object({ winner: z.array(Id.nullable()), tried: z.array(z.string().max(200)), offered: z.array(z.string().max(120_000)).max(200).optional() })
+    .object({
+      winner: z.array(Id.nullable()).max(MAX_SLOTS),
+      tried: z.array(z.string().max(200)).max(MAX_OPTIONS + MAX_SLOTS),
+      offered: z.array(z.string().max(MAX_RULE_CHARS)).max(MAX_OFFERED).optional(),
+    })
     .nullable(),
 });
 export type MediationInput = z.infer<typeof MediationInput>;
 
 export const Candidate = z.object({
   title: z.string().trim().min(1).max(200),
-  text: z.string().trim().min(1).max(120_000),
-  /** Mandate values (of any constituency) the text honours. */
-  addresses: z.array(Id).max(2_000),
+  text: z.string().trim().min(1).max(MAX_RULE_CHARS),
+  /** Mandate values (of any constituency) the text honours: as many as the deliberation has. */
+  addresses: z.array(Id).max(MAX_DELIBERATION_VALUES),
   rationale: z.string().trim().max(2_000),
   /** The package: per slot, the chosen option's id, or null when the slot is left out. */
-  choice: z.array(Id.nullable()).max(200).optional(),
+  choice: z.array(Id.nullable()).max(MAX_SLOTS).optional(),
 });
 export type Candidate = z.infer<typeof Candidate>;
 
@@ -458,11 +482,11 @@ export const CritiqueInput = z.object({
   language: Language,
   representative: RepresentativeForPrompt,
   rule: RuleForTask,
-  readings: z.array(ReadingSchema).max(20_000),
+  readings: z.array(ReadingSchema).max(MAX_READINGS_PER_REPRESENTATIVE),
   candidates: z
-    .array(z.object({ id: Id, title: z.string(), text: z.string(), choice: z.array(Id.nullable()).max(200) }))
+    .array(z.object({ id: Id, title: z.string(), text: z.string(), choice: z.array(Id.nullable()).max(MAX_SLOTS) }))
     .min(1)
-    .max(8),
+    .max(MAX_CANDIDATES),
 });
 export type CritiqueInput = z.infer<typeof CritiqueInput>;
 
@@ -482,9 +506,9 @@ export const Assessment = z.object({
 export type Assessment = z.infer<typeof Assessment>;
 
 export const Critique = z.object({
-  assessments: z.array(Assessment).max(8),
+  assessments: z.array(Assessment).max(MAX_CANDIDATES),
   /** Tiers of candidate ids, best first; candidates in one tier are ranked equal. */
-  ranking: z.array(z.array(Id).max(8)).max(8),
+  ranking: z.array(z.array(Id).max(MAX_CANDIDATES)).max(MAX_CANDIDATES),
 });
 export type Critique = z.infer<typeof Critique>;
 

@@ -8,7 +8,7 @@ import { DomainError } from "../../deliberation/errors.js";
 import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
 import { createLimiter, createOfflineEngine, estimateTokens } from "../../deliberation/llm/index.js";
 import { buildTaskMessages, encodeData } from "../../deliberation/llm/prompt.js";
-import { LlmError, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
+import { callFailureOf, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
 import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
 import {
   type CallEffect,
@@ -28,6 +28,7 @@ import {
   type RepresentativeSpec,
   resultEvent,
   type StartedPayload,
+  startLimitProblems,
   apply,
   keys,
   statementRef,
@@ -49,7 +50,7 @@ import { withLedger } from "./ledger.server.js";
  */
 
 const ACTOR = "agora:runner";
-/** Attempts of one protocol call (each already retries 429s, 5xx and timeouts inside the engine). */
+/** Attempts of one protocol call after transient failures (each already retries 429s, 5xx and timeouts inside the engine). */
 const CALL_ATTEMPTS = 4;
 /** Waits before asking again: 2 s, 8 s, 32 s (the engine has already retried within each attempt). */
 const RETRY_DELAY_MS = 2_000;
@@ -145,6 +146,10 @@ export async function startDeliberation(deps: AppDeps, clerk: SessionUser, matte
     },
     representatives,
   };
+  // Bounds every task's schema is cut to (deliberation/protocol/limits.ts): refused here, never found out halfway.
+  const beyond = startLimitProblems(payload);
+  if (beyond.length > 0)
+    throw new DomainError("conflict", "deliberation.tooLarge", `This deliberation is larger than the protocol takes: ${beyond.join("; ")}.`);
   const result = await withLedger(deps, async (trx, append) => {
     // The move is conditional on the status read above: of two clerks pressing Start at once, one
     // moves the matter and the other updates nothing (PostgreSQL re-checks the row after the first commits).
@@ -286,6 +291,7 @@ async function foldView(deps: AppDeps, matterId: string) {
     model: started.model ?? deps.llm.model,
     tokensSpent: state.tokensSpent,
     haltedBecause: state.haltedBecause,
+    haltedDetail: state.haltedDetail ?? null,
     resumeAt: state.resumeAt,
     room: {
       paused: state.room.paused,
@@ -636,17 +642,22 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         if (signal.aborted) return recordOnly(deps, records);
         const tries = (attempts.get(effect.key) ?? 0) + 1;
         attempts.set(effect.key, tries);
-        // Only the reason goes to the public ledger; the provider's own words stay in llm_calls.
-        const reason = error instanceof LlmError ? error.reason : "internal";
+        // Only the reason (and what our own checks found) goes to the public ledger; the provider's own words stay in llm_calls.
+        const { reason, transient, detail } = callFailureOf(error);
         // What the failed attempts cost is spent all the same, and a delegate may want to see them.
         if (records.length) {
           const call = metaOf(records, records.at(-1)!.id, deps.llm.engine, deps.llm.model, []);
           await appendDurably({ type: "deliberation.attemptFailed", payload: { key: effect.key, reason, call } }, records);
         }
-        // A failure of our own (an input the task refuses) would repeat identically: no point asking again.
-        if (error instanceof LlmError && tries < CALL_ATTEMPTS) return sleep(RETRY_DELAY_MS * 4 ** (tries - 1), signal);
-        if (!(error instanceof LlmError)) console.error(`[deliberation] ${matterId} ${effect.key}:`, error);
-        return appendDurably({ type: "deliberation.callFailed", payload: { key: effect.key, reason } }, []);
+        // Only a transient failure (timeout, 429, 5xx, a dropped connection) is asked again, after a wait. A
+        // deterministic one (an answer failing its schema or check after the retry with feedback, an input
+        // the task refuses, a refusal, a rejected request) would repeat identically: it halts at once.
+        if (transient && tries < CALL_ATTEMPTS) return sleep(RETRY_DELAY_MS * 4 ** (tries - 1), signal);
+        if (reason === "internal") console.error(`[deliberation] ${matterId} ${effect.key}:`, error);
+        return appendDurably(
+          { type: "deliberation.callFailed", payload: { key: effect.key, reason, transient, attempts: tries, ...(detail ? { detail } : {}) } },
+          [],
+        );
       }
       transcript.finish(effect.key);
       // Stopped (shutdown, or the lease went to another process): the answer is not used, but it was paid for.
