@@ -55,17 +55,41 @@ const SURNAMES = [
 
 export const DEMO_DISTRICTS = ["Tartu", "Tallinn", "Ida-Viru"] as const;
 
-/** A valid Estonian-style personal code for a person born on the given day. */
-export function personalCode(index: number, born = new Date(Date.UTC(1960 + (index % 45), index % 12, 1 + (index % 28)))): string {
+const DAY_MS = 86_400_000;
+const FIRST_BIRTH_DAY = Date.UTC(1925, 0, 1);
+/** Birth days from 1925-01-01 on (30,000 days: up to 2007-02-18, so everyone is of age). */
+const BIRTH_DAYS = 30_000;
+/** Prime and coprime with BIRTH_DAYS: consecutive citizens are born years apart, every day is used. */
+const DAY_STRIDE = 7_919;
+/** Distinct codes the factory can make: a serial 000–999 per birth day and sex. */
+export const PERSONAL_CODE_CAPACITY = BIRTH_DAYS * 1000 * 2;
+
+/**
+ * A valid Estonian-style personal code: sex and century, birth date, a 3-digit serial and the check
+ * digit. Without `born`, index → (sex, birth day, serial) is one-to-one below PERSONAL_CODE_CAPACITY,
+ * so no two citizens of any census share a code; with `born`, the serial is the index's last 3 digits.
+ */
+export function personalCode(index: number, born?: Date): string {
+  let serial: number;
+  if (born) {
+    serial = index % 1000;
+  } else {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= PERSONAL_CODE_CAPACITY) {
+      throw new RangeError(`personalCode: index ${index} is outside 0..${PERSONAL_CODE_CAPACITY - 1}`);
+    }
+    const pair = Math.floor(index / 2);
+    serial = Math.floor(pair / BIRTH_DAYS);
+    born = new Date(FIRST_BIRTH_DAY + ((pair * DAY_STRIDE) % BIRTH_DAYS) * DAY_MS);
+  }
   const year = born.getUTCFullYear();
   const female = index % 2 === 0;
-  const century = year >= 2000 ? (female ? 6 : 5) : female ? 4 : 3;
+  const century = year >= 2000 ? (female ? 6 : 5) : year >= 1900 ? (female ? 4 : 3) : female ? 2 : 1;
   const body =
     String(century) +
     String(year % 100).padStart(2, "0") +
     String(born.getUTCMonth() + 1).padStart(2, "0") +
     String(born.getUTCDate()).padStart(2, "0") +
-    String(index % 1000).padStart(3, "0");
+    String(serial).padStart(3, "0");
   return body + String(personalCodeCheckDigit(body));
 }
 

@@ -45,10 +45,40 @@ export interface RegistryImportsTable {
   fileName: string;
   totalRows: number;
   importedRows: number;
-  status: "applied" | "rejected";
+  /** checking → rejected | writing → applied; failed when a check was cut short (by a restart). */
+  status: "checking" | "writing" | "applied" | "rejected" | "failed";
   /** JSON: the per-row error report. */
   report: string;
   createdAt: string;
+  /** Progress: records read and checked, rows written into the census (the resume point). */
+  rowsRead: Generated<number>;
+  rowsWritten: Generated<number>;
+  inserted: Generated<number>;
+  updated: Generated<number>;
+  problemCount: Generated<number>;
+  /** Last progress; an import in progress that has not moved for a minute is taken over or undone. */
+  updatedAt: string | null;
+}
+
+/** A census file's checked rows, before they are written into `citizens` (then deleted, batch by batch). */
+export interface RegistryStagingTable {
+  importId: string;
+  /** 1.. in file order: the batches' ranges. */
+  seq: number;
+  /** The id the citizen gets if she is new. */
+  citizenId: string;
+  personalCode: string;
+  fullName: string;
+  district: string;
+  email: string | null;
+}
+
+/** A convening whose members are being written; the lease lets another process undo a dead one. */
+export interface ConveningRunsTable {
+  matterId: string;
+  holder: string;
+  startedAt: string;
+  expiresAt: string;
 }
 
 export interface LedgerEventsTable {
@@ -342,6 +372,8 @@ export interface Database {
   userRoles: UserRolesTable;
   sessions: SessionsTable;
   registryImports: RegistryImportsTable;
+  registryStaging: RegistryStagingTable;
+  conveningRuns: ConveningRunsTable;
   ledgerEvents: LedgerEventsTable;
   llmCalls: LlmCallsTable;
   contexts: ContextsTable;

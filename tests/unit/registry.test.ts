@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { demoCitizen, personalCode } from "../../db/factories.js";
-import { checkRegistryRecords, isValidPersonalCode, personalCodeCheckDigit } from "../../deliberation/registry.js";
+import { demoCitizen, PERSONAL_CODE_CAPACITY, personalCode } from "../../db/factories.js";
+import { checkRegistryRecords, isValidPersonalCode, personalCodeCheckDigit, RegistryChecker } from "../../deliberation/registry.js";
 
 describe("Estonian personal codes", () => {
   it("accepts known-valid codes", () => {
@@ -51,6 +51,51 @@ describe("Estonian personal codes", () => {
   });
 });
 
+describe("the factory's personal codes", () => {
+  /** The birth date a code states, or null when it names no real day. */
+  const birthDate = (code: string): Date | null => {
+    const century = [1800, 1800, 1900, 1900, 2000, 2000][Number(code[0]) - 1]!;
+    const [year, month, day] = [century + Number(code.slice(1, 3)), Number(code.slice(3, 5)), Number(code.slice(5, 7))];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : null;
+  };
+
+  it("never repeat over a census of 2 million, and every one is valid with a real birth date in the past", () => {
+    // Sorted numbers rather than a Set: a Set of 2 million 11-digit numbers takes seconds to fill.
+    const codes = new Float64Array(2_000_000);
+    const today = Date.now();
+    let invalid = 0;
+    for (let i = 1; i <= codes.length; i++) {
+      const code = personalCode(i);
+      codes[i - 1] = Number(code);
+      // Checking every code's date would double the test's time; every 97th is a wide sample.
+      if (!isValidPersonalCode(code) || (i % 97 === 0 && !((birthDate(code)?.getTime() ?? today) < today))) invalid++;
+    }
+    codes.sort();
+    let repeats = 0;
+    for (let i = 1; i < codes.length; i++) if (codes[i] === codes[i - 1]) repeats++;
+    expect(repeats).toBe(0);
+    expect(invalid).toBe(0);
+  }, 30_000);
+
+  it("the sex digit alternates and neighbours are born on different days", () => {
+    const [a, b, c] = [personalCode(1), personalCode(2), personalCode(3)];
+    // Citizens 2 and 3 share a birth day and serial, and differ by sex; 1 and 2 are born years apart.
+    expect(b.slice(1, 10)).toBe(c.slice(1, 10));
+    expect(b[0]).not.toBe(c[0]);
+    expect(Math.abs(Number(a.slice(1, 3)) - Number(b.slice(1, 3)))).toBeGreaterThan(1);
+  });
+
+  it("are distinct at the ends of the range and refuse an index past it", () => {
+    const ends = [0, 1, PERSONAL_CODE_CAPACITY - 2, PERSONAL_CODE_CAPACITY - 1].map((i) => personalCode(i));
+    expect(new Set(ends).size).toBe(4);
+    for (const code of ends) expect(isValidPersonalCode(code), code).toBe(true);
+    expect(() => personalCode(PERSONAL_CODE_CAPACITY)).toThrow(RangeError);
+    expect(() => personalCode(-1)).toThrow(RangeError);
+    expect(() => personalCode(1.5)).toThrow(RangeError);
+  });
+});
+
 describe("registry rows", () => {
   const header = ["personal_code", "full_name", "district", "email"];
 
@@ -85,8 +130,14 @@ describe("registry rows", () => {
     ).toEqual({
       rows: [],
       problems: [
-        { line: 1, column: "personal_code", message: expect.stringContaining("personal_code") },
-        { line: 1, column: "district", message: expect.stringContaining("district") },
+        {
+          line: 1,
+          column: "personal_code",
+          key: "registry.problem.noColumn",
+          params: { column: "personal_code" },
+          message: expect.stringContaining("personal_code"),
+        },
+        { line: 1, column: "district", key: "registry.problem.noColumn", params: { column: "district" }, message: expect.stringContaining("district") },
       ],
     });
     expect(checkRegistryRecords([]).problems.map((p) => p.column)).toEqual(["personal_code", "full_name", "district"]);
@@ -121,5 +172,31 @@ describe("registry rows", () => {
   it("does not echo a huge bad cell back in full", () => {
     const { problems } = checkRegistryRecords([header, ["9".repeat(10_000), "X", "Y", "z".repeat(10_000)]]);
     for (const problem of problems) expect(problem.message.length).toBeLessThan(200);
+  });
+});
+
+describe("the streaming registry checker", () => {
+  it("names the line a repeated code first appeared on, far into a large census, and says it in keys a page translates", () => {
+    const checker = new RegistryChecker();
+    expect(checker.header(["personal_code", "full_name", "district"])).toEqual([]);
+    for (let i = 1; i <= 200_000; i++) expect(checker.row([personalCode(i), "Mari Tamm", "Tartu"], i + 1).row).not.toBeNull();
+    const again = checker.row([personalCode(123_456), "Mari Tamm", "Tartu"], 200_002);
+    expect(again).toEqual({
+      row: null,
+      problems: [
+        {
+          line: 200_002,
+          column: "personal_code",
+          key: "registry.problem.repeats",
+          params: { line: 123_457 },
+          message: "The personal code repeats line 123457.",
+        },
+      ],
+    });
+    const bad = checker.row(["12345678901", "", "Tartu", ""], 200_003);
+    expect(bad.problems.map((p) => [p.key, p.params])).toEqual([
+      ["registry.problem.personalCode", { value: "12345678901" }],
+      ["registry.problem.fullName", {}],
+    ]);
   });
 });
