@@ -83,20 +83,27 @@ const TRAP_CONCEPTS = new Set(ANTONYM_TRAPS.flatMap((t) => [...t.a, ...t.b]));
 for (const id of TRAP_CONCEPTS) if (!CONCEPT_IDS.includes(id)) throw new Error(`antonym trap names no concept ${id}`);
 
 /** The indices of the words `form` covers when matched at `i` (gaps excluded), or null. */
-function matchAt(words: readonly string[], i: number, form: Form, f = 0, covered: number[] = []): number[] | null {
-  if (f === form.length) return covered;
+function matchAt(words: readonly string[], i: number, form: Form): number[] | null {
+  const covered: number[] = [];
+  return matchFrom(words, i, form, 0, covered) ? covered : null;
+}
+
+function matchFrom(words: readonly string[], i: number, form: Form, f: number, covered: number[]): boolean {
+  if (f === form.length) return true;
   const m = form[f];
   if (m === null) {
     for (let skip = 0; skip <= MAX_GAP && i + skip <= words.length; skip++) {
-      const found = matchAt(words, i + skip, form, f + 1, covered);
-      if (found) return found;
+      if (matchFrom(words, i + skip, form, f + 1, covered)) return true;
     }
-    return null;
+    return false;
   }
   const w = words[i];
-  if (w === undefined || m === undefined) return null;
-  if (m.exact ? w !== m.s : !w.startsWith(m.s)) return null;
-  return matchAt(words, i + 1, form, f + 1, [...covered, i]);
+  if (w === undefined || m === undefined) return false;
+  if (m.exact ? w !== m.s : !w.startsWith(m.s)) return false;
+  covered.push(i);
+  if (matchFrom(words, i + 1, form, f + 1, covered)) return true;
+  covered.pop();
+  return false;
 }
 
 export interface ConceptMention {
@@ -129,12 +136,14 @@ function formsAt(word: string, language: ConceptLanguage): CompiledForm[] {
  * form of a concept keeps that concept off the words it covers ("find out" is not finding anyone).
  */
 export function conceptMentions(words: readonly string[], language: ConceptLanguage, from = 0): ConceptMention[] {
-  const blocked = new Set<string>();
+  // Concept index × word position, as one number: (concept, word) pairs an except form covers.
+  const blocked = new Set<number>();
+  const key = (concept: number, word: number) => concept * (words.length + 1) + word;
   for (let i = from; i < words.length; i++) {
     for (const c of formsAt(words[i]!, language)) {
       if (!c.except) continue;
       const covered = matchAt(words, i, c.form);
-      if (covered && covered.length > 0) for (let k = i; k <= covered[covered.length - 1]!; k++) blocked.add(`${c.concept}:${k}`);
+      if (covered && covered.length > 0) for (let k = i; k <= covered[covered.length - 1]!; k++) blocked.add(key(c.concept, k));
     }
   }
   const taken = new Set<number>();
@@ -145,7 +154,7 @@ export function conceptMentions(words: readonly string[], language: ConceptLangu
     for (const c of formsAt(words[i]!, language)) {
       if (c.except) continue;
       const covered = matchAt(words, i, c.form);
-      if (!covered || covered.some((k) => taken.has(k) || blocked.has(`${c.concept}:${k}`))) continue;
+      if (!covered || covered.some((k) => taken.has(k) || blocked.has(key(c.concept, k)))) continue;
       const span = covered.length;
       if (best === null || span > best.span || (span === best.span && c.concept < best.concept)) best = { concept: c.concept, covered, span };
     }
