@@ -4,7 +4,7 @@ import { readLedger } from "../../db/repos/ledger.js";
 import { verifyChain } from "../../deliberation/ledger.js";
 import { type ScriptedRequest, type ScriptedServer, startScriptedServer } from "../../deliberation/llm/scripted-server.js";
 import { answerOffline } from "../../deliberation/protocol/index.js";
-import { FIXTURE_CLAUSES, FIXTURE_CONTEXT } from "../fixtures/deliberation.js";
+import { conveneFixture, FIXTURE_CLAUSES, FIXTURE_CONTEXT } from "../fixtures/deliberation.js";
 import { districtValues, PARLIAMENT_SEATS, parliamentDistricts } from "../fixtures/parliament.js";
 import { waitFor } from "../support/wait.js";
 import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
@@ -210,5 +210,97 @@ describe.each(dialects())("a deliberation of 101 representatives on %s", (dialec
       expect(reads.length).toBeGreaterThan(5 * 10);
       expect(reads.every((r) => (r.data as { values: unknown[] }).values.length <= 48)).toBe(true);
     }, 90_000);
+  });
+});
+
+describe.each(dialects())("a model call that fails, on %s", (dialect) => {
+  let model: ScriptedServer;
+  let t: TestServer;
+  let clerk: HttpClient;
+  /** What the scripted model does wrong in the test under way (they run one after another). */
+  let mode: "schema" | "rejected" | "busy" = "schema";
+  let busy = 0;
+
+  beforeAll(async () => {
+    model = await startScriptedServer({
+      respond: (request: ScriptedRequest) => {
+        const data = request.data as any;
+        if (request.task === "deliberation.word") {
+          // A request the endpoint rejects as it stands (400): the same request would be rejected again.
+          if (mode === "rejected") return { status: 400, message: "the request is malformed" };
+          return { json: { clauses: [] } };
+        }
+        if (request.task === "deliberation.read" && data.option.id === "c2") {
+          // An answer that never fits the schema, however often it is asked for (feedback included).
+          if (mode === "schema") return { json: { readings: [{ valueId: 7, verdict: "perhaps" }] } };
+          // Busy four times running: more than the adapter's own retries, so the runner waits and asks again.
+          if (mode === "busy" && busy < 4) {
+            busy++;
+            return { status: 429, retryAfterMs: 1 };
+          }
+        }
+        const answer = answerOffline(request.task, request.data);
+        return answer ? { json: answer } : { status: 400, message: `unexpected task ${request.task}` };
+      },
+    });
+    t = await startTestServer(dialect, { llm: { baseUrl: model.url, apiKey: "test-key" } });
+    clerk = await signInAs(t.url, "clerk@demo.agora");
+  });
+  afterAll(async () => {
+    await t?.close();
+    await model?.close();
+  });
+
+  const requestsFor = (matterOptionIds: Set<string>, task: string, optionId?: string) =>
+    model.received.filter((r) => {
+      const data = r.data as any;
+      if (r.task !== task) return false;
+      if (task === "deliberation.read") return data.option.id === optionId && matterOptionIds.has(data.values[0]?.valueId);
+      return true;
+    });
+
+  it("halts at once on an answer that fails its schema after the retry with feedback, saying why: no backoff, no third request", async () => {
+    mode = "schema";
+    const { matterId, valueIds } = await conveneFixture(t.server.deps.db, { representatives: 4, candidates: 3, rounds: 1, approvalThreshold: 0.5 });
+    await clerk.mutate("matters.start", { id: matterId });
+    const view = await finished(clerk, matterId);
+    expect(view).toMatchObject({ stage: "halted", haltedBecause: "invalid_output" });
+    expect(view.haltedDetail).toMatch(/does not match the schema/);
+    const events = await readLedger(t.server.deps.db, matterId);
+    const failed = events.filter((e) => e.type === "deliberation.callFailed");
+    expect(failed.map((e) => e.payload)).toEqual([expect.objectContaining({ key: "reading:c2:0", reason: "invalid_output", transient: false, attempts: 1 })]);
+    // One attempt: the answer, and the one retry with feedback the adapter always makes; then nothing more.
+    expect(events.filter((e) => e.type === "deliberation.attemptFailed").map((e) => (e.payload as any).call.callIds.length)).toEqual([2]);
+    const asked = requestsFor(new Set(valueIds), "deliberation.read", "c2");
+    expect(asked).toHaveLength(2);
+    expect(asked[1]!.feedback?.join(" ")).toMatch(/schema/);
+  });
+
+  it("halts at once on a request the endpoint rejects (400): one request, no retry", async () => {
+    mode = "rejected";
+    const before = model.received.filter((r) => r.task === "deliberation.word").length;
+    const { matterId } = await conveneFixture(t.server.deps.db, { representatives: 4, candidates: 3, rounds: 1, approvalThreshold: 0.5 });
+    await clerk.mutate("matters.start", { id: matterId });
+    const view = await finished(clerk, matterId);
+    expect(view).toMatchObject({ stage: "halted", haltedBecause: "rejected" });
+    expect(model.received.filter((r) => r.task === "deliberation.word").length - before).toBe(1);
+    const failed = (await readLedger(t.server.deps.db, matterId)).filter((e) => e.type === "deliberation.callFailed");
+    expect(failed.map((e) => e.payload)).toEqual([expect.objectContaining({ key: "wording:1", reason: "rejected", transient: false, attempts: 1 })]);
+  });
+
+  it("asks again after a transient failure (429s beyond the adapter's retries) and runs to a draft", async () => {
+    mode = "busy";
+    busy = 0;
+    const { matterId } = await conveneFixture(t.server.deps.db, { representatives: 4, candidates: 3, rounds: 1, approvalThreshold: 0.5 });
+    await clerk.mutate("matters.start", { id: matterId });
+    const view = await finished(clerk, matterId);
+    expect(view.stage).toBe("drafted");
+    expect(busy).toBe(4);
+    const events = await readLedger(t.server.deps.db, matterId);
+    expect(events.filter((e) => e.type === "deliberation.callFailed")).toEqual([]);
+    const retried = events.filter((e) => e.type === "deliberation.attemptFailed").map((e) => e.payload as any);
+    expect(retried).toEqual([expect.objectContaining({ key: "reading:c2:0", reason: "rate_limited" })]);
+    expect(retried[0].call.callIds).toHaveLength(4);
+    expect(events.filter((e) => e.type === "deliberation.reading" && (e.payload as any).key === "reading:c2:0")).toHaveLength(1);
   });
 });

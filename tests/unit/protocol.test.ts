@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { callFailureOf, LlmError } from "../../deliberation/llm/port.js";
 import { buildTaskMessages, DATA_CLOSE, readTaskMessages } from "../../deliberation/llm/prompt.js";
 import {
   amendedDraft,
@@ -9,14 +10,19 @@ import {
   checkCritique,
   checkReadings,
   type DeliberationState,
+  drive,
   grounded,
   initialState,
+  MAX_MANDATE_VALUES,
+  MAX_REPRESENTATIVES,
   plan,
   PROTOCOL_TASKS,
   type ProtocolEvent,
+  READING_BATCH,
   replay,
   resultEvent,
   type StartedPayload,
+  startLimitProblems,
   statementRef,
   vetoCore,
 } from "../../deliberation/protocol/index.js";
@@ -24,6 +30,7 @@ import { prng, shuffled } from "../../deliberation/random.js";
 import { draftHygiene } from "../../deliberation/reading/hygiene.js";
 import type { Option, Reading, Slot, Verdict } from "../../deliberation/reading/types.js";
 import { fixtureStarted } from "../fixtures/deliberation.js";
+import { parliamentStarted } from "../fixtures/parliament.js";
 
 const call = (key: string): CallMeta => ({
   callId: `call-${key}`,
@@ -620,5 +627,84 @@ describe("grounding of computed statements", () => {
     expect(checkCritique(entry.critique, input)).toEqual([]);
     const bad = { ...entry.critique, ranking: [[candidates[0]!.id, "r9c9"], [candidates[0]!.id]] };
     expect(checkCritique(bad, input)).toEqual(expect.arrayContaining(['the ranking lists "r9c9", which is not one of the candidates']));
+  });
+});
+
+describe("a parliament of 101 representatives", () => {
+  it("drafts with the offline engine; every task's input and answer fits its schema, candidates addressing hundreds of values", async () => {
+    const started = parliamentStarted();
+    expect(startLimitProblems(started)).toEqual([]);
+    const checked: Record<string, number> = {};
+    const { state } = await drive("m101", started, {
+      onEvent: (event) => {
+        // Every result the protocol folds passed its task's output schema (drive parses each); count them.
+        checked[event.type] = (checked[event.type] ?? 0) + 1;
+      },
+    });
+    expect(state.stage).toBe("drafted");
+    expect(state.draft!.stances).toHaveLength(101);
+    expect(checked["deliberation.position"]).toBe(101);
+    const values = new Set(started.representatives.flatMap((r) => r.mandate.map((v) => v.valueId)));
+    expect(values.size).toBeGreaterThan(500);
+    // Read in batches a model can answer: every option against every value once.
+    const options = started.options!.filter((o) => o.text.trim() !== "").length;
+    expect(Object.keys(state.readingCalls)).toHaveLength(options * Math.ceil(values.size / READING_BATCH));
+    const addresses = Object.values(state.candidates).flatMap((round) => Object.values(round).map((c) => c.candidate.addresses.length));
+    // More than the fixed cap of 128 that once halted such a deliberation.
+    expect(Math.max(...addresses)).toBeGreaterThan(128);
+  }, 30_000);
+
+  it("gives the pen every constituency's unserved top values, grouped by value, worst-off first", () => {
+    const started = { ...parliamentStarted({ seats: 101 }), engine: "openai" };
+    let state: DeliberationState = apply(initialState("m", started), { type: "deliberation.started", payload: started });
+    for (let guard = 0; guard < 200 && !plan(state).some((e) => e.kind === "call" && e.task === "word"); guard++) {
+      const snapshot = state;
+      for (const effect of plan(state)) if (effect.kind === "call") state = apply(state, answer(effect, snapshot));
+    }
+    const word = plan(state).find((e): e is Extract<CallEffect, { task: "word" }> => e.kind === "call" && e.task === "word")!;
+    expect(() => PROTOCOL_TASKS.word.input.parse(word.input)).not.toThrow();
+    const named = new Set(word.input.concerns.flatMap((c) => c.constituencies));
+    // Before, the first 32 concerns were sent: about eleven constituencies of 101.
+    expect(named.size).toBeGreaterThan(32);
+    const keys = word.input.concerns.map((c) => `${c.value.valueId}:${c.slot}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  }, 30_000);
+
+  it("refuses a start beyond the bounds the schemas are cut to, naming what is too large", () => {
+    const started = parliamentStarted({ seats: 3 });
+    const many = { ...started, representatives: Array.from({ length: MAX_REPRESENTATIVES + 1 }, (_, i) => ({ ...started.representatives[0]!, id: `r${i}` })) };
+    expect(startLimitProblems(many)).toEqual([expect.stringContaining(`${MAX_REPRESENTATIVES + 1} representatives`)]);
+    const wide = {
+      ...started,
+      representatives: [
+        { ...started.representatives[0]!, mandate: Array.from({ length: MAX_MANDATE_VALUES + 1 }, () => started.representatives[0]!.mandate[0]!) },
+      ],
+    };
+    expect(startLimitProblems(wide)).toEqual([expect.stringContaining("values, more than")]);
+  });
+});
+
+describe("a failed call: transient or deterministic", () => {
+  it("asks again only after a timeout, a 429, a 5xx or a dropped connection", () => {
+    for (const reason of ["timeout", "rate_limited", "server_error", "transport"] as const)
+      expect(callFailureOf(new LlmError("x", reason)).transient).toBe(true);
+    for (const reason of ["invalid_output", "refused", "rejected", "budget_exhausted", "aborted"] as const)
+      expect(callFailureOf(new LlmError("x", reason)).transient).toBe(false);
+  });
+
+  it("says what our own checks found, and never passes on the provider's words", () => {
+    expect(callFailureOf(new LlmError("deliberation.read: the answer does not match the schema: ✖ Too big", "invalid_output"))).toEqual({
+      reason: "invalid_output",
+      transient: false,
+      detail: expect.stringContaining("does not match the schema"),
+    });
+    expect(callFailureOf(new LlmError("request rejected: secret provider text", "rejected")).detail).not.toContain("secret provider text");
+    const input = PROTOCOL_TASKS.read.input.safeParse({
+      language: "en",
+      option: { id: "c1", text: "x" },
+      values: Array.from({ length: READING_BATCH + 1 }, () => ({ valueId: "v", title: "", description: "", policies: [] })),
+    });
+    expect(input.success).toBe(false);
+    expect(callFailureOf(input.error)).toMatchObject({ reason: "invalid_input", transient: false, detail: expect.stringContaining("values") });
   });
 });
