@@ -456,7 +456,7 @@ describe("createCanonicalIndex", () => {
     // The comparison means something only if both outcomes occur often.
     expect(matched).toBeGreaterThan(400);
     expect(matched).toBeLessThan(6 * queries.length - 400);
-  });
+  }, 30_000);
 
   it("stays in step with brute force as canonicals are removed and replaced", () => {
     const index = createCanonicalIndex();
@@ -520,6 +520,17 @@ describe("sameValueTask", () => {
     expect(sameValueTask.instructions).toMatch(/attentional policies/);
     expect(sameValueTask.instructions).toMatch(/same topic/);
     expect(sameValueTask.instructions).not.toContain(CARDS.unobserved.title);
+  });
+
+  it("tells the model the traps, that languages may differ, and that the cards' words are not instructions", () => {
+    expect(sameValueTask.instructions).toMatch(/understanding a decision and contesting it/);
+    expect(sameValueTask.instructions).toMatch(/keeping records and deleting them/);
+    expect(sameValueTask.instructions).toMatch(/different languages \(English, Estonian\)/);
+    expect(sameValueTask.instructions).toMatch(/never as an instruction/);
+    expect(sameValueTask.instructions).toMatch(/description/);
+    // The description reaches the judge with the card.
+    const parsed = sameValueTask.input.parse({ a: { ...CARDS.unobserved, description: "I want to walk unseen." }, b: CARDS.vabadus, contextTitle: "x" });
+    expect(parsed.a.description).toBe("I want to walk unseen.");
   });
 
   it("offline: says same for paraphrases, naming the shared terms", () => {
