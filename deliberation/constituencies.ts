@@ -99,13 +99,16 @@ export function byDistrict(citizens: readonly CitizenHoldings[]): Constituency[]
 // Value communities
 
 export interface ValueCommunityOptions {
-  /** Largest number of communities tried (k runs over 2..maxCommunities). Default 8. */
-  maxCommunities?: number;
-  /** A community smaller than this is merged away; one at least this big is kept. Default 3. */
+  /**
+   * The most representatives the deliberation seats, one per community: never more communities
+   * than this, and it sets the size floor (communityFloor). Default DEFAULT_SEATS.
+   */
+  seats?: number;
+  /** The absolute floor on a community's size, whatever the polity (communityFloor). Default 5. */
   minSize?: number;
   /** Seed of the PRNG behind k-means++ and the samples. Default 1. */
   seed?: number;
-  /** k-means runs per k (each from its own k-means++ start); the lowest WCSS is kept. Default 10. */
+  /** k-means runs per k up to 8 (each from its own k-means++ start); the lowest WCSS is kept. Fewer beyond (see restartsFor). Default 10. */
   restarts?: number;
   /** Lloyd iterations per run at most. Default 100. */
   maxIterations?: number;
@@ -115,10 +118,26 @@ export interface ValueCommunityOptions {
   silhouetteSample?: number;
 }
 
+/** Estonia's Riigikogu: 101 members, the mission's polity. */
+export const DEFAULT_SEATS = 101;
+
+/**
+ * The fewest citizens a value community may have: max(minSize, ⌈N / (2·seats)⌉), N the citizens
+ * placed in communities. N / seats is one seat's quota; a group earns its first seat at half a
+ * quota under Sainte-Laguë (Webster), the divisor method biased neither to large nor to small
+ * groups, so a community below it would win no seat in any proportional apportionment of the
+ * seats and would take a place at the table that a larger community is owed. (A floor of a full
+ * quota would refuse groups Sainte-Laguë seats.) minSize keeps a representative from speaking for
+ * a handful of people in a small polity: its mandate would all but disclose each member's values.
+ */
+export function communityFloor(participants: number, seats: number, minSize: number): number {
+  return Math.max(minSize, Math.ceil(participants / (2 * seats)));
+}
+
 export interface CommunityCandidate {
   /** The k given to k-means. */
   k: number;
-  /** Communities left after merging those smaller than minSize. */
+  /** Communities left after merging those smaller than the floor. */
   communities: number;
   /** Mean silhouette of that partition (−1 when it collapsed into one community). */
   silhouette: number;
@@ -150,9 +169,13 @@ export interface ValueCommunities {
   candidates: CommunityCandidate[];
   /** Communities the minority rule set apart after the silhouette's choice (see rescueMinorities). */
   rescuedMinorities: number;
+  /** The seats the communities were formed for: there are at most this many. */
+  seats: number;
+  /** No community has fewer members than this (communityFloor), unless there is only one. */
+  floor: number;
 }
 
-const DEFAULTS = { maxCommunities: 8, minSize: 3, seed: 1, restarts: 10, maxIterations: 100, clusterSample: 5000, silhouetteSample: 2000 };
+const DEFAULTS = { seats: DEFAULT_SEATS, minSize: 5, seed: 1, restarts: 10, maxIterations: 100, clusterSample: 5000, silhouetteSample: 2000 };
 
 /**
  * A distinct set of shared values (`held`, as value indices) and the citizens holding exactly that
@@ -400,13 +423,18 @@ function drawWeighted(mass: ArrayLike<number>, total: number, random: () => numb
 
 interface KMeansResult {
   centres: Centres;
+  /** Each row's cluster. */
+  labels: Int32Array;
   wcss: number;
 }
 
 /**
- * Weighted k-means (Lloyd) from a k-means++ start: the first centre is drawn in proportion to
- * weight, each next one in proportion to weight × squared distance to the nearest centre so far.
- * Needs k ≤ set.points.length (distinct value sets are distinct points, so k distinct centres exist).
+ * Weighted k-means (Lloyd) from a greedy k-means++ start (Arthur & Vassilvitskii; the greedy
+ * variant of scikit-learn): the first centre is drawn in proportion to weight; for each next one,
+ * 2 + ⌊ln k⌋ candidates are drawn in proportion to weight × squared distance to the nearest centre
+ * so far, and the one that lowers the sum of those the most is kept. With tens of communities a
+ * plain k-means++ start often puts two centres in one community and one across two, and Lloyd
+ * cannot move them apart. Needs k ≤ set.points.length (distinct value sets are distinct points).
  */
 function kMeans(set: WeightedSet, dims: number, k: number, random: () => number, maxIterations: number): KMeansResult {
   const { weights, offsets, idx, val } = set;
@@ -421,11 +449,31 @@ function kMeans(set: WeightedSet, dims: number, k: number, random: () => number,
   const nearest = new Float64Array(n);
   for (let i = 0; i < n; i++) nearest[i] = dist2(set, i, centres, 0);
   const mass = new Float64Array(n);
+  const trials = 2 + Math.floor(Math.log(k));
+  let tried = new Float64Array(n);
+  let bestTried = new Float64Array(n);
   for (let c = 1; c < k; c++) {
     let total = 0;
     for (let i = 0; i < n; i++) total += mass[i] = weights[i]! * nearest[i]!;
-    seedCentre(c, drawWeighted(mass, total, random));
-    for (let i = 0; i < n; i++) nearest[i] = Math.min(nearest[i]!, dist2(set, i, centres, c));
+    let chosen = -1;
+    let chosenPotential = Number.POSITIVE_INFINITY;
+    for (let trial = 0; trial < trials; trial++) {
+      const candidate = drawWeighted(mass, total, random);
+      seedCentre(c, candidate);
+      let potential = 0;
+      for (let i = 0; i < n; i++) {
+        tried[i] = Math.min(nearest[i]!, dist2(set, i, centres, c));
+        potential += weights[i]! * tried[i]!;
+      }
+      if (potential < chosenPotential) {
+        chosenPotential = potential;
+        chosen = candidate;
+        [bestTried, tried] = [tried, bestTried];
+      }
+      centres.at.fill(0, c * dims, (c + 1) * dims);
+    }
+    seedCentre(c, chosen);
+    nearest.set(bestTried);
   }
 
   const labels = new Int32Array(n).fill(-1);
@@ -453,16 +501,16 @@ function kMeans(set: WeightedSet, dims: number, k: number, random: () => number,
   }
   let wcss = 0;
   for (let i = 0; i < n; i++) wcss += weights[i]! * dist2(set, i, centres, labels[i]!);
-  return { centres, wcss };
+  return { centres, labels, wcss };
 }
 
 /**
- * Merges away every cluster with fewer than minSize citizens, smallest first: each of its points
- * moves to the nearest remaining cluster centre (so a noise group may split between neighbours).
- * Clusters of at least minSize are never touched, however small and distinct. Returns labels
- * renumbered 0..count−1 in order of first appearance.
+ * Merges away every cluster weighing less than the floor, smallest first: each of its points
+ * moves to the nearest remaining cluster centre (so a noise group may split between neighbours),
+ * and nobody is left unrepresented. Clusters at the floor or above are never touched, however
+ * small and distinct. Returns labels renumbered 0..count−1 in order of first appearance.
  */
-function mergeSmall(all: WeightedSet, labels: Int32Array, k: number, dims: number, minSize: number): { labels: Int32Array; count: number } {
+function mergeSmall(all: WeightedSet, labels: Int32Array, k: number, dims: number, floor: number): { labels: Int32Array; count: number } {
   const out = labels.slice();
   for (;;) {
     const { centres, weights } = centroidsOf(all, out, k, dims);
@@ -470,7 +518,7 @@ function mergeSmall(all: WeightedSet, labels: Int32Array, k: number, dims: numbe
     for (let c = 0; c < k; c++) if (weights[c]! > 0) alive.push(c);
     if (alive.length <= 1) break;
     let small = -1;
-    for (const c of alive) if (weights[c]! < minSize && (small < 0 || weights[c]! < weights[small]!)) small = c;
+    for (const c of alive) if (weights[c]! < floor && (small < 0 || weights[c]! < weights[small]!)) small = c;
     if (small < 0) break;
     for (let i = 0; i < all.points.length; i++) {
       if (out[i] !== small) continue;
@@ -496,10 +544,71 @@ function mergeSmall(all: WeightedSet, labels: Int32Array, k: number, dims: numbe
   return { labels: out, count: renumber.size };
 }
 
-/** The silhouette sample: which point each entry is, its weight, and the m × m distances. */
+/** Cosine between centres c and d of `centres` (0 when either is zero). */
+function centreCosine(centres: Centres, c: number, d: number): number {
+  const { dims, at, norm2 } = centres;
+  if (!(norm2[c]! > 0 && norm2[d]! > 0)) return 0;
+  let dot = 0;
+  for (let j = 0; j < dims; j++) dot += at[c * dims + j]! * at[d * dims + j]!;
+  return dot / Math.sqrt(norm2[c]! * norm2[d]!);
+}
+
+/**
+ * Joins communities whose centres point the same way (cosine ≥ SAME_VALUES), the most alike pair
+ * first, the smaller into the larger: they hold the same bundle of values, and differ only in which
+ * of its values each member happened to write down or endorse. Such splits are what the silhouette
+ * rewards once k nears the number of distinct value sets (a cluster of identical sets has no spread
+ * at all), and the floor alone does not forbid them in a small polity. Labels renumbered as mergeSmall's.
+ */
+function mergeAlike(all: WeightedSet, labels: Int32Array, k: number, dims: number): { labels: Int32Array; count: number } {
+  const { centres, weights } = centroidsOf(all, labels, k, dims);
+  const into = Int32Array.from({ length: k }, (_, c) => c);
+  const alive: number[] = [];
+  for (let c = 0; c < k; c++) if (weights[c]! > 0) alive.push(c);
+  const cos = new Float64Array(k * k);
+  for (const c of alive) for (const d of alive) if (d > c) cos[c * k + d] = cos[d * k + c] = centreCosine(centres, c, d);
+  for (;;) {
+    let pair: [number, number] | undefined;
+    let most = SAME_VALUES;
+    for (const c of alive) {
+      for (const d of alive) {
+        if (d > c && cos[c * k + d]! >= most) {
+          most = cos[c * k + d]!;
+          pair = weights[c]! >= weights[d]! ? [c, d] : [d, c];
+        }
+      }
+    }
+    if (!pair) break;
+    const [big, small] = pair;
+    const wb = weights[big]!;
+    const ws = weights[small]!;
+    let n2 = 0;
+    for (let j = 0; j < dims; j++) {
+      const x = (wb * centres.at[big * dims + j]! + ws * centres.at[small * dims + j]!) / (wb + ws);
+      centres.at[big * dims + j] = x;
+      n2 += x * x;
+    }
+    centres.norm2[big] = n2;
+    weights[big] = wb + ws;
+    alive.splice(alive.indexOf(small), 1);
+    for (const d of alive) if (d !== big) cos[big * k + d] = cos[d * k + big] = centreCosine(centres, big, d);
+    for (let c = 0; c < k; c++) if (into[c] === small) into[c] = big;
+  }
+  const out = Int32Array.from(labels, (c) => into[c]!);
+  const renumber = new Map<number, number>();
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
+    if (!renumber.has(c)) renumber.set(c, renumber.size);
+    out[i] = renumber.get(c)!;
+  }
+  return { labels: out, count: renumber.size };
+}
+
+/** The silhouette sample: which point each entry is, its weight, its rows (for the nearest centre), and the m × m distances. */
 interface SilhouetteSample {
   point: Int32Array;
   weight: Float64Array;
+  set: WeightedSet;
   distances: Float64Array;
 }
 
@@ -515,17 +624,17 @@ function silhouetteSample(points: readonly Point[], limit: number, random: () =>
       distances[j * m + i] = d;
     }
   }
-  return { point: Int32Array.from(set.points, (p) => position.get(p)!), weight: set.weights, distances };
+  return { point: Int32Array.from(set.points, (p) => position.get(p)!), weight: set.weights, set, distances };
 }
 
 /**
  * Mean silhouette (Rousseeuw 1987) over the sampled citizens, each point counted as many times as
  * citizens it stands for: s = (b − a)/max(a, b), a = mean distance to the rest of her own cluster,
- * b = mean distance to the nearest other cluster; 0 for a citizen alone in her cluster.
+ * b = mean distance to the nearest other cluster; 0 for a citizen alone in her cluster. `label`
+ * gives each sampled entry's cluster.
  */
-function silhouette(sample: SilhouetteSample, labels: Int32Array, count: number): number {
+function silhouette(sample: SilhouetteSample, label: Int32Array, count: number): number {
   const m = sample.point.length;
-  const label = Int32Array.from(sample.point, (p) => labels[p]!);
   const clusterWeight = new Float64Array(count);
   for (let i = 0; i < m; i++) clusterWeight[label[i]!]! += sample.weight[i]!;
   const sums = new Float64Array(count);
@@ -554,7 +663,7 @@ function checkOptions(options: ValueCommunityOptions): Required<ValueCommunityOp
   const integer = (name: string, x: number, min: number) => {
     if (!Number.isInteger(x) || x < min) throw new RangeError(`${name} must be an integer ≥ ${min}, got ${x}`);
   };
-  integer("maxCommunities", o.maxCommunities, 1);
+  integer("seats", o.seats, 1);
   integer("minSize", o.minSize, 1);
   integer("restarts", o.restarts, 1);
   integer("maxIterations", o.maxIterations, 1);
@@ -566,8 +675,15 @@ function checkOptions(options: ValueCommunityOptions): Required<ValueCommunityOp
 
 /** A citizen whose vector has a cosine below this with her community's centre is poorly represented by it. */
 export const POOR_FIT = 0.5;
+/** Two communities whose centres have at least this cosine hold the same values (see mergeAlike). */
+export const SAME_VALUES = 0.8;
 /** Poorly represented citizens make a distinct minority when they have at least this cosine with its centre. */
 export const MINORITY_COHESION = 0.7;
+/**
+ * The minority rule clusters the poorly represented with k up to this. It takes one minority per
+ * round, the largest, so it only has to set that one apart from the rest, not find them all.
+ */
+const RESCUE_SEARCH = 8;
 
 /**
  * Whether a group's values are its own rather than a chance meeting. Its bundle is its two most
@@ -610,17 +726,18 @@ function distinctBundle(everyone: WeightedSet, members: readonly number[], holde
  * setting apart a small one whose values no one else holds, and setting it apart hardly moves the
  * mean silhouette. So after the partition is chosen: the citizens poorly represented by their
  * community (cosine with its centre < POOR_FIT) are clustered among themselves (k-means for every
- * k up to maxCommunities, as above), and the largest group of them that is coherent (cosine with
- * its centre ≥ MINORITY_COHESION, and nearer it than their own community's centre), has at
- * least minSize citizens and holds a bundle of values that is its own (distinctBundle: not a chance
- * meeting of values many hold) becomes a community of its own. Repeated while there is room under
- * maxCommunities; communities left below minSize by the move are merged away as before.
+ * k up to RESCUE_SEARCH, as above), and the largest group of them that is coherent (cosine with
+ * its centre ≥ MINORITY_COHESION, and nearer it than their own community's centre), reaches the
+ * floor and holds a bundle of values that is its own (distinctBundle: not a chance meeting of
+ * values many hold) becomes a community of its own. Repeated while there are seats left;
+ * communities left below the floor by the move are merged away as before.
  */
 function rescueMinorities(
   everyone: WeightedSet,
   start: { labels: Int32Array; count: number },
   dims: number,
   o: Required<ValueCommunityOptions>,
+  floor: number,
   random: () => number,
 ): { labels: Int32Array; count: number; rescued: number } {
   let { labels, count } = start;
@@ -632,7 +749,7 @@ function rescueMinorities(
     population += everyone.weights[i]!;
     for (const v of p.held) holders[v]! += everyone.weights[i]!;
   });
-  while (count < o.maxCommunities) {
+  while (count < o.seats) {
     const { centres } = centroidsOf(everyone, labels, count, dims);
     const fit = new Float64Array(n);
     const poor: number[] = [];
@@ -644,14 +761,14 @@ function rescueMinorities(
         poorWeight += everyone.weights[i]!;
       }
     }
-    if (poorWeight < o.minSize) break;
+    if (poorWeight < floor) break;
     const poorSet = weightedSet(
       poor.map((i) => everyone.points[i]!),
       Float64Array.from(poor, (i) => everyone.weights[i]!),
     );
     const clustered = sampleCitizens(poorSet.points, o.clusterSample, random);
     let best: { members: number[]; weight: number } | undefined;
-    for (let k = 1; k <= Math.min(o.maxCommunities, clustered.points.length); k++) {
+    for (let k = 1; k <= Math.min(RESCUE_SEARCH, clustered.points.length); k++) {
       let run: KMeansResult | undefined;
       for (let r = 0; r < o.restarts; r++) {
         const next = kMeans(clustered, dims, k, random, o.maxIterations);
@@ -667,13 +784,13 @@ function rescueMinorities(
             weight += everyone.weights[i]!;
           }
         });
-        if (weight >= o.minSize && (!best || weight > best.weight) && distinctBundle(everyone, members, holders, population)) best = { members, weight };
+        if (weight >= floor && (!best || weight > best.weight) && distinctBundle(everyone, members, holders, population)) best = { members, weight };
       }
     }
     if (!best) break;
     const moved = labels.slice();
     for (const i of best.members) moved[i] = count;
-    const merged = mergeSmall(everyone, moved, count + 1, dims, o.minSize);
+    const merged = mergeSmall(everyone, moved, count + 1, dims, floor);
     if (merged.count <= count) break; // what it left behind was too small to stand alone
     ({ labels, count } = merged);
     rescued++;
@@ -683,6 +800,39 @@ function rescueMinorities(
 
 /** Silhouettes this close are equal; the partition with fewer communities wins. */
 const SILHOUETTE_EPSILON = 1e-9;
+/** Every k up to this is tried; beyond, a geometric grid refined around the best (see candidateKs). */
+const EVERY_K_UP_TO = 12;
+/** The grid's step beyond EVERY_K_UP_TO: each k this much larger than the last. */
+const K_GRID_RATIO = 1.25;
+
+/**
+ * k-means runs per k: `restarts` up to k = 8, then fewer, so that a k costs about what k = 8 does
+ * (a run costs in proportion to k); never fewer than two. The greedy k-means++ start makes a single
+ * run at large k good already; the second guards against an unlucky one.
+ */
+function restartsFor(k: number, restarts: number): number {
+  return Math.min(restarts, Math.max(2, Math.ceil((restarts * 8) / k)));
+}
+
+/** 2..EVERY_K_UP_TO, then ×K_GRID_RATIO up to kMax (always included). */
+function kGrid(kMax: number): number[] {
+  const ks: number[] = [];
+  for (let k = 2; k <= Math.min(kMax, EVERY_K_UP_TO); k++) ks.push(k);
+  for (let k = EVERY_K_UP_TO; k < kMax; ) {
+    k = Math.min(kMax, Math.ceil(k * K_GRID_RATIO));
+    ks.push(k);
+  }
+  return ks;
+}
+
+/** A partition of the clustering sample at one k, after the floor: its centres and its mean silhouette. */
+interface Partition {
+  k: number;
+  labels: Int32Array;
+  count: number;
+  centres: Centres;
+  silhouette: number;
+}
 
 /**
  * Value communities, Polis-style. Method:
@@ -692,16 +842,21 @@ const SILHOUETTE_EPSILON = 1e-9;
  *    length: distances are cosine distances. No PCA to two or three components: a small
  *    community's direction carries little variance and can fall outside them, which would hide
  *    exactly the minority this scheme exists for.
- * 2. For each k in 2..maxCommunities (at most the number of distinct value sets and of citizens ÷
- *    minSize): weighted k-means, k-means++ starts drawn from the seeded PRNG, `restarts` runs, the
- *    lowest within-cluster sum of squares kept. Beyond `clusterSample` citizens, k-means runs on a
- *    seeded sample and everyone then goes to the nearest centre.
- * 3. Communities smaller than minSize are merged away (see mergeSmall); a community of at least
- *    minSize stays, however small and distinct.
- * 4. The partition with the highest mean silhouette wins (ties: fewer communities), so a k whose
- *    extra cluster was only noise collapses onto the smaller k it merged back into.
- * 5. The minority rule (see rescueMinorities): citizens poorly represented by their community who
- *    share a coherent bundle of values of their own, at least minSize of them, get a community.
+ * 2. The floor (communityFloor) follows the polity and the seats: no community smaller than
+ *    max(minSize, ⌈N / (2·seats)⌉).
+ * 3. k runs up to kMax = the seats (at most the number of distinct value sets sampled and of
+ *    citizens ÷ floor): every k up to EVERY_K_UP_TO, beyond that a geometric grid and a pattern
+ *    search around the best k of the grid, so the work grows with log kMax · kMax, not kMax². For
+ *    each k: weighted k-means from greedy k-means++ starts drawn from the seeded PRNG, the lowest
+ *    within-cluster sum of squares of restartsFor(k) runs kept. Beyond `clusterSample` citizens,
+ *    k-means runs on a seeded sample.
+ * 4. Communities below the floor are merged into their nearest neighbours (see mergeSmall); a
+ *    community at the floor stays, however small and distinct.
+ * 5. The partition with the highest mean silhouette wins (ties: fewer communities), so a k whose
+ *    extra cluster was only noise collapses onto the smaller k it merged back into. Everyone then
+ *    goes to the nearest of its centres, and the floor is applied again on the whole population.
+ * 6. The minority rule (see rescueMinorities): citizens poorly represented by their community who
+ *    share a coherent bundle of values of their own, at least the floor of them, get a community.
  * Communities are numbered by size, largest first (ties: smallest member id), so ids do not depend
  * on the seed when the partition does not. The same input and seed give the same result, whatever
  * the order of the citizens and of their holdings.
@@ -755,41 +910,80 @@ export function byValueCommunities(citizens: readonly CitizenHoldings[], options
     Float64Array.from(points, (p) => p.members.length),
   );
   const represented = everyone.weights.reduce((s, w) => s + w, 0);
+  const floor = communityFloor(holding.length, o.seats, o.minSize);
 
   let labels: Int32Array = new Int32Array(points.length);
   let count = points.length > 0 ? 1 : 0;
   let bestSilhouette: number | null = null;
   const candidates: CommunityCandidate[] = [];
   const clustered = sampleCitizens(points, o.clusterSample, random);
-  const kMax = Math.min(o.maxCommunities, clustered.points.length, Math.floor(represented / o.minSize));
+  // Without sampling the clustering sample is everyone, point for point.
+  const sampled = clustered.points.length !== points.length || clustered.points.some((p, i) => p !== points[i]);
+  const sampleWeight = clustered.weights.reduce((s, w) => s + w, 0);
+  const sampleFloor = (floor * sampleWeight) / represented;
+  const kMax = Math.min(o.seats, clustered.points.length, Math.floor(represented / floor));
   let drawn: SilhouetteSample | undefined;
   const sample = () => (drawn ??= silhouetteSample(points, o.silhouetteSample, random));
-  if (kMax >= 2) {
-    for (let k = 2; k <= kMax; k++) {
-      let best: KMeansResult | undefined;
-      for (let r = 0; r < o.restarts; r++) {
-        const run = kMeans(clustered, dims, k, random, o.maxIterations);
-        if (!best || run.wcss < best.wcss) best = run;
-      }
-      const assigned = new Int32Array(points.length).fill(-1);
-      nearestCentres(everyone, best!.centres, assigned, new Float64Array(points.length));
-      const merged = mergeSmall(everyone, assigned, k, dims, o.minSize);
-      const score = merged.count >= 2 ? silhouette(sample(), merged.labels, merged.count) : -1;
-      candidates.push({ k, communities: merged.count, silhouette: score, wcss: best!.wcss });
-      if (merged.count < 2) continue;
-      if (bestSilhouette === null || score > bestSilhouette + SILHOUETTE_EPSILON || (score >= bestSilhouette - SILHOUETTE_EPSILON && merged.count < count)) {
-        bestSilhouette = score;
-        labels = merged.labels;
-        count = merged.count;
-      }
+  const labelsOfSample = (of: Int32Array) => Int32Array.from(sample().point, (p) => of[p]!);
+
+  const tried = new Map<number, Partition | null>();
+  let best: Partition | undefined;
+  const tryK = (k: number) => {
+    if (k < 2 || k > kMax || tried.has(k)) return;
+    let run: KMeansResult | undefined;
+    for (let r = 0; r < restartsFor(k, o.restarts); r++) {
+      const next = kMeans(clustered, dims, k, random, o.maxIterations);
+      if (!run || next.wcss < run.wcss) run = next;
     }
+    const apart = mergeSmall(clustered, run!.labels, k, dims, sampleFloor);
+    const merged = mergeAlike(clustered, apart.labels, apart.count, dims);
+    candidates.push({ k, communities: merged.count, silhouette: -1, wcss: run!.wcss });
+    if (merged.count < 2) {
+      tried.set(k, null);
+      return;
+    }
+    const { centres } = centroidsOf(clustered, merged.labels, merged.count, dims);
+    let label: Int32Array;
+    if (sampled) {
+      const s = sample();
+      label = new Int32Array(s.point.length).fill(-1);
+      nearestCentres(s.set, centres, label, new Float64Array(s.point.length));
+    } else label = labelsOfSample(merged.labels);
+    const score = silhouette(sample(), label, merged.count);
+    candidates[candidates.length - 1]!.silhouette = score;
+    const partition = { k, labels: merged.labels, count: merged.count, centres, silhouette: score };
+    tried.set(k, partition);
+    if (!best || score > best.silhouette + SILHOUETTE_EPSILON || (score >= best.silhouette - SILHOUETTE_EPSILON && merged.count < best.count)) best = partition;
+  };
+  const grid = kGrid(kMax);
+  for (const k of grid) tryK(k);
+  if (best && best.k >= EVERY_K_UP_TO) {
+    // Pattern search between the best k's neighbours on the grid: halve the step until it is 1.
+    const at = grid.indexOf(best.k);
+    let step = Math.ceil(Math.max(best.k - grid[at - 1]!, (grid[at + 1] ?? best.k) - best.k) / 2);
+    for (; step >= 1; step = step === 1 ? 0 : Math.ceil(step / 2)) {
+      const centre = best.k;
+      tryK(centre - step);
+      tryK(centre + step);
+      if (best.k !== centre) step *= 2; // moved: search as widely around the new best before narrowing
+    }
+  }
+  candidates.sort((x, y) => x.k - y.k);
+  if (best) {
+    bestSilhouette = best.silhouette;
+    if (sampled) {
+      const assigned = new Int32Array(points.length).fill(-1);
+      nearestCentres(everyone, best.centres, assigned, new Float64Array(points.length));
+      ({ labels, count } = mergeSmall(everyone, assigned, best.count, dims, floor));
+      if (count !== best.count) bestSilhouette = count >= 2 ? silhouette(sample(), labelsOfSample(labels), count) : null;
+    } else ({ labels, count } = best);
   }
   let rescuedMinorities = 0;
   if (count >= 1) {
-    const rescue = rescueMinorities(everyone, { labels, count }, dims, o, random);
+    const rescue = rescueMinorities(everyone, { labels, count }, dims, o, floor, random);
     if (rescue.rescued > 0) {
       ({ labels, count, rescued: rescuedMinorities } = rescue);
-      bestSilhouette = count >= 2 ? silhouette(sample(), labels, count) : null;
+      bestSilhouette = count >= 2 ? silhouette(sample(), labelsOfSample(labels), count) : null;
     }
   }
 
@@ -810,42 +1004,92 @@ export function byValueCommunities(citizens: readonly CitizenHoldings[], options
 
   const overall = new Float64Array(dims);
   for (const g of groups) for (let j = 0; j < dims; j++) overall[j]! += g.valueCounts[j]!;
-  const constituencies = groups.map((g, position): Constituency => {
-    const characteristicValues = characteristic(g.valueCounts, g.represented, overall, represented, sharedValues);
-    return {
+  const valuesOf = new Map(holding.map((h) => [h.id, h.values]));
+  const ranked = groups.map((g) =>
+    g.represented > 0 ? distinctiveValues(g.valueCounts, g.represented, overall, represented, sharedValues) : mostHeld(g.members, valuesOf),
+  );
+  const characteristic = distinctLabels(ranked);
+  const constituencies = groups.map(
+    (g, position): Constituency => ({
       id: `community:${position + 1}`,
-      label: characteristicValues.length > 0 ? characteristicValues.join(" + ") : `community ${position + 1}`,
+      label: characteristic[position]!.join(" + "),
       scheme: "value-communities",
       members: g.members,
       size: g.members.length,
-      characteristicValues,
-    };
-  });
-  return { constituencies, unassigned, withoutSharedValues, sharedValues, silhouette: bestSilhouette, candidates, rescuedMinorities };
+      characteristicValues: characteristic[position]!,
+    }),
+  );
+  return {
+    constituencies,
+    unassigned,
+    withoutSharedValues,
+    sharedValues,
+    silhouette: bestSilhouette,
+    candidates,
+    rescuedMinorities,
+    seats: o.seats,
+    floor,
+  };
 }
 
 /** Shares closer than this are equal. */
 const SHARE_EPSILON = 1e-12;
+/** A label names two values; more only to tell two communities apart, and never more than this. */
+const LABEL_VALUES = 2;
+const LABEL_VALUES_MAX = 4;
 
 /**
- * The (at most two) values most over-represented in a community: the share of its members holding
- * the value minus the share in the whole represented population; ties by the share within, then
- * id. When fewer than two values are over-represented (one community for everyone), its most held
- * values fill in, so the label always says what the community holds.
+ * A community's values, most distinctive first (at most LABEL_VALUES_MAX): those over-represented
+ * in it (the share of its members holding the value minus the share in the whole represented
+ * population; ties by the share within, then id), then the most held (one community for
+ * everyone has nothing over-represented), so the label always says what the community holds.
  */
-function characteristic(counts: Float64Array, size: number, overall: Float64Array, population: number, values: readonly string[]): string[] {
-  if (size <= 0) return [];
+function distinctiveValues(counts: Float64Array, size: number, overall: Float64Array, population: number, values: readonly string[]): string[] {
   const held = values.map((id, j) => ({ id, within: counts[j]! / size, lift: counts[j]! / size - overall[j]! / population })).filter((v) => v.within > 0);
   const byLift = held.filter((v) => v.lift > SHARE_EPSILON).sort((x, y) => y.lift - x.lift || y.within - x.within || compareStrings(x.id, y.id));
-  const chosen = byLift.slice(0, 2).map((v) => v.id);
-  if (chosen.length < 2) {
-    const byShare = held.filter((v) => !chosen.includes(v.id)).sort((x, y) => y.within - x.within || compareStrings(x.id, y.id));
-    for (const v of byShare) {
-      if (chosen.length >= 2) break;
-      chosen.push(v.id);
-    }
+  const chosen = byLift.slice(0, LABEL_VALUES_MAX).map((v) => v.id);
+  const byShare = held.filter((v) => !chosen.includes(v.id)).sort((x, y) => y.within - x.within || compareStrings(x.id, y.id));
+  for (const v of byShare) {
+    if (chosen.length >= LABEL_VALUES_MAX) break;
+    chosen.push(v.id);
   }
   return chosen;
+}
+
+/** A community of citizens who share no value with anyone: the values its members hold, most held first (ties: id). */
+function mostHeld(members: readonly string[], valuesOf: ReadonlyMap<string, readonly string[]>): string[] {
+  const counts = new Map<string, number>();
+  for (const m of members) for (const v of valuesOf.get(m) ?? []) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .sort((x, y) => y[1] - x[1] || compareStrings(x[0], y[0]))
+    .slice(0, LABEL_VALUES_MAX)
+    .map(([v]) => v);
+}
+
+/**
+ * Each community's label values: its LABEL_VALUES most distinctive, and one more for every
+ * community whose label would name the same values as another's (up to LABEL_VALUES_MAX), so that
+ * a person reading two labels can tell the communities apart when what they hold differs at all.
+ */
+function distinctLabels(ranked: readonly string[][]): string[][] {
+  const lengths = ranked.map((r) => Math.min(LABEL_VALUES, r.length));
+  const key = (i: number) => ranked[i]!.slice(0, lengths[i]).sort(compareStrings).join("\u0000");
+  for (let round = LABEL_VALUES; round < LABEL_VALUES_MAX; round++) {
+    const seen = new Map<string, number[]>();
+    for (let i = 0; i < ranked.length; i++) seen.set(key(i), [...(seen.get(key(i)) ?? []), i]);
+    let grew = false;
+    for (const same of seen.values()) {
+      if (same.length < 2) continue;
+      for (const i of same) {
+        if (lengths[i]! < ranked[i]!.length) {
+          lengths[i]!++;
+          grew = true;
+        }
+      }
+    }
+    if (!grew) break;
+  }
+  return ranked.map((r, i) => r.slice(0, lengths[i]));
 }
 
 // ---------------------------------------------------------------------------------------------

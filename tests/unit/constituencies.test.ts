@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { apportion, byDistrict, byValueCommunities, districtSlug, type CitizenHoldings, type Constituency } from "../../deliberation/constituencies.js";
+import {
+  apportion,
+  byDistrict,
+  byValueCommunities,
+  communityFloor,
+  DEFAULT_SEATS,
+  districtSlug,
+  type CitizenHoldings,
+  type Constituency,
+} from "../../deliberation/constituencies.js";
 import { isDomainError } from "../../deliberation/errors.js";
 import { prng, shuffled } from "../../deliberation/random.js";
 
@@ -154,16 +163,20 @@ describe("value communities", () => {
     expect(new Set(d!.characteristicValues)).toEqual(new Set(["d", "e"]));
     expect(new Set(f!.characteristicValues)).toEqual(new Set(["f", "g"]));
     expect(result.silhouette).toBeGreaterThan(0.5);
-    expect(result.candidates.map((c) => c.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    // 76 citizens, 101 seats: the absolute floor of 5 rules; k is not capped at 8 but by the data.
+    expect(result).toMatchObject({ seats: DEFAULT_SEATS, floor: 5 });
+    const ks = result.candidates.map((c) => c.k);
+    expect(ks[0]).toBe(2);
+    expect(Math.max(...ks)).toBeGreaterThan(8);
   });
 
   it("gives a small distinct minority its own community in a large population", () => {
-    // 8 in 3,308: neither k-means (sum of squares) nor the mean silhouette cares much about them.
+    // 20 in 3,320 (the floor is ⌈3,320 / 202⌉ = 17): neither k-means (sum of squares) nor the mean silhouette cares much about them.
     const groups: Group[] = [
       { name: "A", size: 1500, values: ["a", "b", "c", "h", "i"] },
       { name: "D", size: 1000, values: ["d", "e", "j", "k"] },
       { name: "L", size: 800, values: ["l", "m", "n"] },
-      { name: "F", size: 8, values: ["f", "g"] },
+      { name: "F", size: 20, values: ["f", "g"] },
     ];
     for (const [dataSeed, pIn, pOut] of [
       [1, 0.85, 0.02],
@@ -175,7 +188,8 @@ describe("value communities", () => {
       expect(result.constituencies, `data seed ${dataSeed}`).toHaveLength(4);
       const minority = result.constituencies[3]!;
       expect(new Set(minority.characteristicValues)).toEqual(new Set(["f", "g"]));
-      expect(minority.size).toBeGreaterThanOrEqual(5);
+      expect(minority.size).toBeGreaterThanOrEqual(result.floor);
+      expect(result.floor).toBe(17);
       expect(minority.members.every((m) => groupOf(m) === "F")).toBe(true);
       expect(ariAgainstPlanted(citizens, result.constituencies)).toBeGreaterThanOrEqual(0.9);
     }
@@ -189,8 +203,77 @@ describe("value communities", () => {
     const citizens = population(2, groups, 0.7, 0.05);
     const result = byValueCommunities(citizens);
     expect(result.rescuedMinorities).toBe(0);
+    // 101 seats would allow 101 communities of 5; splitting a group by which of its values each member wrote down is not a community.
     expect(result.constituencies).toHaveLength(2);
+    expect(Math.min(...result.constituencies.map((c) => c.size))).toBeGreaterThanOrEqual(result.floor);
     expect(ariAgainstPlanted(citizens, result.constituencies)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("derives the floor from the polity and the seats: half a seat's quota, never below the absolute floor", () => {
+    expect(communityFloor(76, DEFAULT_SEATS, 5)).toBe(5);
+    expect(communityFloor(1_000, DEFAULT_SEATS, 5)).toBe(5);
+    expect(communityFloor(3_320, DEFAULT_SEATS, 5)).toBe(17);
+    expect(communityFloor(130_000, DEFAULT_SEATS, 5)).toBe(644); // Estonia, 10 % taking part
+    expect(communityFloor(100, 10, 3)).toBe(5);
+  });
+
+  it("finds the 40 value groups of a polity of 100,000 citizens, each community above the floor and labelled by its values", () => {
+    // 40 groups of 3–5 values, sizes falling as 1/rank^0.7 (6,600 down to 1,300); a member holds each of
+    // her group's values with probability 0.6 (one at least), and one value of any group with probability 0.2.
+    const random = prng(5);
+    const groups = Array.from({ length: 40 }, (_, g) => Array.from({ length: 3 + (g % 3) }, (_, j) => `g${g}v${j}`));
+    const all = groups.flat();
+    const shares = groups.map((_, g) => 1 / (g + 1) ** 0.7);
+    const total = shares.reduce((s, x) => s + x, 0);
+    const citizens: CitizenHoldings[] = [];
+    groups.forEach((values, g) => {
+      const size = Math.round((100_000 * shares[g]!) / total);
+      for (let i = 0; i < size; i++) {
+        const holds = values.filter(() => random() < 0.6);
+        if (holds.length === 0) holds.push(values[Math.floor(random() * values.length)]!);
+        if (random() < 0.2) holds.push(all[Math.floor(random() * all.length)]!);
+        citizens.push({ id: `G${g}-${i}`, district: "Harju", holds });
+      }
+    });
+    // Fewer restarts and a smaller sample than convening uses keep the test fast; it still finds them.
+    const result = byValueCommunities(citizens, { restarts: 2, clusterSample: 3000 });
+    expect(result.floor).toBe(communityFloor(citizens.length, DEFAULT_SEATS, 5));
+    expect(result.constituencies.length).toBeGreaterThan(8);
+    expect(result.constituencies.length).toBeLessThanOrEqual(DEFAULT_SEATS);
+    expect(result.constituencies.length).toBeGreaterThanOrEqual(36);
+    for (const c of result.constituencies) expect(c.size).toBeGreaterThanOrEqual(result.floor);
+    expect(result.constituencies.reduce((s, c) => s + c.size, 0)).toBe(citizens.length);
+    expect(ariAgainstPlanted(citizens, result.constituencies)).toBeGreaterThanOrEqual(0.9);
+    // Each label names values its community holds, of its own group, and no two labels are alike.
+    const labels = new Set<string>();
+    for (const c of result.constituencies) {
+      const group = new Map<string, number>();
+      for (const m of c.members) group.set(groupOf(m), (group.get(groupOf(m)) ?? 0) + 1);
+      const [main] = [...group].sort((x, y) => y[1] - x[1])[0]!;
+      expect(c.characteristicValues!.length).toBeGreaterThanOrEqual(2);
+      expect(
+        c.characteristicValues!.every((v) => v.startsWith(`g${main.slice(1)}v`)),
+        c.label,
+      ).toBe(true);
+      expect(c.label).toBe(c.characteristicValues!.join(" + "));
+      labels.add(c.label);
+    }
+    expect(labels.size).toBe(result.constituencies.length);
+  }, 60_000);
+
+  it("labels a community by the values its members hold, even when none of them is shared", () => {
+    const loners = [
+      { id: "l1", district: "Tartu", holds: ["quiet streets"] },
+      { id: "l2", district: "Tartu", holds: ["open data", "sauna culture"] },
+      { id: "l3", district: "Tartu", holds: ["sauna culture2"] },
+    ];
+    const result = byValueCommunities(loners);
+    expect(result.constituencies).toHaveLength(1);
+    const [only] = result.constituencies;
+    expect(only!.members).toEqual(["l1", "l2", "l3"]);
+    expect(only!.characteristicValues).toEqual(["open data", "quiet streets"]);
+    expect(only!.label).toBe("open data + quiet streets");
+    expect(only!.label).not.toMatch(/community/i);
   });
 
   it("is deterministic for a fixed seed and does not depend on input order", () => {
@@ -224,21 +307,23 @@ describe("value communities", () => {
     expect(result.constituencies.reduce((s, c) => s + c.size, 0)).toBe(citizens.length - 2);
   });
 
-  it("merges tiny noise groups (smaller than minSize) and keeps a distinct group of minSize", () => {
+  it("merges groups below the floor into their nearest community: three people never get a representative", () => {
     const base = population(6, PLANTED, 0.9, 0);
-    const pair = [
-      { id: "N-000", district: "Tartu", holds: ["x", "y"] },
-      { id: "N-001", district: "Tartu", holds: ["x", "y"] },
-    ];
-    const withPair = byValueCommunities([...base, ...pair]);
-    expect(withPair.constituencies).toHaveLength(3);
-    expect(Math.min(...withPair.constituencies.map((c) => c.size))).toBeGreaterThanOrEqual(3);
-    expect(labelling(withPair.constituencies).has("N-000")).toBe(true);
-
-    const trio = [...pair, { id: "N-002", district: "Tartu", holds: ["x", "y"] }];
-    const withTrio = byValueCommunities([...base, ...trio]);
-    expect(withTrio.constituencies).toHaveLength(4);
-    expect(withTrio.constituencies.find((c) => c.members.includes("N-000"))!.members).toEqual(["N-000", "N-001", "N-002"]);
+    const group = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `N-00${i}`, district: "Tartu", holds: ["x", "y"] }));
+    for (const n of [2, 3, 4]) {
+      const result = byValueCommunities([...base, ...group(n)]);
+      expect(result.floor).toBe(5);
+      expect(result.constituencies, `a group of ${n}`).toHaveLength(3);
+      expect(Math.min(...result.constituencies.map((c) => c.size))).toBeGreaterThanOrEqual(5);
+      expect(labelling(result.constituencies).has("N-000")).toBe(true);
+      expect(result.constituencies.reduce((s, c) => s + c.size, 0)).toBe(base.length + n);
+    }
+    // Five, a distinct bundle of their own, are a community.
+    const five = byValueCommunities([...base, ...group(5)]);
+    expect(five.constituencies).toHaveLength(4);
+    expect(five.constituencies.find((c) => c.members.includes("N-000"))!.members).toEqual(["N-000", "N-001", "N-002", "N-003", "N-004"]);
+    // With an absolute floor of 3 they would be one: the default is what keeps them out.
+    expect(byValueCommunities([...base, ...group(3)], { minSize: 3 }).constituencies).toHaveLength(4);
   });
 
   it("merges the minority away when it is below minSize", () => {
@@ -249,11 +334,13 @@ describe("value communities", () => {
     expect(result.constituencies.reduce((s, c) => s + c.size, 0)).toBe(citizens.length);
   });
 
-  it("respects maxCommunities", () => {
+  it("forms no more communities than seats, and raises the floor as seats get fewer", () => {
     const citizens = population(8, PLANTED, 0.9, 0);
-    const result = byValueCommunities(citizens, { maxCommunities: 2 });
+    const result = byValueCommunities(citizens, { seats: 2 });
+    expect(result.floor).toBe(19); // ⌈76 / 4⌉: the minority of 6 would win no seat of two
     expect(result.constituencies).toHaveLength(2);
     expect(result.candidates.map((c) => c.k)).toEqual([2]);
+    expect(result.constituencies.reduce((s, c) => s + c.size, 0)).toBe(citizens.length);
   });
 
   it("handles the degenerate cases", () => {
@@ -271,7 +358,7 @@ describe("value communities", () => {
       { id: "p4", district: "Tartu", holds: ["b"] },
     ];
     expect(byValueCommunities(few).constituencies.map((c) => c.members)).toEqual([["p1", "p2", "p3", "p4"]]);
-    expect(() => byValueCommunities(few, { maxCommunities: 0 })).toThrow(RangeError);
+    expect(() => byValueCommunities(few, { seats: 0 })).toThrow(RangeError);
   });
 });
 
