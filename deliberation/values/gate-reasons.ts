@@ -11,7 +11,17 @@ import type { Verdict } from "./types.js";
 export type ReasonLanguage = "en" | "et";
 
 /** Why a card is `other`, when it is: said in the citizen's language rather than quoted back. */
-export type OtherCause = "gibberish" | "repetition" | "too-few-words" | "empty-fields" | "abuse" | "placeholder" | "spam" | "off-topic" | "instruction";
+export type OtherCause =
+  | "no-concern"
+  | "gibberish"
+  | "repetition"
+  | "too-few-words"
+  | "empty-fields"
+  | "abuse"
+  | "placeholder"
+  | "spam"
+  | "off-topic"
+  | "instruction";
 
 export interface ReasonInput {
   verdict: Verdict;
@@ -61,6 +71,8 @@ const EN: Wording = {
     other: (_q, context) => `We could not read this as a value about ${context}.`,
   },
   other: {
+    "no-concern":
+      "It names things you notice, but not what is at stake in them for you or for others: what you would protect, or fear to lose, when this choice is made.",
     gibberish: "It looks like random letters.",
     repetition: "It repeats the same few words.",
     "too-few-words": "It has too few words to say what you notice.",
@@ -103,6 +115,8 @@ const ET: Wording = {
     other: (_q, context) => `Me ei suutnud seda lugeda väärtusena teemal ${context}.`,
   },
   other: {
+    "no-concern":
+      "See nimetab asju, mida sa märkad, aga mitte seda, mis on neis sinu või teiste jaoks kaalul: mida sa tahaksid kaitsta või kardaksid kaotada, kui see valik tehakse.",
     gibberish: "See näeb välja nagu juhuslikud tähed.",
     repetition: "Selles korduvad samad paar sõna.",
     "too-few-words": "Selles on liiga vähe sõnu, et öelda, mida sa märkad.",

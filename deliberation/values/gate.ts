@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Task } from "../llm/port.js";
 import { gateReason, type OtherCause, type ReasonLanguage } from "./gate-reasons.js";
+import { conceptMentions, TOPIC_CONCEPTS } from "./concepts.js";
 import { hasInstruction, type PolicyReading, readPolicies } from "./substance.js";
 import { GateVerdict, VERDICTS, type Verdict } from "./types.js";
 
@@ -79,6 +80,8 @@ export interface ReadCard {
   sentences: string[];
   /** Each policy read for what it attends to (substance.ts): only those without a problem count. */
   substance: PolicyReading[];
+  /** The concerns it names from the field's concept lexicon (concepts.ts): not a topic, not comfort. */
+  concerns: string[];
 }
 
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu;
@@ -95,7 +98,8 @@ function wordsOf(text: string): string[] {
   return text.toLowerCase().match(TOKEN) ?? [];
 }
 
-export function readCard(input: GateInput): ReadCard {
+/** `withConcerns: false` skips the concept scan, for the title-and-description pass that does not use it. */
+export function readCard(input: GateInput, withConcerns = true): ReadCard {
   const title = normalize(input.title);
   const description = normalize(input.description);
   const policies = input.policies.map(normalize).filter((p) => p !== "");
@@ -121,6 +125,7 @@ export function readCard(input: GateInput): ReadCard {
     allWords: wordsOf(all),
     segments,
     sentences,
+    concerns: withConcerns ? concernsOf(all) : [],
     substance: readPolicies({
       title,
       description,
@@ -179,6 +184,10 @@ const OPINION_FRAME = lexicon(
   "mu (?:arvates|meelest|arust)",
   "(?:ma|mina) (?:arvan|leian|usun|nõuan|olen veendunud|olen kindel|pakun)(?:,? et)?",
   "mulle tundub(?:,? et)?",
+  // "what matters to me is that …" around a demand on others is an opinion about what they must do
+  "what (?:i care about|matters to me|matters most to me|i want)(?: most)? is(?: this| simple)?:?(?: that)?",
+  "i care (?:a lot |deeply |most )?about this(?: one)?:?",
+  "(?:mulle|minu jaoks) on (?:väga |kõige )?(?:tähtis|oluline)(?:,? et)?",
 );
 /** Weaker prescriptions: should, need to… / peaks, tuleks. */
 const MODAL_WEAK = lexicon(`${NOT_SELF}(?:should(?: not)?|shouldn't|ought to|needs? to|has to|have to)`, "peaks", "peaksid", "tuleks");
@@ -458,6 +467,16 @@ const QUANTITIES = lexicon(
   "(?:kolm|kaks|üks) (?:neljandikku|kolmandikku|viiendikku)",
   "\\p{L}+ korda (?:vähem|rohkem|kiiremini|harvem)",
   "ükski \\p{L}+ ei",
+  // success criteria and shares written in words: "I'd call it a success if", "kolm last neljast"
+  "(?:call|count|consider) (?:\\p{L}+ ){0,3}a success if",
+  "(?:oleks|on) edu(?:ks)?",
+  "edu (?:oleks|on) see",
+  "(?:üks|kaks|kolm|neli|viis|kuus|seitse|kaheksa|üheksa) (?:\\p{L}+ )?(?:kahest|kolmest|neljast|viiest|kümnest|sajast)",
+  "(?:one|two|three|four|five|six|seven|eight|nine) (?:\\p{L}+ )?(?:in|out of) (?:two|three|four|five|ten|a hundred)",
+  "(?:more|less|fewer) than (?:half|a third|a quarter|one in)",
+  "(?:vähem|rohkem) kui pool",
+  "by the time (?:they|we|pupils|children|students)",
+  "\\p{L}+ (?:kooli|klassi|gümnaasiumi|aasta|hooaja) lõpuks",
 );
 // "%" is not a letter, so it needs no boundary on its right.
 const PERCENT = /\d+(?:[.,]\d+)?\s?%/gu;
@@ -1147,6 +1166,84 @@ function hasFirstPerson(words: string[]): boolean {
   return words.some((w) => FIRST_PERSON.has(w));
 }
 
+/** Comfort and speed are concepts of the lexicon too, but what a preference attends to, not a concern. */
+const NOT_CONCERNS = new Set(["comfort", "efficiency"]);
+
+/**
+ * The field's concerns a card names (being heard, an explanation, an appeal, deletion, being watched …),
+ * in either language: what a value attends to is at stake for someone, which a taste or a convenience is not.
+ */
+function concernsOf(all: string): string[] {
+  const words =
+    all
+      .toLowerCase()
+      .normalize("NFC")
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  const ids = new Set<string>();
+  // Both languages: an English card may name Jõhvi, an Estonian one may quote an English term.
+  for (const language of ["en", "et"] as const)
+    for (const m of conceptMentions(words, language)) if (!TOPIC_CONCEPTS.has(m.id) && !NOT_CONCERNS.has(m.id)) ids.add(m.id);
+  for (const stake of found(STAKES, all)) ids.add(`stake:${stake.toLowerCase()}`);
+  return [...ids];
+}
+
+/**
+ * What is at stake for a person beyond the lexicon's concepts: harm, fear, shame, money one cannot spare,
+ * being left behind or left out, being treated unequally. A value names something of this kind.
+ */
+const STAKES = lexicon(
+  `afford${L}`,
+  "money",
+  "poor",
+  "poorer",
+  `povert${L}`,
+  "cannot pay",
+  "can't pay",
+  `unequal${L}`,
+  `inequal${L}`,
+  "unfair",
+  `discriminat${L}`,
+  `bias${L}`,
+  "excluded",
+  "left out",
+  "left behind",
+  "falls? behind",
+  "fell behind",
+  "own pace",
+  `struggl${L}`,
+  `ashamed`,
+  `shame${L}`,
+  `humiliat${L}`,
+  `afraid`,
+  `fear${L}`,
+  `worr${L}`,
+  `harm${L}`,
+  "hurt",
+  `unsafe`,
+  `pressur${L}`,
+  "alone",
+  `lonel${L}`,
+  `raha${L}`,
+  `vaese${L}`,
+  `vaesu${L}`,
+  "vaene",
+  `ebavõrd${L}`,
+  `ebaõigl${L}`,
+  `diskrimin${L}`,
+  `tõrju${L}`,
+  "maha jää\\p{L}*",
+  "oma tempo\\p{L}*",
+  `häbi${L}`,
+  `hirm${L}`,
+  `karda${L}`,
+  `kart${L}`,
+  `kahju${L}`,
+  `surve${L}`,
+  "üksi",
+  `üksildas${L}`,
+  `eratund${L}`,
+);
+
 /** Does the card speak of the field at all: AI, data, people, decisions… a value word, or the context's own words? */
 function inField(allWords: readonly string[], all: string, context: string): boolean {
   if (found(DOMAIN, all).length > 0) return true;
@@ -1574,10 +1671,13 @@ export function classifyOffline(input: GateInput): GateVerdict {
     VERDICTS.filter((v) => v !== "value"),
   );
   const bestOther = others[0]!;
-  const head = scoreCard({ ...input, policies: [] }).scores;
+  const head = scoreRead(readCard({ ...input, policies: [] }, false)).scores;
   const headDecides = (["rule", "goal", "preference", "slogan", "other"] as const).some((k) => head[k] >= HEAD_DECIDES[k]);
   const instructed = fired.some((s) => s.name === "other.instruction");
-  const valueWins = !headDecides && !instructed && scores.value >= VALUE_MIN_SCORE && scores.value - scores[bestOther] >= VALUE_MARGIN;
+  // A value attends to something at stake: a card that names no concern of the field (only comfort, speed,
+  // taste, or nothing the lexicon knows) is not let in offline; a model reads what the lexicon cannot.
+  const concerned = card.concerns.length > 0;
+  const valueWins = !headDecides && !instructed && concerned && scores.value >= VALUE_MIN_SCORE && scores.value - scores[bestOther] >= VALUE_MARGIN;
   // With nothing clear to go on, the card is "other"; value never wins by default. Words addressed to
   // the machine never make a card a value: its kind is what the rest of it reads as, and the citizen is
   // told to take those words out.
