@@ -35,8 +35,9 @@ export interface Constituency {
   members: string[];
   size: number;
   /**
-   * Value communities only: the (at most two) value ids most over-represented in the community
-   * against the whole population, most characteristic first; the server maps them to titles.
+   * Value communities only: the value ids most over-represented in the community against the whole
+   * population, most characteristic first: two, up to four when two communities' would be alike,
+   * never none; the server maps them to titles.
    */
   characteristicValues?: string[];
 }
@@ -137,7 +138,7 @@ export function communityFloor(participants: number, seats: number, minSize: num
 export interface CommunityCandidate {
   /** The k given to k-means. */
   k: number;
-  /** Communities left after merging those smaller than the floor. */
+  /** Communities left after merging those smaller than the floor and joining those that hold the same values (mergeAlike). */
   communities: number;
   /** Mean silhouette of that partition (−1 when it collapsed into one community). */
   silhouette: number;
