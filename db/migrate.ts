@@ -15,6 +15,7 @@ import * as valueCardsContext from "./migrations/2026-11-26T12-value-cards-conte
 import * as clauses from "./migrations/2026-12-06T13-clauses.js";
 import * as judging from "./migrations/2026-12-06T14-judging.js";
 import * as endorsing from "./migrations/2026-12-06T15-endorsing.js";
+import * as graphIncrements from "./migrations/2026-12-07T16-graph-increments.js";
 import * as registryBatches from "./migrations/2026-12-07T17-registry-batches.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-06T13-clauses": clauses,
   "2026-12-06T14-judging": judging,
   "2026-12-06T15-endorsing": endorsing,
+  "2026-12-07T16-graph-increments": graphIncrements,
   "2026-12-07T17-registry-batches": registryBatches,
 };
 

@@ -1,39 +1,189 @@
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { DomainError } from "../../deliberation/errors.js";
 import { type Kysely, PostgresAdapter, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
-import { type AggregatedEdge, buildGraph, edgeVerdict, pageRank } from "../../deliberation/values/moral-graph.js";
+import { type AggregatedEdge, edgeVerdict } from "../../deliberation/values/moral-graph.js";
 import type { AppDeps } from "./deps.server.js";
+import { GRAPH_WORKER_MARK, type GraphJob, type GraphJobResult } from "./graph-worker.server.js";
 
 /**
- * Keeps each context's moral graph scores current as judgments and endorsements arrive: work is
- * coalesced per context (one recompute at a time, another if more came in meanwhile), edges are
- * aggregated by the database, and PageRank warm-starts from the previous scores.
+ * Keeps each context's moral graph scores current as values, judgments and endorsements arrive
+ * (DESIGN.md, "Why thick values"; issue 15: nothing in the event loop grows with the polity).
+ *
+ * - Incremental: the registry keeps each context's graph in memory (node index, vote tallies per
+ *   judged pair, dissent, support) and, when told of a change, reads only the rows created since its
+ *   last read: canonical values, judgments and value events (every card submitted, revised, withdrawn
+ *   or split and every endorsement is one), by `created_at`, each walking an index from there. Rows
+ *   commit a little after they are stamped (and processes' clocks differ a little), so each read
+ *   starts OVERLAP_MS before the newest row seen and skips the rows it already counted. Only the
+ *   first recompute of a context in a process reads the whole context (aggregated by the database).
+ * - Off the event loop: building the CSR, PageRank (warm-started from the previous scores, or from
+ *   the stored ones after a restart) and the ranking run in a worker thread (graph-worker.server.ts).
+ * - Coalesced: one recompute at a time per context, another if more came in meanwhile.
+ * - Writes only what changed: a value's row is written when its rank, support or dissent changed or
+ *   its score moved by more than SCORE_SLACK (relative), in transactions of WRITE_CHUNK rows.
  */
 export interface GraphRegistry {
   /** A value, judgment, endorsement or withdrawal arrived in this context. */
   changed(contextId: string): void;
   /** Resolves when every scheduled recompute has been written. */
   settled(): Promise<void>;
-  /** Stops scheduling, drops pending work and waits for a recompute under way. */
+  /** Stops scheduling, drops pending work, waits for a recompute under way and ends the worker. */
   close(): Promise<void>;
 }
 
 /** Changes arriving within this window are one recompute: the graph is a public view, not a read-your-write. */
 const DEBOUNCE_MS = 200;
+/**
+ * How far before the newest row already read an incremental read starts: longer than any
+ * transaction that writes a judgment, a card or an endorsement takes to commit after stamping it,
+ * plus the clock difference between processes sharing PostgreSQL. Rows in the overlap that were
+ * already counted are skipped by id.
+ */
+export const OVERLAP_MS = 10_000;
+/** A stored score is rewritten when the new one differs by more than this share of it (ranks are always exact). */
+const SCORE_SLACK = 1e-4;
+/** Rows per write transaction: no transaction holds SQLite's one connection for long. */
+const WRITE_CHUNK = 1000;
+/** Ids per `IN (…)` list when recounting support. */
+const ID_CHUNK = 500;
+/** Pair keys: from · 2^26 + to, an exact integer below 2^53. */
+const NODE_LIMIT = 2 ** 26;
+
+type RegistryDeps = Pick<AppDeps, "db" | "clock">;
+
+/** One context's graph as this process knows it. */
+interface Graph {
+  ids: string[];
+  index: Map<string, number>;
+  dissent: number[];
+  support: number[];
+  pairIndex: Map<number, number>;
+  pairs: number;
+  from: Int32Array;
+  to: Int32Array;
+  wiser: Int32Array;
+  notWiser: Int32Array;
+  unsure: Int32Array;
+  /** Scores of the last recompute (or the stored ones), one per node known then. */
+  scores: Float64Array | null;
+  /** What graph_scores holds for each node (NaN: no row). */
+  stored: { score: number[]; rank: number[]; support: number[]; dissent: number[] };
+  /** Whether something that moves scores (a node or a judgment) arrived since the last PageRank. */
+  dirty: boolean;
+  cursors: { values: string; judgments: string; events: string };
+  /** When the last read began, by the clock that stamps the rows. */
+  lastReadAt: string;
+  /** Ids of rows already counted, with their creation time, kept while inside the overlap. */
+  seenJudgments: Map<string, string>;
+  seenEvents: Map<string, string>;
+}
 
 interface ContextState {
   failures: number;
-  previous: Map<string, number>;
+  graph: Graph | null;
   timer: NodeJS.Timeout | null;
   running: Promise<void> | null;
   again: boolean;
 }
 
-/** Equal scores share a rank (1, 2, 2, 4): a tie the judgments do not break is not a ranking. */
-function competitionRank(sorted: readonly { score: number }[], i: number): number {
-  let first = i;
-  while (first > 0 && Math.abs(sorted[first - 1]!.score - sorted[i]!.score) <= 1e-9) first--;
-  return first + 1;
+function emptyGraph(): Graph {
+  const capacity = 1024;
+  return {
+    ids: [],
+    index: new Map(),
+    dissent: [],
+    support: [],
+    pairIndex: new Map(),
+    pairs: 0,
+    from: new Int32Array(capacity),
+    to: new Int32Array(capacity),
+    wiser: new Int32Array(capacity),
+    notWiser: new Int32Array(capacity),
+    unsure: new Int32Array(capacity),
+    scores: null,
+    stored: { score: [], rank: [], support: [], dissent: [] },
+    dirty: true,
+    cursors: { values: "", judgments: "", events: "" },
+    lastReadAt: "",
+    seenJudgments: new Map(),
+    seenEvents: new Map(),
+  };
+}
+
+function node(g: Graph, id: string): number {
+  let i = g.index.get(id);
+  if (i !== undefined) return i;
+  if (g.ids.length >= NODE_LIMIT) throw new DomainError("conflict", "moral_graph.too_many_nodes", "too many values in one context");
+  i = g.ids.length;
+  g.ids.push(id);
+  g.index.set(id, i);
+  g.dissent.push(0);
+  g.support.push(0);
+  g.stored.score.push(Number.NaN);
+  g.stored.rank.push(Number.NaN);
+  g.stored.support.push(Number.NaN);
+  g.stored.dissent.push(Number.NaN);
+  g.dirty = true;
+  return i;
+}
+
+function widen(a: Int32Array, capacity: number): Int32Array {
+  const b = new Int32Array(capacity);
+  b.set(a);
+  return b;
+}
+
+/** Adds votes on the ordered pair (from → to: "is `to` wiser than `from`?"). */
+function tally(g: Graph, fromId: string, toId: string, answer: string, count: number): void {
+  if (fromId === toId || count <= 0) return;
+  const s = node(g, fromId);
+  const d = node(g, toId);
+  const key = s * NODE_LIMIT + d;
+  let p = g.pairIndex.get(key);
+  if (p === undefined) {
+    if (g.pairs === g.from.length) {
+      const capacity = g.from.length * 2;
+      g.from = widen(g.from, capacity);
+      g.to = widen(g.to, capacity);
+      g.wiser = widen(g.wiser, capacity);
+      g.notWiser = widen(g.notWiser, capacity);
+      g.unsure = widen(g.unsure, capacity);
+    }
+    p = g.pairs++;
+    g.pairIndex.set(key, p);
+    g.from[p] = s;
+    g.to[p] = d;
+  }
+  if (answer === "wiser") g.wiser[p]! += count;
+  else if (answer === "not_wiser") {
+    g.notWiser[p]! += count;
+    g.dissent[d]! += count;
+  } else g.unsure[p]! += count;
+  g.dirty = true;
+}
+
+function minus(iso: string, ms: number): string {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t - ms).toISOString() : iso;
+}
+
+/**
+ * Where a read starts. Every row stamped before `lastReadAt − OVERLAP_MS` had committed by the last
+ * read, and was counted then: when the newest row seen is older than that, only rows newer than it
+ * are read; otherwise the read starts at that horizon and skips the rows already counted.
+ */
+function since(cursor: string, lastReadAt: string): ["<" | "<=", string] {
+  const horizon = minus(lastReadAt, OVERLAP_MS);
+  return horizon > cursor ? ["<", cursor] : ["<=", horizon];
+}
+
+/** After a read begun at `readAt`: forget the ids the next read cannot meet again. */
+function forget(seen: Map<string, string>, readAt: string): void {
+  const horizon = minus(readAt, OVERLAP_MS);
+  for (const [id, createdAt] of seen) if (createdAt < horizon) seen.delete(id);
 }
 
 /** Every judged ordered pair of a context with its vote counts, summed by the database. */
@@ -58,13 +208,249 @@ async function aggregatedEdges(db: Kysely<Database>, contextId: string): Promise
   return [...edges.values()];
 }
 
-export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
+/** Distinct citizens holding (an active card) or endorsing each value, counted by the database; only `ids` when given. */
+async function supportOf(db: Kysely<Database>, contextId: string, ids?: readonly string[]): Promise<Map<string, number>> {
+  let holding = db
+    .selectFrom("valueCards")
+    .select(["canonicalId", "citizenId"])
+    .where("contextId", "=", contextId)
+    .where("status", "=", "active")
+    .where("canonicalId", "is not", null);
+  let endorsing = db
+    .selectFrom("endorsements as e")
+    .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
+    .select(["e.canonicalId", "e.citizenId"])
+    .where("cv.contextId", "=", contextId);
+  if (ids) {
+    holding = holding.where("canonicalId", "in", ids);
+    endorsing = endorsing.where("e.canonicalId", "in", ids);
+  }
+  const rows = await db
+    .selectFrom(holding.union(endorsing).as("s"))
+    .select((eb) => ["s.canonicalId", eb.fn.count<number>("s.citizenId").as("n")])
+    .groupBy("s.canonicalId")
+    .execute();
+  return new Map(rows.map((row) => [row.canonicalId!, Number(row.n)]));
+}
+
+/** The whole context, once per process: in one snapshot, so the cursors match what was counted. */
+async function loadContext(db: Kysely<Database>, contextId: string, readAt: string): Promise<Graph> {
+  const g = emptyGraph();
+  g.lastReadAt = readAt;
+  // Rows stamped after this may not be visible yet: the ones that are get remembered as counted.
+  const horizon = minus(readAt, OVERLAP_MS);
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const transaction = isPostgres ? db.transaction().setIsolationLevel("repeatable read") : db.transaction();
+  await transaction.execute(async (trx) => {
+    const values = await trx.selectFrom("canonicalValues").select(["id", "createdAt"]).where("contextId", "=", contextId).orderBy("id").execute();
+    for (const v of values) {
+      node(g, v.id);
+      if (v.createdAt > g.cursors.values) g.cursors.values = v.createdAt;
+    }
+    for (const e of await aggregatedEdges(trx, contextId)) {
+      tally(g, e.from, e.to, "wiser", e.wiser);
+      tally(g, e.from, e.to, "not_wiser", e.notWiser);
+      tally(g, e.from, e.to, "unsure", e.unsure);
+    }
+    const newest = await trx
+      .selectFrom("judgments as j")
+      .innerJoin("valuePairs as p", "p.id", "j.pairId")
+      .select((eb) => eb.fn.max("j.createdAt").as("at"))
+      .where("p.contextId", "=", contextId)
+      .executeTakeFirst();
+    g.cursors.judgments = newest?.at ?? "";
+    if (g.cursors.judgments) {
+      const recent = await trx
+        .selectFrom("judgments as j")
+        .innerJoin("valuePairs as p", "p.id", "j.pairId")
+        .select(["j.id", "j.createdAt"])
+        .where("p.contextId", "=", contextId)
+        .where("j.createdAt", ">=", horizon)
+        .execute();
+      for (const r of recent) g.seenJudgments.set(r.id, r.createdAt);
+    }
+    // Value events of every context: their cursor only has to be where the support below was counted.
+    const lastEvent = await trx
+      .selectFrom("valueEvents")
+      .select((eb) => eb.fn.max("createdAt").as("at"))
+      .executeTakeFirst();
+    g.cursors.events = lastEvent?.at ?? "";
+    if (g.cursors.events) {
+      const recent = await trx.selectFrom("valueEvents").select(["id", "createdAt"]).where("createdAt", ">=", horizon).execute();
+      for (const r of recent) g.seenEvents.set(r.id, r.createdAt);
+    }
+    for (const [id, n] of await supportOf(trx, contextId)) {
+      const i = g.index.get(id);
+      if (i !== undefined) g.support[i] = n;
+    }
+    // What is stored: written again only where it changes; the stored scores warm-start PageRank.
+    const stored = await trx
+      .selectFrom("graphScores")
+      .select(["canonicalId", "score", "rank", "support", "dissent"])
+      .where("contextId", "=", contextId)
+      .execute();
+    if (stored.length > 0) {
+      const scores = new Float64Array(g.ids.length);
+      for (const row of stored) {
+        const i = g.index.get(row.canonicalId);
+        if (i === undefined) continue;
+        scores[i] = Number(row.score);
+        g.stored.score[i] = Number(row.score);
+        g.stored.rank[i] = Number(row.rank);
+        g.stored.support[i] = Number(row.support);
+        g.stored.dissent[i] = Number(row.dissent);
+      }
+      g.scores = scores;
+    }
+  });
+  return g;
+}
+
+/** The rows created since the last read (and in the overlap before it), applied to the graph. */
+async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, readAt: string): Promise<void> {
+  const [valuesOp, valuesSince] = since(g.cursors.values, g.lastReadAt);
+  const [judgmentsOp, judgmentsSince] = since(g.cursors.judgments, g.lastReadAt);
+  const [eventsOp, eventsSince] = since(g.cursors.events, g.lastReadAt);
+  const values = await db
+    .selectFrom("canonicalValues")
+    .select(["id", "createdAt"])
+    .where("contextId", "=", contextId)
+    .where((eb) => eb(eb.val(valuesSince), valuesOp, eb.ref("createdAt")))
+    .orderBy("createdAt")
+    .orderBy("id")
+    .execute();
+  const affected = new Set<string>();
+  for (const v of values) {
+    if (!g.index.has(v.id)) affected.add(v.id);
+    node(g, v.id);
+    if (v.createdAt > g.cursors.values) g.cursors.values = v.createdAt;
+  }
+
+  const judgments = await db
+    .selectFrom("judgments as j")
+    .innerJoin("valuePairs as p", "p.id", "j.pairId")
+    .select(["j.id", "j.createdAt", "j.answer", "p.fromId", "p.toId"])
+    .where("p.contextId", "=", contextId)
+    .where((eb) => eb(eb.val(judgmentsSince), judgmentsOp, eb.ref("j.createdAt")))
+    .execute();
+  for (const j of judgments) {
+    if (g.seenJudgments.has(j.id)) continue;
+    g.seenJudgments.set(j.id, j.createdAt);
+    tally(g, j.fromId, j.toId, j.answer, 1);
+    if (j.createdAt > g.cursors.judgments) g.cursors.judgments = j.createdAt;
+  }
+  forget(g.seenJudgments, readAt);
+
+  // Support changes with every card submitted, revised, withdrawn or split and every endorsement:
+  // each is a value event; the values they touch are recounted.
+  const events = await db
+    .selectFrom("valueEvents as ve")
+    .leftJoin("valueCards as c", "c.id", "ve.cardId")
+    .leftJoin("valueCards as prev", "prev.id", "c.revisionOf")
+    .leftJoin("canonicalValues as cv", "cv.id", "ve.canonicalId")
+    .select(["ve.id", "ve.createdAt", "ve.type", "ve.payload", "ve.canonicalId", "c.canonicalId as cardCanonicalId", "prev.canonicalId as previousCanonicalId"])
+    .where((eb) => eb(eb.val(eventsSince), eventsOp, eb.ref("ve.createdAt")))
+    .where((eb) => eb.or([eb("c.contextId", "=", contextId), eb("cv.contextId", "=", contextId)]))
+    .execute();
+  for (const e of events) {
+    if (g.seenEvents.has(e.id)) continue;
+    g.seenEvents.set(e.id, e.createdAt);
+    if (e.createdAt > g.cursors.events) g.cursors.events = e.createdAt;
+    for (const id of [e.canonicalId, e.cardCanonicalId, e.previousCanonicalId]) if (id) affected.add(id);
+    if (e.type === "card.split") {
+      const from = (JSON.parse(e.payload) as { from?: unknown }).from;
+      if (typeof from === "string") affected.add(from);
+    }
+  }
+  forget(g.seenEvents, readAt);
+  g.lastReadAt = readAt;
+
+  const recount = [...affected];
+  for (let k = 0; k < recount.length; k += ID_CHUNK) {
+    const ids = recount.slice(k, k + ID_CHUNK);
+    const counted = await supportOf(db, contextId, ids);
+    for (const id of ids) {
+      // A value of another context (an event's previous card, in principle) is not this graph's.
+      const i = g.index.get(id);
+      if (i !== undefined) g.support[i] = counted.get(id) ?? 0;
+    }
+  }
+}
+
+/**
+ * Starts the worker. It is a TypeScript module, and on Node 20 a worker does not inherit tsx's ESM
+ * loader (nor accept it through `execArgv`), so under tsx (npm start, the dev server, benches) and
+ * vitest the worker registers tsx's CommonJS hook first and requires the module through it. Compiled
+ * to JavaScript, the module is started as it is.
+ */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker(new URL("./graph-worker.server.js", here), { workerData: GRAPH_WORKER_MARK });
+  const require = createRequire(here);
+  const hook = require.resolve("tsx/cjs/api");
+  const entry = fileURLToPath(new URL("./graph-worker.server.ts", here));
+  const code = `require(${JSON.stringify(hook)}).register(); require(${JSON.stringify(entry)});`;
+  return new Worker(code, { eval: true, workerData: GRAPH_WORKER_MARK });
+}
+
+/** One worker per registry, started on first use; a job at a time per context, any number of contexts. */
+function createGraphWorker() {
+  let worker: Worker | null = null;
+  let seq = 0;
+  const pending = new Map<number, { resolve: (r: GraphJobResult) => void; reject: (e: Error) => void }>();
+
+  function failAll(error: Error) {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+    worker = null;
+  }
+
+  function start(): Worker {
+    const w = startWorker();
+    w.on("message", (result: GraphJobResult) => {
+      const p = pending.get(result.seq);
+      pending.delete(result.seq);
+      if (pending.size === 0) w.unref();
+      p?.resolve(result);
+    });
+    w.on("error", (error) => {
+      if (worker === w) failAll(error);
+    });
+    w.on("exit", (code) => {
+      if (worker === w) failAll(new Error(`the graph worker stopped (exit code ${code})`));
+    });
+    return w;
+  }
+
+  return {
+    run(job: Omit<GraphJob, "seq">): Promise<GraphJobResult> {
+      worker ??= start();
+      worker.ref();
+      const message: GraphJob = { ...job, seq: ++seq };
+      const transfer = [message.from.buffer, message.to.buffer, message.wiser.buffer, message.notWiser.buffer, message.unsure.buffer];
+      if (message.initial) transfer.push(message.initial.buffer);
+      return new Promise((resolve, reject) => {
+        pending.set(message.seq, { resolve, reject });
+        worker!.postMessage(message, transfer as ArrayBuffer[]);
+      });
+    },
+    async terminate() {
+      const w = worker;
+      worker = null;
+      failAll(new Error("the graph worker was closed"));
+      if (w) await w.terminate();
+    },
+  };
+}
+
+export function createGraphRegistry(deps: () => RegistryDeps): GraphRegistry {
   const states = new Map<string, ContextState>();
+  const worker = createGraphWorker();
   let closed = false;
 
   function state(contextId: string): ContextState {
     let s = states.get(contextId);
-    if (!s) states.set(contextId, (s = { failures: 0, previous: new Map(), timer: null, running: null, again: false }));
+    if (!s) states.set(contextId, (s = { failures: 0, graph: null, timer: null, running: null, again: false }));
     return s;
   }
 
@@ -83,6 +469,9 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
           s.failures = 0;
         })
         .catch((error) => {
+          // What is in memory may be half applied: the next recompute reads the context afresh.
+          s.graph = null;
+          if (closed) return;
           console.error(`[graph] recompute of ${contextId} failed:`, error);
           // Try again (a few times): otherwise the scores would wait for the next judgment.
           if (++s.failures <= 3) s.again = true;
@@ -100,58 +489,79 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
   async function recompute(contextId: string) {
     const { db, clock } = deps();
     const s = state(contextId);
-    const values = await db.selectFrom("canonicalValues").select("id").where("contextId", "=", contextId).orderBy("id").execute();
-    const ids = values.map((v) => v.id);
-    const edges = await aggregatedEdges(db, contextId);
-    const graph = buildGraph(ids, edges);
-    const initial = ids.length > 0 && s.previous.size > 0 ? Float64Array.from(ids, (id) => s.previous.get(id) ?? 1 / ids.length) : undefined;
-    const { scores } = pageRank(graph, initial ? { initial } : {});
+    const readAt = clock.now().toISOString();
+    if (!s.graph) s.graph = await loadContext(db, contextId, readAt);
+    else await readChanges(db, contextId, s.graph, readAt);
+    const g = s.graph;
+    const n = g.ids.length;
 
-    // Support: distinct citizens holding (an active card) or endorsing each value, counted by the database.
-    const holding = db
-      .selectFrom("valueCards")
-      .select(["canonicalId", "citizenId"])
-      .where("contextId", "=", contextId)
-      .where("status", "=", "active")
-      .where("canonicalId", "is not", null);
-    const endorsing = db
-      .selectFrom("endorsements as e")
-      .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
-      .select(["e.canonicalId", "e.citizenId"])
-      .where("cv.contextId", "=", contextId);
-    const support = await db
-      .selectFrom(holding.union(endorsing).as("s"))
-      .select((eb) => ["s.canonicalId", eb.fn.count<number>("s.citizenId").as("n")])
-      .groupBy("s.canonicalId")
-      .execute();
-    const supporters = new Map(support.map((row) => [row.canonicalId!, Number(row.n)]));
-    // Dissent: votes saying the value is not wiser where it was offered as the wiser one.
-    const dissent = new Map<string, number>();
-    for (const edge of edges) dissent.set(edge.to, (dissent.get(edge.to) ?? 0) + edge.notWiser);
+    let scores = g.scores;
+    let ranks: ArrayLike<number> | null = null;
+    if (g.dirty || !scores || scores.length !== n) {
+      let initial: Float64Array | null = null;
+      if (scores && scores.length > 0 && n > 0) {
+        // Known values keep their score; new ones start at 1/n (PageRank renormalises).
+        initial = new Float64Array(n).fill(1 / n);
+        initial.set(scores.subarray(0, Math.min(n, scores.length)));
+      }
+      g.dirty = false; // before the await: what arrives meanwhile marks it again
+      const result = await worker.run({
+        n,
+        from: g.from.slice(0, g.pairs),
+        to: g.to.slice(0, g.pairs),
+        wiser: g.wiser.slice(0, g.pairs),
+        notWiser: g.notWiser.slice(0, g.pairs),
+        unsure: g.unsure.slice(0, g.pairs),
+        initial,
+      });
+      if (!result.ok) throw new Error(`graph worker: ${result.message}`);
+      scores = g.scores = result.scores;
+      ranks = result.ranks;
+    }
 
-    const order = ids.map((id, i) => ({ id, score: scores[i]! })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    // The rows that changed, from what is stored.
     const updatedAt = clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      // Processes sharing PostgreSQL may recompute one context at the same moment: they take turns.
-      if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`SELECT pg_advisory_xact_lock(hashtext(${`graph:${contextId}`}))`.execute(trx);
-      await trx.deleteFrom("graphScores").where("contextId", "=", contextId).execute();
-      if (order.length === 0) return;
-      await trx
-        .insertInto("graphScores")
-        .values(
-          order.map((o, i) => ({
-            contextId,
-            canonicalId: o.id,
-            score: o.score,
-            rank: competitionRank(order, i),
-            support: supporters.get(o.id) ?? 0,
-            dissent: dissent.get(o.id) ?? 0,
-            updatedAt,
-          })),
-        )
-        .execute();
-    });
-    s.previous = new Map(order.map((o) => [o.id, o.score]));
+    const rows: Database["graphScores"][] = [];
+    for (let i = 0; i < n; i++) {
+      const score = scores![i]!;
+      const rank = ranks ? ranks[i]! : g.stored.rank[i]!;
+      const stored = g.stored.score[i]!;
+      if (
+        rank === g.stored.rank[i] &&
+        g.support[i] === g.stored.support[i] &&
+        g.dissent[i] === g.stored.dissent[i] &&
+        Math.abs(score - stored) <= SCORE_SLACK * stored
+      )
+        continue;
+      rows.push({ contextId, canonicalId: g.ids[i]!, score, rank, support: g.support[i]!, dissent: g.dissent[i]!, updatedAt });
+    }
+    for (let k = 0; k < rows.length; k += WRITE_CHUNK) {
+      const chunk = rows.slice(k, k + WRITE_CHUNK);
+      await db.transaction().execute(async (trx) => {
+        // Processes sharing PostgreSQL may recompute one context at the same moment: they take turns.
+        if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`SELECT pg_advisory_xact_lock(hashtext(${`graph:${contextId}`}))`.execute(trx);
+        await trx
+          .insertInto("graphScores")
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.columns(["contextId", "canonicalId"]).doUpdateSet((eb) => ({
+              score: eb.ref("excluded.score"),
+              rank: eb.ref("excluded.rank"),
+              support: eb.ref("excluded.support"),
+              dissent: eb.ref("excluded.dissent"),
+              updatedAt: eb.ref("excluded.updatedAt"),
+            })),
+          )
+          .execute();
+      });
+      for (const row of chunk) {
+        const i = g.index.get(row.canonicalId)!;
+        g.stored.score[i] = row.score;
+        g.stored.rank[i] = row.rank;
+        g.stored.support[i] = row.support;
+        g.stored.dissent[i] = row.dissent;
+      }
+    }
   }
 
   return {
@@ -171,6 +581,7 @@ export function createGraphRegistry(deps: () => AppDeps): GraphRegistry {
         s.again = false;
       }
       await Promise.all([...states.values()].map((s) => s.running));
+      await worker.terminate();
     },
   };
 }
