@@ -9,6 +9,7 @@ import { createAgoraServer } from "../server/app.server.js";
 import { loadConfig } from "../server/env.server.js";
 import { deliberationState, startDeliberation } from "../server/services/deliberation.server.js";
 import { conveneFixture } from "../tests/fixtures/deliberation.js";
+import { conveneParliamentFixture, PARLIAMENT_SEATS } from "../tests/fixtures/parliament.js";
 import { round, summary, table } from "./support.js";
 
 /**
@@ -40,7 +41,28 @@ async function modelStats(): Promise<{ maxInFlight: number; received: number; ca
   return JSON.parse(String((await modelLines.next()).value));
 }
 
-async function run(engine: "openai" | "offline") {
+/**
+ * The longest the event loop went without running a 5 ms timer while `work` ran: the longest
+ * synchronous step (the runner's planning, folding, computed tasks and the offline reader all run on it).
+ */
+async function withLoopWatch<T>(work: () => Promise<T>): Promise<{ result: T; blockedMaxMs: number }> {
+  let last = performance.now();
+  let blockedMaxMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    blockedMaxMs = Math.max(blockedMaxMs, now - last - 5);
+    last = now;
+  }, 5);
+  try {
+    const result = await work();
+    // The stretch since the last tick counts too (a run that never let the timer fire is one long step).
+    return { result, blockedMaxMs: Math.max(blockedMaxMs, performance.now() - last - 5) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function run(engine: "openai" | "offline", parliament = false) {
   const dir = mkdtempSync(join(tmpdir(), "agora-bench-deliberation-"));
   const env = {
     DATA_DIR: dir,
@@ -50,22 +72,34 @@ async function run(engine: "openai" | "offline") {
   };
   const server = await createAgoraServer(loadConfig(env as NodeJS.ProcessEnv), { remix: "none" });
   try {
-    const { matterId } = await conveneFixture(server.deps.db, {
-      representatives: REPS,
-      candidates: CANDIDATES,
-      rounds: ROUNDS,
-      approvalThreshold: 1,
-      idSuffix: "bench",
-    });
+    const { matterId } = parliament
+      ? await conveneParliamentFixture(server.deps.db, { candidates: CANDIDATES, rounds: ROUNDS, idSuffix: "bench" })
+      : await conveneFixture(server.deps.db, {
+          representatives: REPS,
+          candidates: CANDIDATES,
+          rounds: ROUNDS,
+          approvalThreshold: 1,
+          idSuffix: "bench",
+        });
     const before = (await modelStats()).received;
     const started = performance.now();
-    await startDeliberation(server.deps, CLERK, matterId);
-    await server.deps.deliberations.settled(matterId);
+    const { blockedMaxMs } = await withLoopWatch(async () => {
+      await startDeliberation(server.deps, CLERK, matterId, { tokenBudget: 100_000_000 });
+      await server.deps.deliberations.settled(matterId);
+    });
     const wallMs = performance.now() - started;
     const state = (await deliberationState(server.deps, matterId))!;
     if (state.stage !== "drafted") throw new Error(`the deliberation ended ${state.stage}: ${state.haltedBecause}`);
     const rounds = Object.keys(state.tallies).length;
-    return { wallMs, rounds, stages: dependentStages(rounds), calls: (await modelStats()).received - before, tokens: state.tokensSpent };
+    return {
+      wallMs,
+      blockedMaxMs,
+      rounds,
+      stages: dependentStages(rounds),
+      calls: (await modelStats()).received - before,
+      tokens: state.tokensSpent,
+      values: new Set(state.started.representatives.flatMap((r) => r.mandate.map((v) => v.valueId))).size,
+    };
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -108,6 +142,23 @@ for (let i = 0; i < REPEATS; i++) {
     ratio: "-",
   });
 }
+// A parliament: 101 representatives of 8 values each (606 distinct values), once with each engine.
+const parliament: Record<string, { wallMs: number; blockedMaxMs: number; calls: number; rounds: number; values: number }> = {};
+for (const engine of ["offline", "openai"] as const) {
+  const r = await run(engine, true);
+  parliament[engine] = r;
+  rows.push({
+    engine: `${engine === "openai" ? "scripted model" : "offline"}, ${PARLIAMENT_SEATS} reps`,
+    run: 1,
+    rounds: r.rounds,
+    stages: r.stages,
+    calls: engine === "openai" ? r.calls : "-",
+    tokens: r.tokens,
+    wall_ms: round(r.wallMs),
+    critical_path_ms: "-",
+    ratio: "-",
+  });
+}
 const stats = await modelStats();
 modelProcess.kill();
 
@@ -118,6 +169,11 @@ console.log(
     `concurrency ${REPS}; most requests in flight at once: ${stats.maxInFlight}`,
 );
 table(rows);
+console.log(
+  `${PARLIAMENT_SEATS} representatives (${parliament.offline!.values} values): draft in ${round(parliament.offline!.wallMs)} ms offline, ` +
+    `${round(parliament.openai!.wallMs)} ms with the scripted model; longest synchronous step ${round(parliament.offline!.blockedMaxMs)} ms offline, ` +
+    `${round(parliament.openai!.blockedMaxMs)} ms with the model`,
+);
 console.log(`median ratio to the critical path ${round(median(ratios), 3)} (goal ≤ 1.10); offline median ${round(median(offline))} ms (goal ≤ 2000 ms)`);
 summary("deliberation", {
   latency_ms: LATENCY_MS,
@@ -128,4 +184,10 @@ summary("deliberation", {
   max_in_flight: stats.maxInFlight,
   ratio_to_critical_path: round(median(ratios), 3),
   offline_wall_ms: round(median(offline)),
+  parliament_representatives: PARLIAMENT_SEATS,
+  parliament_values: parliament.offline!.values,
+  parliament_offline_draft_ms: round(parliament.offline!.wallMs),
+  parliament_scripted_draft_ms: round(parliament.openai!.wallMs),
+  parliament_offline_blocked_max_ms: round(parliament.offline!.blockedMaxMs),
+  parliament_scripted_blocked_max_ms: round(parliament.openai!.blockedMaxMs),
 });
