@@ -116,6 +116,22 @@ function Accepted({ outcome }: { outcome: SubmitOutcome }) {
   );
 }
 
+/** The gate's reason as its paragraphs: what the card reads as, which policies name nothing, what to say instead. */
+export function GateReason({ reason, className }: { reason: string; className?: string }) {
+  return (
+    <>
+      {reason
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => (
+          <p key={line} className={className}>
+            {line}
+          </p>
+        ))}
+    </>
+  );
+}
+
 /** The gate's answer to a card it did not take as a value: which kind of text it is, why, and a way on. */
 function GateVerdictAlert({ outcome }: { outcome: SubmitOutcome }) {
   const t = useT();
@@ -124,8 +140,8 @@ function GateVerdictAlert({ outcome }: { outcome: SubmitOutcome }) {
       <p>
         <strong>{t("values.gate.notValue", { verdict: t(`values.verdict.${outcome.verdict}` as MessageKey) })}</strong>
       </p>
-      {/* The gate wrote its reason in the language of the page she sent the card from. */}
-      <p>{outcome.reason}</p>
+      {/* The gate wrote its reason in the language of the page she sent the card from, a paragraph a line. */}
+      <GateReason reason={outcome.reason} />
       <p>
         <Link to={`/values/guided?context=${outcome.draft.contextId}`}>{t("values.gate.tryGuided")}</Link>
       </p>

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert } from "../components/forms";
-import { contextTitle } from "../components/values";
+import { contextTitle, GateReason } from "../components/values";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { CsrfField } from "../root";
 import { api, attempt, readForm, text } from "../utils/api.server";
@@ -160,10 +160,12 @@ export default function MyValues() {
                   </p>
                   <p className="value-title">{card.title}</p>
                   {card.verdict !== "value" ? (
-                    <p className="muted">
-                      {/* The reason is in the language she wrote it in; on a page in another language, the verdict's own words. */}
-                      {reasonLanguage(card.verdictReason) === locale ? card.verdictReason : t(GATE_REASON_KEYS[card.verdict as Verdict])}
-                    </p>
+                    // The reason is in the language she wrote it in; on a page in another language, the verdict's own words.
+                    reasonLanguage(card.verdictReason) === locale ? (
+                      <GateReason reason={card.verdictReason} className="muted" />
+                    ) : (
+                      <p className="muted">{t(GATE_REASON_KEYS[card.verdict as Verdict])}</p>
+                    )
                   ) : null}
                   {card.status === "active" ? (
                     <Link to={`/values/new?revise=${card.id}`}>

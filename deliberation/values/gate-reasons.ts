@@ -160,20 +160,25 @@ export function gateReason(input: ReasonInput): string {
   const w = WORDING[input.language];
   const context = contextInSentence(input.context, input.language);
   const quoted = input.evidence && input.verdict !== "other" ? w.quote(input.evidence) : "";
-  const parts: string[] = [w.kind[input.verdict](quoted, context)];
-  if (input.otherCause && (input.verdict === "other" || input.otherCause === "instruction")) parts.push(w.other[input.otherCause]);
-  if (input.also) parts.push(w.also(w.noun[input.also]));
+  // Three short paragraphs, one per line: what it reads as, which policies name nothing, what to say instead.
+  const verdict: string[] = [w.kind[input.verdict](quoted, context)];
+  if (input.otherCause && (input.verdict === "other" || input.otherCause === "instruction")) verdict.push(w.other[input.otherCause]);
+  if (input.also) verdict.push(w.also(w.noun[input.also]));
   const empty = input.quotePolicies === false ? [] : input.policies.filter((p) => p.problem !== null);
-  if (empty.length > 0) {
-    parts.push(input.verdict === "value" ? w.valueWithEmpty(empty.length) : w.emptyIntro(empty.length));
-    for (const p of empty.slice(0, MAX_POLICIES_NAMED)) parts.push(w.problem[p.problem!](clip(p.text, 60), context));
-  }
-  if (input.verdict !== "value") parts.push(w.advice);
-  let text = parts.join(" ");
+  const named = empty.slice(0, MAX_POLICIES_NAMED).map((p) => w.problem[p.problem!](clip(p.text, 60), context));
+  const compose = (policies: string[]) =>
+    [
+      verdict.join(" "),
+      policies.length > 0 ? [input.verdict === "value" ? w.valueWithEmpty(empty.length) : w.emptyIntro(empty.length), ...policies].join(" ") : "",
+      input.verdict !== "value" ? w.advice : "",
+    ]
+      .filter((p) => p !== "")
+      .join("\n");
+  let text = compose(named);
   // Long policies can push the reason past its limit: drop named policies from the end, never the advice.
-  for (let n = Math.min(empty.length, MAX_POLICIES_NAMED) - 1; text.length > MAX_REASON && n >= 0; n--) {
-    parts.splice(parts.indexOf(w.problem[empty[n]!.problem!](clip(empty[n]!.text, 60), context)), 1);
-    text = parts.join(" ");
+  while (text.length > MAX_REASON && named.length > 0) {
+    named.pop();
+    text = compose(named);
   }
   return text.slice(0, MAX_REASON);
 }

@@ -188,9 +188,7 @@ export function concreteWords(text: string): string[] {
   const all = words(text);
   // The capitals head ("MOMENTS", "HETKED") is the policy's form, not its content.
   const rest = all.length > 0 && HEAD_WORDS(all[0]!) ? all.slice(1) : all;
-  return [
-    ...new Set(rest.filter((w) => w.length >= 3 && /\p{L}/u.test(w) && !/^\d/.test(w) && !GENERIC(w) && !PLACEHOLDER(w) && !isGibberish(w))),
-  ];
+  return [...new Set(rest.filter((w) => w.length >= 3 && /\p{L}/u.test(w) && !/^\d/.test(w) && !GENERIC(w) && !PLACEHOLDER(w) && !isGibberish(w)))];
 }
 
 /**
@@ -219,8 +217,10 @@ export function readPolicies(input: SubstanceInput): PolicyReading[] {
   const titleSet = new Set(concreteWords(input.title).map(stem));
   const seen: Set<string>[] = [];
   /** Names sport, food, weather… and nothing of the field beyond it, nor of the card or the context. */
-  const offContext = (text: string, concrete: string[], stems: Set<string>) =>
-    concrete.filter(ELSEWHERE).length >= Math.max(1, fieldWords(text)) && ![...stems].some((s) => !ELSEWHERE(s) && (headStems.has(s) || contextStems.has(s)));
+  const offContext = (text: string, concrete: string[], stems: Set<string>) => {
+    const elsewhere = concrete.filter(ELSEWHERE).length;
+    return elsewhere > 0 && elsewhere >= fieldWords(text) && ![...stems].some((s) => !ELSEWHERE(s) && (headStems.has(s) || contextStems.has(s)));
+  };
   const fieldWords = (text: string) => words(text).filter((w) => input.inField(w)).length;
   return input.policies.map((text, index) => {
     const concrete = concreteWords(text);
