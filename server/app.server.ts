@@ -18,10 +18,12 @@ import { dbCallRecorder } from "./llm-recorder.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
 import { createDeliberationRunner } from "./services/deliberation.server.js";
 import { lapseDueRulings } from "./services/registry-log.server.js";
+import { sweepRegistryImports } from "./services/registry.server.js";
+import { sweepConvenings } from "./services/convening.server.js";
 import { type AppDeps, systemClock } from "./services/deps.server.js";
 import { createGraphRegistry } from "./services/graph.server.js";
 import { contextFromRequest } from "./trpc/context.server.js";
-import { REGISTRY_MAX_BYTES } from "./trpc/routers/admin.server.js";
+import { REGISTRY_MAX_BYTES, REGISTRY_UPLOAD_MAX_BYTES } from "./trpc/routers/admin.server.js";
 import { appRouter } from "./trpc/router.server.js";
 
 export type RemixMode = "build" | "dev" | "none";
@@ -46,9 +48,10 @@ function sameOriginWrites(req: express.Request, res: express.Response, next: exp
  * a body whole, so its routes take only bodies that say their length (browsers always do); the tRPC
  * adapter counts what it reads against maxBodySize itself.
  */
-function boundedBodies(limit: number) {
+function boundedBodies(defaultLimit: number, limits: Record<string, number> = {}) {
   return (req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    const limit = limits[req.path] ?? defaultLimit;
     const declared = req.headers["content-length"];
     if (declared === undefined && req.headers["transfer-encoding"] && !req.path.startsWith("/trpc")) {
       return void res.status(411).json({ error: { message: "A request body must state its length." } });
@@ -117,7 +120,8 @@ export async function createAgoraServer(
     }),
   );
   app.use(sameOriginWrites);
-  app.use(boundedBodies(REGISTRY_MAX_BYTES + 64 * 1024));
+  // The census upload page streams its file to disk (a nation's census is about 100 MB).
+  app.use(boundedBodies(REGISTRY_MAX_BYTES + 64 * 1024, { "/admin/registry": REGISTRY_UPLOAD_MAX_BYTES + 64 * 1024 }));
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -174,6 +178,13 @@ export async function createAgoraServer(
   const lapse = () => lapseDueRulings(deps).catch((e) => console.error("[rulings] sunset job failed:", e));
   if (options.runDeliberations !== false) await lapse();
   const sunsetJob = options.runDeliberations !== false ? setInterval(lapse, 60_000).unref() : null;
+  // Census imports and convenings cut short by a stopped process: finished (imports being written) or undone.
+  const sweepBatches = () =>
+    sweepRegistryImports(deps)
+      .then(() => sweepConvenings(deps))
+      .catch((e) => console.error("[batches] sweep failed:", e));
+  await sweepBatches();
+  const batchSweeper = setInterval(sweepBatches, 60_000).unref();
 
   return {
     deps,
@@ -191,6 +202,7 @@ export async function createAgoraServer(
     async close() {
       clearInterval(sweeper);
       if (sunsetJob) clearInterval(sunsetJob);
+      clearInterval(batchSweeper);
       await deps.deliberations.close();
       await deps.graphs.close();
       await realtime.close();

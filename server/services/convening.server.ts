@@ -1,11 +1,13 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { apportion, byDistrict, byValueCommunities, type CitizenHoldings, type Constituency } from "../../deliberation/constituencies.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
 import { buildMandate, citizenShareInMandate, type Mandate } from "../../deliberation/mandates.js";
 import type { SessionUser } from "./accounts.server.js";
-import type { AppDeps } from "./deps.server.js";
+import { type AppDeps, nowIso } from "./deps.server.js";
 import { withLedger } from "./ledger.server.js";
 import { valuesInContext } from "./matters.server.js";
+import { batchTransaction, registryBeingWritten, STALE_AFTER_MS } from "./registry.server.js";
 
 export type Scheme = "districts" | "value-communities";
 
@@ -32,21 +34,104 @@ async function valueHoldings(deps: AppDeps, scope: { contextId?: string; citizen
   return rows.flat().map((r) => ({ citizenId: r.citizenId, contextId: r.contextId, valueId: r.canonicalId! }));
 }
 
+/** Citizens read per query: on SQLite a read of the whole census at once would hold the event loop for seconds. */
+const CITIZEN_PAGE = 20_000;
+
+async function everyCitizen(deps: AppDeps): Promise<{ id: string; district: string }[]> {
+  const all: { id: string; district: string }[] = [];
+  for (let after = ""; ; ) {
+    const page = await deps.db.selectFrom("citizens").select(["id", "district"]).where("id", ">", after).orderBy("id").limit(CITIZEN_PAGE).execute();
+    for (const c of page) all.push(c);
+    if (page.length < CITIZEN_PAGE) return all;
+    after = page.at(-1)!.id;
+    await yieldToEventLoop();
+  }
+}
+
 /** Every citizen of the registry with the canonical values she holds or endorses in the context now. */
 async function holdingsIn(deps: AppDeps, contextId: string): Promise<CitizenHoldings[]> {
-  const [citizens, rows] = await Promise.all([
-    deps.db.selectFrom("citizens").select(["id", "district"]).execute(),
-    valueHoldings(deps, { contextId, activeOnly: true }),
-  ]);
+  const [citizens, rows] = await Promise.all([everyCitizen(deps), valueHoldings(deps, { contextId, activeOnly: true })]);
   const holds = new Map<string, Set<string>>();
   for (const row of rows) holds.set(row.citizenId, (holds.get(row.citizenId) ?? new Set<string>()).add(row.valueId));
   return citizens.map((c) => ({ id: c.id, district: c.district, holds: [...(holds.get(c.id) ?? [])].sort() }));
 }
 
+/** Members written per transaction. */
+export const MEMBER_BATCH = 5_000;
+
+/** Deletes a matter's members in batches: what an unfinished convening left behind. */
+async function clearMembers(deps: AppDeps, matterId: string): Promise<void> {
+  for (;;) {
+    const result = await batchTransaction(deps, (trx) =>
+      trx
+        .deleteFrom("constituencyMembers")
+        .where("matterId", "=", matterId)
+        .where("citizenId", "in", trx.selectFrom("constituencyMembers").select("citizenId").where("matterId", "=", matterId).limit(MEMBER_BATCH))
+        .executeTakeFirst(),
+    );
+    if (Number(result.numDeletedRows) < MEMBER_BATCH) return;
+  }
+}
+
+const leaseUntil = (deps: AppDeps) => new Date(deps.clock.now().getTime() + STALE_AFTER_MS).toISOString();
+
+/**
+ * Takes the matter's convening run: one at a time per matter. A run whose lease ran out died with its
+ * process: it is taken over and what it wrote is cleared first.
+ */
+async function claimConvening(deps: AppDeps, matterId: string): Promise<string> {
+  const holder = deps.ids();
+  const now = nowIso(deps);
+  const takenOver = await batchTransaction(deps, async (trx) => {
+    const current = await trx.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirstOrThrow();
+    requireMove(current.status as MatterStatus, "convened");
+    const run = await trx.selectFrom("conveningRuns").selectAll().where("matterId", "=", matterId).executeTakeFirst();
+    if (run && run.expiresAt > now) throw new DomainError("conflict", "convening.running", "This matter is being convened already.");
+    if (run) await trx.deleteFrom("conveningRuns").where("matterId", "=", matterId).where("holder", "=", run.holder).execute();
+    try {
+      await trx
+        .insertInto("conveningRuns")
+        .values({ matterId, holder, startedAt: now, expiresAt: leaseUntil(deps) })
+        .execute();
+    } catch {
+      // Another clerk's run was inserted between our read and our write.
+      throw new DomainError("conflict", "convening.running", "This matter is being convened already.");
+    }
+    return run !== undefined;
+  });
+  if (takenOver) await clearMembers(deps, matterId);
+  return holder;
+}
+
+/** Gives up a run: its members are deleted, then the run. */
+async function abandonConvening(deps: AppDeps, matterId: string, holder: string): Promise<void> {
+  await clearMembers(deps, matterId);
+  await batchTransaction(deps, (trx) => trx.deleteFrom("conveningRuns").where("matterId", "=", matterId).where("holder", "=", holder).execute());
+}
+
+/** After a restart (and every minute): convenings whose process died are undone, so they can be run again. */
+export async function sweepConvenings(deps: AppDeps): Promise<void> {
+  const now = nowIso(deps);
+  const dead = await deps.db.selectFrom("conveningRuns").select(["matterId", "holder"]).where("expiresAt", "<=", now).execute();
+  for (const run of dead) {
+    const extended = await batchTransaction(deps, (trx) =>
+      trx
+        .updateTable("conveningRuns")
+        .set({ expiresAt: leaseUntil(deps) })
+        .where("matterId", "=", run.matterId)
+        .where("holder", "=", run.holder)
+        .where("expiresAt", "<=", now)
+        .executeTakeFirst(),
+    );
+    if (Number(extended.numUpdatedRows) === 1) await abandonConvening(deps, run.matterId, run.holder);
+  }
+}
+
 /**
  * The clerk convenes a matter after (or, recorded as early, during) its intake: constituencies are
  * computed by the chosen scheme and weighted by size, each gets a mandate built from its members'
- * values and the moral graph, and all of it is frozen with its hash in one transaction. Convening
+ * values and the moral graph, and all of it is frozen with its hash: the members in batches, the rest
+ * in one short last transaction. Convening
  * while intake is open cuts citizens short, so it needs `confirmEarly`; without it the answer says how
  * many values came in so far.
  */
@@ -93,46 +178,79 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
     buildMandate({ constituencyId: c.id, members: c.members.map((id) => ({ id, holds: holdsOf.get(id) ?? [] })), scores: scoreOf, dissent: dissentOf }),
   );
 
-  return withLedger(deps, async (trx, append) => {
-    const now = deps.clock.now().toISOString();
-    // Read again inside the transaction: two clerks convening at once must not both succeed.
-    const current = await trx.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirstOrThrow();
-    requireMove(current.status as MatterStatus, "convened");
-    for (const [i, c] of constituencies.entries()) {
-      await trx
-        .insertInto("constituencies")
-        .values({ matterId, id: c.id, scheme, label: c.label, size: c.members.length, weight: weights.get(c.id) ?? 0, createdAt: now })
-        .execute();
-      for (let start = 0; start < c.members.length; start += 500) {
+  if (await registryBeingWritten(deps)) {
+    throw new DomainError(
+      "conflict",
+      "convening.registryWriting",
+      "A census import is being written into the registry. Convene when it is done, so that no one is left out.",
+    );
+  }
+
+  // Members first, in batches under the run's lease; the constituencies, mandates and the matter's
+  // status last, in one short transaction: until then nothing reads the members (every reader joins
+  // the constituencies), and a run that dies is undone by the sweep.
+  const holder = await claimConvening(deps, matterId);
+  try {
+    const members = constituencies.flatMap((c) => c.members.map((citizenId) => ({ matterId, constituencyId: c.id, citizenId })));
+    for (let start = 0; start < members.length; start += MEMBER_BATCH) {
+      await batchTransaction(deps, async (trx) => {
+        const lease = await trx
+          .updateTable("conveningRuns")
+          .set({ expiresAt: leaseUntil(deps) })
+          .where("matterId", "=", matterId)
+          .where("holder", "=", holder)
+          .executeTakeFirst();
+        if (Number(lease.numUpdatedRows) !== 1) throw new DomainError("conflict", "convening.running", "This matter is being convened already.");
+        // Fewer rows per statement than per batch: SQLite takes at most 32,766 parameters in one.
+        for (let at = start; at < Math.min(start + MEMBER_BATCH, members.length); at += 1_000) {
+          await trx
+            .insertInto("constituencyMembers")
+            .values(members.slice(at, Math.min(at + 1_000, start + MEMBER_BATCH)))
+            .execute();
+        }
+      });
+    }
+
+    return await withLedger(deps, async (trx, append) => {
+      const now = deps.clock.now().toISOString();
+      // Read again inside the transaction: the run must still be ours and the move still allowed.
+      const current = await trx.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirstOrThrow();
+      requireMove(current.status as MatterStatus, "convened");
+      const run = await trx.deleteFrom("conveningRuns").where("matterId", "=", matterId).where("holder", "=", holder).executeTakeFirst();
+      if (Number(run.numDeletedRows) !== 1) throw new DomainError("conflict", "convening.running", "This matter is being convened already.");
+      for (const [i, c] of constituencies.entries()) {
         await trx
-          .insertInto("constituencyMembers")
-          .values(c.members.slice(start, start + 500).map((citizenId) => ({ matterId, constituencyId: c.id, citizenId })))
+          .insertInto("constituencies")
+          .values({ matterId, id: c.id, scheme, label: c.label, size: c.members.length, weight: weights.get(c.id) ?? 0, createdAt: now })
+          .execute();
+        await trx
+          .insertInto("mandates")
+          .values({ matterId, constituencyId: c.id, body: JSON.stringify(mandates[i]), hash: mandates[i]!.hash, createdAt: now })
           .execute();
       }
-      await trx
-        .insertInto("mandates")
-        .values({ matterId, constituencyId: c.id, body: JSON.stringify(mandates[i]), hash: mandates[i]!.hash, createdAt: now })
-        .execute();
-    }
-    await trx.updateTable("matters").set({ status: "convened", updatedAt: now }).where("id", "=", matterId).execute();
-    await append({
-      matterId,
-      type: "matter.convened",
-      actor: clerk.id,
-      payload: {
-        scheme,
-        early,
-        constituencies: constituencies.map((c, i) => ({
-          id: c.id,
-          label: c.label,
-          size: c.members.length,
-          weight: weights.get(c.id) ?? 0,
-          mandateHash: mandates[i]!.hash,
-        })),
-      },
+      await trx.updateTable("matters").set({ status: "convened", updatedAt: now }).where("id", "=", matterId).execute();
+      await append({
+        matterId,
+        type: "matter.convened",
+        actor: clerk.id,
+        payload: {
+          scheme,
+          early,
+          constituencies: constituencies.map((c, i) => ({
+            id: c.id,
+            label: c.label,
+            size: c.members.length,
+            weight: weights.get(c.id) ?? 0,
+            mandateHash: mandates[i]!.hash,
+          })),
+        },
+      });
+      return { matterId, status: "convened" as const, constituencies: constituencies.length };
     });
-    return { matterId, status: "convened" as const, constituencies: constituencies.length };
-  });
+  } catch (error) {
+    await abandonConvening(deps, matterId, holder).catch((e) => console.error(`[convening] undoing ${matterId} failed:`, e));
+    throw error;
+  }
 }
 
 /** A matter's frozen constituencies (by id) with their mandates, and every value id the mandates hold. */

@@ -22,3 +22,8 @@ export const SetRolesInput = z.object({ userId: z.string().min(1).max(64), roles
 export const RegistryFileName = z.string().trim().min(1).max(200);
 
 export const ImportRegistryInput = z.object({ fileName: RegistryFileName, csv: z.string().min(1).max(REGISTRY_MAX_BYTES) });
+
+/** An uploaded census file (the page's way): 200 MB, room for 2 million citizens. */
+export const REGISTRY_UPLOAD_MAX_BYTES = 200_000_000;
+
+export const RegistryImportInput = z.object({ id: z.string().min(1).max(64) });
