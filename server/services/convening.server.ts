@@ -57,7 +57,7 @@ async function holdingsIn(deps: AppDeps, contextId: string): Promise<CitizenHold
 }
 
 /** Members written per transaction. */
-export const MEMBER_BATCH = 5_000;
+export const MEMBER_BATCH = 2_000;
 
 /** Deletes a matter's members in batches: what an unfinished convening left behind. */
 async function clearMembers(deps: AppDeps, matterId: string): Promise<void> {

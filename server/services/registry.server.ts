@@ -29,7 +29,7 @@ export interface ImportReport {
 
 const MAX_PROBLEMS_REPORTED = 500;
 /** Rows per transaction: on SQLite each batch holds the one connection for a few milliseconds. */
-export const REGISTRY_BATCH = 2_000;
+export const REGISTRY_BATCH = 1_000;
 /** An import or convening that has not moved for this long is taken to have died with its process. */
 export const STALE_AFTER_MS = 60_000;
 /** Slices of a CSV given as text: the parser gets it a piece at a time, so the event loop breathes. */
