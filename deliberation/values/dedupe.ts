@@ -407,6 +407,12 @@ export interface CanonicalIndex {
   readonly size: number;
   /** The same answer as `findCanonical(card, allCanonicals, { threshold })`, scoring only candidates. */
   match(card: DedupeCard, threshold?: number): CanonicalMatch | null;
+  /**
+   * The `k` canonicals most related to `card` (sharing its words in its language, or its concepts across
+   * languages), best first, `except` left out: what a new value is paired with for judgments. Its cost is
+   * bounded by a budget of postings read, not by the size of the context.
+   */
+  related(card: DedupeCard, k: number, except?: string): CanonicalMatch[];
   stats(): CanonicalIndexStats;
   resetStats(): void;
 }
@@ -416,6 +422,8 @@ interface VectorIndex {
   remove(id: string): boolean;
   /** The best id at or above the threshold that `accept` lets through (ties: the smallest id). */
   search(vector: CardVector, threshold: number, accept: (id: string) => boolean): CanonicalMatch | null;
+  /** Up to `k` entries most similar to `vector`, best first, reading at most `budget` postings (the rarest tokens first). */
+  nearest(vector: CardVector, k: number, budget: number): CanonicalMatch[];
   liveTokens(): number;
   counts: { candidates: number; scored: number };
 }
@@ -565,7 +573,42 @@ function createVectorIndex(): VectorIndex {
     return best;
   }
 
-  return { add, remove, search, liveTokens: () => liveTokens, counts };
+  function nearest(vector: CardVector, k: number, budget: number): CanonicalMatch[] {
+    if (vector.normSq === 0 || byId.size === 0 || k <= 0) return [];
+    // Rarest tokens first: they say most about relatedness, and their postings are short. The walk stops
+    // once `budget` postings are read, so the cost does not grow with the context.
+    const known: { weight: number; list: Postings }[] = [];
+    for (let i = 0; i < vector.tokens.length; i++) {
+      const tokenId = tokenIds.get(vector.tokens[i]!);
+      if (tokenId === undefined || postings[tokenId]!.slots.length === 0) continue;
+      known.push({ weight: vector.weights[i]!, list: postings[tokenId]! });
+    }
+    known.sort((x, y) => x.list.slots.length - y.list.slots.length);
+    const touched = new Set<number>();
+    let read = 0;
+    for (const { list } of known) {
+      if (read >= budget) break;
+      // A token many entries share gives only its newest postings (they are appended as entries come).
+      const from = Math.max(0, list.slots.length - (budget - read));
+      for (let j = from; j < list.slots.length; j++) touched.add(list.slots[j]!);
+      read += list.slots.length - from;
+    }
+    counts.candidates += touched.size;
+    const found: CanonicalMatch[] = [];
+    for (const slot of touched) {
+      const entry = bySlot[slot]!;
+      let dotProduct = 0;
+      for (let i = 0; i < vector.tokens.length; i++) {
+        const tokenId = tokenIds.get(vector.tokens[i]!);
+        const weight = tokenId === undefined ? undefined : entry.weights.get(tokenId);
+        if (weight !== undefined) dotProduct += vector.weights[i]! * weight;
+      }
+      found.push({ id: entry.id, similarity: Math.min(1, dotProduct / Math.sqrt(vector.normSq * entry.normSq)) });
+    }
+    return found.sort((a, b) => b.similarity - a.similarity || compareStrings(a.id, b.id)).slice(0, k);
+  }
+
+  return { add, remove, search, nearest, liveTokens: () => liveTokens, counts };
 }
 
 /**
@@ -574,6 +617,9 @@ function createVectorIndex(): VectorIndex {
  * (cards in the other language). A match walks the postings of its own tokens only, never the whole
  * context; a context in one language never walks a concept index.
  */
+/** Postings read per language when looking for a new value's related values: bounded work at any context size. */
+const RELATED_BUDGET = 4_000;
+
 export function createCanonicalIndex(): CanonicalIndex {
   const meanings = new Map<string, CardMeaning>();
   const words: Record<CardLanguage, VectorIndex> = { en: createVectorIndex(), et: createVectorIndex() };
@@ -611,9 +657,25 @@ export function createCanonicalIndex(): CanonicalIndex {
     return better(across, same) ? across : same;
   }
 
+  function related(card: DedupeCard, k: number, except?: string): CanonicalMatch[] {
+    const meaning = cardMeaning(card);
+    const otherLanguage: CardLanguage = meaning.language === "en" ? "et" : "en";
+    const byId = new Map<string, CanonicalMatch>();
+    for (const m of [
+      ...words[meaning.language].nearest(meaning.vector, k + 1, RELATED_BUDGET),
+      ...concepts[otherLanguage].nearest(meaning.concepts, k + 1, RELATED_BUDGET),
+    ]) {
+      if (m.id === except) continue;
+      const seen = byId.get(m.id);
+      if (!seen || m.similarity > seen.similarity) byId.set(m.id, m);
+    }
+    return [...byId.values()].sort((a, b) => b.similarity - a.similarity || compareStrings(a.id, b.id)).slice(0, k);
+  }
+
   return {
     add,
     remove,
+    related,
     has: (id) => meanings.has(id),
     get size() {
       return meanings.size;

@@ -3,7 +3,7 @@ import { type Kysely, PostgresAdapter, sql } from "kysely";
 import { isUniqueViolation } from "../../db/errors.js";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
-import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sameValueTask, similarity } from "../../deliberation/values/dedupe.js";
+import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sameValueTask } from "../../deliberation/values/dedupe.js";
 import { valueClassifyTask } from "../../deliberation/values/gate.js";
 import { answersLanguage, draftGuidance, draftValueTask, type GuidedAnswers } from "../../deliberation/values/guided.js";
 import type { WritingLanguage } from "../../deliberation/values/language.js";
@@ -311,20 +311,29 @@ interface CanonicalCard {
 
 /** New values are paired with the most related existing ones, with an upgrade story for each pair. */
 async function pairWithRelated(deps: AppDeps, context: { id: string; title: string; titleEt?: string | null }, fresh: CanonicalCard) {
-  const others = (await deps.db.selectFrom("canonicalValues").selectAll().where("contextId", "=", context.id).where("id", "<>", fresh.id).execute()).map(
-    (row): CanonicalCard & { createdAt: string } => ({
-      id: row.id,
-      title: row.title,
-      description: row.description,
-      policies: JSON.parse(row.policies) as string[],
-      createdAt: row.createdAt,
-    }),
-  );
-  // Related first (shared terms), then the most recent: a pair of unrelated values teaches little.
-  const ranked = others
-    .map((other) => ({ other, related: similarity(fresh, other) }))
-    .sort((a, b) => b.related - a.related || b.other.createdAt.localeCompare(a.other.createdAt) || a.other.id.localeCompare(b.other.id))
-    .slice(0, PAIRS_PER_NEW_VALUE);
+  // Related first (the context's index: shared words, or concepts across languages), then the most recent
+  // to fill up: a pair of unrelated values teaches little. Neither grows with the context (issue 15).
+  const index = await refreshIndex(deps.db, contextIndex(deps, context.id), context.id);
+  const related = index.related(fresh, PAIRS_PER_NEW_VALUE, fresh.id).map((m) => m.id);
+  if (related.length < PAIRS_PER_NEW_VALUE) {
+    const recent = await deps.db
+      .selectFrom("canonicalValues")
+      .select("id")
+      .where("contextId", "=", context.id)
+      .where("id", "<>", fresh.id)
+      .orderBy("createdAt", "desc")
+      .orderBy("id")
+      .limit(PAIRS_PER_NEW_VALUE * 2)
+      .execute();
+    for (const { id } of recent) if (related.length < PAIRS_PER_NEW_VALUE && !related.includes(id)) related.push(id);
+  }
+  const rows = related.length
+    ? await deps.db.selectFrom("canonicalValues").select(["id", "title", "description", "policies"]).where("id", "in", related).execute()
+    : [];
+  const ranked = related.flatMap((id) => {
+    const row = rows.find((r) => r.id === id);
+    return row ? [{ other: { id: row.id, title: row.title, description: row.description, policies: JSON.parse(row.policies) as string[] } }] : [];
+  });
   for (const { other } of ranked) {
     // The newer value is offered as the possibly wiser one; citizens' answers decide.
     // Told in the cards' language (stories.ts), naming the context in that language where it has a name in it.

@@ -512,6 +512,57 @@ describe("createCanonicalIndex", () => {
   });
 });
 
+describe("the values related to a new one (createCanonicalIndex().related)", () => {
+  const watched = {
+    id: "watched",
+    title: "Not being watched in the street",
+    description: "Cameras on every corner change how I walk.",
+    policies: ["MOMENTS when a camera follows me down the street", "SIGNS that say who watches the street cameras"],
+  };
+  const appeal = {
+    id: "appeal",
+    title: "A human to appeal to",
+    description: "When a machine decides about my benefit, I want a person to hear me.",
+    policies: ["WAYS to reach a caseworker who can change the decision", "LETTERS that explain why my benefit was cut"],
+  };
+  const fresh = {
+    id: "fresh",
+    title: "Streets without cameras watching",
+    description: "I want to walk without a camera following me.",
+    policies: ["MOMENTS when I notice a camera on the street", "PLACES where nobody watches who passes"],
+  };
+
+  it("puts the value sharing its concern first and leaves the value itself out", () => {
+    const index = createCanonicalIndex();
+    for (const c of [watched, appeal, fresh]) index.add(c);
+    const related = index.related(fresh, 3, "fresh");
+    expect(related[0]?.id).toBe("watched");
+    expect(related.map((r) => r.id)).not.toContain("fresh");
+    expect(index.related(fresh, 1, "fresh")).toHaveLength(1);
+  });
+
+  it("reads a bounded number of postings however large the context", () => {
+    const index = createCanonicalIndex();
+    const random = mulberry32(7);
+    for (let i = 0; i < 20_000; i++) {
+      const street = random() < 0.5;
+      index.add({
+        id: `v${i}`,
+        title: street ? `Street cameras ${i}` : `Benefit decisions ${i}`,
+        description: street ? "Cameras watch the street." : "A machine decides about benefits.",
+        policies: [street ? "MOMENTS when a camera watches the street" : "WAYS to appeal a benefit decision", `DETAILS of case ${i}`],
+      });
+    }
+    index.resetStats();
+    const related = index.related(fresh, 3);
+    expect(related).toHaveLength(3);
+    expect(related.every((r) => r.similarity > 0)).toBe(true);
+    // 10,000 values share "street" and "camera" with it: at most a budget of them is looked at, per language.
+    expect(index.stats().candidates).toBeGreaterThan(0);
+    expect(index.stats().candidates).toBeLessThanOrEqual(2 * 4_000);
+  });
+});
+
 describe("sameValueTask", () => {
   const input = (a: Name, b: Name) => ({ a: CARDS[a], b: CARDS[b], contextTitle: "Facial recognition in public space" });
 
