@@ -47,8 +47,10 @@ export const OVERLAP_MS = 10_000;
 const SCORE_SLACK = 1e-4;
 /** Rows per write transaction: no transaction holds SQLite's one connection for long. */
 const WRITE_CHUNK = 1000;
-/** Ids per `IN (…)` list when recounting support. */
+/** Ids per `IN (…)` list: when reading a context whole, and when recounting support. */
 const ID_CHUNK = 500;
+/** Values per page when reading a context whole. */
+const LOAD_PAGE = 5000;
 /** Pair keys: from · 2^26 + to, an exact integer below 2^53. */
 const NODE_LIMIT = 2 ** 26;
 
@@ -233,76 +235,69 @@ async function supportOf(db: Kysely<Database>, contextId: string, ids?: readonly
   return new Map(rows.map((row) => [row.canonicalId!, Number(row.n)]));
 }
 
-/** The whole context, once per process: in one snapshot, so the cursors match what was counted. */
+/** Lets other work (requests, other queries on SQLite's one connection) run between pages. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The whole context, once per process, read in pages so that no query holds the event loop (SQLite
+ * answers synchronously) or the connection for long: the values, then the votes on the pairs of
+ * LOAD_PAGE values at a time, aggregated by the database, then support and the stored scores per
+ * ID_CHUNK values. Votes are counted here only when stamped before `readAt − OVERLAP_MS` (all of
+ * those had committed by now); the later ones, and the values and events of that overlap, are read
+ * by `readChanges` straight after, as after any read, so nothing is counted twice or missed though
+ * the pages are not one snapshot. (Support is recounted, never added to, so reading it twice is harmless.)
+ */
 async function loadContext(db: Kysely<Database>, contextId: string, readAt: string): Promise<Graph> {
   const g = emptyGraph();
-  g.lastReadAt = readAt;
-  // Rows stamped after this may not be visible yet: the ones that are get remembered as counted.
   const horizon = minus(readAt, OVERLAP_MS);
-  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const transaction = isPostgres ? db.transaction().setIsolationLevel("repeatable read") : db.transaction();
-  await transaction.execute(async (trx) => {
-    const values = await trx.selectFrom("canonicalValues").select(["id", "createdAt"]).where("contextId", "=", contextId).orderBy("id").execute();
-    for (const v of values) {
-      node(g, v.id);
-      if (v.createdAt > g.cursors.values) g.cursors.values = v.createdAt;
+  g.lastReadAt = readAt;
+  g.cursors = { values: horizon, judgments: horizon, events: horizon };
+  let after: { createdAt: string; id: string } | null = null;
+  for (;;) {
+    let query = db.selectFrom("canonicalValues").select(["id", "createdAt"]).where("contextId", "=", contextId);
+    if (after) {
+      const { createdAt, id } = after;
+      query = query.where(({ eb, refTuple, tuple }) => eb(refTuple("createdAt", "id"), ">", tuple(createdAt, id)));
     }
-    for (const e of await aggregatedEdges(trx, contextId)) {
-      tally(g, e.from, e.to, "wiser", e.wiser);
-      tally(g, e.from, e.to, "not_wiser", e.notWiser);
-      tally(g, e.from, e.to, "unsure", e.unsure);
-    }
-    const newest = await trx
+    const page = await query.orderBy("createdAt").orderBy("id").limit(LOAD_PAGE).execute();
+    for (const v of page) node(g, v.id);
+    if (page.length < LOAD_PAGE) break;
+    after = page[page.length - 1]!;
+    await yieldToLoop();
+  }
+  const ids = g.ids.slice();
+  for (let k = 0; k < ids.length; k += ID_CHUNK) {
+    const chunk = ids.slice(k, k + ID_CHUNK);
+    const votes = await db
       .selectFrom("judgments as j")
       .innerJoin("valuePairs as p", "p.id", "j.pairId")
-      .select((eb) => eb.fn.max("j.createdAt").as("at"))
+      .select((eb) => ["p.fromId", "p.toId", "j.answer", eb.fn.countAll<number>().as("n")])
       .where("p.contextId", "=", contextId)
-      .executeTakeFirst();
-    g.cursors.judgments = newest?.at ?? "";
-    if (g.cursors.judgments) {
-      const recent = await trx
-        .selectFrom("judgments as j")
-        .innerJoin("valuePairs as p", "p.id", "j.pairId")
-        .select(["j.id", "j.createdAt"])
-        .where("p.contextId", "=", contextId)
-        .where("j.createdAt", ">=", horizon)
-        .execute();
-      for (const r of recent) g.seenJudgments.set(r.id, r.createdAt);
-    }
-    // Value events of every context: their cursor only has to be where the support below was counted.
-    const lastEvent = await trx
-      .selectFrom("valueEvents")
-      .select((eb) => eb.fn.max("createdAt").as("at"))
-      .executeTakeFirst();
-    g.cursors.events = lastEvent?.at ?? "";
-    if (g.cursors.events) {
-      const recent = await trx.selectFrom("valueEvents").select(["id", "createdAt"]).where("createdAt", ">=", horizon).execute();
-      for (const r of recent) g.seenEvents.set(r.id, r.createdAt);
-    }
-    for (const [id, n] of await supportOf(trx, contextId)) {
-      const i = g.index.get(id);
-      if (i !== undefined) g.support[i] = n;
-    }
+      .where("p.fromId", "in", chunk)
+      .where("j.createdAt", "<", horizon)
+      .groupBy(["p.fromId", "p.toId", "j.answer"])
+      .execute();
+    for (const v of votes) tally(g, v.fromId, v.toId, v.answer, Number(v.n));
+    for (const [id, n] of await supportOf(db, contextId, chunk)) g.support[g.index.get(id)!] = n;
     // What is stored: written again only where it changes; the stored scores warm-start PageRank.
-    const stored = await trx
+    const stored = await db
       .selectFrom("graphScores")
       .select(["canonicalId", "score", "rank", "support", "dissent"])
       .where("contextId", "=", contextId)
+      .where("canonicalId", "in", chunk)
       .execute();
-    if (stored.length > 0) {
-      const scores = new Float64Array(g.ids.length);
-      for (const row of stored) {
-        const i = g.index.get(row.canonicalId);
-        if (i === undefined) continue;
-        scores[i] = Number(row.score);
-        g.stored.score[i] = Number(row.score);
-        g.stored.rank[i] = Number(row.rank);
-        g.stored.support[i] = Number(row.support);
-        g.stored.dissent[i] = Number(row.dissent);
-      }
-      g.scores = scores;
+    for (const row of stored) {
+      const i = g.index.get(row.canonicalId)!;
+      g.scores ??= new Float64Array(ids.length);
+      g.scores[i] = Number(row.score);
+      g.stored.score[i] = Number(row.score);
+      g.stored.rank[i] = Number(row.rank);
+      g.stored.support[i] = Number(row.support);
+      g.stored.dissent[i] = Number(row.dissent);
     }
-  });
+    await yieldToLoop();
+  }
+  await readChanges(db, contextId, g, readAt);
   return g;
 }
 
@@ -326,12 +321,21 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
     if (v.createdAt > g.cursors.values) g.cursors.values = v.createdAt;
   }
 
+  // The judgments since then first (materialized: from the index on created_at, whatever the
+  // planner thinks of the context's pairs), then their pairs.
   const judgments = await db
-    .selectFrom("judgments as j")
+    .with(
+      (cte) => cte("recent").materialized(),
+      (qb) =>
+        qb
+          .selectFrom("judgments")
+          .select(["id", "pairId", "answer", "createdAt"])
+          .where((eb) => eb(eb.val(judgmentsSince), judgmentsOp, eb.ref("createdAt"))),
+    )
+    .selectFrom("recent as j")
     .innerJoin("valuePairs as p", "p.id", "j.pairId")
     .select(["j.id", "j.createdAt", "j.answer", "p.fromId", "p.toId"])
     .where("p.contextId", "=", contextId)
-    .where((eb) => eb(eb.val(judgmentsSince), judgmentsOp, eb.ref("j.createdAt")))
     .execute();
   for (const j of judgments) {
     if (g.seenJudgments.has(j.id)) continue;
@@ -393,8 +397,8 @@ function startWorker(): Worker {
   return new Worker(code, { eval: true, workerData: GRAPH_WORKER_MARK });
 }
 
-/** One worker per registry, started on first use; a job at a time per context, any number of contexts. */
-function createGraphWorker() {
+/** One worker per registry, started on first use; a job at a time per context, any number of contexts (exported for the bench). */
+export function createGraphWorker() {
   let worker: Worker | null = null;
   let seq = 0;
   const pending = new Map<number, { resolve: (r: GraphJobResult) => void; reject: (e: Error) => void }>();
@@ -490,8 +494,8 @@ export function createGraphRegistry(deps: () => RegistryDeps): GraphRegistry {
     const { db, clock } = deps();
     const s = state(contextId);
     const readAt = clock.now().toISOString();
-    if (!s.graph) s.graph = await loadContext(db, contextId, readAt);
-    else await readChanges(db, contextId, s.graph, readAt);
+    if (s.graph) await readChanges(db, contextId, s.graph, readAt);
+    else s.graph = await loadContext(db, contextId, readAt);
     const g = s.graph;
     const n = g.ids.length;
 
