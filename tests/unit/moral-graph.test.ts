@@ -533,3 +533,33 @@ describe("createMoralGraph", () => {
     }
   });
 });
+
+describe("the graph worker's job", () => {
+  it("ranks ties within 1e-9 together (1, 2, 2, 4) and gives pageRank's scores, warm or cold", async () => {
+    const { competitionRanks, runGraphJob } = await import("../../server/services/graph-worker.server.js");
+    expect([...competitionRanks(Float64Array.of(0.1, 0.4, 0.3, 0.3 + 5e-10))]).toEqual([4, 1, 2, 2]);
+    const { ids, edges } = randomGraph(prng(8), 25, 0.3);
+    const graph = buildGraph(ids, edges);
+    const index = new Map(ids.map((id, i) => [id, i]));
+    const job = {
+      seq: 7,
+      n: ids.length,
+      from: Int32Array.from(edges, (e) => index.get(e.from)!),
+      to: Int32Array.from(edges, (e) => index.get(e.to)!),
+      wiser: Int32Array.from(edges, (e) => e.wiser),
+      notWiser: Int32Array.from(edges, (e) => e.notWiser),
+      unsure: Int32Array.from(edges, (e) => e.unsure),
+      initial: null,
+    };
+    const cold = runGraphJob(job);
+    if (!cold.ok) throw new Error(cold.message);
+    expect(cold.seq).toBe(7);
+    expect([...cold.scores]).toEqual([...pageRank(graph).scores]);
+    const warm = runGraphJob({ ...job, initial: cold.scores.slice() });
+    if (!warm.ok) throw new Error(warm.message);
+    expect(warm.iterations).toBe(1);
+    expect([...warm.ranks]).toEqual([...cold.ranks]);
+    // A bad job is an answer, not a crash of the worker.
+    expect(runGraphJob({ ...job, n: 3 })).toMatchObject({ seq: 7, ok: false });
+  });
+});
