@@ -17,6 +17,7 @@ import * as judging from "./migrations/2026-12-06T14-judging.js";
 import * as endorsing from "./migrations/2026-12-06T15-endorsing.js";
 import * as graphIncrements from "./migrations/2026-12-07T16-graph-increments.js";
 import * as registryBatches from "./migrations/2026-12-07T17-registry-batches.js";
+import * as rulingCards from "./migrations/2026-12-08T18-ruling-cards.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-06T15-endorsing": endorsing,
   "2026-12-07T16-graph-increments": graphIncrements,
   "2026-12-07T17-registry-batches": registryBatches,
+  "2026-12-08T18-ruling-cards": rulingCards,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

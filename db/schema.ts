@@ -334,6 +334,14 @@ export interface RulingsTable {
   bundle: string;
 }
 
+/** Which cards stood behind each mandate value of a published ruling (private): the leaves of the roots its bundle publishes. */
+export interface RulingCardsTable {
+  rulingId: string;
+  cardId: string;
+  constituencyId: string;
+  valueId: string;
+}
+
 export interface LogLeavesTable {
   idx: number;
   leafHash: string;
@@ -393,6 +401,7 @@ export interface Database {
   deliberationLeases: DeliberationLeasesTable;
   ballotVotes: BallotVotesTable;
   rulings: RulingsTable;
+  rulingCards: RulingCardsTable;
   logLeaves: LogLeavesTable;
   logNodes: LogNodesTable;
   logCheckpoints: LogCheckpointsTable;

@@ -1,11 +1,11 @@
 import { sha256Hex } from "#crypto";
-import { fromHex, utf8 } from "./bytes.js";
+import { fromHex, toHex, utf8 } from "./bytes.js";
 import { type BallotRules, type BallotTally, type Choice, tallyBallot } from "./ballot.js";
 import { canonicalJson, type JsonValue, type LedgerEvent, verifyChain } from "./ledger.js";
 import { weightPercent } from "./mandate-weight.js";
 import { type Mandate, verifyMandate } from "./mandates.js";
 import { checkpointRoot, type SignedCheckpoint, verifyCheckpoint } from "./transparency/checkpoint.js";
-import { leafHash, verifyInclusion } from "./transparency/merkle.js";
+import { leafHash, MerkleTree, verifyInclusion } from "./transparency/merkle.js";
 
 /**
  * A published ruling's provenance bundle (DESIGN.md, "Publication and verification"): the ruling, the
@@ -15,7 +15,21 @@ import { leafHash, verifyInclusion } from "./transparency/merkle.js";
  * panel of the ruling's page (it imports nothing Node-only: `#crypto` resolves per platform).
  */
 
-export const BUNDLE_VERSION = 1;
+/**
+ * 2: the cards behind each mandate value are a count and a Merkle root (`cardTrees`), no longer listed one
+ * by one (`cards`, version 1); a citizen checks her own card with its proof (`CardProof`). The verifier
+ * reads both.
+ */
+export const BUNDLE_VERSION = 2;
+
+/** The cards behind one value of one constituency's mandate: how many, and the RFC 6962 root over their commitments. */
+export interface CardTree {
+  constituencyId: string;
+  valueId: string;
+  count: number;
+  /** Hex root of the Merkle tree whose leaves are the cards' commitments (`cardLeaf`), in the order of their ids. */
+  root: string;
+}
 
 export interface ProvenanceBundle {
   version: number;
@@ -39,8 +53,13 @@ export interface ProvenanceBundle {
     votes: { delegateId: string; choice: Choice; seq: number; hash: string }[];
     tally: BallotTally;
   };
-  /** For the citizen's check: each (pseudonymous) card id in a mandate value, with its canonical value and its author's constituency. */
-  cards: Record<string, { value: string; constituency: string }>;
+  /**
+   * Version 1 only: each (pseudonymous) card id in a mandate value, with its canonical value and its
+   * author's constituency. It grew with participation (about 10 MB at a nation's).
+   */
+  cards?: Record<string, { value: string; constituency: string }>;
+  /** Version 2: per constituency and value of its mandate, the count of the cards behind it and their root; by constituency, then value. */
+  cardTrees?: CardTree[];
   ledger: { matterId: string; head: string; events: LedgerEvent[] };
   /**
    * The published figures, as the ledger holds them (optional: bundles published before they were added
@@ -72,6 +91,77 @@ export function bundleLeaf(bundle: ProvenanceBundle): Uint8Array {
 export { sha256Hex };
 
 /**
+ * A citizen's own card, checkable from her side against a version 2 bundle: her card's commitment and
+ * its audit path to the root the bundle publishes for her constituency's value. She gets it signed in
+ * (`rulings.cardProof`, or the file /api/rulings/{id}/card-proof.json?card=…), never from the bundle.
+ */
+export interface CardProof {
+  /** The ruling whose bundle holds the root. */
+  eli: string;
+  card: string;
+  constituency: string;
+  value: string;
+  /** Her card's place among the cards behind that value (ordered by id), and how many there are. */
+  index: number;
+  count: number;
+  /** Her card's commitment, hex: SHA-256(0x00 ‖ canonical JSON of {card, constituency, value}). */
+  leaf: string;
+  /** The audit path, deepest sibling first, hex. */
+  path: string[];
+}
+
+/** A card's commitment: the leaf hash of the canonical JSON naming the card, her constituency and the value. */
+export function cardLeaf(card: string, constituency: string, value: string): Uint8Array {
+  return leafHash(utf8(canonicalJson({ card, constituency, value })));
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The tree of the cards behind one value of one constituency, over their ids in code-unit order. */
+function cardTreeOf(constituency: string, value: string, cards: readonly string[]): MerkleTree {
+  return new MerkleTree(cards.map((card) => cardLeaf(card, constituency, value)));
+}
+
+/**
+ * The cards behind each mandate value, grouped: each group's ids sorted, its count and its root. The
+ * bundle publishes `{constituencyId, valueId, count, root}`; the registry keeps the ids (privately) to
+ * answer a citizen's `cardProof`.
+ */
+export function cardTrees(entries: readonly { card: string; constituency: string; value: string }[]): (CardTree & { cards: string[] })[] {
+  const groups = new Map<string, { constituencyId: string; valueId: string; cards: string[] }>();
+  for (const e of entries) {
+    const key = canonicalJson([e.constituency, e.value]);
+    const group = groups.get(key) ?? { constituencyId: e.constituency, valueId: e.value, cards: [] };
+    groups.set(key, group);
+    group.cards.push(e.card);
+  }
+  return [...groups.values()]
+    .sort((a, b) => byCodeUnit(a.constituencyId, b.constituencyId) || byCodeUnit(a.valueId, b.valueId))
+    .map((g) => {
+      const cards = [...new Set(g.cards)].sort(byCodeUnit);
+      return { ...g, cards, count: cards.length, root: toHex(cardTreeOf(g.constituencyId, g.valueId, cards).root()) };
+    });
+}
+
+/** Her card's proof within its group (the group's ids as `cardTrees` gives them), or null when it is not among them. */
+export function cardProof(eli: string, constituency: string, value: string, cards: readonly string[], card: string): CardProof | null {
+  const sorted = [...cards].sort(byCodeUnit);
+  const index = sorted.indexOf(card);
+  if (index < 0) return null;
+  const tree = cardTreeOf(constituency, value, sorted);
+  return {
+    eli,
+    card,
+    constituency,
+    value,
+    index,
+    count: sorted.length,
+    leaf: toHex(cardLeaf(card, constituency, value)),
+    path: tree.inclusionProof(index).map(toHex),
+  };
+}
+
+/**
  * Each check's finding as a message code and its parameters, so the CLI and the panel can say it in the
  * reader's language (the codes are keys of the app's message catalogues, app/i18n).
  */
@@ -92,6 +182,7 @@ export type CheckCode =
   | "verify.mandates.ok"
   | "verify.mandates.one"
   | "verify.mandates.set"
+  | "verify.mandates.cards"
   | "verify.tally.ok"
   | "verify.tally.differs"
   | "verify.log.ok"
@@ -99,7 +190,9 @@ export type CheckCode =
   | "verify.log.signature"
   | "verify.card.ok"
   | "verify.card.notInMandate"
-  | "verify.card.unknown";
+  | "verify.card.unknown"
+  | "verify.card.noProof"
+  | "verify.card.proof";
 
 export interface Check {
   name: "ledger" | "ruling" | "mandates" | "tally" | "log" | "card";
@@ -122,6 +215,8 @@ export interface VerifyOptions {
   publicKey?: string;
   /** A citizen's card id, to check that her value was in her representative's mandate. */
   cardId?: string;
+  /** Her card's proof (`CardProof`, as received): what a version 2 bundle needs to check her card. */
+  cardProof?: unknown;
   /** The ruling the bundle must be of (its ELI), when the check is made on that ruling's behalf. */
   eli?: string;
 }
@@ -151,6 +246,9 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
   ) {
     return { ok: false, checks: [fail("ledger", "verify.notBundle")] };
   }
+  // Bundles of version 1 list every card; version 2 gives each mandate value's cards as a count and a root.
+  const version = bundle.version ?? 1;
+  if (version !== 1 && version !== 2) return { ok: false, checks: [fail("ledger", "verify.notBundle")] };
   const events = Array.isArray(bundle.ledger.events) ? bundle.ledger.events : [];
 
   // 1. The ledger: an unbroken hash chain ending at the stated head.
@@ -193,12 +291,15 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
   const convened = events.find((e) => e.type === "matter.convened")?.payload as { constituencies?: { id: string; mandateHash: string }[] } | undefined;
   const frozen = new Map((convened?.constituencies ?? []).map((c) => [c.id, c.mandateHash]));
   const badMandate = bundle.mandates.find((m) => !verifyMandate(m.mandate) || frozen.get(m.constituencyId) !== m.mandate.hash);
+  const treesOk = version === 1 || cardTreesFit(bundle);
   checks.push(
     badMandate
       ? fail("mandates", "verify.mandates.one", { label: String(badMandate.label) })
-      : bundle.mandates.length === frozen.size
-        ? pass("mandates", "verify.mandates.ok", { count: bundle.mandates.length })
-        : fail("mandates", "verify.mandates.set"),
+      : bundle.mandates.length !== frozen.size
+        ? fail("mandates", "verify.mandates.set")
+        : !treesOk
+          ? fail("mandates", "verify.mandates.cards")
+          : pass("mandates", "verify.mandates.ok", { count: bundle.mandates.length }),
   );
 
   // 4. The tally, recomputed from the votes the ledger records.
@@ -237,7 +338,9 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
   );
 
   // 6. Given a card: her value went into her representative's mandate.
-  if (options.cardId) {
+  if (version === 2 && (options.cardId || options.cardProof !== undefined)) {
+    checks.push(checkCardProof(bundle, options.cardProof, options.cardId));
+  } else if (options.cardId) {
     const cards = bundle.cards && typeof bundle.cards === "object" ? bundle.cards : {};
     const card = Object.hasOwn(cards, options.cardId) ? cards[options.cardId] : undefined;
     const mandate = card ? bundle.mandates.find((m) => m.constituencyId === card.constituency) : undefined;
@@ -249,6 +352,43 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
     );
   }
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** A version 2 bundle's card trees: each of a value in its constituency's mandate, once, with a count and a root. */
+function cardTreesFit(bundle: ProvenanceBundle): boolean {
+  if (!Array.isArray(bundle.cardTrees)) return false;
+  const held = new Set(bundle.mandates.flatMap((m) => m.mandate.values.map((v) => canonicalJson([m.constituencyId, v.valueId]))));
+  const seen = new Set<string>();
+  for (const tree of bundle.cardTrees) {
+    const key = canonicalJson([String(tree?.constituencyId), String(tree?.valueId)]);
+    if (!held.has(key) || seen.has(key) || !(Number.isSafeInteger(tree.count) && tree.count > 0) || !HEX64.test(String(tree.root))) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
+/** Her card against a version 2 bundle: the proof places her card's commitment under the root of a value of her constituency's mandate. */
+function checkCardProof(bundle: ProvenanceBundle, raw: unknown, cardId: string | undefined): Check {
+  if (raw === undefined || raw === null) return fail("card", "verify.card.noProof");
+  const proof = raw as CardProof;
+  const card = String(proof.card);
+  const tree = (bundle.cardTrees ?? []).find((t) => t.constituencyId === proof.constituency && t.valueId === proof.value);
+  const mandate = bundle.mandates.find((m) => m.constituencyId === proof.constituency);
+  const held = mandate?.mandate.values.find((v) => v.valueId === proof.value);
+  const path = hexPath(proof.path);
+  const leaf = cardLeaf(card, String(proof.constituency), String(proof.value));
+  const placed =
+    tree !== undefined &&
+    held !== undefined &&
+    path !== null &&
+    proof.eli === bundle.ruling.eli &&
+    (cardId === undefined || cardId === card) &&
+    proof.count === tree.count &&
+    (proof.leaf === undefined || proof.leaf === toHex(leaf)) &&
+    verifyInclusion(proof.index, tree.count, leaf, path, fromHex(tree.root));
+  return placed ? pass("card", "verify.card.ok", { card, label: mandate!.label, weight: weightPercent(held!.weight) }) : fail("card", "verify.card.proof");
 }
 
 /** An audit path as received: every node 32 bytes of hex, or null. */

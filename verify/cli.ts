@@ -4,7 +4,7 @@ import { translator } from "../app/i18n/translate.js";
 import { pemBody } from "../deliberation/bytes.js";
 import { verifyEnvelope } from "../deliberation/provenance.js";
 
-const USAGE = "usage: agora verify BUNDLE.json [--card CARD_ID] [--key REGISTRY_KEY.pem]";
+const USAGE = "usage: agora verify BUNDLE.json [--card CARD_ID] [--card-proof CARD_PROOF.json] [--key REGISTRY_KEY.pem]";
 
 /**
  * A bundle's own text (a constituency's label, a title) on its way to a terminal: control characters,
@@ -58,7 +58,25 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const cardId = option("--card");
-  const verdict = verifyEnvelope(raw, { ...(key ? { publicKey: key } : {}), ...(cardId ? { cardId } : {}) });
+  // A version 2 bundle counts the cards behind each mandate value: her card is checked with its proof,
+  // the file she downloaded signed in (/api/rulings/{id}/card-proof.json?card=…).
+  const proofFile = option("--card-proof");
+  const proofText = proofFile ? read(proofFile) : undefined;
+  if (proofText === null) return 2;
+  let cardProof: unknown;
+  if (proofText !== undefined) {
+    try {
+      cardProof = JSON.parse(proofText);
+    } catch (error) {
+      console.error(t("verify.unreadable", { reason: error instanceof Error ? error.message : String(error) }));
+      return 1;
+    }
+  }
+  const verdict = verifyEnvelope(raw, {
+    ...(key ? { publicKey: key } : {}),
+    ...(cardId ? { cardId } : {}),
+    ...(cardProof !== undefined ? { cardProof } : {}),
+  });
   for (const check of verdict.checks) {
     const params = Object.fromEntries(Object.entries(check.params).map(([name, value]) => [name, typeof value === "string" ? printable(value) : value]));
     // The first two columns stay as they are in every language, for scripts; the finding is translated.

@@ -9,7 +9,17 @@ import type { Mandate } from "../../deliberation/mandates.js";
 import type { Fairness } from "../../deliberation/protocol/index.js";
 import { DEFAULT_SUNSET_DAYS, renewedSunset } from "../../deliberation/matters.js";
 import { fromHex, pemBody, toHex, utf8 } from "../../deliberation/bytes.js";
-import { BUNDLE_VERSION, type BundleEnvelope, bundleJson, bundleLeaf, type ProvenanceBundle, sha256Hex } from "../../deliberation/provenance.js";
+import {
+  BUNDLE_VERSION,
+  type BundleEnvelope,
+  bundleJson,
+  bundleLeaf,
+  type CardProof,
+  cardProof,
+  cardTrees,
+  type ProvenanceBundle,
+  sha256Hex,
+} from "../../deliberation/provenance.js";
 import { keyIdOf, LOG_NAME, type SignedCheckpoint } from "../../deliberation/transparency/checkpoint.js";
 import { publicKeyPem, signNextCheckpoint } from "../../deliberation/transparency/signing.js";
 import { appendedNodes, closedBy, EMPTY_ROOT, leafHash, MerkleTree } from "../../deliberation/transparency/merkle.js";
@@ -71,15 +81,19 @@ async function onStoredTree<T>(db: Kysely<Database>, size: number, use: (tree: M
   );
 }
 
-/** The bundle of a ratified matter, from the ledger, the frozen mandates and the ballot. */
-async function buildBundle(
+/**
+ * The bundle of a ratified matter, from the ledger, the frozen mandates and the ballot; and, apart, which
+ * cards stand behind each mandate value (the registry keeps them to answer each citizen's `cardProof`;
+ * the bundle carries only their counts and roots).
+ */
+export async function buildBundle(
   deps: AppDeps,
   trx: Kysely<Database>,
   matterId: string,
   eli: string,
   publishedAt: string,
   sunsetAt: string | null,
-): Promise<ProvenanceBundle> {
+): Promise<{ bundle: ProvenanceBundle; cards: { constituencyId: string; valueId: string; cards: string[] }[] }> {
   const matter = await trx.selectFrom("matters").selectAll().where("id", "=", matterId).executeTakeFirstOrThrow();
   const events = await readLedger(trx, matterId);
   const opened = events.filter((e) => e.type === "ballot.opened").at(-1)!.payload as unknown as {
@@ -101,8 +115,9 @@ async function buildBundle(
     .execute();
   const { constituencies, bodies } = await frozenMandates({ ...deps, db: trx }, matterId);
   const mandateValues = new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)));
-  // For the citizen's own check: her card, its canonical value, and the constituency she was in.
-  const cards = mandateValues.size
+  // For the citizen's own check: her card, its canonical value, and the constituency she was in; kept
+  // where that value is in her constituency's mandate, and published as a count and a root per value.
+  const rows = mandateValues.size
     ? await trx
         .selectFrom("valueCards as vc")
         .innerJoin("constituencyMembers as cm", (join) => join.onRef("cm.citizenId", "=", "vc.citizenId").on("cm.matterId", "=", matterId))
@@ -110,7 +125,13 @@ async function buildBundle(
         .where("vc.canonicalId", "in", [...mandateValues])
         .execute()
     : [];
-  return {
+  const held = new Set([...bodies].flatMap(([id, m]) => m.values.map((v) => `${id}\u0000${v.valueId}`)));
+  const trees = cardTrees(
+    rows
+      .filter((r) => held.has(`${r.constituencyId}\u0000${r.canonicalId}`))
+      .map((r) => ({ card: r.id, constituency: r.constituencyId, value: r.canonicalId! })),
+  );
+  const bundle: ProvenanceBundle = {
     version: BUNDLE_VERSION,
     ruling: {
       eli,
@@ -125,11 +146,52 @@ async function buildBundle(
     },
     mandates: constituencies.map((c) => ({ constituencyId: c.id, label: c.label, size: c.size, mandate: bodies.get(c.id) as Mandate })),
     ballot: { ballot: opened.ballot, rules: opened.rules, eligible: opened.eligible, votes, tally: tallyBallot(opened.rules, opened.eligible, votes) },
-    cards: Object.fromEntries(cards.map((c) => [c.id, { value: c.canonicalId!, constituency: c.constituencyId }])),
+    cardTrees: trees.map(({ constituencyId, valueId, count, root }) => ({ constituencyId, valueId, count, root })),
     ledger: { matterId, head: events.at(-1)!.hash, events },
     ...(opened.coverage !== undefined ? { valuePreservation: opened.coverage } : {}),
     ...(fairness !== undefined ? { fairness } : {}),
   };
+  return { bundle, cards: trees };
+}
+
+/** Rows per insert of a ruling's cards: 4 parameters each, well under either database's limit. */
+const CARD_BATCH = 1_000;
+
+/** A signed-in citizen's proof that her card stands behind a value of this ruling's mandates (none for another's card). */
+export async function myCardProof(deps: AppDeps, user: SessionUser, idOrEli: string, cardId: string): Promise<CardProof> {
+  const none = () => new DomainError("not_found", "rulings.noCardProof", "This ruling's mandates have no card of yours with that id.");
+  const ruling = await deps.db
+    .selectFrom("rulings")
+    .select(["id", "eli"])
+    .where((eb) => eb.or([eb("id", "=", idOrEli), eb("eli", "=", idOrEli)]))
+    .executeTakeFirst();
+  if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
+  if (!user.citizenId) throw none();
+  const mine = await deps.db
+    .selectFrom("rulingCards as rc")
+    .innerJoin("valueCards as vc", "vc.id", "rc.cardId")
+    .select(["rc.constituencyId", "rc.valueId"])
+    .where("rc.rulingId", "=", ruling.id)
+    .where("rc.cardId", "=", cardId)
+    .where("vc.citizenId", "=", user.citizenId)
+    .executeTakeFirst();
+  if (!mine) throw none();
+  const group = await deps.db
+    .selectFrom("rulingCards")
+    .select("cardId")
+    .where("rulingId", "=", ruling.id)
+    .where("constituencyId", "=", mine.constituencyId)
+    .where("valueId", "=", mine.valueId)
+    .execute();
+  const proof = cardProof(
+    ruling.eli,
+    mine.constituencyId,
+    mine.valueId,
+    group.map((r) => r.cardId),
+    cardId,
+  );
+  if (!proof) throw none();
+  return proof;
 }
 
 /**
@@ -187,7 +249,7 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
     const eli = `/eli/${deps.config.polity}/ruling/${year}/${number}`;
     const sunsetDays = matter.sunsetDays ?? (matter.emergency === 1 ? DEFAULT_SUNSET_DAYS : null);
     const sunsetAt = sunsetDays ? new Date(now.getTime() + sunsetDays * 86_400_000).toISOString() : null;
-    const bundle = await buildBundle(deps, trx, matterId, eli, publishedAt, sunsetAt);
+    const { bundle, cards } = await buildBundle(deps, trx, matterId, eli, publishedAt, sunsetAt);
     if (read.textHash !== undefined && read.textHash !== bundle.ruling.textHash) {
       throw new DomainError("conflict", "rulings.textChanged", "The text on the ballot is not the one you read. Read it again before publishing.");
     }
@@ -216,6 +278,12 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
         bundle: json,
       })
       .execute();
+    const rows = cards.flatMap((g) => g.cards.map((cardId) => ({ rulingId: id, cardId, constituencyId: g.constituencyId, valueId: g.valueId })));
+    for (let at = 0; at < rows.length; at += CARD_BATCH)
+      await trx
+        .insertInto("rulingCards")
+        .values(rows.slice(at, at + CARD_BATCH))
+        .execute();
     await trx.updateTable("matters").set({ status: "published", updatedAt: publishedAt }).where("id", "=", matterId).execute();
     await append({
       matterId,

@@ -4,10 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as logNodesMigration from "../../db/migrations/2026-11-25T09-log-nodes.js";
-import { verifyEnvelope } from "../../deliberation/provenance.js";
-import { verifyCheckpoint } from "../../deliberation/transparency/checkpoint.js";
+import { toHex } from "../../deliberation/bytes.js";
+import { weightPercent } from "../../deliberation/mandate-weight.js";
+import { BUNDLE_VERSION, type BundleEnvelope, bundleLeaf, type CardProof, verifyEnvelope } from "../../deliberation/provenance.js";
+import { LOG_NAME, verifyCheckpoint } from "../../deliberation/transparency/checkpoint.js";
 import { verifyConsistency } from "../../deliberation/transparency/merkle.js";
-import { conveneFixture } from "../fixtures/deliberation.js";
+import { signCheckpoint } from "../../deliberation/transparency/signing.js";
+import { conveneFixture, type Fixture } from "../fixtures/deliberation.js";
 import { dialects, type HttpClient, httpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
 
@@ -28,9 +31,11 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A matter taken through its life to ratification, as the room does it. */
-  async function ratified() {
-    const { matterId: id } = await conveneFixture(t.server.deps.db, { representatives: 3, candidates: 2, rounds: 1, approvalThreshold: 0.5 });
+  /** A matter taken through its life to ratification, as the room does it (after `prepare`, given the convened fixture). */
+  async function ratified(prepare?: (fixture: Fixture) => Promise<void>) {
+    const fixture = await conveneFixture(t.server.deps.db, { representatives: 3, candidates: 2, rounds: 1, approvalThreshold: 0.5 });
+    await prepare?.(fixture);
+    const id = fixture.matterId;
     await clerk.mutate("matters.start", { id });
     await waitFor(async () => (await clerk.query("matters.deliberation", { id })).data?.stage === "drafted", "a draft");
     expect((await clerk.mutate("room.openBallot", { id })).status).toBe(200);
@@ -71,10 +76,12 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
       ["tally", true],
       ["log", true],
     ]);
-    // Her card: a citizen's value was in her representative's mandate (the fixture has no cards; an unknown one is refused,
-    // as is a name every object has).
-    expect(verifyEnvelope(envelope, { cardId: "no-such-card" }).checks.at(-1)).toMatchObject({ name: "card", ok: false, code: "verify.card.unknown" });
-    expect(verifyEnvelope(envelope, { cardId: "__proto__" }).checks.at(-1)).toMatchObject({ name: "card", ok: false, code: "verify.card.unknown" });
+    // Her card: the bundle lists no cards (the fixture has none, and a bundle of version 2 only counts them), so a card
+    // id without its proof is not taken for checked, a name every object has neither.
+    expect(envelope.bundle.version).toBe(2);
+    expect(envelope.bundle.cardTrees).toEqual([]);
+    expect(verifyEnvelope(envelope, { cardId: "no-such-card" }).checks.at(-1)).toMatchObject({ name: "card", ok: false, code: "verify.card.noProof" });
+    expect(verifyEnvelope(envelope, { cardId: "__proto__" }).checks.at(-1)).toMatchObject({ name: "card", ok: false, code: "verify.card.noProof" });
     // Checked on behalf of a ruling's page: a sound bundle of another ruling is not that ruling's.
     expect(verifyEnvelope(envelope, { eli: published.data.eli }).ok).toBe(true);
     const elsewhere = verifyEnvelope(envelope, { eli: "/eli/demo/ruling/2026/999" });
@@ -194,6 +201,134 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect(after.constituencies[0].values[0]).toMatchObject({ valueId: value, reports: 2 });
     const events = (await clerk.query("ledger.read", { stream: id, afterSeq: 0, limit: 200 })).data;
     expect(JSON.stringify(events)).toContain("ruling.reviewRequested");
+  });
+
+  it("counts the cards behind each mandate value with a root, gives a citizen her own card's proof, and still verifies a bundle that lists its cards", async () => {
+    const db = t.server.deps.db;
+    const her = await db.selectFrom("users").select("citizenId").where("email", "=", "citizen1@demo.agora").executeTakeFirstOrThrow();
+    const others = await db.selectFrom("citizens").select("id").where("id", "!=", her.citizenId!).orderBy("id").limit(6).execute();
+    let convened!: Fixture;
+    let held = "";
+    let notHeldBySecond = "";
+    let otherValue = "";
+    let heldWeight = 0;
+    // Before the room takes it to ratification: her (citizen1) and five others in the first district, each with a card
+    // on its mandate's first value; one more in the second district whose card's value is not in that district's mandate.
+    const id = await ratified(async (fixture) => {
+      convened = fixture;
+      const mandates = await db.selectFrom("mandates").select("body").where("matterId", "=", fixture.matterId).orderBy("constituencyId").execute();
+      const [first, second] = mandates.map((m) => JSON.parse(m.body) as { values: { valueId: string; weight: number }[] });
+      held = first!.values[0]!.valueId;
+      heldWeight = first!.values[0]!.weight;
+      otherValue = first!.values[1]!.valueId;
+      notHeldBySecond = first!.values.map((v) => v.valueId).find((v) => !second!.values.some((w) => w.valueId === v))!;
+      const { contextId } = await db.selectFrom("matters").select("contextId").where("id", "=", fixture.matterId).executeTakeFirstOrThrow();
+      const card = (n: number, citizenId: string, value: string) => ({
+        id: `proof-card-${fixture.matterId}-${n}`,
+        citizenId,
+        contextId,
+        title: "Decisions explained",
+        description: "Every decision about a person comes with its reasons.",
+        policies: "[]",
+        verdict: "accept",
+        verdictReason: "",
+        verdictSignals: "[]",
+        llmCallId: null,
+        canonicalId: value,
+        similarity: 1,
+        revisionOf: null,
+        status: "active" as const,
+        createdAt: new Date().toISOString(),
+      });
+      const members = [her.citizenId!, ...others.slice(0, 5).map((o) => o.id)];
+      await db
+        .insertInto("constituencyMembers")
+        .values([
+          ...members.map((citizenId) => ({ matterId: fixture.matterId, constituencyId: fixture.constituencyIds[0]!, citizenId })),
+          { matterId: fixture.matterId, constituencyId: fixture.constituencyIds[1]!, citizenId: others[5]!.id },
+        ])
+        .execute();
+      await db
+        .insertInto("valueCards")
+        .values([...members.map((citizenId, n) => card(n, citizenId, held)), card(9, others[5]!.id, notHeldBySecond)])
+        .execute();
+    });
+    const { constituencyIds } = convened;
+    const herCard = `proof-card-${id}-0`;
+    const { eli } = (await publish(id)).data;
+
+    // The bundle counts the six cards behind that value and gives their root; it names no card.
+    const envelope = (await httpClient(t.url).query("rulings.bundle", { id: eli })).data as BundleEnvelope;
+    expect(envelope.bundle.cardTrees).toEqual([{ constituencyId: constituencyIds[0], valueId: held, count: 6, root: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(JSON.stringify(envelope)).not.toContain("proof-card-");
+    expect(verifyEnvelope(envelope).ok).toBe(true);
+
+    // She alone gets her card's proof: not signed out, not another citizen, not for a card behind no mandate value.
+    const citizen = await signInAs(t.url, "citizen1@demo.agora");
+    expect((await httpClient(t.url).query("rulings.cardProof", { id: eli, card: herCard })).status).toBe(401);
+    expect((await (await signInAs(t.url, "citizen2@demo.agora")).query("rulings.cardProof", { id: eli, card: herCard })).status).toBe(404);
+    expect((await citizen.query("rulings.cardProof", { id: eli, card: `proof-card-${id}-1` })).status).toBe(404);
+    const answer = await citizen.query("rulings.cardProof", { id: eli, card: herCard });
+    expect(answer.status).toBe(200);
+    const proof = answer.data as CardProof;
+    expect(proof).toMatchObject({ eli, card: herCard, constituency: constituencyIds[0], value: held, count: 6 });
+    expect(proof.path).toHaveLength(3); // ⌈log2 6⌉ hashes, whatever the number of cards in the polity
+
+    const checked = verifyEnvelope(envelope, { cardId: herCard, cardProof: proof, eli });
+    expect(checked.ok).toBe(true);
+    const weight = weightPercent(heldWeight);
+    expect(checked.checks.at(-1)).toMatchObject({ name: "card", ok: true, code: "verify.card.ok", params: { card: herCard, weight } });
+    // A proof of another card, another place, another value or another ruling does not pass.
+    for (const bad of [
+      { ...proof, card: `proof-card-${id}-1` },
+      { ...proof, index: (proof.index + 1) % 6 },
+      { ...proof, value: otherValue },
+      { ...proof, eli: "/eli/demo/ruling/2026/999" },
+      { ...proof, path: [...proof.path].reverse() },
+      { ...proof, count: 5 },
+    ]) {
+      expect(verifyEnvelope(envelope, { cardId: bad.card, cardProof: bad }).checks.at(-1), JSON.stringify(bad)).toMatchObject({
+        name: "card",
+        ok: false,
+        code: "verify.card.proof",
+      });
+    }
+    expect(verifyEnvelope(envelope, { cardId: `proof-card-${id}-1`, cardProof: proof }).checks.at(-1)).toMatchObject({ ok: false, code: "verify.card.proof" });
+    // A root that no mandate value has is refused.
+    const stray = structuredClone(envelope);
+    stray.bundle.cardTrees![0]!.valueId = "not-in-the-mandate";
+    expect(verifyEnvelope(stray).checks.find((c) => c.name === "mandates")).toMatchObject({ ok: false, code: "verify.mandates.cards" });
+
+    // `agora verify` with her proof file says the same; the download route gives the same proof.
+    const bundleFile = join(dir, "cards-bundle.json");
+    const proofFile = join(dir, "card-proof.json");
+    writeFileSync(bundleFile, JSON.stringify(envelope));
+    writeFileSync(proofFile, JSON.stringify(proof));
+    const cli = spawnSync(process.execPath, [BIN, "verify", bundleFile, "--card", herCard, "--card-proof", proofFile], { encoding: "utf8" });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(`Card ${herCard}'s value is in the mandate of District 1`);
+    const noProof = spawnSync(process.execPath, [BIN, "verify", bundleFile, "--card", herCard], { encoding: "utf8" });
+    expect(noProof.status).toBe(1);
+
+    // The previous format, which listed every card, still verifies with its card: the same bundle as version 1, logged and signed.
+    const { cardTrees: _, ...rest } = envelope.bundle;
+    const old = { ...rest, version: 1, cards: { [herCard]: { value: held, constituency: constituencyIds[0]! } } };
+    expect(BUNDLE_VERSION).toBe(2);
+    const root = toHex(bundleLeaf(old));
+    const signingKey = t.server.deps.config.signingKey;
+    const oldEnvelope = {
+      bundle: old,
+      proof: { leafIndex: 0, treeSize: 1, path: [] },
+      checkpoint: signCheckpoint({ log: LOG_NAME, size: 1, root }, signingKey),
+      publicKey: envelope.publicKey,
+    };
+    const oldVerdict = verifyEnvelope(oldEnvelope, { cardId: herCard });
+    expect(oldVerdict.ok).toBe(true);
+    expect(oldVerdict.checks.at(-1)).toEqual(checked.checks.at(-1));
+    expect(verifyEnvelope(oldEnvelope, { cardId: "no-such-card" }).checks.at(-1)).toMatchObject({ ok: false, code: "verify.card.unknown" });
+    expect(verifyEnvelope({ ...oldEnvelope, bundle: { ...old, version: 3 } }).checks).toEqual([
+      { name: "ledger", ok: false, code: "verify.notBundle", params: {} },
+    ]);
   });
 
   it("stores the log's subtrees as it grows: rebuilding them from the leaves (the migration's backfill) gives the same nodes", async () => {

@@ -83,6 +83,7 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   },
   "rulings.get": { input: () => ({ eli: "/eli/demo/ruling/2026/999" }) },
   "rulings.bundle": { input: () => ({ id: "no-such-ruling" }) },
+  "rulings.cardProof": { input: () => ({ id: "no-such-ruling", card: "no-such-card" }) },
   "rulings.checkpoint": { input: undefined },
   "rulings.consistency": { input: () => ({ first: 1, second: 2 }) },
   "rulings.publish": { input: () => ({ id: "no-such-matter", textHash: "0".repeat(64) }) },

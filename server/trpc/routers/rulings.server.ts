@@ -7,12 +7,13 @@ import {
   rulingsForReview,
   logCheckpoint,
   logConsistency,
+  myCardProof,
   publishRuling,
   renewRuling,
   repealRuling,
   rulingEnvelope,
 } from "../../services/registry-log.server.js";
-import { clerkProcedure, publicProcedure, router, signedInProcedure } from "../init.server.js";
+import { citizenProcedure, clerkProcedure, publicProcedure, router, signedInProcedure } from "../init.server.js";
 import { Eli, HarmInput, PublishInput, RenewInput, RepealInput } from "../schemas/rulings.js";
 const IsoDate = z
   .string()
@@ -36,6 +37,10 @@ export const rulingsRouter = router({
     .query(({ ctx, input }) => listRulings(ctx.deps, input)),
   get: publicProcedure.input(z.object({ eli: Eli })).query(({ ctx, input }) => getRuling(ctx.deps, input.eli)),
   bundle: publicProcedure.input(z.object({ id: z.string().trim().min(1).max(200) })).query(({ ctx, input }) => rulingEnvelope(ctx.deps, input.id)),
+  /** Her own card's proof against the root the ruling's bundle publishes (only for a card of hers). */
+  cardProof: citizenProcedure
+    .input(z.object({ id: z.string().trim().min(1).max(200), card: z.string().trim().min(1).max(100) }))
+    .query(({ ctx, input }) => myCardProof(ctx.deps, ctx.user, input.id, input.card)),
   checkpoint: publicProcedure.query(({ ctx }) => logCheckpoint(ctx.deps)),
   consistency: publicProcedure
     .input(
