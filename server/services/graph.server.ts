@@ -271,13 +271,21 @@ async function loadContext(db: Kysely<Database>, contextId: string, readAt: stri
     const votes = await db
       .selectFrom("judgments as j")
       .innerJoin("valuePairs as p", "p.id", "j.pairId")
-      .select((eb) => ["p.fromId", "p.toId", "j.answer", eb.fn.countAll<number>().as("n")])
-      .where("p.contextId", "=", contextId)
+      // Counted in the sum, not filtered in WHERE: the pairs are found from their values, never by
+      // walking the index on created_at (which SQLite would otherwise pick, for every chunk).
+      // Nor by the context's index on pairs: the pairs of these values are found by the index on
+      // (from, to); a pair is made between two values of one context, checked here all the same.
+      .select((eb) => [
+        "p.contextId",
+        "p.fromId",
+        "p.toId",
+        "j.answer",
+        eb.fn.sum<number>(eb.case().when("j.createdAt", "<", horizon).then(1).else(0).end()).as("n"),
+      ])
       .where("p.fromId", "in", chunk)
-      .where("j.createdAt", "<", horizon)
-      .groupBy(["p.fromId", "p.toId", "j.answer"])
+      .groupBy(["p.contextId", "p.fromId", "p.toId", "j.answer"])
       .execute();
-    for (const v of votes) tally(g, v.fromId, v.toId, v.answer, Number(v.n));
+    for (const v of votes) if (v.contextId === contextId) tally(g, v.fromId, v.toId, v.answer, Number(v.n));
     for (const [id, n] of await supportOf(db, contextId, chunk)) g.support[g.index.get(id)!] = n;
     // What is stored: written again only where it changes; the stored scores warm-start PageRank.
     const stored = await db
@@ -321,8 +329,9 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
     if (v.createdAt > g.cursors.values) g.cursors.values = v.createdAt;
   }
 
-  // The judgments since then first (materialized: from the index on created_at, whatever the
-  // planner thinks of the context's pairs), then their pairs.
+  // The judgments since then (of every context: few, from the index on created_at), then each one's
+  // pair by its key, kept when it is of this context. Filtering by context in SQL would let a
+  // planner walk the context's pairs instead, every one of them.
   const judgments = await db
     .with(
       (cte) => cte("recent").materialized(),
@@ -334,11 +343,10 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
     )
     .selectFrom("recent as j")
     .innerJoin("valuePairs as p", "p.id", "j.pairId")
-    .select(["j.id", "j.createdAt", "j.answer", "p.fromId", "p.toId"])
-    .where("p.contextId", "=", contextId)
+    .select(["j.id", "j.createdAt", "j.answer", "p.contextId", "p.fromId", "p.toId"])
     .execute();
   for (const j of judgments) {
-    if (g.seenJudgments.has(j.id)) continue;
+    if (j.contextId !== contextId || g.seenJudgments.has(j.id)) continue;
     g.seenJudgments.set(j.id, j.createdAt);
     tally(g, j.fromId, j.toId, j.answer, 1);
     if (j.createdAt > g.cursors.judgments) g.cursors.judgments = j.createdAt;
@@ -378,6 +386,7 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
       const i = g.index.get(id);
       if (i !== undefined) g.support[i] = counted.get(id) ?? 0;
     }
+    await yieldToLoop();
   }
 }
 
@@ -558,6 +567,8 @@ export function createGraphRegistry(deps: () => RegistryDeps): GraphRegistry {
           )
           .execute();
       });
+      // SQLite answers synchronously: without this, the chunks would follow each other in one turn.
+      await yieldToLoop();
       for (const row of chunk) {
         const i = g.index.get(row.canonicalId)!;
         g.stored.score[i] = row.score;
