@@ -16,9 +16,11 @@ import { GRAPH_WORKER_MARK, type GraphJob, type GraphJobResult } from "./graph-w
  *   judged pair, dissent, support) and, when told of a change, reads only the rows created since its
  *   last read: canonical values, judgments and value events (every card submitted, revised, withdrawn
  *   or split and every endorsement is one), by `created_at`, each walking an index from there. Rows
- *   commit a little after they are stamped (and processes' clocks differ a little), so each read
- *   starts OVERLAP_MS before the newest row seen and skips the rows it already counted. Only the
- *   first recompute of a context in a process reads the whole context (aggregated by the database).
+ *   commit a little after they are stamped (and processes' clocks differ a little), so a read that
+ *   follows the last one within OVERLAP_MS starts OVERLAP_MS before it and skips the rows it already
+ *   counted (a quiet context's next read starts at its newest row). Only the first recompute of a
+ *   context in a process reads the whole context, in pages (votes aggregated by the database).
+ *   Every write that changes support must come with its value event, as the services' writes do.
  * - Off the event loop: building the CSR, PageRank (warm-started from the previous scores, or from
  *   the stored ones after a restart) and the ranking run in a worker thread (graph-worker.server.ts).
  * - Coalesced: one recompute at a time per context, another if more came in meanwhile.
