@@ -498,7 +498,7 @@ export const en = {
   "verify.card.notInMandate": "That card's value is not in its constituency's mandate.",
   "verify.card.unknown": "That card is not among this ruling's mandates.",
   "verify.card.noProof":
-    "The bundle counts the cards behind each mandate value without listing them: your card needs its proof. Signed in, this page fetches it; offline, give the proof file you downloaded.",
+    "No proof places this card in the bundle, which counts the cards behind each mandate value without listing them. Only a card's author gets its proof: signed in, this page fetches it for her own cards; offline, give the proof file she downloaded.",
   "verify.card.proof": "The card's proof does not place it under the root this bundle publishes for its constituency's value.",
   "verify.mandates.cards": "The bundle's card counts and roots do not match the values of its mandates.",
   "verify.proofFile": "Your card's proof (optional: a file you downloaded; signed in, the panel fetches it for your card)",

@@ -503,7 +503,7 @@ export const et: Messages = {
   "verify.card.notInMandate": "Selle kaardi väärtus ei ole tema ringkonna mandaadis.",
   "verify.card.unknown": "Seda kaarti ei ole selle otsuse mandaatides.",
   "verify.card.noProof":
-    "Kimp loendab iga mandaadiväärtuse taga olevad kaardid neid üles loetlemata: sinu kaardi kontrolliks on vaja selle tõestust. Sisse logituna toob see leht selle ise; võrguta anna allalaaditud tõestusfail.",
+    "Ükski tõestus ei paiguta seda kaarti kimpu, mis loendab iga mandaadiväärtuse taga olevad kaardid neid üles loetlemata. Kaardi tõestuse saab ainult selle autor: sisse logituna toob see leht selle tema enda kaartidele; võrguta anna tema allalaaditud tõestusfail.",
   "verify.card.proof": "Kaardi tõestus ei paiguta seda juure alla, mille kimp tema ringkonna väärtusele avaldab.",
   "verify.mandates.cards": "Kimbu kaartide arvud ja juured ei vasta tema mandaatide väärtustele.",
   "verify.proofFile": "Sinu kaardi tõestus (valikuline: allalaaditud fail; sisse logituna toob paneel selle sinu kaardile ise)",

@@ -65,11 +65,17 @@ describe.skipIf(skip)("the public registry in a real browser", () => {
 
   it("a citizen checks, with her card's id, that her value was in her representative's mandate", async () => {
     // Which demo citizen with an account wrote a card that went into the ruling's mandates? She finds
-    // her cards' ids on her values page; the bundle lists the cards behind its mandates.
+    // her cards' ids on her values page; the bundle only counts the cards behind its mandates, and the
+    // registry gives her, signed in, the proof of a card of hers that stands behind one.
     const probe = await freshPage(browser, baseUrl, DESKTOP);
     const listed = (await (await probe.page.request.get("/api/rulings.json")).json()) as { rulings: { title: string; eli: string; bundle: string }[] };
     const ruling = listed.rulings.find((r) => r.title === DEMO_RULING)!;
-    const envelope = (await (await probe.page.request.get(ruling.bundle)).json()) as { bundle: { cards: Record<string, unknown> } };
+    const envelope = (await (await probe.page.request.get(ruling.bundle)).json()) as { bundle: { version: number; cards?: unknown } };
+    expect(envelope.bundle.version).toBe(2);
+    expect(envelope.bundle.cards).toBeUndefined();
+    const proofUrl = ruling.bundle.replace(/\/bundle\.json$/, "/card-proof.json");
+    // Signed out, nobody gets a card's proof.
+    expect((await probe.page.request.get(`${proofUrl}?card=anything`, { maxRedirects: 0 })).status()).toBe(302);
     await probe.context.close();
 
     let found: { email: string; cardId: string } | null = null;
@@ -79,7 +85,8 @@ describe.skipIf(skip)("the public registry in a real browser", () => {
       await signIn(page, email);
       await page.goto("/values");
       const ids = await page.locator("code.card-id").allInnerTexts();
-      const cardId = ids.find((id) => id in envelope.bundle.cards);
+      let cardId: string | undefined;
+      for (const id of ids) if (!cardId && (await page.request.get(`${proofUrl}?card=${encodeURIComponent(id)}`)).ok()) cardId = id;
       await context.close();
       if (cardId) found = { email, cardId };
     }
@@ -101,7 +108,16 @@ describe.skipIf(skip)("the public registry in a real browser", () => {
       await page.locator(".verify-result").scrollIntoViewIfNeeded();
       await screenshot(page, "citizen-card-verified");
       const other = await verifyInPanel(page, null, "not-my-card");
-      expect(other.failures).toEqual([expect.stringMatching(/Your card: That card is not among this ruling's mandates/)]);
+      expect(other.failures).toEqual([expect.stringMatching(/Your card: No proof places this card in the bundle/)]);
+      // Another citizen's card is not hers to check from here: the registry gives its proof to its author only.
+      const { context: second, page: theirs } = await freshPage(browser, baseUrl, PHONE);
+      try {
+        const email = found!.email === "citizen1@demo.agora" ? "citizen2@demo.agora" : "citizen1@demo.agora";
+        await signIn(theirs, email);
+        expect((await theirs.request.get(`${proofUrl}?card=${encodeURIComponent(found!.cardId)}`)).status()).toBe(404);
+      } finally {
+        await second.close();
+      }
     } finally {
       await context.close();
     }
