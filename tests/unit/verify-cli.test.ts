@@ -95,7 +95,7 @@ describe("agora verify's output", () => {
     );
     // The card id may come from the proof alone.
     expect(cardLine((await run("verify", bundleFile, "--card-proof", proofFile)).out)).toMatch(/^ok {3}card/);
-    expect(cardLine((await run("verify", bundleFile, "--card", card)).out)).toMatch(/^FAIL card .*needs its proof/);
+    expect(cardLine((await run("verify", bundleFile, "--card", card)).out)).toMatch(/^FAIL card +No proof places this card/);
     expect(cardLine((await run("verify", bundleFile, "--card", "card-1", "--card-proof", proofFile)).out)).toMatch(/^FAIL card .*does not place it/);
     const moved = join(dir, "moved.json");
     writeFileSync(moved, JSON.stringify({ ...proof, index: 2 }));
