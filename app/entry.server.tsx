@@ -39,3 +39,12 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/**
+ * Errors thrown by loaders and actions (not Responses they throw on purpose) are logged for the operator;
+ * the person sees the error page, never the error.
+ */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return;
+  console.error(`[remix] ${request.method} ${new URL(request.url).pathname}:`, error);
+}

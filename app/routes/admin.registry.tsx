@@ -48,11 +48,17 @@ const megabytes = REGISTRY_UPLOAD_MAX_BYTES / 1_000_000;
  */
 export async function action({ request, context }: ActionFunctionArgs) {
   let form: FormData;
+  // The file on disk gets a name of its own; the admin's name for it is what the import history shows.
+  let uploadedName = "";
+  const toDisk = unstable_createFileUploadHandler({ maxPartSize: REGISTRY_UPLOAD_MAX_BYTES, avoidFileConflicts: true, filter: ({ name }) => name === "file" });
   try {
     form = await unstable_parseMultipartFormData(
       request,
       unstable_composeUploadHandlers(
-        unstable_createFileUploadHandler({ maxPartSize: REGISTRY_UPLOAD_MAX_BYTES, avoidFileConflicts: true, filter: ({ name }) => name === "file" }),
+        (part) => {
+          if (part.name === "file" && part.filename) uploadedName = part.filename;
+          return toDisk(part);
+        },
         unstable_createMemoryUploadHandler({ maxPartSize: 10_000 }),
       ),
     );
@@ -71,7 +77,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await stored.remove();
     return fileRefused("admin.registry.emptyFile");
   }
-  const fileName = stored.name.slice(0, RegistryFileName.maxLength ?? 200) || "registry.csv";
+  const fileName = (uploadedName || stored.name).slice(0, RegistryFileName.maxLength ?? 200) || "registry.csv";
   const result = await act(request, "import", () => context.trpc.admin.startRegistryImport({ fileName, file: stored }));
   if (result.ok) return redirect(`/admin/registry?import=${encodeURIComponent(result.data.importId)}`);
   await stored.remove().catch(() => {});

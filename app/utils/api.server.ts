@@ -43,6 +43,11 @@ export function requireRole(request: Request, user: { roles: readonly string[] }
   if (!user.roles.includes(role)) throw new Response("Your role does not allow this page.", { status: 403 });
 }
 
+/** A failure on our side is logged for the operator with its cause; the person is told only that it happened. */
+function logInternal(request: Request, error: TRPCError): void {
+  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[page] ${request.method} ${new URL(request.url).pathname}:`, error.cause ?? error);
+}
+
 /** For loaders: the API's answer, or the right HTTP answer (sign-in redirect, 403, 404…). */
 export async function api<T>(request: Request, call: () => Promise<T>, locale?: Locale): Promise<T> {
   try {
@@ -50,6 +55,7 @@ export async function api<T>(request: Request, call: () => Promise<T>, locale?: 
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
     if (error.code === "UNAUTHORIZED") throw signInRedirect(request);
+    logInternal(request, error);
     // A page's error boundary says it in the person's language; a resource route's body is what she reads.
     const described = describe(error);
     const message = locale ? translateError(translator(locale), described) : described.message;
@@ -65,6 +71,7 @@ export async function attempt<T>(request: Request, call: () => Promise<T>): Prom
     if (!(error instanceof TRPCError)) throw error;
     if (error.code === "UNAUTHORIZED") throw signInRedirect(request);
     if (["BAD_REQUEST", "CONFLICT", "TOO_MANY_REQUESTS", "NOT_FOUND"].includes(error.code)) return { ok: false, error: describe(error) };
+    logInternal(request, error);
     throw new Response(describe(error).message, { status: getHTTPStatusCodeFromError(error) });
   }
 }

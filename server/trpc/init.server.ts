@@ -93,6 +93,9 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 function containsUnstorable(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return UNSTORABLE.test(value);
   if (depth > 8 || value === null || typeof value !== "object") return false;
+  // Only what JSON makes: plain objects and arrays (a stored upload is a class instance the server made).
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
   return Object.entries(value).some(([key, v]) => UNSTORABLE.test(key) || containsUnstorable(v, depth + 1));
 }
 
