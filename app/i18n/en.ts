@@ -899,6 +899,7 @@ export const en = {
   "registry.problem.noHeader": "The file is empty: it has no header line.",
   "registry.problem.noRows": "The file has no citizens in it.",
   "registry.importRunning": "Another registry import is still running. Wait until it is done.",
+  "registry.uploadNotFound": "That upload is not on the server (any more): upload the file again.",
   "registry.importNotFound": "There is no such registry import.",
   "convening.running": "This matter is being convened already.",
   "convening.registryWriting": "A census import is being written into the registry. Convene when it is done, so that no one is left out.",

@@ -907,6 +907,7 @@ export const et: Messages = {
   "registry.problem.noHeader": "Fail on tühi: sel pole päiserida.",
   "registry.problem.noRows": "Failis pole ühtegi kodanikku.",
   "registry.importRunning": "Teine registri import on veel pooleli. Oota, kuni see lõpeb.",
+  "registry.uploadNotFound": "Seda faili serveris (enam) pole: laadi fail uuesti üles.",
   "registry.importNotFound": "Sellist registri importi pole.",
   "convening.running": "Seda asja juba kokku kutsutakse.",
   "convening.registryWriting": "Rahvastikuregistri importi kirjutatakse praegu registrisse. Kutsu kokku, kui see on lõppenud, et keegi välja ei jääks.",

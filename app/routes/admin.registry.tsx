@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import {
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -15,6 +16,7 @@ import { type MessageKey, useLocale, useT } from "../i18n";
 import { CsrfField } from "../root";
 import { act, type ActionResult, api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
+import { REGISTRY_UPLOAD_DIR } from "../../server/trpc/routers/admin.server";
 import { REGISTRY_UPLOAD_MAX_BYTES, RegistryFileName } from "../../server/trpc/schemas/admin";
 
 const RUNNING = ["checking", "writing"];
@@ -50,7 +52,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   let form: FormData;
   // The file on disk gets a name of its own; the admin's name for it is what the import history shows.
   let uploadedName = "";
-  const toDisk = unstable_createFileUploadHandler({ maxPartSize: REGISTRY_UPLOAD_MAX_BYTES, avoidFileConflicts: true, filter: ({ name }) => name === "file" });
+  const toDisk = unstable_createFileUploadHandler({
+    directory: REGISTRY_UPLOAD_DIR,
+    maxPartSize: REGISTRY_UPLOAD_MAX_BYTES,
+    avoidFileConflicts: true,
+    filter: ({ name }) => name === "file",
+  });
   try {
     form = await unstable_parseMultipartFormData(
       request,
@@ -78,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return fileRefused("admin.registry.emptyFile");
   }
   const fileName = (uploadedName || stored.name).slice(0, RegistryFileName.maxLength ?? 200) || "registry.csv";
-  const result = await act(request, "import", () => context.trpc.admin.startRegistryImport({ fileName, file: stored }));
+  const result = await act(request, "import", () => context.trpc.admin.startRegistryImport({ fileName, upload: basename(stored.getFilePath()) }));
   if (result.ok) return redirect(`/admin/registry?import=${encodeURIComponent(result.data.importId)}`);
   await stored.remove().catch(() => {});
   return result;

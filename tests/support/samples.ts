@@ -72,6 +72,9 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
     maxLength: { csv: REGISTRY_MAX_BYTES },
   },
   "admin.registry": { input: undefined },
+  // A file the census page received is named by its upload; none by this name exists (a 404, after the door).
+  "admin.startRegistryImport": { input: () => ({ fileName: "sample.csv", upload: "no-such-upload.csv" }) },
+  "admin.registryImport": { input: () => ({ id: "no-such-import" }) },
   "desk.overview": { input: undefined },
   "ledger.read": { input: () => ({ stream: POLITY_STREAM, afterSeq: 0, limit: 10 }), optional: ["afterSeq", "limit"] },
   "ledger.page": { input: () => ({ stream: POLITY_STREAM }) },

@@ -26,4 +26,13 @@ export const ImportRegistryInput = z.object({ fileName: RegistryFileName, csv: z
 /** An uploaded census file (the page's way): 200 MB, room for 2 million citizens. */
 export const REGISTRY_UPLOAD_MAX_BYTES = 200_000_000;
 
+/** The census page's upload, named by its file name in the server's upload folder (admin.server.ts). */
+export const StartRegistryImportInput = z.object({
+  fileName: RegistryFileName,
+  upload: z
+    .string()
+    .regex(/^[\w.-]{1,200}$/u, "An upload is named by its file name only.")
+    .refine((name) => !name.startsWith("."), "An upload is named by its file name only."),
+});
+
 export const RegistryImportInput = z.object({ id: z.string().min(1).max(64) });
