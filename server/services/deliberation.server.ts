@@ -481,9 +481,6 @@ export interface RunnerOptions {
   enabled?: boolean;
 }
 
-/** Lets timers and I/O callbacks (other requests) run before going on. */
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -494,9 +491,6 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
   const holder = options.holder ?? `runner-${randomUUID()}`;
   const lease = createLease(getDeps, holder, options.leaseMs);
   const limiter = createLimiter(options.concurrency);
-  /** Turns of the event loop, one at a time: each step of any deliberation here runs in a turn of its own. */
-  let turns = Promise.resolve();
-  const takeTurn = () => (turns = turns.then(yieldToLoop));
   const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   /** Wakes a deliberation running here to read what the ledger gained (a delegate's action). */
   const nudges = new Map<string, () => void>();
@@ -581,7 +575,6 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     const writeQueued = async () => {
       writing = true;
       while (queue.length > 0) {
-        await takeTurn();
         const batch = queue.splice(0);
         try {
           await withLedger(deps, async (trx, append) => {
@@ -627,11 +620,6 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     };
 
     const callOnce = async (effect: CallEffect, allowance: Allowance | null) => {
-      // Computed tasks and the offline engine answer at once, and SQLite answers synchronously: without
-      // this, a whole deliberation would run as one chain of microtasks and no request would be served
-      // until it drafted. Each call waits for a turn of the event loop of its own (calls started together
-      // would otherwise all run in the same turn).
-      await takeTurn();
       const records: LlmCallRecord[] = [];
       const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
       const speaker = speakerOf(effect);
