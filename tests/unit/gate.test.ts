@@ -47,16 +47,7 @@ describe("the quality gate, offline", () => {
   });
 
   it("lets Mari's final card in as a value (JOURNEYS.md, step 3)", () => {
-    const out = classifyOffline({
-      title: "Being unobserved in ordinary life",
-      description: "I want to move through the city without feeling catalogued.",
-      policies: [
-        "MOMENTS when I change how I act because I might be watched",
-        "SPACES where people gather without needing a reason",
-        "WAYS a person can know who is recording and why",
-      ],
-      contextTitle: BIOMETRICS,
-    });
+    const out = classifyOffline(MARI_FINAL);
     expect(out.verdict).toBe("value");
     expect(out.signals[0]).toBe("gate.value");
     expect(out.signals.some((s) => s.startsWith("value.policy-substance"))).toBe(true);
