@@ -1,21 +1,31 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { apportion, byDistrict, byValueCommunities, type CitizenHoldings, type Constituency } from "../../deliberation/constituencies.js";
+import type { Worker } from "node:worker_threads";
+import type { CitizenHoldings } from "../../deliberation/constituencies.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
-import { buildMandate, citizenShareInMandate, type Mandate } from "../../deliberation/mandates.js";
+import { citizenShareInMandate, type Mandate } from "../../deliberation/mandates.js";
 import type { SessionUser } from "./accounts.server.js";
 import { type AppDeps, nowIso } from "./deps.server.js";
 import { withLedger } from "./ledger.server.js";
 import { valuesInContext } from "./matters.server.js";
+import {
+  CONVENING_WORKER_MARK,
+  type ComputedConstituency,
+  type ConveningAnswer,
+  type ConveningInput,
+  type ConveningMessage,
+  type Scheme,
+} from "./convening-worker.server.js";
 import { batchTransaction, registryBeingWritten, STALE_AFTER_MS } from "./registry.server.js";
+import { startModuleWorker } from "./worker-thread.server.js";
 
-export type Scheme = "districts" | "value-communities";
+export type { Scheme };
 
 /**
  * Which canonical values citizens hold (their cards) or endorse, as (citizen, context, value) rows,
- * narrowed to a context or a citizen. `activeOnly` leaves out revised and withdrawn cards.
+ * narrowed to a context, a citizen or a range of citizen ids. `activeOnly` leaves out revised and withdrawn cards.
  */
-async function valueHoldings(deps: AppDeps, scope: { contextId?: string; citizenId?: string; activeOnly: boolean }) {
+async function valueHoldings(deps: AppDeps, scope: { contextId?: string; citizenId?: string; after?: string; last?: string; activeOnly: boolean }) {
   let held = deps.db.selectFrom("valueCards").select(["citizenId", "contextId", "canonicalId"]).where("canonicalId", "is not", null);
   let endorsed = deps.db
     .selectFrom("endorsements as e")
@@ -30,6 +40,11 @@ async function valueHoldings(deps: AppDeps, scope: { contextId?: string; citizen
     held = held.where("citizenId", "=", scope.citizenId);
     endorsed = endorsed.where("e.citizenId", "=", scope.citizenId);
   }
+  if (scope.last !== undefined) {
+    // The citizens with ids in (after, last]: a page of the registry.
+    held = held.where("citizenId", ">", scope.after ?? "").where("citizenId", "<=", scope.last);
+    endorsed = endorsed.where("e.citizenId", ">", scope.after ?? "").where("e.citizenId", "<=", scope.last);
+  }
   const rows = await Promise.all([held.execute(), endorsed.execute()]);
   return rows.flat().map((r) => ({ citizenId: r.citizenId, contextId: r.contextId, valueId: r.canonicalId! }));
 }
@@ -37,24 +52,79 @@ async function valueHoldings(deps: AppDeps, scope: { contextId?: string; citizen
 /** Citizens read per query: on SQLite a read of the whole census at once would hold the event loop for seconds. */
 const CITIZEN_PAGE = 20_000;
 
-async function everyCitizen(deps: AppDeps): Promise<{ id: string; district: string }[]> {
-  const all: { id: string; district: string }[] = [];
+/**
+ * Every citizen of the registry with the canonical values she holds or endorses in the context now,
+ * a page at a time in id order: each page's holdings are read for its id range only, so no read
+ * grows with the census and the event loop gets a turn between pages.
+ */
+async function* holdingPages(deps: AppDeps, contextId: string): AsyncGenerator<CitizenHoldings[]> {
   for (let after = ""; ; ) {
     const page = await deps.db.selectFrom("citizens").select(["id", "district"]).where("id", ">", after).orderBy("id").limit(CITIZEN_PAGE).execute();
-    for (const c of page) all.push(c);
-    if (page.length < CITIZEN_PAGE) return all;
-    after = page.at(-1)!.id;
+    if (page.length === 0) return;
+    const last = page.at(-1)!.id;
+    const range = { contextId, after, last };
+    const holds = new Map<string, Set<string>>();
+    for (const row of await valueHoldings(deps, { ...range, activeOnly: true }))
+      holds.set(row.citizenId, (holds.get(row.citizenId) ?? new Set<string>()).add(row.valueId));
+    yield page.map((c) => ({ id: c.id, district: c.district, holds: [...(holds.get(c.id) ?? [])].sort() }));
+    if (page.length < CITIZEN_PAGE) return;
+    after = last;
     await yieldToEventLoop();
   }
 }
 
-/** Every citizen of the registry with the canonical values she holds or endorses in the context now. */
-async function holdingsIn(deps: AppDeps, contextId: string): Promise<CitizenHoldings[]> {
-  const [citizens, rows] = await Promise.all([everyCitizen(deps), valueHoldings(deps, { contextId, activeOnly: true })]);
-  const holds = new Map<string, Set<string>>();
-  for (const row of rows) holds.set(row.citizenId, (holds.get(row.citizenId) ?? new Set<string>()).add(row.valueId));
-  return citizens.map((c) => ({ id: c.id, district: c.district, holds: [...(holds.get(c.id) ?? [])].sort() }));
-}
+/**
+ * The convening worker (convening-worker.server.ts): one per process, started on first use and let go
+ * of (unref'd) while no convening needs it, so an idle worker never keeps a process alive.
+ */
+const conveningWorker = (() => {
+  let worker: Worker | null = null;
+  let seq = 0;
+  const pending = new Map<number, { resolve: (c: ComputedConstituency[]) => void; reject: (e: Error) => void } | null>();
+
+  function failAll(error: Error) {
+    for (const p of pending.values()) p?.reject(error);
+    pending.clear();
+    worker = null;
+  }
+
+  function start(): Worker {
+    const w = startModuleWorker("convening-worker", CONVENING_WORKER_MARK);
+    w.on("message", (answer: ConveningAnswer) => {
+      const p = pending.get(answer.seq);
+      pending.delete(answer.seq);
+      if (pending.size === 0) w.unref();
+      if (answer.ok) p?.resolve(answer.constituencies);
+      else if (answer.domain) p?.reject(new DomainError(answer.domain.kind, answer.domain.key, answer.message, answer.domain.params));
+      else p?.reject(new Error(`convening failed in its worker: ${answer.message}`));
+    });
+    w.on("error", (error) => worker === w && failAll(error));
+    w.on("exit", (code) => worker === w && failAll(new Error(`the convening worker stopped (exit code ${code})`)));
+    return w;
+  }
+
+  /** Posts the citizens page by page as they are read, then asks for the constituencies. */
+  return async function compute(pages: AsyncIterable<CitizenHoldings[]>, input: ConveningInput): Promise<ComputedConstituency[]> {
+    const id = ++seq;
+    worker ??= start();
+    const w = worker;
+    w.ref();
+    pending.set(id, null);
+    try {
+      for await (const citizens of pages) w.postMessage({ seq: id, kind: "page", citizens } satisfies ConveningMessage);
+    } catch (error) {
+      pending.delete(id);
+      w.postMessage({ seq: id, kind: "drop" } satisfies ConveningMessage);
+      if (pending.size === 0) w.unref();
+      throw error;
+    }
+    if (!pending.has(id)) throw new Error("the convening worker stopped");
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      w.postMessage({ seq: id, kind: "compute", input } satisfies ConveningMessage);
+    });
+  };
+})();
 
 /** Members written per transaction. */
 export const MEMBER_BATCH = 2_000;
@@ -153,29 +223,31 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
     );
   }
 
-  const citizens = await holdingsIn(deps, matter.contextId);
-  const titles = new Map(
-    (await deps.db.selectFrom("canonicalValues").select(["id", "title"]).where("contextId", "=", matter.contextId).execute()).map((v) => [v.id, v.title]),
-  );
-  let constituencies: Constituency[];
-  if (scheme === "districts") {
-    constituencies = byDistrict(citizens);
-  } else {
-    constituencies = byValueCommunities(citizens).constituencies.map((c) => ({
-      ...c,
-      label: (c.characteristicValues ?? []).map((id) => titles.get(id) ?? id).join(" + ") || c.label,
-    }));
-  }
-  if (constituencies.length === 0)
-    throw new DomainError("conflict", "matters.noConstituencies", "No citizen holds a value in this context yet, so there is no one to represent.");
-
+  // The census is read a page at a time (each posted to the worker as it comes, while the ids stay
+  // here to write the members); the grouping, apportionment and mandates are computed off the loop.
   const scores = await deps.db.selectFrom("graphScores").select(["canonicalId", "score", "dissent"]).where("contextId", "=", matter.contextId).execute();
-  const scoreOf = new Map(scores.map((s) => [s.canonicalId, s.score]));
-  const dissentOf = new Map(scores.map((s) => [s.canonicalId, s.dissent]));
-  const holdsOf = new Map(citizens.map((c) => [c.id, c.holds]));
-  const weights = new Map(apportion(constituencies).map((a) => [a.id, a.weight]));
-  const mandates = constituencies.map((c) =>
-    buildMandate({ constituencyId: c.id, members: c.members.map((id) => ({ id, holds: holdsOf.get(id) ?? [] })), scores: scoreOf, dissent: dissentOf }),
+  const ids: string[] = [];
+  async function* pagesKeepingIds() {
+    for await (const page of holdingPages(deps, matter!.contextId)) {
+      for (const c of page) ids.push(c.id);
+      yield page;
+    }
+  }
+  const computed = await conveningWorker(pagesKeepingIds(), {
+    scheme,
+    scores: scores.map((s) => [s.canonicalId, s.score]),
+    dissent: scores.map((s) => [s.canonicalId, s.dissent]),
+  });
+  if (computed.length === 0)
+    throw new DomainError("conflict", "matters.noConstituencies", "No citizen holds a value in this context yet, so there is no one to represent.");
+  const valueIds = [...new Set(computed.flatMap((c) => c.characteristicValues ?? []))];
+  const titles = new Map(
+    valueIds.length
+      ? (await deps.db.selectFrom("canonicalValues").select(["id", "title"]).where("id", "in", valueIds).execute()).map((v) => [v.id, v.title])
+      : [],
+  );
+  const constituencies = computed.map((c) =>
+    c.scheme === "value-communities" ? { ...c, label: (c.characteristicValues ?? []).map((id) => titles.get(id) ?? id).join(" + ") || c.label } : c,
   );
 
   if (await registryBeingWritten(deps)) {
@@ -191,8 +263,12 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
   // the constituencies), and a run that dies is undone by the sweep.
   const holder = await claimConvening(deps, matterId);
   try {
-    const members = constituencies.flatMap((c) => c.members.map((citizenId) => ({ matterId, constituencyId: c.id, citizenId })));
-    for (let start = 0; start < members.length; start += MEMBER_BATCH) {
+    // Members a batch at a time, straight from the worker's indices: a list of every member at once
+    // would be a million objects built in one turn of the event loop.
+    let rows: { matterId: string; constituencyId: string; citizenId: string }[] = [];
+    const writeRows = async () => {
+      const batch = rows;
+      rows = [];
       await batchTransaction(deps, async (trx) => {
         const lease = await trx
           .updateTable("conveningRuns")
@@ -202,14 +278,20 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
           .executeTakeFirst();
         if (Number(lease.numUpdatedRows) !== 1) throw new DomainError("conflict", "convening.running", "This matter is being convened already.");
         // Fewer rows per statement than per batch: SQLite takes at most 32,766 parameters in one.
-        for (let at = start; at < Math.min(start + MEMBER_BATCH, members.length); at += 1_000) {
+        for (let at = 0; at < batch.length; at += 1_000)
           await trx
             .insertInto("constituencyMembers")
-            .values(members.slice(at, Math.min(at + 1_000, start + MEMBER_BATCH)))
+            .values(batch.slice(at, at + 1_000))
             .execute();
-        }
       });
+    };
+    for (const c of constituencies) {
+      for (const i of c.members) {
+        rows.push({ matterId, constituencyId: c.id, citizenId: ids[i]! });
+        if (rows.length === MEMBER_BATCH) await writeRows();
+      }
     }
+    if (rows.length > 0) await writeRows();
 
     return await withLedger(deps, async (trx, append) => {
       const now = deps.clock.now().toISOString();
@@ -218,14 +300,14 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
       requireMove(current.status as MatterStatus, "convened");
       const run = await trx.deleteFrom("conveningRuns").where("matterId", "=", matterId).where("holder", "=", holder).executeTakeFirst();
       if (Number(run.numDeletedRows) !== 1) throw new DomainError("conflict", "convening.running", "This matter is being convened already.");
-      for (const [i, c] of constituencies.entries()) {
+      for (const c of constituencies) {
         await trx
           .insertInto("constituencies")
-          .values({ matterId, id: c.id, scheme, label: c.label, size: c.members.length, weight: weights.get(c.id) ?? 0, createdAt: now })
+          .values({ matterId, id: c.id, scheme, label: c.label, size: c.members.length, weight: c.weight, createdAt: now })
           .execute();
         await trx
           .insertInto("mandates")
-          .values({ matterId, constituencyId: c.id, body: JSON.stringify(mandates[i]), hash: mandates[i]!.hash, createdAt: now })
+          .values({ matterId, constituencyId: c.id, body: JSON.stringify(c.mandate), hash: c.mandate.hash, createdAt: now })
           .execute();
       }
       await trx.updateTable("matters").set({ status: "convened", updatedAt: now }).where("id", "=", matterId).execute();
@@ -236,12 +318,12 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
         payload: {
           scheme,
           early,
-          constituencies: constituencies.map((c, i) => ({
+          constituencies: constituencies.map((c) => ({
             id: c.id,
             label: c.label,
             size: c.members.length,
-            weight: weights.get(c.id) ?? 0,
-            mandateHash: mandates[i]!.hash,
+            weight: c.weight,
+            mandateHash: c.mandate.hash,
           })),
         },
       });

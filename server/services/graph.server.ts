@@ -1,12 +1,11 @@
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { DomainError } from "../../deliberation/errors.js";
 import { type Kysely, PostgresAdapter, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { type AggregatedEdge, edgeVerdict } from "../../deliberation/values/moral-graph.js";
 import type { AppDeps } from "./deps.server.js";
 import { GRAPH_WORKER_MARK, type GraphJob, type GraphJobResult } from "./graph-worker.server.js";
+import { startModuleWorker } from "./worker-thread.server.js";
 
 /**
  * Keeps each context's moral graph scores current as values, judgments and endorsements arrive
@@ -392,22 +391,6 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
   }
 }
 
-/**
- * Starts the worker. It is a TypeScript module, and on Node 20 a worker does not inherit tsx's ESM
- * loader (nor accept it through `execArgv`), so under tsx (npm start, the dev server, benches) and
- * vitest the worker registers tsx's CommonJS hook first and requires the module through it. Compiled
- * to JavaScript, the module is started as it is.
- */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./graph-worker.server.js", here), { workerData: GRAPH_WORKER_MARK });
-  const require = createRequire(here);
-  const hook = require.resolve("tsx/cjs/api");
-  const entry = fileURLToPath(new URL("./graph-worker.server.ts", here));
-  const code = `require(${JSON.stringify(hook)}).register(); require(${JSON.stringify(entry)});`;
-  return new Worker(code, { eval: true, workerData: GRAPH_WORKER_MARK });
-}
-
 /** One worker per registry, started on first use; a job at a time per context, any number of contexts (exported for the bench). */
 export function createGraphWorker() {
   let worker: Worker | null = null;
@@ -421,7 +404,7 @@ export function createGraphWorker() {
   }
 
   function start(): Worker {
-    const w = startWorker();
+    const w = startModuleWorker("graph-worker", GRAPH_WORKER_MARK);
     w.on("message", (result: GraphJobResult) => {
       const p = pending.get(result.seq);
       pending.delete(result.seq);
