@@ -26,10 +26,26 @@ export type DialectName = "sqlite" | "postgres";
 export interface DbHandle {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** Whether the database answers, as this process last found it (always up for SQLite). */
+  health: DatabaseHealth;
   close(): Promise<void>;
 }
 
-export type DbConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string; schema?: string; poolSize?: number };
+export type DbConfig =
+  | { kind: "sqlite"; file: string }
+  | {
+      kind: "postgres";
+      url: string;
+      schema?: string;
+      poolSize?: number;
+      /** How long a query waits for a free connection (or a new one) before it fails; default 5 s. */
+      connectTimeoutMs?: number;
+      /** Shown in pg_stat_activity, so an operator (or a test) can tell the processes' connections apart. */
+      applicationName?: string;
+    };
+
+/** The default wait for a connection: a request then fails (503) instead of hanging behind an exhausted pool. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 // PostgreSQL returns BIGINT (count(*)) as strings by default; our counts fit in a JS number.
 pg.types.setTypeParser(20, (value: string) => Number.parseInt(value, 10));
@@ -95,6 +111,116 @@ class InlineLimits implements KyselyPlugin {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// When the database goes away
+
+/** SQLSTATEs of a database that went away or cannot take us now (classes 08, 57P and 53300). */
+const UNAVAILABLE_CODES = /^(08...|57P0[1-4]|53300)$/;
+/** What node and pg say about a connection that broke, was refused, or was never handed out. */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|the database system is (starting up|shutting down|in recovery)|terminating connection/i;
+
+/**
+ * True when an error says the database cannot be reached or cannot serve us just now (a terminated
+ * connection, PostgreSQL restarting, a pool with no free connection, SQLite busy past its timeout):
+ * the request may succeed if asked again, so it is answered 503, never 500. Looks through causes.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (
+      typeof code === "string" &&
+      (UNAVAILABLE_CODES.test(code) || code === "SQLITE_BUSY" || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH)$/.test(code))
+    )
+      return true;
+    if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
+  }
+  return false;
+}
+
+export interface DatabaseHealth {
+  /** False from a failed probe until a probe succeeds again. */
+  readonly up: boolean;
+  /** Tell it about an error: a connection-level one has the database probed at once (and then every second while down). */
+  noteError(error: unknown): void;
+  /** Asks the database now (a trivial query) and returns whether it answered. */
+  probe(): Promise<boolean>;
+  close(): void;
+}
+
+const PROBE_EVERY_MS = 1_000;
+
+/**
+ * One failed query does not make the database down: a single terminated connection is gone with its
+ * error. A connection-level error has the database probed at once; only a probe that fails marks it
+ * down, and then it is probed every second until it answers. While it is down, pages and /healthz
+ * answer 503 at once instead of each waiting for a connection of its own.
+ */
+function createHealth(ping: () => Promise<unknown>, label: string): DatabaseHealth {
+  let up = true;
+  let probing: Promise<boolean> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+  const probe = () =>
+    (probing ??= ping()
+      .then(
+        () => true,
+        () => false,
+      )
+      .then((ok) => {
+        probing = null;
+        if (ok !== up) console.warn(`[db] ${label} ${ok ? "answers again" : "does not answer: serving 503 until it does"}`);
+        up = ok;
+        if (!ok && !closed && !timer) {
+          timer = setTimeout(() => {
+            timer = null;
+            void probe();
+          }, PROBE_EVERY_MS).unref();
+        }
+        return ok;
+      }));
+  return {
+    get up() {
+      return up;
+    },
+    noteError(error) {
+      if (!closed && isDatabaseUnavailable(error)) void probe();
+    },
+    probe,
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * A pg pool that survives its connections going away. Without an `error` listener, a pooled
+ * connection that PostgreSQL terminates (pg_terminate_backend, a restart, a network cut) emits an
+ * unhandled 'error' event and ends the process. Idle connections report through the pool's 'error';
+ * a connection that is checked out (inside a transaction, or held for LISTEN) reports on the client
+ * itself, so every client gets a listener as it connects. pg-pool drops a broken client when it is
+ * released, and the query that was on it fails with an error that isDatabaseUnavailable recognises.
+ */
+export function createPgPool(config: Extract<DbConfig, { kind: "postgres" }>, onError?: (error: Error) => void): pg.Pool {
+  const name = config.applicationName ?? "agora";
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize ?? 10,
+    connectionTimeoutMillis: config.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    application_name: name,
+    // A schema per test file keeps suites apart without a database per file.
+    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+  });
+  const report = (error: Error) => {
+    console.warn(`[db] ${name}: a connection failed: ${error.message}`);
+    onError?.(error);
+  };
+  pool.on("error", report);
+  pool.on("connect", (client) => client.on("error", report));
+  return pool;
+}
+
 /** The connection factory: SQLite (WAL) by default, PostgreSQL when a URL is given. */
 export function openDatabase(config: DbConfig): DbHandle {
   const plugins = [new CamelCasePlugin(), new InlineLimits()];
@@ -106,14 +232,35 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
-    return { db, dialect: "sqlite", close: () => db.destroy() };
+    const health: DatabaseHealth = { up: true, noteError: () => {}, probe: async () => true, close: () => {} };
+    return { db, dialect: "sqlite", health, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({
-    connectionString: config.url,
-    max: config.poolSize ?? 10,
-    // A schema per test file keeps suites apart without a database per file.
-    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+  let health: DatabaseHealth | undefined;
+  const pool = createPgPool(config, (error) => health?.noteError(error));
+  // Failures to get a connection (refused, timed out behind a full pool) never reach Kysely's log: noted here.
+  const noted = {
+    connect: () =>
+      pool.connect().catch((error: unknown) => {
+        health?.noteError(error);
+        throw error;
+      }),
+    end: () => pool.end(),
+  };
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: noted }),
+    plugins,
+    log: (event) => {
+      if (event.level === "error") health?.noteError(event.error);
+    },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
-  return { db, dialect: "postgres", close: () => db.destroy() };
+  health = createHealth(() => pool.query("SELECT 1"), config.applicationName ?? "PostgreSQL");
+  return {
+    db,
+    dialect: "postgres",
+    health,
+    close: () => {
+      health.close();
+      return db.destroy();
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
 import helmet from "helmet";
-import { type DbHandle, openDatabase } from "../db/connection.js";
+import { type DbHandle, isDatabaseUnavailable, openDatabase } from "../db/connection.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { deleteExpiredSessions } from "../db/repos/sessions.js";
 import { createEngine } from "../deliberation/llm/index.js";
@@ -27,6 +27,29 @@ import { REGISTRY_MAX_BYTES, REGISTRY_UPLOAD_MAX_BYTES } from "./trpc/routers/ad
 import { appRouter } from "./trpc/router.server.js";
 
 export type RemixMode = "build" | "dev" | "none";
+
+/** Seconds a client is told to wait before asking again while the database is away. */
+const RETRY_AFTER_S = "5";
+const UNAVAILABLE_PAGE =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><title>Agora: try again in a moment</title>' +
+  "<h1>Agora cannot reach its database just now</h1><p>Nothing you sent was lost half-way. Please try again in a moment.</p></html>";
+
+/**
+ * What keeps a server process alive through a database outage, installed once per process (npm start,
+ * and the processes the cluster tests start). The pools already listen for their connections' errors
+ * (db/connection.ts); this is the last net under anything that slipped past them: an 'error' or a
+ * rejection nobody handled is logged with its stack and the process carries on serving, because one
+ * dropped connection must not take every room of the polity down with it.
+ */
+export function installProcessGuards(log: (message: string, error: unknown) => void = (m, e) => console.error(m, e)): void {
+  process.on("unhandledRejection", (reason) => log("[process] a promise failed and nobody handled it:", reason));
+  process.on("uncaughtException", (error, origin) => {
+    // A database connection that failed is survivable; anything else leaves the process in a state we cannot vouch for.
+    if (isDatabaseUnavailable(error)) return log(`[process] ${origin}, the database went away (carrying on):`, error);
+    log(`[process] ${origin}, stopping:`, error);
+    process.exit(1);
+  });
+}
 
 export interface AgoraServer {
   deps: AppDeps;
@@ -88,7 +111,7 @@ export async function createAgoraServer(
       enabled: options.runDeliberations !== false,
     }),
   };
-  const realtime = createRealtime(http, deps);
+  const realtime = await createRealtime(http, deps, { health: database.health });
   broadcaster.ledgerAppended = (event) => realtime.ledgerAppended(event);
 
   const app = express();
@@ -123,13 +146,24 @@ export async function createAgoraServer(
   // The census upload page streams its file to disk (a nation's census is about 100 MB).
   app.use(boundedBodies(REGISTRY_MAX_BYTES + 64 * 1024, { "/admin/registry": REGISTRY_UPLOAD_MAX_BYTES + 64 * 1024 }));
 
+  // Up: {"ok":true,"db":"sqlite"|"postgres",…}. Down: 503 and "db":"down" at once, not after a wait for a connection.
   app.get("/healthz", async (_req, res) => {
+    const down = () => res.status(503).set("retry-after", RETRY_AFTER_S).json({ ok: false, db: "down", engine: deps.llm.engine });
+    if (!database.health.up) return void down();
     try {
       await database.db.selectFrom("users").select("id").limit(1).execute();
       res.json({ ok: true, db: database.dialect, engine: deps.llm.engine });
-    } catch {
-      res.status(503).json({ ok: false, db: database.dialect, engine: deps.llm.engine });
+    } catch (error) {
+      database.health.noteError(error);
+      console.warn("[healthz] the database did not answer:", (error as Error).message);
+      down();
     }
+  });
+
+  // While the database is known to be away, pages are answered 503 at once (the API answers each call 503 itself).
+  app.use((req, res, next) => {
+    if (database.health.up || req.path.startsWith("/trpc") || req.path.startsWith("/assets/")) return next();
+    res.status(503).set("retry-after", RETRY_AFTER_S).type("html").send(UNAVAILABLE_PAGE);
   });
 
   app.use(
@@ -138,8 +172,13 @@ export async function createAgoraServer(
       router: appRouter,
       createContext: ({ req, res }) => contextFromRequest(deps, req, res),
       maxBodySize: REGISTRY_MAX_BYTES + 64 * 1024,
+      // A database that is away is a 503 (the error formatter says so): tell the client when to ask again.
+      responseMeta: ({ errors }) => (errors.some((e) => isDatabaseUnavailable(e.cause)) ? { headers: { "retry-after": RETRY_AFTER_S } } : {}),
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path}:`, error.cause ?? error);
+        if (isDatabaseUnavailable(error.cause)) {
+          database.health.noteError(error.cause);
+          console.warn(`[trpc] ${path}: the database is unavailable: ${(error.cause as Error).message}`);
+        } else if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path}:`, error.cause ?? error);
       },
     }),
   );
@@ -162,6 +201,19 @@ export async function createAgoraServer(
       }),
     );
   }
+
+  // What the Remix handler passes on (its load context could not read the session): 503 for a database
+  // that is away, else a plain 500 that says nothing of the cause (logged here for the operator).
+  app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (isDatabaseUnavailable(error)) {
+      database.health.noteError(error);
+      console.warn(`[http] ${req.method} ${req.path}: the database is unavailable: ${(error as Error).message}`);
+      return void res.status(503).set("retry-after", RETRY_AFTER_S).type("html").send(UNAVAILABLE_PAGE);
+    }
+    console.error(`[http] ${req.method} ${req.path}:`, error);
+    res.status(500).type("text").send("Something went wrong on our side.");
+  });
 
   // socket.io already answers its own path on this server; the app must not answer it a second time.
   const socketPath = `${realtime.io.path()}/`;

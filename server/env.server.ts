@@ -43,6 +43,21 @@ const EnvSchema = z.object({
   AGORA_MAJORITY: z.coerce.number().min(0).max(0.99).default(0.5),
   /** How long a process holds a deliberation without renewing before another may take it over. */
   AGORA_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /**
+   * How many server processes the operator runs on this database. More than one needs PostgreSQL: they
+   * then share the ledger, the deliberation leases and socket.io's fan-out. SQLite is one process.
+   */
+  AGORA_PROCESSES: z.coerce.number().int().min(1).max(1024).default(1),
+  /** This process's name among them, shown in PostgreSQL's pg_stat_activity (default: agora-<pid>). */
+  AGORA_INSTANCE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, "AGORA_INSTANCE is letters, digits, _ . and -")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** PostgreSQL connections this process may hold for requests and jobs (socket.io's fan-out holds 2 more). */
+  AGORA_DB_POOL: z.coerce.number().int().min(2).max(1000).default(10),
+  /** How long a request waits for a database connection before it is answered 503. */
+  AGORA_DB_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   AGORA_SIGNING_KEY: z.string().optional(),
   /** log2 of scrypt's cost parameter N. 15 (32 MiB, tens of milliseconds) unless told otherwise. */
@@ -59,7 +74,11 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+  database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string; poolSize?: number; connectTimeoutMs?: number; applicationName?: string };
+  /** The server processes the operator says share this database (AGORA_PROCESSES). */
+  processes: number;
+  /** This process's name (AGORA_INSTANCE), as PostgreSQL's pg_stat_activity shows it. */
+  instance: string;
   llm: { baseUrl?: string; apiKey?: string; model: string; embeddingModel?: string; concurrency: number; timeoutMs: number };
   deliberation: { tokenBudget: number; leaseMs: number };
   polity: string;
@@ -91,13 +110,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (!e.DATABASE_URL && e.AGORA_PROCESSES > 1) {
+    // Several processes on one SQLite file would each run deliberations and push only their own events:
+    // refused at start rather than found out as a room that misses half of what happens.
+    throw new Error(
+      `Invalid configuration:\n  AGORA_PROCESSES: ${e.AGORA_PROCESSES} processes need PostgreSQL (DATABASE_URL=postgres://…); SQLite serves one process.`,
+    );
+  }
   const dataDir = resolve(e.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
+  const instance = e.AGORA_INSTANCE ?? `agora-${process.pid}`;
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir,
-    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "sqlite", file: join(dataDir, "agora.sqlite") },
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.AGORA_DB_POOL, connectTimeoutMs: e.AGORA_DB_WAIT_MS, applicationName: instance }
+      : { kind: "sqlite", file: join(dataDir, "agora.sqlite") },
+    processes: e.AGORA_PROCESSES,
+    instance,
     llm: {
       baseUrl: e.OPENAI_BASE_URL,
       apiKey: e.OPENAI_API_KEY,

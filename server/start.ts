@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
+import { sql } from "kysely";
 import { DEMO_PASSWORD, isEmpty, seedDemoPolity } from "../db/seed.js";
-import { createAgoraServer } from "./app.server.js";
+import { type AgoraServer, createAgoraServer, installProcessGuards } from "./app.server.js";
 import { hashPassword } from "./auth/password.server.js";
 import { buildIfNeeded } from "./build-if-needed.server.js";
 import { seedDemoMatters, seedDemoValues } from "./seed-demo.server.js";
@@ -8,6 +9,7 @@ import { loadConfig } from "./env.server.js";
 
 /** `npm start`: build if needed, migrate, seed an empty database, serve. `--dev` serves through Vite. */
 async function main() {
+  installProcessGuards();
   const started = performance.now();
   const dev = process.argv.includes("--dev");
   const root = process.cwd();
@@ -15,8 +17,9 @@ async function main() {
   if (!dev) buildIfNeeded(root);
 
   const server = await createAgoraServer(config, { remix: dev ? "dev" : "build", root });
-  const { db } = server.deps;
-  if (await isEmpty(db)) {
+  await seedOnce(server, async () => {
+    const { db } = server.deps;
+    if (!(await isEmpty(db))) return;
     process.stdout.write("Seeding the demo polity…\n");
     const { citizens, accounts } = await seedDemoPolity(db, {
       hashPassword: (p) => hashPassword(p, config.scryptLogN),
@@ -31,7 +34,7 @@ async function main() {
     process.stdout.write(`  ${values.cards} value cards, ${values.pairs} wiser-than pairs, judgments and endorsements.\n`);
     await seedDemoMatters(server.deps);
     process.stdout.write("  3 matters: one published (with a ruling whose bundle verifies), one convened and ready to deliberate, one open for values.\n");
-  }
+  });
 
   const port = await server.listen(config.port);
   const url = `http://localhost:${port}`;
@@ -39,6 +42,9 @@ async function main() {
     [
       "",
       `Agora is serving ${url}  (database: ${server.deps.dialect}, engine: ${server.deps.llm.engine})`,
+      server.realtime.clustered
+        ? `  process ${config.instance}, one of ${config.processes} on this database: rooms fan out through PostgreSQL (docs/operations.md)`
+        : "  one process (SQLite): AGORA_PROCESSES above 1 needs DATABASE_URL=postgres://…",
       "",
       `Demo accounts (password "${DEMO_PASSWORD}"):`,
       "  admin@demo.agora                            admin",
@@ -57,6 +63,26 @@ async function main() {
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/** Advisory-lock key of the first start's seeding ("SEED"). */
+const SEED_LOCK = 0x53454544;
+
+/**
+ * Seeds an empty database once, however many processes start on it together: on PostgreSQL they take
+ * turns under a session advisory lock, and the ones after the first find it seeded. (Migrations take
+ * Kysely's own lock.) SQLite has one process.
+ */
+async function seedOnce(server: AgoraServer, seed: () => Promise<void>) {
+  if (server.deps.dialect !== "postgres") return seed();
+  await server.deps.db.connection().execute(async (connection) => {
+    await sql`SELECT pg_advisory_lock(${sql.lit(SEED_LOCK)})`.execute(connection);
+    try {
+      await seed();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${sql.lit(SEED_LOCK)})`.execute(connection);
+    }
+  });
 }
 
 main().catch((error) => {

@@ -7,8 +7,9 @@ import type { Role } from "../../deliberation/roles.js";
  * commands go through tRPC. Every client event is acknowledged with an Ack.
  */
 export type AckError = {
-  code: "UNAUTHORIZED" | "FORBIDDEN" | "BAD_REQUEST" | "TOO_MANY_REQUESTS" | "INTERNAL";
-  status: 401 | 403 | 400 | 429 | 500;
+  code: "UNAUTHORIZED" | "FORBIDDEN" | "BAD_REQUEST" | "TOO_MANY_REQUESTS" | "INTERNAL" | "UNAVAILABLE";
+  /** 503: the database cannot be reached just now; ask again in a moment. */
+  status: 401 | 403 | 400 | 429 | 500 | 503;
   message: string;
 };
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };

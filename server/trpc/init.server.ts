@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { isDatabaseUnavailable } from "../../db/connection.js";
 import { DomainError, type DomainErrorKind } from "../../deliberation/errors.js";
 import type { Role } from "../../deliberation/roles.js";
 import type { Context } from "./context.server.js";
@@ -51,6 +52,14 @@ const t = initTRPC
       // The adapter's own refusals carry JSON.parse's wording or a bare code; say it in words instead.
       const unparsable = error.code === "BAD_REQUEST" && error.cause instanceof SyntaxError;
       const tooLarge = error.code === "PAYLOAD_TOO_LARGE";
+      // The database went away (a dropped connection, a restart, no free connection): worth asking again, so 503.
+      if (internal && isDatabaseUnavailable(error.cause)) {
+        return {
+          message: "The database cannot be reached just now. Try again in a moment.",
+          code: shape.code,
+          data: { code: "SERVICE_UNAVAILABLE", httpStatus: 503, path: shape.data.path, key: "errors.unavailable", params: {}, issues: null },
+        };
+      }
       return {
         message: issues
           ? `Please check your input. ${readableIssues(issues)}`
