@@ -39,6 +39,7 @@ import type { SessionUser } from "./accounts.server.js";
 import { matterOptions } from "./clauses.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
+import { shareTheLoop } from "./loop.server.js";
 import { withLedger } from "./ledger.server.js";
 
 /**
@@ -575,6 +576,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     const writeQueued = async () => {
       writing = true;
       while (queue.length > 0) {
+        // On SQLite a write answers synchronously: without a turn now and then, a deliberation would hold the loop.
+        await shareTheLoop();
         const batch = queue.splice(0);
         try {
           await withLedger(deps, async (trx, append) => {
@@ -620,6 +623,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     };
 
     const callOnce = async (effect: CallEffect, allowance: Allowance | null) => {
+      // Computed tasks and the offline engine answer at once: each call takes its place in the loop's slices.
+      await shareTheLoop();
       const records: LlmCallRecord[] = [];
       const task = PROTOCOL_TASKS[effect.task] as Task<unknown, unknown>;
       const speaker = speakerOf(effect);
