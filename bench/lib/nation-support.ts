@@ -1,3 +1,5 @@
+import { Worker } from "node:worker_threads";
+
 /** What `npm run bench -- nation` needs besides the polity: a progress bar per stage and the /healthz probe. */
 
 /** A one-line bar on stderr (`\r`), redrawn at most every 200 ms: count/total, rate, elapsed. */
@@ -36,38 +38,45 @@ export function progress(stage: string, total: number) {
 }
 
 /**
- * Asks /healthz every 20 ms. `take()` returns the longest wait since the last call (a request the
- * loop could not answer, from the moment it was sent), `longest` the longest of the whole run.
+ * Asks /healthz every 20 ms from a worker thread (its own event loop: a probe in the server's loop
+ * would be starved by what starves the server, and see nothing). `take()` returns the longest wait
+ * since the last call, a request still unanswered counting as far as it got; `longest` the longest
+ * of the run.
  */
 export function healthProbe(url: string) {
-  let sinceTake = 0;
-  let longest = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      // A kept-alive socket the server closed as it was reused is retried: only the wait counts.
-      await fetch(url)
-        .then((r) => r.arrayBuffer())
-        .catch(() => fetch(url).then((r) => r.arrayBuffer()));
-      const wait = performance.now() - started;
-      sinceTake = Math.max(sinceTake, wait);
-      longest = Math.max(longest, wait);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
+  // [0] longest since take (0.1 ms), [1] longest of the run, [2] start of the request in flight (ms after `epoch`, 0: none), [3] stop.
+  const shared = new Int32Array(new SharedArrayBuffer(16));
+  const epoch = Date.now();
+  const worker = new Worker(
+    `const { workerData } = require("node:worker_threads");
+     const shared = workerData.shared;
+     (async () => {
+       while (Atomics.load(shared, 3) === 0) {
+         const started = performance.now();
+         Atomics.store(shared, 2, Math.max(1, Date.now() - workerData.epoch));
+         try { await fetch(workerData.url).then((r) => r.arrayBuffer()); }
+         catch { await fetch(workerData.url).then((r) => r.arrayBuffer()).catch(() => {}); }
+         Atomics.store(shared, 2, 0);
+         const wait = Math.round((performance.now() - started) * 10);
+         if (wait > Atomics.load(shared, 0)) Atomics.store(shared, 0, wait);
+         if (wait > Atomics.load(shared, 1)) Atomics.store(shared, 1, wait);
+         await new Promise((resolve) => setTimeout(resolve, 20));
+       }
+     })();`,
+    { eval: true, workerData: { url, shared, epoch } },
+  );
+  const inFlight = () => {
+    const since = Atomics.load(shared, 2);
+    return since > 0 ? Date.now() - epoch - since : 0;
+  };
   return {
-    take: () => {
-      const value = sinceTake;
-      sinceTake = 0;
-      return value;
-    },
+    take: () => Math.max(Atomics.exchange(shared, 0, 0) / 10, inFlight()),
     get longest() {
-      return longest;
+      return Math.max(Atomics.load(shared, 1) / 10, inFlight());
     },
     stop: async () => {
-      running = false;
-      await loop;
+      Atomics.store(shared, 3, 1);
+      await worker.terminate();
     },
   };
 }
