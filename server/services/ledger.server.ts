@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { isDatabaseUnavailable } from "../../db/connection.js";
 import { appendLedgerEvent, type AppendInput } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import type { LedgerEvent } from "../../deliberation/ledger.js";
@@ -14,20 +15,60 @@ export async function withLedger<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const appended: LedgerEvent[] = [];
+    let done: { result: T } | null = null;
     try {
-      const result = await deps.db.transaction().execute((trx) =>
-        work(trx, async (input) => {
+      const result = await deps.db.transaction().execute(async (trx) => {
+        const value = await work(trx, async (input) => {
           const previous = [...appended].reverse().find((e) => e.matterId === input.matterId);
           const event = await appendLedgerEvent(trx, { ...input, createdAt: deps.clock.now().toISOString() }, previous);
           appended.push(event);
           return event;
-        }),
-      );
+        });
+        done = { result: value };
+        return value;
+      });
       for (const event of appended) deps.events.ledgerAppended(event);
       return result;
     } catch (error) {
       if (attempt < 5 && isSequenceCollision(error)) continue;
+      // The connection died after the work was done: the COMMIT may have landed. Asked again blindly, the
+      // caller (the runner writing a result) would append the same thing twice, so find out first.
+      const finished = done as { result: T } | null;
+      if (finished && appended.length > 0 && isDatabaseUnavailable(error) && (await committed(deps, appended))) {
+        for (const event of appended) deps.events.ledgerAppended(event);
+        return finished.result;
+      }
       throw error;
+    }
+  }
+}
+
+/** How long a write whose commit is in doubt waits for the database to say whether it landed. */
+const COMMIT_DOUBT_MS = 30_000;
+
+/**
+ * Whether the events of a transaction whose COMMIT got no answer are in the ledger: the first one at its
+ * seq with its hash (a hash covers its content, time and predecessor, so nothing else has it). Asks until
+ * the database answers, for up to COMMIT_DOUBT_MS; past that the doubt is logged and the error stands.
+ */
+async function committed(deps: AppDeps, events: readonly LedgerEvent[]): Promise<boolean> {
+  const first = events[0]!;
+  const deadline = Date.now() + COMMIT_DOUBT_MS;
+  for (;;) {
+    try {
+      const row = await deps.db
+        .selectFrom("ledgerEvents")
+        .select("hash")
+        .where("matterId", "=", first.matterId)
+        .where("seq", "=", first.seq)
+        .executeTakeFirst();
+      return row?.hash === first.hash;
+    } catch (error) {
+      if (Date.now() > deadline || !isDatabaseUnavailable(error)) {
+        console.error(`[ledger] could not learn whether ${first.matterId} #${first.seq} was written:`, error);
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 }
