@@ -18,6 +18,7 @@ import * as endorsing from "./migrations/2026-12-06T15-endorsing.js";
 import * as graphIncrements from "./migrations/2026-12-07T16-graph-increments.js";
 import * as registryBatches from "./migrations/2026-12-07T17-registry-batches.js";
 import * as rulingCards from "./migrations/2026-12-08T18-ruling-cards.js";
+import * as publishingBatches from "./migrations/2026-12-09T20-publishing-batches.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07T16-graph-increments": graphIncrements,
   "2026-12-07T17-registry-batches": registryBatches,
   "2026-12-08T18-ruling-cards": rulingCards,
+  "2026-12-09T20-publishing-batches": publishingBatches,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

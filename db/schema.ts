@@ -342,6 +342,16 @@ export interface RulingCardsTable {
   valueId: string;
 }
 
+/** The run that owns a matter's publication while the cards behind its mandates are written. */
+export interface PublishingRunsTable {
+  matterId: string;
+  /** The id the ruling will have: its cards are written under it first. */
+  rulingId: string;
+  holder: string;
+  startedAt: string;
+  expiresAt: string;
+}
+
 export interface LogLeavesTable {
   idx: number;
   leafHash: string;
@@ -402,6 +412,7 @@ export interface Database {
   ballotVotes: BallotVotesTable;
   rulings: RulingsTable;
   rulingCards: RulingCardsTable;
+  publishingRuns: PublishingRunsTable;
   logLeaves: LogLeavesTable;
   logNodes: LogNodesTable;
   logCheckpoints: LogCheckpointsTable;

@@ -17,7 +17,7 @@ import { remixLoadContext } from "./load-context.server.js";
 import { dbCallRecorder } from "./llm-recorder.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
 import { createDeliberationRunner } from "./services/deliberation.server.js";
-import { lapseDueRulings } from "./services/registry-log.server.js";
+import { lapseDueRulings, sweepPublications } from "./services/registry-log.server.js";
 import { sweepRegistryImports } from "./services/registry.server.js";
 import { sweepConvenings } from "./services/convening.server.js";
 import { type AppDeps, systemClock } from "./services/deps.server.js";
@@ -234,6 +234,7 @@ export async function createAgoraServer(
   const sweepBatches = () =>
     sweepRegistryImports(deps)
       .then(() => sweepConvenings(deps))
+      .then(() => sweepPublications(deps))
       .catch((e) => console.error("[batches] sweep failed:", e));
   await sweepBatches();
   const batchSweeper = setInterval(sweepBatches, 60_000).unref();

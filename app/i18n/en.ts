@@ -509,6 +509,7 @@ export const en = {
   "rulings.room": "The deliberation that made it",
   "rulings.publish": "Publish the ruling",
   "rulings.publishLead": "The ruling gets its identifier and page, and its provenance bundle goes into the registry's signed transparency log.",
+  "rulings.publishing": "This ruling is being published already. Wait a moment and open it again.",
   "rulings.notRatified": "Only a ratified ruling can be published.",
   "rulings.notFound": "There is no such ruling.",
   "log.inconsistent": "The log refused to sign a checkpoint that does not extend the last one.",

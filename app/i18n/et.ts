@@ -514,6 +514,7 @@ export const et: Messages = {
   "rulings.room": "Arutelu, mis selle tegi",
   "rulings.publish": "Avalda otsus",
   "rulings.publishLead": "Otsus saab tunnuse ja lehe ning selle päritolukimp lisatakse registri allkirjastatud läbipaistvuslogisse.",
+  "rulings.publishing": "Seda otsust juba avaldatakse. Oodake hetk ja avage see uuesti.",
   "rulings.notRatified": "Avaldada saab ainult kinnitatud otsust.",
   "rulings.notFound": "Sellist otsust pole.",
   "log.inconsistent": "Logi keeldus allkirjastamast kontrollpunkti, mis ei jätka eelmist.",

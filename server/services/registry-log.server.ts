@@ -15,6 +15,7 @@ import {
   bundleJson,
   bundleLeaf,
   type CardProof,
+  type CardTree,
   cardProof,
   cardTrees,
   type ProvenanceBundle,
@@ -27,11 +28,14 @@ import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
+import { shareTheLoop } from "./loop.server.js";
+import { batchTransaction } from "./registry.server.js";
 
 /**
  * Publication (issue 7): a ratified ruling gets its ELI, its provenance bundle is appended to the
  * registry's transparency log, and a new checkpoint is signed, consistent with the last one. All of it,
- * the matter's move to "published" and its ledger event, in one transaction.
+ * the matter's move to "published" and its ledger event, in one transaction (the cards behind its
+ * mandates are written in batches just before: see publishRuling).
  */
 
 /** The registry log's own lock: one append at a time, across processes. */
@@ -93,7 +97,8 @@ export async function buildBundle(
   eli: string,
   publishedAt: string,
   sunsetAt: string | null,
-): Promise<{ bundle: ProvenanceBundle; cards: { constituencyId: string; valueId: string; cards: string[] }[] }> {
+  trees: readonly CardTree[],
+): Promise<ProvenanceBundle> {
   const matter = await trx.selectFrom("matters").selectAll().where("id", "=", matterId).executeTakeFirstOrThrow();
   const events = await readLedger(trx, matterId);
   const opened = events.filter((e) => e.type === "ballot.opened").at(-1)!.payload as unknown as {
@@ -114,23 +119,6 @@ export async function buildBundle(
     .orderBy("seq")
     .execute();
   const { constituencies, bodies } = await frozenMandates({ ...deps, db: trx }, matterId);
-  const mandateValues = new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)));
-  // For the citizen's own check: her card, its canonical value, and the constituency she was in; kept
-  // where that value is in her constituency's mandate, and published as a count and a root per value.
-  const rows = mandateValues.size
-    ? await trx
-        .selectFrom("valueCards as vc")
-        .innerJoin("constituencyMembers as cm", (join) => join.onRef("cm.citizenId", "=", "vc.citizenId").on("cm.matterId", "=", matterId))
-        .select(["vc.id", "vc.canonicalId", "cm.constituencyId"])
-        .where("vc.canonicalId", "in", [...mandateValues])
-        .execute()
-    : [];
-  const held = new Set([...bodies].flatMap(([id, m]) => m.values.map((v) => `${id}\u0000${v.valueId}`)));
-  const trees = cardTrees(
-    rows
-      .filter((r) => held.has(`${r.constituencyId}\u0000${r.canonicalId}`))
-      .map((r) => ({ card: r.id, constituency: r.constituencyId, value: r.canonicalId! })),
-  );
   const bundle: ProvenanceBundle = {
     version: BUNDLE_VERSION,
     ruling: {
@@ -151,7 +139,48 @@ export async function buildBundle(
     ...(opened.coverage !== undefined ? { valuePreservation: opened.coverage } : {}),
     ...(fairness !== undefined ? { fairness } : {}),
   };
-  return { bundle, cards: trees };
+  return bundle;
+}
+
+/**
+ * Which cards stand behind each mandate value of a convened matter: her card, its canonical value and
+ * the constituency she was in, kept where that value is in her constituency's mandate; grouped into
+ * trees (the bundle publishes a count and a root per value, the registry keeps the ids to answer each
+ * citizen's `cardProof`). Read a page of members at a time: at national participation they are
+ * a hundred thousand cards.
+ */
+async function cardsBehindMandates(deps: AppDeps, matterId: string): Promise<(CardTree & { cards: string[] })[]> {
+  const { bodies } = await frozenMandates(deps, matterId);
+  const held = new Set([...bodies].flatMap(([id, m]) => m.values.map((v) => `${id}\u0000${v.valueId}`)));
+  const mandateValues = [...new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)))];
+  const entries: { card: string; constituency: string; value: string }[] = [];
+  if (mandateValues.length === 0) return cardTrees(entries);
+  for (let after = ""; ; ) {
+    const members = await deps.db
+      .selectFrom("constituencyMembers")
+      .select(["citizenId", "constituencyId"])
+      .where("matterId", "=", matterId)
+      .where("citizenId", ">", after)
+      .orderBy("citizenId")
+      .limit(CARD_BATCH * 10)
+      .execute();
+    if (members.length === 0) break;
+    const constituencyOf = new Map(members.map((m) => [m.citizenId, m.constituencyId]));
+    const cards = await deps.db
+      .selectFrom("valueCards")
+      .select(["id", "citizenId", "canonicalId"])
+      .where("citizenId", ">", after)
+      .where("citizenId", "<=", members.at(-1)!.citizenId)
+      .where("canonicalId", "in", mandateValues)
+      .execute();
+    for (const card of cards) {
+      const constituency = constituencyOf.get(card.citizenId);
+      if (constituency && held.has(`${constituency}\u0000${card.canonicalId}`)) entries.push({ card: card.id, constituency, value: card.canonicalId! });
+    }
+    after = members.at(-1)!.citizenId;
+    await shareTheLoop();
+  }
+  return cardTrees(entries);
 }
 
 /** Rows per insert of a ruling's cards: 4 parameters each, well under either database's limit. */
@@ -230,69 +259,158 @@ export async function appendLogLeaf(trx: Kysely<Database>, signingKey: string, l
   return { leafIndex, checkpoint };
 }
 
+/** A publication run that has not moved for this long died with its process: the sweep undoes it. */
+const PUBLISHING_STALE_MS = 60_000;
+const publishingLease = (deps: AppDeps) => new Date(deps.clock.now().getTime() + PUBLISHING_STALE_MS).toISOString();
+
+/** Deletes the cards written under a ruling id that never became a ruling, a batch at a time. */
+async function clearRulingCards(deps: AppDeps, rulingId: string): Promise<void> {
+  for (;;) {
+    const batch = await deps.db.selectFrom("rulingCards").select("cardId").where("rulingId", "=", rulingId).limit(CARD_BATCH).execute();
+    if (batch.length === 0) return;
+    await batchTransaction(deps, (trx) =>
+      trx
+        .deleteFrom("rulingCards")
+        .where("rulingId", "=", rulingId)
+        .where(
+          "cardId",
+          "in",
+          batch.map((b) => b.cardId),
+        )
+        .execute(),
+    );
+  }
+}
+
+/** Gives up a publication run: its cards, then the run (unless its ruling exists: then it is done). */
+async function abandonPublishing(deps: AppDeps, matterId: string, rulingId: string, holder: string): Promise<void> {
+  const published = await deps.db.selectFrom("rulings").select("id").where("id", "=", rulingId).executeTakeFirst();
+  if (!published) await clearRulingCards(deps, rulingId);
+  await batchTransaction(deps, (trx) => trx.deleteFrom("publishingRuns").where("matterId", "=", matterId).where("holder", "=", holder).execute());
+}
+
+/** After a restart (and every minute): publications whose process died midway are undone, so the clerk can publish again. */
+export async function sweepPublications(deps: AppDeps): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const dead = await deps.db.selectFrom("publishingRuns").selectAll().where("expiresAt", "<=", now).execute();
+  for (const run of dead) {
+    const taken = await batchTransaction(deps, (trx) =>
+      trx
+        .updateTable("publishingRuns")
+        .set({ expiresAt: publishingLease(deps) })
+        .where("matterId", "=", run.matterId)
+        .where("holder", "=", run.holder)
+        .where("expiresAt", "<=", now)
+        .executeTakeFirst(),
+    );
+    if (Number(taken.numUpdatedRows) === 1) await abandonPublishing(deps, run.matterId, run.rulingId, run.holder);
+  }
+}
+
 /**
  * The clerk publishes a ratified ruling. Given the hash of the text she read, it must be the ballot's:
  * what is published is never a text she did not see.
+ *
+ * In two parts, so that no transaction grows with the polity: first, under a run that owns the
+ * matter's publication, the cards behind its mandates are read and written a batch at a time under
+ * the id the ruling will have (unread until it exists); then one short transaction gives the ruling
+ * its ELI, appends its bundle to the log, signs the checkpoint and moves the matter, as before.
  */
 export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId: string, read: { textHash?: string } = {}) {
-  return withLedger(deps, async (trx, append) => {
-    await lockStream(trx, LOG_STREAM);
-    await lockStream(trx, matterId);
-    const matter = await trx.selectFrom("matters").select(["status", "emergency", "sunsetDays"]).where("id", "=", matterId).executeTakeFirst();
-    if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
-    if (matter.status !== "ratified") throw new DomainError("conflict", "rulings.notRatified", "Only a ratified ruling can be published.");
-    const now = deps.clock.now();
-    const publishedAt = now.toISOString();
-    const year = now.getUTCFullYear();
-    const { n } = await trx.selectFrom("rulings").select(sql<number>`count(*)`.as("n")).where("year", "=", year).executeTakeFirstOrThrow();
-    const number = Number(n) + 1;
-    const eli = `/eli/${deps.config.polity}/ruling/${year}/${number}`;
-    const sunsetDays = matter.sunsetDays ?? (matter.emergency === 1 ? DEFAULT_SUNSET_DAYS : null);
-    const sunsetAt = sunsetDays ? new Date(now.getTime() + sunsetDays * 86_400_000).toISOString() : null;
-    const { bundle, cards } = await buildBundle(deps, trx, matterId, eli, publishedAt, sunsetAt);
-    if (read.textHash !== undefined && read.textHash !== bundle.ruling.textHash) {
-      throw new DomainError("conflict", "rulings.textChanged", "The text on the ballot is not the one you read. Read it again before publishing.");
+  const matter = await deps.db.selectFrom("matters").select("status").where("id", "=", matterId).executeTakeFirst();
+  if (!matter) throw new DomainError("not_found", "matters.notFound", "There is no such matter.");
+  if (matter.status !== "ratified") throw new DomainError("conflict", "rulings.notRatified", "Only a ratified ruling can be published.");
+
+  const id = deps.ids();
+  const holder = deps.ids();
+  const started = deps.clock.now().toISOString();
+  try {
+    await batchTransaction(deps, (trx) =>
+      trx
+        .insertInto("publishingRuns")
+        .values({ matterId, rulingId: id, holder, startedAt: started, expiresAt: publishingLease(deps) })
+        .execute(),
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("conflict", "rulings.publishing", "This ruling is being published already.");
+    throw error;
+  }
+
+  try {
+    const trees = await cardsBehindMandates(deps, matterId);
+    const rows = trees.flatMap((g) => g.cards.map((cardId) => ({ rulingId: id, cardId, constituencyId: g.constituencyId, valueId: g.valueId })));
+    for (let at = 0; at < rows.length; at += CARD_BATCH) {
+      await batchTransaction(deps, async (trx) => {
+        const run = await trx
+          .updateTable("publishingRuns")
+          .set({ expiresAt: publishingLease(deps) })
+          .where("matterId", "=", matterId)
+          .where("holder", "=", holder)
+          .executeTakeFirst();
+        if (Number(run.numUpdatedRows) !== 1) throw new DomainError("conflict", "rulings.publishing", "This ruling is being published already.");
+        await trx
+          .insertInto("rulingCards")
+          .values(rows.slice(at, at + CARD_BATCH))
+          .execute();
+      });
     }
 
-    const id = deps.ids();
-    // The bundle holds the matter's whole ledger: canonicalize it once, for its leaf, its row and its hash.
-    const json = bundleJson(bundle);
-    const { leafIndex, checkpoint } = await appendLogLeaf(trx, deps.config.signingKey, leafHash(utf8(json)), id, publishedAt);
+    return await withLedger(deps, async (trx, append) => {
+      await lockStream(trx, LOG_STREAM);
+      await lockStream(trx, matterId);
+      const current = await trx.selectFrom("matters").select(["status", "emergency", "sunsetDays"]).where("id", "=", matterId).executeTakeFirstOrThrow();
+      if (current.status !== "ratified") throw new DomainError("conflict", "rulings.notRatified", "Only a ratified ruling can be published.");
+      const run = await trx.deleteFrom("publishingRuns").where("matterId", "=", matterId).where("holder", "=", holder).executeTakeFirst();
+      if (Number(run.numDeletedRows) !== 1) throw new DomainError("conflict", "rulings.publishing", "This ruling is being published already.");
+      const now = deps.clock.now();
+      const publishedAt = now.toISOString();
+      const year = now.getUTCFullYear();
+      const { n } = await trx.selectFrom("rulings").select(sql<number>`count(*)`.as("n")).where("year", "=", year).executeTakeFirstOrThrow();
+      const number = Number(n) + 1;
+      const eli = `/eli/${deps.config.polity}/ruling/${year}/${number}`;
+      const sunsetDays = current.sunsetDays ?? (current.emergency === 1 ? DEFAULT_SUNSET_DAYS : null);
+      const sunsetAt = sunsetDays ? new Date(now.getTime() + sunsetDays * 86_400_000).toISOString() : null;
+      const bundle = await buildBundle(deps, trx, matterId, eli, publishedAt, sunsetAt, trees);
+      if (read.textHash !== undefined && read.textHash !== bundle.ruling.textHash) {
+        throw new DomainError("conflict", "rulings.textChanged", "The text on the ballot is not the one you read. Read it again before publishing.");
+      }
 
-    await trx
-      .insertInto("rulings")
-      .values({
-        id,
-        matterId,
-        year,
-        number,
-        eli,
-        title: bundle.ruling.title,
-        text: bundle.ruling.text,
-        contextId: bundle.ruling.contextId,
-        emergency: bundle.ruling.emergency ? 1 : 0,
-        status: "in-force",
-        publishedAt,
-        sunsetAt,
-        leafIndex,
-        bundle: json,
-      })
-      .execute();
-    const rows = cards.flatMap((g) => g.cards.map((cardId) => ({ rulingId: id, cardId, constituencyId: g.constituencyId, valueId: g.valueId })));
-    for (let at = 0; at < rows.length; at += CARD_BATCH)
+      // The bundle holds the matter's whole ledger: canonicalize it once, for its leaf, its row and its hash.
+      const json = bundleJson(bundle);
+      const { leafIndex, checkpoint } = await appendLogLeaf(trx, deps.config.signingKey, leafHash(utf8(json)), id, publishedAt);
+
       await trx
-        .insertInto("rulingCards")
-        .values(rows.slice(at, at + CARD_BATCH))
+        .insertInto("rulings")
+        .values({
+          id,
+          matterId,
+          year,
+          number,
+          eli,
+          title: bundle.ruling.title,
+          text: bundle.ruling.text,
+          contextId: bundle.ruling.contextId,
+          emergency: bundle.ruling.emergency ? 1 : 0,
+          status: "in-force",
+          publishedAt,
+          sunsetAt,
+          leafIndex,
+          bundle: json,
+        })
         .execute();
-    await trx.updateTable("matters").set({ status: "published", updatedAt: publishedAt }).where("id", "=", matterId).execute();
-    await append({
-      matterId,
-      type: "ruling.published",
-      actor: clerk.id,
-      payload: { eli, leafIndex, bundleSha256: sha256Hex(json), checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue,
+      await trx.updateTable("matters").set({ status: "published", updatedAt: publishedAt }).where("id", "=", matterId).execute();
+      await append({
+        matterId,
+        type: "ruling.published",
+        actor: clerk.id,
+        payload: { eli, leafIndex, bundleSha256: sha256Hex(json), checkpoint: { size: checkpoint.size, root: checkpoint.root } } as unknown as JsonValue,
+      });
+      return { id, eli, leafIndex };
     });
-    return { id, eli, leafIndex };
-  });
+  } catch (error) {
+    await abandonPublishing(deps, matterId, id, holder).catch((e) => console.error(`[publication] undoing ${matterId} failed:`, e));
+    throw error;
+  }
 }
 
 /** A ruling's bundle with its inclusion proof under the newest signed checkpoint: what `agora verify` checks. */

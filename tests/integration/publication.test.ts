@@ -10,6 +10,7 @@ import { BUNDLE_VERSION, type BundleEnvelope, bundleLeaf, type CardProof, verify
 import { LOG_NAME, verifyCheckpoint } from "../../deliberation/transparency/checkpoint.js";
 import { verifyConsistency } from "../../deliberation/transparency/merkle.js";
 import { signCheckpoint } from "../../deliberation/transparency/signing.js";
+import { sweepPublications } from "../../server/services/registry-log.server.js";
 import { conveneFixture, type Fixture } from "../fixtures/deliberation.js";
 import { dialects, type HttpClient, httpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
@@ -344,5 +345,41 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
     expect(await nodes()).toEqual(grown);
     const envelope = (await clerk.query("rulings.bundle", { id: (await db.selectFrom("rulings").select("id").executeTakeFirstOrThrow()).id })).data;
     expect(verifyEnvelope(envelope).ok).toBe(true);
+  });
+  it("writes the cards before the ruling under a run: a run under way keeps a second publication out, one that died is undone by the sweep", async () => {
+    const id = await ratified();
+    const db = t.server.deps.db;
+    const now = Date.now();
+    // Another process is publishing it: the clerk is told so, and nothing is written.
+    await db
+      .insertInto("publishingRuns")
+      .values({
+        matterId: id,
+        rulingId: "elsewhere-ruling",
+        holder: "elsewhere",
+        startedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 60_000).toISOString(),
+      })
+      .execute();
+    await db.insertInto("rulingCards").values({ rulingId: "elsewhere-ruling", cardId: "card-a", constituencyId: "c1", valueId: "v1" }).execute();
+    const refused = await publish(id);
+    expect(refused.status).toBe(409);
+    expect(refused.error?.data.key).toBe("rulings.publishing");
+    expect((await clerk.query("matters.get", { id })).data.status).toBe("ratified");
+
+    // That process died: the sweep deletes what it wrote under a ruling that never came, and the run.
+    await db
+      .updateTable("publishingRuns")
+      .set({ expiresAt: new Date(now - 1).toISOString() })
+      .where("matterId", "=", id)
+      .execute();
+    await sweepPublications(t.server.deps);
+    expect(await db.selectFrom("rulingCards").selectAll().where("rulingId", "=", "elsewhere-ruling").execute()).toEqual([]);
+    expect(await db.selectFrom("publishingRuns").selectAll().where("matterId", "=", id).execute()).toEqual([]);
+
+    // Now it publishes, and no run is left behind.
+    const published = await publish(id);
+    expect(published.status).toBe(200);
+    expect(await db.selectFrom("publishingRuns").selectAll().execute()).toEqual([]);
   });
 });
