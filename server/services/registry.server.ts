@@ -28,8 +28,31 @@ export interface ImportReport {
 }
 
 const MAX_PROBLEMS_REPORTED = 500;
-/** Rows per transaction: on SQLite each batch holds the one connection for a few milliseconds. */
+/** The most rows per transaction (fewer where a batch of them takes too long: see batchSize). */
 export const REGISTRY_BATCH = 1_000;
+/** What one batch may hold the connection for: on SQLite it is the event loop, and requests wait. */
+const BATCH_TARGET_MS = 40;
+const BATCH_MIN = 50;
+
+/**
+ * Rows per transaction, fitted to what a transaction costs here and now: a batch of the census
+ * upserts into a table of a million rows and its indexes, whose cost per row grows with the table and
+ * with the machine's load (1,000 rows took from 30 ms to over a second). Each batch's time moves the
+ * size toward BATCH_TARGET_MS, at most halving or doubling it, between BATCH_MIN and REGISTRY_BATCH.
+ */
+function batchSize() {
+  let size = REGISTRY_BATCH;
+  return {
+    get rows() {
+      return size;
+    },
+    took(ms: number, rows: number) {
+      if (rows < size) return; // a short last batch says little
+      const factor = Math.min(2, Math.max(0.5, BATCH_TARGET_MS / Math.max(ms, 1)));
+      size = Math.min(REGISTRY_BATCH, Math.max(BATCH_MIN, Math.round(size * factor)));
+    },
+  };
+}
 /** An import or convening that has not moved for this long is taken to have died with its process. */
 export const STALE_AFTER_MS = 60_000;
 /** Slices of a CSV given as text: the parser gets it a piece at a time, so the event loop breathes. */
@@ -47,13 +70,15 @@ async function* slices(text: string): AsyncIterable<string> {
 /** The longest transaction of this process's imports and convenings: what the benchmarks report. */
 export const transactionTimes = { longestMs: 0, count: 0 };
 
-/** One short transaction of a batched job, timed. */
-export async function batchTransaction<T>(deps: AppDeps, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+/** One short transaction of a batched job, timed (`timed` hears how long it held the connection). */
+export async function batchTransaction<T>(deps: AppDeps, work: (trx: Transaction<Database>) => Promise<T>, timed?: (ms: number) => void): Promise<T> {
   const started = performance.now();
   try {
     return await deps.db.transaction().execute(work);
   } finally {
-    transactionTimes.longestMs = Math.max(transactionTimes.longestMs, performance.now() - started);
+    const ms = performance.now() - started;
+    timed?.(ms);
+    transactionTimes.longestMs = Math.max(transactionTimes.longestMs, ms);
     transactionTimes.count++;
     // Between batches other requests get the connection (and, on SQLite, the event loop).
     await yieldToEventLoop();
@@ -104,22 +129,27 @@ async function checkIntoStaging(deps: AppDeps, importId: string, source: CsvSour
   let batch: (RegistryRow & { seq: number })[] = [];
   let rows = 0;
   let staged = 0;
+  const size = batchSize();
   const flush = async () => {
     const staged = batch;
     batch = [];
-    await batchTransaction(deps, async (trx) => {
-      if (staged.length > 0 && problemCount === 0) {
+    await batchTransaction(
+      deps,
+      async (trx) => {
+        if (staged.length > 0 && problemCount === 0) {
+          await trx
+            .insertInto("registryStaging")
+            .values(staged.map((row) => ({ importId, citizenId: deps.ids(), ...row })))
+            .execute();
+        }
         await trx
-          .insertInto("registryStaging")
-          .values(staged.map((row) => ({ importId, citizenId: deps.ids(), ...row })))
+          .updateTable("registryImports")
+          .set({ rowsRead: rows, problemCount, updatedAt: nowIso(deps) })
+          .where("id", "=", importId)
           .execute();
-      }
-      await trx
-        .updateTable("registryImports")
-        .set({ rowsRead: rows, problemCount, updatedAt: nowIso(deps) })
-        .where("id", "=", importId)
-        .execute();
-    });
+      },
+      (ms) => size.took(ms, staged.length),
+    );
   };
 
   const parser = parse({ relax_column_count: true, skip_empty_lines: true, bom: true });
@@ -150,7 +180,7 @@ async function checkIntoStaging(deps: AppDeps, importId: string, source: CsvSour
       if (result.row) batch.push({ ...result.row, seq: ++staged });
       else note(result.problems);
       if (checker.rows > REGISTRY_MAX_ROWS) break;
-      if (batch.length >= REGISTRY_BATCH || (rows % REGISTRY_BATCH === 0 && problemCount > 0)) await flush();
+      if (batch.length >= size.rows || (rows % REGISTRY_BATCH === 0 && problemCount > 0)) await flush();
     }
   } catch (error) {
     const { lines } = (error ?? {}) as { lines?: number };
@@ -174,55 +204,61 @@ async function checkIntoStaging(deps: AppDeps, importId: string, source: CsvSour
 async function writeStaged(deps: AppDeps, importId: string): Promise<void> {
   const job = await deps.db.selectFrom("registryImports").selectAll().where("id", "=", importId).executeTakeFirstOrThrow();
   const createdAt = job.createdAt;
+  const size = batchSize();
   for (;;) {
-    const done = await batchTransaction(deps, async (trx) => {
-      const at = await trx.selectFrom("registryImports").select(["rowsWritten", "inserted", "updated"]).where("id", "=", importId).executeTakeFirstOrThrow();
-      const range = trx
-        .selectFrom("registryStaging as s")
-        .where("s.importId", "=", importId)
-        .where("s.seq", ">", at.rowsWritten)
-        .where("s.seq", "<=", at.rowsWritten + REGISTRY_BATCH);
-      const counted = await range
-        .leftJoin("citizens as c", "c.personalCode", "s.personalCode")
-        .select((eb) => [eb.fn.countAll<number>().as("rows"), eb.fn.count<number>("c.id").as("known")])
-        .executeTakeFirstOrThrow();
-      const [rows, known] = [Number(counted.rows), Number(counted.known)];
-      if (rows === 0) return true;
-      await trx
-        .insertInto("citizens")
-        .columns(["id", "personalCode", "fullName", "district", "email", "importId", "createdAt"])
-        .expression(
-          range.select([
-            "s.citizenId",
-            "s.personalCode",
-            "s.fullName",
-            "s.district",
-            "s.email",
-            "s.importId",
-            sql<string>`cast(${createdAt} as text)`.as("createdAt"),
-          ]),
-        )
-        .onConflict((oc) =>
-          oc.column("personalCode").doUpdateSet((eb) => ({
-            fullName: eb.ref("excluded.fullName"),
-            district: eb.ref("excluded.district"),
-            email: eb.ref("excluded.email"),
-            importId: eb.ref("excluded.importId"),
-          })),
-        )
-        .execute();
-      await trx
-        .deleteFrom("registryStaging")
-        .where("importId", "=", importId)
-        .where("seq", "<=", at.rowsWritten + REGISTRY_BATCH)
-        .execute();
-      await trx
-        .updateTable("registryImports")
-        .set({ rowsWritten: at.rowsWritten + rows, inserted: at.inserted + rows - known, updated: at.updated + known, updatedAt: nowIso(deps) })
-        .where("id", "=", importId)
-        .execute();
-      return false;
-    });
+    const rowsNow = size.rows;
+    const done = await batchTransaction(
+      deps,
+      async (trx) => {
+        const at = await trx.selectFrom("registryImports").select(["rowsWritten", "inserted", "updated"]).where("id", "=", importId).executeTakeFirstOrThrow();
+        const range = trx
+          .selectFrom("registryStaging as s")
+          .where("s.importId", "=", importId)
+          .where("s.seq", ">", at.rowsWritten)
+          .where("s.seq", "<=", at.rowsWritten + rowsNow);
+        const counted = await range
+          .leftJoin("citizens as c", "c.personalCode", "s.personalCode")
+          .select((eb) => [eb.fn.countAll<number>().as("rows"), eb.fn.count<number>("c.id").as("known")])
+          .executeTakeFirstOrThrow();
+        const [rows, known] = [Number(counted.rows), Number(counted.known)];
+        if (rows === 0) return true;
+        await trx
+          .insertInto("citizens")
+          .columns(["id", "personalCode", "fullName", "district", "email", "importId", "createdAt"])
+          .expression(
+            range.select([
+              "s.citizenId",
+              "s.personalCode",
+              "s.fullName",
+              "s.district",
+              "s.email",
+              "s.importId",
+              sql<string>`cast(${createdAt} as text)`.as("createdAt"),
+            ]),
+          )
+          .onConflict((oc) =>
+            oc.column("personalCode").doUpdateSet((eb) => ({
+              fullName: eb.ref("excluded.fullName"),
+              district: eb.ref("excluded.district"),
+              email: eb.ref("excluded.email"),
+              importId: eb.ref("excluded.importId"),
+            })),
+          )
+          .execute();
+        await trx
+          .deleteFrom("registryStaging")
+          .where("importId", "=", importId)
+          .where("seq", "<=", at.rowsWritten + rowsNow)
+          .execute();
+        await trx
+          .updateTable("registryImports")
+          .set({ rowsWritten: at.rowsWritten + rows, inserted: at.inserted + rows - known, updated: at.updated + known, updatedAt: nowIso(deps) })
+          .where("id", "=", importId)
+          .execute();
+        return false;
+      },
+      (ms) => size.took(ms, rowsNow),
+    );
     if (done) break;
   }
   await withLedger(deps, async (trx, append) => {
