@@ -43,15 +43,19 @@ describe.each(dialects())("a census import at scale, in batches (%s)", (dialect)
     );
   const polity = () => readLedger(deps().db, POLITY_STREAM);
 
-  it("a 200,000-row file with one bad row near its end changes nothing and says which row and why, in English and Estonian", async () => {
-    const people = census(200_000);
-    const bad = 199_000; // the 199,000th citizen is on line 199,001 (the header is line 1)
+  // The issue's 200,000 rows on SQLite. The importer has no dialect-specific code (one Kysely path for
+  // both), so PostgreSQL, where staging and clearing 200,000 rows took 11 s, gets a 20,000-row file:
+  // twenty batches, the bad row 1,000 rows from the end as on SQLite, and the same checks that nothing is left behind.
+  const badFileRows = dialect === "sqlite" ? 200_000 : 20_000;
+  it(`a ${badFileRows.toLocaleString("en")}-row file with one bad row near its end changes nothing and says which row and why, in English and Estonian`, async () => {
+    const people = census(badFileRows);
+    const bad = badFileRows - 1_000; // e.g. the 199,000th citizen of 200,000 is on line 199,001 (the header is line 1)
     const csv = registryCsv(people).replace(`\n${people[bad - 1]!.personalCode},`, `\n${people[bad - 1]!.personalCode.slice(0, 10)}x,`);
     const [citizens, ledger] = [await count("citizens"), (await polity()).length];
 
     const report = await importRegistry(deps(), adminId, "census-bad.csv", csv);
 
-    expect(report).toMatchObject({ status: "rejected", totalRows: 200_000, rowsWritten: 0, inserted: 0, updated: 0, problemCount: 1 });
+    expect(report).toMatchObject({ status: "rejected", totalRows: badFileRows, rowsWritten: 0, inserted: 0, updated: 0, problemCount: 1 });
     expect(report.problems).toEqual([
       {
         line: bad + 1,

@@ -179,7 +179,10 @@ describe("the streaming registry checker", () => {
   it("names the line a repeated code first appeared on, far into a large census, and says it in keys a page translates", () => {
     const checker = new RegistryChecker();
     expect(checker.header(["personal_code", "full_name", "district"])).toEqual([]);
-    for (let i = 1; i <= 200_000; i++) expect(checker.row([personalCode(i), "Mari Tamm", "Tartu"], i + 1).row).not.toBeNull();
+    // One expect for the 200,000 rows, not one each (200,000 expects took most of the test's time): the lines refused, none.
+    const refused: number[] = [];
+    for (let i = 1; i <= 200_000; i++) if (checker.row([personalCode(i), "Mari Tamm", "Tartu"], i + 1).row === null) refused.push(i + 1);
+    expect(refused).toEqual([]);
     const again = checker.row([personalCode(123_456), "Mari Tamm", "Tartu"], 200_002);
     expect(again).toEqual({
       row: null,
