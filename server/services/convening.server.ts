@@ -16,7 +16,7 @@ import {
   type ConveningMessage,
   type Scheme,
 } from "./convening-worker.server.js";
-import { batchTransaction, registryBeingWritten, STALE_AFTER_MS } from "./registry.server.js";
+import { batchSize, batchTransaction, registryBeingWritten, STALE_AFTER_MS } from "./registry.server.js";
 import { startModuleWorker } from "./worker-thread.server.js";
 
 export type { Scheme };
@@ -126,7 +126,7 @@ const conveningWorker = (() => {
   };
 })();
 
-/** Members written per transaction. */
+/** Members written per transaction at most (fewer where that takes too long: batchSize). */
 export const MEMBER_BATCH = 2_000;
 
 /** Deletes a matter's members in batches: what an unfinished convening left behind. */
@@ -266,29 +266,34 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
     // Members a batch at a time, straight from the worker's indices: a list of every member at once
     // would be a million objects built in one turn of the event loop.
     let rows: { matterId: string; constituencyId: string; citizenId: string }[] = [];
+    const size = batchSize(MEMBER_BATCH);
     const writeRows = async () => {
       const batch = rows;
       rows = [];
-      await batchTransaction(deps, async (trx) => {
-        const lease = await trx
-          .updateTable("conveningRuns")
-          .set({ expiresAt: leaseUntil(deps) })
-          .where("matterId", "=", matterId)
-          .where("holder", "=", holder)
-          .executeTakeFirst();
-        if (Number(lease.numUpdatedRows) !== 1) throw new DomainError("conflict", "convening.running", "This matter is being convened already.");
-        // Fewer rows per statement than per batch: SQLite takes at most 32,766 parameters in one.
-        for (let at = 0; at < batch.length; at += 1_000)
-          await trx
-            .insertInto("constituencyMembers")
-            .values(batch.slice(at, at + 1_000))
-            .execute();
-      });
+      await batchTransaction(
+        deps,
+        async (trx) => {
+          const lease = await trx
+            .updateTable("conveningRuns")
+            .set({ expiresAt: leaseUntil(deps) })
+            .where("matterId", "=", matterId)
+            .where("holder", "=", holder)
+            .executeTakeFirst();
+          if (Number(lease.numUpdatedRows) !== 1) throw new DomainError("conflict", "convening.running", "This matter is being convened already.");
+          // Fewer rows per statement than per batch: SQLite takes at most 32,766 parameters in one.
+          for (let at = 0; at < batch.length; at += 1_000)
+            await trx
+              .insertInto("constituencyMembers")
+              .values(batch.slice(at, at + 1_000))
+              .execute();
+        },
+        (ms) => size.took(ms, batch.length),
+      );
     };
     for (const c of constituencies) {
       for (const i of c.members) {
         rows.push({ matterId, constituencyId: c.id, citizenId: ids[i]! });
-        if (rows.length === MEMBER_BATCH) await writeRows();
+        if (rows.length >= size.rows) await writeRows();
       }
     }
     if (rows.length > 0) await writeRows();

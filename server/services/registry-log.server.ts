@@ -29,7 +29,7 @@ import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
 import { shareTheLoop } from "./loop.server.js";
-import { batchTransaction } from "./registry.server.js";
+import { batchSize, batchTransaction } from "./registry.server.js";
 
 /**
  * Publication (issue 7): a ratified ruling gets its ELI, its provenance bundle is appended to the
@@ -339,20 +339,24 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
   try {
     const trees = await cardsBehindMandates(deps, matterId);
     const rows = trees.flatMap((g) => g.cards.map((cardId) => ({ rulingId: id, cardId, constituencyId: g.constituencyId, valueId: g.valueId })));
-    for (let at = 0; at < rows.length; at += CARD_BATCH) {
-      await batchTransaction(deps, async (trx) => {
-        const run = await trx
-          .updateTable("publishingRuns")
-          .set({ expiresAt: publishingLease(deps) })
-          .where("matterId", "=", matterId)
-          .where("holder", "=", holder)
-          .executeTakeFirst();
-        if (Number(run.numUpdatedRows) !== 1) throw new DomainError("conflict", "rulings.publishing", "This ruling is being published already.");
-        await trx
-          .insertInto("rulingCards")
-          .values(rows.slice(at, at + CARD_BATCH))
-          .execute();
-      });
+    const size = batchSize(CARD_BATCH);
+    for (let at = 0; at < rows.length; ) {
+      const batch = rows.slice(at, at + size.rows);
+      at += batch.length;
+      await batchTransaction(
+        deps,
+        async (trx) => {
+          const run = await trx
+            .updateTable("publishingRuns")
+            .set({ expiresAt: publishingLease(deps) })
+            .where("matterId", "=", matterId)
+            .where("holder", "=", holder)
+            .executeTakeFirst();
+          if (Number(run.numUpdatedRows) !== 1) throw new DomainError("conflict", "rulings.publishing", "This ruling is being published already.");
+          await trx.insertInto("rulingCards").values(batch).execute();
+        },
+        (ms) => size.took(ms, batch.length),
+      );
     }
 
     return await withLedger(deps, async (trx, append) => {

@@ -28,20 +28,20 @@ export interface ImportReport {
 }
 
 const MAX_PROBLEMS_REPORTED = 500;
-/** The most rows per transaction (fewer where a batch of them takes too long: see batchSize). */
+/** The most rows per transaction of the census import (fewer where a batch of them takes too long: see batchSize). */
 export const REGISTRY_BATCH = 1_000;
 /** What one batch may hold the connection for: on SQLite it is the event loop, and requests wait. */
 const BATCH_TARGET_MS = 40;
 const BATCH_MIN = 50;
 
 /**
- * Rows per transaction, fitted to what a transaction costs here and now: a batch of the census
- * upserts into a table of a million rows and its indexes, whose cost per row grows with the table and
- * with the machine's load (1,000 rows took from 30 ms to over a second). Each batch's time moves the
- * size toward BATCH_TARGET_MS, at most halving or doubling it, between BATCH_MIN and REGISTRY_BATCH.
+ * Rows per transaction of a batched job, fitted to what a transaction costs here and now: a batch
+ * upserts into tables of a million rows and their indexes, whose cost per row grows with the table
+ * and with the machine's load (1,000 census rows took from 30 ms to over a second). Each batch's time
+ * moves the size toward BATCH_TARGET_MS, at most halving or doubling it, between BATCH_MIN and `max`.
  */
-function batchSize() {
-  let size = REGISTRY_BATCH;
+export function batchSize(max: number) {
+  let size = max;
   return {
     get rows() {
       return size;
@@ -49,7 +49,7 @@ function batchSize() {
     took(ms: number, rows: number) {
       if (rows < size) return; // a short last batch says little
       const factor = Math.min(2, Math.max(0.5, BATCH_TARGET_MS / Math.max(ms, 1)));
-      size = Math.min(REGISTRY_BATCH, Math.max(BATCH_MIN, Math.round(size * factor)));
+      size = Math.min(max, Math.max(BATCH_MIN, Math.round(size * factor)));
     },
   };
 }
@@ -129,7 +129,7 @@ async function checkIntoStaging(deps: AppDeps, importId: string, source: CsvSour
   let batch: (RegistryRow & { seq: number })[] = [];
   let rows = 0;
   let staged = 0;
-  const size = batchSize();
+  const size = batchSize(REGISTRY_BATCH);
   const flush = async () => {
     const staged = batch;
     batch = [];
@@ -204,7 +204,7 @@ async function checkIntoStaging(deps: AppDeps, importId: string, source: CsvSour
 async function writeStaged(deps: AppDeps, importId: string): Promise<void> {
   const job = await deps.db.selectFrom("registryImports").selectAll().where("id", "=", importId).executeTakeFirstOrThrow();
   const createdAt = job.createdAt;
-  const size = batchSize();
+  const size = batchSize(REGISTRY_BATCH);
   for (;;) {
     const rowsNow = size.rows;
     const done = await batchTransaction(
