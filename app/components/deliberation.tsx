@@ -19,7 +19,9 @@ const percent = (x: number) => `${Math.round(x * 100)} %`;
 
 /**
  * Keeps the page current while a deliberation runs: it listens to the matter's room and reloads the
- * page's data when the protocol appends an event (at most twice a second).
+ * page's data when the protocol appends an event (at most twice a second), including the events
+ * appended between the page's render and the room's join, which come back with the join's answer
+ * (an offline deliberation may draft before the socket connects).
  */
 export function useLiveDeliberation(matterId: string, active: boolean, afterSeq: number) {
   const { revalidate } = useRevalidator();
@@ -30,14 +32,19 @@ export function useLiveDeliberation(matterId: string, active: boolean, afterSeq:
     if (!active) return;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ["websocket"] });
     let timer: ReturnType<typeof setTimeout> | null = null;
-    socket.on("connect", () => socket.emit("room:join", { matterId, afterSeq }, () => {}));
-    socket.on("ledger:event", (event) => {
+    const reloadSoon = (event: { matterId: string; type: string }) => {
       if (event.matterId !== matterId || !event.type.startsWith("deliberation.")) return;
       timer ??= setTimeout(() => {
         timer = null;
         latest.current();
       }, 500);
-    });
+    };
+    socket.on("connect", () =>
+      socket.emit("room:join", { matterId, afterSeq }, (answer) => {
+        if (answer.ok) for (const event of answer.data.events) reloadSoon(event);
+      }),
+    );
+    socket.on("ledger:event", reloadSoon);
     return () => {
       if (timer) clearTimeout(timer);
       socket.close();
