@@ -1,27 +1,52 @@
-import { setImmediate as nextTurn } from "node:timers/promises";
-
 /**
  * Sharing the event loop with long chains of synchronous work. On SQLite every query answers
  * synchronously, and the offline engine and the computed protocol tasks answer at once, so a
  * deliberation (or any job made of such steps) runs as one chain of microtasks that no request,
  * timer or socket can interrupt: 101 representatives offline held the loop for seconds.
  *
- * `shareTheLoop()` between steps bounds that without serialising anyone: a step goes on at once
- * while the current slice of the loop is younger than LOOP_SLICE_MS, and otherwise waits for the
- * next turn (timers and I/O run first). The slice is process-wide: whoever resumes first in a turn
- * starts a new slice, and the others resuming in the same turn wait again once it is used up. So
- * the loop is held for at most a slice plus one step, an idle loop costs a step nothing, and no
- * job waits behind another's queue (each only behind the turn).
+ * `shareTheLoop()` between steps bounds that without serialising anyone. The loop's time is cut in
+ * slices of LOOP_SLICE_MS: a step goes on at once while the current slice is young; once it is used
+ * up, the job waits for the next turn of the loop (timers and I/O run first), where a new slice
+ * begins. Waiting jobs are resumed in order, round robin: those that ran in the last slice after those
+ * that were passed over, so no job waits behind another's whole run, and a job that finishes early
+ * leaves the rest of its slice to the next. The loop is held for about a slice plus one step (steps
+ * that all ask at once, before any has run, all find the slice young: the runner's calls of one stage
+ * start together, but each answer's write asks again), and an idle loop costs a step nothing.
  */
 export const LOOP_SLICE_MS = 20;
 
 let sliceStartedAt = performance.now();
+/** Resumed in a turn whose slice was used up before they could run: first in the next. */
+const passedOver: (() => void)[] = [];
+/** Asked for a turn after running (or for the first time): after them. */
+const ranLast: (() => void)[] = [];
+let sliceStartScheduled = false;
+
+const young = () => performance.now() - sliceStartedAt <= LOOP_SLICE_MS;
+
+/**
+ * Queues a wait for the next turn. Each waiter gets an immediate of its own, so each checks the slice
+ * after the ones before it have done their step (microtasks run between immediates); which waiter an
+ * immediate resumes is decided when it runs, from the queues in order. The first wait queued for a turn
+ * also queues, ahead of it, the start of that turn's slice.
+ */
+function nextTurn(queue: (() => void)[]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    queue.push(resolve);
+    if (!sliceStartScheduled) {
+      sliceStartScheduled = true;
+      setImmediate(() => {
+        sliceStartScheduled = false;
+        sliceStartedAt = performance.now();
+      });
+    }
+    setImmediate(() => (passedOver.shift() ?? ranLast.shift())?.());
+  });
+}
 
 export async function shareTheLoop(): Promise<void> {
-  while (performance.now() - sliceStartedAt > LOOP_SLICE_MS) {
-    const asked = performance.now();
-    await nextTurn();
-    // The first to resume in this turn starts its slice; a later one finds it started after it asked.
-    if (sliceStartedAt < asked) sliceStartedAt = performance.now();
-  }
+  if (young()) return;
+  await nextTurn(ranLast);
+  // The ones resumed before in this turn may have used its slice up.
+  while (!young()) await nextTurn(passedOver);
 }
