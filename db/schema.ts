@@ -185,6 +185,10 @@ export interface ValuePairsTable {
   judgmentCount: Generated<number>;
   /** Random in [0, 2^31 − 1), set when the pair is made: where a citizen's walk among equally judged pairs starts. */
   randomKey: number;
+  /** How many of its judgments answered "wiser", kept in the judgment's transaction. */
+  wiserCount: Generated<number>;
+  /** How many answered "not wiser" (unsure: judgmentCount − wiserCount − notWiserCount). */
+  notWiserCount: Generated<number>;
 }
 
 export interface JudgmentsTable {

@@ -613,7 +613,7 @@ export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: 
   }));
 }
 
-/** One judgment and the pair's count, in one transaction: two judgments of a pair at once both count. */
+/** One judgment and the pair's count and tally, in one transaction: two judgments of a pair at once both count. */
 export async function judge(deps: AppDeps, user: SessionUser, input: { pairId: string; answer: Answer; why?: string | undefined }) {
   const citizenId = requireCitizen(user);
   const pair = await deps.db.transaction().execute(async (trx) => {
@@ -626,10 +626,15 @@ export async function judge(deps: AppDeps, user: SessionUser, input: { pairId: s
       .values({ id: deps.ids(), pairId: pair.id, citizenId, answer: input.answer, why: input.why?.trim() || null, createdAt: nowIso(deps) })
       .execute()
       .catch(conflictOnDuplicate("values.alreadyJudged", "You have already judged this pair."));
-    // An increment in the database, not a read-modify-write: a concurrent judgment waits for the row and adds its own.
+    // Increments in the database, not a read-modify-write: a concurrent judgment waits for the row and adds its own.
+    // The tallies are what the moral-graph page reads its edges from (issue 15).
     await trx
       .updateTable("valuePairs")
-      .set((eb) => ({ judgmentCount: eb("judgmentCount", "+", 1) }))
+      .set((eb) => ({
+        judgmentCount: eb("judgmentCount", "+", 1),
+        ...(input.answer === "wiser" ? { wiserCount: eb("wiserCount", "+", 1) } : {}),
+        ...(input.answer === "not_wiser" ? { notWiserCount: eb("notWiserCount", "+", 1) } : {}),
+      }))
       .where("id", "=", pair.id)
       .execute();
     return pair;
