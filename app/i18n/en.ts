@@ -208,6 +208,12 @@ export const en = {
   "graph.empty": "No values in this context yet.",
   "graph.summary":
     "{values, plural, one {# value} other {# values}}, {edges, plural, one {# agreed wiser-than edge} other {# agreed wiser-than edges}} from {judgments, plural, one {# judgment} other {# judgments}}.",
+  "graph.shown":
+    "The {shown, plural, one {value} other {# values}} ranked highest of {total, plural, other {#}}{yours, plural, =0 {} one {, and yours} other {, and your # values}}.",
+  "graph.shownEdges":
+    "{edges, plural, one {# agreed wiser-than edge} other {# agreed wiser-than edges}} among them; {judgments, plural, one {# judgment} other {# judgments}} in all.",
+  "graph.pictured":
+    "The picture shows the {shown, plural, one {value} other {# values}} ranked highest{yours, plural, =0 {} one {, and yours} other {, and yours}}; the ranking lists the rest.",
   "graph.unranked": "new",
   "graph.exports": "Open data (anonymised)",
   "merges.title": "Value merges",

@@ -212,6 +212,12 @@ export const et: Messages = {
   "graph.empty": "Selles kontekstis pole veel väärtusi.",
   "graph.summary":
     "{values, plural, one {# väärtus} other {# väärtust}}, {edges, plural, one {# kokkulepitud „targem kui” seos} other {# kokkulepitud „targem kui” seost}} {judgments, plural, one {ühe hinnangu} other {# hinnangu}} põhjal.",
+  "graph.shown":
+    "Siin on {shown, plural, one {# kõrgeima kohaga väärtus} other {# kõrgeima kohaga väärtust}} {total, plural, other {# väärtusest}}{yours, plural, =0 {} one {, lisaks sinu omale} other {, lisaks sinu # väärtusele}}.",
+  "graph.shownEdges":
+    "Nende vahel {edges, plural, one {# kokkulepitud „targem kui” seos} other {# kokkulepitud „targem kui” seost}}; kokku {judgments, plural, one {# hinnang} other {# hinnangut}}.",
+  "graph.pictured":
+    "Joonisel on {shown, plural, one {# kõrgeima kohaga väärtus} other {# kõrgeima kohaga väärtust}}{yours, plural, =0 {} one {, lisaks sinu omale} other {, lisaks sinu omadele}}; ülejäänud on järjestuses.",
   "graph.unranked": "uus",
   "graph.exports": "Avaandmed (anonüümitud)",
   "merges.title": "Väärtuste ühendamised",

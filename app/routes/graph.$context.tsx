@@ -10,6 +10,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return api(request, () => context.trpc.graph.view({ contextId: params.context ?? "" }));
 }
 
+/** Values the picture can name legibly on its circle: the best ranked up to here, and hers; the list has them all. */
+const PICTURE_LIMIT = 12;
+
 /** Wide enough for the picture beside the table; below it the ranked list is the page and the picture waits behind a disclosure. */
 const WIDE = "(min-width: 48em)";
 
@@ -29,7 +32,14 @@ function useWide(): boolean {
 export default function ContextGraph() {
   const t = useT();
   const locale = useLocale();
-  const { context, values, edges, judgments } = useLoaderData<typeof loader>();
+  const { context, values, edges, judgments, total, limit } = useLoaderData<typeof loader>();
+  // The best ranked fill the limit; what follows them is hers, wherever it ranks.
+  const top = Math.min(limit, total);
+  const yours = Math.max(0, values.length - top);
+  const pictured = values.filter((v, i) => i < PICTURE_LIMIT || v.mine);
+  const picturedIds = new Set(pictured.map((v) => v.id));
+  const picturedEdges = edges.filter((e) => picturedIds.has(e.from) && picturedIds.has(e.to));
+  const picturedTop = Math.min(PICTURE_LIMIT, values.length);
   const title = contextTitle(context, locale);
   const wide = useWide();
   const [pictureOpen, setPictureOpen] = useState<boolean | null>(null);
@@ -44,13 +54,21 @@ export default function ContextGraph() {
         <p className="empty">{t("graph.empty")}</p>
       ) : (
         <>
-          <p>{t("graph.summary", { values: values.length, edges: edges.length, judgments })}</p>
+          <p>
+            {total > limit
+              ? `${t("graph.shown", { shown: top, total, yours })} ${t("graph.shownEdges", { edges: edges.length, judgments })}`
+              : t("graph.summary", { values: total, edges: edges.length, judgments })}
+          </p>
           <div className="graph-layout">
             <details className="graph-disclosure" open={pictureOpen ?? wide} onToggle={(e) => setPictureOpen(e.currentTarget.open)}>
               <summary>{t("graph.showPicture")}</summary>
               <figure className="graph-figure">
-                <GraphPicture nodes={values} edges={edges} label={`${t("graph.picture")}: ${title}`} compact={!wide} yours={t("graph.yours")} />
-                <figcaption className="help">{t("graph.pictureHelp")}</figcaption>
+                <GraphPicture nodes={pictured} edges={picturedEdges} label={`${t("graph.picture")}: ${title}`} compact={!wide} yours={t("graph.yours")} />
+                <figcaption className="help">
+                  {pictured.length < values.length
+                    ? `${t("graph.pictured", { shown: picturedTop, yours: pictured.length - picturedTop })} ${t("graph.pictureHelp")}`
+                    : t("graph.pictureHelp")}
+                </figcaption>
               </figure>
             </details>
             <section aria-labelledby="ranking" className="ranking">

@@ -189,26 +189,25 @@ function forget(seen: Map<string, string>, readAt: string): void {
   for (const [id, createdAt] of seen) if (createdAt < horizon) seen.delete(id);
 }
 
-/** Every judged ordered pair of a context with its vote counts, summed by the database. */
-async function aggregatedEdges(db: Kysely<Database>, contextId: string): Promise<AggregatedEdge[]> {
-  const votes = await db
-    .selectFrom("judgments as j")
-    .innerJoin("valuePairs as p", "p.id", "j.pairId")
-    .select((eb) => ["p.fromId", "p.toId", "j.answer", eb.fn.countAll<number>().as("n")])
-    .where("p.contextId", "=", contextId)
-    .groupBy(["p.fromId", "p.toId", "j.answer"])
+/**
+ * The judged pairs among `ids` (both ends in it) with their votes, from each pair's tallies (kept in
+ * the judgment's transaction): one probe of the pairs' key (from, to) per two values, whatever the
+ * number of judgments. Pairs join two values of one context, so the context is not asked again.
+ */
+async function aggregatedEdges(db: Kysely<Database>, ids: readonly string[]): Promise<AggregatedEdge[]> {
+  if (ids.length === 0) return [];
+  const pairs = await db
+    .selectFrom("valuePairs")
+    .select(["fromId", "toId", "judgmentCount", "wiserCount", "notWiserCount"])
+    .where("fromId", "in", ids)
+    .where("toId", "in", ids)
+    .where("judgmentCount", ">", 0)
     .execute();
-  const edges = new Map<string, AggregatedEdge>();
-  for (const v of votes) {
-    const key = `${v.fromId}>${v.toId}`;
-    let edge = edges.get(key);
-    if (!edge) edges.set(key, (edge = { from: v.fromId, to: v.toId, wiser: 0, notWiser: 0, unsure: 0 }));
-    const n = Number(v.n);
-    if (v.answer === "wiser") edge.wiser += n;
-    else if (v.answer === "not_wiser") edge.notWiser += n;
-    else edge.unsure += n;
-  }
-  return [...edges.values()];
+  return pairs.map((p) => {
+    const wiser = Number(p.wiserCount);
+    const notWiser = Number(p.notWiserCount);
+    return { from: p.fromId, to: p.toId, wiser, notWiser, unsure: Number(p.judgmentCount) - wiser - notWiser };
+  });
 }
 
 /** Distinct citizens holding (an active card) or endorsing each value, counted by the database; only `ids` when given. */
@@ -598,17 +597,85 @@ async function valuesOf(db: Kysely<Database>, contextId: string, citizenId: stri
   return new Set(rows.filter((r) => r.status === "active" || r.sourceCardId === r.cardId).map((r) => r.id));
 }
 
-/** The public view of one context's moral graph: ranked values and the edges that count; a citizen's own values are marked for her. */
+/** How many values the moral-graph page shows, best ranked first (her own are shown besides, wherever they rank). */
+export const GRAPH_VIEW_LIMIT = 100;
+
+/**
+ * The ids the page shows: the GRAPH_VIEW_LIMIT best ranked (from the index on (context, rank,
+ * value)); when fewer are ranked, values not ranked yet (new since the last recompute) fill up, by id
+ * (from the index on (context, id), skipping the fewer-than-limit ranked ones); then hers.
+ */
+async function shownIds(db: Kysely<Database>, contextId: string, mine: Set<string>): Promise<string[]> {
+  const ranked = await db
+    .selectFrom("graphScores")
+    .select("canonicalId")
+    .where("contextId", "=", contextId)
+    .orderBy("rank")
+    .orderBy("canonicalId")
+    .limit(GRAPH_VIEW_LIMIT)
+    .execute();
+  const ids = ranked.map((r) => r.canonicalId);
+  if (ids.length < GRAPH_VIEW_LIMIT) {
+    const unranked = await db
+      .selectFrom("canonicalValues as cv")
+      .select("cv.id")
+      .where("cv.contextId", "=", contextId)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("graphScores as gs").select("gs.canonicalId").whereRef("gs.canonicalId", "=", "cv.id").where("gs.contextId", "=", contextId))),
+      )
+      .orderBy("cv.id")
+      .limit(GRAPH_VIEW_LIMIT - ids.length)
+      .execute();
+    ids.push(...unranked.map((r) => r.id));
+  }
+  const shown = new Set(ids);
+  for (const id of mine) if (!shown.has(id)) ids.push(id);
+  return ids;
+}
+
+/**
+ * The context's totals without reading its judgments: the number of values is counted on the index
+ * of the context's values (one entry per value, thousands at a nation's size), and the number of
+ * judgments is the sum of the pairs' kept counts on the index of the context's pairs (a few pairs
+ * per value: PAIRS_PER_NEW_VALUE are made with each new value). Both grow with the context's values,
+ * never with its citizens or their judgments; a counter of either would be one row every write of
+ * the context waits for.
+ */
+async function contextTotals(db: Kysely<Database>, contextId: string): Promise<{ values: number; judgments: number }> {
+  const [values, judgments] = await Promise.all([
+    db
+      .selectFrom("canonicalValues")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("contextId", "=", contextId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("valuePairs")
+      .select((eb) => eb.fn.sum<number>("judgmentCount").as("n"))
+      .where("contextId", "=", contextId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { values: Number(values.n), judgments: Number(judgments.n ?? 0) };
+}
+
+/**
+ * The public view of one context's moral graph (issue 15: bounded, whatever the size of the polity):
+ * the GRAPH_VIEW_LIMIT best-ranked values and a citizen's own wherever they rank (marked for her),
+ * the edges that count among them, and the context's totals.
+ */
 export async function graphView(deps: AppDeps, contextId: string, citizenId: string | null = null) {
   const context = await deps.db.selectFrom("contexts").select(["id", "title", "titleEt", "description"]).where("id", "=", contextId).executeTakeFirst();
   if (!context) throw new DomainError("not_found", "values.unknownContext", "There is no such choice context.");
-  const values = await deps.db
-    .selectFrom("canonicalValues as cv")
-    .leftJoin("graphScores as gs", (join) => join.onRef("gs.canonicalId", "=", "cv.id").on("gs.contextId", "=", contextId))
-    .select(["cv.id", "cv.title", "cv.description", "cv.policies", "gs.score", "gs.rank", "gs.support", "gs.dissent", "gs.updatedAt"])
-    .where("cv.contextId", "=", contextId)
-    .execute();
   const mine = citizenId ? await valuesOf(deps.db, contextId, citizenId) : new Set<string>();
+  const ids = await shownIds(deps.db, contextId, mine);
+  const values = ids.length
+    ? await deps.db
+        .selectFrom("canonicalValues as cv")
+        .leftJoin("graphScores as gs", (join) => join.onRef("gs.canonicalId", "=", "cv.id").on("gs.contextId", "=", contextId))
+        .select(["cv.id", "cv.title", "cv.description", "cv.policies", "gs.score", "gs.rank", "gs.support", "gs.dissent", "gs.updatedAt"])
+        // By key alone: every id is of this context, and a filter on the context could lead a planner to walk all of its values.
+        .where("cv.id", "in", ids)
+        .execute()
+    : [];
   const ranked = values
     .map((v) => ({
       id: v.id,
@@ -621,13 +688,13 @@ export async function graphView(deps: AppDeps, contextId: string, citizenId: str
       dissent: v.dissent ?? 0,
       mine: mine.has(v.id),
     }))
-    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.id.localeCompare(b.id));
-  const aggregated = await aggregatedEdges(deps.db, contextId);
-  const edges = aggregated
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const edges = (await aggregatedEdges(deps.db, ids))
     .map((e) => ({ ...e, ...edgeVerdict(e) }))
     .filter((e) => e.counts)
     .map(({ from, to, likelihood, wiser, notWiser, unsure }) => ({ from, to, likelihood, votes: wiser + notWiser + unsure }));
+  // The newest score shown: each recompute rewrites the rows that moved, the best ranked among them.
   const updatedAt = values.reduce<string | null>((latest, v) => (v.updatedAt && (!latest || v.updatedAt > latest) ? v.updatedAt : latest), null);
-  const judgments = aggregated.reduce((sum, e) => sum + e.wiser + e.notWiser + e.unsure, 0);
-  return { context, values: ranked, edges, updatedAt, judgments };
+  const totals = await contextTotals(deps.db, contextId);
+  return { context, values: ranked, edges, updatedAt, judgments: totals.judgments, total: totals.values, limit: GRAPH_VIEW_LIMIT };
 }
