@@ -6,60 +6,127 @@ import type { AppDeps } from "./deps.server.js";
  * their record id under the polity's secret), so rows of one person can be linked across files
  * without saying who she is. Times are rounded down to the hour, and the free-text "why" of a
  * judgment stays out: either could single a person out. Column layouts follow Polis exports.
+ *
+ * A file may hold every judgment of the polity (issue 15): it is read a page of EXPORT_PAGE rows at
+ * a time, each page one short query walking a key (values by id, endorsements by their key,
+ * judgments by creation time and id) from where the last stopped, with a turn of the event loop
+ * between pages; nothing holds a transaction or the whole file.
  */
 const HOUR_MS = 3600_000;
+export const EXPORT_PAGE = 1000;
+
+export type ExportKind = "values" | "endorsements" | "judgments";
 
 function hourOf(iso: string): { timestamp: number; datetime: string } {
   const ms = Math.floor(Date.parse(iso) / HOUR_MS) * HOUR_MS;
   return { timestamp: ms / 1000, datetime: new Date(ms).toISOString() };
 }
 
-export async function exportData(deps: AppDeps) {
-  const pseudonym = (citizenId: string) => createHmac("sha256", deps.config.sessionSecret).update(`export:${citizenId}`).digest("hex").slice(0, 12);
-  const [values, cards, scores, endorsements, judgments] = await Promise.all([
-    deps.db.selectFrom("canonicalValues").selectAll().orderBy("createdAt").orderBy("id").execute(),
-    deps.db.selectFrom("valueCards").select(["id", "canonicalId", "citizenId", "status"]).where("verdict", "=", "value").execute(),
-    deps.db.selectFrom("graphScores").selectAll().execute(),
-    deps.db
-      .selectFrom("endorsements as e")
-      .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
-      .select(["e.citizenId", "e.canonicalId", "e.createdAt", "cv.contextId"])
-      .orderBy("e.createdAt")
-      .execute(),
-    deps.db
-      .selectFrom("judgments as j")
-      .innerJoin("valuePairs as p", "p.id", "j.pairId")
-      .select(["j.pairId", "j.citizenId", "j.answer", "j.createdAt", "p.fromId", "p.toId", "p.contextId"])
-      .orderBy("j.createdAt")
-      .execute(),
-  ]);
-  const founders = new Map(cards.map((c) => [c.id, c.citizenId]));
-  const scoreOf = new Map(scores.map((s) => [s.canonicalId, s]));
-  const activeCards = new Map<string, number>();
-  for (const c of cards) if (c.canonicalId && c.status === "active") activeCards.set(c.canonicalId, (activeCards.get(c.canonicalId) ?? 0) + 1);
-  return {
-    values: values.map((v) => ({
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function pseudonymOf(deps: AppDeps) {
+  return (citizenId: string) => createHmac("sha256", deps.config.sessionSecret).update(`export:${citizenId}`).digest("hex").slice(0, 12);
+}
+
+async function* valuePages(deps: AppDeps, size: number) {
+  const pseudonym = pseudonymOf(deps);
+  let after: string | null = null;
+  for (;;) {
+    let query = deps.db
+      .selectFrom("canonicalValues as cv")
+      .leftJoin("graphScores as gs", (join) => join.onRef("gs.contextId", "=", "cv.contextId").onRef("gs.canonicalId", "=", "cv.id"))
+      .leftJoin("valueCards as founder", "founder.id", "cv.sourceCardId")
+      .select([
+        "cv.id",
+        "cv.contextId",
+        "cv.title",
+        "cv.description",
+        "cv.policies",
+        "cv.createdAt",
+        "gs.score",
+        "gs.rank",
+        "gs.support",
+        "gs.dissent",
+        "founder.citizenId as founderId",
+        "founder.verdict as founderVerdict",
+      ]);
+    if (after !== null) query = query.where("cv.id", ">", after);
+    const page = await query.orderBy("cv.id").limit(size).execute();
+    if (page.length === 0) return;
+    const ids = page.map((v) => v.id);
+    const active = await deps.db
+      .selectFrom("valueCards")
+      .select((eb) => ["canonicalId", eb.fn.countAll<number>().as("n")])
+      .where("canonicalId", "in", ids)
+      .where("status", "=", "active")
+      .where("verdict", "=", "value")
+      .groupBy("canonicalId")
+      .execute();
+    const cards = new Map(active.map((a) => [a.canonicalId!, Number(a.n)]));
+    yield page.map((v) => ({
       ...hourOf(v.createdAt),
       valueId: v.id,
       contextId: v.contextId,
-      authorId: founders.has(v.sourceCardId) ? pseudonym(founders.get(v.sourceCardId)!) : "",
+      authorId: v.founderId && v.founderVerdict === "value" ? pseudonym(v.founderId) : "",
       title: v.title,
       description: v.description,
       policies: JSON.parse(v.policies) as string[],
-      cards: activeCards.get(v.id) ?? 0,
-      support: scoreOf.get(v.id)?.support ?? 0,
-      dissent: scoreOf.get(v.id)?.dissent ?? 0,
-      score: scoreOf.get(v.id)?.score ?? 0,
-      rank: scoreOf.get(v.id)?.rank ?? null,
-    })),
-    endorsements: endorsements.map((e) => ({
+      cards: cards.get(v.id) ?? 0,
+      support: v.support ?? 0,
+      dissent: v.dissent ?? 0,
+      score: v.score ?? 0,
+      rank: v.rank ?? null,
+    }));
+    if (page.length < size) return;
+    after = page[page.length - 1]!.id;
+    await yieldToLoop();
+  }
+}
+
+async function* endorsementPages(deps: AppDeps, size: number) {
+  const pseudonym = pseudonymOf(deps);
+  let after: { citizenId: string; canonicalId: string } | null = null;
+  for (;;) {
+    let query = deps.db
+      .selectFrom("endorsements as e")
+      .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
+      .select(["e.citizenId", "e.canonicalId", "e.createdAt", "cv.contextId"]);
+    if (after) {
+      const { citizenId, canonicalId } = after;
+      // The key's order, written so that both databases walk its index from there.
+      query = query.where("e.citizenId", ">=", citizenId).where((eb) => eb.or([eb("e.citizenId", ">", citizenId), eb("e.canonicalId", ">", canonicalId)]));
+    }
+    const page = await query.orderBy("e.citizenId").orderBy("e.canonicalId").limit(size).execute();
+    if (page.length === 0) return;
+    yield page.map((e) => ({
       ...hourOf(e.createdAt),
       valueId: e.canonicalId,
       contextId: e.contextId,
       voterId: pseudonym(e.citizenId),
       vote: 1,
-    })),
-    judgments: judgments.map((j) => ({
+    }));
+    if (page.length < size) return;
+    after = page[page.length - 1]!;
+    await yieldToLoop();
+  }
+}
+
+async function* judgmentPages(deps: AppDeps, size: number) {
+  const pseudonym = pseudonymOf(deps);
+  let after: { createdAt: string; id: string } | null = null;
+  for (;;) {
+    let query = deps.db
+      .selectFrom("judgments as j")
+      .innerJoin("valuePairs as p", "p.id", "j.pairId")
+      .select(["j.id", "j.pairId", "j.citizenId", "j.answer", "j.createdAt", "p.fromId", "p.toId", "p.contextId"]);
+    if (after) {
+      const { createdAt, id } = after;
+      // From the index on created_at: a range on it, the ties after the last id.
+      query = query.where("j.createdAt", ">=", createdAt).where((eb) => eb.or([eb("j.createdAt", ">", createdAt), eb("j.id", ">", id)]));
+    }
+    const page = await query.orderBy("j.createdAt").orderBy("j.id").limit(size).execute();
+    if (page.length === 0) return;
+    yield page.map((j) => ({
       ...hourOf(j.createdAt),
       pairId: j.pairId,
       contextId: j.contextId,
@@ -67,6 +134,32 @@ export async function exportData(deps: AppDeps) {
       toValueId: j.toId,
       voterId: pseudonym(j.citizenId),
       answer: j.answer,
-    })),
+    }));
+    if (page.length < size) return;
+    after = page[page.length - 1]!;
+    await yieldToLoop();
+  }
+}
+
+/** One open-data file, a page of rows at a time. */
+export function exportPages(deps: AppDeps, kind: "values", size?: number): ReturnType<typeof valuePages>;
+export function exportPages(deps: AppDeps, kind: "endorsements", size?: number): ReturnType<typeof endorsementPages>;
+export function exportPages(deps: AppDeps, kind: "judgments", size?: number): ReturnType<typeof judgmentPages>;
+export function exportPages(deps: AppDeps, kind: ExportKind, size = EXPORT_PAGE) {
+  return kind === "values" ? valuePages(deps, size) : kind === "endorsements" ? endorsementPages(deps, size) : judgmentPages(deps, size);
+}
+
+async function all<T>(pages: AsyncGenerator<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for await (const page of pages) rows.push(...page);
+  return rows;
+}
+
+/** All three files at once, read in pages: for the API's callers; the downloads stream the pages instead. */
+export async function exportData(deps: AppDeps) {
+  return {
+    values: await all(exportPages(deps, "values")),
+    endorsements: await all(exportPages(deps, "endorsements")),
+    judgments: await all(exportPages(deps, "judgments")),
   };
 }

@@ -7,7 +7,8 @@ import { edgeVerdict } from "../../deliberation/values/moral-graph.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
 import { GRAPH_VIEW_LIMIT, graphView } from "../../server/services/graph.server.js";
-import { judge } from "../../server/services/values.server.js";
+import { endorse, judge } from "../../server/services/values.server.js";
+import { exportPages } from "../../server/services/exports.server.js";
 import { createTestDatabase, dialects, httpClient, startTestServer, type TestServer } from "../support/database.js";
 
 /**
@@ -180,6 +181,27 @@ describe.each(dialects())("the moral-graph view on %s", (dialect) => {
     expect(anonymous.status).toBe(200);
     expect(anonymous.data.values.map((v: { id: string }) => v.id)).toEqual(top);
     expect(anonymous.data.total).toBe(VALUES);
+  });
+
+  it("streams each open-data file in pages that hold every row once, in order", async () => {
+    for (const [i, c] of citizens.slice(0, 30).entries()) await endorse(deps, c, valueId(i % 7)).catch(() => undefined);
+    for (const kind of ["values", "endorsements", "judgments"] as const) {
+      const whole: unknown[] = [];
+      for await (const page of exportPages(deps, kind as "values", 1_000_000)) whole.push(...page);
+      const paged: unknown[] = [];
+      let pages = 0;
+      for await (const page of exportPages(deps, kind as "values", 7)) {
+        expect(page.length).toBeLessThanOrEqual(7);
+        paged.push(...page);
+        pages++;
+      }
+      expect(whole.length, kind).toBeGreaterThan(14);
+      expect(pages).toBeGreaterThan(2);
+      expect(paged).toEqual(whole);
+    }
+    const judgments: unknown[] = [];
+    for await (const page of exportPages(deps, "judgments")) judgments.push(...page);
+    expect(judgments).toHaveLength(judged);
   });
 
   it("shows values not ranked yet after the ranked ones, by id", async () => {
