@@ -197,13 +197,15 @@ async function main() {
     // Progress by the bytes of the census read so far (asking the database would add work to what is measured).
     const size = statSync(file).size;
     const bar = progress("import (census read)", 100);
-    const source = createReadStream(file);
     let read = 0;
-    source.on("data", (chunk) => {
-      read += chunk.length;
-      bar.set(Math.floor((100 * read) / size));
-    });
-    const report = await importRegistry(deps, "bench-admin", "census.csv", source);
+    const source = async function* () {
+      for await (const chunk of createReadStream(file)) {
+        read += (chunk as Buffer).length;
+        bar.set(Math.floor((100 * read) / size));
+        yield chunk as Buffer;
+      }
+    };
+    const report = await importRegistry(deps, "bench-admin", "census.csv", source());
     bar.end();
     if (report.status !== "applied") throw new Error(`import ${report.status}: ${JSON.stringify(report.problems.slice(0, 3))}`);
   });
