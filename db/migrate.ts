@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
 import * as foundation from "./migrations/2026-11-24T00-foundation.js";
 import * as values from "./migrations/2026-11-24T01-values.js";
 import * as valueEmbeddings from "./migrations/2026-11-24T02-value-embeddings.js";
@@ -48,8 +48,22 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * The migrator, its own tables in the connection's schema. Without naming it, Kysely looks for its
+ * tables in every schema of the database: a test file whose schema is new found another file's and
+ * skipped creating its own ("kysely_migration_lock does not exist"), and a deployment sharing a
+ * database with another schema would do the same.
+ */
+async function migratorFor(db: Kysely<any>): Promise<Migrator> {
+  const schema =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : null;
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = await migratorFor(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
@@ -57,6 +71,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 
 /** Up (or down) to the named migration: for tests of a migration's backfill over rows of the schema before it. */
 export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  const { error } = await (await migratorFor(db)).migrateTo(name);
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
