@@ -20,6 +20,7 @@ import * as registryBatches from "./migrations/2026-12-07T17-registry-batches.js
 import * as rulingCards from "./migrations/2026-12-08T18-ruling-cards.js";
 import * as publishingBatches from "./migrations/2026-12-09T20-publishing-batches.js";
 import * as pairTallies from "./migrations/2026-12-09T21-pair-tallies.js";
+import * as rateLimits from "./migrations/2026-12-09T22-rate-limits.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-08T18-ruling-cards": rulingCards,
   "2026-12-09T20-publishing-batches": publishingBatches,
   "2026-12-09T21-pair-tallies": pairTallies,
+  "2026-12-09T22-rate-limits": rateLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

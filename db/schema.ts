@@ -388,6 +388,14 @@ export interface HarmReportsTable {
   createdAt: string;
 }
 
+/** rate-limiter-flexible's Postgres store (decision 17): written by the limiters' own SQL, never through Kysely. */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  /** Milliseconds since the epoch (a bigint: pg returns it as a string). */
+  expire: string | number | null;
+}
+
 export interface Database {
   citizens: CitizensTable;
   users: UsersTable;
@@ -421,6 +429,7 @@ export interface Database {
   logNodes: LogNodesTable;
   logCheckpoints: LogCheckpointsTable;
   harmReports: HarmReportsTable;
+  rateLimits: RateLimitsTable;
 }
 
 export type Citizen = Selectable<CitizensTable>;

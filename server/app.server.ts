@@ -23,6 +23,7 @@ import { sweepConvenings } from "./services/convening.server.js";
 import { type AppDeps, systemClock } from "./services/deps.server.js";
 import { createGraphRegistry } from "./services/graph.server.js";
 import { contextFromRequest } from "./trpc/context.server.js";
+import { retryAfterOf } from "./trpc/init.server.js";
 import { REGISTRY_MAX_BYTES, REGISTRY_UPLOAD_MAX_BYTES } from "./trpc/routers/admin.server.js";
 import { appRouter } from "./trpc/router.server.js";
 
@@ -173,7 +174,11 @@ export async function createAgoraServer(
       createContext: ({ req, res }) => contextFromRequest(deps, req, res),
       maxBodySize: REGISTRY_MAX_BYTES + 64 * 1024,
       // A database that is away is a 503 (the error formatter says so): tell the client when to ask again.
-      responseMeta: ({ errors }) => (errors.some((e) => isDatabaseUnavailable(e.cause)) ? { headers: { "retry-after": RETRY_AFTER_S } } : {}),
+      // A refusal by a rate limit (429) says how long (decision 17).
+      responseMeta: ({ errors }) => {
+        const retryAfter = errors.some((e) => isDatabaseUnavailable(e.cause)) ? RETRY_AFTER_S : retryAfterOf(errors);
+        return retryAfter ? { headers: { "retry-after": retryAfter } } : {};
+      },
       onError: ({ error, path }) => {
         if (isDatabaseUnavailable(error.cause)) {
           database.health.noteError(error.cause);

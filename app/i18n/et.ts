@@ -649,6 +649,11 @@ export const et: Messages = {
   "errors.goHome": "Mine avalehele",
   "auth.invalidCredentials": "See e-post ja parool ei vasta ühelegi kontole.",
   "auth.tooManyAttempts": "Liiga palju sisselogimiskatseid. Proovi uuesti {minutes, plural, one {ühe minuti} other {# minuti}} pärast.",
+  "auth.signInWait": "Sellele kontole on äsja proovitud palju valesid paroole. Proovi uuesti {seconds, plural, one {ühe sekundi} other {# sekundi}} pärast.",
+  "auth.tooManySignUps": "Äsja on loodud liiga palju kontosid. Proovi uuesti {minutes, plural, one {ühe minuti} other {# minuti}} pärast.",
+  "limits.busy": "Sul on juba {limit, plural, one {# päring} other {# päringut}} pooleli. Oota, kuni need lõpevad, ja proovi siis uuesti.",
+  "limits.modelCalls":
+    "Oled viimase tunni jooksul palunud palju kontrolle ja mustandeid. Proovi uuesti {minutes, plural, one {ühe minuti} other {# minuti}} pärast.",
   "auth.notInRegistry": "Me ei leidnud sind kodanike registrist. Kontrolli isikukoodi ja registris olevat e-posti aadressi.",
   "auth.citizenTaken": "Sellel kodanikul on juba konto. Logi sisse või küsi abi administraatorilt.",
   "auth.emailTaken": "Selle e-postiga konto on juba olemas. Logi hoopis sisse.",

@@ -1,4 +1,3 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Kysely } from "kysely";
 import { isUniqueViolation } from "../../db/errors.js";
 import type { Database } from "../../db/schema.js";
@@ -9,6 +8,7 @@ import type { Role } from "../../deliberation/roles.js";
 import { decoyHash, hashPassword, verifyPassword } from "../auth/password.server.js";
 import { newToken, sha256 } from "../auth/tokens.server.js";
 import { type AppDeps, nowIso } from "./deps.server.js";
+import { beginSignIn, beginSignUp } from "./limits.server.js";
 
 export const SESSION_DAYS = 14;
 
@@ -31,20 +31,6 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-// Per process. A try takes its point before the password is checked (so guesses sent all at once
-// count too) and gets it back when it succeeds: five per email and address, twenty per email from
-// anywhere, a hundred per address. A ministry's delegates may share one address.
-const triesByAccountAndAddress = new RateLimiterMemory({ points: 5, duration: 15 * 60, keyPrefix: "signin-account-address" });
-const triesByAccount = new RateLimiterMemory({ points: 20, duration: 15 * 60, keyPrefix: "signin-account" });
-const triesByAddress = new RateLimiterMemory({ points: 100, duration: 15 * 60, keyPrefix: "signin-address" });
-// Sign-up hashes a password: bounded per address so it cannot be used to tie up the server.
-const signUpsByAddress = new RateLimiterMemory({ points: 30, duration: 60 * 60, keyPrefix: "signup-address" });
-
-function tooMany(res: RateLimiterRes): DomainError {
-  const minutes = Math.max(1, Math.ceil(res.msBeforeNext / 60_000));
-  return new DomainError("rate_limited", "auth.tooManyAttempts", `Too many sign-in attempts. Try again in ${minutes} minutes.`, { minutes });
-}
-
 async function openSession(deps: AppDeps, userId: string): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken();
   const now = deps.clock.now();
@@ -55,27 +41,15 @@ async function openSession(deps: AppDeps, userId: string): Promise<{ token: stri
 
 export async function signIn(deps: AppDeps, input: { email: string; password: string }, address: string): Promise<NewSession> {
   const email = normaliseEmail(input.email);
-  const taken = [
-    [triesByAccountAndAddress, `${email}|${address}`],
-    [triesByAccount, email],
-    [triesByAddress, address],
-  ] as const;
-  for (const [i, [limiter, key]] of taken.entries()) {
-    try {
-      await limiter.consume(key);
-    } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
-      await Promise.all(taken.slice(0, i).map(([l, k]) => l.reward(k)));
-      throw tooMany(res);
-    }
-  }
+  // Limits (decision 17): per address, per account and address, and a per-account wait that never locks.
+  const attempt = await beginSignIn(deps, email, address);
 
   const user = await findUserByEmail(deps.db, email);
   const valid = user
     ? await verifyPassword(input.password, user.passwordHash)
     : (await verifyPassword(input.password, await decoyHash(deps.config.scryptLogN)), false);
   if (!user || !valid) throw new DomainError("invalid", "auth.invalidCredentials", "That email and password do not match an account.");
-  await Promise.all(taken.map(([limiter, key]) => limiter.reward(key)));
+  await attempt.succeeded();
   const session = await openSession(deps, user.id);
   const roles = await rolesOf(deps.db, user.id);
   return { ...session, user: { id: user.id, email: user.email, displayName: user.displayName, locale: user.locale, citizenId: user.citizenId, roles } };
@@ -95,12 +69,7 @@ export interface SignUpInput {
  */
 export async function signUp(deps: AppDeps, input: SignUpInput, address: string): Promise<NewSession> {
   const email = normaliseEmail(input.email);
-  try {
-    await signUpsByAddress.consume(address);
-  } catch (res) {
-    if (res instanceof RateLimiterRes) throw tooMany(res);
-    throw res;
-  }
+  await beginSignUp(deps, email, input.personalCode?.trim() || undefined, address);
   // Refusals that need no password come first: hashing is the expensive part.
   await deps.db.transaction().execute((trx) => linkedCitizen(trx, email, input.personalCode));
   const passwordHash = await hashPassword(input.password, deps.config.scryptLogN);

@@ -165,6 +165,9 @@ export interface SubmitInput extends ValueCardDraft {
 export async function submitCard(deps: AppDeps, user: SessionUser, input: SubmitInput, language: "en" | "et" = "en") {
   const citizenId = requireCitizen(user);
   const context = await requireContext(deps.db, input.contextId);
+  // Every refusal that needs no model comes before the gate, so a refused call never reaches the model
+  // (issue 16); saveCard checks the revised card again in its transaction, for a revision racing another.
+  if (input.revisionOf) await requireRevisable(deps.db, citizenId, input.revisionOf);
   // The gate's reason is written in her language, naming the context as she reads it.
   const gate = await deps.llm.run(valueClassifyTask, {
     title: input.title,
@@ -231,15 +234,20 @@ interface SaveCard {
   embedding: number[] | null;
 }
 
+/** The card a revision replaces must be hers and still active. */
+async function requireRevisable(db: Kysely<Database>, citizenId: string, cardId: string): Promise<void> {
+  const previous = await db.selectFrom("valueCards").select(["citizenId", "status"]).where("id", "=", cardId).executeTakeFirst();
+  if (!previous || previous.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
+  if (previous.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
+}
+
 /** The card, the canonical value it founds (if it does) and its event, in the caller's transaction. */
 async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId, contextId, input, gate, match, embedding }: SaveCard) {
   const cardId = deps.ids();
   const createdAt = nowIso(deps);
   if (input.revisionOf) {
-    const previous = await trx.selectFrom("valueCards").select(["id", "citizenId", "status"]).where("id", "=", input.revisionOf).executeTakeFirst();
-    if (!previous || previous.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
-    if (previous.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
-    await trx.updateTable("valueCards").set({ status: "revised" }).where("id", "=", previous.id).execute();
+    await requireRevisable(trx, citizenId, input.revisionOf);
+    await trx.updateTable("valueCards").set({ status: "revised" }).where("id", "=", input.revisionOf).execute();
   }
   let canonical: { id: string; title: string; joined: boolean; similarity: number } | null = null;
   if (gate.verdict === "value" && match) {

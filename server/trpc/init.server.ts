@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { isDatabaseUnavailable } from "../../db/connection.js";
 import { DomainError, type DomainErrorKind } from "../../deliberation/errors.js";
 import type { Role } from "../../deliberation/roles.js";
+import { beginModelCall, type ModelProcedure } from "../services/limits.server.js";
 import type { Context } from "./context.server.js";
 
 /** Who may call a procedure. Every procedure declares it through the builder it is made from. */
@@ -140,3 +141,32 @@ export const citizenProcedure = base.meta({ access: "citizen" }).use(requireUser
 export const delegateProcedure = base.meta({ access: "delegate" }).use(requireUser("delegate")).use(noUnstorableText);
 export const clerkProcedure = base.meta({ access: "clerk" }).use(requireUser("clerk")).use(noUnstorableText);
 export const adminProcedure = base.meta({ access: "admin" }).use(requireUser("admin")).use(noUnstorableText);
+
+/**
+ * A model-backed procedure (decision 17): after its input is parsed and before its handler runs, a
+ * per-person limit on calls running at once and, with a model, per hour. Use it after `.input(…)`, so a
+ * call refused for its input takes no place. The handler's own cheap checks (the context exists, the card
+ * is hers) run before it reaches the model.
+ */
+export function modelBacked(procedure: ModelProcedure) {
+  return t.middleware(async ({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+    const release = await beginModelCall(ctx.deps, ctx.user.id, procedure);
+    try {
+      return await next();
+    } finally {
+      await release().catch((error: unknown) => console.warn(`[limits] ${procedure}: could not give back a running place:`, (error as Error).message));
+    }
+  });
+}
+
+/** Seconds a refused call should wait (429), for the Retry-After header: the longest any of the errors asks for. */
+export function retryAfterOf(errors: readonly TRPCError[]): string | null {
+  let wait = 0;
+  for (const error of errors) {
+    const cause = error.cause;
+    if (cause instanceof DomainError && cause.kind === "rate_limited" && typeof cause.params.retryAfter === "number")
+      wait = Math.max(wait, cause.params.retryAfter);
+  }
+  return wait > 0 ? String(Math.ceil(wait)) : null;
+}

@@ -290,7 +290,10 @@ export async function signInCallers(baseUrl: string): Promise<Record<CallerName,
 /** The tables the foundation migration made; every later table is counted as well (see rowCounts). */
 export const CORE_TABLES = ["citizens", "users", "user_roles", "sessions", "registry_imports", "ledger_events", "llm_calls"] as const;
 
-/** Every application table in the server's database (or schema), as the database lists them. */
+/**
+ * Every application table in the server's database (or schema), as the database lists them; not the
+ * rate limits' counters (decision 17), which a refused request is meant to write.
+ */
 export async function tableNames(server: AgoraServer): Promise<string[]> {
   const { db, dialect } = server.deps;
   const listed =
@@ -298,7 +301,10 @@ export async function tableNames(server: AgoraServer): Promise<string[]> {
       ? sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%'`
       : sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
           WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_%'`;
-  return (await listed.execute(db)).rows.map((r) => r.name).sort();
+  return (await listed.execute(db)).rows
+    .map((r) => r.name)
+    .filter((name) => name !== "rate_limits")
+    .sort();
 }
 
 /** Row counts of every table, to show that a refused request wrote nothing. */

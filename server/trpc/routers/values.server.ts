@@ -13,16 +13,22 @@ import {
   withdrawCard,
 } from "../../services/values.server.js";
 import { citizenProgress } from "../../services/progress.server.js";
-import { citizenProcedure, clerkProcedure, publicProcedure, router } from "../init.server.js";
+import { citizenProcedure, clerkProcedure, modelBacked, publicProcedure, router } from "../init.server.js";
 import { SplitInput } from "../schemas/merges.js";
 import { ContextId, Endorse, GuidedAnswers, Id, Judge, SubmitCard } from "../schemas/values.js";
 
 export const valuesRouter = router({
   contexts: publicProcedure.query(({ ctx }) => listContexts(ctx.deps)),
 
-  submit: citizenProcedure.input(SubmitCard).mutation(({ ctx, input }) => submitCard(ctx.deps, ctx.user, input, ctx.locale === "et" ? "et" : "en")),
+  submit: citizenProcedure
+    .input(SubmitCard)
+    .use(modelBacked("values.submit"))
+    .mutation(({ ctx, input }) => submitCard(ctx.deps, ctx.user, input, ctx.locale === "et" ? "et" : "en")),
 
-  draft: citizenProcedure.input(GuidedAnswers).mutation(({ ctx, input }) => draftFromGuided(ctx.deps, ctx.user, input)),
+  draft: citizenProcedure
+    .input(GuidedAnswers)
+    .use(modelBacked("values.draft"))
+    .mutation(({ ctx, input }) => draftFromGuided(ctx.deps, ctx.user, input)),
 
   withdraw: citizenProcedure.input(z.object({ cardId: Id })).mutation(({ ctx, input }) => withdrawCard(ctx.deps, ctx.user, input.cardId)),
 
@@ -47,5 +53,8 @@ export const valuesRouter = router({
     .input(z.object({ contextId: ContextId.optional(), limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => recentMerges(ctx.deps, input)),
 
-  split: clerkProcedure.input(SplitInput).mutation(({ ctx, input }) => splitFromCanonical(ctx.deps, ctx.user, input.cardId, input.reason)),
+  split: clerkProcedure
+    .input(SplitInput)
+    .use(modelBacked("values.split"))
+    .mutation(({ ctx, input }) => splitFromCanonical(ctx.deps, ctx.user, input.cardId, input.reason)),
 });
