@@ -21,6 +21,7 @@ import * as rulingCards from "./migrations/2026-12-08T18-ruling-cards.js";
 import * as publishingBatches from "./migrations/2026-12-09T20-publishing-batches.js";
 import * as pairTallies from "./migrations/2026-12-09T21-pair-tallies.js";
 import * as rateLimits from "./migrations/2026-12-09T22-rate-limits.js";
+import * as citizenCardIndexes from "./migrations/2026-12-09T23-citizen-card-indexes.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-09T20-publishing-batches": publishingBatches,
   "2026-12-09T21-pair-tallies": pairTallies,
   "2026-12-09T22-rate-limits": rateLimits,
+  "2026-12-09T23-citizen-card-indexes": citizenCardIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -61,14 +63,35 @@ async function migratorFor(db: Kysely<any>): Promise<Migrator> {
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : null;
-  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Unordered: migrations written side by side land in any order, and one that sorts before another
+  // already run here is run all the same (each stands alone; none assumes a later one).
+  return new Migrator({ db, provider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+/**
+ * Kysely finds its tables by listing every table of the database; a schema dropped meanwhile (another
+ * test file's, another tenant's) fails that listing with "schema … does not exist" (3F000) though
+ * nothing is wrong with ours: asked again, it passes.
+ */
+async function withSchemaRace<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "3F000" || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = await migratorFor(db);
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  return withSchemaRace(async () => {
+    const { error, results } = await (await migratorFor(db)).migrateToLatest();
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  }).catch((error: unknown) => {
+    throw error instanceof Error ? error : new Error(String(error));
+  });
 }
 
 /** Up (or down) to the named migration: for tests of a migration's backfill over rows of the schema before it. */
