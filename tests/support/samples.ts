@@ -150,6 +150,7 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "values.split": { input: () => ({ cardId: "no-such-card", reason: "These are two different values." }) },
   "graph.view": { input: () => ({ contextId: SAMPLE_CONTEXT }) },
   "exports.moralGraph": { input: undefined },
+  "exports.pages": { input: () => ({ kind: "values" }) },
 
   // Matters. A draft is opened for real by the clerk's sample; ids that name nothing are valid input.
   "matters.list": { input: () => ({ status: ["intake"], limit: 10 }), optional: ["status", "limit"] },
