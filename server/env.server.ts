@@ -41,8 +41,12 @@ const EnvSchema = z.object({
   /** Ratification: share of delegates who must vote, and the share of ratify votes (of ratify + reject) to exceed. */
   AGORA_QUORUM: z.coerce.number().min(0).max(1).default(0.5),
   AGORA_MAJORITY: z.coerce.number().min(0).max(0.99).default(0.5),
-  /** How long a process holds a deliberation without renewing before another may take it over. */
-  AGORA_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /**
+   * How long a process holds a deliberation without renewing before another may take it over. It
+   * renews every third of it, and every process looks for deliberations running nowhere every second
+   * (or every lease, if shorter): a process that dies is replaced within a lease and a second.
+   */
+  AGORA_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
   /**
    * How many server processes the operator runs on this database. More than one needs PostgreSQL: they
    * then share the ledger, the deliberation leases and socket.io's fan-out. SQLite is one process.

@@ -482,6 +482,9 @@ export interface RunnerOptions {
   enabled?: boolean;
 }
 
+/** How often a runner looks for deliberations running nowhere (at most). */
+const SWEEP_MS = 1_000;
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -773,7 +776,8 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     for (const { id } of rows) if (!resting.has(id)) kick(id);
   }
 
-  const sweepMs = options.enabled === false ? 0 : (options.sweepMs ?? options.leaseMs);
+  // Often: a deliberation whose process died is taken over within a lease and a sweep (issue 16: within 5 s).
+  const sweepMs = options.enabled === false ? 0 : (options.sweepMs ?? Math.min(SWEEP_MS, options.leaseMs));
   const timer = sweepMs > 0 ? setInterval(() => void sweep().catch(() => {}), sweepMs) : null;
   timer?.unref();
 

@@ -28,6 +28,8 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
   let clerk: HttpClient;
   const delegates: HttpClient[] = [];
   const watchers: Watcher[] = [];
+  /** Processes a test killed on purpose. */
+  const killed: ServerProcess[] = [];
 
   beforeAll(async () => {
     database = await freshDatabase(BASE_URL!);
@@ -40,7 +42,6 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
       OPENAI_API_KEY: "test-key",
       AGORA_MODEL: "scripted-model",
       AGORA_LLM_TIMEOUT_MS: "5000",
-      AGORA_LEASE_MS: "6000",
       AGORA_DB_POOL: "6",
       SESSION_SECRET: "a-session-secret-shared-by-every-process-of-the-test",
     };
@@ -59,16 +60,16 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
 
   afterAll(async () => {
     for (const w of watchers) w.socket.disconnect();
-    const codes = await Promise.all(processes.map((p) => p.stop()));
+    const codes = await Promise.all(processes.filter((p) => !killed.includes(p)).map((p) => p.stop()));
     await model?.close();
     await handle?.close();
     await database?.drop();
     // Closed cleanly on SIGTERM: nothing had ended them before.
-    expect(codes).toEqual(processes.map(() => 0));
+    expect(codes).toEqual(processes.filter((p) => !killed.includes(p)).map(() => 0));
   });
 
   function expectAllAlive() {
-    for (const p of processes) expect(p.alive(), `${p.name} died:\n${p.log.slice(-30).join("\n")}`).toBe(true);
+    for (const p of processes) if (!killed.includes(p)) expect(p.alive(), `${p.name} died:\n${p.log.slice(-30).join("\n")}`).toBe(true);
   }
 
   async function finished(matterId: string) {
@@ -233,5 +234,41 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
     expect(reference.length).toBeGreaterThan(10);
     await waitFor(async () => watchers.every((w) => w.fragments.length >= reference.length), "every fragment everywhere", 5_000);
     for (const w of watchers) expect(w.fragments, w.name).toEqual(reference);
+  });
+  // Last: it kills a process.
+  it("the runner's process killed mid-run (SIGKILL) is replaced within 5 s: another process takes the lease and finishes, nothing lost or doubled", async () => {
+    const { matterId } = await conveneFixture(handle.db, { representatives: 4, candidates: 3, rounds: 2, approvalThreshold: 0.95 });
+    expect((await clerk.mutate("matters.start", { id: matterId })).status).toBe(200);
+    const leaseHolder = async () =>
+      (await handle.db.selectFrom("deliberationLeases").select("holder").where("matterId", "=", matterId).executeTakeFirst())?.holder;
+    const holder = await waitFor(leaseHolder, "the lease");
+    const victim = processes.find((p) => p.runner === holder)!;
+    expect(victim).toBeDefined();
+    await waitFor(async () => (await readLedger(handle.db, matterId)).length >= 8, "the deliberation under way");
+
+    killed.push(victim);
+    victim.child.kill("SIGKILL");
+    const killedAt = Date.now();
+    await victim.exited;
+    const successor = await waitFor(
+      async () => {
+        const now = await leaseHolder();
+        return now && now !== holder ? now : null;
+      },
+      "another process to take the lease",
+      15_000,
+    );
+    const takeoverMs = Date.now() - killedAt;
+    console.log(`takeover after SIGKILL: ${takeoverMs} ms (lease ${3_000} ms)`);
+    expect(processes.some((p) => p !== victim && p.runner === successor)).toBe(true);
+    expect(takeoverMs).toBeLessThanOrEqual(5_000);
+
+    const state = await finished(matterId);
+    expect(state.stage).toBe("drafted");
+    const ledger = await readLedger(handle.db, matterId);
+    expect(verifyChain(ledger)).toMatchObject({ ok: true, length: ledger.length });
+    const keys = ledger.map((e) => (e.payload as { key?: unknown }).key).filter((k) => typeof k === "string");
+    expect(new Set(keys).size, "a protocol call's result is in the ledger twice").toBe(keys.length);
+    expectAllAlive();
   });
 });
