@@ -14,6 +14,8 @@ import type { LlmPort } from "../deliberation/llm/port.js";
 import type { ServerConfig } from "./env.server.js";
 import { isSameOrigin } from "./auth/origin.server.js";
 import { remixLoadContext } from "./load-context.server.js";
+import { log, requestIdFrom } from "./log.server.js";
+import { httpDuration, mayReadMetrics, meteredLlm, registry, routeLabel } from "./metrics.server.js";
 import { dbCallRecorder } from "./llm-recorder.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
 import { createDeliberationRunner } from "./services/deliberation.server.js";
@@ -42,12 +44,12 @@ const UNAVAILABLE_PAGE =
  * rejection nobody handled is logged with its stack and the process carries on serving, because one
  * dropped connection must not take every room of the polity down with it.
  */
-export function installProcessGuards(log: (message: string, error: unknown) => void = (m, e) => console.error(m, e)): void {
-  process.on("unhandledRejection", (reason) => log("[process] a promise failed and nobody handled it:", reason));
+export function installProcessGuards(report: (message: string, error: unknown) => void = (m, err) => log.error({ err }, m)): void {
+  process.on("unhandledRejection", (reason) => report("[process] a promise failed and nobody handled it", reason));
   process.on("uncaughtException", (error, origin) => {
     // A database connection that failed is survivable; anything else leaves the process in a state we cannot vouch for.
-    if (isDatabaseUnavailable(error)) return log(`[process] ${origin}, the database went away (carrying on):`, error);
-    log(`[process] ${origin}, stopping:`, error);
+    if (isDatabaseUnavailable(error)) return report(`[process] ${origin}, the database went away (carrying on)`, error);
+    report(`[process] ${origin}, stopping`, error);
     process.exit(1);
   });
 }
@@ -102,7 +104,7 @@ export async function createAgoraServer(
     config,
     clock: systemClock,
     ids,
-    llm: options.llm ?? createEngine({ ...config.llm, recorder: dbCallRecorder(() => deps), clock: systemClock, ids }),
+    llm: meteredLlm(options.llm ?? createEngine({ ...config.llm, recorder: dbCallRecorder(() => deps), clock: systemClock, ids })),
     events: { ledgerAppended: (event) => broadcaster.ledgerAppended(event) },
     graphs: createGraphRegistry(() => deps),
     deliberations: createDeliberationRunner(() => deps, {
@@ -119,7 +121,21 @@ export async function createAgoraServer(
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const remixMode = options.remix ?? "build";
-  app.use((_req, res, next) => {
+  // Every request has an id (the caller's X-Request-Id if it is a short safe token), echoed in the
+  // answer, carried into tRPC's context and into the logs of its errors; and it is timed by route.
+  const procedures = new Set(Object.keys(appRouter._def.procedures));
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.headers["x-request-id"], randomUUID);
+    const path = req.path;
+    res.locals.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
+    res.on("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeLabel(path, res.statusCode, procedures);
+      httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      log.debug({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, "http request");
+    });
     res.locals.cspNonce = randomBytes(16).toString("base64");
     next();
   });
@@ -156,9 +172,23 @@ export async function createAgoraServer(
       res.json({ ok: true, db: database.dialect, engine: deps.llm.engine });
     } catch (error) {
       database.health.noteError(error);
-      console.warn("[healthz] the database did not answer:", (error as Error).message);
+      log.warn({ requestId: res.locals.requestId, err: error }, "[healthz] the database did not answer");
       down();
     }
+  });
+
+  // Prometheus's text format. Who may read it: see mayReadMetrics (METRICS_TOKEN, else loopback only).
+  app.get("/metrics", async (req, res) => {
+    const allowed = mayReadMetrics(process.env.METRICS_TOKEN?.trim() || undefined, {
+      address: req.socket.remoteAddress,
+      forwarded: req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined,
+      authorization: req.headers.authorization,
+    });
+    if (!allowed) return void res.status(403).type("text").send("Forbidden.\n");
+    res
+      .set("Cache-Control", "no-store")
+      .type(registry.contentType)
+      .send(await registry.metrics());
   });
 
   // While the database is known to be away, pages are answered 503 at once (the API answers each call 503 itself).
@@ -171,7 +201,7 @@ export async function createAgoraServer(
     "/trpc",
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req, res }) => contextFromRequest(deps, req, res),
+      createContext: async ({ req, res }) => ({ ...(await contextFromRequest(deps, req, res)), requestId: res.locals.requestId as string }),
       maxBodySize: REGISTRY_MAX_BYTES + 64 * 1024,
       // A database that is away is a 503 (the error formatter says so): tell the client when to ask again.
       // A refusal by a rate limit (429) says how long (decision 17).
@@ -179,11 +209,12 @@ export async function createAgoraServer(
         const retryAfter = errors.some((e) => isDatabaseUnavailable(e.cause)) ? RETRY_AFTER_S : retryAfterOf(errors);
         return retryAfter ? { headers: { "retry-after": retryAfter } } : {};
       },
-      onError: ({ error, path }) => {
+      onError: ({ error, path, ctx }) => {
+        const requestId = ctx?.requestId;
         if (isDatabaseUnavailable(error.cause)) {
           database.health.noteError(error.cause);
-          console.warn(`[trpc] ${path}: the database is unavailable: ${(error.cause as Error).message}`);
-        } else if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path}:`, error.cause ?? error);
+          log.warn({ requestId, path, reason: (error.cause as Error).message }, `[trpc] ${path}: the database is unavailable`);
+        } else if (error.code === "INTERNAL_SERVER_ERROR") log.error({ requestId, path, err: error.cause ?? error }, `[trpc] ${path} failed`);
       },
     }),
   );
@@ -213,10 +244,10 @@ export async function createAgoraServer(
     if (res.headersSent) return next(error);
     if (isDatabaseUnavailable(error)) {
       database.health.noteError(error);
-      console.warn(`[http] ${req.method} ${req.path}: the database is unavailable: ${(error as Error).message}`);
+      log.warn({ requestId: res.locals.requestId, reason: (error as Error).message }, `[http] ${req.method} ${req.path}: the database is unavailable`);
       return void res.status(503).set("retry-after", RETRY_AFTER_S).type("html").send(UNAVAILABLE_PAGE);
     }
-    console.error(`[http] ${req.method} ${req.path}:`, error);
+    log.error({ requestId: res.locals.requestId, err: error }, `[http] ${req.method} ${req.path} failed`);
     res.status(500).type("text").send("Something went wrong on our side.");
   });
 
@@ -226,13 +257,13 @@ export async function createAgoraServer(
     if (!req.url?.startsWith(socketPath)) app(req, res);
   });
 
-  const sweepSessions = () => deleteExpiredSessions(database.db, new Date().toISOString()).catch((e) => console.error("[sessions] sweep failed:", e));
+  const sweepSessions = () => deleteExpiredSessions(database.db, new Date().toISOString()).catch((err) => log.error({ err }, "[sessions] sweep failed"));
   await sweepSessions();
   const sweeper = setInterval(sweepSessions, 3600_000).unref();
   // Deliberations that were running when the last process stopped carry on from the ledger.
   await deps.deliberations.sweep();
   // Emergency rulings lapse at their sunset: checked at start and every minute.
-  const lapse = () => lapseDueRulings(deps).catch((e) => console.error("[rulings] sunset job failed:", e));
+  const lapse = () => lapseDueRulings(deps).catch((err) => log.error({ err }, "[rulings] sunset job failed"));
   if (options.runDeliberations !== false) await lapse();
   const sunsetJob = options.runDeliberations !== false ? setInterval(lapse, 60_000).unref() : null;
   // Census imports and convenings cut short by a stopped process: finished (imports being written) or undone.
@@ -240,7 +271,7 @@ export async function createAgoraServer(
     sweepRegistryImports(deps)
       .then(() => sweepConvenings(deps))
       .then(() => sweepPublications(deps))
-      .catch((e) => console.error("[batches] sweep failed:", e));
+      .catch((err) => log.error({ err }, "[batches] sweep failed"));
   await sweepBatches();
   const batchSweeper = setInterval(sweepBatches, 60_000).unref();
 

@@ -6,6 +6,7 @@ import { hashPassword } from "./auth/password.server.js";
 import { buildIfNeeded } from "./build-if-needed.server.js";
 import { seedDemoMatters, seedDemoValues } from "./seed-demo.server.js";
 import { loadConfig } from "./env.server.js";
+import { log } from "./log.server.js";
 
 /** `npm start`: build if needed, migrate, seed an empty database, serve. `--dev` serves through Vite. */
 async function main() {
@@ -56,8 +57,10 @@ async function main() {
     ].join("\n"),
   );
 
+  log.info({ port, dialect: server.deps.dialect, engine: server.deps.llm.engine, instance: config.instance }, "serving");
+
   const stop = async (signal: string) => {
-    console.log(`\n${signal}: closing…`);
+    log.info({ signal }, "closing");
     await server.close();
     process.exit(0);
   };
@@ -86,6 +89,8 @@ async function seedOnce(server: AgoraServer, seed: () => Promise<void>) {
 }
 
 main().catch((error) => {
+  // Said in words for the person who started it (a refused configuration), and logged for the machine.
   console.error(error instanceof Error ? error.message : error);
+  log.fatal({ err: error }, "could not start");
   process.exit(1);
 });

@@ -25,6 +25,8 @@ import {
   type ServerToClientEvents,
 } from "./contract.js";
 import { createFanout, type Fanout } from "./fanout.server.js";
+import { log } from "../log.server.js";
+import { roomFanout, socketClients } from "../metrics.server.js";
 
 interface SocketData {
   user: SessionUser | null;
@@ -222,7 +224,7 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
       }
       for (const seq of feed.waiting.keys()) if (seq <= feed.head) feed.waiting.delete(seq);
     } catch (error) {
-      console.warn(`[realtime] ${matterId}: could not read the ledger to fill a gap (trying again):`, (error as Error).message);
+      log.warn({ matterId, reason: (error as Error).message }, "[realtime] could not read the ledger to fill a gap (trying again)");
       feed.retry ??= setTimeout(() => {
         feed.retry = null;
         void pump(matterId, feed);
@@ -236,6 +238,8 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
     feed.head = event.seq;
     feed.waiting.delete(event.seq);
     io.local.to(`stream:${event.matterId}`).emit("ledger:event", event);
+    const appendedAt = Date.parse(event.createdAt);
+    if (Number.isFinite(appendedAt)) roomFanout.observe(Math.max(0, Date.now() - appendedAt) / 1000);
   }
 
   /** An event of a stream (appended here or elsewhere) for the watchers of this process, if it has any. */
@@ -305,7 +309,7 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
     }
   }
   const feedChecker = setInterval(() => {
-    checkFeeds().catch((error: unknown) => console.warn("[realtime] could not compare rooms with the ledger:", (error as Error).message));
+    checkFeeds().catch((error: unknown) => log.warn({ reason: (error as Error).message }, "[realtime] could not compare rooms with the ledger"));
   }, FEED_CHECK_MS).unref();
 
   // -------------------------------------------------------------------------------------------
@@ -379,18 +383,21 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
       }
       const parsed = schema.safeParse(payload ?? {});
       if (!parsed.success) return reply({ ok: false, error: ERRORS.invalid });
+      log.debug({ socket: socket.id, event, user: user?.id ?? null }, "socket event");
       try {
         reply({ ok: true, data: await handler(parsed.data) });
       } catch (error) {
         options.health?.noteError(error);
         if (isDatabaseUnavailable(error)) return reply({ ok: false, error: ERRORS.unavailable });
-        console.error(`[realtime] ${event} failed:`, error);
+        log.error({ socket: socket.id, event, err: error }, `[realtime] ${event} failed`);
         reply({ ok: false, error: ERRORS.internal });
       }
     });
   }
 
   io.on("connection", (socket) => {
+    socketClients.inc();
+    log.debug({ socket: socket.id, user: socket.data.user?.id ?? null }, "socket connected");
     on(socket, "room:join", RoomJoin, async ({ matterId, afterSeq }) => {
       // Join before reading: an event appended meanwhile then arrives live (maybe also in the replay,
       // which the client drops by seq) instead of falling into a gap between the read and the join.
@@ -435,7 +442,9 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
       await socket.join("admin");
       return null;
     });
-    socket.on("disconnect", () => {
+    socket.on("disconnect", (reason) => {
+      socketClients.dec();
+      log.debug({ socket: socket.id, reason }, "socket disconnected");
       for (const matterId of socket.data.rooms) leaveMatter(socket, matterId);
     });
   });

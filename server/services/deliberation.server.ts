@@ -4,6 +4,8 @@ import { type Kysely, PostgresAdapter } from "kysely";
 import { z } from "zod";
 import { ledgerHead, lockStream, readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
+import { log } from "../log.server.js";
+import { deliberationStages, leaseTakeovers } from "../metrics.server.js";
 import { DomainError } from "../../deliberation/errors.js";
 import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
 import { createLimiter, createOfflineEngine, estimateTokens } from "../../deliberation/llm/index.js";
@@ -401,8 +403,9 @@ function createLease(deps: () => AppDeps, holder: string, leaseMs: number): Leas
     const { db, clock } = deps();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + leaseMs).toISOString();
+    let tookFrom: string | null = null;
     try {
-      return await db.transaction().execute(async (trx) => {
+      const held = await db.transaction().execute(async (trx) => {
         const row = await locking(trx, matterId).executeTakeFirst();
         if (!row) {
           if (!mayTakeOver) return false;
@@ -410,9 +413,15 @@ function createLease(deps: () => AppDeps, holder: string, leaseMs: number): Leas
           return true;
         }
         if (row.holder !== holder && !(mayTakeOver && row.expiresAt <= now.toISOString())) return false;
+        tookFrom = row.holder !== holder ? row.holder : null;
         await trx.updateTable("deliberationLeases").set({ holder, expiresAt }).where("matterId", "=", matterId).execute();
         return true;
       });
+      if (held && tookFrom) {
+        leaseTakeovers.inc();
+        log.info({ matterId, runner: holder, from: tookFrom }, "[deliberation] took over a lapsed lease");
+      }
+      return held;
     } catch (error) {
       if (mayTakeOver) return false; // another process inserted the row first
       throw error; // a renewal that could not reach the database: not (yet) a lost lease
@@ -506,6 +515,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
 
   async function run(matterId: string, abort: AbortController): Promise<void> {
     if (!(await lease.acquire(matterId))) return;
+    log.debug({ matterId, runner: holder }, "[deliberation] running here");
     const renewal = setInterval(
       () => {
         // Also a chance to read actions appended through another process.
@@ -513,7 +523,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         lease.renew(matterId).then(
           (held) => held || abort.abort(),
           // A database blip: carry on. Should the lease lapse meanwhile, the check in every write stops us.
-          (error: unknown) => console.warn(`[deliberation] ${matterId}: lease renewal failed:`, error),
+          (error: unknown) => log.warn({ matterId, err: error }, "[deliberation] lease renewal failed"),
         );
       },
       Math.max(50, Math.floor(options.leaseMs / 3)),
@@ -562,7 +572,12 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       const events = await readLedger(deps.db, matterId, { afterSeq: state.lastSeq });
       for (const event of events) {
         if (event.seq <= state.lastSeq) continue; // folded by a catch-up that ran meanwhile
+        const before = state.stage;
         state = apply(state, event as unknown as ProtocolEvent & { seq: number });
+        if (state.stage !== before) {
+          deliberationStages.inc({ stage: state.stage });
+          log.info({ matterId, runner: holder, stage: state.stage, from: before, seq: event.seq }, "[deliberation] stage reached");
+        }
       }
       transcript.hold(state.room.paused);
     };
@@ -661,7 +676,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         // deterministic one (an answer failing its schema or check after the retry with feedback, an input
         // the task refuses, a refusal, a rejected request) would repeat identically: it halts at once.
         if (transient && tries < CALL_ATTEMPTS) return sleep(RETRY_DELAY_MS * 4 ** (tries - 1), signal);
-        if (reason === "internal") console.error(`[deliberation] ${matterId} ${effect.key}:`, error);
+        if (reason === "internal") log.error({ matterId, key: effect.key, err: error }, "[deliberation] a call failed inside Agora");
         return appendDurably(
           { type: "deliberation.callFailed", payload: { key: effect.key, reason, transient, attempts: tries, ...(detail ? { detail } : {}) } },
           [],
@@ -760,7 +775,7 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     // Every call under way listens to this one signal: a stage of 12 representatives is 12 listeners.
     setMaxListeners(256, abort.signal);
     const done = run(matterId, abort)
-      .catch((error: unknown) => console.error(`[deliberation] ${matterId} stopped:`, error))
+      .catch((error: unknown) => log.error({ matterId, err: error }, "[deliberation] stopped"))
       .finally(() => {
         running.delete(matterId);
         // A resume (or any action) that arrived as the run was stopping is not lost.
@@ -877,7 +892,7 @@ async function recordOnly(deps: AppDeps, records: LlmCallRecord[]) {
           .values({ ...call, prompt: JSON.stringify(call.prompt) })
           .execute();
     })
-    .catch((error: unknown) => console.error("[deliberation] could not record stopped calls:", error));
+    .catch((error: unknown) => log.error({ err: error }, "[deliberation] could not record stopped calls"));
 }
 
 function metaOf(records: LlmCallRecord[], callId: string, engine: string, model: string, flags: string[], latencyMs?: number): CallMeta {

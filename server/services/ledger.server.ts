@@ -2,6 +2,8 @@ import type { Kysely } from "kysely";
 import { isDatabaseUnavailable } from "../../db/connection.js";
 import { appendLedgerEvent, type AppendInput } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
+import { log } from "../log.server.js";
+import { ledgerAppends, typePrefix } from "../metrics.server.js";
 import type { LedgerEvent } from "../../deliberation/ledger.js";
 import type { AppDeps } from "./deps.server.js";
 
@@ -27,7 +29,10 @@ export async function withLedger<T>(
         done = { result: value };
         return value;
       });
-      for (const event of appended) deps.events.ledgerAppended(event);
+      for (const event of appended) {
+        ledgerAppends.inc({ type: typePrefix(event.type) });
+        deps.events.ledgerAppended(event);
+      }
       return result;
     } catch (error) {
       if (attempt < 5 && isSequenceCollision(error)) continue;
@@ -35,7 +40,10 @@ export async function withLedger<T>(
       // caller (the runner writing a result) would append the same thing twice, so find out first.
       const finished = done as { result: T } | null;
       if (finished && appended.length > 0 && isDatabaseUnavailable(error) && (await committed(deps, appended))) {
-        for (const event of appended) deps.events.ledgerAppended(event);
+        for (const event of appended) {
+          ledgerAppends.inc({ type: typePrefix(event.type) });
+          deps.events.ledgerAppended(event);
+        }
         return finished.result;
       }
       throw error;
@@ -65,7 +73,7 @@ async function committed(deps: AppDeps, events: readonly LedgerEvent[]): Promise
       return row?.hash === first.hash;
     } catch (error) {
       if (Date.now() > deadline || !isDatabaseUnavailable(error)) {
-        console.error(`[ledger] could not learn whether ${first.matterId} #${first.seq} was written:`, error);
+        log.error({ matterId: first.matterId, seq: first.seq, err: error }, "[ledger] could not learn whether an append was written");
         return false;
       }
       await new Promise((resolve) => setTimeout(resolve, 500));

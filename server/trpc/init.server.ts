@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from "../../db/connection.js";
 import { DomainError, type DomainErrorKind } from "../../deliberation/errors.js";
 import type { Role } from "../../deliberation/roles.js";
 import { beginModelCall, type ModelProcedure } from "../services/limits.server.js";
+import { log } from "../log.server.js";
 import type { Context } from "./context.server.js";
 
 /** Who may call a procedure. Every procedure declares it through the builder it is made from. */
@@ -40,8 +41,11 @@ function readableIssues(issues: readonly Issue[]): string {
     .join("; ");
 }
 
+/** What procedures see: the inner context, and over HTTP the request's id (X-Request-Id) for their logs. */
+export type TrpcContext = Context & { requestId?: string };
+
 const t = initTRPC
-  .context<Context>()
+  .context<TrpcContext>()
   .meta<Meta>()
   .create({
     isDev: false,
@@ -155,7 +159,9 @@ export function modelBacked(procedure: ModelProcedure) {
     try {
       return await next();
     } finally {
-      await release().catch((error: unknown) => console.warn(`[limits] ${procedure}: could not give back a running place:`, (error as Error).message));
+      await release().catch((error: unknown) =>
+        log.warn({ requestId: ctx.requestId, reason: (error as Error).message }, `[limits] ${procedure}: could not give back a running place`),
+      );
     }
   });
 }
