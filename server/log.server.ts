@@ -8,7 +8,8 @@ import pino from "pino";
  */
 export const log = pino({
   level: process.env.LOG_LEVEL?.trim() || "info",
-  base: { pid: process.pid },
+  // AGORA_INSTANCE names the process in its lines too, when it is set.
+  base: { pid: process.pid, ...(process.env.AGORA_INSTANCE?.trim() ? { instance: process.env.AGORA_INSTANCE.trim() } : {}) },
   timestamp: pino.stdTimeFunctions.isoTime,
   formatters: { level: (label) => ({ level: label }) },
 });
