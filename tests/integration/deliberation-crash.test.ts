@@ -88,7 +88,7 @@ describe("a deliberation runner killed at random points", () => {
       { ...config, database: { kind: "sqlite", file: join(dir, "start.sqlite") } },
       { remix: "none", runDeliberations: false },
     );
-    ({ matterId } = await conveneFixture(server.deps.db, { representatives: 6, candidates: 3, rounds: 4, approvalThreshold: 1 }));
+    ({ matterId } = await conveneFixture(server.deps.db, { representatives: 6, candidates: 3, rounds: 6, approvalThreshold: 1 }));
     await startDeliberation(server.deps, { id: "clerk", email: "", displayName: "Clerk", locale: "en", citizenId: null, roles: ["clerk"] }, matterId);
     await server.close();
   });
