@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server as HttpServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -17,6 +18,7 @@ import { remixLoadContext } from "./load-context.server.js";
 import { log, requestIdFrom } from "./log.server.js";
 import { httpDuration, mayReadMetrics, meteredLlm, registry, routeLabel } from "./metrics.server.js";
 import { dbCallRecorder } from "./llm-recorder.server.js";
+import { openApiDocument } from "./openapi.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
 import { createDeliberationRunner } from "./services/deliberation.server.js";
 import { lapseDueRulings, sweepPublications } from "./services/registry-log.server.js";
@@ -189,6 +191,12 @@ export async function createAgoraServer(
       .set("Cache-Control", "no-store")
       .type(registry.contentType)
       .send(await registry.metrics());
+  });
+
+  // The public read API described in OpenAPI 3.1 (server/openapi.server.ts); it depends on the code only.
+  const apiVersion = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+  app.get("/api/openapi.json", (_req, res) => {
+    res.set("Cache-Control", "public, max-age=300").json(openApiDocument(apiVersion));
   });
 
   // While the database is known to be away, pages are answered 503 at once (the API answers each call 503 itself).
