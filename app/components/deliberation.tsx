@@ -4,7 +4,7 @@ import { type ReactNode, useEffect, useMemo, useRef } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/contract";
 import type { AppRouter } from "../../server/trpc/router.server";
-import { type MessageKey, type Translate, useLocale, useT } from "../i18n";
+import { INTL_TAGS, type Locale, type MessageKey, type Translate, useLocale, useT } from "../i18n";
 import { type CandidateName, nameCandidates } from "./room/names";
 
 type Out = inferRouterOutputs<AppRouter>;
@@ -123,7 +123,7 @@ export function stageLabel(t: Translate, view: DeliberationView): string {
   }
 }
 
-const formatCount = (n: number, locale: string) => n.toLocaleString(locale === "et" ? "et-EE" : "en-GB");
+const formatCount = (n: number, locale: Locale) => n.toLocaleString(INTL_TAGS[locale]);
 
 /** Which engine runs the deliberation, where it is (paused or running), and the tokens spent against its budget. */
 export function DeliberationFacts({ view }: { view: DeliberationView }) {

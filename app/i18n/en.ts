@@ -22,6 +22,7 @@ export const en = {
   "lang.switch": "Change",
   "lang.en": "English",
   "lang.et": "Eesti",
+  "lang.ru": "Русский",
   "role.citizen": "Citizen",
   "role.delegate": "Delegate",
   "role.clerk": "Clerk",

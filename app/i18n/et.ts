@@ -24,6 +24,7 @@ export const et: Messages = {
   "lang.switch": "Vaheta",
   "lang.en": "English",
   "lang.et": "Eesti",
+  "lang.ru": "Русский",
   "role.citizen": "Kodanik",
   "role.delegate": "Delegaat",
   "role.clerk": "Ametnik",

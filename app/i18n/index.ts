@@ -4,7 +4,7 @@ import { DEFAULT_LOCALE, type Locale, isLocale } from "./locales";
 import { type Translate, translator } from "./translate";
 
 export type { MessageKey } from "./en";
-export { LOCALES, type Locale } from "./locales";
+export { INTL_TAGS, LOCALES, type Locale } from "./locales";
 export { type Translate, translateError, translator } from "./translate";
 
 export function useLocale(): Locale {

@@ -1,7 +1,10 @@
 /** The languages Agora speaks. Shared by server and browser; keep it free of imports. */
-export const LOCALES = ["en", "et"] as const;
+export const LOCALES = ["en", "et", "ru"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "en";
+
+/** The BCP 47 tag Intl formats dates and numbers with: British English, Estonian, Russian. */
+export const INTL_TAGS: Record<Locale, string> = { en: "en-GB", et: "et-EE", ru: "ru-RU" };
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);

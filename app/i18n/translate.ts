@@ -2,6 +2,7 @@ import { IntlMessageFormat } from "intl-messageformat";
 import { en, type MessageKey } from "./en";
 import { et } from "./et";
 import type { Locale } from "./locales";
+import { ru } from "./ru";
 
 /**
  * Message lookup without React, for the app's hooks and for `agora verify` alike. Messages are ICU
@@ -9,7 +10,7 @@ import type { Locale } from "./locales";
  * picks the language's plural form (Intl.PluralRules) and writes the number the language's way.
  */
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { en, et };
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, et, ru };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 

@@ -6,7 +6,7 @@ import { DomainError } from "../../deliberation/errors.js";
 import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sameValueTask } from "../../deliberation/values/dedupe.js";
 import { valueClassifyTask } from "../../deliberation/values/gate.js";
 import { answersLanguage, draftGuidance, draftValueTask, type GuidedAnswers } from "../../deliberation/values/guided.js";
-import type { WritingLanguage } from "../../deliberation/values/language.js";
+import type { Locale } from "../../app/i18n/locales.js";
 import { storyLanguage, upgradeStoryTask } from "../../deliberation/values/stories.js";
 import type { Answer, GateVerdict, ValueCardDraft } from "../../deliberation/values/types.js";
 import type { SessionUser } from "./accounts.server.js";
@@ -370,13 +370,14 @@ async function pairWithRelated(deps: AppDeps, context: { id: string; title: stri
 export async function draftFromGuided(
   deps: AppDeps,
   user: SessionUser,
-  answers: Omit<GuidedAnswers, "contextTitle"> & { contextId: string; locale?: WritingLanguage | undefined },
+  answers: Omit<GuidedAnswers, "contextTitle"> & { contextId: string; locale?: Locale | undefined },
 ) {
   requireCitizen(user);
   const context = await requireContext(deps.db, answers.contextId);
   const { contextId: _, locale, ...rest } = answers;
-  // The draft is written in the language of her answers; in the page's when they do not say.
-  const language = answersLanguage(rest, locale ?? "en");
+  // The draft is written in the language of her answers; in the page's when they do not say (a card is
+  // English or Estonian, so a Russian page's draft falls back to English).
+  const language = answersLanguage(rest, locale === "et" ? "et" : "en");
   const contextTitle = language === "et" ? (context.titleEt ?? context.title) : context.title;
   const draft = await deps.llm.run(draftValueTask, { ...rest, contextTitle, language });
   return { draft: draft.output, engine: draft.engine, language, guidance: draftGuidance(draft.output) };

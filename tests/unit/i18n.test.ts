@@ -2,9 +2,11 @@ import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
 import { en, type MessageKey } from "../../app/i18n/en";
 import { et } from "../../app/i18n/et";
+import { LOCALES, type Locale } from "../../app/i18n/locales";
+import { ru } from "../../app/i18n/ru";
 import { translator } from "../../app/i18n/translate";
 
-const catalogues = { en, et } as Record<"en" | "et", Record<string, string>>;
+const catalogues = { en, et, ru } as Record<Locale, Record<string, string>>;
 
 /** The parser's element types (TYPE in @formatjs/icu-messageformat-parser, which intl-messageformat wraps). */
 const LITERAL = 0;
@@ -13,29 +15,33 @@ const POUND = 7;
 const TAG = 8;
 type Element = { type: number; value?: string; options?: Record<string, { value: Element[] }>; children?: Element[] };
 
-/** Every argument a message takes, and which of them it selects a plural form by. */
-function argumentsOf(message: string): { all: Set<string>; plural: Set<string> } {
+/** Every argument a message takes, which of them it selects a plural form by, and each plural's forms. */
+function argumentsOf(message: string, locale: Locale = "en"): { all: Set<string>; plural: Set<string>; forms: string[][] } {
   const all = new Set<string>();
   const plural = new Set<string>();
+  const forms: string[][] = [];
   const walk = (elements: Element[]) => {
     for (const element of elements) {
       if (element.type === LITERAL || element.type === POUND) continue;
       if (element.type === TAG) walk(element.children ?? []);
       else if (element.value !== undefined) all.add(element.value);
-      if (element.type === PLURAL && element.value !== undefined) plural.add(element.value);
+      if (element.type === PLURAL && element.value !== undefined) {
+        plural.add(element.value);
+        forms.push(Object.keys(element.options ?? {}));
+      }
       for (const option of Object.values(element.options ?? {})) walk(option.value);
     }
   };
-  walk(new IntlMessageFormat(message, "en").getAst() as Element[]);
-  return { all, plural };
+  walk(new IntlMessageFormat(message, locale).getAst() as Element[]);
+  return { all, plural, forms };
 }
 
 /**
  * Messages whose call sites pass numbers that a noun agrees with, and the arguments the noun follows.
- * Where English and Estonian put the noun by a different number ("1 of 3 critiques" / "1 hinnang 3-st"),
+ * Where the languages put the noun by a different number ("1 of 3 critiques" / "1 hinnang 3-st"),
  * each language says its own.
  */
-const COUNTED: Record<string, string[] | { en: string[]; et: string[] }> = {
+const COUNTED: Record<string, string[] | Record<Locale, string[]>> = {
   "values.contextValues": ["count"],
   "values.endorsedCount": ["count", "judgments"],
   "admin.registry.applied": ["rows", "inserted"],
@@ -47,8 +53,8 @@ const COUNTED: Record<string, string[] | { en: string[]; et: string[] }> = {
   "matters.sunset": ["days"],
   "convening.constituency": ["size"],
   "deliberation.represents": ["citizens"],
-  "deliberation.approval": { en: ["total"], et: ["weight"] },
-  "deliberation.critiquesIn": { en: ["of"], et: ["done"] },
+  "deliberation.approval": { en: ["total"], et: ["weight"], ru: ["total"] },
+  "deliberation.critiquesIn": { en: ["of"], et: ["done"], ru: ["done"] },
   "deliberation.budgetTooSmall": ["spent"],
   "harm.lead": ["count", "threshold"],
   "harm.touched": ["count"],
@@ -75,8 +81,17 @@ const COUNTED: Record<string, string[] | { en: string[]; et: string[] }> = {
 const BARE_COUNT = new Set(["room.critiques"]);
 
 describe("the message catalogues", () => {
-  it("have the same keys in English and Estonian", () => {
-    expect(Object.keys(et).sort()).toEqual(Object.keys(en).sort());
+  it("have the same keys in every language", () => {
+    for (const locale of LOCALES) expect(Object.keys(catalogues[locale]).sort(), locale).toEqual(Object.keys(en).sort());
+  });
+
+  it("give every key a text of its own in every language", () => {
+    const empty = LOCALES.flatMap((locale) =>
+      Object.keys(en)
+        .filter((key) => !catalogues[locale][key]?.trim())
+        .map((key) => `${locale} ${key}`),
+    );
+    expect(empty).toEqual([]);
   });
 
   it("hold only messages that compile as ICU MessageFormat", () => {
@@ -93,21 +108,42 @@ describe("the message catalogues", () => {
     expect(broken).toEqual([]);
   });
 
-  it("take the same placeholders in both languages", () => {
-    const differing = Object.keys(en)
-      .filter((key) => key in et)
-      .filter((key) => {
-        const a = [...argumentsOf(en[key as MessageKey]).all].sort();
-        const b = [...argumentsOf(catalogues.et[key] ?? "").all].sort();
-        return a.join() !== b.join();
-      });
+  it("take the same placeholders in every language", () => {
+    const differing = LOCALES.flatMap((locale) =>
+      Object.keys(en)
+        .filter((key) => key in catalogues[locale])
+        .filter((key) => {
+          const a = [...argumentsOf(en[key as MessageKey]).all].sort();
+          const b = [...argumentsOf(catalogues[locale][key] ?? "", locale).all].sort();
+          return a.join() !== b.join();
+        })
+        .map((key) => `${locale} ${key}`),
+    );
     expect(differing).toEqual([]);
+  });
+
+  it("write every plural with each form the language's plural rules pick", () => {
+    // Intl.PluralRules says which forms a language has: English and Estonian one/other, Russian
+    // one/few/many/other ("1 ценность", "2 ценности", "5 ценностей", "1,5 ценности").
+    const lacking: string[] = [];
+    for (const locale of LOCALES) {
+      const needed = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+      for (const [key, message] of Object.entries(catalogues[locale])) {
+        for (const forms of argumentsOf(message, locale).forms) {
+          const missing = needed.filter((form) => !forms.includes(form));
+          // A plural with `other` alone (besides exact =N cases) only writes its number the language's way: no noun agrees.
+          const numberOnly = forms.filter((form) => !form.startsWith("=")).join() === "other";
+          if (missing.length > 0 && !numberOnly) lacking.push(`${locale} ${key}: ${missing.join(", ")}`);
+        }
+      }
+    }
+    expect(lacking).toEqual([]);
   });
 
   it("choose a plural form wherever a noun follows a count", () => {
     const missing: string[] = [];
     for (const [key, spec] of Object.entries(COUNTED)) {
-      for (const locale of ["en", "et"] as const) {
+      for (const locale of LOCALES) {
         const message = catalogues[locale][key];
         expect(message, `${locale} ${key}`).toBeDefined();
         const wanted = Array.isArray(spec) ? spec : spec[locale];
@@ -158,6 +194,22 @@ describe("plural forms as people read them", () => {
     expect(en_("admin.registry.total", { count: 1300000 })).toBe("1,300,000 citizens in the registry.");
     expect(et_("admin.registry.total", { count: 1300000 })).toBe("Registris on 1\u00a0300\u00a0000 kodanikku.");
     expect(en_("ledger.title", { stream: 2026 })).toBe("Ledger: 2026");
+  });
+
+  it("agrees Russian nouns with 1, 2, 5 and 21 as a Russian reader expects", () => {
+    const ru_ = translator("ru");
+    const values = [1, 2, 5, 21].map((count) => ru_("values.contextValues", { count }));
+    expect(values).toEqual(["1 ценность", "2 ценности", "5 ценностей", "21 ценность"]);
+    const registry = [1, 2, 5, 21].map((count) => ru_("admin.registry.total", { count }));
+    expect(registry).toEqual(["В регистре 1 гражданин.", "В регистре 2 гражданина.", "В регистре 5 граждан.", "В регистре 21 гражданин."]);
+    // Governed by a preposition, the same noun takes its genitive: "от имени 1 гражданина", "5 граждан".
+    const speaks = [1, 2, 5, 21].map((citizens) => ru_("deliberation.represents", { citizens }));
+    expect(speaks).toEqual(["говорит от имени 1 гражданина", "говорит от имени 2 граждан", "говорит от имени 5 граждан", "говорит от имени 21 гражданина"]);
+    const minutes = [1, 2, 5, 21].map((minutes) => ru_("auth.tooManyAttempts", { minutes }));
+    expect(minutes.map((m) => m.replace(/^.*через /, ""))).toEqual(["1 минуту.", "2 минуты.", "5 минут.", "21 минуту."]);
+    expect(ru_("values.endorsedCount", { count: 5, judgments: 2 })).toBe("Вы поддержали 5 ценностей и вынесли 2 суждения.");
+    expect(ru_("harm.lead", { count: 0, threshold: 5 })).toMatch(/^Сообщений пока нет\. .* при 5 сообщениях постановление/);
+    expect(ru_("admin.registry.total", { count: 1300000 })).toBe("В регистре 1\u00a0300\u00a0000 граждан.");
   });
 
   it("reads a field's bounds in the plural too", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCALES } from "../../../app/i18n/locales.js";
 import { CARD_LIMITS } from "../../../deliberation/values/types.js";
 
 /**
@@ -31,8 +32,8 @@ export const GuidedAnswers = z.object({
   choice: z.string().trim().min(10).max(1500),
   noticed: z.string().trim().min(5).max(1500),
   mattered: z.string().trim().min(3).max(600),
-  /** The page's language: the draft's when her answers do not show which language she writes in. */
-  locale: z.enum(["en", "et"]).optional(),
+  /** The page's language: the draft's when her answers do not show which language she writes in (English for a Russian page). */
+  locale: z.enum(LOCALES).optional(),
 });
 
 export const Endorse = z.object({ canonicalId: Id });
