@@ -2,13 +2,17 @@ import type { PolicyProblem, PolicyReading } from "./substance.js";
 import type { Verdict } from "./types.js";
 
 /**
- * The gate's reason, written to the citizen in her language (English or Estonian) in full: what the
+ * The gate's reason, written to the citizen in her language (English, Estonian or Russian) in full: what the
  * card reads as, the words that show it, which policies name nothing and why, and how to say what she
  * attends to. The advice is about what she notices when she chooses, never about the card's form: no
  * reason tells her to add "MOMENTS when…" to get in.
  */
 
-export type ReasonLanguage = "en" | "et";
+/**
+ * The language of the page she reads, not of her card: a card is English or Estonian (the offline
+ * engine reads no other), but a reason is written to her, so a Russian page gets a Russian reason.
+ */
+export type ReasonLanguage = "en" | "et" | "ru";
 
 /** Why a card is `other`, when it is: said in the citizen's language rather than quoted back. */
 export type OtherCause =
@@ -147,12 +151,58 @@ const ET: Wording = {
   thisQuestion: "selles küsimuses",
 };
 
-const WORDING: Record<ReasonLanguage, Wording> = { en: EN, et: ET };
+const RU: Wording = {
+  quote: (t) => ` («${clip(t)}»)`,
+  kind: {
+    value: (q) =>
+      `Это ценность: она говорит о том, на что вы обращаете внимание при выборе${q}. Она может войти в моральный граф, где другие смогут поддержать её и сравнить со своими.`,
+    rule: (q) => `Это скорее правило: оно говорит, что должны делать другие${q}.`,
+    preference: (q) => `Это скорее предпочтение: оно говорит, что вам нравится${q}, но не почему это для вас важно.`,
+    goal: (q) => `Это скорее цель: она называет результат, которого нужно достичь${q}.`,
+    slogan: (q) => `Это скорее лозунг: фраза${q}, в которой нет ничего конкретного, на что можно обратить внимание.`,
+    other: (_q, context) => `Мы не смогли прочитать это как ценность ${context ? `в ситуации ${context}` : "по этому вопросу"}.`,
+  },
+  other: {
+    "no-concern":
+      "Здесь названо то, что вы замечаете, но не то, что в этом стоит на кону для вас или других: что вы хотели бы защитить или боитесь потерять, когда делается этот выбор.",
+    gibberish: "Это похоже на случайный набор букв.",
+    repetition: "Здесь повторяются одни и те же несколько слов.",
+    "too-few-words": "Здесь слишком мало слов, чтобы сказать, что вы замечаете.",
+    "empty-fields": "Некоторые поля пусты.",
+    abuse: "Здесь есть оскорбления.",
+    placeholder: "Это похоже на проверочный текст или заглушку.",
+    spam: "Это похоже на рекламу.",
+    "off-topic": "Это не о данном вопросе.",
+    instruction: "Часть текста обращается к читающей его машине, а не говорит, что вы замечаете; такие указания никогда не выполняются.",
+  },
+  noun: { value: "ценность", preference: "предпочтение", slogan: "лозунг", goal: "цель", rule: "правило", other: "не ценность" },
+  also: (noun) => `Отчасти это ещё и ${noun}.`,
+  problem: {
+    generic: (p) => `«${p}» не называет ничего определённого, что вы замечаете.`,
+    placeholder: (p) => `«${p}» — текст-заглушка.`,
+    repeated: (p) => `«${p}» повторяет то, что в карточке уже сказано.`,
+    "off-context": (p, context) => `«${p}» — о другом, ${context ? `не о ситуации ${context}` : "не об этом вопросе"}.`,
+    instruction: (p) => `«${p}» обращено к машине, а не говорит о том, что вы замечаете.`,
+    prescription: (p) => `«${p}» требует чего-то от других, а не называет то, что вы замечаете.`,
+    liking: (p) => `«${p}» говорит, что вам нравится, а не что вы замечаете.`,
+    target: (p) => `«${p}» называет число, которого нужно достичь, а не то, что вы замечаете.`,
+  },
+  emptyIntro: (n) => (n === 1 ? "Один пункт не засчитывается:" : "Эти пункты не засчитываются:"),
+  valueWithEmpty: (n) =>
+    n === 1 ? "Один её пункт пока не засчитывается, его можно исправить:" : "Некоторые её пункты пока не засчитываются, их можно исправить:",
+  advice:
+    "Ценность говорит о том, на что вы обращаете внимание при выборе. Вспомните настоящий случай, когда вы стояли перед этим выбором: на что вы смотрели, что вас тревожило, почему один из вариантов казался правильным? Назовите это: кто был вовлечён, что случилось с вами или с вашими данными, что вы могли или не могли сделать.",
+  // Russian governs the context by its own preposition in each sentence (above), so it stands empty here.
+  thisQuestion: "",
+};
+
+const WORDING: Record<ReasonLanguage, Wording> = { en: EN, et: ET, ru: RU };
 
 /** The context as it reads inside a sentence: "AI tutors for children", „Tehisintellektil põhinevad…“. */
 function contextInSentence(context: string, language: ReasonLanguage): string {
   if (context === "") return WORDING[language].thisQuestion;
   if (language === "et") return `„${context}“`;
+  if (language === "ru") return `«${context}»`;
   return /^\p{Lu}\p{Ll}/u.test(context) ? context.charAt(0).toLowerCase() + context.slice(1) : context;
 }
 
@@ -185,5 +235,6 @@ export function gateReason(input: ReasonInput): string {
 
 /** The language a stored reason was written in, by how it opens (a quoted policy may be in the other language). */
 export function reasonLanguage(reason: string): ReasonLanguage {
+  if (/^\p{Script=Cyrillic}/u.test(reason)) return "ru";
   return /^(?:See on|Me ei suutnud|Selles|Osa sellest)/u.test(reason) ? "et" : "en";
 }

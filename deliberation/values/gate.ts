@@ -21,8 +21,8 @@ export const GateInput = z.object({
   description: z.string().max(4000),
   policies: z.array(z.string().max(600)).max(20),
   contextTitle: z.string().max(200).optional(),
-  /** The citizen's language: the reason is written in it. English when absent. */
-  language: z.enum(["en", "et"]).optional(),
+  /** The citizen's language (her page's): the reason is written in it. English when absent. */
+  language: z.enum(["en", "et", "ru"]).optional(),
   /** The choice context as named in that language, for the reason (the context title when absent). */
   contextName: z.string().max(200).optional(),
 });
@@ -1765,7 +1765,7 @@ export const valueClassifyTask: Task<GateInput, GateVerdict> = {
     'rule — a prescription of what others must or must not do ("Ban facial recognition now!", "I believe police should be required to…", "Minu arvates ei tohi…").',
     "other — off-topic, empty, abusive, test strings, lorem ipsum or gibberish.",
     "Letting a non-value in is the worst error: when unsure between value and another kind, choose the other kind.",
-    "Write `reason` in the citizen's language (`language`: en = English, et = Estonian; English when absent), addressed to her, in two to five sentences:",
+    "Write `reason` in the citizen's language (`language`: en = English, et = Estonian, ru = Russian; English when absent), addressed to her, in two to five sentences:",
     "what the card reads as and why, which policies name nothing and why, and how to say what she actually notices when she faces this choice",
     "(invite her to recall a real time she faced it). Never advise on the card's form (never suggest adding capitals-first policies). Do not quote insults back.",
     '`signals` is a short list of the cues you used; its first item must be "gate.<verdict>" (e.g. "gate.rule").',

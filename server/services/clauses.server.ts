@@ -5,6 +5,7 @@ import { DomainError } from "../../deliberation/errors.js";
 import { type MatterStatus, numberedRule } from "../../deliberation/matters.js";
 import { provisionProblems, sameWording } from "../../deliberation/reading/provision.js";
 import type { Language, Option, Slot } from "../../deliberation/reading/types.js";
+import { unreadScript } from "../../deliberation/values/language.js";
 import type { SessionUser } from "./accounts.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
@@ -85,7 +86,20 @@ function requireNew(
 const CLERK_WINDOW: readonly MatterStatus[] = ["draft", "intake"];
 const CLERK_REFUSAL = { key: "clauses.alternativesClosed", message: "Alternative wordings can be given only while the matter is a draft or in intake." };
 
+/**
+ * A rule's wording must be in a language the offline reader reads (English or Estonian): a clause in
+ * Cyrillic would be read as saying nothing, so it is refused and the clerk told why (decision 19).
+ */
+export function requireReadableClauses(clauses: readonly { number: number; text: string }[]): void {
+  const unread = clauses.find((c) => unreadScript(c.text));
+  if (unread)
+    throw new DomainError("invalid", "matters.unreadScript", `Clause ${unread.number} is not in English or Estonian, the languages the offline reader reads.`, {
+      number: unread.number,
+    });
+}
+
 export async function addAlternative(deps: AppDeps, clerk: SessionUser, input: { matterId: string; clause: number; text: string }) {
+  requireReadableClauses([{ number: input.clause, text: input.text }]);
   return withLedger(deps, async (trx, append) => {
     await matterFor(trx, input.matterId, CLERK_WINDOW, CLERK_REFUSAL);
     const [clauses, options] = await Promise.all([clausesOf(trx, input.matterId), activeOptions(trx, input.matterId)]);
@@ -174,7 +188,8 @@ export async function proposeAmendment(
     const [clauses, options] = await Promise.all([clausesOf(trx, input.matterId), activeOptions(trx, input.matterId)]);
     requireClause(clauses, input.clause, input.action);
     if (input.action !== "strike") {
-      const [problem] = provisionProblems(text, matter.language);
+      // A text in Cyrillic is in neither language the reader reads: told so, not that it lacks a "shall".
+      const [problem] = unreadScript(text) ? ["amendments.notProvision.wrongLanguage"] : provisionProblems(text, matter.language);
       if (problem) throw new DomainError("invalid", problem, "The amendment does not read as a provision of a law.", { language: matter.language });
     }
     requireNew(clauses, options, { action: input.action, clause: input.clause, text });

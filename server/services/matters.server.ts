@@ -5,7 +5,7 @@ import { DomainError } from "../../deliberation/errors.js";
 import { intakeClosesAt, type MatterDraft, type MatterStatus, numberedRule, requireMove, sunsetDaysOf } from "../../deliberation/matters.js";
 import type { Language } from "../../deliberation/reading/types.js";
 import type { SessionUser } from "./accounts.server.js";
-import { ruleView, writeClauses } from "./clauses.server.js";
+import { requireReadableClauses, ruleView, writeClauses } from "./clauses.server.js";
 import { type AppDeps, nowIso } from "./deps.server.js";
 import { withLedger } from "./ledger.server.js";
 
@@ -98,6 +98,7 @@ async function rulingToAmend(trx: Kysely<Database>, eli: string) {
  */
 export async function openMatter(deps: AppDeps, clerk: SessionUser, input: MatterDraft & { startIntake: boolean; amendsEli?: string | undefined }) {
   const { amendsEli, ...draft } = input;
+  requireReadableClauses(draft.clauses.map((text, i) => ({ number: i + 1, text })));
   const context = await deps.db.selectFrom("contexts").select("id").where("id", "=", draft.contextId).executeTakeFirst();
   if (!context) throw new DomainError("invalid", "values.unknownContext", "There is no such choice context.");
   const id = deps.ids();

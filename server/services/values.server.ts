@@ -5,8 +5,10 @@ import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sameValueTask } from "../../deliberation/values/dedupe.js";
 import { valueClassifyTask } from "../../deliberation/values/gate.js";
+import type { ReasonLanguage } from "../../deliberation/values/gate-reasons.js";
 import { answersLanguage, draftGuidance, draftValueTask, type GuidedAnswers } from "../../deliberation/values/guided.js";
 import type { Locale } from "../../app/i18n/locales.js";
+import { unreadScript } from "../../deliberation/values/language.js";
 import { storyLanguage, upgradeStoryTask } from "../../deliberation/values/stories.js";
 import type { Answer, GateVerdict, ValueCardDraft } from "../../deliberation/values/types.js";
 import type { SessionUser } from "./accounts.server.js";
@@ -162,12 +164,22 @@ export interface SubmitInput extends ValueCardDraft {
  * A citizen submits a card: the gate classifies it; a value joins the canonical value it
  * near-duplicates or founds a new one (paired with related values for judgments).
  */
-export async function submitCard(deps: AppDeps, user: SessionUser, input: SubmitInput, language: "en" | "et" = "en") {
+/**
+ * A card is English or Estonian, the languages the offline engine reads (dedupe, concepts, readings
+ * against clauses): a card in Cyrillic is refused unread, before the gate, never misread (decision 19).
+ */
+function requireReadableCard(...texts: string[]): void {
+  if (unreadScript(...texts))
+    throw new DomainError("invalid", "values.unreadScript", "Value cards are read in English and Estonian only: write it in one of them.");
+}
+
+export async function submitCard(deps: AppDeps, user: SessionUser, input: SubmitInput, language: ReasonLanguage = "en") {
   const citizenId = requireCitizen(user);
   const context = await requireContext(deps.db, input.contextId);
   // Every refusal that needs no model comes before the gate, so a refused call never reaches the model
   // (issue 16); saveCard checks the revised card again in its transaction, for a revision racing another.
   if (input.revisionOf) await requireRevisable(deps.db, citizenId, input.revisionOf);
+  requireReadableCard(input.title, input.description, ...input.policies);
   // The gate's reason is written in her language, naming the context as she reads it.
   const gate = await deps.llm.run(valueClassifyTask, {
     title: input.title,
@@ -375,6 +387,7 @@ export async function draftFromGuided(
   requireCitizen(user);
   const context = await requireContext(deps.db, answers.contextId);
   const { contextId: _, locale, ...rest } = answers;
+  requireReadableCard(rest.choice, rest.noticed, rest.mattered);
   // The draft is written in the language of her answers; in the page's when they do not say (a card is
   // English or Estonian, so a Russian page's draft falls back to English).
   const language = answersLanguage(rest, locale === "et" ? "et" : "en");

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { createOfflineEngine } from "../../deliberation/llm/offline.js";
 import type { LlmCallRecord } from "../../deliberation/llm/port.js";
 import { classifyOffline, GATE_REASON_KEYS, GATE_SIGNALS, GateInput, valueClassifyTask } from "../../deliberation/values/gate.js";
+import { reasonLanguage } from "../../deliberation/values/gate-reasons.js";
+import { unreadScript } from "../../deliberation/values/language.js";
 import { GateVerdict, VERDICTS, type Verdict } from "../../deliberation/values/types.js";
 import { CONTEXT_TITLES, GATE_CORPUS, GATE_HOLDOUT, type CorpusEntry } from "../fixtures/value-corpus.js";
 
@@ -265,6 +267,39 @@ describe("substance over form (issue 14)", () => {
     const value = classifyOffline({ ...entry("v-et-01").card, contextTitle: BIOMETRICS, language: "et" });
     expect(value.verdict).toBe("value");
     expect(value.reason).toMatch(/^See on väärtus/);
+  });
+
+  it("writes the reason in Russian for a Russian page, about a card in Estonian or English", () => {
+    const out = classifyOffline({
+      title: "Keelata näotuvastus kohe!",
+      description: "Keelata näotuvastus kohe!",
+      policies: ["HETKED, mil see on oluline"],
+      contextTitle: BIOMETRICS,
+      language: "ru",
+    });
+    expect(out.verdict).toBe("rule");
+    expect(out.reason).toMatch(/^Это скорее правило: оно говорит, что должны делать другие/);
+    // Her policy is quoted as she wrote it, inside Russian quotation marks and a Russian sentence.
+    expect(out.reason).toContain("«HETKED, mil see on oluline» не называет ничего определённого");
+    expect(out.reason).toContain("Вспомните настоящий случай");
+    expect(reasonLanguage(out.reason)).toBe("ru");
+    const offTopic = classifyOffline({ ...entry("g-o-et-03").card, contextTitle: BIOMETRICS, contextName: "Биометрическая идентификация", language: "ru" });
+    expect(offTopic.reason).toMatch(/^Мы не смогли прочитать это как ценность в ситуации «Биометрическая идентификация»/);
+    const unnamed = classifyOffline({ ...entry("g-o-et-03").card, language: "ru" });
+    expect(unnamed.reason).toMatch(/^Мы не смогли прочитать это как ценность по этому вопросу\./);
+    const value = classifyOffline({ ...entry("v-et-01").card, contextTitle: BIOMETRICS, language: "ru" });
+    expect(value.verdict).toBe("value");
+    expect(value.reason).toMatch(/^Это ценность/);
+    expect(value.reason).not.toMatch(/[a-z]{4,} [a-z]{4,}/);
+  });
+});
+
+describe("the script a card is written in", () => {
+  it("calls a text in Cyrillic unread, and an Estonian or English one that quotes a Russian word read", () => {
+    expect(unreadScript("Право оспорить решение машины", "МОМЕНТЫ, когда человек понимает, что о нём решила машина")).toBe(true);
+    expect(unreadScript("HETKED, mil inimene mõistab, et masin otsustas tema üle")).toBe(false);
+    expect(unreadScript("MOMENTS when a clerk at the Narva office says «решение принято» and nothing more")).toBe(false);
+    expect(unreadScript("")).toBe(false);
   });
 });
 

@@ -23,7 +23,7 @@ export const valuesRouter = router({
   submit: citizenProcedure
     .input(SubmitCard)
     .use(modelBacked("values.submit"))
-    .mutation(({ ctx, input }) => submitCard(ctx.deps, ctx.user, input, ctx.locale === "et" ? "et" : "en")),
+    .mutation(({ ctx, input }) => submitCard(ctx.deps, ctx.user, input, ctx.locale)),
 
   draft: citizenProcedure
     .input(GuidedAnswers)
