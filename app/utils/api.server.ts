@@ -98,17 +98,29 @@ export function text(form: FormData, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
+/** Stands for this site's origin when a destination is parsed: any origin gives the same answer. */
+const SITE = "http://agora.invalid";
+
 /**
- * Only a path on this site may be a destination after sign-in. Browsers read "/\\host" and "/<tab>/host"
- * as another host, so the test is what a URL parser makes of it, not what the string starts with.
+ * Only a path on this site may be a destination after sign-in (or a change of language). The test is
+ * what a browser makes of the string, not what it starts with: parsed against the site's origin it
+ * must stay there, and so must the path it comes out as, parsed again. The parser turns "/..//host"
+ * and "/%2e%2e//host" into "//host", which a browser reads as another host; "/\\host" and a tab or
+ * newline inside ("/<tab>/host") are other hosts to a browser too, and are refused before parsing.
  */
 export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith("/")) return "/";
+  if (!next?.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(next)) return "/";
+  const path = pathOnSite(next);
+  return path !== null && pathOnSite(path) === path ? path : "/";
+}
+
+/** The path, query and fragment a target names on this site, or null when it leaves the site. */
+function pathOnSite(target: string): string | null {
   try {
-    const base = "http://agora.invalid";
-    const url = new URL(next, base);
-    return url.origin === base && !/[\\\u0000-\u001f]/.test(next) ? url.pathname + url.search + url.hash : "/";
+    const url = new URL(target, SITE);
+    const path = url.pathname + url.search + url.hash;
+    return url.origin === SITE && path.startsWith("/") && !path.startsWith("//") ? path : null;
   } catch {
-    return "/";
+    return null;
   }
 }
