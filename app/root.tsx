@@ -171,11 +171,13 @@ export function ErrorBoundary() {
   const message =
     status === 404
       ? t("errors.notFound")
-      : status === 403
-        ? isRouteErrorResponse(error) && error.statusText === "csrf"
-          ? t("errors.csrf")
-          : t("errors.forbidden")
-        : t("errors.internal");
+      : status === 400
+        ? t(isRouteErrorResponse(error) && error.statusText === "form" ? "errors.badForm" : "errors.badRequest")
+        : status === 403
+          ? isRouteErrorResponse(error) && error.statusText === "csrf"
+            ? t("errors.csrf")
+            : t("errors.forbidden")
+          : t("errors.internal");
   // The header stays, so a refused or missing page still offers the way on (and Sign out).
   return (
     <>

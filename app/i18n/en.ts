@@ -645,6 +645,8 @@ export const en = {
   "errors.field.format": "This is not in the expected form.",
   "errors.field.choice": "Choose one of the options.",
   "errors.field.invalid": "This is not valid here.",
+  "errors.badRequest": "Something in this request is not valid.",
+  "errors.badForm": "This form could not be read: it was not sent as a web form, or one of its fields is far too long. Send it again from the page.",
   "errors.csrf": "Your form expired. Please try again.",
   "errors.goHome": "Go to the front page",
   "auth.invalidCredentials": "That email and password do not match an account.",

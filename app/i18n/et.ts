@@ -650,6 +650,8 @@ export const et: Messages = {
   "errors.field.format": "See ei ole oodatud kujul.",
   "errors.field.choice": "Vali üks pakutud võimalustest.",
   "errors.field.invalid": "See ei sobi siia.",
+  "errors.badRequest": "Selles päringus on midagi valesti.",
+  "errors.badForm": "Seda vormi ei õnnestunud lugeda: see ei tulnud veebivormina või mõni selle väli on liiga pikk. Saada see uuesti lehelt.",
   "errors.csrf": "Vorm aegus. Palun proovi uuesti.",
   "errors.goHome": "Mine avalehele",
   "auth.invalidCredentials": "See e-post ja parool ei vasta ühelegi kontole.",

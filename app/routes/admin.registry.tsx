@@ -14,7 +14,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Feedback, Field, fieldMessage } from "../components/forms";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { CsrfField } from "../root";
-import { act, type ActionResult, api } from "../utils/api.server";
+import { act, type ActionResult, api, unreadableForm } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 import { REGISTRY_UPLOAD_DIR } from "../../server/trpc/routers/admin.server";
 import { REGISTRY_UPLOAD_MAX_BYTES, RegistryFileName } from "../../server/trpc/schemas/admin";
@@ -70,8 +70,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ),
     );
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return fileRefused("admin.registry.tooLarge", { megabytes });
-    throw error;
+    if (error instanceof MaxPartSizeExceededError && error.field === "file") return fileRefused("admin.registry.tooLarge", { megabytes });
+    // Not multipart, multipart that breaks off, or a field no form of this page sends at that size.
+    throw unreadableForm();
   }
   const file = form.get("file");
   const stored = file && typeof file === "object" && "getFilePath" in file ? (file as File & { getFilePath(): string; remove(): Promise<void> }) : null;

@@ -86,9 +86,24 @@ export async function act<T>(request: Request, intent: string, call: () => Promi
   return result.ok ? { intent, ok: true, data: result.data, ...which } : { intent, ok: false, error: result.error, ...which };
 }
 
+/**
+ * What a form action answers a body that is not a form (JSON, plain text, broken multipart) or a field
+ * far past any form's size: the sender's to fix, never ours, so a 400 the error page words (statusText "form").
+ */
+export function unreadableForm(): Response {
+  // A resource route (the language switch, sign-out) answers with this text as it is.
+  return new Response(translator("en")("errors.badForm"), {
+    status: 400,
+    statusText: "form",
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}
+
 /** Reads a posted form after checking its CSRF token against the one in the cookie. */
 export async function readForm(request: Request, csrfToken: string): Promise<FormData> {
-  const form = await request.formData();
+  const form = await request.formData().catch(() => {
+    throw unreadableForm();
+  });
   if (form.get("csrf") !== csrfToken) throw new Response("Your form expired. Please try again.", { status: 403, statusText: "csrf" });
   return form;
 }
