@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import { parse as parseCookies } from "cookie";
 import express from "express";
 import helmet from "helmet";
 import { type DbHandle, isDatabaseUnavailable, openDatabase } from "../db/connection.js";
@@ -26,7 +27,7 @@ import { sweepRegistryImports } from "./services/registry.server.js";
 import { sweepConvenings } from "./services/convening.server.js";
 import { type AppDeps, systemClock } from "./services/deps.server.js";
 import { createGraphRegistry } from "./services/graph.server.js";
-import { contextFromRequest } from "./trpc/context.server.js";
+import { contextFromRequest, SESSION_COOKIE } from "./trpc/context.server.js";
 import { retryAfterOf } from "./trpc/init.server.js";
 import { REGISTRY_MAX_BYTES, REGISTRY_UPLOAD_MAX_BYTES } from "./trpc/routers/admin.server.js";
 import { appRouter } from "./trpc/router.server.js";
@@ -87,6 +88,21 @@ function boundedBodies(defaultLimit: number, limits: Record<string, number> = {}
     if (Number(declared ?? 0) > limit) return void res.status(413).json({ error: { message: "The request is too large." } });
     next();
   };
+}
+
+/**
+ * Nothing shown to a signed-in person may stay in a cache (a shared computer's browser, a proxy): an
+ * answer to a request that carries a session, and every API answer, is `no-store` unless its route said
+ * how it may be cached (the registry's documents and the open data are the same bytes for everyone).
+ */
+function privateByDefault(req: express.Request, res: express.Response, next: express.NextFunction) {
+  if (!req.path.startsWith("/trpc") && !(SESSION_COOKIE in parseCookies(req.headers.cookie ?? ""))) return next();
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
+    if (!this.hasHeader("cache-control")) this.setHeader("Cache-Control", "no-store");
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+  next();
 }
 
 export async function createAgoraServer(
@@ -162,6 +178,7 @@ export async function createAgoraServer(
     }),
   );
   app.use(sameOriginWrites);
+  app.use(privateByDefault);
   // The census upload page streams its file to disk (a nation's census is about 100 MB).
   app.use(boundedBodies(REGISTRY_MAX_BYTES + 64 * 1024, { "/admin/registry": REGISTRY_UPLOAD_MAX_BYTES + 64 * 1024 }));
 

@@ -5,6 +5,11 @@ import { api } from "../utils/api.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const envelope = await api(request, () => context.trpc.rulings.bundle({ id: params.id ?? "" }));
   return new Response(JSON.stringify(envelope, null, 1), {
-    headers: { "content-type": "application/json; charset=utf-8", "content-disposition": `attachment; filename="agora-ruling-${params.id}.json"` },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-disposition": `attachment; filename="agora-ruling-${params.id}.json"`,
+      // The same for everyone; its inclusion proof follows the newest checkpoint, so not for long.
+      "cache-control": "public, max-age=60",
+    },
   });
 }
