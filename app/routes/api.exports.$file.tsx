@@ -1,51 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { api } from "../utils/api.server";
+import { type CsvValue, csvHeader, csvLines } from "../../server/services/exports.server";
 
-type Row = Record<string, string | number | null | string[]>;
-
-function csvCell(value: Row[string]): string {
-  const text = Array.isArray(value) ? value.join(" | ") : value === null ? "" : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** A value as Polis writes a comment: one body of title, description and policies. */
-function valueRow(v: Row): Row {
-  const policies = (v.policies ?? []) as string[];
-  return { ...v, moderated: 1, body: `${v.title}: ${v.description} [${policies.join(" | ")}]` };
-}
-
-// Polis's comments.csv and votes.csv layouts, with our extra columns at the end.
-const VALUE_COLUMNS: [string, string][] = [
-  ["timestamp", "timestamp"],
-  ["datetime", "datetime"],
-  ["comment-id", "valueId"],
-  ["author-id", "authorId"],
-  ["agrees", "support"],
-  ["disagrees", "dissent"],
-  ["moderated", "moderated"],
-  ["comment-body", "body"],
-  ["context-id", "contextId"],
-  ["score", "score"],
-  ["rank", "rank"],
-];
-const ENDORSEMENT_COLUMNS: [string, string][] = [
-  ["timestamp", "timestamp"],
-  ["datetime", "datetime"],
-  ["comment-id", "valueId"],
-  ["voter-id", "voterId"],
-  ["vote", "vote"],
-  ["context-id", "contextId"],
-];
-const JUDGMENT_COLUMNS: [string, string][] = [
-  ["timestamp", "timestamp"],
-  ["datetime", "datetime"],
-  ["pair-id", "pairId"],
-  ["from-comment-id", "fromValueId"],
-  ["to-comment-id", "toValueId"],
-  ["voter-id", "voterId"],
-  ["answer", "answer"],
-  ["context-id", "contextId"],
-];
+type Row = Record<string, CsvValue>;
 
 /** Open data downloads: /api/exports/{values,endorsements,judgments}.{csv,json}, streamed a page of rows at a time (issue 15). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -54,13 +11,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [, kind, format] = match as unknown as [string, "values" | "endorsements" | "judgments", "csv" | "json"];
   const pages = (await api(request, () => context.trpc.exports.pages({ kind }))) as AsyncIterable<Row[]>;
   const iterator = pages[Symbol.asyncIterator]();
-  const columns = kind === "values" ? VALUE_COLUMNS : kind === "endorsements" ? ENDORSEMENT_COLUMNS : JUDGMENT_COLUMNS;
   const encoder = new TextEncoder();
   let first = true;
   // Pulled as the client reads: a slow download holds no page beyond the one it is sending.
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(format === "json" ? "[" : `${columns.map(([h]) => h).join(",")}\n`));
+      controller.enqueue(encoder.encode(format === "json" ? "[" : csvHeader(kind)));
     },
     async pull(controller) {
       const next = await iterator.next();
@@ -78,10 +34,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
             return separator + JSON.stringify(row);
           })
           .join("");
-      } else {
-        const rows = kind === "values" ? next.value.map(valueRow) : next.value;
-        text = rows.map((r) => `${columns.map(([, k]) => csvCell(r[k] ?? null)).join(",")}\n`).join("");
-      }
+      } else text = csvLines(kind, next.value);
       controller.enqueue(encoder.encode(text));
     },
     async cancel() {

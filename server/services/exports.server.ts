@@ -141,6 +141,83 @@ async function* judgmentPages(deps: AppDeps, size: number) {
   }
 }
 
+/** A cell of the CSV files: text, a number, nothing, or a list (policies). */
+export type CsvValue = string | number | null | readonly string[];
+type CsvRow = Record<string, CsvValue | undefined>;
+
+/**
+ * What a spreadsheet takes for the start of a formula when a cell begins with it: OWASP's list (= + - @,
+ * tab, carriage return), ASVS 1.2.10's NUL, and a line feed for the same reason as a carriage return.
+ */
+const FORMULA_START = /^[=+\-@\t\r\n\0]/;
+
+/**
+ * One CSV cell (RFC 4180 quoting). Text a citizen wrote that a spreadsheet would run as a formula
+ * ("=HYPERLINK(…)", "+cmd|' /C calc'!A0") is made inert with a leading apostrophe, as OWASP advises;
+ * numbers are ours and stay numbers.
+ */
+export function csvCell(value: CsvValue | undefined): string {
+  if (typeof value === "number") return String(value);
+  const joined = Array.isArray(value) ? value.join(" | ") : ((value as string | null | undefined) ?? "");
+  const text = FORMULA_START.test(joined) ? `'${joined}` : joined;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A value as Polis writes a comment: one body of title, description and policies. */
+function valueRow(v: CsvRow): CsvRow {
+  const policies = (v.policies ?? []) as string[];
+  return { ...v, moderated: 1, body: `${v.title}: ${v.description} [${policies.join(" | ")}]` };
+}
+
+// Polis's comments.csv and votes.csv layouts, with our extra columns at the end: [header, field].
+const CSV_COLUMNS: Record<ExportKind, [string, string][]> = {
+  values: [
+    ["timestamp", "timestamp"],
+    ["datetime", "datetime"],
+    ["comment-id", "valueId"],
+    ["author-id", "authorId"],
+    ["agrees", "support"],
+    ["disagrees", "dissent"],
+    ["moderated", "moderated"],
+    ["comment-body", "body"],
+    ["context-id", "contextId"],
+    ["score", "score"],
+    ["rank", "rank"],
+  ],
+  endorsements: [
+    ["timestamp", "timestamp"],
+    ["datetime", "datetime"],
+    ["comment-id", "valueId"],
+    ["voter-id", "voterId"],
+    ["vote", "vote"],
+    ["context-id", "contextId"],
+  ],
+  judgments: [
+    ["timestamp", "timestamp"],
+    ["datetime", "datetime"],
+    ["pair-id", "pairId"],
+    ["from-comment-id", "fromValueId"],
+    ["to-comment-id", "toValueId"],
+    ["voter-id", "voterId"],
+    ["answer", "answer"],
+    ["context-id", "contextId"],
+  ],
+};
+
+/** The header line of a file's CSV. */
+export function csvHeader(kind: ExportKind): string {
+  return `${CSV_COLUMNS[kind].map(([header]) => header).join(",")}\n`;
+}
+
+/** A page of a file's rows as CSV lines. */
+export function csvLines(kind: ExportKind, rows: readonly CsvRow[]): string {
+  const columns = CSV_COLUMNS[kind];
+  return rows
+    .map((row) => (kind === "values" ? valueRow(row) : row))
+    .map((row) => `${columns.map(([, field]) => csvCell(row[field])).join(",")}\n`)
+    .join("");
+}
+
 /** One open-data file, a page of rows at a time. */
 export function exportPages(deps: AppDeps, kind: "values", size?: number): ReturnType<typeof valuePages>;
 export function exportPages(deps: AppDeps, kind: "endorsements", size?: number): ReturnType<typeof endorsementPages>;
