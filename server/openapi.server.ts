@@ -205,7 +205,6 @@ const HarmOverview = z.looseObject({
 });
 
 const ExportRow = z.looseObject({ contextId: z.string(), datetime: IsoTime });
-const Export = z.looseObject({ values: z.array(ExportRow), endorsements: z.array(ExportRow), judgments: z.array(ExportRow) });
 
 /** What each public query answers. A public query missing here fails the OpenAPI test. */
 export const PUBLIC_QUERY_ANSWERS: Record<string, { summary: string; answer: z.ZodType }> = {
@@ -226,7 +225,6 @@ export const PUBLIC_QUERY_ANSWERS: Record<string, { summary: string; answer: z.Z
   "rulings.checkpoint": { summary: "The transparency log's newest signed checkpoint and the registry's public key.", answer: CheckpointView },
   "rulings.consistency": { summary: "A consistency proof between two sizes of the transparency log.", answer: Consistency },
   "rulings.harm": { summary: "Harm reports on a ruling (counts, never reporters) and the values it honours.", answer: HarmOverview },
-  "exports.moralGraph": { summary: "Open data: anonymised values, endorsements and judgments of every context.", answer: Export },
 };
 
 /**

@@ -225,18 +225,3 @@ export function exportPages(deps: AppDeps, kind: "judgments", size?: number): Re
 export function exportPages(deps: AppDeps, kind: ExportKind, size = EXPORT_PAGE) {
   return kind === "values" ? valuePages(deps, size) : kind === "endorsements" ? endorsementPages(deps, size) : judgmentPages(deps, size);
 }
-
-async function all<T>(pages: AsyncGenerator<T[]>): Promise<T[]> {
-  const rows: T[] = [];
-  for await (const page of pages) rows.push(...page);
-  return rows;
-}
-
-/** All three files at once, read in pages: for the API's callers; the downloads stream the pages instead. */
-export async function exportData(deps: AppDeps) {
-  return {
-    values: await all(exportPages(deps, "values")),
-    endorsements: await all(exportPages(deps, "endorsements")),
-    judgments: await all(exportPages(deps, "judgments")),
-  };
-}

@@ -149,7 +149,6 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
   "values.merges": { input: () => ({ contextId: SAMPLE_CONTEXT, limit: 50 }), optional: ["contextId", "limit"] },
   "values.split": { input: () => ({ cardId: "no-such-card", reason: "These are two different values." }) },
   "graph.view": { input: () => ({ contextId: SAMPLE_CONTEXT }) },
-  "exports.moralGraph": { input: undefined },
   "exports.pages": { input: () => ({ kind: "values" }) },
 
   // Matters. A draft is opened for real by the clerk's sample; ids that name nothing are valid input.
