@@ -93,7 +93,8 @@ export function useRoom(matterId: string, lastSeq: number) {
 export function Presence({ presence, connected }: { presence: PresenceView | null; connected: boolean }) {
   const t = useT();
   if (!presence) return <p className="card-meta">{connected ? t("room.presence.loading") : t("room.offline")}</p>;
-  return <p className="card-meta">{t("room.presence", { names: presence.people.map((p) => p.name).join(", ") || "—", anonymous: presence.anonymous })}</p>;
+  const names = presence.people.map((p) => p.name).join(", ") || "—";
+  return <p className="card-meta">{t("room.presence", { names, citizens: presence.citizens, anonymous: presence.anonymous })}</p>;
 }
 
 /** The hidden fields that name a statement; the action builds the structured target from them. */

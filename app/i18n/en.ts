@@ -531,7 +531,8 @@ export const en = {
   "room.matterPage": "The matter",
   "room.presence.loading": "Connecting to the room…",
   "room.offline": "Not connected: the page will not update by itself until the connection is back.",
-  "room.presence": "In the room: {names}; {anonymous} watching without signing in.",
+  "room.presence":
+    "In the room: {names}; {citizens, plural, =0 {no citizens signed in} one {# citizen signed in} other {# citizens signed in}}; {anonymous} watching without signing in.",
   "room.live": "Live transcript",
   "room.live.quiet": "Nothing is being said right now.",
   "room.actOn": "Act on this statement ({label})",

@@ -536,7 +536,8 @@ export const et: Messages = {
   "room.matterPage": "Asi",
   "room.presence.loading": "Ühendan ruumiga…",
   "room.offline": "Ühendus puudub: leht ei uuene iseenesest, kuni ühendus taastub.",
-  "room.presence": "Ruumis: {names}; {anonymous} jälgib sisse logimata.",
+  "room.presence":
+    "Ruumis: {names}; {citizens, plural, =0 {sisse loginud kodanikke pole} one {# sisse loginud kodanik} other {# sisse loginud kodanikku}}; {anonymous} jälgib sisse logimata.",
   "room.live": "Otseülekanne",
   "room.live.quiet": "Praegu ei räägi keegi.",
   "room.actOn": "Tegutse selle avaldusega ({label})",

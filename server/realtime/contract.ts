@@ -31,9 +31,16 @@ export interface RoomReplay {
   more: boolean;
 }
 
+/**
+ * Who is in a room, as everyone watching it is told: officials (delegates, clerks, administrators) by
+ * name, since they act in public; citizens only as a count; never anyone's user id.
+ */
 export interface Presence {
   matterId: string;
-  people: { userId: string; name: string; roles: Role[] }[];
+  people: { name: string; roles: Role[] }[];
+  /** Signed-in watchers who hold no official role. */
+  citizens: number;
+  /** Watchers who have not signed in. */
   anonymous: number;
 }
 

@@ -33,7 +33,18 @@ interface SocketData {
   rooms: Set<string>;
 }
 
-type Person = Presence["people"][number];
+/** A signed-in watcher as processes tell one another (never a client): the id counts a person once across processes. */
+interface Person {
+  userId: string;
+  /** Only an official's; a citizen's name stays out of the room. */
+  name: string;
+  /** Only the roles that are named in a room. */
+  roles: Role[];
+}
+
+/** Roles whose holders a room names: they act in public, as the ledger names them. */
+const NAMED_ROLES: readonly Role[] = ["admin", "clerk", "delegate"];
+const namedRoles = (roles: readonly Role[]) => roles.filter((r) => NAMED_ROLES.includes(r));
 
 /** What processes tell one another (socket.io's serverSideEmit, over the adapter). */
 interface InterServerEvents {
@@ -139,11 +150,15 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
   function localPresence(matterId: string): { people: Person[]; anonymous: number } {
     const members = [...(presence.get(matterId)?.values() ?? [])];
     const people = new Map<string, Person>();
-    for (const user of members) if (user) people.set(user.id, { userId: user.id, name: user.displayName, roles: user.roles });
+    for (const user of members) {
+      if (!user) continue;
+      const roles = namedRoles(user.roles);
+      people.set(user.id, { userId: user.id, name: roles.length > 0 ? user.displayName : "", roles });
+    }
     return { people: [...people.values()], anonymous: members.filter((u) => !u).length };
   }
 
-  /** Who is in a room across the polity: this process's watchers and what the others last said, a person once. */
+  /** Who is in a room across the polity: this process's watchers and what the others last said, a person once; officials by name, citizens counted. */
   function presenceOf(matterId: string): Presence {
     const own = localPresence(matterId);
     const people = new Map(own.people.map((p) => [p.userId, p]));
@@ -152,7 +167,11 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
       for (const person of summary.people) people.set(person.userId, person);
       anonymous += summary.anonymous;
     }
-    return { matterId, people: [...people.values()], anonymous };
+    const officials = [...people.values()]
+      .map((p) => ({ name: p.name, roles: namedRoles(p.roles) }))
+      .filter((p) => p.roles.length > 0 && p.name)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { matterId, people: officials, citizens: people.size - officials.length, anonymous };
   }
 
   function leaveMatter(socket: AgoraSocket, matterId: string) {
@@ -161,7 +180,6 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
     if (!members?.delete(socket.id)) return;
     if (members.size === 0) presence.delete(matterId);
     void socket.leave(`stream:${matterId}`);
-    void socket.leave(`people:${matterId}`);
     announcePresence(matterId, true);
   }
 
@@ -172,8 +190,8 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
   }
 
   /**
-   * Who is in the room goes to people signed in; anonymous watchers get the counts only. Announced at
-   * most every PRESENCE_MS per room: when thousands join at once, each join must not tell everyone.
+   * Who is in the room, the same for every watcher (see Presence). Announced at most every PRESENCE_MS
+   * per room: when thousands join at once, each join must not tell everyone.
    */
   const presenceTimers = new Map<string, NodeJS.Timeout>();
   /** Rooms whose own watchers changed since the last announcement: the other processes are told too. */
@@ -193,12 +211,7 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
   /** Each process tells its own watchers (io.local): every process computes the same polity-wide list. */
   function sendPresence(matterId: string) {
     if (!presence.has(matterId)) return;
-    const full = presenceOf(matterId);
-    io.local.to(`people:${matterId}`).emit("presence", full);
-    io.local
-      .to(`stream:${matterId}`)
-      .except(`people:${matterId}`)
-      .emit("presence", { matterId, people: [], anonymous: full.anonymous + full.people.length });
+    io.local.to(`stream:${matterId}`).emit("presence", presenceOf(matterId));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -421,7 +434,6 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
         if (fanout) io.serverSideEmit("presence:ask", matterId);
       }
       members.set(socket.id, socket.data.user);
-      if (socket.data.user) await socket.join(`people:${matterId}`);
       announcePresence(matterId, true);
       return { events: events.slice(0, REPLAY_PAGE), more: events.length > REPLAY_PAGE };
     });

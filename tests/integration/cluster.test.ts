@@ -120,9 +120,14 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
       5_000,
     );
     expect(seen.people.map((p) => p.name).sort()).toHaveLength(3);
-    // Anonymous watchers get the counts only, the same on every process.
-    await waitFor(async () => watchers.filter((w) => w.name.startsWith("anonymous")).every((w) => w.presence?.anonymous === 6), "counts everywhere", 5_000);
-    expect(watchers.filter((w) => w.name.startsWith("anonymous")).every((w) => w.presence?.people.length === 0)).toBe(true);
+    expect(seen.citizens).toBe(0);
+    // Every watcher, signed in or not, on every process, is told the same, and no one any user id.
+    await waitFor(
+      async () => watchers.every((w) => w.presence?.matterId === matterId && w.presence.people.length === 3 && w.presence.anonymous === 3),
+      "the same presence everywhere",
+      5_000,
+    );
+    for (const w of watchers) expect(JSON.stringify(w.presence)).not.toMatch(/userId|[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
   it("every watcher on every process sees every event and fragment in order; a pause through another process stops the runner, a resume through a third carries it on", async () => {

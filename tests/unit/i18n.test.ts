@@ -71,6 +71,7 @@ const COUNTED: Record<string, string[] | Record<Locale, string[]>> = {
   "errors.field.tooFew": ["minimum"],
   "errors.field.tooMany": ["maximum"],
   "room.schulze.entry": ["citizens"],
+  "room.presence": ["citizens"],
   "ballot.chartLabel": ["eligible"],
   "ballot.chartCaption": ["eligible"],
   "event.matter.convened": ["count"],
