@@ -1,5 +1,4 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import type { Worker } from "node:worker_threads";
 import type { CitizenHoldings } from "../../deliberation/constituencies.js";
 import { DomainError } from "../../deliberation/errors.js";
 import { type MatterStatus, requireMove } from "../../deliberation/matters.js";
@@ -17,7 +16,7 @@ import {
   type Scheme,
 } from "./convening-worker.server.js";
 import { batchSize, batchTransaction, registryBeingWritten, STALE_AFTER_MS } from "./registry.server.js";
-import { startModuleWorker } from "./worker-thread.server.js";
+import { jobWorker } from "./worker-thread.server.js";
 
 export type { Scheme };
 
@@ -73,58 +72,23 @@ async function* holdingPages(deps: AppDeps, contextId: string): AsyncGenerator<C
   }
 }
 
-/**
- * The convening worker (convening-worker.server.ts): one per process, started on first use and let go
- * of (unref'd) while no convening needs it, so an idle worker never keeps a process alive.
- */
-const conveningWorker = (() => {
-  let worker: Worker | null = null;
-  let seq = 0;
-  const pending = new Map<number, { resolve: (c: ComputedConstituency[]) => void; reject: (e: Error) => void } | null>();
+/** The convening worker (convening-worker.server.ts): one per process, started on first use. */
+const conveningWorker = jobWorker<ConveningMessage, ConveningAnswer>("convening-worker", CONVENING_WORKER_MARK);
 
-  function failAll(error: Error) {
-    for (const p of pending.values()) p?.reject(error);
-    pending.clear();
-    worker = null;
+/** Posts the citizens page by page as they are read, then asks the worker for the constituencies. */
+async function computeInWorker(pages: AsyncIterable<CitizenHoldings[]>, input: ConveningInput): Promise<ComputedConstituency[]> {
+  const job = conveningWorker.begin();
+  try {
+    for await (const citizens of pages) job.post({ seq: job.seq, kind: "page", citizens });
+  } catch (error) {
+    job.drop({ seq: job.seq, kind: "drop" });
+    throw error;
   }
-
-  function start(): Worker {
-    const w = startModuleWorker("convening-worker", CONVENING_WORKER_MARK);
-    w.on("message", (answer: ConveningAnswer) => {
-      const p = pending.get(answer.seq);
-      pending.delete(answer.seq);
-      if (pending.size === 0) w.unref();
-      if (answer.ok) p?.resolve(answer.constituencies);
-      else if (answer.domain) p?.reject(new DomainError(answer.domain.kind, answer.domain.key, answer.message, answer.domain.params));
-      else p?.reject(new Error(`convening failed in its worker: ${answer.message}`));
-    });
-    w.on("error", (error) => worker === w && failAll(error));
-    w.on("exit", (code) => worker === w && failAll(new Error(`the convening worker stopped (exit code ${code})`)));
-    return w;
-  }
-
-  /** Posts the citizens page by page as they are read, then asks for the constituencies. */
-  return async function compute(pages: AsyncIterable<CitizenHoldings[]>, input: ConveningInput): Promise<ComputedConstituency[]> {
-    const id = ++seq;
-    worker ??= start();
-    const w = worker;
-    w.ref();
-    pending.set(id, null);
-    try {
-      for await (const citizens of pages) w.postMessage({ seq: id, kind: "page", citizens } satisfies ConveningMessage);
-    } catch (error) {
-      pending.delete(id);
-      w.postMessage({ seq: id, kind: "drop" } satisfies ConveningMessage);
-      if (pending.size === 0) w.unref();
-      throw error;
-    }
-    if (!pending.has(id)) throw new Error("the convening worker stopped");
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      w.postMessage({ seq: id, kind: "compute", input } satisfies ConveningMessage);
-    });
-  };
-})();
+  const answer = await job.ask({ seq: job.seq, kind: "compute", input });
+  if (answer.ok) return answer.constituencies;
+  if (answer.domain) throw new DomainError(answer.domain.kind, answer.domain.key, answer.message, answer.domain.params);
+  throw new Error(`convening failed in its worker: ${answer.message}`);
+}
 
 /** Members written per transaction at most (fewer where that takes too long: batchSize). */
 export const MEMBER_BATCH = 2_000;
@@ -233,7 +197,7 @@ export async function convene(deps: AppDeps, clerk: SessionUser, matterId: strin
       yield page;
     }
   }
-  const computed = await conveningWorker(pagesKeepingIds(), {
+  const computed = await computeInWorker(pagesKeepingIds(), {
     scheme,
     scores: scores.map((s) => [s.canonicalId, s.score]),
     dissent: scores.map((s) => [s.canonicalId, s.dissent]),

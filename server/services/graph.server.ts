@@ -1,11 +1,10 @@
-import type { Worker } from "node:worker_threads";
 import { DomainError } from "../../deliberation/errors.js";
 import { type Kysely, PostgresAdapter, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { type AggregatedEdge, edgeVerdict } from "../../deliberation/values/moral-graph.js";
 import type { AppDeps } from "./deps.server.js";
 import { GRAPH_WORKER_MARK, type GraphJob, type GraphJobResult } from "./graph-worker.server.js";
-import { startModuleWorker } from "./worker-thread.server.js";
+import { jobWorker } from "./worker-thread.server.js";
 
 /**
  * Keeps each context's moral graph scores current as values, judgments and endorsements arrive
@@ -392,51 +391,15 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
 
 /** One worker per registry, started on first use; a job at a time per context, any number of contexts (exported for the bench). */
 export function createGraphWorker() {
-  let worker: Worker | null = null;
-  let seq = 0;
-  const pending = new Map<number, { resolve: (r: GraphJobResult) => void; reject: (e: Error) => void }>();
-
-  function failAll(error: Error) {
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-    worker = null;
-  }
-
-  function start(): Worker {
-    const w = startModuleWorker("graph-worker", GRAPH_WORKER_MARK);
-    w.on("message", (result: GraphJobResult) => {
-      const p = pending.get(result.seq);
-      pending.delete(result.seq);
-      if (pending.size === 0) w.unref();
-      p?.resolve(result);
-    });
-    w.on("error", (error) => {
-      if (worker === w) failAll(error);
-    });
-    w.on("exit", (code) => {
-      if (worker === w) failAll(new Error(`the graph worker stopped (exit code ${code})`));
-    });
-    return w;
-  }
-
+  const worker = jobWorker<GraphJob, GraphJobResult>("graph-worker", GRAPH_WORKER_MARK);
   return {
     run(job: Omit<GraphJob, "seq">): Promise<GraphJobResult> {
-      worker ??= start();
-      worker.ref();
-      const message: GraphJob = { ...job, seq: ++seq };
-      const transfer = [message.from.buffer, message.to.buffer, message.wiser.buffer, message.notWiser.buffer, message.unsure.buffer];
-      if (message.initial) transfer.push(message.initial.buffer);
-      return new Promise((resolve, reject) => {
-        pending.set(message.seq, { resolve, reject });
-        worker!.postMessage(message, transfer as ArrayBuffer[]);
-      });
+      const transfer = [job.from.buffer, job.to.buffer, job.wiser.buffer, job.notWiser.buffer, job.unsure.buffer];
+      if (job.initial) transfer.push(job.initial.buffer);
+      const run = worker.begin();
+      return run.ask({ ...job, seq: run.seq }, transfer as ArrayBuffer[]);
     },
-    async terminate() {
-      const w = worker;
-      worker = null;
-      failAll(new Error("the graph worker was closed"));
-      if (w) await w.terminate();
-    },
+    terminate: worker.terminate,
   };
 }
 
