@@ -13,11 +13,9 @@ import {
   BUNDLE_VERSION,
   type BundleEnvelope,
   bundleJson,
-  bundleLeaf,
   type CardProof,
   type CardTree,
   cardProof,
-  cardTrees,
   type ProvenanceBundle,
   sha256Hex,
 } from "../../deliberation/provenance.js";
@@ -26,10 +24,12 @@ import { publicKeyPem, signNextCheckpoint } from "../../deliberation/transparenc
 import { appendedNodes, closedBy, EMPTY_ROOT, leafHash, MerkleTree } from "../../deliberation/transparency/merkle.js";
 import type { SessionUser } from "./accounts.server.js";
 import { frozenMandates } from "./convening.server.js";
+import { CARD_TREES_WORKER_MARK, type CardEntry, type CardTreesAnswer, type CardTreesMessage } from "./card-trees-worker.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
 import { shareTheLoop } from "./loop.server.js";
 import { batchSize, batchTransaction } from "./registry.server.js";
+import { jobWorker } from "./worker-thread.server.js";
 
 /**
  * Publication (issue 7): a ratified ruling gets its ELI, its provenance bundle is appended to the
@@ -144,17 +144,15 @@ export async function buildBundle(
 
 /**
  * Which cards stand behind each mandate value of a convened matter: her card, its canonical value and
- * the constituency she was in, kept where that value is in her constituency's mandate; grouped into
- * trees (the bundle publishes a count and a root per value, the registry keeps the ids to answer each
- * citizen's `cardProof`). Read a page of members at a time: at national participation they are
- * a hundred thousand cards.
+ * the constituency she was in, kept where that value is in her constituency's mandate. Read a page
+ * of members at a time (at national participation they are a hundred thousand cards), and each page's
+ * cards by the members' id range alone: asked for the mandate values too, SQLite walked every card of
+ * those values for each page.
  */
-async function cardsBehindMandates(deps: AppDeps, matterId: string): Promise<(CardTree & { cards: string[] })[]> {
+async function* cardsBehindMandates(deps: AppDeps, matterId: string): AsyncGenerator<CardEntry[]> {
   const { bodies } = await frozenMandates(deps, matterId);
   const held = new Set([...bodies].flatMap(([id, m]) => m.values.map((v) => `${id}\u0000${v.valueId}`)));
-  const mandateValues = [...new Set([...bodies.values()].flatMap((m) => m.values.map((v) => v.valueId)))];
-  const entries: { card: string; constituency: string; value: string }[] = [];
-  if (mandateValues.length === 0) return cardTrees(entries);
+  if (held.size === 0) return;
   for (let after = ""; ; ) {
     const members = await deps.db
       .selectFrom("constituencyMembers")
@@ -164,24 +162,27 @@ async function cardsBehindMandates(deps: AppDeps, matterId: string): Promise<(Ca
       .orderBy("citizenId")
       .limit(CARD_BATCH * 10)
       .execute();
-    if (members.length === 0) break;
+    if (members.length === 0) return;
     const constituencyOf = new Map(members.map((m) => [m.citizenId, m.constituencyId]));
     const cards = await deps.db
       .selectFrom("valueCards")
       .select(["id", "citizenId", "canonicalId"])
       .where("citizenId", ">", after)
       .where("citizenId", "<=", members.at(-1)!.citizenId)
-      .where("canonicalId", "in", mandateValues)
       .execute();
+    const entries: CardEntry[] = [];
     for (const card of cards) {
       const constituency = constituencyOf.get(card.citizenId);
       if (constituency && held.has(`${constituency}\u0000${card.canonicalId}`)) entries.push({ card: card.id, constituency, value: card.canonicalId! });
     }
+    yield entries;
     after = members.at(-1)!.citizenId;
     await shareTheLoop();
   }
-  return cardTrees(entries);
 }
+
+/** The card trees' worker (card-trees-worker.server.ts): one per process, started on first use. */
+const cardTreesWorker = jobWorker<CardTreesMessage, CardTreesAnswer>("card-trees-worker", CARD_TREES_WORKER_MARK);
 
 /** Rows per insert of a ruling's cards: 4 parameters each, well under either database's limit. */
 const CARD_BATCH = 1_000;
@@ -337,27 +338,44 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
   }
 
   try {
-    const trees = await cardsBehindMandates(deps, matterId);
-    const rows = trees.flatMap((g) => g.cards.map((cardId) => ({ rulingId: id, cardId, constituencyId: g.constituencyId, valueId: g.valueId })));
-    const size = batchSize(CARD_BATCH);
-    for (let at = 0; at < rows.length; ) {
-      const batch = rows.slice(at, at + size.rows);
-      at += batch.length;
-      await batchTransaction(
-        deps,
-        async (trx) => {
-          const run = await trx
-            .updateTable("publishingRuns")
-            .set({ expiresAt: publishingLease(deps) })
-            .where("matterId", "=", matterId)
-            .where("holder", "=", holder)
-            .executeTakeFirst();
-          if (Number(run.numUpdatedRows) !== 1) throw new DomainError("conflict", "rulings.publishing", "This ruling is being published already.");
-          await trx.insertInto("rulingCards").values(batch).execute();
-        },
-        (ms) => size.took(ms, batch.length),
-      );
+    // Each page of cards is written, and posted to the worker that computes their trees, as it is read.
+    const job = cardTreesWorker.begin();
+    try {
+      const size = batchSize(CARD_BATCH);
+      let rows: { rulingId: string; cardId: string; constituencyId: string; valueId: string }[] = [];
+      const writeRows = async () => {
+        const batch = rows;
+        rows = [];
+        await batchTransaction(
+          deps,
+          async (trx) => {
+            const run = await trx
+              .updateTable("publishingRuns")
+              .set({ expiresAt: publishingLease(deps) })
+              .where("matterId", "=", matterId)
+              .where("holder", "=", holder)
+              .executeTakeFirst();
+            if (Number(run.numUpdatedRows) !== 1) throw new DomainError("conflict", "rulings.publishing", "This ruling is being published already.");
+            await trx.insertInto("rulingCards").values(batch).execute();
+          },
+          (ms) => size.took(ms, batch.length),
+        );
+      };
+      for await (const entries of cardsBehindMandates(deps, matterId)) {
+        job.post({ seq: job.seq, kind: "cards", entries });
+        for (const e of entries) {
+          rows.push({ rulingId: id, cardId: e.card, constituencyId: e.constituency, valueId: e.value });
+          if (rows.length >= size.rows) await writeRows();
+        }
+      }
+      if (rows.length > 0) await writeRows();
+    } catch (error) {
+      job.drop({ seq: job.seq, kind: "drop" });
+      throw error;
     }
+    const answer = await job.ask({ seq: job.seq, kind: "trees" });
+    if (!answer.ok) throw new Error(`the card trees failed in their worker: ${answer.message}`);
+    const trees = answer.trees;
 
     return await withLedger(deps, async (trx, append) => {
       await lockStream(trx, LOG_STREAM);
