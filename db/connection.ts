@@ -19,6 +19,7 @@ import {
   ValueNode,
 } from "kysely";
 import pg from "pg";
+import { startCheckpointer } from "./checkpointer.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -231,9 +232,18 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
+    const checkpointer = config.file === ":memory:" ? null : startCheckpointer(sqlite, config.file);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
     const health: DatabaseHealth = { up: true, noteError: () => {}, probe: async () => true, close: () => {} };
-    return { db, dialect: "sqlite", health, close: () => db.destroy() };
+    return {
+      db,
+      dialect: "sqlite",
+      health,
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+    };
   }
   let health: DatabaseHealth | undefined;
   const pool = createPgPool(config, (error) => health?.noteError(error));
