@@ -19,24 +19,28 @@ export const DEMO_CONTEXTS = [
     id: "ai-decisions-about-people",
     title: "AI systems that make decisions about people",
     titleEt: "Tehisintellekti süsteemid, mis teevad inimeste kohta otsuseid",
+    titleRu: "Системы ИИ, которые принимают решения о людях",
     description: "Automated systems that grant or refuse benefits, loans, permits and services, or rank people for them.",
   },
   {
     id: "ai-media-in-elections",
     title: "AI-generated media in elections",
     titleEt: "Tehisintellektiga loodud meedia valimistel",
+    titleRu: "Созданные ИИ материалы на выборах",
     description: "Images, audio and video made or altered by AI that reach voters during an election campaign.",
   },
   {
     id: "ai-tutors-for-children",
     title: "AI tutors for children",
     titleEt: "Tehisintellektil põhinevad õpiabilised lastele",
+    titleRu: "ИИ-репетиторы для детей",
     description: "AI systems that teach, coach or help school-age children with their learning, at school or at home.",
   },
   {
     id: "biometric-identification-public-spaces",
     title: "Real-time biometric identification in public spaces",
     titleEt: "Reaalajas biomeetriline tuvastamine avalikus ruumis",
+    titleRu: "Биометрическая идентификация в общественных местах в реальном времени",
     description: "Cameras and systems that recognise people by their face, gait or voice as they move through streets, stations and squares.",
   },
 ] as const satisfies readonly DemoContext[];
@@ -46,6 +50,7 @@ export interface DemoContext {
   id: string;
   title: string;
   titleEt: string;
+  titleRu: string;
   /** One sentence, English. */
   description: string;
 }

@@ -22,6 +22,7 @@ import * as publishingBatches from "./migrations/2026-12-09T20-publishing-batche
 import * as pairTallies from "./migrations/2026-12-09T21-pair-tallies.js";
 import * as rateLimits from "./migrations/2026-12-09T22-rate-limits.js";
 import * as citizenCardIndexes from "./migrations/2026-12-09T23-citizen-card-indexes.js";
+import * as contextRussianTitles from "./migrations/2026-12-10T24-context-russian-titles.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-09T21-pair-tallies": pairTallies,
   "2026-12-09T22-rate-limits": rateLimits,
   "2026-12-09T23-citizen-card-indexes": citizenCardIndexes,
+  "2026-12-10T24-context-russian-titles": contextRussianTitles,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

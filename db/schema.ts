@@ -114,6 +114,7 @@ export interface ContextsTable {
   id: string;
   title: string;
   titleEt: string | null;
+  titleRu: string | null;
   description: string;
   createdAt: string;
 }

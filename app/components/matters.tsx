@@ -58,7 +58,8 @@ export function MatterList({ matters, headingLevel = 2 }: { matters: MatterSumma
       {matters.map((m) => (
         <li key={m.id} className="card">
           <p className="card-meta">
-            <MatterStatus status={m.status} emergency={m.emergency} /> · {contextTitle({ id: "", title: m.contextTitle, titleEt: m.contextTitleEt }, locale)}
+            <MatterStatus status={m.status} emergency={m.emergency} /> ·{" "}
+            {contextTitle({ id: "", title: m.contextTitle, titleEt: m.contextTitleEt, titleRu: m.contextTitleRu }, locale)}
           </p>
           <Heading className="value-title">
             <Link to={`/matters/${m.id}`}>{m.title}</Link>

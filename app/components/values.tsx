@@ -4,7 +4,8 @@ import { Link } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CARD_LIMITS } from "../../deliberation/values/types";
 import { CardDescription, CardPolicy, CardTitle } from "../../server/trpc/schemas/values";
-import { type MessageKey, useLocale, useT } from "../i18n";
+import { type Locale, type MessageKey, useLocale, useT } from "../i18n";
+import { titleIn } from "../i18n/locales";
 import { constraints } from "../utils/constraints";
 import { ActionForm, Field, fieldMessage, Submit, TextField, useFormErrors } from "./forms";
 
@@ -32,10 +33,10 @@ export function ValueCard({ card, headingLevel = 3, children }: { card: CardView
 }
 
 type Out = inferRouterOutputs<AppRouter>;
-export type ContextOption = Pick<Out["values"]["contexts"][number], "id" | "title" | "titleEt">;
+export type ContextOption = Pick<Out["values"]["contexts"][number], "id" | "title" | "titleEt" | "titleRu">;
 
-export function contextTitle(context: ContextOption, locale: string): string {
-  return locale === "et" && context.titleEt ? context.titleEt : context.title;
+export function contextTitle(context: ContextOption, locale: Locale): string {
+  return titleIn(locale, context);
 }
 
 /** The choice of context, labelled, in the reader's language. */
@@ -52,7 +53,7 @@ export function ContextSelect({
   /** Defaults to "Context". */
   label?: string;
   contexts: ContextOption[];
-  locale: string;
+  locale: Locale;
   defaultValue?: string | undefined;
 }) {
   const t = useT();

@@ -10,6 +10,13 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
+/** A thing's name in the page's language where it has one, else its English name (a choice context's title). */
+export function titleIn(locale: Locale, named: { title: string; titleEt?: string | null; titleRu?: string | null }): string {
+  if (locale === "et" && named.titleEt) return named.titleEt;
+  if (locale === "ru" && named.titleRu) return named.titleRu;
+  return named.title;
+}
+
 /** A chosen language wins; otherwise the browser's first language we speak; otherwise English. */
 export function negotiateLocale(chosen: string | undefined | null, acceptLanguage: string | undefined): Locale {
   if (isLocale(chosen)) return chosen;

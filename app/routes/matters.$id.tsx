@@ -129,7 +129,7 @@ export default function MatterPage() {
     <div className="page">
       <p className="card-meta">
         <MatterStatus status={matter.status} emergency={matter.emergency} /> ·{" "}
-        {contextTitle({ id: matter.contextId, title: matter.contextTitle, titleEt: matter.contextTitleEt }, locale)}
+        {contextTitle({ id: matter.contextId, title: matter.contextTitle, titleEt: matter.contextTitleEt, titleRu: matter.contextTitleRu }, locale)}
       </p>
       <h1>{matter.title}</h1>
       {matter.amends ? (

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { type MessageKey, useLocale, useT } from "../i18n";
+import { titleIn } from "../i18n/locales";
 import { api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 
@@ -55,7 +56,7 @@ export default function Rulings() {
             <option value="">{t("rulings.context.any")}</option>
             {contexts.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.title}
+                {titleIn(locale, c)}
               </option>
             ))}
           </select>

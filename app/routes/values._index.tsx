@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormAlert } from "../components/forms";
 import { contextTitle, GateReason } from "../components/values";
 import { type MessageKey, useLocale, useT } from "../i18n";
+import { titleIn } from "../i18n/locales";
 import { CsrfField } from "../root";
 import { api, attempt, readForm, text } from "../utils/api.server";
 import { formatTime } from "../utils/format";
@@ -105,7 +106,8 @@ export default function MyValues() {
           {active.map((card) => (
             <li key={card.id} className="card card-active">
               <p className="card-meta">
-                {card.contextTitle} · {formatTime(card.createdAt, locale)}
+                {titleIn(locale, { title: card.contextTitle, titleEt: card.contextTitleEt, titleRu: card.contextTitleRu })} ·{" "}
+                {formatTime(card.createdAt, locale)}
               </p>
               <h3 className="value-title">{card.title}</h3>
               <p>{card.description}</p>
@@ -155,7 +157,8 @@ export default function MyValues() {
                 <li key={card.id}>
                   <p className="card-meta">
                     <span className={`badge badge-${card.verdict}`}>{t(`values.verdict.${card.verdict}` as MessageKey)}</span>{" "}
-                    {card.status !== "active" ? <span className="badge">{t(`values.status.${card.status}` as MessageKey)}</span> : null} · {card.contextTitle} ·{" "}
+                    {card.status !== "active" ? <span className="badge">{t(`values.status.${card.status}` as MessageKey)}</span> : null} ·{" "}
+                    {titleIn(locale, { title: card.contextTitle, titleEt: card.contextTitleEt, titleRu: card.contextTitleRu })} ·{" "}
                     {formatTime(card.createdAt, locale)}
                   </p>
                   <p className="value-title">{card.title}</p>

@@ -626,7 +626,11 @@ async function contextTotals(db: Kysely<Database>, contextId: string): Promise<{
  * the edges that count among them, and the context's totals.
  */
 export async function graphView(deps: AppDeps, contextId: string, citizenId: string | null = null) {
-  const context = await deps.db.selectFrom("contexts").select(["id", "title", "titleEt", "description"]).where("id", "=", contextId).executeTakeFirst();
+  const context = await deps.db
+    .selectFrom("contexts")
+    .select(["id", "title", "titleEt", "titleRu", "description"])
+    .where("id", "=", contextId)
+    .executeTakeFirst();
   if (!context) throw new DomainError("not_found", "values.unknownContext", "There is no such choice context.");
   const mine = citizenId ? await valuesOf(deps.db, contextId, citizenId) : new Set<string>();
   const ids = await shownIds(deps.db, contextId, mine);

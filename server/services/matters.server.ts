@@ -18,6 +18,7 @@ function toMatter(row: Awaited<ReturnType<typeof findMatter>> & {}) {
     contextId: row.contextId,
     contextTitle: row.contextTitle,
     contextTitleEt: row.contextTitleEt,
+    contextTitleRu: row.contextTitleRu,
     rationale: row.rationale,
     emergency: row.emergency === 1,
     status: row.status as MatterStatus,
@@ -38,7 +39,7 @@ function findMatter(db: Kysely<Database>, id: string) {
     .selectFrom("matters as m")
     .innerJoin("contexts as c", "c.id", "m.contextId")
     .selectAll("m")
-    .select(["c.title as contextTitle", "c.titleEt as contextTitleEt"])
+    .select(["c.title as contextTitle", "c.titleEt as contextTitleEt", "c.titleRu as contextTitleRu"])
     .where("m.id", "=", id)
     .executeTakeFirst();
 }
@@ -77,7 +78,7 @@ export async function listMatters(deps: AppDeps, input: { status?: MatterStatus[
     .selectFrom("matters as m")
     .innerJoin("contexts as c", "c.id", "m.contextId")
     .selectAll("m")
-    .select(["c.title as contextTitle", "c.titleEt as contextTitleEt"]);
+    .select(["c.title as contextTitle", "c.titleEt as contextTitleEt", "c.titleRu as contextTitleRu"]);
   if (input.status?.length) query = query.where("m.status", "in", input.status);
   const rows = await query.orderBy("m.updatedAt", "desc").orderBy("m.id").limit(input.limit).execute();
   return rows.map(toMatter);

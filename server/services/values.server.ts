@@ -7,7 +7,7 @@ import { type CanonicalIndex, createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, sa
 import { valueClassifyTask } from "../../deliberation/values/gate.js";
 import type { ReasonLanguage } from "../../deliberation/values/gate-reasons.js";
 import { answersLanguage, draftGuidance, draftValueTask, type GuidedAnswers } from "../../deliberation/values/guided.js";
-import type { Locale } from "../../app/i18n/locales.js";
+import { type Locale, titleIn } from "../../app/i18n/locales.js";
 import { unreadScript } from "../../deliberation/values/language.js";
 import { storyLanguage, upgradeStoryTask } from "../../deliberation/values/stories.js";
 import type { Answer, GateVerdict, ValueCardDraft } from "../../deliberation/values/types.js";
@@ -145,7 +145,7 @@ async function requireContext(db: Kysely<Database>, contextId: string) {
 }
 
 export async function listContexts(deps: AppDeps) {
-  const contexts = await deps.db.selectFrom("contexts").select(["id", "title", "titleEt", "description"]).orderBy("title").execute();
+  const contexts = await deps.db.selectFrom("contexts").select(["id", "title", "titleEt", "titleRu", "description"]).orderBy("title").execute();
   const counts = await deps.db
     .selectFrom("canonicalValues")
     .select((eb) => ["contextId", eb.fn.countAll<number>().as("values")])
@@ -187,7 +187,7 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
     policies: input.policies,
     contextTitle: context.title,
     language,
-    contextName: language === "et" && context.titleEt ? context.titleEt : context.title,
+    contextName: titleIn(language, context),
   });
   const verdict = gate.output;
   const entry = contextIndex(deps, context.id);
@@ -685,6 +685,8 @@ export async function myValues(deps: AppDeps, user: SessionUser) {
       "c.similarity",
       "x.id as contextId",
       "x.title as contextTitle",
+      "x.titleEt as contextTitleEt",
+      "x.titleRu as contextTitleRu",
       "cv.id as canonicalId",
       "cv.title as canonicalTitle",
       "cv.sourceCardId",

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialects, type HttpClient, rowCounts, signInAs, startTestServer, type TestServer, type TrpcResponse } from "../support/database.js";
 import { CONTESTABLE } from "../fixtures/cards.js";
+import { GATE_CORPUS } from "../fixtures/value-corpus.js";
 
 const CONTEXT = "ai-decisions-about-people";
 
@@ -47,6 +48,7 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
         id: CONTEXT,
         title: "AI systems that make decisions about people",
         titleEt: null,
+        titleRu: "Системы ИИ, которые принимают решения о людях",
         description: "Automated decisions.",
         createdAt: new Date().toISOString(),
       })
@@ -68,6 +70,13 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
     expect(slogan.data.reason).toMatch(/^Это скорее (?:правило|лозунг|цель|предпочтение)/);
     expect(slogan.data.reason).toContain("Вспомните настоящий случай");
     expect(slogan.data.reason).not.toMatch(/\bThis reads as\b/);
+    // A card about something else is told so, the context named by its Russian title.
+    const sauna = GATE_CORPUS.find((e) => e.id === "g-o-et-03")!.card;
+    const offTopic = await anna.mutate("values.submit", { contextId: CONTEXT, ...sauna });
+    expect(offTopic.data.reason).toMatch(/^Мы не смогли прочитать это как ценность в ситуации «Системы ИИ, которые принимают решения о людях»/);
+    // The contexts she picks from are named in Russian too.
+    const contexts = (await anna.query("values.contexts")).data;
+    expect(contexts.find((c: { id: string }) => c.id === CONTEXT).titleRu).toBe("Системы ИИ, которые принимают решения о людях");
   });
 
   it("refuses a card written in Russian unread, before the gate, and writes nothing", async () => {

@@ -63,6 +63,23 @@ describe("agora verify's output", () => {
     expect(await run("verify", file, "--card-proof", garbled)).toMatchObject({ code: 1, out: expect.stringMatching(/^That file is not JSON/) });
   });
 
+  it("speaks Russian when LANG says so, keeping its first two columns for scripts", async () => {
+    vi.stubEnv("LC_ALL", "");
+    vi.stubEnv("LANG", "ru_RU.UTF-8");
+    try {
+      const file = join(dir, "empty-ru.json");
+      writeFileSync(file, "{}");
+      const { code, out } = await run("verify", file);
+      expect(code).toBe(1);
+      const lines = out.split("\n");
+      expect(lines[0]).toMatch(/^FAIL \S+\s+Это не пакет происхождения Agora/);
+      expect(lines.at(-1)).toBe("НЕ ПРОВЕРЕНО: как минимум одна проверка не пройдена.");
+      expect(await run("verify", join(dir, "missing.json"))).toMatchObject({ code: 2, out: expect.stringMatching(/^Не удаётся прочитать .*missing\.json/) });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("checks a card of a version 2 bundle with her card's proof against the root the bundle publishes, and fails without it", async () => {
     const eli = "/eli/demo/ruling/2026/1";
     const card = "card-7";
