@@ -6,8 +6,49 @@ type GraphView = inferRouterOutputs<AppRouter>["graph"]["view"];
 type Node = Pick<GraphView["values"][number], "id" | "title" | "score" | "rank" | "mine">;
 type Edge = Pick<GraphView["edges"][number], "from" | "to" | "likelihood">;
 
-const SIZE = 520;
-const CENTER = SIZE / 2;
+const WIDTH = 700;
+const HEIGHT = 520;
+const CX = WIDTH / 2;
+const CY = HEIGHT / 2;
+/** Characters on a label's line, and its lines: a longer title ends in "…" (the ranking names it whole). */
+const LINE = 20;
+const LINES = 2;
+
+/** A title in at most LINES lines of about LINE characters, broken between words. */
+export function labelLines(title: string): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of title.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > LINE) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  if (lines.length <= LINES) return lines.map((l) => (l.length > LINE ? `${l.slice(0, LINE - 1)}…` : l));
+  const kept = lines.slice(0, LINES);
+  const last = kept[LINES - 1]!;
+  kept[LINES - 1] = `${last.length >= LINE ? last.slice(0, LINE - 1) : last}…`;
+  return kept;
+}
+
+/**
+ * Where a node's label goes: outward from the circle, so that it never lies on the arrows between
+ * nodes. Beside a node on the left or right (anchored away from it), above the top one, below the bottom one.
+ */
+function labelPlace(x: number, y: number, r: number, angle: number, lines: number, compact: boolean) {
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const lineHeight = compact ? 32 : 18;
+  if (Math.abs(cos) < 0.35) {
+    // Top or bottom: centred, above or below.
+    return sin < 0
+      ? { x, y: y - r - 10 - (lines - 1) * lineHeight, anchor: "middle" as const }
+      : { x, y: y + r + (compact ? 30 : 18), anchor: "middle" as const };
+  }
+  const gap = r + 8;
+  return { x: x + (cos > 0 ? gap : -gap), y: y + 5 - ((lines - 1) * lineHeight) / 2, anchor: cos > 0 ? ("start" as const) : ("end" as const) };
+}
 
 /**
  * The moral graph as a picture: values on a circle in rank order (highest at the top), circle
@@ -29,15 +70,15 @@ export function GraphPicture({
   yours: string;
 }) {
   const max = Math.max(...nodes.map((n) => n.score), 1e-9);
-  const ring = CENTER - 130; // room for labels on every side
+  const ring = CY - 130; // room for labels above and below; the sides have more
   const place = new Map(
     nodes.map((n, i) => {
       const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(nodes.length, 1);
-      return [n.id, { x: CENTER + ring * Math.cos(angle), y: CENTER + ring * Math.sin(angle), r: 8 + 22 * Math.sqrt(n.score / max), node: n }];
+      return [n.id, { x: CX + ring * Math.cos(angle), y: CY + ring * Math.sin(angle), r: 8 + 22 * Math.sqrt(n.score / max), angle, node: n }];
     }),
   );
   return (
-    <svg viewBox={`0 0 ${SIZE} ${SIZE}`} role="img" aria-label={label} className="graph-picture">
+    <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label} className="graph-picture">
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#4f5661" />
@@ -64,9 +105,10 @@ export function GraphPicture({
           />
         );
       })}
-      {[...place.values()].map(({ x, y, r, node }) => {
-        const below = y > CENTER;
-        const short = node.title.length > 26 ? `${node.title.slice(0, 25)}…` : node.title;
+      {[...place.values()].map(({ x, y, r, angle, node }) => {
+        const lines = compact ? [`${node.rank ?? "·"}${node.mine ? " ★" : ""}`] : labelLines(`${node.rank ? `${node.rank}. ` : ""}${node.title}`);
+        const mark = !compact && node.mine ? 1 : 0;
+        const at = labelPlace(x, y, r, angle, lines.length + mark, compact);
         return (
           <g key={node.id} className={node.mine ? "node mine" : "node"}>
             <circle
@@ -78,22 +120,18 @@ export function GraphPicture({
               stroke={node.mine ? "#8a4b00" : "#0b5cad"}
               strokeWidth={node.mine ? 6 : 2}
             />
-            {compact ? (
-              <text x={x} y={below ? y + r + 34 : y - r - 12} textAnchor="middle" fontSize="30" fontWeight={700} fill="#1b1f24">
-                {node.rank ?? "·"}
-                {node.mine ? " ★" : ""}
-              </text>
-            ) : (
-              <text x={x} y={below ? y + r + 16 : y - r - (node.mine ? 24 : 8)} textAnchor="middle" fontSize="14" fill="#1b1f24">
-                {node.rank ? `${node.rank}. ` : ""}
-                {short}
-                {node.mine ? (
-                  <tspan x={x} dy="16" fontWeight={700} fill="#8a4b00">
-                    ★ {yours}
-                  </tspan>
-                ) : null}
-              </text>
-            )}
+            <text x={at.x} y={at.y} textAnchor={at.anchor} fontSize={compact ? 30 : 16} fontWeight={compact ? 700 : undefined} fill="#1b1f24">
+              {lines.map((line, i) => (
+                <tspan key={line} x={at.x} dy={i === 0 ? 0 : 18}>
+                  {line}
+                </tspan>
+              ))}
+              {mark ? (
+                <tspan x={at.x} dy="18" fontWeight={700} fill="#8a4b00">
+                  ★ {yours}
+                </tspan>
+              ) : null}
+            </text>
           </g>
         );
       })}
