@@ -23,6 +23,7 @@ import * as pairTallies from "./migrations/2026-12-09T21-pair-tallies.js";
 import * as rateLimits from "./migrations/2026-12-09T22-rate-limits.js";
 import * as citizenCardIndexes from "./migrations/2026-12-09T23-citizen-card-indexes.js";
 import * as contextRussianTitles from "./migrations/2026-12-10T24-context-russian-titles.js";
+import * as censusPageIndex from "./migrations/2026-12-10T25-census-page-index.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-09T22-rate-limits": rateLimits,
   "2026-12-09T23-citizen-card-indexes": citizenCardIndexes,
   "2026-12-10T24-context-russian-titles": contextRussianTitles,
+  "2026-12-10T25-census-page-index": censusPageIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
