@@ -8,6 +8,9 @@ const { baseUrl, skip } = e2eContext();
 /** Words of the English interface that a Russian page must not show (the cards and rules keep their own language). */
 const ENGLISH_UI = /\b(?:Sign in|Sign out|My values|Published|Value preservation|Verify this ruling|Harm reports|Choice contexts|Search)\b/;
 
+/** "ценность" in each form Intl.PluralRules("ru") picks. */
+const VALUE_FORMS: Record<string, string> = { one: "ценность", few: "ценности", many: "ценностей", other: "ценности" };
+
 /** A date as a Russian reader writes it: "7 дек. 2026 г., 02:51". */
 const RUSSIAN_DATE = /\d{1,2} (?:янв|февр|мар|апр|мая|июн|июл|авг|сент|окт|нояб|дек)\.? \d{4} г\./;
 
@@ -68,7 +71,7 @@ describe.skipIf(skip)("Agora in Russian, as a reader in Ida-Viru sees it", () =>
       for (const line of counted) {
         const n = Number(line.split(" ")[0]);
         const form = new Intl.PluralRules("ru").select(n);
-        expect(line, `${n} is "${form}" in Russian`).toBe(`${n} ${{ one: "ценность", few: "ценности", many: "ценностей", other: "ценности" }[form]}`);
+        expect(line, `${n} is "${form}" in Russian`).toBe(`${n} ${VALUE_FORMS[form]}`);
       }
       await expectRussianMain(page);
       await checkA11y(page, "values-ru");
