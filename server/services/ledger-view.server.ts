@@ -3,7 +3,7 @@ import { readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
 import { type LedgerEvent, POLITY_STREAM, verifyChain } from "../../deliberation/ledger.js";
 import { delegateOptionId } from "../../deliberation/protocol/index.js";
-import { type ActorLabel, actorLabels } from "./ledger.server.js";
+import { type ActorLabel, actorLabels, CITIZEN_ACTS } from "./ledger.server.js";
 
 /**
  * The public ledger as a person reads it: each event said in words (a message key and its values, which
@@ -143,9 +143,6 @@ function refRepresentative(p: Payload, reps: Map<string, string>): string {
   }
   return "";
 }
-
-/** Acts anyone signed in may do as a member of the public: whoever did them is never named, whatever roles she holds. */
-const CITIZEN_ACTS = new Set(["ruling.harmReported", "matter.amendmentProposed", "matter.amendmentWithdrawn"]);
 
 /** Events said in words, with their actors labelled: for any page that lists ledger events. */
 export async function describeEvents(db: Kysely<Database>, events: readonly LedgerEvent[], context: readonly LedgerEvent[] = events): Promise<LedgerLine[]> {

@@ -21,6 +21,7 @@ export async function withLedger<T>(
     try {
       const result = await deps.db.transaction().execute(async (trx) => {
         const value = await work(trx, async (input) => {
+          requireNoCitizenNamed(input);
           const previous = [...appended].reverse().find((e) => e.matterId === input.matterId);
           const event = await appendLedgerEvent(trx, { ...input, createdAt: deps.clock.now().toISOString() }, previous);
           appended.push(event);
@@ -91,7 +92,6 @@ export type ActorLabel = { kind: "official"; name: string; roles: string[] } | {
 
 const OFFICIAL_ROLES = ["clerk", "delegate", "admin"];
 
-/** Labels for the actors of a page of events (at most a page's worth of ids: one indexed query). */
 /**
  * The actor of what a citizen does in public (an amendment, a harm report): never her id, since the
  * ledger is public (the room's socket replays it, the provenance bundle holds it) and hashed for good.
@@ -99,6 +99,17 @@ const OFFICIAL_ROLES = ["clerk", "delegate", "admin"];
  */
 export const CITIZEN_ACTOR = "citizen";
 
+/** Acts anyone signed in may do as a member of the public: whoever did them is never named, whatever roles she holds (docs/privacy.md). */
+export const CITIZEN_ACTS: ReadonlySet<string> = new Set(["ruling.harmReported", "matter.amendmentProposed", "matter.amendmentWithdrawn"]);
+
+/** The ledger is public and hashed for good: a citizen's act that names her is a bug to stop before it is written, not after. */
+function requireNoCitizenNamed(input: Pick<AppendInput, "type" | "actor">): void {
+  if (CITIZEN_ACTS.has(input.type) && input.actor !== CITIZEN_ACTOR) {
+    throw new Error(`A ${input.type} event must have the actor "${CITIZEN_ACTOR}", never who did it.`);
+  }
+}
+
+/** Labels for the actors of a page of events (at most a page's worth of ids: one indexed query). */
 export async function actorLabels(db: Kysely<Database>, actors: readonly string[]): Promise<Map<string, ActorLabel>> {
   const labels = new Map<string, ActorLabel>();
   if (actors.includes(CITIZEN_ACTOR)) labels.set(CITIZEN_ACTOR, { kind: "citizen" });
