@@ -24,6 +24,7 @@ import * as rateLimits from "./migrations/2026-12-09T22-rate-limits.js";
 import * as citizenCardIndexes from "./migrations/2026-12-09T23-citizen-card-indexes.js";
 import * as contextRussianTitles from "./migrations/2026-12-10T24-context-russian-titles.js";
 import * as censusPageIndex from "./migrations/2026-12-10T25-census-page-index.js";
+import * as oidcSessions from "./migrations/2026-12-10T26-oidc-sessions.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-09T23-citizen-card-indexes": citizenCardIndexes,
   "2026-12-10T24-context-russian-titles": contextRussianTitles,
   "2026-12-10T25-census-page-index": censusPageIndex,
+  "2026-12-10T26-oidc-sessions": oidcSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

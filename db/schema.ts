@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 /**
  * One interface per table, in camelCase (the CamelCasePlugin maps to the snake_case columns).
@@ -37,6 +37,8 @@ export interface SessionsTable {
   userId: string;
   createdAt: string;
   expiresAt: string;
+  /** Where to end the provider's session too, for a session opened through OpenID Connect; else null. */
+  oidcSignOutUrl: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface RegistryImportsTable {

@@ -3,6 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
+/** A variable that may be absent or empty (as `.env.example` leaves it): both mean unset. */
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => v || undefined);
+
 /** Every variable the server reads, parsed once at start-up. `.env.example` lists the same set. */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -72,7 +79,26 @@ const EnvSchema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  /** OpenID Connect sign-in (decision 20): on when the issuer, client id and secret are all set. */
+  OIDC_ISSUER_URL: optionalText.pipe(z.url("OIDC_ISSUER_URL must be a URL").optional()),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  /** The provider's name on the sign-in button ("Sign in with …"). */
+  OIDC_PROVIDER_NAME: optionalText,
+  OIDC_SCOPE: z.string().trim().default("openid"),
+  /** The claim that names the person, and the pattern whose first group is the registry's personal code. */
+  OIDC_CLAIM: z.string().trim().min(1).default("sub"),
+  OIDC_CLAIM_PATTERN: z.string().default("^[A-Z]{2}(.+)$").refine(isRegExp, "OIDC_CLAIM_PATTERN must be a regular expression"),
 });
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface ServerConfig {
   port: number;
@@ -95,6 +121,19 @@ export interface ServerConfig {
   scryptLogN: number;
   cookieSecure: boolean;
   production: boolean;
+  /** OpenID Connect sign-in, when configured (OIDC_*); the password path stays either way. */
+  oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  providerName: string;
+  scope: string;
+  claim: string;
+  /** Its first capture group (or the whole match) is the personal code looked up in the registry. */
+  claimPattern: string;
 }
 
 /** A secret from the environment, or the one generated into DATA_DIR on the first start. */
@@ -152,5 +191,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     scryptLogN: e.AGORA_SCRYPT_LOG_N,
     cookieSecure: e.COOKIE_SECURE,
     production: e.NODE_ENV === "production",
+    oidc: oidcConfig(e),
+  };
+}
+
+function oidcConfig(e: z.infer<typeof EnvSchema>): OidcConfig | null {
+  const given = [e.OIDC_ISSUER_URL, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];
+  if (given.every((v) => v === undefined)) return null;
+  if (!e.OIDC_ISSUER_URL || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) {
+    // Half a configuration would show a sign-in button that cannot work: refused at start instead.
+    throw new Error("Invalid configuration:\n  OIDC_*: OpenID Connect needs OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together.");
+  }
+  return {
+    issuer: e.OIDC_ISSUER_URL,
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    providerName: e.OIDC_PROVIDER_NAME ?? new URL(e.OIDC_ISSUER_URL).host,
+    scope: e.OIDC_SCOPE.split(/\s+/).includes("openid") ? e.OIDC_SCOPE : `openid ${e.OIDC_SCOPE}`.trim(),
+    claim: e.OIDC_CLAIM,
+    claimPattern: e.OIDC_CLAIM_PATTERN,
   };
 }

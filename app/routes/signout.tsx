@@ -6,8 +6,10 @@ export async function loader() {
   throw redirect("/");
 }
 
+/** Ends the session here; one opened at an identity provider that can end its own goes there next, and back to our front page. */
 export async function action({ request, context }: ActionFunctionArgs) {
   await readForm(request, context.csrfToken);
-  if (context.user) await context.trpc.auth.signOut();
-  throw redirect("/");
+  if (!context.user) throw redirect("/");
+  const { providerSignOut } = await context.trpc.auth.signOut();
+  throw redirect(providerSignOut ?? "/");
 }

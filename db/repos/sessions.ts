@@ -1,7 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../schema.js";
 
-export async function insertSession(db: Kysely<Database>, session: { id: string; userId: string; createdAt: string; expiresAt: string }): Promise<void> {
+export async function insertSession(
+  db: Kysely<Database>,
+  session: { id: string; userId: string; createdAt: string; expiresAt: string; oidcSignOutUrl?: string | null },
+): Promise<void> {
   await db.insertInto("sessions").values(session).execute();
 }
 
@@ -15,8 +18,9 @@ export async function findLiveSession(db: Kysely<Database>, id: string, now: str
     .executeTakeFirst();
 }
 
-export async function deleteSession(db: Kysely<Database>, id: string): Promise<void> {
-  await db.deleteFrom("sessions").where("id", "=", id).execute();
+/** Ends a session; answers where to end the provider's too, for one opened through OpenID Connect. */
+export async function deleteSession(db: Kysely<Database>, id: string): Promise<{ oidcSignOutUrl: string | null } | undefined> {
+  return db.deleteFrom("sessions").where("id", "=", id).returning("oidcSignOutUrl").executeTakeFirst();
 }
 
 export async function deleteExpiredSessions(db: Kysely<Database>, now: string): Promise<void> {

@@ -24,6 +24,8 @@ export const LIMITS = {
   signInAccountWindow: 15 * 60,
   /** The spacing: 1, 2, 4 … seconds, at most this many. */
   signInMaxWaitS: 30,
+  /** Failed returns from the OpenID provider to one address (a tampered or replayed answer, a person not in the registry). */
+  oidcSignInAddress: { points: 100, duration: 15 * 60 },
   /** Sign-ups from one address (a library, a school: one public address for many people). */
   signUpAddress: { points: 300, duration: 60 * 60 },
   /** Sign-up tries for one personal code, and for one email. */
@@ -43,6 +45,7 @@ interface Limiters {
   address: RateLimiterAbstract;
   account: RateLimiterAbstract;
   accountGate: RateLimiterAbstract;
+  oidcAddress: RateLimiterAbstract;
   signUpAddress: RateLimiterAbstract;
   signUpPerson: RateLimiterAbstract;
   running: RateLimiterAbstract;
@@ -92,6 +95,7 @@ function limiters(deps: AppDeps): Limiters {
     account: make("signin-account", big, LIMITS.signInAccountWindow),
     // One try through it per wait (its duration is set per try).
     accountGate: make("signin-account-gate", 1, 1),
+    oidcAddress: make("oidc-address", LIMITS.oidcSignInAddress.points, LIMITS.oidcSignInAddress.duration),
     signUpAddress: make("signup-address", LIMITS.signUpAddress.points, LIMITS.signUpAddress.duration),
     signUpPerson: make("signup-person", LIMITS.signUpPerson.points, LIMITS.signUpPerson.duration),
     running: make("model-running", LIMITS.modelConcurrent, LIMITS.modelConcurrentHoldS),
@@ -189,6 +193,19 @@ export async function beginSignIn(deps: AppDeps, email: string, address: string)
     }
   }
   return { succeeded: giveBack };
+}
+
+/**
+ * Before the answer of an OpenID provider is checked: as with passwords, a hundred failures per address
+ * in 15 minutes, then 429 until the window ends. The try takes its point first and gets it back when it
+ * succeeds, so only failures count.
+ */
+export async function beginOidcSignIn(deps: AppDeps, address: string): Promise<SignInTry> {
+  const limiter = limiters(deps).oidcAddress;
+  const k = key(address);
+  const refused = await tryConsume(limiter, k);
+  if (refused) throw tooManySignIns(refused);
+  return { succeeded: () => limiter.reward(k).then(() => undefined) };
 }
 
 /**

@@ -64,6 +64,10 @@ export const PROCEDURE_SAMPLES: Readonly<Record<string, ProcedureSample>> = {
     endsSession: true,
   },
   "auth.signOut": { input: undefined, endsSession: true },
+  "auth.signInOptions": { input: undefined },
+  // Without OIDC_* configured (as in these suites) both answer 404 after their input is checked.
+  "auth.oidcBegin": { input: () => ({ origin: "http://127.0.0.1:3000", next: "/values" }) },
+  "auth.oidcComplete": { input: () => ({ query: { code: "c", state: "s" }, flow: "a.b.c" }), optional: ["flow"], endsSession: true },
   "auth.setLocale": { input: () => ({ locale: "en" }) },
   "admin.users": { input: () => ({ query: "demo", limit: 10, offset: 0 }), optional: ["query", "limit", "offset"] },
   "admin.setRoles": { input: ({ throwawayUserId }) => ({ userId: throwawayUserId, roles: ["citizen"] }) },

@@ -23,3 +23,12 @@ export const SignUpInput = z.object({
   displayName: DisplayName,
   personalCode: PersonalCodeText.optional().transform((v) => v || undefined),
 });
+
+/** Where the browser is (its origin, for the callback's redirect_uri) and where it goes after signing in. */
+export const OidcBeginInput = z.object({ origin: z.url().max(300), next: z.string().max(2000) });
+
+/** The provider's answer as the callback's query (code, state, iss, or error), and the sealed flow cookie. */
+export const OidcCompleteInput = z.object({
+  query: z.record(z.string().max(100), z.string().max(4000)).refine((q) => Object.keys(q).length <= 20, "Too many parameters."),
+  flow: z.string().max(4096).optional(),
+});
