@@ -17,6 +17,7 @@ import { startTestProvider, type TestProvider } from "../support/oidc-provider.j
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const en = translator("en");
 const et = translator("et");
+const ru = translator("ru");
 const PROVIDER_NAME = "Test ID";
 
 const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'" };
@@ -36,7 +37,7 @@ class Browser {
   /** Every address it was sent through, in order. */
   readonly visited: string[] = [];
 
-  constructor(lang: "en" | "et" = "en") {
+  constructor(lang: "en" | "et" | "ru" = "en") {
     this.jarOf("127.0.0.1").set("agora_lang", lang);
   }
 
@@ -231,6 +232,7 @@ describe.each(dialects())("OpenID Connect sign-in through a real provider on loo
   it.each([
     ["en", en],
     ["et", et],
+    ["ru", ru],
   ] as const)("refuses a person the registry does not know with a clear page (%s), and makes no account", async (lang, t) => {
     const before = await rowCounts(server.server);
     const browser = new Browser(lang);
