@@ -272,6 +272,15 @@ export async function createAgoraServer(
       log.warn({ requestId: res.locals.requestId, reason: (error as Error).message }, `[http] ${req.method} ${req.path}: the database is unavailable`);
       return void res.status(503).set("retry-after", RETRY_AFTER_S).type("html").send(UNAVAILABLE_PAGE);
     }
+    // The sender's mistake (a path whose percent escapes do not decode, a body the parser refuses): its 4xx.
+    const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      log.info({ requestId: res.locals.requestId, status, reason: (error as Error).message }, `[http] ${req.method} ${req.path}: refused`);
+      return void res
+        .status(status)
+        .type("text")
+        .send(status === 400 ? "This address or request could not be read.\n" : "Refused.\n");
+    }
     log.error({ requestId: res.locals.requestId, err: error }, `[http] ${req.method} ${req.path} failed`);
     res.status(500).type("text").send("Something went wrong on our side.");
   });

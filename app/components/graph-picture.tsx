@@ -18,17 +18,21 @@ const LINES = 2;
 export function labelLines(title: string): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const word of title.split(/\s+/).filter(Boolean)) {
+  // A rank ("2.") stays with the word after it, however long that word is.
+  const words = title.split(/\s+/).filter(Boolean);
+  if (words.length > 1 && /^\d+\.$/.test(words[0]!)) words.splice(0, 2, `${words[0]} ${words[1]}`);
+  for (const word of words) {
     if (line && line.length + 1 + word.length > LINE) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
   }
   if (line) lines.push(line);
-  if (lines.length <= LINES) return lines.map((l) => (l.length > LINE ? `${l.slice(0, LINE - 1)}…` : l));
-  const kept = lines.slice(0, LINES);
+  const fit = (l: string) => (l.length > LINE ? `${l.slice(0, LINE - 1)}…` : l);
+  if (lines.length <= LINES) return lines.map(fit);
+  const kept = lines.slice(0, LINES).map(fit);
   const last = kept[LINES - 1]!;
-  kept[LINES - 1] = `${last.length >= LINE ? last.slice(0, LINE - 1) : last}…`;
+  if (!last.endsWith("…")) kept[LINES - 1] = `${last.length >= LINE ? last.slice(0, LINE - 1) : last}…`;
   return kept;
 }
 
@@ -121,11 +125,12 @@ export function GraphPicture({
               strokeWidth={node.mine ? 6 : 2}
             />
             <text x={at.x} y={at.y} textAnchor={at.anchor} fontSize={compact ? 30 : 16} fontWeight={compact ? 700 : undefined} fill="#1b1f24">
-              {lines.map((line, i) => (
-                <tspan key={line} x={at.x} dy={i === 0 ? 0 : 18}>
-                  {line}
+              <tspan x={at.x}>{lines[0]}</tspan>
+              {lines[1] ? (
+                <tspan x={at.x} dy="18">
+                  {lines[1]}
                 </tspan>
-              ))}
+              ) : null}
               {mark ? (
                 <tspan x={at.x} dy="18" fontWeight={700} fill="#8a4b00">
                   ★ {yours}

@@ -43,17 +43,18 @@ export function writtenLanguage(...texts: readonly string[]): WritingLanguage | 
 }
 
 /**
- * Whether a text is written mostly in a script the offline engine does not read (Cyrillic): more
- * Cyrillic letters than Latin ones. Such a card or answer is refused as unread, never misread as
- * English or Estonian (docs/decisions/0019-russian-pages-english-and-estonian-texts.md); a Russian
- * word quoted in an Estonian card does not make it Russian.
+ * Whether a text is written mostly in a script the offline engine does not read (Cyrillic, Greek,
+ * Arabic, Chinese … anything but Latin): more such letters than Latin ones. Such a card or answer is
+ * refused as unread, never misread as English or Estonian nonsense
+ * (docs/decisions/0019-russian-pages-english-and-estonian-texts.md); a Russian word quoted in an
+ * Estonian card does not make it Russian.
  */
 export function unreadScript(...texts: readonly string[]): boolean {
-  let cyrillic = 0;
+  let other = 0;
   let latin = 0;
   for (const letter of texts.join(" ").match(/\p{L}/gu) ?? []) {
-    if (/\p{Script=Cyrillic}/u.test(letter)) cyrillic++;
-    else if (/\p{Script=Latin}/u.test(letter)) latin++;
+    if (/\p{Script=Latin}/u.test(letter)) latin++;
+    else other++;
   }
-  return cyrillic > latin;
+  return other > latin;
 }

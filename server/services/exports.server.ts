@@ -147,20 +147,23 @@ type CsvRow = Record<string, CsvValue | undefined>;
 
 /**
  * What a spreadsheet takes for the start of a formula when a cell begins with it: OWASP's list (= + - @,
- * tab, carriage return), ASVS 1.2.10's NUL, and a line feed for the same reason as a carriage return.
+ * tab, carriage return), ASVS 1.2.10's NUL, a line feed for the same reason as a carriage return, and the
+ * full-width forms of = + - @ that some spreadsheets read as the same; spaces before them do not help.
  */
-const FORMULA_START = /^[=+\-@\t\r\n\0]/;
+const FORMULA_START = /^[\s\0]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\t\r\n\0]/u;
 
 /**
  * One CSV cell (RFC 4180 quoting). Text a citizen wrote that a spreadsheet would run as a formula
  * ("=HYPERLINK(…)", "+cmd|' /C calc'!A0") is made inert with a leading apostrophe, as OWASP advises;
- * numbers are ours and stay numbers.
+ * numbers are ours and stay numbers. A cell holding a semicolon or a tab is quoted too: a spreadsheet set
+ * up for Estonian or Russian splits a .csv on semicolons, and "Quiet;=cmd|…" would otherwise become a
+ * cell of its own that starts a formula. Quotes hold whatever the separator.
  */
 export function csvCell(value: CsvValue | undefined): string {
   if (typeof value === "number") return String(value);
   const joined = Array.isArray(value) ? value.join(" | ") : ((value as string | null | undefined) ?? "");
   const text = FORMULA_START.test(joined) ? `'${joined}` : joined;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",;\t\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A value as Polis writes a comment: one body of title, description and policies. */

@@ -161,18 +161,18 @@ export interface SubmitInput extends ValueCardDraft {
 }
 
 /**
- * A citizen submits a card: the gate classifies it; a value joins the canonical value it
- * near-duplicates or founds a new one (paired with related values for judgments).
- */
-/**
  * A card is English or Estonian, the languages the offline engine reads (dedupe, concepts, readings
- * against clauses): a card in Cyrillic is refused unread, before the gate, never misread (decision 19).
+ * against clauses): a card in another script is refused unread, before the gate, never misread (decision 19).
  */
 function requireReadableCard(...texts: string[]): void {
   if (unreadScript(...texts))
     throw new DomainError("invalid", "values.unreadScript", "Value cards are read in English and Estonian only: write it in one of them.");
 }
 
+/**
+ * A citizen submits a card: the gate classifies it; a value joins the canonical value it
+ * near-duplicates or founds a new one (paired with related values for judgments).
+ */
 export async function submitCard(deps: AppDeps, user: SessionUser, input: SubmitInput, language: ReasonLanguage = "en") {
   const citizenId = requireCitizen(user);
   const context = await requireContext(deps.db, input.contextId);

@@ -270,4 +270,14 @@ describe.each(dialects())("safety over HTTP (%s)", (dialect) => {
       expect(answer.body).toContain(BAD_FORM);
     });
   });
+
+  describe("an address that does not decode", () => {
+    it("is the sender's mistake: 400, never 500", async () => {
+      for (const path of ["/%ZZ", "/matters/%ZZ", "/rooms/%E0%A4%A", "/api/exports/%ZZ", "/api/rulings/%ZZ/bundle.json"]) {
+        const answer = await fetch(`${t.url}${path}`);
+        expect(answer.status, path).toBe(400);
+        expect(await answer.text(), path).not.toContain("on our side");
+      }
+    });
+  });
 });

@@ -33,6 +33,18 @@ describe("CSV cells of the open data", () => {
     expect(csvCell(["=1+1", "MOMENTS when"])).toBe("'=1+1 | MOMENTS when");
   });
 
+  it("quotes a cell holding a semicolon or a tab, so a spreadsheet that splits on semicolons keeps it whole", () => {
+    // Excel set up for Estonian or Russian reads a .csv with ";" between cells: unquoted, the middle
+    // piece here would be a cell of its own starting a formula.
+    expect(csvCell("Quiet nights;=cmd|' /C calc'!A0;x")).toBe(`"Quiet nights;=cmd|' /C calc'!A0;x"`);
+    expect(parse(csvCell("x;=1+1;y"), { delimiter: ";" })).toEqual([["x;=1+1;y"]]);
+    expect(csvCell("a\tb")).toBe('"a\tb"');
+  });
+
+  it("neutralises a formula behind leading spaces and the full-width signs", () => {
+    for (const text of [" =1+1", "\u00a0+1", "\uFF1D1+1", "\uFF0B1", "\uFF0D1", "\uFF20me"]) expect(csvCell(text).replace(/^"/, "")[0], text).toBe("'");
+  });
+
   it("writes a values file whose every cell is safe to open, a hostile title inside the comment's body too", () => {
     const row = {
       timestamp: 1_700_000_000,

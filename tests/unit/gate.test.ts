@@ -300,6 +300,10 @@ describe("the script a card is written in", () => {
     expect(unreadScript("HETKED, mil inimene mõistab, et masin otsustas tema üle")).toBe(false);
     expect(unreadScript("MOMENTS when a clerk at the Narva office says «решение принято» and nothing more")).toBe(false);
     expect(unreadScript("")).toBe(false);
+    // Not only Cyrillic: Greek, Arabic or Chinese would be misread as nonsense just the same.
+    expect(unreadScript("Το δικαίωμα να αμφισβητήσω μια απόφαση μηχανής")).toBe(true);
+    expect(unreadScript("الحق في الطعن في قرار الآلة")).toBe(true);
+    expect(unreadScript("对机器决定提出异议的权利")).toBe(true);
   });
 });
 

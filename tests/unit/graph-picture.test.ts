@@ -18,6 +18,13 @@ describe("a value's label in the picture of the moral graph", () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(20);
   });
 
+  it("keeps a rank with the word after it, and cuts every line to its length", () => {
+    const lines = labelLines("2. Andmekaitseinspektsiooni järelevalve üle kõige");
+    expect(lines[0]!.startsWith("2. Andmekaitse")).toBe(true);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(20);
+    for (const line of labelLines("Rahvastikuregistriandmete kasutamine")) expect(line.length).toBeLessThanOrEqual(20);
+  });
+
   it("cuts one word longer than a line", () => {
     const [line] = labelLines("Rechtsschutzversicherungsgesellschaften");
     expect(line!.length).toBeLessThanOrEqual(20);
