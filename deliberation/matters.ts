@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DomainError } from "./errors.js";
 import { Language } from "./reading/types.js";
+import { recordText } from "./record-text.js";
 
 /**
  * A matter's life (DESIGN.md): a proposed rule from draft to intake, convening, deliberation,
@@ -74,9 +75,9 @@ export function numberedRule(clauses: readonly string[]): string {
 
 /** The clerk's settings for a matter, with the bounds the protocol can honour. */
 export const MatterDraft = z.object({
-  title: z.string().trim().min(5).max(200),
+  title: recordText({ min: 5, max: 200 }),
   /** The rule as laws are written: numbered clauses, in the matter's language (DESIGN.md, "The rule as clauses"). */
-  clauses: z.array(z.string().trim().min(CLAUSE_LIMITS.text.min).max(CLAUSE_LIMITS.text.max)).min(1).max(CLAUSE_LIMITS.count),
+  clauses: z.array(recordText(CLAUSE_LIMITS.text)).min(1).max(CLAUSE_LIMITS.count),
   language: Language,
   contextId: z
     .string()

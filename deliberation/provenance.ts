@@ -6,6 +6,7 @@ import { weightPercent } from "./mandate-weight.js";
 import { type Mandate, verifyMandate } from "./mandates.js";
 import { checkpointRoot, type SignedCheckpoint, verifyCheckpoint } from "./transparency/checkpoint.js";
 import { leafHash, MerkleTree, verifyInclusion } from "./transparency/merkle.js";
+import { type LoggedActProof, rulingStatus, type StatusCode } from "./ruling-status.js";
 
 /**
  * A published ruling's provenance bundle (DESIGN.md, "Publication and verification"): the ruling, the
@@ -77,6 +78,12 @@ export interface BundleEnvelope {
   checkpoint: SignedCheckpoint;
   /** The registry's public key (PEM). Check it against the one the registry publishes, or pass your own. */
   publicKey: string;
+  /**
+   * The acts on the ruling since its publication (renewals, a repeal, a lapse), each a leaf of the log
+   * with its proof under the same checkpoint: the verdict states the ruling's current status from them.
+   * Absent from files saved before the registry served them.
+   */
+  acts?: LoggedActProof[];
 }
 
 /** The bundle as the log holds it: RFC 8785 canonical JSON. */
@@ -192,10 +199,11 @@ export type CheckCode =
   | "verify.card.notInMandate"
   | "verify.card.unknown"
   | "verify.card.noProof"
-  | "verify.card.proof";
+  | "verify.card.proof"
+  | StatusCode;
 
 export interface Check {
-  name: "ledger" | "ruling" | "mandates" | "tally" | "log" | "card";
+  name: "ledger" | "ruling" | "mandates" | "tally" | "log" | "status" | "card";
   ok: boolean;
   code: CheckCode;
   params: Record<string, string | number>;
@@ -219,6 +227,8 @@ export interface VerifyOptions {
   cardProof?: unknown;
   /** The ruling the bundle must be of (its ELI), when the check is made on that ruling's behalf. */
   eli?: string;
+  /** The verifier's clock: a sunset that has passed with no act in the log yet is then said as a lapse. */
+  now?: Date;
 }
 
 export function verifyEnvelope(raw: unknown, options: VerifyOptions = {}): Verdict {
@@ -337,7 +347,17 @@ function checkEnvelope(raw: unknown, options: VerifyOptions): Verdict {
       : fail("log", signed ? "verify.log.proof" : "verify.log.signature"),
   );
 
-  // 6. Given a card: her value went into her representative's mandate.
+  // 6. Its status now: the acts since its publication, each a leaf under the same signed checkpoint.
+  const status = rulingStatus(
+    bundle.ruling,
+    envelope.proof.leafIndex,
+    envelope.acts,
+    { root: signed ? root : null, treeSize: envelope.checkpoint.size, hexPath },
+    options.now,
+  );
+  checks.push({ name: "status", ...status });
+
+  // 7. Given a card: her value went into her representative's mandate.
   if (version === 2 && (options.cardId || options.cardProof !== undefined)) {
     checks.push(checkCardProof(bundle, options.cardProof, options.cardId));
   } else if (options.cardId) {

@@ -27,6 +27,7 @@ import { sweepRegistryImports } from "./services/registry.server.js";
 import { sweepConvenings } from "./services/convening.server.js";
 import { type AppDeps, systemClock } from "./services/deps.server.js";
 import { createGraphRegistry } from "./services/graph.server.js";
+import { VERIFIER_FILE, verifierSource } from "./services/verifier.server.js";
 import { contextFromRequest, SESSION_COOKIE } from "./trpc/context.server.js";
 import { retryAfterOf } from "./trpc/init.server.js";
 import { REGISTRY_MAX_BYTES, REGISTRY_UPLOAD_MAX_BYTES } from "./trpc/routers/admin.server.js";
@@ -214,6 +215,19 @@ export async function createAgoraServer(
   const apiVersion = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
   app.get("/api/openapi.json", (_req, res) => {
     res.set("Cache-Control", "public, max-age=300").json(openApiDocument(apiVersion));
+  });
+
+  // The registry's one-file verifier and its SHA-256 (issue 17.4), served even while the database is away.
+  const verifier = verifierSource(deps, root, (err) => log.warn({ err }, "[verifier] its SHA-256 could not be recorded in the log yet"));
+  app.get(`/${VERIFIER_FILE}`, (_req, res, next) => {
+    verifier().then(
+      (file) =>
+        void res.type("text/javascript; charset=utf-8").set("content-disposition", `attachment; filename="${VERIFIER_FILE}"`).send(Buffer.from(file.bytes)),
+      next,
+    );
+  });
+  app.get(`/${VERIFIER_FILE}.sha256`, (_req, res, next) => {
+    verifier().then((file) => void res.type("text/plain; charset=utf-8").send(`${file.sha256}  ${VERIFIER_FILE}\n`), next);
   });
 
   // While the database is known to be away, pages are answered 503 at once (the API answers each call 503 itself).

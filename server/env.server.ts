@@ -43,6 +43,33 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,40}$/, "AGORA_POLITY is lowercase letters, digits and -")
     .default("demo"),
+  /** The polity's name as its public records give it: the Atom feed's author, the Akoma Ntoso document's author. */
+  AGORA_POLITY_NAME: z.string().trim().min(1).max(200).default("Agora demo polity"),
+  /**
+   * The address people reach this registry at: every absolute URI in the public records (feed ids and
+   * links, Akoma Ntoso IRIs' hosts, ELI metadata, bundle URLs) starts with it, never with the request's
+   * own origin. Default: http://localhost:<PORT>.
+   */
+  AGORA_PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .or(z.literal("").transform(() => undefined))
+    .refine((value) => value === undefined || publicUrlProblem(value) === null, {
+      message: "AGORA_PUBLIC_URL is an http(s) address with no path, query or fragment, such as https://agora.example.ee",
+    }),
+  /** The polity's country in Akoma Ntoso names: ISO 3166-1 alpha-2, lowercase. */
+  AGORA_COUNTRY: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2}$/, "AGORA_COUNTRY is an ISO 3166-1 alpha-2 code in lowercase, such as ee")
+    .default("ee"),
+  /** The languages rulings are written in, as ISO 639-2 codes by the app's own code for each (matter.language). */
+  AGORA_LANGUAGES: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2}=[a-z]{3}(,[a-z]{2}=[a-z]{3})*$/, "AGORA_LANGUAGES maps each language to its ISO 639-2 code, such as et=est,en=eng")
+    .default("et=est,en=eng,ru=rus"),
   /** Harm reports (from different people) that put a published ruling back on the clerk's desk. */
   AGORA_HARM_THRESHOLD: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Ratification: share of delegates who must vote, and the share of ratify votes (of ratify + reject) to exceed. */
@@ -112,6 +139,10 @@ export interface ServerConfig {
   llm: { baseUrl?: string; apiKey?: string; model: string; embeddingModel?: string; concurrency: number; timeoutMs: number };
   deliberation: { tokenBudget: number; leaseMs: number };
   polity: string;
+  /** Where people reach the registry (AGORA_PUBLIC_URL, no trailing slash): the base of every absolute URI in the public records. */
+  publicUrl: string;
+  /** How the public records name the polity: its name, its ISO 3166-1 country, and ISO 639-2 codes of the languages its rulings are written in. */
+  records: { polityName: string; country: string; languages: Record<string, string> };
   harmThreshold: number;
   /** The polity's ballot rules, frozen into each ballot when it opens. */
   ballot: { quorum: number; majority: number };
@@ -134,6 +165,25 @@ export interface OidcConfig {
   claim: string;
   /** Its first capture group (or the whole match) is the personal code looked up in the registry. */
   claimPattern: string;
+}
+
+/** Why an address cannot be the registry's public base URL, or null when it can. */
+function publicUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "not a URL";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "not http(s)";
+  // The app answers at the root: a path here would promise URIs that reach nothing.
+  if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) return "has more than an origin";
+  return null;
+}
+
+/** The language table of AGORA_LANGUAGES: "et=est,en=eng" → { et: "est", en: "eng" }. */
+function languageCodes(spec: string): Record<string, string> {
+  return Object.fromEntries(spec.split(",").map((pair) => pair.split("=") as [string, string]));
 }
 
 /** A secret from the environment, or the one generated into DATA_DIR on the first start. */
@@ -183,6 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     deliberation: { tokenBudget: e.AGORA_TOKEN_BUDGET, leaseMs: e.AGORA_LEASE_MS },
     ballot: { quorum: e.AGORA_QUORUM, majority: e.AGORA_MAJORITY },
     polity: e.AGORA_POLITY,
+    publicUrl: new URL(e.AGORA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin,
+    records: { polityName: e.AGORA_POLITY_NAME, country: e.AGORA_COUNTRY, languages: languageCodes(e.AGORA_LANGUAGES) },
     harmThreshold: e.AGORA_HARM_THRESHOLD,
     sessionSecret: persistedSecret(dataDir, "session-secret", e.SESSION_SECRET, () => randomBytes(32).toString("base64url")),
     signingKey: persistedSecret(dataDir, "signing-key.pem", e.AGORA_SIGNING_KEY?.replace(/\\n/g, "\n"), () =>

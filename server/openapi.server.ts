@@ -107,7 +107,22 @@ const BundleEnvelope = z.looseObject({
   proof: z.looseObject({ leafIndex: z.number().int(), treeSize: z.number().int(), path: z.array(Hex) }),
   checkpoint: Checkpoint,
   publicKey: z.string(),
+  acts: z
+    .array(
+      z.looseObject({
+        record: z.looseObject({ log: z.string(), eli: z.string(), act: z.enum(["renewed", "repealed", "lapsed"]), at: IsoTime, bundleLeaf: z.number().int() }),
+        leafIndex: z.number().int(),
+        path: z.array(Hex),
+      }),
+    )
+    .optional()
+    .describe(
+      "The acts on the ruling since its publication, each a leaf of the log with its proof under `checkpoint`: the verifier states the ruling's status from them.",
+    ),
 });
+
+/** One page of /api/rulings.json and of rulings.page. */
+const RulingLinks = { uri: z.string().describe("Its ELI URI, under AGORA_PUBLIC_URL."), akn: z.string(), bundle: z.string() };
 
 const Context = z.looseObject({ id: z.string(), title: z.string(), description: z.string(), values: z.number().int().describe("Values in the context.") });
 
@@ -221,6 +236,16 @@ export const PUBLIC_QUERY_ANSWERS: Record<string, { summary: string; answer: z.Z
   "ledger.verify": { summary: "Whether a stream's hash chain holds.", answer: ChainVerdict },
   "rulings.list": { summary: "Published rulings, newest first, with search and filters.", answer: z.array(RulingSummary) },
   "rulings.get": { summary: "A published ruling by its ELI.", answer: Ruling },
+  "rulings.page": {
+    summary: "Every published ruling, newest first, a page at a time: the total and the next page's cursor (null on the last).",
+    answer: z.looseObject({ listUrl: z.string(), total: z.number().int(), rulings: z.array(RulingSummary.extend(RulingLinks)), next: z.string().nullable() }),
+  },
+  "rulings.atom": { summary: "The registry's Atom feed (RFC 4287), as the text of the document.", answer: z.string() },
+  "rulings.akn": { summary: "A ruling as an Akoma Ntoso 3.0 document, as its text.", answer: z.string() },
+  "rulings.eliMetadata": {
+    summary: "A ruling's ELI metadata (JSON-LD in the ELI ontology), as its page carries it.",
+    answer: z.looseObject({ "@id": z.string(), "@type": z.literal("eli:LegalResource") }),
+  },
   "rulings.bundle": { summary: "A ruling's provenance bundle with its inclusion proof under the newest checkpoint.", answer: BundleEnvelope },
   "rulings.checkpoint": { summary: "The transparency log's newest signed checkpoint and the registry's public key.", answer: CheckpointView },
   "rulings.consistency": { summary: "A consistency proof between two sizes of the transparency log.", answer: Consistency },
@@ -348,8 +373,22 @@ function filePaths() {
       get: {
         operationId: "rulingsJson",
         tags: ["registry"],
-        summary: "Published rulings as open data, newest first, each with its URI and its bundle's address.",
-        responses: { "200": json(z.looseObject({ rulings: z.array(RulingSummary.extend({ uri: z.string(), bundle: z.string() })) }), "The rulings.") },
+        summary: "Every published ruling as open data, newest first, a page at a time, each with its URI and its files' addresses.",
+        parameters: [
+          { name: "cursor", in: "query", required: false, schema: { type: "string" }, description: "The page after the one whose `links.next` gave it." },
+          { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+        ],
+        responses: {
+          "200": json(
+            z.looseObject({
+              total: z.number().int().describe("Published rulings in all."),
+              count: z.number().int(),
+              links: z.looseObject({ first: z.string(), next: z.string().nullable() }),
+              rulings: z.array(RulingSummary.extend(RulingLinks)),
+            }),
+            "A page of rulings.",
+          ),
+        },
       },
     },
     "/api/rulings/{id}/bundle.json": {
@@ -389,6 +428,22 @@ function filePaths() {
           },
           ...notFound,
         },
+      },
+    },
+    "/agora-verify.mjs": {
+      get: {
+        operationId: "verifier",
+        tags: ["registry"],
+        summary: "The registry's verifier: one ES module with no dependencies. Run: node agora-verify.mjs bundle.json (Node 20 or newer).",
+        responses: { "200": { description: "The module.", content: { "text/javascript": { schema: { type: "string" } } } } },
+      },
+    },
+    "/agora-verify.mjs.sha256": {
+      get: {
+        operationId: "verifierSha256",
+        tags: ["registry"],
+        summary: "The verifier's SHA-256, as sha256sum writes it; it is also recorded in the transparency log.",
+        responses: { "200": { description: "The checksum line.", content: { "text/plain": { schema: { type: "string" } } } } },
       },
     },
     "/rulings.atom": {

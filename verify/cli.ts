@@ -4,7 +4,7 @@ import { translator } from "../app/i18n/translate.js";
 import { pemBody } from "../deliberation/bytes.js";
 import { verifyEnvelope } from "../deliberation/provenance.js";
 
-const USAGE = "usage: agora verify BUNDLE.json [--card CARD_ID] [--card-proof CARD_PROOF.json] [--key REGISTRY_KEY.pem]";
+const OPTIONS = "BUNDLE.json [--card CARD_ID] [--card-proof CARD_PROOF.json] [--key REGISTRY_KEY.pem]";
 
 /**
  * A bundle's own text (a constituency's label, a title) on its way to a terminal: control characters,
@@ -19,13 +19,28 @@ export function printable(text: string): string {
 }
 
 /**
- * The `agora` command. Returns the exit code: 0 when every check passes, 1 when one fails, 2 for bad
- * usage. It speaks the language of LANG when Agora has it (English otherwise).
+ * The `agora` command of a checkout (bin/agora.mjs): `agora verify BUNDLE.json …`. Returns the exit code
+ * as `verify` does.
  */
 export async function main(args: string[]): Promise<number> {
-  const [command, file, ...rest] = args;
-  if (command !== "verify" || !file) {
-    console.error(USAGE);
+  const [command, ...rest] = args;
+  if (command !== "verify") {
+    console.error(`usage: agora verify ${OPTIONS}`);
+    return 2;
+  }
+  return verify(rest, "agora verify");
+}
+
+/**
+ * Checks a bundle file: `BUNDLE.json [--card CARD_ID] [--card-proof CARD_PROOF.json] [--key KEY.pem]`.
+ * What the registry's one-file verifier runs (verify/standalone.ts) and `agora verify` alike. Returns
+ * the exit code: 0 when every check passes, 1 when one fails, 2 for bad usage. It speaks the language
+ * of LANG when Agora has it (English otherwise), and states the ruling's status as of now.
+ */
+export async function verify(args: string[], command: string): Promise<number> {
+  const [file, ...rest] = args;
+  if (!file || file.startsWith("--")) {
+    console.error(`usage: ${command} ${OPTIONS}`);
     return 2;
   }
   const t = translator(negotiateLocale(null, (process.env.LC_ALL || process.env.LANG || "").slice(0, 2)));
@@ -76,6 +91,7 @@ export async function main(args: string[]): Promise<number> {
     ...(key ? { publicKey: key } : {}),
     ...(cardId ? { cardId } : {}),
     ...(cardProof !== undefined ? { cardProof } : {}),
+    now: new Date(),
   });
   for (const check of verdict.checks) {
     const params = Object.fromEntries(Object.entries(check.params).map(([name, value]) => [name, typeof value === "string" ? printable(value) : value]));

@@ -83,7 +83,13 @@ export function VerifyPanel({
         }
       }
       // The bundle must be this page's ruling: any other ruling's bundle would pass every other check.
-      const verdict = verifyEnvelope(raw, { publicKey, eli, ...(cardId ? { cardId } : {}), ...(cardProof !== undefined ? { cardProof } : {}) });
+      const verdict = verifyEnvelope(raw, {
+        publicKey,
+        eli,
+        now: new Date(),
+        ...(cardId ? { cardId } : {}),
+        ...(cardProof !== undefined ? { cardProof } : {}),
+      });
       setOutcome({ verdict, ...(proofUrl ? { proofUrl } : {}) });
     } finally {
       setRunning(false);

@@ -12,17 +12,20 @@ import { formatTime } from "../utils/format";
 import { renewedSunset } from "../../deliberation/matters";
 import { HarmWhat, RenewDays, RepealReason } from "../../server/trpc/schemas/rulings";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.ruling.title} · Agora` : "Agora" }];
+/** Its title, and its ELI metadata as JSON-LD (server/records/eli.ts) for anyone who reads the page as data. */
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data ? [{ title: `${data.ruling.title} · Agora` }, { "script:ld+json": data.metadata }] : [{ title: "Agora" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const eli = `/eli/${params.polity}/ruling/${params.year}/${params.number}`;
-  const [ruling, harm, log] = await Promise.all([
+  const [ruling, harm, log, metadata] = await Promise.all([
     api(request, () => context.trpc.rulings.get({ eli })),
     api(request, () => context.trpc.rulings.harm({ eli })),
     api(request, () => context.trpc.rulings.checkpoint()),
+    api(request, () => context.trpc.rulings.eliMetadata({ eli })),
   ]);
   // The renewal preview counts from the server's clock, as the renewal itself will.
-  return { ruling, harm, registryKey: log.publicKey, keyId: log.keyId, now: new Date().toISOString() };
+  return { ruling, harm, metadata, registryKey: log.publicKey, keyId: log.keyId, now: new Date().toISOString() };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -282,6 +285,12 @@ export default function RulingPage() {
           </li>
           <li>
             <a href={`${ruling.eli}/akn.xml`}>{t("rulings.akn")}</a>
+          </li>
+          <li>
+            <a href="/agora-verify.mjs" download>
+              {t("rulings.verifier")}
+            </a>{" "}
+            · <a href="/agora-verify.mjs.sha256">{t("rulings.verifierSha")}</a>
           </li>
           <li>
             <Link to={`/rooms/${ruling.matterId}`}>{t("rulings.room")}</Link> · <Link to={`/ledger/${ruling.matterId}`}>{t("matters.ledger")}</Link> ·{" "}

@@ -26,6 +26,8 @@ export interface ZodIssueLike {
   origin?: string;
   format?: string;
   input?: unknown;
+  /** A custom check's own message key and parameters (deliberation/record-text.ts). */
+  params?: Record<string, unknown>;
 }
 
 const bound = (n: number | bigint | undefined) => (n === undefined ? 0 : Number(n));
@@ -49,6 +51,17 @@ export function fieldError(issue: ZodIssueLike): FieldError {
       return issue.format === "email" ? { key: "errors.field.email", params: {} } : { key: "errors.field.format", params: {} };
     case "invalid_value":
       return { key: "errors.field.choice", params: {} };
+    case "custom":
+      return typeof issue.params?.key === "string"
+        ? {
+            key: issue.params.key,
+            params: Object.fromEntries(
+              Object.entries(issue.params).filter(
+                (e): e is [string, string | number] => e[0] !== "key" && (typeof e[1] === "string" || typeof e[1] === "number"),
+              ),
+            ),
+          }
+        : { key: "errors.field.invalid", params: {} };
     default:
       return { key: "errors.field.invalid", params: {} };
   }

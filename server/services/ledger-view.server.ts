@@ -127,6 +127,8 @@ function describe(event: LedgerEvent, reps: Map<string, string>, people: Map<str
       return { key: `event.${event.type}`, params: { person: person(p.userId), roles: ((p.roles as string[]) ?? []).join(", ") } };
     case "registry.imported":
       return { key: "event.registry.imported", params: { count: num(p.rows) } };
+    case "registry.verifierPublished":
+      return { key: "event.registry.verifierPublished", params: { file: str(p.file), sha256: str(p.sha256), leaf: num(p.leafIndex) } };
     default:
       return { key: `event.${event.type}`, params: {} };
   }

@@ -19,6 +19,7 @@ import {
   type ProvenanceBundle,
   sha256Hex,
 } from "../../deliberation/provenance.js";
+import type { ActRecord } from "../../deliberation/ruling-status.js";
 import { keyIdOf, LOG_NAME, type SignedCheckpoint } from "../../deliberation/transparency/checkpoint.js";
 import { publicKeyPem, signNextCheckpoint } from "../../deliberation/transparency/signing.js";
 import { appendedNodes, closedBy, EMPTY_ROOT, leafHash, MerkleTree } from "../../deliberation/transparency/merkle.js";
@@ -29,6 +30,7 @@ import type { AppDeps } from "./deps.server.js";
 import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
 import { shareTheLoop } from "./loop.server.js";
 import { batchSize, batchTransaction } from "./registry.server.js";
+import { loggedActs } from "./ruling-acts.server.js";
 import { jobWorker } from "./worker-thread.server.js";
 
 /**
@@ -39,7 +41,7 @@ import { jobWorker } from "./worker-thread.server.js";
  */
 
 /** The registry log's own lock: one append at a time, across processes. */
-const LOG_STREAM = "registry-log";
+export const LOG_STREAM = "registry-log";
 
 async function lastCheckpoint(db: Kysely<Database>): Promise<SignedCheckpoint | null> {
   const row = await db.selectFrom("logCheckpoints").selectAll().orderBy("size", "desc").limit(1).executeTakeFirst();
@@ -435,22 +437,31 @@ export async function publishRuling(deps: AppDeps, clerk: SessionUser, matterId:
   }
 }
 
-/** A ruling's bundle with its inclusion proof under the newest signed checkpoint: what `agora verify` checks. */
+/**
+ * A ruling's bundle with its inclusion proof under the newest signed checkpoint, and the acts on it
+ * since (renewals, a repeal, a lapse) with theirs under the same checkpoint: what `agora verify` checks.
+ */
 export async function rulingEnvelope(deps: AppDeps, idOrEli: string): Promise<BundleEnvelope> {
   const ruling = await deps.db
     .selectFrom("rulings")
-    .select(["bundle", "leafIndex"])
+    .select(["bundle", "leafIndex", "matterId"])
     .where((eb) => eb.or([eb("id", "=", idOrEli), eb("eli", "=", idOrEli)]))
     .executeTakeFirst();
   if (!ruling) throw new DomainError("not_found", "rulings.notFound", "There is no such ruling.");
   const checkpoint = await lastCheckpoint(deps.db);
   if (!checkpoint) throw new DomainError("not_found", "rulings.notFound", "The log has no checkpoint yet.");
-  const path = await onStoredTree(deps.db, checkpoint.size, (tree) => tree.inclusionProof(ruling.leafIndex).map(toHex));
+  // An act recorded after the checkpoint was read is outside its tree: it comes with the next download.
+  const acts = (await loggedActs(deps.db, ruling.matterId)).filter((a) => a.record !== null && a.leafIndex < checkpoint.size);
+  const { path, actPaths } = await onStoredTree(deps.db, checkpoint.size, (tree) => ({
+    path: tree.inclusionProof(ruling.leafIndex).map(toHex),
+    actPaths: acts.map((a) => tree.inclusionProof(a.leafIndex).map(toHex)),
+  }));
   return {
     bundle: JSON.parse(ruling.bundle) as ProvenanceBundle,
     proof: { leafIndex: ruling.leafIndex, treeSize: checkpoint.size, path },
     checkpoint,
     publicKey: publicKeyPem(deps.config.signingKey),
+    acts: acts.map((a, i) => ({ record: a.record as unknown as ActRecord, leafIndex: a.leafIndex, path: actPaths[i]! })),
   };
 }
 

@@ -86,6 +86,10 @@ describe("the public read API's OpenAPI description", () => {
       "ledger.verify": { stream: matterId },
       "rulings.list": {},
       "rulings.get": { eli },
+      "rulings.page": {},
+      "rulings.atom": undefined,
+      "rulings.akn": { eli },
+      "rulings.eliMetadata": { eli },
       "rulings.bundle": { id: rulingId },
       "rulings.checkpoint": undefined,
       "rulings.consistency": { first: 1, second: 1 },
@@ -163,6 +167,8 @@ describe("the public read API's OpenAPI description", () => {
     const files: [string, string, RegExp][] = [
       ["/api/exports/judgments.csv", "/api/exports/{file}", /^text\/csv/],
       ["/rulings.atom", "/rulings.atom", /atom\+xml/],
+      ["/agora-verify.mjs", "/agora-verify.mjs", /javascript/],
+      ["/agora-verify.mjs.sha256", "/agora-verify.mjs.sha256", /text\/plain/],
       [`${eli}/akn.xml`, "/eli/{polity}/ruling/{year}/{number}/akn.xml", /xml/],
     ];
     for (const [url, path, type] of files) {

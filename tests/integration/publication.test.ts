@@ -76,6 +76,7 @@ describe.each(dialects())("publication and verification on %s", (dialect) => {
       ["mandates", true],
       ["tally", true],
       ["log", true],
+      ["status", true],
     ]);
     // Her card: the bundle lists no cards (the fixture has none, and a bundle of version 2 only counts them), so a card
     // id without its proof is not taken for checked, a name every object has neither.

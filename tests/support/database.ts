@@ -96,7 +96,7 @@ export interface TestServerOptions {
   /** Serve the built Remix app too (end-to-end tests that need a server of their own); default none. */
   remix?: "build" | "none";
   /** Settings that differ from the defaults, e.g. the polity's ballot rules. */
-  overrides?: Partial<Pick<ServerConfig, "ballot" | "deliberation" | "harmThreshold" | "oidc">>;
+  overrides?: Partial<Pick<ServerConfig, "ballot" | "deliberation" | "harmThreshold" | "oidc" | "publicUrl" | "records">>;
   /** An OpenAI-compatible endpoint (the scripted test server) instead of the offline engine. */
   llm?: { baseUrl: string; apiKey: string; model?: string; embeddingModel?: string };
 }

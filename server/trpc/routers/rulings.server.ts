@@ -13,6 +13,7 @@ import {
   repealRuling,
   rulingEnvelope,
 } from "../../services/registry-log.server.js";
+import { rulingAkn, rulingEliMetadata, rulingsFeed, rulingsPage } from "../../services/records.server.js";
 import { citizenProcedure, clerkProcedure, publicProcedure, router, signedInProcedure } from "../init.server.js";
 import { Eli, HarmInput, PublishInput, RenewInput, RepealInput } from "../schemas/rulings.js";
 const IsoDate = z
@@ -36,6 +37,14 @@ export const rulingsRouter = router({
     )
     .query(({ ctx, input }) => listRulings(ctx.deps, input)),
   get: publicProcedure.input(z.object({ eli: Eli })).query(({ ctx, input }) => getRuling(ctx.deps, input.eli)),
+  /** Every published ruling, a page at a time (newest first), with the total and the next page's cursor. */
+  page: publicProcedure
+    .input(z.object({ cursor: z.string().trim().min(1).max(400).optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => rulingsPage(ctx.deps, input)),
+  /** The public records (server/records): the Atom feed, a ruling's Akoma Ntoso document and its ELI metadata (JSON-LD). */
+  atom: publicProcedure.query(({ ctx }) => rulingsFeed(ctx.deps, ctx.locale)),
+  akn: publicProcedure.input(z.object({ eli: Eli })).query(({ ctx, input }) => rulingAkn(ctx.deps, input.eli, ctx.locale)),
+  eliMetadata: publicProcedure.input(z.object({ eli: Eli })).query(({ ctx, input }) => rulingEliMetadata(ctx.deps, input.eli, ctx.locale)),
   bundle: publicProcedure.input(z.object({ id: z.string().trim().min(1).max(200) })).query(({ ctx, input }) => rulingEnvelope(ctx.deps, input.id)),
   /** Her own card's proof against the root the ruling's bundle publishes (only for a card of hers). */
   cardProof: citizenProcedure

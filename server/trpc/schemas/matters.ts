@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CLAUSE_LIMITS, MatterDraft, PROVISION_LIMITS } from "../../../deliberation/matters.js";
+import { recordText } from "../../../deliberation/record-text.js";
 import { Eli } from "./rulings.js";
 
 /**
@@ -28,7 +29,7 @@ export const AMENDMENT_ACTIONS = ["replace", "strike", "add"] as const;
 export const AddAlternativeInput = z.object({
   matterId: MatterId.shape.id,
   clause: ClauseNumber,
-  text: z.string().trim().min(CLAUSE_LIMITS.text.min).max(CLAUSE_LIMITS.text.max),
+  text: recordText(CLAUSE_LIMITS.text),
 });
 
 export const RemoveAlternativeInput = z.object({ matterId: MatterId.shape.id, optionId: OptionId });
@@ -38,7 +39,7 @@ export const ProposeAmendmentInput = z.object({
   matterId: MatterId.shape.id,
   action: z.enum(AMENDMENT_ACTIONS),
   clause: z.number().int().min(0).max(CLAUSE_LIMITS.count),
-  text: z.string().trim().max(PROVISION_LIMITS.max).optional(),
+  text: recordText({ max: PROVISION_LIMITS.max }).optional(),
   cardId: z.string().trim().min(1).max(64),
 });
 

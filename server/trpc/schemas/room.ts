@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordText } from "../../../deliberation/record-text.js";
 
 /**
  * The room's free-text inputs, browser-safe so a page reads its HTML constraints from them
@@ -13,7 +14,8 @@ export const roomInputs = {
   strikeReason: Text(1_000),
   /** The slot of the clause amended (its place in the rule), and its new words; empty strikes it. */
   amendSlot: z.number().int().min(0).max(500),
-  amendText: z.string().trim().max(1_000),
+  /** Ends up in the ruling's text, and so in its public records. */
+  amendText: recordText({ max: 1_000 }),
   returnGuidance: Text(2_000).optional(),
   voteReason: Text(1_000).optional(),
 };

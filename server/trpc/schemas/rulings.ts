@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordText } from "../../../deliberation/record-text.js";
 
 /**
  * Inputs of the registry's procedures, shared with the pages that build them (no server code here, so
@@ -16,7 +17,8 @@ export const RenewDays = z
   .int()
   .min(1)
   .max(365 * 5);
-export const RepealReason = z.string().trim().min(10).max(2_000);
+/** Public: on the ruling's page, in the feed and in its Akoma Ntoso lifecycle. */
+export const RepealReason = recordText({ min: 10, max: 2_000 });
 export const HarmWhat = z.string().trim().min(20).max(4_000);
 export const HarmValueIds = z.array(z.string().trim().min(1).max(200)).min(1).max(16);
 
