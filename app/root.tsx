@@ -14,7 +14,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { LOCALES, translator, useT } from "./i18n";
+import { LOCALES, translator, useLocale, useT } from "./i18n";
 import { navFor } from "./nav";
 import stylesHref from "./styles.css?url";
 
@@ -121,9 +121,10 @@ function Header() {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
-  const t = translator(data?.locale ?? "en");
+  const locale = useLocale();
+  const t = translator(locale);
   return (
-    <html lang={data?.locale ?? "en"}>
+    <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -259,6 +259,35 @@ describe.each(dialects())("safety over HTTP (%s)", (dialect) => {
       }
     });
 
+    it("says so in the person's language, on the error page of a form and of a missing page", async () => {
+      // The root loader does not run for an action that threw or a path no route matches: the page's
+      // language comes from the request itself (decision 19: error messages follow her page).
+      for (const locale of ["ru", "et"] as const) {
+        const say = translator(locale);
+        const headers = { cookie: `agora_lang=${locale}` };
+        const form = await fetch(`${t.url}/signin`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: "{}" });
+        expect(form.status).toBe(400);
+        const formPage = await form.text();
+        expect(formPage).toContain(`<html lang="${locale}"`);
+        expect(formPage).toContain(say("errors.badForm"));
+        const missing = await fetch(`${t.url}/no-such-page`, { headers });
+        expect(missing.status).toBe(404);
+        const missingPage = await missing.text();
+        expect(missingPage).toContain(`<html lang="${locale}"`);
+        expect(missingPage).toContain(say("errors.notFound"));
+      }
+    });
+
+    it("sends no NUL inside the text of a page in a language of two-byte letters", async () => {
+      // React 18's renderer left zero bytes where a two-byte letter met the edge of its 2,048-byte
+      // buffer: nearly every Russian page had one inside a word (app/entry.server.tsx).
+      for (const path of ["/", "/graph", "/rulings", "/matters", eli]) {
+        const page = Buffer.from(await (await fetch(`${t.url}${path}`, { headers: { cookie: "agora_lang=ru" } })).arrayBuffer());
+        expect(page.length, path).toBeGreaterThan(4096);
+        expect(page.includes(0), path).toBe(false);
+      }
+    });
+
     it("answers a field far past any form's size with 400 too, and a file too large at its field", async () => {
       const admin = new PageClient(t.url);
       await admin.signIn("admin@demo.agora");
