@@ -23,10 +23,13 @@ import {
   type Presence,
   RoomJoin,
   type ServerToClientEvents,
+  type TranscriptFragment,
 } from "./contract.js";
 import { createFanout, type Fanout } from "./fanout.server.js";
+import { absorbFragment, pieces } from "./fragments.server.js";
+import { createRoomOutbox, type Written } from "./outbox.server.js";
 import { log } from "../log.server.js";
-import { roomFanout, socketClients } from "../metrics.server.js";
+import { roomFanout, roomPush, socketClients } from "../metrics.server.js";
 
 interface SocketData {
   user: SessionUser | null;
@@ -50,6 +53,8 @@ const namedRoles = (roles: readonly Role[]) => roles.filter((r) => NAMED_ROLES.i
 interface InterServerEvents {
   /** A ledger event appended by the sender, whole, or only its place when too large for a notification. */
   ledger: (message: { event: LedgerEvent } | { ref: Pick<LedgerEvent, "matterId" | "seq" | "type" | "actor"> }) => void;
+  /** Transcript fragments the sender's runner streamed, in order, as many as fit a notification. */
+  transcript: (pieces: TranscriptFragment[]) => void;
   /** Who the sender has in a room; empty when the last of them left, or the sender is closing. */
   presence: (summary: { origin: string; matterId: string; people: Person[]; anonymous: number }) => void;
   /** A process that just gained its first watcher of a room asks the others who they have in it. */
@@ -74,8 +79,6 @@ const ERRORS = {
 
 /** Ledger events up to this size travel whole between processes; larger ones are read from the ledger. */
 const INLINE_EVENT_BYTES = 6_000;
-/** A transcript fragment is cut into pieces of at most this many characters, to stay under NOTIFY's limit (see transcript). */
-const FRAGMENT_CHARS = 1_200;
 /** Every this often, each room watched here is compared with the ledger's head: a lost notification costs at most this delay. */
 const FEED_CHECK_MS = 3_000;
 /** A ledger read that failed (the database away) is tried again after this long. */
@@ -133,6 +136,7 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
   /** What the other processes last said they have in each room, by process. */
   const remotePresence = new Map<string, Map<string, { people: Person[]; anonymous: number; at: number }>>();
   const feeds = new Map<string, Feed>();
+  const outbox = createRoomOutbox(io, { written: observeWritten, absorb: absorbFragment });
   let closed = false;
 
   io.use(async (socket, next) => {
@@ -250,9 +254,44 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
   function emitLocally(feed: Feed, event: LedgerEvent) {
     feed.head = event.seq;
     feed.waiting.delete(event.seq);
-    io.local.to(`stream:${event.matterId}`).emit("ledger:event", event);
-    const appendedAt = Date.parse(event.createdAt);
-    if (Number.isFinite(appendedAt)) roomFanout.observe(Math.max(0, Date.now() - appendedAt) / 1000);
+    outbox.push(`stream:${event.matterId}`, "ledger:event", event);
+  }
+
+  /** A room's pushes are written: how long that took, and how long after their append its ledger events went out. */
+  function observeWritten({ pushes, ms }: Written) {
+    roomPush.observe(ms / 1000);
+    const now = Date.now();
+    for (const push of pushes) {
+      if (push.event !== "ledger:event") continue;
+      const appendedAt = Date.parse(push.payload.createdAt);
+      if (Number.isFinite(appendedAt)) roomFanout.observe(Math.max(0, now - appendedAt) / 1000);
+    }
+  }
+
+  /** Fragments for the other processes, gathered over a tick and sent in as few notifications as they fit. */
+  let outgoingPieces: TranscriptChunk[] = [];
+  function publishPiece(piece: TranscriptChunk) {
+    if (!fanout || closed) return;
+    if (outgoingPieces.length === 0) setImmediate(publishPieces);
+    outgoingPieces.push(piece);
+  }
+  function publishPieces() {
+    const pieces = outgoingPieces;
+    outgoingPieces = [];
+    if (closed) return;
+    let message: TranscriptChunk[] = [];
+    let bytes = 0;
+    for (const piece of pieces) {
+      const size = Buffer.byteLength(JSON.stringify(piece));
+      if (message.length > 0 && bytes + size > INLINE_EVENT_BYTES) {
+        io.serverSideEmit("transcript", message);
+        message = [];
+        bytes = 0;
+      }
+      message.push(piece);
+      bytes += size;
+    }
+    if (message.length > 0) io.serverSideEmit("transcript", message);
   }
 
   /** An event of a stream (appended here or elsewhere) for the watchers of this process, if it has any. */
@@ -339,6 +378,10 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
         deps.deliberations.nudge(event.matterId);
       }
       if (event.matterId === POLITY_STREAM) notify({ type: event.type, seq: event.seq, at: "event" in message ? message.event.createdAt : "" });
+    });
+    io.on("transcript", (pieces) => {
+      if (!Array.isArray(pieces)) return;
+      for (const piece of pieces) if (piece && typeof piece.matterId === "string") outbox.push(`stream:${piece.matterId}`, "transcript", piece);
     });
     io.on("presence", (summary) => {
       if (!summary || summary.origin === origin || typeof summary.matterId !== "string") return;
@@ -468,6 +511,8 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
       deliver(event, event);
       if (event.matterId === POLITY_STREAM) notify({ type: event.type, seq: event.seq, at: event.createdAt });
       if (!fanout || closed) return;
+      // What the runner streamed before this event reaches the others before it.
+      publishPieces();
       const inline = Buffer.byteLength(JSON.stringify(event)) <= INLINE_EVENT_BYTES;
       const { matterId, seq, type, actor } = event;
       io.serverSideEmit("ledger", inline ? { event } : { ref: { matterId, seq, type, actor } });
@@ -475,10 +520,14 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
     transcript(chunk) {
       // Fragments are not in the ledger: nothing could fill a gap. Small pieces never take the adapter's
       // attachments table, whose reads would let a later piece overtake an earlier one on the way.
-      for (const piece of pieces(chunk)) io.to(`stream:${chunk.matterId}`).emit("transcript", piece);
+      for (const piece of pieces(chunk)) {
+        outbox.push(`stream:${chunk.matterId}`, "transcript", piece);
+        publishPiece(piece);
+      }
     },
     async close() {
       closed = true;
+      outbox.close();
       clearInterval(feedChecker);
       if (presenceRefresher) clearInterval(presenceRefresher);
       for (const timer of presenceTimers.values()) clearTimeout(timer);
@@ -490,19 +539,4 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
       await fanout?.close();
     },
   };
-}
-
-/** A fragment in pieces of at most FRAGMENT_CHARS characters, never splitting a surrogate pair. */
-function pieces(chunk: TranscriptChunk): TranscriptChunk[] {
-  const text = chunk.fragment;
-  if (text === undefined || text.length <= FRAGMENT_CHARS) return [chunk];
-  const out: TranscriptChunk[] = [];
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(start + FRAGMENT_CHARS, text.length);
-    if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1]!)) end -= 1;
-    out.push({ ...chunk, fragment: text.slice(start, end) });
-    start = end;
-  }
-  // A restart travels with the first piece only.
-  return out.map((piece, i) => (i === 0 ? piece : { matterId: piece.matterId, key: piece.key, speaker: piece.speaker, fragment: piece.fragment! }));
 }

@@ -170,3 +170,14 @@ export async function watch(name: string, baseUrl: string, cookie: string | null
 export function consecutive(seqs: readonly number[]): boolean {
   return seqs.every((seq, i) => i === 0 || seq === seqs[i - 1]! + 1);
 }
+
+/**
+ * What a watcher reads of a transcript, call by call in the order calls first spoke: a restart empties a
+ * call's text, a fragment adds to it. Processes may cut the same words into different fragments (a busy
+ * room joins a speaker's waiting words), so watchers are compared on this, not on the fragments.
+ */
+export function transcriptRead(fragments: readonly TranscriptFragment[]): [string, string][] {
+  const text = new Map<string, string>();
+  for (const { key, restart, fragment } of fragments) text.set(key, restart !== undefined ? "" : (text.get(key) ?? "") + (fragment ?? ""));
+  return [...text];
+}
