@@ -1,7 +1,9 @@
 /**
  * The server for `npm run bench -- room`, in a process of its own: the demo polity plus delegates up to
  * BENCH_DELEGATES, a convened fixture matter whose deliberation has run (offline engine), listening on
- * an ephemeral port. Prints {"url", "matterId"} on stdout.
+ * an ephemeral port. Prints {"url", "matterId"} on stdout. Told `{stream: n}` (IPC), it streams a
+ * fragment of each of n speakers every 40 ms as the runner does, until told `{stream: 0}`, and answers
+ * `{streamed}` with how many fragments it sent; each starts with its speaker's running number and "|".
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -43,5 +45,21 @@ await startDeliberation(server.deps, { id: "bench-clerk", email: "", displayName
 await server.deps.deliberations.settled(matterId);
 const port = await server.listen(0, "127.0.0.1");
 process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, matterId })}\n`);
+const STREAM_MS = 40;
+let streaming: NodeJS.Timeout | null = null;
+let streamed = 0;
+process.on("message", ({ stream }: { stream: number }) => {
+  if (streaming) clearInterval(streaming);
+  streaming = null;
+  if (stream === 0) return process.send!({ streamed });
+  const said = Array.from({ length: stream }, () => 0);
+  streaming = setInterval(() => {
+    for (let k = 0; k < stream; k++) {
+      const fragment = `${said[k]!++}|and so the position of this representative goes on, `;
+      server.realtime.transcript({ matterId, key: `bench-${k}`, speaker: { task: "position", representativeId: `r${k}` }, fragment });
+      streamed++;
+    }
+  }, STREAM_MS);
+});
 // Exit cleanly when the bench is done (so a --cpu-prof profile is written).
 process.on("SIGINT", () => process.exit(0));

@@ -1,90 +1,75 @@
 import { spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { io, type Socket } from "socket.io-client";
-import { SeqTracker } from "../server/realtime/contract.js";
+import type { TranscriptFragment } from "../server/realtime/contract.js";
 import { httpClient } from "../tests/support/database.js";
-import { percentile, round, summary, table } from "./support.js";
+import { inBatches, type RoomWatcher, roomWatcher, type WatcherKind } from "./lib/room-watchers.js";
+import { addressOf, cpuSeconds, percentile, round, summary, table } from "./support.js";
 
 /**
- * The live room at scale: 101 delegates (signed in) and 5,000 anonymous observers, all socket.io
- * clients on loopback, in one room of one server process (the server runs in a process of its own).
+ * The live room at scale: 101 delegates (signed in, real socket.io clients) and 5,000 anonymous
+ * observers on loopback, in one room of one server process (the server runs in a process of its own).
  *
  * 1. Broadcast: a delegate sends guidance every 150 ms; each client notes when the event arrives,
  *    against the time the server appended it (the event's createdAt; same machine, same clock).
- * 2. Reconnect storm: every 2 s, 10 % of the observers drop; each comes back 300 ms later and joins
+ * 2. The same while 12 representatives speak: the server streams a fragment of each every 40 ms, as the
+ *    runner does (decision 6); every client must read every speaker's words, in order.
+ * 3. Reconnect storm: every 2 s, 10 % of the observers drop; each comes back 300 ms later and joins
  *    again from the last contiguous sequence number it has, while events keep coming every 100 ms.
  *    At the end every client must hold the stream up to the ledger head with no gap.
  *
- * The clients all live in this one process, so their own work (parsing 5,101 copies of each event) is
- * part of the latency measured; the figures are an upper bound on what one server process costs.
+ * The observers are light clients (bench/lib/light-watcher.ts) unless BENCH_OBSERVERS_CLIENT=socket.io:
+ * 5,000 socket.io clients in one process spend more CPU reading a broadcast than the server spends
+ * writing it, and the bench then measures itself. Either way the bench prints how busy each side was,
+ * and the server's own figure for writing to the room (`room_push_seconds` at /metrics).
  */
 
 const DELEGATES = Number(process.env.BENCH_DELEGATES ?? 101);
 const OBSERVERS = Number(process.env.BENCH_OBSERVERS ?? 5_000);
+const OBSERVER_KIND: WatcherKind = process.env.BENCH_OBSERVERS_CLIENT === "socket.io" ? "socket.io" : "light";
 const BROADCASTS = Number(process.env.BENCH_BROADCASTS ?? 40);
 const STORM_MS = Number(process.env.BENCH_STORM_MS ?? 10_000);
-
-interface Client {
-  socket: Socket;
-  tracker: SeqTracker;
-  cookie: string | null;
-  observer: boolean;
-}
+const SPEAKERS = Number(process.env.BENCH_SPEAKERS ?? 12);
 
 const child = spawn(
   process.execPath,
   [...(process.env.BENCH_SERVER_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/roomprof"] : []), "--import", "tsx", join(import.meta.dirname, "room-server.ts")],
   {
-    env: { ...process.env, BENCH_DELEGATES: String(DELEGATES) },
-    stdio: ["ignore", "pipe", "inherit"],
+    // The server's JSON log shares its stdout with the address line; warnings and errors are all the bench wants of it.
+    env: { LOG_LEVEL: "warn", ...process.env, BENCH_DELEGATES: String(DELEGATES) },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
   },
 );
-const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-const { url, matterId } = JSON.parse(String((await lines.next()).value)) as { url: string; matterId: string };
+// The bench ends the server however it ends itself (a thrown error included).
+process.on("exit", () => child.kill("SIGINT"));
+const { url, matterId } = await addressOf<{ url: string; matterId: string }>(child);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const latencies = new Map<number, number[]>(); // seq → ms per client
-let collecting = true;
+/** Latency of each live delivery in the phase being measured, by the kind of client. */
+let latencies = { delegates: [] as number[], observers: [] as number[] };
+let deliveriesOf = new Map<number, number>(); // seq → clients that got it live
+let collecting = false;
+/** The server's fragments carry "n|" for each of a speaker's words, so a client sees whether it read them all, in order. */
+const words = { read: 0, outOfOrder: 0, fragments: 0 };
+const lastWord = new Map<RoomWatcher, Map<string, number>>();
 
-function connect(client: Omit<Client, "socket">): Promise<Client> {
-  const socket = io(url, {
-    transports: ["websocket"],
-    extraHeaders: { origin: url, ...(client.cookie ? { cookie: client.cookie } : {}) },
-    reconnection: false,
-    forceNew: true,
-    timeout: 30_000,
-  });
-  const full = { ...client, socket } as Client;
-  socket.on("ledger:event", (event: { seq: number; createdAt: string }) => {
-    if (!full.tracker.add(event.seq)) return;
-    if (collecting) {
-      const list = latencies.get(event.seq) ?? [];
-      list.push(Date.now() - Date.parse(event.createdAt));
-      latencies.set(event.seq, list);
+const listener = {
+  event(watcher: RoomWatcher, event: { seq: number; createdAt: string }) {
+    if (!collecting) return;
+    (delegateSet.has(watcher) ? latencies.delegates : latencies.observers).push(Date.now() - Date.parse(event.createdAt));
+    deliveriesOf.set(event.seq, (deliveriesOf.get(event.seq) ?? 0) + 1);
+  },
+  fragment(watcher: RoomWatcher, chunk: TranscriptFragment) {
+    words.fragments++;
+    const last = lastWord.get(watcher) ?? new Map<string, number>();
+    lastWord.set(watcher, last);
+    for (const [, n] of (chunk.fragment ?? "").matchAll(/(\d+)\|/g)) {
+      if (Number(n) !== (last.get(chunk.key) ?? -1) + 1) words.outOfOrder++;
+      last.set(chunk.key, Number(n));
+      words.read++;
     }
-  });
-  const join = async (): Promise<void> => {
-    const ack = (await socket.timeout(30_000).emitWithAck("room:join", { matterId, afterSeq: full.tracker.head })) as {
-      ok: boolean;
-      data: { events: { seq: number }[]; more: boolean };
-    };
-    if (!ack.ok) throw new Error(`join refused: ${JSON.stringify(ack)}`);
-    for (const event of ack.data.events) full.tracker.add(event.seq);
-    if (ack.data.more) await join();
-  };
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => join().then(() => resolve(full), reject));
-    socket.once("connect_error", reject);
-  });
-}
-
-async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let start = 0; start < count; start += size) {
-    out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - start) }, (_, k) => make(start + k)))));
-  }
-  return out;
-}
+  },
+};
 
 const started = Date.now();
 const cookies = await inBatches(DELEGATES, 20, async (i) => {
@@ -93,49 +78,106 @@ const cookies = await inBatches(DELEGATES, 20, async (i) => {
   if (res.status !== 200) throw new Error(`delegate${i + 1} could not sign in: ${res.status}`);
   return client.cookie;
 });
-const delegates = await inBatches(DELEGATES, 50, (i) => connect({ tracker: new SeqTracker(), cookie: cookies[i]!, observer: false }));
-const observers = await inBatches(OBSERVERS, 250, () => connect({ tracker: new SeqTracker(), cookie: null, observer: true }));
+const delegates = await inBatches(DELEGATES, 50, async (i) => {
+  const watcher = roomWatcher({ url, matterId, kind: "socket.io", cookie: cookies[i], listener });
+  await watcher.connect();
+  return watcher;
+});
+const delegateSet = new Set(delegates);
+const observers = await inBatches(OBSERVERS, 250, async () => {
+  const watcher = roomWatcher({ url, matterId, kind: OBSERVER_KIND, listener });
+  await watcher.connect();
+  return watcher;
+});
 const clients = [...delegates, ...observers];
 const connectMs = Date.now() - started;
-console.log(`${delegates.length} delegates and ${observers.length} observers connected and joined in ${connectMs} ms`);
+console.log(`${delegates.length} delegates (socket.io) and ${observers.length} observers (${OBSERVER_KIND}) connected and joined in ${connectMs} ms`);
 
 const speaker = httpClient(url, { cookie: cookies[0]! });
 const guide = async (i: number) => {
   const res = await speaker.mutate("room.guide", { id: matterId, text: `bench guidance ${i}` });
   if (res.status !== 200) throw new Error(`guidance refused: ${res.status} ${JSON.stringify(res.body)}`);
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// 1. Broadcast latency.
-for (let i = 0; i < BROADCASTS; i++) {
-  await guide(i);
-  await sleep(150);
+/** The sum and count of a histogram at the server's /metrics. */
+async function histogram(name: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (suffix: string) => Number(new RegExp(`^${name}_${suffix} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+  return { sum: value("sum"), count: value("count") };
 }
-await sleep(1_000);
-const all: number[] = [];
-let incomplete = 0;
-for (const list of latencies.values()) {
-  all.push(...list);
-  if (list.length < clients.length) incomplete++;
-}
-all.sort((a, b) => a - b);
-collecting = false;
 
-// 2. Reconnect storm.
+interface Phase {
+  deliveries: number;
+  /** Broadcasts that did not reach every client live. */
+  missed: number;
+  p50: number;
+  p99: number;
+  max: number;
+  delegatesP99: number;
+  /** The server's mean time to write one push to the room (its own histogram). */
+  pushMs: number;
+  serverCores: number;
+  /** The server's CPU per broadcast: the guidance's request, its append and the write to the room. */
+  serverCpuMs: number;
+  benchCores: number;
+  /** The machine's load (1-minute average) at the end: other work on the cores stretches every figure. */
+  load: number;
+}
+
+/** Guidance every 150 ms: latency of each delivery, and how busy each side was meanwhile. */
+async function broadcastPhase(offset: number): Promise<Phase> {
+  latencies = { delegates: [], observers: [] };
+  deliveriesOf = new Map();
+  const pushBefore = await histogram("room_push_seconds");
+  const before = { bench: cpuSeconds(process.pid), server: cpuSeconds(child.pid!), at: Date.now() };
+  collecting = true;
+  for (let i = 0; i < BROADCASTS; i++) {
+    await guide(offset + i);
+    await sleep(150);
+  }
+  await sleep(1_000);
+  collecting = false;
+  const wall = (Date.now() - before.at) / 1000;
+  const pushAfter = await histogram("room_push_seconds");
+  const all = [...latencies.delegates, ...latencies.observers].sort((a, b) => a - b);
+  const ofDelegates = [...latencies.delegates].sort((a, b) => a - b);
+  return {
+    deliveries: all.length,
+    missed: [...deliveriesOf.values()].filter((n) => n < clients.length).length + BROADCASTS - deliveriesOf.size,
+    p50: percentile(all, 50),
+    p99: percentile(all, 99),
+    max: all.at(-1) ?? Number.NaN,
+    delegatesP99: percentile(ofDelegates, 99),
+    pushMs: round((1000 * (pushAfter.sum - pushBefore.sum)) / (pushAfter.count - pushBefore.count)),
+    serverCores: round((cpuSeconds(child.pid!) - before.server) / wall, 2),
+    serverCpuMs: round((1000 * (cpuSeconds(child.pid!) - before.server)) / BROADCASTS),
+    benchCores: round((cpuSeconds(process.pid) - before.bench) / wall, 2),
+    load: round(loadavg()[0]!, 2),
+  };
+}
+
+// 1. Broadcast alone.
+const quiet = await broadcastPhase(0);
+
+// 2. Broadcast while the representatives speak; then the last words reach everyone.
+const streamed = new Promise<number>((resolve) => child.once("message", (m: { streamed: number }) => resolve(m.streamed)));
+child.send({ stream: SPEAKERS });
+const speaking = await broadcastPhase(BROADCASTS);
+child.send({ stream: 0 });
+const wordsSent = await streamed;
+for (let waited = 0; words.read < wordsSent * clients.length && waited < 30_000; waited += 250) await sleep(250);
+
+// 3. Reconnect storm.
 const stormStart = Date.now();
 let dropped = 0;
 let sent = 0;
-const ticker = setInterval(() => void guide(BROADCASTS + sent++).catch((e) => console.error(e)), 100);
+const ticker = setInterval(() => void guide(2 * BROADCASTS + sent++).catch((e) => console.error(e)), 100);
 while (Date.now() - stormStart < STORM_MS) {
   const victims = observers.filter(() => Math.random() < 0.1);
   dropped += victims.length;
-  for (const v of victims) v.socket.disconnect();
+  for (const v of victims) v.close();
   await sleep(300);
-  await inBatches(victims.length, 250, async (k) => {
-    const v = victims[k]!;
-    const again = await connect({ tracker: v.tracker, cookie: null, observer: true });
-    v.socket = again.socket;
-  });
+  await inBatches(victims.length, 250, (k) => victims[k]!.connect());
   await sleep(Math.max(0, 2_000 - 300));
 }
 clearInterval(ticker);
@@ -144,32 +186,63 @@ const head = ((await httpClient(url).query("matters.deliberation", { id: matterI
 const converged = clients.filter((c) => c.tracker.head === head).length;
 const withGaps = clients.filter((c) => c.tracker.waiting > 0).length;
 
-for (const c of clients) c.socket.close();
+for (const c of clients) c.close();
 child.kill("SIGINT");
 
+const phases = [
+  ["alone", quiet],
+  [`with ${SPEAKERS} speaking`, speaking],
+] as const;
+table(
+  phases.flatMap(([label, phase]) => [
+    { measure: `broadcast ${label}: deliveries measured`, value: phase.deliveries },
+    { measure: `broadcast ${label}: broadcasts some client missed`, value: phase.missed },
+    { measure: `broadcast ${label}: p50 (ms)`, value: phase.p50 },
+    { measure: `broadcast ${label}: p99 (ms)`, value: phase.p99 },
+    { measure: `broadcast ${label}: max (ms)`, value: phase.max },
+    { measure: `broadcast ${label}: p99 of the ${DELEGATES} delegates (ms)`, value: phase.delegatesP99 },
+    { measure: `broadcast ${label}: server's write to the room, mean (ms)`, value: phase.pushMs },
+    { measure: `broadcast ${label}: CPU of the server (cores)`, value: phase.serverCores },
+    { measure: `broadcast ${label}: CPU of the server per broadcast (ms)`, value: phase.serverCpuMs },
+    { measure: `broadcast ${label}: CPU of the bench's clients (cores)`, value: phase.benchCores },
+    { measure: `broadcast ${label}: the machine's load average`, value: phase.load },
+  ]),
+);
 table([
   { measure: "clients", value: clients.length },
+  { measure: "observers' client", value: OBSERVER_KIND },
   { measure: "connect + join, all (ms)", value: connectMs },
-  { measure: "broadcasts", value: BROADCASTS },
-  { measure: "deliveries measured", value: all.length },
-  { measure: "broadcasts some client missed", value: incomplete },
-  { measure: "broadcast p50 (ms)", value: percentile(all, 50) },
-  { measure: "broadcast p99 (ms)", value: percentile(all, 99) },
-  { measure: "broadcast max (ms)", value: all.at(-1) ?? Number.NaN },
+  { measure: "broadcasts per phase", value: BROADCASTS },
+  { measure: "words streamed", value: wordsSent },
+  { measure: "words read (all clients)", value: words.read },
+  { measure: "fragments received (all clients)", value: words.fragments },
+  { measure: "words out of order", value: words.outOfOrder },
   { measure: "storm: reconnects", value: dropped },
   { measure: "storm: events sent", value: sent },
   { measure: "ledger head", value: head },
   { measure: "clients at the head", value: converged },
   { measure: "clients with a gap", value: withGaps },
 ]);
-console.log(`goal: broadcast p99 ≤ 50 ms; every client at the head with no gap after the storm`);
+console.log("goal: broadcast p99 ≤ 50 ms; every word to every client in order; every client at the head with no gap after the storm");
 summary("room", {
   delegates: delegates.length,
   observers: observers.length,
-  broadcast_p50_ms: round(percentile(all, 50)),
-  broadcast_p99_ms: round(percentile(all, 99)),
+  observers_client: OBSERVER_KIND,
+  broadcast_p50_ms: quiet.p50,
+  broadcast_p99_ms: quiet.p99,
+  broadcast_speaking_p50_ms: speaking.p50,
+  broadcast_speaking_p99_ms: speaking.p99,
+  push_ms: quiet.pushMs,
+  push_speaking_ms: speaking.pushMs,
+  server_cores: quiet.serverCores,
+  server_cpu_per_broadcast_ms: quiet.serverCpuMs,
+  bench_cores: quiet.benchCores,
+  load_avg: quiet.load,
+  words_missing: wordsSent * clients.length - words.read,
+  words_out_of_order: words.outOfOrder,
   reconnects: dropped,
   clients_converged: converged,
   clients_with_gaps: withGaps,
 });
-process.exit(converged === clients.length && withGaps === 0 ? 0 : 1);
+const whole = words.read === wordsSent * clients.length && words.outOfOrder === 0;
+process.exit(whole && converged === clients.length && withGaps === 0 ? 0 : 1);
