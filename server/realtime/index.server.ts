@@ -212,10 +212,10 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
       }, PRESENCE_MS),
     );
   }
-  /** Each process tells its own watchers (io.local): every process computes the same polity-wide list. */
+  /** Each process tells its own watchers (its outbox): every process computes the same polity-wide list. */
   function sendPresence(matterId: string) {
     if (!presence.has(matterId)) return;
-    io.local.to(`stream:${matterId}`).emit("presence", presenceOf(matterId));
+    outbox.push(`stream:${matterId}`, "presence", presenceOf(matterId));
   }
 
   // -------------------------------------------------------------------------------------------
