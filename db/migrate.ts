@@ -25,6 +25,7 @@ import * as citizenCardIndexes from "./migrations/2026-12-09T23-citizen-card-ind
 import * as contextRussianTitles from "./migrations/2026-12-10T24-context-russian-titles.js";
 import * as censusPageIndex from "./migrations/2026-12-10T25-census-page-index.js";
 import * as oidcSessions from "./migrations/2026-12-10T26-oidc-sessions.js";
+import * as supportIndexes from "./migrations/2026-12-10T27-support-indexes.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-10T24-context-russian-titles": contextRussianTitles,
   "2026-12-10T25-census-page-index": censusPageIndex,
   "2026-12-10T26-oidc-sessions": oidcSessions,
+  "2026-12-10T27-support-indexes": supportIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

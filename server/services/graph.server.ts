@@ -209,33 +209,30 @@ async function aggregatedEdges(db: Kysely<Database>, ids: readonly string[]): Pr
   });
 }
 
-/** Distinct citizens holding (an active card) or endorsing each value, counted by the database; only `ids` when given. */
-async function supportOf(db: Kysely<Database>, contextId: string, ids?: readonly string[]): Promise<Map<string, number>> {
-  let holding = db
-    .selectFrom("valueCards")
-    .select(["canonicalId", "citizenId"])
-    .where("contextId", "=", contextId)
-    .where("status", "=", "active")
-    .where("canonicalId", "is not", null);
-  let endorsing = db
-    .selectFrom("endorsements as e")
-    .innerJoin("canonicalValues as cv", "cv.id", "e.canonicalId")
-    .select(["e.canonicalId", "e.citizenId"])
-    .where("cv.contextId", "=", contextId);
-  if (ids) {
-    holding = holding.where("canonicalId", "in", ids);
-    endorsing = endorsing.where("e.canonicalId", "in", ids);
-  }
-  const rows = await db
-    .selectFrom(holding.union(endorsing).as("s"))
-    .select((eb) => ["s.canonicalId", eb.fn.count<number>("s.citizenId").as("n")])
-    .groupBy("s.canonicalId")
-    .execute();
-  return new Map(rows.map((row) => [row.canonicalId!, Number(row.n)]));
-}
-
 /** Lets other work (requests, other queries on SQLite's one connection) run between pages. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Distinct citizens holding (an active card) or endorsing each of `ids`, counted by the database one
+ * value at a time through the indexes on the value, the loop getting a turn between values: each
+ * query is as long as one value's support. Asked for the values of a context with the context named
+ * too, SQLite walked the (context, status) index instead, every card of the context for each recount
+ * (at a nation's size, 130,000 cards at every recompute during intake).
+ */
+async function supportOf(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, number>> {
+  const counted = new Map<string, number>();
+  for (const id of ids) {
+    const holding = db.selectFrom("valueCards").select("citizenId").where("canonicalId", "=", id).where("status", "=", "active");
+    const endorsing = db.selectFrom("endorsements").select("citizenId").where("canonicalId", "=", id);
+    const { n } = await db
+      .selectFrom(holding.union(endorsing).as("s"))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    counted.set(id, Number(n));
+    await yieldToLoop();
+  }
+  return counted;
+}
 
 /**
  * The whole context, once per process, read in pages so that no query holds the event loop (SQLite
@@ -285,7 +282,7 @@ async function loadContext(db: Kysely<Database>, contextId: string, readAt: stri
       .groupBy(["p.contextId", "p.fromId", "p.toId", "j.answer"])
       .execute();
     for (const v of votes) if (v.contextId === contextId) tally(g, v.fromId, v.toId, v.answer, Number(v.n));
-    for (const [id, n] of await supportOf(db, contextId, chunk)) g.support[g.index.get(id)!] = n;
+    for (const [id, n] of await supportOf(db, chunk)) g.support[g.index.get(id)!] = n;
     // What is stored: written again only where it changes; the stored scores warm-start PageRank.
     const stored = await db
       .selectFrom("graphScores")
@@ -379,7 +376,7 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
   const recount = [...affected];
   for (let k = 0; k < recount.length; k += ID_CHUNK) {
     const ids = recount.slice(k, k + ID_CHUNK);
-    const counted = await supportOf(db, contextId, ids);
+    const counted = await supportOf(db, ids);
     for (const id of ids) {
       // A value of another context (an event's previous card, in principle) is not this graph's.
       const i = g.index.get(id);
