@@ -57,6 +57,8 @@ export function startCheckpointer(sqlite: SQLite.Database, file: string): Checkp
       if (stopping) return;
       stopping = true;
       const exited = new Promise((resolve) => worker.once("exit", resolve));
+      // Held until it has stopped: unref'd, a process with nothing else to do would end first and leave this waiting.
+      worker.ref();
       worker.postMessage("stop");
       await exited;
     },

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -50,5 +51,25 @@ describe("WAL checkpoints off the serving connection", () => {
     const deadline = Date.now() + 15_000;
     while (size() < 16 * MB && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(size()).toBeGreaterThanOrEqual(16 * MB);
+  });
+
+  it("lets a process that closes its database go on after the worker stopped (an unref'd worker awaited ended the process first)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agora-checkpoint-"));
+    dirs.push(dir);
+    const script = join(dir, "close.mts");
+    const connection = join(import.meta.dirname, "../../db/connection.ts");
+    writeFileSync(
+      script,
+      `import { openDatabase } from ${JSON.stringify(connection)};
+       const handle = openDatabase({ kind: "sqlite", file: ${JSON.stringify(join(dir, "agora.sqlite"))} });
+       await handle.close();
+       console.log("after close");`,
+    );
+    const run = await new Promise<{ code: number | null; stdout: string }>((resolve) =>
+      execFile(process.execPath, ["--import", "tsx", script], { encoding: "utf8", cwd: join(import.meta.dirname, "../..") }, (error, stdout) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout }),
+      ),
+    );
+    expect(run).toEqual({ code: 0, stdout: "after close\n" });
   });
 });
