@@ -1,4 +1,5 @@
-import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -39,6 +40,10 @@ describe.skipIf(skip)("the public registry in a real browser", () => {
       const served = await verifyInPanel(page, null);
       expect(served.failures).toEqual([]);
       expect(served.verified).toBe(true);
+      expect(served.passes.at(-1)).toMatch(/^Status: In force until its sunset on \d{4}-\d{2}-\d{2}/);
+      // Its ELI metadata, for whoever reads the page as data.
+      const metadata = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? "{}");
+      expect(metadata).toMatchObject({ "@type": "eli:LegalResource", "@id": expect.stringMatching(/\/eli\/demo\/ruling\/\d{4}\/1$/) });
       await checkA11y(page, "demo-ruling-verified");
       await screenshot(page, "demo-ruling-verified");
 
@@ -57,7 +62,16 @@ describe.skipIf(skip)("the public registry in a real browser", () => {
       await download.saveAs(bundle);
       const cli = agoraVerify(bundle);
       expect(cli.status, cli.out).toBe(0);
-      expect(cli.out).toMatch(/ok   tally +Recounted from the ledger's \d+ votes/);
+      expect(cli.out).toMatch(/ok {3}tally +Recounted from the ledger's \d+ votes/);
+
+      // And so does the registry's own verifier, downloaded from the page into a folder of its own: one file, nothing to install.
+      const alone = mkdtempSync(join(dir, "verifier-"));
+      const [verifier] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /The verifier, agora-verify\.mjs/ }).click()]);
+      await verifier.saveAs(join(alone, "agora-verify.mjs"));
+      copyFileSync(bundle, join(alone, "bundle.json"));
+      const standalone = spawnSync(process.execPath, ["agora-verify.mjs", "bundle.json"], { cwd: alone, encoding: "utf8", env: { ...process.env, LANG: "C" } });
+      expect(standalone.status, standalone.stdout + standalone.stderr).toBe(0);
+      expect(standalone.stdout).toMatch(/^ok +status +In force until its sunset on/m);
     } finally {
       await context.close();
     }
