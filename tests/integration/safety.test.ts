@@ -294,7 +294,8 @@ describe.each(dialects())("safety over HTTP (%s)", (dialect) => {
       const form = new FormData();
       form.append("csrf", await admin.csrf("/admin/registry"));
       form.append("note", "x".repeat(200_000));
-      const answer = await admin.request("/admin/registry", { method: "POST", body: form });
+      // The server answers before it has read the whole body and drops the rest with the connection: not one for the next request.
+      const answer = await admin.request("/admin/registry", { method: "POST", body: form, headers: { connection: "close" } });
       expect(answer.status).toBe(400);
       expect(answer.body).toContain(BAD_FORM);
     });
