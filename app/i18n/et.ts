@@ -219,7 +219,8 @@ export const et: Messages = {
   "graph.score": "Skoor",
   "graph.support": "Toetus",
   "graph.dissent": "Vastuhääled",
-  "graph.supportHelp": "Toetus: kodanikud, kes seda väärtust jagavad või on seda toetanud. Vastuhääled: hinnangud, et see pole targem, kui seda pakuti targemana.",
+  "graph.supportHelp":
+    "Toetus: kodanikud, kes seda väärtust jagavad või on seda toetanud. Vastuhääled: hinnangud, et see pole targem, kui seda pakuti targemana.",
   "graph.empty": "Selles kontekstis pole veel väärtusi.",
   "graph.summary":
     "{values, plural, one {# väärtus} other {# väärtust}}, {edges, plural, one {# kokkulepitud „targem kui” seos} other {# kokkulepitud „targem kui” seost}} {judgments, plural, one {ühe hinnangu} other {# hinnangu}} põhjal.",
