@@ -253,11 +253,12 @@ export const PUBLIC_QUERY_ANSWERS: Record<string, { summary: string; answer: z.Z
 };
 
 /**
- * Public queries that are not part of the described API, and why: `auth.me` answers about the caller's
- * own session (the app's pages ask it); the answer of `exports.pages` is a stream the download routes
- * read in process, and over HTTP the same rows are /api/exports/{file}.
+ * Public queries that are not part of the described API, and why: `auth.me` and `auth.signInOptions`
+ * answer the app's own pages about the caller's session and how she may sign in; the answer of
+ * `exports.pages` is a stream the download routes read in process, and over HTTP the same rows are
+ * /api/exports/{file}.
  */
-export const UNDESCRIBED_QUERIES: ReadonlySet<string> = new Set(["auth.me", "exports.pages"]);
+export const UNDESCRIBED_QUERIES: ReadonlySet<string> = new Set(["auth.me", "auth.signInOptions", "exports.pages"]);
 
 // ───────────────────────────────────── the document ─────────────────────────────────────
 
