@@ -376,7 +376,7 @@ describe.skipIf(skip)("the deliberation room in a real browser", () => {
       await download.saveAs(bundle);
       const good = await verifyInPanel(page, bundle);
       expect(good.failures).toEqual([]);
-      expect(good.passes.map((p: string) => p.split(":")[0])).toEqual(["Ledger", "Ruling", "Mandates", "Tally", "Log"]);
+      expect(good.passes.map((p: string) => p.split(":")[0])).toEqual(["Ledger", "Ruling", "Mandates", "Tally", "Log", "Status"]);
       expect(good.verified).toBe(true);
       await checkA11y(page, "ruling-verified");
       await page.locator("#verify").scrollIntoViewIfNeeded();
