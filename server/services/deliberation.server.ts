@@ -7,7 +7,7 @@ import type { Database } from "../../db/schema.js";
 import { log } from "../log.server.js";
 import { deliberationStages, leaseTakeovers } from "../metrics.server.js";
 import { DomainError } from "../../deliberation/errors.js";
-import type { JsonValue, LedgerEvent } from "../../deliberation/ledger.js";
+import { canonicalJson, type JsonValue, type LedgerEvent } from "../../deliberation/ledger.js";
 import { createLimiter, createOfflineEngine, estimateTokens } from "../../deliberation/llm/index.js";
 import { buildTaskMessages, encodeData } from "../../deliberation/llm/prompt.js";
 import { callFailureOf, type LlmCallRecord, type Task } from "../../deliberation/llm/port.js";
@@ -588,7 +588,9 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
     });
     // Results that arrive while a write is under way are written together in the next transaction
     // (group commit): a stage's answers tend to arrive within milliseconds of one another.
-    type Pending = { event: ProtocolEvent; calls: LlmCallRecord[]; resolve: () => void; reject: (error: unknown) => void };
+    // `retrySince`: set when this write is asked again after an error: the ledger's seq the event was first
+    // queued at. The first attempt may have committed all the same (its answer lost with the connection).
+    type Pending = { event: ProtocolEvent; calls: LlmCallRecord[]; retrySince?: number; resolve: () => void; reject: (error: unknown) => void };
     const queue: Pending[] = [];
     let writing = false;
     const writeQueued = async () => {
@@ -600,7 +602,10 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         try {
           await withLedger(deps, async (trx, append) => {
             await lease.check(trx, matterId);
+            const written = await writtenSince(trx, matterId, batch);
             for (const { event, calls } of batch) {
+              // Landed by an attempt whose answer was lost: written once, with its calls, already.
+              if (written.has(sameWrite(event.type, event.payload))) continue;
               for (const call of calls)
                 await trx
                   .insertInto("llmCalls")
@@ -622,17 +627,21 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
       }
       writing = false;
     };
-    const appendProtocolEvent = (event: ProtocolEvent, calls: LlmCallRecord[] = []) =>
+    const appendProtocolEvent = (event: ProtocolEvent, calls: LlmCallRecord[] = [], retrySince?: number) =>
       new Promise<void>((resolve, reject) => {
-        queue.push({ event, calls, resolve, reject });
+        queue.push({ event, calls, ...(retrySince === undefined ? {} : { retrySince }), resolve, reject });
         if (!writing) void writeQueued();
       });
 
-    /** Writes a result durably: a database error is retried with the same records, never by asking the model again. */
+    /**
+     * Writes a result durably: a database error is retried with the same records, never by asking the model
+     * again; and a retry first looks in the ledger for the same event, in case the failed attempt landed.
+     */
     const appendDurably = async (event: ProtocolEvent, records: LlmCallRecord[]) => {
+      const queuedAt = state.lastSeq;
       for (let attempt = 1; ; attempt++) {
         try {
-          return await appendProtocolEvent(event, records);
+          return await appendProtocolEvent(event, records, attempt > 1 ? queuedAt : undefined);
         } catch (error) {
           if (error instanceof LeaseLost || attempt >= WRITE_ATTEMPTS || signal.aborted) throw error;
           await sleep(WRITE_RETRY_MS * attempt, signal);
@@ -829,6 +838,23 @@ type TranscriptBuffer = ReturnType<typeof createTranscriptBuffer>;
  * call finished meanwhile: its answer is then in the ledger, read as a statement, and its held text is
  * dropped. (Held rather than cancelled: a cancelled call would be asked again and paid twice.)
  */
+/** What makes two protocol events the same write: their type and their payload (which holds the call's id). */
+function sameWrite(type: string, payload: unknown): string {
+  return `${type}\u0000${canonicalJson(payload)}`;
+}
+
+/**
+ * The events the ledger gained since the earliest seq a retried write of the batch was queued at: a write
+ * asked again after an error may have committed the first time. A first attempt reads nothing: it cannot
+ * have been written before.
+ */
+async function writtenSince(trx: Kysely<Database>, matterId: string, batch: readonly { event: ProtocolEvent; retrySince?: number }[]): Promise<Set<string>> {
+  const since = Math.min(...batch.map((p) => p.retrySince ?? Number.POSITIVE_INFINITY));
+  if (!Number.isFinite(since)) return new Set();
+  const events = await readLedger(trx, matterId, { afterSeq: since });
+  return new Set(events.map((e) => sameWrite(e.type, e.payload)));
+}
+
 function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk) => void) | undefined) {
   // Per call, in the order calls first spoke: a restart held back goes out before the text after it.
   const pending = new Map<string, { speaker: TranscriptSpeaker; text: string; restart?: string }>();

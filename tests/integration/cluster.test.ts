@@ -20,6 +20,7 @@ import {
   type Watcher,
   watch,
 } from "./cluster-support.js";
+import { resultKeys } from "../support/ledger.js";
 
 /**
  * Issue 16, "several processes, one polity": three real server processes on one PostgreSQL database.
@@ -95,7 +96,7 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
   async function expectEveryWatcherHasTheLedger(matterId: string) {
     const ledger = await readLedger(handle.db, matterId);
     expect(verifyChain(ledger)).toMatchObject({ ok: true, length: ledger.length });
-    const keys = ledger.map((e) => (e.payload as { key?: unknown }).key).filter((k) => typeof k === "string");
+    const keys = resultKeys(ledger);
     expect(new Set(keys).size, "a protocol call's result is in the ledger twice").toBe(keys.length);
     // Lost notifications are caught up from the ledger within the feed check (3 s).
     await waitFor(async () => watchers.every((w) => w.events.size === ledger.length), "every watcher to hold the whole ledger", 10_000);
@@ -290,7 +291,7 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
     expect(state.stage).toBe("drafted");
     const ledger = await readLedger(handle.db, matterId);
     expect(verifyChain(ledger)).toMatchObject({ ok: true, length: ledger.length });
-    const keys = ledger.map((e) => (e.payload as { key?: unknown }).key).filter((k) => typeof k === "string");
+    const keys = resultKeys(ledger);
     expect(new Set(keys).size, "a protocol call's result is in the ledger twice").toBe(keys.length);
     expectAllAlive();
   });

@@ -14,6 +14,7 @@ import { conveneFixture } from "../fixtures/deliberation.js";
 import { dialects, type HttpClient, isReadableMessage, signInAs } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
 import { consecutive, offlineAnswer, type ServerProcess, seededDatabase, startServerProcess, type Watcher, watch } from "./cluster-support.js";
+import { resultKeys } from "../support/ledger.js";
 
 /**
  * Issue 16, "the database may go away": a PostgreSQL server of the test's own (initdb on a temporary
@@ -165,7 +166,7 @@ describe.runIf(wanted && haveBinaries)("the database goes away under a running s
     expect(state.stage).toBe("drafted");
     const ledger = await readLedger(handle.db, matterId);
     expect(verifyChain(ledger)).toMatchObject({ ok: true, length: ledger.length });
-    const keys = ledger.map((e) => (e.payload as { key?: unknown }).key).filter((k) => typeof k === "string");
+    const keys = resultKeys(ledger);
     expect(new Set(keys).size, ledger.map((e) => `${e.seq} ${e.type} ${(e.payload as { key?: string }).key}`).join("\n")).toBe(keys.length);
     // The watcher that stayed through it has every event, in order, what it missed read back from the ledger.
     await waitFor(async () => watcher.events.size === ledger.length, "the watcher to hold the whole ledger", 10_000);

@@ -8,6 +8,7 @@ import { conveneFixture, FIXTURE_CLAUSES, FIXTURE_CONTEXT } from "../fixtures/de
 import { districtValues, PARLIAMENT_SEATS, parliamentDistricts } from "../fixtures/parliament.js";
 import { waitFor } from "../support/wait.js";
 import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
+import { resultKeys } from "../support/ledger.js";
 
 /**
  * A deliberation of a parliament: 101 representatives, one per district, each with a mandate of 8
@@ -148,7 +149,7 @@ async function checkParliamentDraft(t: TestServer, matterId: string, view: any) 
   expect(mandateValues.size).toBeGreaterThan(500);
   const events = await readLedger(t.server.deps.db, matterId);
   expect(verifyChain(events)).toMatchObject({ ok: true, length: events.length });
-  const keys = events.map((e) => (e.payload as { key?: string }).key).filter((k): k is string => typeof k === "string");
+  const keys = resultKeys(events);
   expect(new Set(keys).size).toBe(keys.length);
   expect(events.filter((e) => e.type === "deliberation.position")).toHaveLength(PARLIAMENT_SEATS);
   expect(events.some((e) => e.type === "deliberation.callFailed" || e.type === "deliberation.attemptFailed")).toBe(false);

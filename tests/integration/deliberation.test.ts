@@ -8,6 +8,7 @@ import type { ClientToServerEvents, ServerToClientEvents, TranscriptFragment } f
 import { conveneFixture } from "../fixtures/deliberation.js";
 import { waitFor } from "../support/wait.js";
 import { dialects, type HttpClient, signInAs, startTestServer, type TestServer } from "../support/database.js";
+import { resultKeys } from "../support/ledger.js";
 
 /** A model that reasons as the offline engine does: the scripted server answers each task from its data block. */
 function offlineAnswer(request: ScriptedRequest): unknown {
@@ -27,7 +28,7 @@ async function finished(clerk: HttpClient, matterId: string) {
 async function checkLedger(t: TestServer, matterId: string) {
   const events = await readLedger(t.server.deps.db, matterId);
   expect(verifyChain(events)).toMatchObject({ ok: true, length: events.length });
-  const keys = events.map((e) => (e.payload as { key?: string }).key).filter((k): k is string => typeof k === "string");
+  const keys = resultKeys(events);
   expect(new Set(keys).size).toBe(keys.length);
   return events;
 }
