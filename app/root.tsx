@@ -178,7 +178,9 @@ export function ErrorBoundary() {
           ? isRouteErrorResponse(error) && error.statusText === "csrf"
             ? t("errors.csrf")
             : t("errors.forbidden")
-          : t("errors.internal");
+          : status === 503
+            ? t("errors.unavailable")
+            : t("errors.internal");
   // The header stays, so a refused or missing page still offers the way on (and Sign out).
   return (
     <>

@@ -263,7 +263,7 @@ export async function createAgoraServer(
     app.use("/assets", express.static(join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
     app.use(express.static(join(buildDir, "client"), { maxAge: "1h" }));
     const build = (await import(join(buildDir, "server/index.js"))) as ServerBuild;
-    app.all("*", createRequestHandler({ build, getLoadContext: (req, res) => remixLoadContext(deps, req, res) }));
+    app.all("*", createRequestHandler({ build, getLoadContext: (req, res) => remixLoadContext(deps, req, res, (error) => database.health.noteError(error)) }));
   } else if (remixMode === "dev") {
     const vite = await import("vite");
     const devServer = await vite.createServer({ root, server: { middlewareMode: true, hmr: { server: http } } });
@@ -272,7 +272,7 @@ export async function createAgoraServer(
       "*",
       createRequestHandler({
         build: () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
-        getLoadContext: (req, res) => remixLoadContext(deps, req, res),
+        getLoadContext: (req, res) => remixLoadContext(deps, req, res, (error) => database.health.noteError(error)),
       }),
     );
   }

@@ -1,6 +1,6 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
-import { type MessageKey, type Translate } from "../i18n";
+import type { MessageKey, Translate } from "../i18n";
 import { en } from "../i18n/en";
 
 /** A ledger event as the public ledger says it (server/services/ledger-view.server.ts). */

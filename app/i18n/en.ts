@@ -645,6 +645,7 @@ export const en = {
   "errors.notFound": "There is nothing at this address.",
   "errors.forbidden": "Your role does not allow this page.",
   "errors.internal": "Something went wrong on our side.",
+  "errors.unavailable": "Agora cannot reach its database just now. Nothing you sent was lost half-way; please try again in a moment.",
   "errors.invalidInput": "Some of what you entered is not valid.",
   "errors.field.required": "Please fill this in.",
   "errors.field.tooShort": "{minimum, plural, one {Write at least # character.} other {Write at least # characters.}}",

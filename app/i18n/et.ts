@@ -651,6 +651,8 @@ export const et: Messages = {
   "errors.notFound": "Sellel aadressil pole midagi.",
   "errors.forbidden": "Sinu roll ei luba seda lehte avada.",
   "errors.internal": "Meie poolel läks midagi valesti.",
+  "errors.unavailable":
+    "Agora ei saa praegu oma andmebaasiga ühendust. Midagi, mille saatsite, ei läinud poolel teel kaotsi; palun proovige hetke pärast uuesti.",
   "errors.invalidInput": "Osa sisestatust ei ole korrektne.",
   "errors.field.required": "Palun täida see väli.",
   "errors.field.tooShort": "{minimum, plural, one {Kirjuta vähemalt # märk.} other {Kirjuta vähemalt # märki.}}",

@@ -668,6 +668,8 @@ export const ru: Messages = {
   "errors.notFound": "По этому адресу ничего нет.",
   "errors.forbidden": "Ваша роль не даёт доступа к этой странице.",
   "errors.internal": "Что-то пошло не так на нашей стороне.",
+  "errors.unavailable":
+    "Agora сейчас не может связаться со своей базой данных. Ничего из отправленного вами не потерялось на полпути; пожалуйста, попробуйте ещё раз через минуту.",
   "errors.invalidInput": "Часть введённых данных неверна.",
   "errors.field.required": "Заполните это поле.",
   "errors.field.tooShort":

@@ -1,6 +1,7 @@
 import { redirect } from "@remix-run/node";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { isDatabaseUnavailable } from "../../db/errors.js";
 import type { DomainError } from "../../deliberation/errors.js";
 import type { Locale } from "../i18n/locales";
 import { translateError, translator } from "../i18n/translate";
@@ -48,11 +49,26 @@ function logInternal(request: Request, error: TRPCError): void {
   if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[page] ${request.method} ${new URL(request.url).pathname}:`, error.cause ?? error);
 }
 
-/** For loaders: the API's answer, or the right HTTP answer (sign-in redirect, 403, 404…). */
+/**
+ * A database that is away for a moment (a terminated connection, a restart, a pool with nothing free):
+ * the page may be asked again, so a 503 that says when, never a 500. The server marks the database down
+ * on the same error (load-context.server.ts), and answers pages 503 at once while it stays down.
+ */
+function unavailable(locale?: Locale): Response {
+  const message = translateError(translator(locale ?? "en"), {
+    key: "errors.unavailable",
+    message: "Agora cannot reach its database just now. Please try again in a moment.",
+    params: {},
+  });
+  return new Response(message, { status: 503, statusText: "unavailable", headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "5" } });
+}
+
+/** For loaders: the API's answer, or the right HTTP answer (sign-in redirect, 403, 404, 503…). */
 export async function api<T>(request: Request, call: () => Promise<T>, locale?: Locale): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    if (isDatabaseUnavailable(error)) throw unavailable(locale);
     if (!(error instanceof TRPCError)) throw error;
     if (error.code === "UNAUTHORIZED") throw signInRedirect(request);
     logInternal(request, error);
@@ -68,6 +84,7 @@ export async function attempt<T>(request: Request, call: () => Promise<T>): Prom
   try {
     return { ok: true, data: await call() };
   } catch (error) {
+    if (isDatabaseUnavailable(error)) throw unavailable();
     if (!(error instanceof TRPCError)) throw error;
     if (error.code === "UNAUTHORIZED") throw signInRedirect(request);
     if (["BAD_REQUEST", "CONFLICT", "TOO_MANY_REQUESTS", "NOT_FOUND"].includes(error.code)) return { ok: false, error: describe(error) };
