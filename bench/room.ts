@@ -3,6 +3,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { TranscriptFragment } from "../server/realtime/contract.js";
 import { httpClient } from "../tests/support/database.js";
+import { decodeStats } from "./lib/light-watcher.js";
 import { inBatches, type RoomWatcher, roomWatcher, type WatcherKind } from "./lib/room-watchers.js";
 import { addressOf, cpuSeconds, percentile, round, summary, table } from "./support.js";
 
@@ -20,8 +21,12 @@ import { addressOf, cpuSeconds, percentile, round, summary, table } from "./supp
  *
  * The observers are light clients (bench/lib/light-watcher.ts) unless BENCH_OBSERVERS_CLIENT=socket.io:
  * 5,000 socket.io clients in one process spend more CPU reading a broadcast than the server spends
- * writing it, and the bench then measures itself. Either way the bench prints how busy each side was,
- * and the server's own figure for writing to the room (`room_push_seconds` at /metrics).
+ * writing it, and the bench then measures itself. Light clients each read their own bytes, frame by
+ * frame, but the JSON of identical frames is parsed once for all of them, and a fragment's words are
+ * numbered once: each client still checks that its own words follow on from its last (see
+ * light-watcher.ts; the bench prints how many frames were read and how many parsed). Either way the bench
+ * prints how busy each side was, and the server's own figure for writing to the room
+ * (`room_push_seconds` at /metrics).
  */
 
 const DELEGATES = Number(process.env.BENCH_DELEGATES ?? 101);
@@ -52,6 +57,32 @@ let collecting = false;
 /** The server's fragments carry "n|" for each of a speaker's words, so a client sees whether it read them all, in order. */
 const words = { read: 0, outOfOrder: 0, fragments: 0 };
 const lastWord = new Map<RoomWatcher, Map<string, number>>();
+/**
+ * A fragment's word numbers, read once per fragment object (light watchers share the object parsed from
+ * identical bytes): the first and last, how many, and how many follow their predecessor wrongly within it.
+ * Each client then checks its own order from the first word on, as if it read them one by one.
+ */
+interface Words {
+  first: number;
+  last: number;
+  count: number;
+  outOfOrder: number;
+}
+const wordsOf = new WeakMap<TranscriptFragment, Words>();
+function readWords(chunk: TranscriptFragment): Words {
+  let words = wordsOf.get(chunk);
+  if (words) return words;
+  words = { first: -1, last: -1, count: 0, outOfOrder: 0 };
+  for (const [, n] of (chunk.fragment ?? "").matchAll(/(\d+)\|/g)) {
+    const k = Number(n);
+    if (words.count === 0) words.first = k;
+    else if (k !== words.last + 1) words.outOfOrder++;
+    words.last = k;
+    words.count++;
+  }
+  wordsOf.set(chunk, words);
+  return words;
+}
 
 const listener = {
   event(watcher: RoomWatcher, event: { seq: number; createdAt: string }) {
@@ -61,13 +92,14 @@ const listener = {
   },
   fragment(watcher: RoomWatcher, chunk: TranscriptFragment) {
     words.fragments++;
-    const last = lastWord.get(watcher) ?? new Map<string, number>();
-    lastWord.set(watcher, last);
-    for (const [, n] of (chunk.fragment ?? "").matchAll(/(\d+)\|/g)) {
-      if (Number(n) !== (last.get(chunk.key) ?? -1) + 1) words.outOfOrder++;
-      last.set(chunk.key, Number(n));
-      words.read++;
-    }
+    let last = lastWord.get(watcher);
+    if (!last) lastWord.set(watcher, (last = new Map<string, number>()));
+    const read = readWords(chunk);
+    if (read.count === 0) return;
+    if (read.first !== (last.get(chunk.key) ?? -1) + 1) words.outOfOrder++;
+    words.outOfOrder += read.outOfOrder;
+    last.set(chunk.key, read.last);
+    words.read += read.count;
   },
 };
 
@@ -211,6 +243,8 @@ table(
 table([
   { measure: "clients", value: clients.length },
   { measure: "observers' client", value: OBSERVER_KIND },
+  { measure: "light clients: frames read", value: decodeStats.frames },
+  { measure: "light clients: frames parsed (once per identical bytes)", value: decodeStats.parsed },
   { measure: "connect + join, all (ms)", value: connectMs },
   { measure: "broadcasts per phase", value: BROADCASTS },
   { measure: "words streamed", value: wordsSent },

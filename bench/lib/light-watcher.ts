@@ -9,6 +9,11 @@ import { connect, type Socket } from "node:net";
  * Why: 5,000 socket.io-client instances in one process spend more CPU reading a broadcast than the
  * server spends sending it, and on two cores the bench then measures itself. These read each frame
  * and parse its JSON, nothing more. The bench keeps some real socket.io clients beside them.
+ *
+ * A broadcast reaches every watcher as the same bytes, so the JSON of a frame is parsed once for all
+ * watchers in the process: each watcher still reads its own bytes, frame by frame, and looks them up
+ * by their whole content (a Map compares keys in full), and gets the event parsed from identical bytes
+ * (shared: handlers must not change it). `decodeStats` says how often that saved a parse.
  */
 export interface LightWatcher {
   emitWithAck(event: string, payload: unknown, timeoutMs?: number): Promise<unknown>;
@@ -17,6 +22,38 @@ export interface LightWatcher {
 }
 
 export type EventHandler = (event: string, payload: unknown) => void;
+
+/** A socket.io EVENT as parsed from a frame's bytes; null for any other packet (handled per watcher). */
+type Decoded = { event: string; payload: unknown } | null;
+
+/** Frames' events by their bytes (latin1, a byte a character), shared by every watcher in the process. */
+const decoded = new Map<string, Decoded>();
+/** Whole reads' frames by their bytes: a room's write usually arrives at every watcher as one read. */
+const decodedReads = new Map<string, { frames: string[]; events: Decoded[] }>();
+const CACHE_ENTRIES = 4_096;
+/** Reads of this size or more are not looked up whole (a backlog's reads differ from watcher to watcher). */
+const WHOLE_READ_BYTES = 16_384;
+
+export const decodeStats = { frames: 0, parsed: 0 };
+
+/** A frame's text from its bytes (one a character). */
+const utf8 = (bytes: string) => Buffer.from(bytes, "latin1").toString("utf8");
+
+function decodeFrame(bytes: string): Decoded {
+  decodeStats.frames++;
+  const known = decoded.get(bytes);
+  if (known !== undefined) return known;
+  decodeStats.parsed++;
+  let value: Decoded = null;
+  // engine.io message (4) holding a socket.io EVENT (2) to the main namespace, without an ack id.
+  if (bytes.startsWith("42[")) {
+    const [event, payload] = JSON.parse(utf8(bytes).slice(2)) as [string, unknown];
+    value = { event, payload };
+  }
+  if (decoded.size >= CACHE_ENTRIES) decoded.clear();
+  decoded.set(bytes, value);
+  return value;
+}
 
 export function lightWatcher(url: string, onEvent: EventHandler, options: { timeoutMs?: number } = {}): Promise<LightWatcher> {
   const { hostname, port, host } = new URL(url);
@@ -89,11 +126,37 @@ export function lightWatcher(url: string, onEvent: EventHandler, options: { time
         upgraded = true;
         pending = pending.subarray(end + 4);
       }
-      pending = readFrames(pending, (text) => onPacket(text));
+      if (pending.length < WHOLE_READ_BYTES) {
+        const key = pending.toString("latin1");
+        const whole = decodedReads.get(key);
+        if (whole) {
+          decodeStats.frames += whole.frames.length;
+          pending = Buffer.alloc(0);
+          for (let i = 0; i < whole.frames.length; i++) onPacket(whole.frames[i]!, whole.events[i]!);
+          return;
+        }
+        const frames: string[] = [];
+        const events: Decoded[] = [];
+        const rest = readFrames(pending, (bytes) => {
+          const event = decodeFrame(bytes);
+          frames.push(bytes);
+          events.push(event);
+          onPacket(bytes, event);
+        });
+        if (rest.length === 0) {
+          if (decodedReads.size >= CACHE_ENTRIES) decodedReads.clear();
+          decodedReads.set(key, { frames, events });
+        }
+        pending = rest;
+        return;
+      }
+      pending = readFrames(pending, (bytes) => onPacket(bytes, decodeFrame(bytes)));
     });
 
-    /** One engine.io packet; socket.io's inside message packets. */
-    function onPacket(text: string) {
+    /** One engine.io packet, as its bytes, and its event when it holds one; socket.io's inside message packets. */
+    function onPacket(bytes: string, event: Decoded) {
+      if (event) return onEvent(event.event, event.payload);
+      const text = utf8(bytes);
       const type = text[0];
       if (type === "0")
         sendText(socket, "40"); // open: connect to the main namespace
@@ -127,8 +190,11 @@ export function lightWatcher(url: string, onEvent: EventHandler, options: { time
   });
 }
 
-/** Reads the whole frames at the start of `data` (a server's: unmasked, never fragmented); returns what is left. */
-function readFrames(data: Buffer, onText: (text: string) => void): Buffer {
+/**
+ * Reads the whole text frames at the start of `data` (a server's: unmasked, never fragmented), each as
+ * its bytes one a character (the key it is looked up by); returns what is left.
+ */
+function readFrames(data: Buffer, onFrame: (bytes: string) => void): Buffer {
   let offset = 0;
   while (data.length - offset >= 2) {
     const opcode = data[offset]! & 0x0f;
@@ -144,7 +210,7 @@ function readFrames(data: Buffer, onText: (text: string) => void): Buffer {
       head = 10;
     }
     if (data.length - offset < head + length) break;
-    if (opcode === 1) onText(data.toString("utf8", offset + head, offset + head + length));
+    if (opcode === 1) onFrame(data.toString("latin1", offset + head, offset + head + length));
     offset += head + length;
   }
   return offset === 0 ? data : data.subarray(offset);

@@ -67,6 +67,12 @@ type AgoraSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServe
 type DbConfigOf<K extends DbConfig["kind"]> = Extract<DbConfig, { kind: K }>;
 
 const REPLAY_PAGE = 500;
+/**
+ * The last events of each room watched here that a (re)join is answered from without reading the
+ * ledger: a reconnect storm of thousands reads nothing. Older than that, the ledger answers, a page at
+ * a time.
+ */
+const RECENT_EVENTS = 256;
 const PRESENCE_MS = 250;
 const ERRORS = {
   unauthenticated: { code: "UNAUTHORIZED", status: 401, message: "Sign in first." },
@@ -113,6 +119,8 @@ interface Feed {
   ready: Promise<void>;
   /** Sockets of this process in the room. */
   sockets: Set<string>;
+  /** The last events up to the head, contiguous, at most RECENT_EVENTS (what a rejoin is answered from). */
+  recent: LedgerEvent[];
 }
 
 /**
@@ -254,6 +262,8 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
   function emitLocally(feed: Feed, event: LedgerEvent) {
     feed.head = event.seq;
     feed.waiting.delete(event.seq);
+    feed.recent.push(event);
+    if (feed.recent.length > RECENT_EVENTS) feed.recent.splice(0, feed.recent.length - RECENT_EVENTS);
     outbox.push(`stream:${event.matterId}`, "ledger:event", event);
   }
 
@@ -310,10 +320,21 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
   async function holdFeed(matterId: string, socketId: string): Promise<void> {
     let feed = feeds.get(matterId);
     if (!feed) {
-      const created: Feed = { head: -1, target: 0, waiting: new Map(), pumping: false, retry: null, ready: Promise.resolve(), sockets: new Set() };
-      created.ready = ledgerHeadSeq(matterId).then((head) => {
-        created.head = Math.max(created.head, head);
-        created.target = Math.max(created.target, head);
+      const created: Feed = {
+        head: -1,
+        target: 0,
+        waiting: new Map(),
+        pumping: false,
+        retry: null,
+        ready: Promise.resolve(),
+        sockets: new Set(),
+        recent: [],
+      };
+      created.ready = ledgerTail(matterId).then((tail) => {
+        // The tail is contiguous (a stream's seqs are), and its last event is the head when it was read.
+        created.recent = tail;
+        created.head = tail.at(-1)?.seq ?? 0;
+        created.target = Math.max(created.target, created.head);
         void pump(matterId, created);
       });
       created.ready.catch(() => {
@@ -338,13 +359,29 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
     feeds.delete(matterId);
   }
 
-  async function ledgerHeadSeq(matterId: string): Promise<number> {
+  /** A stream's last RECENT_EVENTS events, in order. */
+  async function ledgerTail(matterId: string): Promise<LedgerEvent[]> {
     const row = await deps.db
       .selectFrom("ledgerEvents")
       .select((eb) => eb.fn.max("seq").as("seq"))
       .where("matterId", "=", matterId)
       .executeTakeFirst();
-    return Number(row?.seq ?? 0);
+    const head = Number(row?.seq ?? 0);
+    if (head === 0) return [];
+    return readLedger(deps.db, matterId, { afterSeq: Math.max(0, head - RECENT_EVENTS), limit: RECENT_EVENTS });
+  }
+
+  /**
+   * What a socket joining after `afterSeq` is missing, from the feed's memory when it holds all of it
+   * (null when it does not: the ledger answers). Events past the head are not there yet: they go to the
+   * room, which the socket is already in, when the feed moves on.
+   */
+  function replayFromMemory(feed: Feed, afterSeq: number): LedgerEvent[] | null {
+    if (feed.head < 0) return null;
+    if (afterSeq >= feed.head) return [];
+    const first = feed.recent[0]?.seq ?? feed.head + 1;
+    if (afterSeq + 1 < first) return null;
+    return feed.recent.slice(afterSeq + 1 - first);
   }
 
   /** Compares every room watched here with the ledger's head: what a lost notification held back goes out. */
@@ -461,7 +498,8 @@ export async function createRealtime(httpServer: HttpServer, deps: AppDeps, opti
       let events: LedgerEvent[];
       try {
         await holdFeed(matterId, socket.id);
-        events = await readLedger(deps.db, matterId, { afterSeq, limit: REPLAY_PAGE + 1 });
+        const feed = feeds.get(matterId);
+        events = (feed && replayFromMemory(feed, afterSeq)) ?? (await readLedger(deps.db, matterId, { afterSeq, limit: REPLAY_PAGE + 1 }));
       } catch (error) {
         if (!socket.data.rooms.has(matterId)) {
           releaseFeed(matterId, socket.id);

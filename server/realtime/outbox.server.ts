@@ -10,8 +10,9 @@ import type { ServerToClientEvents } from "./contract.js";
  * together, the transcript's fragments of every call speaking) are encoded once each, as WebSocket
  * frames laid back to back in one buffer, and every watcher gets that buffer in one write: still one
  * socket.io event per push, in order, as the contract says. A room whose last write took T ms waits T ms
- * before its next one, gathering what comes meanwhile, so fan-out never takes more than half the loop;
- * a speaker's fragments gathered so become one.
+ * before its next one, gathering what comes meanwhile, so streaming never takes more than half the loop;
+ * a speaker's fragments gathered so become one. Anything but a fragment (a ledger event, presence) ends
+ * the wait: it goes at the next round of the loop, with what waited before it.
  */
 export interface RoomOutbox {
   push<E extends keyof ServerToClientEvents>(room: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
@@ -37,6 +38,8 @@ type AnyServer = Server<any, ServerToClientEvents, any, any>;
 interface RoomQueue {
   pushes: Push[];
   cancel: (() => void) | null;
+  /** True while the room waits out its last write (rather than for the next round of the loop). */
+  pacing: boolean;
 }
 
 /** Below this, a write is not worth pacing: a timer of under a millisecond would only add a millisecond. */
@@ -62,25 +65,39 @@ export function createRoomOutbox(io: AnyServer, options: OutboxOptions = {}): Ro
     if (watchers > 0) options.written?.({ room, pushes, watchers, direct, ms });
     if (ms < PACE_FROM_MS) {
       queue.cancel = null;
+      queue.pacing = false;
       rooms.delete(room);
       return;
     }
     const timer = setTimeout(() => {
+      queue.cancel = null;
+      queue.pacing = false;
       if (queue.pushes.length > 0) flush(room, queue);
       else rooms.delete(room);
     }, ms);
     queue.cancel = () => clearTimeout(timer);
+    queue.pacing = true;
+  }
+
+  function soon(room: string, queue: RoomQueue) {
+    const immediate = setImmediate(() => flush(room, queue));
+    queue.cancel = () => clearImmediate(immediate);
+    queue.pacing = false;
   }
 
   return {
     push(room, event, payload) {
-      const queue = rooms.get(room) ?? { pushes: [], cancel: null };
+      const queue = rooms.get(room) ?? { pushes: [], cancel: null, pacing: false };
       rooms.set(room, queue);
       const next = { event, payload } as Push;
       if (!options.absorb?.(queue.pushes, next)) queue.pushes.push(next);
-      if (queue.cancel) return;
-      const immediate = setImmediate(() => flush(room, queue));
-      queue.cancel = () => clearImmediate(immediate);
+      if (!queue.cancel) return soon(room, queue);
+      // Only a speaker's words wait out the room's last write: a ledger event (a vote, a result) goes at
+      // the next round of the loop, taking what waits with it, in order.
+      if (queue.pacing && event !== "transcript") {
+        queue.cancel();
+        soon(room, queue);
+      }
     },
     close() {
       for (const queue of rooms.values()) queue.cancel?.();
@@ -140,27 +157,40 @@ export function textFrame(text: string): Buffer {
 }
 
 /**
- * engine.io's WebSocket transport, as far as it sends a broadcast's pre-encoded frame itself
- * (`_canSendPreEncodedFrame` in engine.io 6): the frame goes to the `ws` socket's sender as it is.
+ * engine.io's WebSocket transport (engine.io 6), as far as the outbox looks into it: its `ws` socket,
+ * that socket's sender (which queues frames only while it compresses or reads a Blob: `_state` 0 is
+ * its idle state) and the TCP socket underneath.
  */
 interface FrameTransport {
   name: string;
   writable: boolean;
   perMessageDeflate?: unknown;
-  socket?: { _sender?: { sendFrame?: unknown } };
-  send(packets: { type: "message"; options: { wsPreEncodedFrame: Buffer[] } }[]): void;
+  socket?: {
+    readyState: number;
+    _socket?: { writable: boolean; destroyed: boolean; write(data: Buffer): boolean };
+    _sender?: { _state?: number; _queue?: unknown[] };
+  };
 }
 
 /**
- * Writes the frames to a socket at once when nothing of its own is waiting: an open WebSocket whose last
- * write is done and whose engine.io queue is empty. engine.io then counts it as its own write (the
- * transport is busy until it is done, and what is queued meanwhile follows it). False when it cannot.
+ * Writes the frames to a socket's TCP connection at once when nothing of its own is waiting: an open
+ * WebSocket whose last write by engine.io is done, whose engine.io queue is empty and whose `ws` sender
+ * holds nothing back. Whatever engine.io or `ws` sends afterwards is written after these bytes, so the
+ * order holds. Written so, a watcher costs one socket write and no callback, no event and no state in
+ * engine.io or `ws` (their bookkeeping per write cost a third as much again as the write itself, for
+ * 5,000 watchers a broadcast). False when it cannot.
  */
 function writeFrames(socket: Socket, frames: Buffer): boolean {
   const conn = socket.conn as unknown as { readyState: string; writeBuffer: unknown[]; transport: FrameTransport };
   const transport = conn.transport;
-  if (conn.readyState !== "open" || conn.writeBuffer.length > 0 || transport.name !== "websocket" || !transport.writable) return false;
-  if (transport.perMessageDeflate || typeof transport.socket?._sender?.sendFrame !== "function") return false;
-  transport.send([{ type: "message", options: { wsPreEncodedFrame: [frames] } }]);
+  if (conn.readyState !== "open" || conn.writeBuffer.length > 0 || transport.name !== "websocket" || !transport.writable || transport.perMessageDeflate) {
+    return false;
+  }
+  const ws = transport.socket;
+  const tcp = ws?._socket;
+  // 1 is WebSocket's OPEN.
+  if (!ws || ws.readyState !== 1 || !tcp || !tcp.writable || tcp.destroyed) return false;
+  if (ws._sender?._state !== 0 || (ws._sender._queue?.length ?? 0) > 0) return false;
+  tcp.write(frames);
   return true;
 }

@@ -188,6 +188,29 @@ describe.each(dialects())("realtime over socket.io (%s)", (dialect) => {
     expect(notices.map((n) => n.seq)).toEqual([head + 1, head + 2]);
   });
 
+  it("a (re)join from any seq is answered with exactly what follows it, whether the room's recent events or the ledger answer it", async () => {
+    // A watcher holds the room open, so later joins find its events in memory.
+    const holder = await connect(null);
+    expect((await send(holder, "room:join", { matterId: POLITY_STREAM, afterSeq: 0 })).ok).toBe(true);
+    const granted = await callers.admin.mutate("admin.setRoles", { userId: await userIdOf("citizen4@demo.agora"), roles: ["citizen", "delegate"] });
+    expect(granted.status).toBe(200);
+    const stored = await readLedger(server.server.deps.db, POLITY_STREAM);
+    const head = stored.at(-1)!.seq;
+    const joiner = await connect(null);
+    for (let afterSeq = 0; afterSeq <= head + 1; afterSeq++) {
+      const ack = await send(joiner, "room:join", { matterId: POLITY_STREAM, afterSeq });
+      expect(ack.ok).toBe(true);
+      const { events, more } = (ack as { ok: true; data: { events: LedgerEvent[]; more: boolean } }).data;
+      expect(more).toBe(false);
+      expect(events, `after ${afterSeq}`).toEqual(stored.filter((e) => e.seq > afterSeq));
+    }
+  });
+
+  async function userIdOf(email: string): Promise<string> {
+    const found = await callers.admin.query("admin.users", { query: email });
+    return found.data[0].id as string;
+  }
+
   it("refuses a connection from a foreign origin, even with a session cookie", async () => {
     for (const origin of ["http://evil.example", "null", "not a url"]) {
       await expect(connect("admin", { origin }), origin).rejects.toThrow();
