@@ -25,25 +25,59 @@ export type Push = { [E in keyof ServerToClientEvents]: { event: E; payload: Par
 export interface Written {
   room: string;
   pushes: Push[];
-  /** This process's sockets in the room. */
+  /** Writes to this process's sockets in the room (a socket written again when a push joined the write under way counts again). */
   watchers: number;
   /** Of those, the ones written in one go (the others, on polling or still busy, took the packets one by one). */
   direct: number;
+  /** Time spent writing (the write may have been spread over several rounds of the loop). */
   ms: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the outbox reads rooms and writes packets, whatever the sockets' other events
 type AnyServer = Server<any, ServerToClientEvents, any, any>;
 
+/** Pushes encoded once each: their packets (for engine.io's queue) and their frames back to back (for one write). */
+interface Batch {
+  pushes: Push[];
+  encoded: Encoded[];
+  frames: Buffer;
+}
+
+/** Sockets still to be written a batch, in order. */
+interface Part {
+  sockets: Socket[];
+  batch: Batch;
+}
+
+/** A room's write in progress: slices of sockets, one round of the loop each. */
+interface Wave {
+  parts: Part[];
+  cursor: number;
+  pushes: Push[];
+  written: number;
+  direct: number;
+  /** Time spent writing, over all slices. */
+  ms: number;
+}
+
 interface RoomQueue {
   pushes: Push[];
+  /** idle: nothing to do; soon: a flush at the next round of the loop; writing: a wave under way; pacing: waiting out the last wave. */
+  state: "idle" | "soon" | "writing" | "pacing";
   cancel: (() => void) | null;
-  /** True while the room waits out its last write (rather than for the next round of the loop). */
-  pacing: boolean;
+  /** Set when something other than a fragment arrives while a wave is under way: it joins the wave. */
+  urgent: boolean;
 }
 
 /** Below this, a write is not worth pacing: a timer of under a millisecond would only add a millisecond. */
 const PACE_FROM_MS = 1;
+/**
+ * Sockets written per round of the loop. Between slices the server reads what came in (a delegate's
+ * vote, a request), and a ledger event that arrives meanwhile joins the write under way: the sockets
+ * not yet written get it with the rest, the others right after, rather than all of them after the whole
+ * room (5,000 writes take tens of milliseconds).
+ */
+const SLICE = 512;
 
 export interface OutboxOptions {
   written?: (written: Written) => void;
@@ -52,52 +86,116 @@ export interface OutboxOptions {
    * after its last ones): true when it did, and the push is not queued on its own.
    */
   absorb?: (waiting: Push[], next: Push) => boolean;
+  /** Sockets written per round of the loop (SLICE; tests take fewer). */
+  slice?: number;
 }
 
 export function createRoomOutbox(io: AnyServer, options: OutboxOptions = {}): RoomOutbox {
   const rooms = new Map<string, RoomQueue>();
+  const namespace = io.of("/");
+
+  function socketsOf(room: string, except?: Set<string>): Socket[] {
+    const out: Socket[] = [];
+    for (const id of namespace.adapter.rooms.get(room) ?? []) {
+      if (except?.has(id)) continue;
+      const socket = namespace.sockets.get(id);
+      if (socket) out.push(socket);
+    }
+    return out;
+  }
 
   function flush(room: string, queue: RoomQueue) {
+    queue.cancel = null;
     const pushes = queue.pushes.splice(0);
+    const sockets = socketsOf(room);
+    if (sockets.length === 0 || pushes.length === 0) return idle(room, queue);
+    const wave: Wave = { parts: [{ sockets, batch: encodeBatch(io, pushes) }], cursor: 0, pushes, written: 0, direct: 0, ms: 0 };
+    queue.state = "writing";
+    queue.urgent = false;
+    slice(room, queue, wave);
+  }
+
+  function slice(room: string, queue: RoomQueue, wave: Wave) {
+    queue.cancel = null;
     const started = performance.now();
-    const { watchers, direct } = writeToRoom(io, room, pushes);
-    const ms = performance.now() - started;
-    if (watchers > 0) options.written?.({ room, pushes, watchers, direct, ms });
-    if (ms < PACE_FROM_MS) {
-      queue.cancel = null;
-      queue.pacing = false;
-      rooms.delete(room);
+    if (queue.urgent) join(room, queue, wave);
+    let budget = options.slice ?? SLICE;
+    while (budget > 0 && wave.parts.length > 0) {
+      const part = wave.parts[0]!;
+      const end = Math.min(part.sockets.length, wave.cursor + budget);
+      for (let i = wave.cursor; i < end; i++) if (writeTo(part.sockets[i]!, part.batch)) wave.direct++;
+      wave.written += end - wave.cursor;
+      budget -= end - wave.cursor;
+      wave.cursor = end;
+      if (end === part.sockets.length) {
+        wave.parts.shift();
+        wave.cursor = 0;
+      }
+    }
+    wave.ms += performance.now() - started;
+    if (wave.parts.length > 0) {
+      const immediate = setImmediate(() => slice(room, queue, wave));
+      queue.cancel = () => clearImmediate(immediate);
       return;
     }
+    if (wave.written > 0) options.written?.({ room, pushes: wave.pushes, watchers: wave.written, direct: wave.direct, ms: wave.ms });
+    if (wave.ms < PACE_FROM_MS) return idle(room, queue);
+    queue.state = "pacing";
     const timer = setTimeout(() => {
-      queue.cancel = null;
-      queue.pacing = false;
       if (queue.pushes.length > 0) flush(room, queue);
-      else rooms.delete(room);
-    }, ms);
+      else idle(room, queue);
+    }, wave.ms);
     queue.cancel = () => clearTimeout(timer);
-    queue.pacing = true;
+  }
+
+  /**
+   * What waits joins the wave under way: every socket not yet written gets it after what it was to get,
+   * in the same write; every other socket in the room (written already, or come since) gets it next.
+   */
+  function join(room: string, queue: RoomQueue, wave: Wave) {
+    queue.urgent = false;
+    const pushes = queue.pushes.splice(0);
+    if (pushes.length === 0) return;
+    const batch = encodeBatch(io, pushes);
+    const pending = new Set<string>();
+    wave.parts = wave.parts.map((part, i) => {
+      const sockets = i === 0 ? part.sockets.slice(wave.cursor) : part.sockets;
+      for (const socket of sockets) pending.add(socket.id);
+      return { sockets, batch: joinBatches(part.batch, batch) };
+    });
+    wave.cursor = 0;
+    const others = socketsOf(room, pending);
+    if (others.length > 0) wave.parts.push({ sockets: others, batch });
+    wave.pushes.push(...pushes);
   }
 
   function soon(room: string, queue: RoomQueue) {
+    queue.state = "soon";
     const immediate = setImmediate(() => flush(room, queue));
     queue.cancel = () => clearImmediate(immediate);
-    queue.pacing = false;
+  }
+
+  function idle(room: string, queue: RoomQueue) {
+    if (queue.pushes.length > 0) return soon(room, queue);
+    queue.state = "idle";
+    queue.cancel = null;
+    rooms.delete(room);
   }
 
   return {
     push(room, event, payload) {
-      const queue = rooms.get(room) ?? { pushes: [], cancel: null, pacing: false };
-      rooms.set(room, queue);
+      let queue = rooms.get(room);
+      if (!queue) rooms.set(room, (queue = { pushes: [], state: "idle", cancel: null, urgent: false }));
       const next = { event, payload } as Push;
       if (!options.absorb?.(queue.pushes, next)) queue.pushes.push(next);
-      if (!queue.cancel) return soon(room, queue);
-      // Only a speaker's words wait out the room's last write: a ledger event (a vote, a result) goes at
-      // the next round of the loop, taking what waits with it, in order.
-      if (queue.pacing && event !== "transcript") {
-        queue.cancel();
+      // Only a speaker's words wait out the room's last write: a ledger event (a vote, a result) or
+      // presence goes at the next round of the loop, or joins the write under way, taking what waits
+      // with it, in order.
+      if (queue.state === "idle") soon(room, queue);
+      else if (event !== "transcript" && queue.state === "pacing") {
+        queue.cancel?.();
         soon(room, queue);
-      }
+      } else if (event !== "transcript" && queue.state === "writing") queue.urgent = true;
     },
     close() {
       for (const queue of rooms.values()) queue.cancel?.();
@@ -112,21 +210,21 @@ interface Encoded {
   frame: Buffer;
 }
 
-function writeToRoom(io: AnyServer, room: string, pushes: Push[]): { watchers: number; direct: number } {
-  const namespace = io.of("/");
-  const members = namespace.adapter.rooms.get(room);
-  if (!members?.size || pushes.length === 0) return { watchers: 0, direct: 0 };
+function encodeBatch(io: AnyServer, pushes: Push[]): Batch {
   const encoded = pushes.map((push) => encode(io, push));
-  const frames = encoded.length === 1 ? encoded[0]!.frame : Buffer.concat(encoded.map((e) => e.frame));
-  let direct = 0;
-  for (const id of members) {
-    const socket = namespace.sockets.get(id);
-    if (!socket) continue;
-    if (writeFrames(socket, frames)) direct++;
-    // Through engine.io's queue, after what it holds: behind a busy socket's earlier packets, never ahead of them.
-    else for (const e of encoded) socket.conn.write(e.packet, { wsPreEncodedFrame: [e.frame] } as { compress?: boolean });
-  }
-  return { watchers: members.size, direct };
+  return { pushes, encoded, frames: encoded.length === 1 ? encoded[0]!.frame : Buffer.concat(encoded.map((e) => e.frame)) };
+}
+
+function joinBatches(first: Batch, then: Batch): Batch {
+  return { pushes: [...first.pushes, ...then.pushes], encoded: [...first.encoded, ...then.encoded], frames: Buffer.concat([first.frames, then.frames]) };
+}
+
+/** Writes a batch to one socket: in one go when it can (true), else through engine.io's queue. */
+function writeTo(socket: Socket, batch: Batch): boolean {
+  if (writeFrames(socket, batch.frames)) return true;
+  // Through engine.io's queue, after what it holds: behind a busy socket's earlier packets, never ahead of them.
+  for (const e of batch.encoded) socket.conn.write(e.packet, { wsPreEncodedFrame: [e.frame] } as { compress?: boolean });
+  return false;
 }
 
 function encode(io: AnyServer, { event, payload }: Push): Encoded {

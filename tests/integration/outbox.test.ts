@@ -103,6 +103,29 @@ describe("the room outbox", () => {
     expect(written.at(-1)).toMatchObject({ watchers: 2, direct: 1 });
   });
 
+  it("a room is written in slices; an event pushed meanwhile joins the write: sockets not yet written get both at once, the others it next, each once and in order", async () => {
+    const [ws, polling] = watchers;
+    const third = await watch("websocket");
+    const everyone = [ws!, polling!, third];
+    for (const w of everyone) w.received.length = 0;
+    const sliced: Written[] = [];
+    // One socket a round of the loop.
+    const slow = createRoomOutbox(server, { written: (w) => sliced.push(w), absorb: absorbFragment, slice: 1 });
+    slow.push("stream:m1", "transcript", fragment("a", "first"));
+    // The outbox's flush runs in this round's check phase and writes one socket; this runs right after it, before the next slice.
+    setImmediate(() => slow.push("stream:m1", "presence", { matterId: "m1", people: [], citizens: 0, anonymous: 3 }));
+    await waitFor(async () => (everyone.every((w) => w.received.length >= 2) ? true : null), "every watcher");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const w of everyone) expect(w.received).toEqual(["a:first", "presence"]);
+    // One write in all: three sockets, and the one written before the presence arrived written again.
+    expect(sliced).toHaveLength(1);
+    expect(sliced[0]!.pushes.map((p) => p.event)).toEqual(["transcript", "presence"]);
+    expect(sliced[0]!.watchers).toBe(4);
+    slow.close();
+    third.socket.disconnect();
+    await waitFor(async () => (server.of("/").adapter.rooms.get("stream:m1")?.has(third.socket.id!) ? null : true), "the third to leave");
+  });
+
   it("a speaker's words pushed before the room's write join into one fragment, in the place of the first", async () => {
     const [ws, polling] = watchers;
     for (const w of [ws!, polling!]) w.received.length = 0;
