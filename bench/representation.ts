@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createEngine } from "../deliberation/llm/index.js";
 import type { LlmPort } from "../deliberation/llm/port.js";
-import { DEV, HOLDOUT } from "../tests/fixtures/representation/index.js";
+import { DEV, FRESH, HOLDOUT } from "../tests/fixtures/representation/index.js";
 import type { Scenario } from "../tests/fixtures/representation/types.js";
 import { figures, measureScenario, perClass, type ScenarioResult } from "./lib/representation.js";
 import { round, summary, table } from "./support.js";
@@ -9,8 +9,10 @@ import { round, summary, table } from "./support.js";
 /**
  * Representation, measured (issue 13): every scenario of the labelled corpus in tests/fixtures/
  * representation is deliberated to a draft, and what the readers and representatives did is held
- * against the gold readings and stances written by hand. The holdout split is reported on its own:
- * the offline reader was never tuned on it.
+ * against the gold readings and stances written by hand. The holdout and fresh splits are reported on
+ * their own: the offline reader was never tuned on them, and their per-scenario rows, false approvals
+ * and hygiene lines are not printed (only their aggregates), so that reading the bench's output cannot
+ * tune the reader on them either. `--show-blind` prints them (for the corpus's authors, not the reader's).
  *
  *   npm run bench -- representation                  the offline engine
  *   npm run bench -- representation --engine openai  OPENAI_BASE_URL, OPENAI_API_KEY, AGORA_MODEL
@@ -43,21 +45,25 @@ if (engineName === "openai") {
   });
 }
 
+type Split = "dev" | "holdout" | "fresh";
+const showBlind = args.includes("--show-blind");
+const shown = (split: Split) => split === "dev" || showBlind;
 const started = Date.now();
-const results: { split: "dev" | "holdout"; result: ScenarioResult }[] = [];
-const all: [Scenario, "dev" | "holdout"][] = [
-  ...DEV.map((s) => [s, "dev"] as [Scenario, "dev"]),
-  ...HOLDOUT.map((s) => [s, "holdout"] as [Scenario, "holdout"]),
+const results: { split: Split; result: ScenarioResult }[] = [];
+const all: [Scenario, Split][] = [
+  ...DEV.map((s) => [s, "dev"] as [Scenario, Split]),
+  ...HOLDOUT.map((s) => [s, "holdout"] as [Scenario, Split]),
+  ...FRESH.map((s) => [s, "fresh"] as [Scenario, Split]),
 ];
 for (const [i, [scenario, split]] of all.entries()) {
-  process.stderr.write(`\r[${i + 1}/${all.length}] ${scenario.id}`.padEnd(60));
+  process.stderr.write(`\r[${i + 1}/${all.length}] ${shown(split) ? scenario.id : split}`.padEnd(60));
   results.push({ split, result: await measureScenario(scenario, engine) });
 }
 process.stderr.write("\n");
 
 const pct = (x: number) => `${round(100 * x, 0)} %`;
 table(
-  results.map(({ split, result: r }) => {
+  results.filter(({ split }) => shown(split)).map(({ split, result: r }) => {
     const f = figures([r]);
     return {
       scenario: r.id,
@@ -77,6 +83,7 @@ const slices: [string, ScenarioResult[]][] = [
   ["all", results.map((r) => r.result)],
   ["dev", results.filter((r) => r.split === "dev").map((r) => r.result)],
   ["holdout", results.filter((r) => r.split === "holdout").map((r) => r.result)],
+  ["fresh", results.filter((r) => r.split === "fresh").map((r) => r.result)],
   ["english", results.filter((r) => r.result.language === "en").map((r) => r.result)],
   ["estonian", results.filter((r) => r.result.language === "et").map((r) => r.result)],
 ];
@@ -99,12 +106,14 @@ table(
 console.log("");
 const allPairs = results.flatMap((r) => r.result.pairs);
 table(perClass(allPairs).map((c) => ({ verdict: c.verdict, gold: c.gold, precision: round(c.precision, 3), recall: round(c.recall, 3), f1: round(c.f1, 3) })));
-for (const { result: r } of results)
-  for (const f of r.falseApprovals) console.log(`false approval: ${r.id}: ${f.representative} approves a draft eroding ${f.value}`);
-for (const { result: r } of results) for (const h of r.hygiene) console.log(`hygiene: ${r.id}: clause ${h.clause}: ${h.problem}`);
+for (const { split, result: r } of results)
+  for (const f of r.falseApprovals) console.log(`false approval: ${shown(split) ? `${r.id}: ${f.representative}` : `(${split})`} approves a draft eroding ${shown(split) ? f.value : "a top value"}`);
+for (const { split, result: r } of results)
+  for (const h of r.hygiene) console.log(`hygiene: ${shown(split) ? `${r.id}: clause ${h.clause}` : `(${split})`}: ${h.problem}`);
 
 const total = figures(results.map((r) => r.result));
 const holdout = figures(results.filter((r) => r.split === "holdout").map((r) => r.result));
+const fresh = figures(results.filter((r) => r.split === "fresh").map((r) => r.result));
 summary("representation", {
   engine: engineName,
   scenarios: total.scenarios,
@@ -117,5 +126,7 @@ summary("representation", {
   hygiene_violations: total.hygiene_violations,
   holdout_reading_macro_f1: round(holdout.reading_macro_f1, 3),
   holdout_stance_accuracy: round(holdout.stance_accuracy, 3),
+  fresh_reading_macro_f1: round(fresh.reading_macro_f1, 3),
+  fresh_stance_accuracy: round(fresh.stance_accuracy, 3),
   run_ms: Date.now() - started,
 });

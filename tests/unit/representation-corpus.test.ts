@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL, DEV, HOLDOUT, optionIds } from "../fixtures/representation/index.js";
+import { ALL, DEV, FRESH, HOLDOUT, optionIds } from "../fixtures/representation/index.js";
 import type { Scenario, Stance } from "../fixtures/representation/types.js";
 
 /** The value keys used in any mandate of the scenario. */
@@ -50,7 +50,7 @@ function stanceFromReadings(s: Scenario, c: Scenario["constituencies"][number]):
 describe("representation corpus", () => {
   it("has enough scenarios, in both languages and both splits", () => {
     expect(ALL.length).toBeGreaterThanOrEqual(12);
-    expect(ALL.length).toBe(DEV.length + HOLDOUT.length);
+    expect(ALL.length).toBe(DEV.length + HOLDOUT.length + FRESH.length);
     expect(DEV.length).toBeGreaterThanOrEqual(1);
     expect(HOLDOUT.length).toBeGreaterThanOrEqual(1);
     expect(ALL.filter((s) => s.language === "et").length).toBeGreaterThanOrEqual(4);
