@@ -2453,3 +2453,52 @@ export const FEARING_CUES: Readonly<Record<"en" | "et", readonly string[]>> = {
     "mõõdetakse",
   ],
 };
+
+/**
+ * A power a value fears only in a particular use or condition (decision 0023). Value-side cues, read in
+ * the value's own words beside a power it fears; the clause-side words that grant that use or condition.
+ *
+ * - `use`: the power named as the ground of something done to a person ("a dismissal rests on tracking
+ *   data", "a score becomes the real reason someone is detained", "the tool wrongly flags some groups",
+ *   "traffic data becomes a tool for tracking a person"). A clause grants it when it names the use: the
+ *   power as a ground or basis ("the sole ground for dismissing"), or the other concern the value names
+ *   beside the power (a decision by the machine alone, a penalty, a person's attributes).
+ * - `reach`: the power beyond what it is for, or more than once ("the camera also records cars that keep
+ *   the rules", "several fines for the same offence"). A clause grants it when it extends the power to
+ *   all or each ("every passing vehicle", "a fine for each camera"); one that holds it to a single use
+ *   ("a single fine") bounds it.
+ * - `absence`: the power used without something ("a fine comes without any evidence", "follows the score
+ *   without seeing the family"): a clause grants it when it, too, takes something away ("without").
+ */
+export const POWER_CONDITIONS: Readonly<
+  Record<"en" | "et", { use: readonly string[]; reach: readonly string[]; grantUse: readonly string[]; grantReach: readonly string[]; single: readonly string[] }>
+> = {
+  en: {
+    use: ["reason", "=becomes", "=become", "turned into", "ground for", "grounds for", "on the basis", "based on", "because of", "rests on", "rest on", "used against", "wrong", "=error", "=errors", "mistaken"],
+    reach: ["=also", "=even", "=several", "more than one", "=twice", "=same", "=again"],
+    grantUse: ["=ground", "=grounds", "=basis", "=sole", "=solely", "=reason", "=reasons", "based on", "on the strength of"],
+    grantReach: ["=all", "=every", "=each", "=everyone", "=anyone", "whether or not", "regardless"],
+    single: ["a single", "only one", "one single", "=once"],
+  },
+  et: {
+    use: ["põhjus", "alusel", "põhjal", "tõttu", "muutub", "muutuks", "tööriist", "vahendiks", "ekslikult", "valesti", "=eksib", "=viga"],
+    reach: ["=ka", "isegi", "=mitu", "=mitut", "mitmekordse", "=sama", "korduvalt"],
+    grantUse: ["alusel", "põhjal", "põhjusel", "ainus", "ainsa", "ainsaks", "üksnes selle", "ainuüksi"],
+    grantReach: ["kõigi", "=kõik", "kõiki", "=iga", "igaühe", "igaüht", "sõltumata"],
+    single: ["üksainus", "ühekordse", "ainult üks", "üksnes üks"],
+  },
+};
+
+/**
+ * The concerns that are themselves a use of a power (a decision by the machine alone, a penalty, judging
+ * a person by attributes): a power a value names beside one of them is that use's ground, not a fear of
+ * its own, and these concerns are never conditional through a `use` cue (they are the use).
+ */
+export const USE_CONCERNS: readonly string[] = ["automated", "penalty", "attributes"];
+
+/**
+ * Safeguards that can come after a power has acted: a person's review, an appeal, a correction, an
+ * explanation. Permitting the power does not take them away (a mark given by a machine can still be
+ * looked at again by a person); a clause that requires the power alone, or excludes them, does.
+ */
+export const AFTER_THE_ACT: readonly string[] = ["human", "appeal", "correction", "explanation"];

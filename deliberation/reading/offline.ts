@@ -1,5 +1,17 @@
 import { textLanguage } from "../values/dedupe.js";
-import { CONCEPTS, type Concept, DISCRETION, FEARING_CUES, FREEDOM_THREATS, FREEDOMS, MODALITY, type ModalityCues } from "./lexicon.js";
+import {
+  AFTER_THE_ACT,
+  CONCEPTS,
+  type Concept,
+  DISCRETION,
+  FEARING_CUES,
+  FREEDOM_THREATS,
+  FREEDOMS,
+  MODALITY,
+  type ModalityCues,
+  POWER_CONDITIONS,
+  USE_CONCERNS,
+} from "./lexicon.js";
 import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./types.js";
 
 /**
@@ -292,6 +304,20 @@ export interface ValueConcern {
   weight: number;
   /** Not named by the value: a power that serves its goal (read only where a clause names the goal). */
   implicit: boolean;
+  /**
+   * A power the value fears only in a particular use or condition, never as such (decision 0023): a
+   * clause that merely permits or bans the power is silent for it; one that grants the use or the
+   * condition is read as before.
+   */
+  conditional?: PowerCondition;
+}
+
+export type ConditionKind = "use" | "reach" | "absence";
+
+export interface PowerCondition {
+  kinds: Set<ConditionKind>;
+  /** The other concerns the value names beside the power (a decision by the machine alone, a penalty …). */
+  uses: Set<string>;
 }
 
 export interface ValueProfile {
@@ -350,6 +376,91 @@ function absent(tokens: readonly Token[], m: Mention, language: Language): boole
   return ABSENT_BEFORE[language].has(prev) || (ARTICLES_OR_ANY.has(prev) && ABSENT_BEFORE[language].has(prev2));
 }
 
+const CONDITION_FORMS = {
+  en: {
+    use: POWER_CONDITIONS.en.use.map(compileForm),
+    reach: POWER_CONDITIONS.en.reach.map(compileForm),
+    grantUse: POWER_CONDITIONS.en.grantUse.map(compileForm),
+    grantReach: POWER_CONDITIONS.en.grantReach.map(compileForm),
+    single: POWER_CONDITIONS.en.single.map(compileForm),
+  },
+  et: {
+    use: POWER_CONDITIONS.et.use.map(compileForm),
+    reach: POWER_CONDITIONS.et.reach.map(compileForm),
+    grantUse: POWER_CONDITIONS.et.grantUse.map(compileForm),
+    grantReach: POWER_CONDITIONS.et.grantReach.map(compileForm),
+    single: POWER_CONDITIONS.et.single.map(compileForm),
+  },
+} as const;
+const REACH_NEAR = 3;
+const ABSENCE_NEAR = 3;
+const WITHOUT_WORD: Record<Language, RegExp> = { en: /^without$/u, et: /^ilma$|\p{L}mata$/u };
+
+/**
+ * In one of the value's texts, the use or condition under which it fears the power `key` (decision 0023),
+ * or null when the text fears the power as such. The power is named beside another concern that is its
+ * use ("a dismissal rests on tracking data": a decision resting on the data), or as the ground of what is
+ * done ("a score becomes the real reason someone is detained"), beyond its purpose or more than once
+ * ("the camera also records cars that keep the rules"), or without something ("trahv tuleb ilma ühegi
+ * tõendita"). A concern that is itself a use is conditioned only by reach and absence.
+ */
+function powerCondition(tokens: readonly Token[], mentions: readonly Mention[], key: string, skip: number, language: Language): PowerCondition | null {
+  const at = mentions.filter((m) => m.key === key);
+  if (at.length === 0) return null;
+  const kinds = new Set<ConditionKind>();
+  const uses = new Set<string>();
+  const forms = CONDITION_FORMS[language];
+  if (!USE_CONCERNS.includes(key)) {
+    for (const m of mentions) {
+      if (m.key === key || !USE_CONCERNS.includes(m.key)) continue;
+      kinds.add("use");
+      uses.add(m.key);
+    }
+    if (findAll(tokens, forms.use, skip).length > 0) kinds.add("use");
+  }
+  for (const s of findAll(tokens, forms.reach, skip)) {
+    if (at.some((m) => (s.from >= m.to && s.from - m.to <= REACH_NEAR) || (m.from >= s.to && m.from - s.to <= REACH_NEAR))) kinds.add("reach");
+  }
+  // "without" after the power, governing something other than the power: the power used without it.
+  const end = Math.max(...at.map((m) => m.to));
+  for (let i = end; i < tokens.length; i++) {
+    if (!WITHOUT_WORD[language].test(tokens[i]!.w)) continue;
+    if (at.some((m) => m.from > i && m.from - i <= ABSENCE_NEAR)) continue;
+    if (i - end <= 6) kinds.add("absence");
+  }
+  return kinds.size > 0 ? { kinds, uses } : null;
+}
+
+const GRANT_CACHE = new Map<string, Token[]>();
+
+/**
+ * Does the clause grant the use or condition the value fears of a power? "granted" when it names the
+ * use (the power as a ground, or the concern the value names beside it), extends the power to all or
+ * each, or also takes something away; "single" when it holds the power to one use; null when it merely
+ * permits or bans the power.
+ */
+function grants(condition: PowerCondition, clause: ClauseReading, text: string): "granted" | "single" | null {
+  let tokens = GRANT_CACHE.get(text);
+  if (!tokens) {
+    tokens = tokenize(text);
+    if (GRANT_CACHE.size > 10_000) GRANT_CACHE.clear();
+    GRANT_CACHE.set(text, tokens);
+  }
+  const forms = CONDITION_FORMS[clause.language];
+  if (condition.kinds.has("use")) {
+    if (findAll(tokens, forms.grantUse).length > 0) return "granted";
+    if (clause.mentions.some((m) => condition.uses.has(m.key))) return "granted";
+  }
+  if (condition.kinds.has("absence")) {
+    if (tokens.some((t) => WITHOUT_WORD[clause.language].test(t.w)) || clause.mentions.some((m) => m.effect === "not-required")) return "granted";
+  }
+  if (condition.kinds.has("reach")) {
+    if (findAll(tokens, forms.grantReach).length > 0) return "granted";
+    if (findAll(tokens, forms.single).length > 0) return "single";
+  }
+  return null;
+}
+
 export function valueProfile(value: ReadableValue): ValueProfile {
   const cacheKey = JSON.stringify([value.title, value.description, value.policies]);
   const cached = PROFILE_CACHE.get(cacheKey);
@@ -382,9 +493,24 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     );
     // "MOMENTS when …" names what the value fears to see happen.
     const moments = policy && /^(?:MOMENTS|HETKED)\b/u.test(text.trim());
-    return { tokens, mentions: kept, weight, fear, policy, threatened, moments };
+    return { tokens, mentions: kept, weight, fear, policy, threatened, moments, skip };
   });
   const votes = new Map<string, { plus: number; minus: number; weight: number }>();
+  // A power feared in some text as such, and the conditions under which the other texts fear it.
+  const asSuch = new Set<string>();
+  const conditions = new Map<string, PowerCondition>();
+  const fearPower = (r: (typeof read)[number], key: string) => {
+    vote(key, r.weight, false);
+    const condition = powerCondition(r.tokens, r.mentions, key, r.skip, language);
+    if (!condition) {
+      asSuch.add(key);
+      return;
+    }
+    const merged = conditions.get(key) ?? { kinds: new Set<ConditionKind>(), uses: new Set<string>() };
+    for (const k of condition.kinds) merged.kinds.add(k);
+    for (const u of condition.uses) merged.uses.add(u);
+    conditions.set(key, merged);
+  };
   const vote = (key: string, weight: number, plus: boolean) => {
     const v = votes.get(key) ?? { plus: 0, minus: 0, weight: 0 };
     v.weight = Math.max(v.weight, weight);
@@ -403,13 +529,13 @@ export function valueProfile(value: ReadableValue): ValueProfile {
       // "obligations ignored without any consequence", "kiiruseületaja jääb karistuseta", "tulu jääb
       // avastamata": what the value fears is the power's absence, so it asks for the power.
       if (r.moments && r.mentions.some((m) => m.key === key && absent(r.tokens, m, language))) vote(key, r.weight, true);
-      else if (r.fear) vote(key, r.weight, false);
+      else if (r.fear) fearPower(r, key);
       else if ((c.serves ?? []).some((g) => goals.has(g))) vote(key, r.weight, true);
       // A power named without fear beside a safeguard is the safeguard's occasion ("MOMENTS when a
       // person learns that a system has identified them"), and so is one named in passing by a value
       // that looks for safeguards ("a system that identifies people to work as well for my dark skin");
       // a policy that attends to the power alone guards against it.
-      else if (!withSafeguard && (r.policy || !anySafeguard)) vote(key, r.weight, false);
+      else if (!withSafeguard && (r.policy || !anySafeguard)) fearPower(r, key);
     }
   }
   const concerns = new Map<string, ValueConcern>();
@@ -417,7 +543,8 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     const c = BY_KEY.get(key)!;
     const stance: Stance =
       c.valence === "safeguard" ? (v.plus > 0 ? "wants" : "guards") : v.plus > 0 && v.minus > 0 ? "bounded" : v.plus > 0 ? "wants" : "guards";
-    concerns.set(key, { key, stance, weight: v.weight, implicit: false });
+    const condition = stance === "guards" && c.valence === "intrusion" && !asSuch.has(key) ? conditions.get(key) : undefined;
+    concerns.set(key, { key, stance, weight: v.weight, implicit: false, ...(condition ? { conditional: condition } : {}) });
   }
   // A value about a goal asks for the powers that serve it, when a clause puts them to that goal.
   for (const g of goals) {
@@ -1448,30 +1575,41 @@ function judge(profile: ValueProfile, clause: ClauseReading, m: ClauseMention, t
   if (!found) return null;
   const c = BY_KEY.get(m.key)!;
   const stance = found.concern.stance;
+  // Permitting a power does not take away a safeguard that can follow it (decision 0023): a mark given
+  // by a machine can still be looked at again by a person.
+  if (found.via === "opposite" && c.valence === "intrusion" && m.effect === "allowed" && AFTER_THE_ACT.includes(found.concern.key)) return null;
+  // A power the value fears only in a use or condition: a clause that merely permits or bans it is
+  // silent (decision 0023); one that bounds it, or grants the use or condition, is read as before.
+  let effect = m.effect;
+  if (found.concern.conditional && c.valence === "intrusion" && effect !== "limited") {
+    const granted = grants(found.concern.conditional, clause, text);
+    if (granted === null) return null;
+    if (granted === "single" && (effect === "allowed" || effect === "required")) effect = "limited";
+  }
   // What the value wishes for the clause's concept: present (+1), absent (−1), within bounds (0).
   // Through an opposite the wish turns round: wanting deletion is guarding against keeping.
   const wish = stance === "bounded" ? (found.sign === 1 ? 0 : 1) : (stance === "wants" ? 1 : -1) * found.sign;
-  const p = presence(m.effect);
+  const p = presence(effect);
   let verdict: "honours" | "erodes" | null = null;
   if (wish === 1 && c.valence === "intrusion") {
     // A power the value asks for. One it never named (it serves the value's goal) counts only where the
     // clause puts it to that goal, and only for: "restricts rather than provides" is silent.
     const forGoal = [...profile.goals].some((g) => clause.goals.has(g) || m.exceptionScopes.includes(g));
     if (found.concern.implicit) {
-      if ((p === 1 || m.effect === "limited") && forGoal && m.segment === "main") verdict = "honours";
-    } else if (m.effect === "forbidden") {
+      if ((p === 1 || effect === "limited") && forGoal && m.segment === "main") verdict = "honours";
+    } else if (effect === "forbidden") {
       // A ban on a power the value needs erodes it where the ban reaches: not at demonstrations for a child lost at a station.
       if (banReaches(clause.scopes, profile.scopes)) verdict = "erodes";
-    } else if ((p === 1 || m.effect === "limited") && (forGoal || (!otherGoal(c, clause, profile) && coversValue(clause.scopes, profile.scopes))))
+    } else if ((p === 1 || effect === "limited") && (forGoal || (!otherGoal(c, clause, profile) && coversValue(clause.scopes, profile.scopes))))
       verdict = "honours";
   } else if (wish === 1) {
     verdict = p === -1 ? "erodes" : "honours";
   } else if (wish === -1) {
-    if (p === 1 || (m.effect === "limited" && m.extension)) verdict = "erodes";
-    else if (m.effect === "limited" || m.effect === "forbidden") verdict = "honours";
+    if (p === 1 || (effect === "limited" && m.extension)) verdict = "erodes";
+    else if (effect === "limited" || effect === "forbidden") verdict = "honours";
   } else {
     if (p === 1) verdict = "erodes";
-    else if (m.effect === "limited") verdict = "honours";
+    else if (effect === "limited") verdict = "honours";
   }
   if (verdict === null) return null;
   const tail: Tail = c.valence === "intrusion" ? (wish === 1 ? "needs" : "guards-against") : wish === -1 ? "guards-against" : "looks-for";
@@ -1483,7 +1621,7 @@ function judge(profile: ValueProfile, clause: ClauseReading, m: ClauseMention, t
     key: m.key,
     concern: found.concern.key,
     via: found.via,
-    effect: m.effect,
+    effect: effect,
     segment: m.segment,
     verdict,
     weight,
