@@ -1777,8 +1777,8 @@ export const CONCEPTS: readonly Concept[] = [
     key: "assistance",
     valence: "safeguard",
     label: { en: "help being available to everyone", et: "abi kättesaadavust kõigile" },
-    en: ["help with homework", "free of charge for", "free for all", "available to all", "=lend", "=lends", "someone to ask"],
-    et: ["tasuta kõigile", "laenab", "saada abi", "kelleltki küsida", "abi kodus", "aidata"],
+    en: ["help with homework", "homework help", "tutor", "free of charge for", "free for all", "available to all", "=lend", "=lends", "someone to ask"],
+    et: ["tasuta kõigile", "laenab", "saada abi", "kelleltki küsida", "abi kodus", "aidata", "juhendami"],
   },
 
   // ──────────────────────────────── goals ───────────────────────────────────
@@ -2347,6 +2347,10 @@ export const DISCRETION: Readonly<Record<"en" | "et", readonly string[]>> = {
     "think fit",
     "in its opinion",
     "believes",
+    // A third party's veto ("unless the supplier objects that it is a trade secret") leaves it to that party.
+    "=objects",
+    "=object to",
+    "trade secret",
     // An exception the machine opens by its own output ("except where the AI system's finding agrees").
     "=system's",
     "=software's",
@@ -2367,6 +2371,8 @@ export const DISCRETION: Readonly<Record<"en" | "et", readonly string[]>> = {
     "süsteemi hinnang",
     "mudeli hinnang",
     "algoritmi hinnang",
+    "ärisaladus",
+    "on vastu",
   ],
 };
 
@@ -2469,9 +2475,22 @@ export const FEARING_CUES: Readonly<Record<"en" | "et", readonly string[]>> = {
  *   ("a single fine") bounds it.
  * - `absence`: the power used without something ("a fine comes without any evidence", "follows the score
  *   without seeing the family"): a clause grants it when it, too, takes something away ("without").
+ * - `innocence`: a value that says whom it is about by their conduct ("if I keep the rules", "kui ma
+ *   reegleid ei riku") fears every power it names only as it reaches those people: a `reach` condition,
+ *   granted by a clause that extends the power to all or each, not by one aimed at offenders.
  */
 export const POWER_CONDITIONS: Readonly<
-  Record<"en" | "et", { use: readonly string[]; reach: readonly string[]; grantUse: readonly string[]; grantReach: readonly string[]; single: readonly string[] }>
+  Record<
+    "en" | "et",
+    {
+      use: readonly string[];
+      reach: readonly string[];
+      grantUse: readonly string[];
+      grantReach: readonly string[];
+      single: readonly string[];
+      innocence: readonly string[];
+    }
+  >
 > = {
   en: {
     use: ["reason", "=becomes", "=become", "turned into", "ground for", "grounds for", "on the basis", "based on", "because of", "rests on", "rest on", "used against", "wrong", "=error", "=errors", "mistaken"],
@@ -2479,6 +2498,7 @@ export const POWER_CONDITIONS: Readonly<
     grantUse: ["=ground", "=grounds", "=basis", "=sole", "=solely", "=reason", "=reasons", "based on", "on the strength of"],
     grantReach: ["=all", "=every", "=each", "=everyone", "=anyone", "whether or not", "regardless"],
     single: ["a single", "only one", "one single", "=once"],
+    innocence: ["keep the rules", "keeps the rules", "follow the rules", "break no rule", "done nothing wrong", "law-abiding", "not suspected of"],
   },
   et: {
     use: ["põhjus", "alusel", "põhjal", "tõttu", "muutub", "muutuks", "tööriist", "vahendiks", "ekslikult", "valesti", "=eksib", "=viga"],
@@ -2486,6 +2506,7 @@ export const POWER_CONDITIONS: Readonly<
     grantUse: ["alusel", "põhjal", "põhjusel", "ainus", "ainsa", "ainsaks", "üksnes selle", "ainuüksi"],
     grantReach: ["kõigi", "=kõik", "kõiki", "=iga", "igaühe", "igaüht", "sõltumata"],
     single: ["üksainus", "ühekordse", "ainult üks", "üksnes üks"],
+    innocence: ["reegleid ei riku", "reegleid järgi", "reeglite järgi", "seadusekuulek", "midagi valesti teinud", "milleski kahtlusta"],
   },
 };
 

@@ -383,6 +383,7 @@ const CONDITION_FORMS = {
     grantUse: POWER_CONDITIONS.en.grantUse.map(compileForm),
     grantReach: POWER_CONDITIONS.en.grantReach.map(compileForm),
     single: POWER_CONDITIONS.en.single.map(compileForm),
+    innocence: POWER_CONDITIONS.en.innocence.map(compileForm),
   },
   et: {
     use: POWER_CONDITIONS.et.use.map(compileForm),
@@ -390,6 +391,7 @@ const CONDITION_FORMS = {
     grantUse: POWER_CONDITIONS.et.grantUse.map(compileForm),
     grantReach: POWER_CONDITIONS.et.grantReach.map(compileForm),
     single: POWER_CONDITIONS.et.single.map(compileForm),
+    innocence: POWER_CONDITIONS.et.innocence.map(compileForm),
   },
 } as const;
 const REACH_NEAR = 3;
@@ -499,9 +501,11 @@ export function valueProfile(value: ReadableValue): ValueProfile {
   // A power feared in some text as such, and the conditions under which the other texts fear it.
   const asSuch = new Set<string>();
   const conditions = new Map<string, PowerCondition>();
+  // "… kui ma reegleid ei riku": the value is about people who keep the rules, and fears a power as it reaches them.
+  const innocent = read.some((r) => findAll(r.tokens, CONDITION_FORMS[language].innocence).length > 0);
   const fearPower = (r: (typeof read)[number], key: string) => {
     vote(key, r.weight, false);
-    const condition = powerCondition(r.tokens, r.mentions, key, r.skip, language);
+    const condition = innocent ? { kinds: new Set<ConditionKind>(["reach"]), uses: new Set<string>() } : powerCondition(r.tokens, r.mentions, key, r.skip, language);
     if (!condition) {
       asSuch.add(key);
       return;
