@@ -2469,8 +2469,9 @@ export const FEARING_CUES: Readonly<Record<"en" | "et", readonly string[]>> = {
  *   "traffic data becomes a tool for tracking a person"). A clause grants it when it names the use: the
  *   power as a ground or basis ("the sole ground for dismissing"), or the other concern the value names
  *   beside the power (a decision by the machine alone, a penalty, a person's attributes).
- * - `reach`: the power beyond what it is for, or more than once ("the camera also records cars that keep
- *   the rules", "several fines for the same offence"). A clause grants it when it extends the power to
+ * - `reach`: the power beyond what it is for, more than once, or out of proportion ("the camera also
+ *   records cars that keep the rules", "several fines for the same offence", "a penalty proportionate
+ *   to the offence"). A clause grants it when it extends the power to
  *   all or each ("every passing vehicle", "a fine for each camera"); one that holds it to a single use
  *   ("a single fine") bounds it.
  * - `absence`: the power used without something ("a fine comes without any evidence", "follows the score
@@ -2494,7 +2495,7 @@ export const POWER_CONDITIONS: Readonly<
 > = {
   en: {
     use: ["reason", "=becomes", "=become", "turned into", "ground for", "grounds for", "on the basis", "based on", "because of", "rests on", "rest on", "used against", "wrong", "=error", "=errors", "mistaken"],
-    reach: ["=also", "=even", "=several", "more than one", "=twice", "=same", "=again"],
+    reach: ["=also", "=even", "=several", "more than one", "=twice", "=same", "=again", "proportion", "out of proportion", "fits the", "=fit the"],
     grantUse: ["=ground", "=grounds", "=basis", "=sole", "=solely", "=reason", "=reasons", "based on", "on the strength of"],
     grantReach: ["=all", "=every", "=each", "=everyone", "=anyone", "whether or not", "regardless"],
     single: ["a single", "only one", "one single", "=once"],
@@ -2502,7 +2503,7 @@ export const POWER_CONDITIONS: Readonly<
   },
   et: {
     use: ["põhjus", "alusel", "põhjal", "tõttu", "muutub", "muutuks", "tööriist", "vahendiks", "ekslikult", "valesti", "=eksib", "=viga"],
-    reach: ["=ka", "isegi", "=mitu", "=mitut", "mitmekordse", "=sama", "korduvalt"],
+    reach: ["=ka", "isegi", "=mitu", "=mitut", "mitmekordse", "=sama", "korduvalt", "proportsionaal", "ebaproportsionaal", "=vastab", "=vastaks"],
     grantUse: ["alusel", "põhjal", "põhjusel", "ainus", "ainsa", "ainsaks", "üksnes selle", "ainuüksi"],
     grantReach: ["kõigi", "=kõik", "kõiki", "=iga", "igaühe", "igaüht", "sõltumata"],
     single: ["üksainus", "ühekordse", "ainult üks", "üksnes üks"],
