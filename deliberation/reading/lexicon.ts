@@ -1218,7 +1218,6 @@ export const CONCEPTS: readonly Concept[] = [
       "=disputes",
       "remedy",
       "remedies",
-      "=objects",
       "seek review",
       "request … review",
       "ask for … review",
@@ -1436,7 +1435,6 @@ export const CONCEPTS: readonly Concept[] = [
       "decide who",
       "=permission",
       "their agreement",
-      "=object to",
       "right to object",
       "=say no",
     ],
@@ -2347,9 +2345,7 @@ export const DISCRETION: Readonly<Record<"en" | "et", readonly string[]>> = {
     "think fit",
     "in its opinion",
     "believes",
-    // A third party's veto ("unless the supplier objects that it is a trade secret") leaves it to that party.
-    "=objects",
-    "=object to",
+    // A trade secret claimed by the supplier leaves the exception to the supplier.
     "trade secret",
     // An exception the machine opens by its own output ("except where the AI system's finding agrees").
     "=system's",
@@ -2494,7 +2490,7 @@ export const POWER_CONDITIONS: Readonly<
   >
 > = {
   en: {
-    use: ["reason", "=becomes", "=become", "turned into", "ground for", "grounds for", "on the basis", "based on", "because of", "rests on", "rest on", "used against", "wrong", "=error", "=errors", "mistaken"],
+    use: ["reason", "=becomes", "=become", "turned into", "ground for", "grounds for", "on the basis", "based on", "rests on", "rest on", "used against", "wrong", "=error", "=errors", "mistaken"],
     reach: ["=also", "=even", "=several", "more than one", "=twice", "=same", "=again", "proportion", "out of proportion", "fits the", "=fit the"],
     grantUse: ["=ground", "=grounds", "=basis", "=sole", "=solely", "=reason", "=reasons", "based on", "on the strength of"],
     grantReach: ["=all", "=every", "=each", "=everyone", "=anyone", "whether or not", "regardless"],

@@ -451,7 +451,8 @@ function grants(condition: PowerCondition, clause: ClauseReading, text: string):
   const forms = CONDITION_FORMS[clause.language];
   if (condition.kinds.has("use")) {
     if (findAll(tokens, forms.grantUse).length > 0) return "granted";
-    if (clause.mentions.some((m) => condition.uses.has(m.key))) return "granted";
+    // Named anywhere in the clause, even as what the power works on ("a risk score that considers the traveller's country of birth").
+    if (conceptMentions(tokens, clause.language).some((m) => condition.uses.has(m.key))) return "granted";
   }
   if (condition.kinds.has("absence")) {
     if (tokens.some((t) => WITHOUT_WORD[clause.language].test(t.w)) || clause.mentions.some((m) => m.effect === "not-required")) return "granted";
