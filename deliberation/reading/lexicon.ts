@@ -1775,7 +1775,7 @@ export const CONCEPTS: readonly Concept[] = [
     key: "assistance",
     valence: "safeguard",
     label: { en: "help being available to everyone", et: "abi kättesaadavust kõigile" },
-    en: ["help with homework", "homework help", "tutor", "free of charge for", "free for all", "available to all", "=lend", "=lends", "someone to ask"],
+    en: ["help with homework", "homework help", "free of charge for", "free for all", "available to all", "=lend", "=lends", "someone to ask"],
     et: ["tasuta kõigile", "laenab", "saada abi", "kelleltki küsida", "abi kodus", "aidata", "juhendami"],
   },
 
