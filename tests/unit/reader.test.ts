@@ -649,3 +649,64 @@ describe("gates, take-backs, stand-ins and values that fear a power's absence", 
     expectReading(read("The police may use face recognition at demonstrations only where they consider it necessary.", PROTEST), "erodes");
   });
 });
+
+describe("a power feared in a use or condition, and a power feared as such (decision 0023)", () => {
+  // Fears a decision resting on the score, not the scoring.
+  const SANCTION_ON_SCORE: ReadableValue = {
+    valueId: "v-sanction-score",
+    title: "No sanction resting on a score",
+    description: "I want no claimant to lose money because of what a risk model guessed.",
+    policies: ["MOMENTS when a sanction rests on a risk score", "WAYS to put my side to a person before a decision"],
+  };
+  // Objects to the scoring itself.
+  const NOT_SCORED: ReadableValue = {
+    valueId: "v-not-scored",
+    title: "Claimants not scored",
+    description: "I do not want the state to rate claimants with a risk score at all.",
+    policies: ["MOMENTS when a risk score rates a claimant", "WAYS to check claims without scoring people"],
+  };
+  const REVIEW_AFTER: ReadableValue = {
+    valueId: "v-review-after",
+    title: "A second look by a person",
+    description: "I want to be able to have my mark looked at again by a person.",
+    policies: ["WAYS to have a mark checked again by a person", "MOMENTS when a mark cannot be challenged"],
+  };
+  const KEEPS_THE_RULES_ET: ReadableValue = {
+    valueId: "v-reeglid",
+    title: "Parkimine ilma jälgimiseta",
+    description: "Ma ei taha, et parkla kaamera mind jälgiks, kui ma reegleid ei riku.",
+    policies: ["HETKED, mil kaamera filmib ka neid, kes on parkimise eest maksnud"],
+  };
+  const PROPORTIONATE_ET: ReadableValue = {
+    valueId: "v-proportsionaalne",
+    title: "Proportsionaalne karistus",
+    description: "Üks eksimus ei tohi tuua mitut trahvi.",
+    policies: ["HETKED, mil sama eksimuse eest tuleb mitu trahvi"],
+  };
+
+  it("the clause that merely permits the system is silent for a value that fears one use of it, and erodes one that objects to it", () => {
+    const enabling = "The agency may use a risk score to choose which claims to check first.";
+    expectReading(read(enabling, SANCTION_ON_SCORE), "silent", "");
+    expectReading(read(enabling, NOT_SCORED), "erodes", "may use a risk score to choose which claims to check first");
+  });
+
+  it("a clause that grants the feared use erodes the value, and one that forbids it honours it", () => {
+    expectReading(read("The agency may reduce a benefit on the basis of the risk score alone.", SANCTION_ON_SCORE), "erodes");
+    expectReading(read("No benefit may be reduced on the basis of the risk score alone.", SANCTION_ON_SCORE), "honours");
+  });
+
+  it("permitting a system does not take away a review that can follow its act; excluding the review does", () => {
+    expectReading(read("Written answers may be marked by an automated marking system.", REVIEW_AFTER), "silent", "");
+    expectReading(read("A mark given by the automated system is final and need not be reviewed by a person.", REVIEW_AFTER), "erodes");
+  });
+
+  it("Estonian: a value about people who keep the rules fears the camera only as it reaches them", () => {
+    expectReading(read("Parkla võib paigaldada kaamerad, mis salvestavad parkimistasu maksmata jätnud autode numbrid.", KEEPS_THE_RULES_ET, "et"), "silent", "");
+    expectReading(read("Kaamerad salvestavad kõigi parklasse sisenevate autode numbrid.", KEEPS_THE_RULES_ET, "et"), "erodes");
+  });
+
+  it("Estonian: a value that fears a penalty out of proportion is eroded by one for each camera and honoured by a single one", () => {
+    expectReading(read("Iga kaamera kohta määratakse eraldi trahv.", PROPORTIONATE_ET, "et"), "erodes");
+    expectReading(read("Ühe rikkumise eest määratakse üksainus trahv.", PROPORTIONATE_ET, "et"), "honours");
+  });
+});
