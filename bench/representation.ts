@@ -63,20 +63,22 @@ process.stderr.write("\n");
 
 const pct = (x: number) => `${round(100 * x, 0)} %`;
 table(
-  results.filter(({ split }) => shown(split)).map(({ split, result: r }) => {
-    const f = figures([r]);
-    return {
-      scenario: r.id,
-      split,
-      f1: round(f.reading_macro_f1, 2),
-      stances: `${r.stances.filter((s) => s.gold === s.predicted).length}/${r.stances.length}`,
-      worst_off: pct(r.worstOff),
-      ceiling: pct(r.worstOffCeiling),
-      false_approvals: r.falseApprovals.length,
-      hygiene: r.hygiene.length,
-      rounds: r.rounds,
-    };
-  }),
+  results
+    .filter(({ split }) => shown(split))
+    .map(({ split, result: r }) => {
+      const f = figures([r]);
+      return {
+        scenario: r.id,
+        split,
+        f1: round(f.reading_macro_f1, 2),
+        stances: `${r.stances.filter((s) => s.gold === s.predicted).length}/${r.stances.length}`,
+        worst_off: pct(r.worstOff),
+        ceiling: pct(r.worstOffCeiling),
+        false_approvals: r.falseApprovals.length,
+        hygiene: r.hygiene.length,
+        rounds: r.rounds,
+      };
+    }),
 );
 console.log("");
 const slices: [string, ScenarioResult[]][] = [
@@ -107,7 +109,10 @@ console.log("");
 const allPairs = results.flatMap((r) => r.result.pairs);
 table(perClass(allPairs).map((c) => ({ verdict: c.verdict, gold: c.gold, precision: round(c.precision, 3), recall: round(c.recall, 3), f1: round(c.f1, 3) })));
 for (const { split, result: r } of results)
-  for (const f of r.falseApprovals) console.log(`false approval: ${shown(split) ? `${r.id}: ${f.representative}` : `(${split})`} approves a draft eroding ${shown(split) ? f.value : "a top value"}`);
+  for (const f of r.falseApprovals)
+    console.log(
+      `false approval: ${shown(split) ? `${r.id}: ${f.representative}` : `(${split})`} approves a draft eroding ${shown(split) ? f.value : "a top value"}`,
+    );
 for (const { split, result: r } of results)
   for (const h of r.hygiene) console.log(`hygiene: ${shown(split) ? `${r.id}: clause ${h.clause}` : `(${split})`}: ${h.problem}`);
 

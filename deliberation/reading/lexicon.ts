@@ -2490,7 +2490,23 @@ export const POWER_CONDITIONS: Readonly<
   >
 > = {
   en: {
-    use: ["reason", "=becomes", "=become", "turned into", "ground for", "grounds for", "on the basis", "based on", "rests on", "rest on", "used against", "wrong", "=error", "=errors", "mistaken"],
+    use: [
+      "reason",
+      "=becomes",
+      "=become",
+      "turned into",
+      "ground for",
+      "grounds for",
+      "on the basis",
+      "based on",
+      "rests on",
+      "rest on",
+      "used against",
+      "wrong",
+      "=error",
+      "=errors",
+      "mistaken",
+    ],
     reach: ["=also", "=even", "=several", "more than one", "=twice", "=same", "=again", "proportion", "out of proportion", "fits the", "=fit the"],
     grantUse: ["=ground", "=grounds", "=basis", "=sole", "=solely", "=reason", "=reasons", "based on", "on the strength of"],
     grantReach: ["=all", "=every", "=each", "=everyone", "=anyone", "whether or not", "regardless"],

@@ -506,7 +506,9 @@ export function valueProfile(value: ReadableValue): ValueProfile {
   const innocent = read.some((r) => findAll(r.tokens, CONDITION_FORMS[language].innocence).length > 0);
   const fearPower = (r: (typeof read)[number], key: string) => {
     vote(key, r.weight, false);
-    const condition = innocent ? { kinds: new Set<ConditionKind>(["reach"]), uses: new Set<string>() } : powerCondition(r.tokens, r.mentions, key, r.skip, language);
+    const condition = innocent
+      ? { kinds: new Set<ConditionKind>(["reach"]), uses: new Set<string>() }
+      : powerCondition(r.tokens, r.mentions, key, r.skip, language);
     if (!condition) {
       asSuch.add(key);
       return;

@@ -701,7 +701,11 @@ describe("a power feared in a use or condition, and a power feared as such (deci
   });
 
   it("Estonian: a value about people who keep the rules fears the camera only as it reaches them", () => {
-    expectReading(read("Parkla võib paigaldada kaamerad, mis salvestavad parkimistasu maksmata jätnud autode numbrid.", KEEPS_THE_RULES_ET, "et"), "silent", "");
+    expectReading(
+      read("Parkla võib paigaldada kaamerad, mis salvestavad parkimistasu maksmata jätnud autode numbrid.", KEEPS_THE_RULES_ET, "et"),
+      "silent",
+      "",
+    );
     expectReading(read("Kaamerad salvestavad kõigi parklasse sisenevate autode numbrid.", KEEPS_THE_RULES_ET, "et"), "erodes");
   });
 
