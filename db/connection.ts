@@ -100,6 +100,25 @@ class LimitInliner extends OperationNodeTransformer {
  * it) took more than twice as long on an ordered one-row read as with `LIMIT 1`, at every run; it is
  * harmless on PostgreSQL. Only non-negative safe integers are inlined, so nothing else reaches the SQL.
  */
+/**
+ * On SQLite every query answers synchronously, so a chain of queries (a citizen's submission, a batch
+ * job, the census import's steps) runs as one chain of microtasks that no request or timer can
+ * interrupt. After each query's answer this waits for the loop's next turn once the current slice
+ * (db/loop.ts) is used up, so no chain of queries holds the loop for more than about a slice. A query
+ * inside a transaction waits too: other requests run meanwhile, and wait for the connection only if
+ * they need it.
+ */
+class ShareTheLoop implements KyselyPlugin {
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    await shareTheLoop();
+    return args.result;
+  }
+}
+
 class InlineLimits implements KyselyPlugin {
   readonly #transformer = new LimitInliner();
 
@@ -116,6 +135,7 @@ class InlineLimits implements KyselyPlugin {
 // When the database goes away (what says so: db/errors.ts)
 
 import { isDatabaseUnavailable } from "./errors.js";
+import { shareTheLoop } from "./loop.js";
 
 export { isDatabaseUnavailable };
 
@@ -213,7 +233,10 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
     const checkpointer = config.file === ":memory:" ? null : startCheckpointer(sqlite, config.file);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      plugins: [...plugins, new ShareTheLoop()],
+    });
     const health: DatabaseHealth = { up: true, noteError: () => {}, probe: async () => true, close: () => {} };
     return {
       db,

@@ -41,7 +41,7 @@ import type { SessionUser } from "./accounts.server.js";
 import { matterOptions } from "./clauses.server.js";
 import { frozenMandates } from "./convening.server.js";
 import type { AppDeps } from "./deps.server.js";
-import { shareTheLoop } from "./loop.server.js";
+import { shareTheLoop } from "../../db/loop.js";
 import { withLedger } from "./ledger.server.js";
 
 /**

@@ -28,7 +28,7 @@ import { frozenMandates } from "./convening.server.js";
 import { CARD_TREES_WORKER_MARK, type CardEntry, type CardTreesAnswer, type CardTreesMessage } from "./card-trees-worker.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
-import { shareTheLoop } from "./loop.server.js";
+import { shareTheLoop } from "../../db/loop.js";
 import { batchSize, batchTransaction } from "./registry.server.js";
 import { loggedActs } from "./ruling-acts.server.js";
 import { jobWorker } from "./worker-thread.server.js";

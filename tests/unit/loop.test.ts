@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOOP_SLICE_MS, shareTheLoop } from "../../server/services/loop.server.js";
+import { LOOP_SLICE_MS, shareTheLoop } from "../../db/loop.js";
 
 /** Holds the thread for `ms`, as a synchronous step (an offline reading, a SQLite write) does. */
 function busy(ms: number) {
