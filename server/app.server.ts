@@ -106,6 +106,23 @@ function privateByDefault(req: express.Request, res: express.Response, next: exp
   next();
 }
 
+/**
+ * A page is written for its reader: signed in or not (the session cookie) and in her language (the
+ * language cookie, or Accept-Language). A cache between her and Agora (a library's proxy, a CDN) must
+ * not hand one reader's page to another, so every page says what it varies by.
+ */
+function pagesVaryByReader(_req: express.Request, res: express.Response, next: express.NextFunction) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
+    if (/^text\/html/i.test(String(this.getHeader("content-type") ?? ""))) {
+      this.vary("Cookie");
+      this.vary("Accept-Language");
+    }
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+  next();
+}
+
 export async function createAgoraServer(
   config: ServerConfig,
   options: { remix?: RemixMode; llm?: LlmPort; root?: string; runDeliberations?: boolean } = {},
@@ -180,6 +197,7 @@ export async function createAgoraServer(
   );
   app.use(sameOriginWrites);
   app.use(privateByDefault);
+  app.use(pagesVaryByReader);
   // The census upload page streams its file to disk (a nation's census is about 100 MB).
   app.use(boundedBodies(REGISTRY_MAX_BYTES + 64 * 1024, { "/admin/registry": REGISTRY_UPLOAD_MAX_BYTES + 64 * 1024 }));
 

@@ -182,6 +182,19 @@ describe.each(dialects())("safety over HTTP (%s)", (dialect) => {
       expect(proof.headers.get("cache-control")).toMatch(/no-store/);
     });
 
+    it("says on every page that it varies by the reader's session and language, signed in or not", async () => {
+      const mari = await new PageClient(t.url).signIn("citizen1@demo.agora");
+      const anyone = new PageClient(t.url);
+      for (const who of [anyone, mari]) {
+        for (const path of ["/", "/rulings", eli, "/no-such-page"]) {
+          const answer = await who.request(path);
+          expect(answer.headers.get("content-type"), path).toMatch(/^text\/html/);
+          const vary = (answer.headers.get("vary") ?? "").split(/\s*,\s*/).map((v) => v.toLowerCase());
+          expect(vary, path).toEqual(expect.arrayContaining(["cookie", "accept-language"]));
+        }
+      }
+    });
+
     it("keeps the public documents cacheable, for anyone and for a signed-in person alike", async () => {
       const mari = await new PageClient(t.url).signIn("citizen1@demo.agora");
       const anyone = new PageClient(t.url);
