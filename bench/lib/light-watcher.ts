@@ -12,8 +12,9 @@ import { connect, type Socket } from "node:net";
  *
  * A broadcast reaches every watcher as the same bytes, so the JSON of a frame is parsed once for all
  * watchers in the process: each watcher still reads its own bytes, frame by frame, and looks them up
- * by their whole content (a Map compares keys in full), and gets the event parsed from identical bytes
- * (shared: handlers must not change it). `decodeStats` says how often that saved a parse.
+ * by their whole content (a Map compares keys in full; a whole read is compared byte for byte with the
+ * last few), and gets the event parsed from identical bytes (shared: handlers must not change it).
+ * `decodeStats` says how often that saved a parse.
  */
 export interface LightWatcher {
   emitWithAck(event: string, payload: unknown, timeoutMs?: number): Promise<unknown>;
@@ -28,8 +29,12 @@ type Decoded = { event: string; payload: unknown } | null;
 
 /** Frames' events by their bytes (latin1, a byte a character), shared by every watcher in the process. */
 const decoded = new Map<string, Decoded>();
-/** Whole reads' frames by their bytes: a room's write usually arrives at every watcher as one read. */
-const decodedReads = new Map<string, { frames: string[]; events: Decoded[] }>();
+/**
+ * The last whole reads and their frames: a room's write usually arrives at every watcher as one read, so
+ * a watcher's read is compared (byte for byte) with the few reads before it.
+ */
+const recentReads: { bytes: Buffer; frames: string[]; events: Decoded[] }[] = [];
+const RECENT_READS = 8;
 const CACHE_ENTRIES = 4_096;
 /** Reads of this size or more are not looked up whole (a backlog's reads differ from watcher to watcher). */
 const WHOLE_READ_BYTES = 16_384;
@@ -127,8 +132,7 @@ export function lightWatcher(url: string, onEvent: EventHandler, options: { time
         pending = pending.subarray(end + 4);
       }
       if (pending.length < WHOLE_READ_BYTES) {
-        const key = pending.toString("latin1");
-        const whole = decodedReads.get(key);
+        const whole = recentReads.find((read) => read.bytes.length === pending.length && read.bytes.equals(pending));
         if (whole) {
           decodeStats.frames += whole.frames.length;
           pending = Buffer.alloc(0);
@@ -143,9 +147,9 @@ export function lightWatcher(url: string, onEvent: EventHandler, options: { time
           events.push(event);
           onPacket(bytes, event);
         });
-        if (rest.length === 0) {
-          if (decodedReads.size >= CACHE_ENTRIES) decodedReads.clear();
-          decodedReads.set(key, { frames, events });
+        if (rest.length === 0 && frames.length > 0) {
+          recentReads.unshift({ bytes: Buffer.from(pending), frames, events });
+          if (recentReads.length > RECENT_READS) recentReads.pop();
         }
         pending = rest;
         return;

@@ -9,8 +9,9 @@ import type { ServerToClientEvents } from "./contract.js";
  * everything else about a push together. So the pushes of one tick (a runner's results that arrived
  * together, the transcript's fragments of every call speaking) are encoded once each, as WebSocket
  * frames laid back to back in one buffer, and every watcher gets that buffer in one write: still one
- * socket.io event per push, in order, as the contract says. A room whose last write took T ms waits T ms
- * before its next one, gathering what comes meanwhile, so streaming never takes more than half the loop;
+ * socket.io event per push, in order, as the contract says. A room whose last write took T ms waits four
+ * times as long (at least T, at most 250 ms beyond T) before its next one, gathering what comes
+ * meanwhile, so streaming to a large room takes a fifth of the loop (never more than half of it);
  * a speaker's fragments gathered so become one. Anything but a fragment (a ledger event, presence) ends
  * the wait: it goes at the next round of the loop, with what waited before it.
  */
@@ -71,6 +72,10 @@ interface RoomQueue {
 
 /** Below this, a write is not worth pacing: a timer of under a millisecond would only add a millisecond. */
 const PACE_FROM_MS = 1;
+/** A room waits PACE_FACTOR times its last write, but no more than PACE_MAX_MS unless its write took longer. */
+const PACE_FACTOR = 4;
+const PACE_MAX_MS = 250;
+const paceAfter = (ms: number) => Math.max(ms, Math.min(PACE_FACTOR * ms, PACE_MAX_MS));
 /**
  * Sockets written per round of the loop. Between slices the server reads what came in (a delegate's
  * vote, a request), and a ledger event that arrives meanwhile joins the write under way: the sockets
@@ -144,7 +149,7 @@ export function createRoomOutbox(io: AnyServer, options: OutboxOptions = {}): Ro
     const timer = setTimeout(() => {
       if (queue.pushes.length > 0) flush(room, queue);
       else idle(room, queue);
-    }, wave.ms);
+    }, paceAfter(wave.ms));
     queue.cancel = () => clearTimeout(timer);
   }
 
