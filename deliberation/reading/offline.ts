@@ -365,6 +365,29 @@ function countedAt(tokens: readonly Token[], at: number, language: Language): bo
 const ABSENT_WORD: Record<Language, RegExp> = { en: /^un\p{L}+(?:ed|ished)$/u, et: /\p{L}(?:useta|mata)$/u };
 const ABSENT_BEFORE: Record<Language, ReadonlySet<string>> = { en: new Set(["without"]), et: new Set(["ilma"]) };
 const ARTICLES_OR_ANY: ReadonlySet<string> = new Set(["a", "an", "any", "mingi", "mingisuguse"]);
+/** Words for people that a "without" after them describes ("people without a credit history", "lapsed ilma …"). */
+const PEOPLE: ReadonlySet<string> = new Set([
+  "people",
+  "persons",
+  "those",
+  "anyone",
+  "someone",
+  "everyone",
+  "children",
+  "pupils",
+  "students",
+  "families",
+  "workers",
+  "applicants",
+  "households",
+  "newcomers",
+  "inimesed",
+  "inimestel",
+  "lapsed",
+  "pered",
+  "õpilased",
+  "taotlejad",
+]);
 
 /** Does the value name the power as absent ("without any consequence", "jääb karistuseta")? */
 function absent(tokens: readonly Token[], m: Mention, language: Language): boolean {
@@ -485,7 +508,10 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     }
     // A fearing word that governs a safeguard ("without notice") fears its absence, not a power.
     const safeguardsAt = mentions.filter((m) => BY_KEY.get(m.key)!.valence === "safeguard").map((m) => m.from);
-    const fear = findAll(tokens, fearing, skip).some((f) => !safeguardsAt.some((at) => at >= f.to && at - f.to <= 2));
+    // "people without a long credit history": "without" after a word for people says whom, it fears nothing.
+    const fear = findAll(tokens, fearing, skip).some(
+      (f) => !safeguardsAt.some((at) => at >= f.to && at - f.to <= 2) && !(ABSENT_BEFORE[language].has(tokens[f.from]!.w) && PEOPLE.has(tokens[f.from - 1]?.w ?? "")),
+    );
     // "I want to know how well the state's algorithms work": the knowing is the public's, an account.
     let kept = mentions.some((m) => m.key === "oversight") ? mentions.filter((m) => m.key !== "notice") : mentions;
     // "I want to know how often the fund punishes people": a power counted in an account is its topic.
@@ -496,7 +522,10 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     );
     // "MOMENTS when …" names what the value fears to see happen.
     const moments = policy && /^(?:MOMENTS|HETKED)\b/u.test(text.trim());
-    return { tokens, mentions: kept, weight, fear, policy, threatened, moments, skip };
+    // "CHANCES for people without a long credit history to be assessed": a chance the value wants for people.
+    const chanceForPeople =
+      policy && /^(?:CHANCES|VÕIMALUSED)\b/u.test(text.trim()) && (tokens[skip]?.w === "for" ? PEOPLE.has(tokens[skip + 1]?.w ?? "") : PEOPLE.has(tokens[skip]?.w ?? ""));
+    return { tokens, mentions: kept, weight, fear, policy, threatened, moments, skip, chanceForPeople };
   });
   const votes = new Map<string, { plus: number; minus: number; weight: number }>();
   // A power feared in some text as such, and the conditions under which the other texts fear it.
@@ -536,6 +565,7 @@ export function valueProfile(value: ReadableValue): ValueProfile {
       // "obligations ignored without any consequence", "kiiruseületaja jääb karistuseta", "tulu jääb
       // avastamata": what the value fears is the power's absence, so it asks for the power.
       if (r.moments && r.mentions.some((m) => m.key === key && absent(r.tokens, m, language))) vote(key, r.weight, true);
+      else if (r.chanceForPeople && !r.fear) vote(key, r.weight, true);
       else if (r.fear) fearPower(r, key);
       else if ((c.serves ?? []).some((g) => goals.has(g))) vote(key, r.weight, true);
       // A power named without fear beside a safeguard is the safeguard's occasion ("MOMENTS when a

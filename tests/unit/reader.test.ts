@@ -714,3 +714,24 @@ describe("a power feared in a use or condition, and a power feared as such (deci
     expectReading(read("Ühe rikkumise eest määratakse üksainus trahv.", PROPORTIONATE_ET, "et"), "honours");
   });
 });
+
+describe("whom a value is about, and what it asks for them", () => {
+  const THIN_FILE: ReadableValue = {
+    valueId: "v-thin-file",
+    title: "A fair hearing for a thin file",
+    description: "I arrived here two years ago and have no record a bank can read.",
+    policies: ["CHANCES for people without a long history in the country to be assessed"],
+  };
+  const NOT_RATED: ReadableValue = {
+    valueId: "v-not-rated",
+    title: "Not rated by a machine",
+    description: "I do not want a machine to rate me.",
+    policies: ["MOMENTS when a person is assessed by software"],
+  };
+
+  it("'without' after a word for people says whom, and a chance asked for people is asked for", () => {
+    const clause = "A landlord may use a tenant-screening score to assess an application.";
+    expect(read(clause, THIN_FILE).verdict).not.toBe("erodes");
+    expectReading(read(clause, NOT_RATED), "erodes");
+  });
+});
