@@ -1618,8 +1618,11 @@ function judge(profile: ValueProfile, clause: ClauseReading, m: ClauseMention, t
   // A power the value fears only in a use or condition: a clause that merely permits or bans it is
   // silent (decision 0023); one that bounds it, or grants the use or condition, is read as before.
   let effect = m.effect;
-  if (found.concern.conditional && c.valence === "intrusion" && effect !== "limited") {
-    const granted = grants(found.concern.conditional, clause, text);
+  // A bound on the power is about its reach, not about a use the power's holder makes of what it finds.
+  const conditional = found.concern.conditional;
+  const boundIsUse = conditional !== undefined && !conditional.kinds.has("reach") && !conditional.kinds.has("absence");
+  if (conditional && c.valence === "intrusion" && (effect !== "limited" || boundIsUse)) {
+    const granted = grants(conditional, clause, text);
     if (granted === null) return null;
     if (granted === "single" && (effect === "allowed" || effect === "required")) effect = "limited";
   }
