@@ -40,7 +40,12 @@ export interface Concept {
   except?: { en?: readonly string[]; et?: readonly string[] };
   /** Concepts whose presence is this one's absence (retaining ↔ deleting). */
   opposites?: readonly string[];
-  /** Concepts that are the same concern in a narrower or broader word (a value attending to one attends to the other). */
+  /**
+   * Concepts that are the same concern in a narrower or broader word (a value attending to one attends to
+   * the other). For a safeguard only "is a kind of", one way (a label is a notice to whoever sees it): a
+   * neighbouring safeguard is not the one a value asks for (an explanation is not a notice, a person's
+   * review is not an appeal; decision 0023).
+   */
   related?: readonly string[];
   /** For a scope: the broader scopes it lies within (a demonstration is in a public space). */
   within?: readonly string[];
@@ -1070,7 +1075,6 @@ export const CONCEPTS: readonly Concept[] = [
       ],
       et: ["põhjusel", "mõjuv", "põhjendatud juhtu", "põhjendatud juhul", "põhjendatud vajadus", "põhjendamatu"],
     },
-    related: ["notice"],
   },
   {
     key: "human",
@@ -1184,7 +1188,6 @@ export const CONCEPTS: readonly Concept[] = [
       et: ["ametniku tujust", "töötajate koolita"],
     },
     opposites: ["automated"],
-    related: ["appeal"],
   },
   {
     key: "appeal",
@@ -1238,7 +1241,8 @@ export const CONCEPTS: readonly Concept[] = [
       "pöörduda kohtu",
       "pöörduda … poole",
     ],
-    related: ["human", "correction"],
+    // An appeal is heard by a person: it is a kind of human review (not the other way round).
+    related: ["human"],
   },
   {
     key: "correction",
@@ -1279,7 +1283,6 @@ export const CONCEPTS: readonly Concept[] = [
       "parandamata",
     ],
     except: { en: ["correct answers", "correct answer", "that are correct"], et: [] },
-    related: ["appeal", "access"],
   },
   {
     key: "notice",
@@ -1344,7 +1347,6 @@ export const CONCEPTS: readonly Concept[] = [
       ],
       et: ["teatavaks", "lühikese etteteatamis"],
     },
-    related: ["labelling", "explanation"],
   },
   {
     // Being told that one is dealing with a machine: a notice of its own kind. A value that attends to
@@ -1635,7 +1637,6 @@ export const CONCEPTS: readonly Concept[] = [
       "rangemalt kui",
       "ebasoodsamalt",
     ],
-    related: ["correction"],
   },
   {
     key: "language",

@@ -510,7 +510,9 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     const safeguardsAt = mentions.filter((m) => BY_KEY.get(m.key)!.valence === "safeguard").map((m) => m.from);
     // "people without a long credit history": "without" after a word for people says whom, it fears nothing.
     const fear = findAll(tokens, fearing, skip).some(
-      (f) => !safeguardsAt.some((at) => at >= f.to && at - f.to <= 2) && !(ABSENT_BEFORE[language].has(tokens[f.from]!.w) && PEOPLE.has(tokens[f.from - 1]?.w ?? "")),
+      (f) =>
+        !safeguardsAt.some((at) => at >= f.to && at - f.to <= 2) &&
+        !(ABSENT_BEFORE[language].has(tokens[f.from]!.w) && PEOPLE.has(tokens[f.from - 1]?.w ?? "")),
     );
     // "I want to know how well the state's algorithms work": the knowing is the public's, an account.
     let kept = mentions.some((m) => m.key === "oversight") ? mentions.filter((m) => m.key !== "notice") : mentions;
@@ -524,7 +526,9 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     const moments = policy && /^(?:MOMENTS|HETKED)\b/u.test(text.trim());
     // "CHANCES for people without a long credit history to be assessed": a chance the value wants for people.
     const chanceForPeople =
-      policy && /^(?:CHANCES|VÕIMALUSED)\b/u.test(text.trim()) && (tokens[skip]?.w === "for" ? PEOPLE.has(tokens[skip + 1]?.w ?? "") : PEOPLE.has(tokens[skip]?.w ?? ""));
+      policy &&
+      /^(?:CHANCES|VÕIMALUSED)\b/u.test(text.trim()) &&
+      (tokens[skip]?.w === "for" ? PEOPLE.has(tokens[skip + 1]?.w ?? "") : PEOPLE.has(tokens[skip]?.w ?? ""));
     return { tokens, mentions: kept, weight, fear, policy, threatened, moments, skip, chanceForPeople };
   });
   const votes = new Map<string, { plus: number; minus: number; weight: number }>();

@@ -735,3 +735,23 @@ describe("whom a value is about, and what it asks for them", () => {
     expectReading(read(clause, NOT_RATED), "erodes");
   });
 });
+
+describe("a neighbouring safeguard is not the one a value asks for (decision 0023)", () => {
+  const WHY: ReadableValue = {
+    valueId: "v-why",
+    title: "Reasons for a refusal",
+    description: "When an office refuses me, I want its reasons in writing.",
+    policies: ["MOMENTS when a refusal comes with no reasons"],
+  };
+  const TOLD_LABEL: ReadableValue = {
+    valueId: "v-told",
+    title: "Told when it is synthetic",
+    description: "I want to be told when a picture was made by a machine.",
+    policies: ["WAYS people are informed that an image is synthetic"],
+  };
+
+  it("a notice that a refusal was made neither gives nor takes away its reasons; a label is a notice", () => {
+    expectReading(read("The office need not notify applicants that their application was processed.", WHY), "silent", "");
+    expectReading(read("A synthetic image must carry a visible label.", TOLD_LABEL), "honours");
+  });
+});
