@@ -456,7 +456,8 @@ function powerCondition(tokens: readonly Token[], mentions: readonly Mention[], 
   return kinds.size > 0 ? { kinds, uses } : null;
 }
 
-const GRANT_CACHE = new Map<string, Token[]>();
+/** A clause's words and the concepts it names anywhere, remembered: a clause is read against many values. */
+const GRANT_CACHE = new Map<string, { named: Set<string>; ground: boolean; all: boolean; single: boolean; without: boolean }>();
 
 /**
  * Does the clause grant the use or condition the value fears of a power? "granted" when it names the
@@ -465,24 +466,28 @@ const GRANT_CACHE = new Map<string, Token[]>();
  * permits or bans the power.
  */
 function grants(condition: PowerCondition, clause: ClauseReading, text: string): "granted" | "single" | null {
-  let tokens = GRANT_CACHE.get(text);
-  if (!tokens) {
-    tokens = tokenize(text);
+  const key = `${clause.language}\u0000${text}`;
+  let words = GRANT_CACHE.get(key);
+  if (!words) {
+    const tokens = tokenize(text);
+    const forms = CONDITION_FORMS[clause.language];
+    words = {
+      named: new Set(conceptMentions(tokens, clause.language).map((m) => m.key)),
+      ground: findAll(tokens, forms.grantUse).length > 0,
+      all: findAll(tokens, forms.grantReach).length > 0,
+      single: findAll(tokens, forms.single).length > 0,
+      without: tokens.some((t) => WITHOUT_WORD[clause.language].test(t.w)) || clause.mentions.some((m) => m.effect === "not-required"),
+    };
     if (GRANT_CACHE.size > 10_000) GRANT_CACHE.clear();
-    GRANT_CACHE.set(text, tokens);
+    GRANT_CACHE.set(key, words);
   }
-  const forms = CONDITION_FORMS[clause.language];
-  if (condition.kinds.has("use")) {
-    if (findAll(tokens, forms.grantUse).length > 0) return "granted";
-    // Named anywhere in the clause, even as what the power works on ("a risk score that considers the traveller's country of birth").
-    if (conceptMentions(tokens, clause.language).some((m) => condition.uses.has(m.key))) return "granted";
-  }
-  if (condition.kinds.has("absence")) {
-    if (tokens.some((t) => WITHOUT_WORD[clause.language].test(t.w)) || clause.mentions.some((m) => m.effect === "not-required")) return "granted";
-  }
+  // The use named anywhere in the clause, even as what the power works on ("a risk score that considers
+  // the traveller's country of birth"), or the power named as a ground ("the sole ground for dismissing").
+  if (condition.kinds.has("use") && (words.ground || [...condition.uses].some((u) => words.named.has(u)))) return "granted";
+  if (condition.kinds.has("absence") && words.without) return "granted";
   if (condition.kinds.has("reach")) {
-    if (findAll(tokens, forms.grantReach).length > 0) return "granted";
-    if (findAll(tokens, forms.single).length > 0) return "single";
+    if (words.all) return "granted";
+    if (words.single) return "single";
   }
   return null;
 }
