@@ -1,7 +1,16 @@
 import { DEMO_CARDS } from "../db/demo-values.js";
 import { createCanonicalIndex, DEFAULT_DEDUPE_THRESHOLD, findCanonical } from "../deliberation/values/dedupe.js";
 import { prng } from "../deliberation/random.js";
-import { ALL_PAIRS, DEV_PAIRS, HOLDOUT_2_PAIRS, HOLDOUT_3_PAIRS, HOLDOUT_PAIRS, type LabelledPair, type PairKind } from "../tests/fixtures/dedupe-pairs.js";
+import {
+  ALL_PAIRS,
+  DEV_PAIRS,
+  HOLDOUT_2_PAIRS,
+  HOLDOUT_3_PAIRS,
+  HOLDOUT_PAIRS,
+  type LabelledPair,
+  type PairKind,
+  RUSSIAN_PAIRS,
+} from "../tests/fixtures/dedupe-pairs.js";
 import { round, summary, table } from "./support.js";
 
 /**
@@ -61,8 +70,10 @@ const dev = DEV_PAIRS.map(decide);
 const holdout1 = HOLDOUT_PAIRS.map(decide);
 const holdout2 = HOLDOUT_2_PAIRS.map(decide);
 const holdout3 = HOLDOUT_3_PAIRS.map(decide);
+const russian = RUSSIAN_PAIRS.map(decide);
 const holdout = [...holdout1, ...holdout2, ...holdout3];
-const all = [...dev, ...holdout];
+const all = [...dev, ...russian, ...holdout];
+const allBeforeRussian = [...dev, ...holdout];
 // The demo polity's cards (db/demo-values.ts), written by others for the demo: every pair of cards in
 // one context, the same value when they share the `value` key. Not part of the goals; a second look.
 const demoPairs: LabelledPair[] = DEMO_CARDS.flatMap((a, i) =>
@@ -86,6 +97,7 @@ const row = (slice: string, s: Scores) => ({
 table([
   row("all", scores(all)),
   row("dev", scores(dev)),
+  row("russian (dev)", scores(russian)),
   row("holdout", scores(holdout)),
   row("holdout 1", scores(holdout1)),
   row("holdout 2", scores(holdout2)),
@@ -104,7 +116,7 @@ table(
 );
 
 console.log("");
-for (const d of dev) {
+for (const d of [...dev, ...russian]) {
   if (d.merged !== d.pair.same) console.log(`dev ${d.merged ? "wrong merge" : "missed"}: ${d.pair.id} (${d.pair.kind}, ${round(d.similarity, 2)})`);
 }
 
@@ -144,6 +156,10 @@ summary("dedupe", {
   merge_f1: round(total.f1, 3),
   dev_merge_precision: round(devScores.precision, 3),
   dev_merge_recall: round(devScores.recall, 3),
+  russian_merge_precision: round(scores(russian).precision, 3),
+  russian_merge_recall: round(scores(russian).recall, 3),
+  en_et_merge_precision: round(scores(allBeforeRussian).precision, 3),
+  en_et_merge_recall: round(scores(allBeforeRussian).recall, 3),
   holdout_merge_precision: round(held.precision, 3),
   holdout_merge_recall: round(held.recall, 3),
   holdout_merge_f1: round(held.f1, 3),

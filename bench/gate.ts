@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { classifyOffline } from "../deliberation/values/gate.js";
 import { VERDICTS, type Verdict } from "../deliberation/values/types.js";
 import { GATE_BLIND, GENERIC_POLICIES_BLIND } from "../tests/fixtures/gate-holdout.js";
+import { GATE_BLIND_RU, GENERIC_POLICIES_BLIND_RU } from "../tests/fixtures/gate-holdout-ru.js";
 import { CONTEXT_TITLES, type CorpusEntry, GATE_CORPUS, GATE_HOLDOUT, GENERIC_POLICIES } from "../tests/fixtures/value-corpus.js";
 import { round, summary, table } from "./support.js";
 
@@ -53,9 +54,11 @@ function report(title: string, scored: readonly Scored[]): void {
 const scored = classifyAll(GATE_CORPUS);
 const en = scored.filter((s) => s.entry.lang === "en");
 const et = scored.filter((s) => s.entry.lang === "et");
+const ru = scored.filter((s) => s.entry.lang === "ru");
 report("corpus (tuned on)", scored);
 report("corpus, English", en);
 report("corpus, Estonian", et);
+report("corpus, Russian", ru);
 
 const wrong = scored.filter((s) => s.predicted !== s.entry.label);
 console.log(`\nmisclassified (${wrong.length}):`);
@@ -92,6 +95,8 @@ console.log(`\n${ROUNDS * inputs.length} classifications in ${round(seconds * 10
 const blind = classifyAll(GATE_BLIND);
 // The blind holdout is reported by its figures only: nobody tuning the gate reads its cards.
 report("blind holdout (tests/fixtures/gate-holdout.ts: written before the classifier saw it, never tuned on)", blind);
+const blindRu = classifyAll(GATE_BLIND_RU);
+report("blind Russian holdout (tests/fixtures/gate-holdout-ru.ts: written before the Russian lexicon, never tuned on)", blindRu);
 
 /**
  * The form-gaming probe (issue 14): every card that is not a value is submitted again with each set
@@ -111,9 +116,13 @@ function probe(entries: readonly CorpusEntry[], sets: readonly string[][]): { tr
 }
 const gaming = probe([...GATE_CORPUS, ...GATE_HOLDOUT], GENERIC_POLICIES);
 const gamingBlind = probe([...GATE_CORPUS, ...GATE_HOLDOUT, ...GATE_BLIND], GENERIC_POLICIES_BLIND);
-const gamingAll = { tried: gaming.tried + gamingBlind.tried, admitted: gaming.admitted + gamingBlind.admitted };
+const gamingBlindRu = probe([...GATE_CORPUS, ...GATE_HOLDOUT, ...GATE_BLIND, ...GATE_BLIND_RU], GENERIC_POLICIES_BLIND_RU);
+const gamingAll = {
+  tried: gaming.tried + gamingBlind.tried + gamingBlindRu.tried,
+  admitted: gaming.admitted + gamingBlind.admitted + gamingBlindRu.admitted,
+};
 console.log(
-  `\nform-gaming probe: ${gaming.admitted} of ${gaming.tried} non-values admitted with the dev generic policies, ${gamingBlind.admitted} of ${gamingBlind.tried} with the blind ones`,
+  `\nform-gaming probe: ${gaming.admitted} of ${gaming.tried} non-values admitted with the dev generic policies, ${gamingBlind.admitted} of ${gamingBlind.tried} with the blind ones, ${gamingBlindRu.admitted} of ${gamingBlindRu.tried} with the blind Russian ones`,
 );
 
 function valueFigures(list: readonly Scored[]) {
@@ -122,9 +131,14 @@ function valueFigures(list: readonly Scored[]) {
   const actual = list.filter((s) => s.entry.label === "value").length;
   return { precision: predicted === 0 ? 1 : tp / predicted, recall: actual === 0 ? 1 : tp / actual };
 }
-const everything = [...scored, ...holdout, ...blind];
+const everything = [...scored, ...holdout, ...blind, ...blindRu];
 const all = valueFigures(everything);
-const heldOut = valueFigures([...holdout, ...blind]);
+const heldOut = valueFigures([...holdout, ...blind, ...blindRu]);
+// The figures before Russian cards existed, for comparison: English and Estonian cards only.
+const enEt = everything.filter((s) => s.entry.lang !== "ru");
+const enEtFigures = valueFigures(enEt);
+const russian = [...ru, ...blindRu];
+const russianFigures = valueFigures(russian);
 summary("gate", {
   cards: everything.length,
   accuracy: round(accuracy(everything), 3),
@@ -134,7 +148,14 @@ summary("gate", {
   accuracy_dev: round(accuracy(scored), 3),
   accuracy_en: round(accuracy(en), 3),
   accuracy_et: round(accuracy(et), 3),
-  accuracy_holdout: round(accuracy([...holdout, ...blind]), 3),
+  accuracy_ru: round(accuracy(ru), 3),
+  accuracy_ru_holdout: round(accuracy(blindRu), 3),
+  value_precision_ru: round(russianFigures.precision, 3),
+  value_recall_ru: round(russianFigures.recall, 3),
+  value_precision_en_et: round(enEtFigures.precision, 3),
+  value_recall_en_et: round(enEtFigures.recall, 3),
+  form_gaming_admitted_share_ru_policies: round(gamingBlindRu.admitted / gamingBlindRu.tried, 3),
+  accuracy_holdout: round(accuracy([...holdout, ...blind, ...blindRu]), 3),
   holdout_value_precision: round(heldOut.precision, 3),
   holdout_value_recall: round(heldOut.recall, 3),
   holdout_form_gaming_admitted_share: round(gamingBlind.admitted / gamingBlind.tried, 3),

@@ -256,7 +256,7 @@ export const en = {
   "values.pairNotFound": "There is no such pair of values.",
   "values.alreadyJudged": "You have already judged this pair.",
   "values.unreadScript":
-    "Agora reads value cards, and the answers a card is drafted from, in English and Estonian only: the engine that weighs citizens' values against a rule's clauses reads no other language, and would misread a card it cannot read. Write in English or Estonian; plain words are enough.",
+    "Agora reads value cards, and the answers a card is drafted from, in English, Estonian and Russian: the engine that weighs citizens' values against a rule's clauses reads no other language, and would misread a card it cannot read. Write in one of them; plain words are enough.",
   "matters.unreadScript":
     "Clause {number} is written in neither English nor Estonian: the offline reader reads rules in these two languages only. Write the rule in the language chosen for it.",
   "values.notMerged": "This card founded its shared value; there is nothing to split.",

@@ -261,7 +261,7 @@ export const et: Messages = {
   "values.pairNotFound": "Sellist väärtuste paari pole.",
   "values.alreadyJudged": "Oled seda paari juba hinnanud.",
   "values.unreadScript":
-    "Agora loeb väärtuskaarte ja vastuseid, millest kaart koostatakse, ainult eesti ja inglise keeles: mootor, mis võrdleb kodanike väärtusi reegli punktidega, teisi keeli ei loe ja saaks kaardist valesti aru. Kirjuta eesti või inglise keeles, lihtsatest sõnadest piisab.",
+    "Agora loeb väärtuskaarte ja vastuseid, millest kaart koostatakse, eesti, inglise ja vene keeles: mootor, mis võrdleb kodanike väärtusi reegli punktidega, teisi keeli ei loe ja saaks kaardist valesti aru. Kirjuta ühes neist keeltest, lihtsatest sõnadest piisab.",
   "matters.unreadScript":
     "Punkt {number} ei ole kirjutatud eesti ega inglise keeles, aga võrguühenduseta lugeja loeb reegleid ainult neis kahes keeles. Kirjuta reegel selle jaoks valitud keeles.",
   "values.notMerged": "Selle kaardiga sai ühine väärtus alguse; pole midagi eraldada.",

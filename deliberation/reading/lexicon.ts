@@ -26,6 +26,8 @@
  * verbs take ("Lubab inimeste tuvastamist", "Nõuab selgitust").
  */
 
+import { RU_FEARING_CUES, RU_READER_FORMS } from "./lexicon-ru.js";
+
 export type Valence = "safeguard" | "intrusion" | "goal" | "scope";
 
 export interface Concept {
@@ -36,8 +38,13 @@ export interface Concept {
   label: { en: string; et: string };
   en: readonly string[];
   et: readonly string[];
-  /** Forms that look like this concept but are not it (read before `en`/`et`). */
-  except?: { en?: readonly string[]; et?: readonly string[] };
+  /**
+   * Russian forms: a Russian citizen's value is read for these concepts (a matter's clauses are English
+   * or Estonian, decision 19), so her value meets an English or Estonian clause through them.
+   */
+  ru?: readonly string[];
+  /** Forms that look like this concept but are not it (read before `en`/`et`/`ru`). */
+  except?: { en?: readonly string[]; et?: readonly string[]; ru?: readonly string[] };
   /** Concepts whose presence is this one's absence (retaining ↔ deleting). */
   opposites?: readonly string[];
   /**
@@ -55,7 +62,7 @@ export interface Concept {
   exclusive?: boolean;
 }
 
-export const CONCEPTS: readonly Concept[] = [
+const BASE_CONCEPTS: readonly Concept[] = [
   // ─────────────────────────────── intrusions ───────────────────────────────
   {
     key: "identification",
@@ -1962,6 +1969,14 @@ export const CONCEPTS: readonly Concept[] = [
   },
 ];
 
+for (const key of Object.keys(RU_READER_FORMS)) if (!BASE_CONCEPTS.some((c) => c.key === key)) throw new Error(`Russian forms for no concept ${key}`);
+
+/** The concepts with their Russian forms (lexicon-ru.ts) beside the English and Estonian ones. */
+export const CONCEPTS: readonly Concept[] = BASE_CONCEPTS.map((c) => {
+  const ru = RU_READER_FORMS[c.key];
+  return ru ? { ...c, ru: ru.ru, except: { ...c.except, ru: ru.except ?? [] } } : c;
+});
+
 /** Concepts that are a freedom: exempting them from a rule ("satire shall be exempt") allows them. */
 export const FREEDOMS: readonly string[] = ["parody"];
 
@@ -2378,7 +2393,8 @@ export const DISCRETION: Readonly<Record<"en" | "et", readonly string[]>> = {
  * value fears it, even in a value about a goal ("a search … quietly becomes watching everyone"). A
  * cue just before a safeguard ("without notice") fears the safeguard's absence, and is not counted.
  */
-export const FEARING_CUES: Readonly<Record<"en" | "et", readonly string[]>> = {
+export const FEARING_CUES: Readonly<Record<"en" | "et" | "ru", readonly string[]>> = {
+  ru: RU_FEARING_CUES,
   en: [
     "=without",
     "=fear",

@@ -106,7 +106,7 @@ function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(WORD)) {
     const start = m.index ?? 0;
-    tokens.push({ w: m[0].toLowerCase().normalize("NFC").replace(/’/g, "'"), start, end: start + m[0].length });
+    tokens.push({ w: m[0].toLowerCase().normalize("NFC").replace(/’/g, "'").replace(/ё/g, "е"), start, end: start + m[0].length });
   }
   return tokens;
 }
@@ -175,16 +175,26 @@ function findAll(tokens: readonly Token[], forms: readonly Form[], from = 0, to 
 
 // ─────────────────────────────────────── the lexicon, compiled ───────────────────────────────────────
 
+/**
+ * The languages a text is read in for concepts: a clause's (`Language`: English or Estonian) and a
+ * value's, which may also be Russian (decision 19): a Russian value meets a clause through its concepts.
+ */
+type ReadLanguage = Language | "ru";
+
 interface CompiledConcept {
   concept: Concept;
-  forms: Record<Language, Form[]>;
-  except: Record<Language, Form[]>;
+  forms: Record<ReadLanguage, Form[]>;
+  except: Record<ReadLanguage, Form[]>;
 }
 
 const COMPILED: readonly CompiledConcept[] = CONCEPTS.map((concept) => ({
   concept,
-  forms: { en: concept.en.map(compileForm), et: concept.et.map(compileForm) },
-  except: { en: (concept.except?.en ?? []).map(compileForm), et: (concept.except?.et ?? []).map(compileForm) },
+  forms: { en: concept.en.map(compileForm), et: concept.et.map(compileForm), ru: (concept.ru ?? []).map(compileForm) },
+  except: {
+    en: (concept.except?.en ?? []).map(compileForm),
+    et: (concept.except?.et ?? []).map(compileForm),
+    ru: (concept.except?.ru ?? []).map(compileForm),
+  },
 }));
 
 const BY_KEY: ReadonlyMap<string, Concept> = new Map(CONCEPTS.map((c) => [c.key, c]));
@@ -249,9 +259,9 @@ interface Mention {
 }
 
 /** Which concepts could start at a word: their forms indexed by the first two letters of their first word. */
-const FIRST_LETTERS: Record<Language, Map<string, Set<CompiledConcept>>> = { en: new Map(), et: new Map() };
+const FIRST_LETTERS: Record<ReadLanguage, Map<string, Set<CompiledConcept>>> = { en: new Map(), et: new Map(), ru: new Map() };
 for (const c of COMPILED) {
-  for (const language of ["en", "et"] as const) {
+  for (const language of ["en", "et", "ru"] as const) {
     for (const form of [...c.forms[language], ...c.except[language]]) {
       const first = form[0];
       const key = first && first.kind !== "gap" ? first.s.slice(0, 2) : "";
@@ -262,7 +272,7 @@ for (const c of COMPILED) {
   }
 }
 
-function candidates(tokens: readonly Token[], language: Language, from: number, to: number): CompiledConcept[] {
+function candidates(tokens: readonly Token[], language: ReadLanguage, from: number, to: number): CompiledConcept[] {
   const found = new Set<CompiledConcept>(FIRST_LETTERS[language].get("") ?? []);
   for (let i = from; i < to; i++) {
     const w = tokens[i]!.w;
@@ -271,7 +281,7 @@ function candidates(tokens: readonly Token[], language: Language, from: number, 
   return COMPILED.filter((c) => found.has(c));
 }
 
-function conceptMentions(tokens: readonly Token[], language: Language, from = 0, to = tokens.length): Mention[] {
+function conceptMentions(tokens: readonly Token[], language: ReadLanguage, from = 0, to = tokens.length): Mention[] {
   const mentions: Mention[] = [];
   for (const c of candidates(tokens, language, from, to)) {
     const excluded = new Set<number>();
@@ -321,7 +331,7 @@ export interface PowerCondition {
 }
 
 export interface ValueProfile {
-  language: Language;
+  language: ReadLanguage;
   concerns: Map<string, ValueConcern>;
   scopes: Set<string>;
   goals: Set<string>;
@@ -351,19 +361,20 @@ function headLength(text: string, tokens: readonly Token[]): number {
   return n;
 }
 
-const COUNTING: Record<Language, Form[]> = {
+const COUNTING: Record<ReadLanguage, Form[]> = {
   en: ["how often", "how many", "how much", "how frequently", "reports on"].map(compileForm),
   et: ["kui tihti", "kui sageli", "kui palju", "kui paljud", "kui suur osa", "aru oma"].map(compileForm),
+  ru: ["как часто", "сколько", "какая доля", "как много", "отчитыва"].map(compileForm),
 };
 
 /** Is the power at `at` counted ("how often the fund punishes", "kui tihti mudel kahtlustab")? */
-function countedAt(tokens: readonly Token[], at: number, language: Language): boolean {
+function countedAt(tokens: readonly Token[], at: number, language: ReadLanguage): boolean {
   return findAll(tokens, COUNTING[language], Math.max(0, at - 5), at).length > 0;
 }
 
 /** Words that name a power as missing: "unpunished", "karistuseta", "avastamata". */
-const ABSENT_WORD: Record<Language, RegExp> = { en: /^un\p{L}+(?:ed|ished)$/u, et: /\p{L}(?:useta|mata)$/u };
-const ABSENT_BEFORE: Record<Language, ReadonlySet<string>> = { en: new Set(["without"]), et: new Set(["ilma"]) };
+const ABSENT_WORD: Record<ReadLanguage, RegExp> = { en: /^un\p{L}+(?:ed|ished)$/u, et: /\p{L}(?:useta|mata)$/u, ru: /^безнаказанн\p{L}*$/u };
+const ABSENT_BEFORE: Record<ReadLanguage, ReadonlySet<string>> = { en: new Set(["without"]), et: new Set(["ilma"]), ru: new Set(["без"]) };
 const ARTICLES_OR_ANY: ReadonlySet<string> = new Set(["a", "an", "any", "mingi", "mingisuguse"]);
 /** Words for people that a "without" after them describes ("people without a credit history", "lapsed ilma …"). */
 const PEOPLE: ReadonlySet<string> = new Set([
@@ -390,7 +401,7 @@ const PEOPLE: ReadonlySet<string> = new Set([
 ]);
 
 /** Does the value name the power as absent ("without any consequence", "jääb karistuseta")? */
-function absent(tokens: readonly Token[], m: Mention, language: Language): boolean {
+function absent(tokens: readonly Token[], m: Mention, language: ReadLanguage): boolean {
   if (tokens.slice(m.from, m.to).some((t) => ABSENT_WORD[language].test(t.w))) return true;
   // "without any consequence", "ilma karistuseta"; not "without being punished" (what is feared is the punishing).
   const prev = tokens[m.from - 1]?.w ?? "";
@@ -416,10 +427,12 @@ const CONDITION_FORMS = {
     single: POWER_CONDITIONS.et.single.map(compileForm),
     innocence: POWER_CONDITIONS.et.innocence.map(compileForm),
   },
+  // A Russian value's conditions on a power are not read yet: it fears the power as such (decision 19).
+  ru: { use: [] as Form[], reach: [] as Form[], grantUse: [] as Form[], grantReach: [] as Form[], single: [] as Form[], innocence: [] as Form[] },
 } as const;
 const REACH_NEAR = 3;
 const ABSENCE_NEAR = 3;
-const WITHOUT_WORD: Record<Language, RegExp> = { en: /^without$/u, et: /^ilma$|\p{L}mata$/u };
+const WITHOUT_WORD: Record<ReadLanguage, RegExp> = { en: /^without$/u, et: /^ilma$|\p{L}mata$/u, ru: /^без$/u };
 
 /**
  * In one of the value's texts, the use or condition under which it fears the power `key` (decision 0023),
@@ -429,7 +442,7 @@ const WITHOUT_WORD: Record<Language, RegExp> = { en: /^without$/u, et: /^ilma$|\
  * ("the camera also records cars that keep the rules"), or without something ("trahv tuleb ilma ühegi
  * tõendita"). A concern that is itself a use is conditioned only by reach and absence.
  */
-function powerCondition(tokens: readonly Token[], mentions: readonly Mention[], key: string, skip: number, language: Language): PowerCondition | null {
+function powerCondition(tokens: readonly Token[], mentions: readonly Mention[], key: string, skip: number, language: ReadLanguage): PowerCondition | null {
   const at = mentions.filter((m) => m.key === key);
   if (at.length === 0) return null;
   const kinds = new Set<ConditionKind>();
@@ -496,7 +509,7 @@ export function valueProfile(value: ReadableValue): ValueProfile {
   const cacheKey = JSON.stringify([value.title, value.description, value.policies]);
   const cached = PROFILE_CACHE.get(cacheKey);
   if (cached) return cached;
-  const language: Language = textLanguage([value.title, value.description, ...value.policies].join(". "));
+  const language: ReadLanguage = textLanguage([value.title, value.description, ...value.policies].join(". "));
   const texts = valueTexts(value);
   const scopes = new Set<string>();
   const goals = new Set<string>();
@@ -528,11 +541,11 @@ export function valueProfile(value: ReadableValue): ValueProfile {
       kept.filter((m) => FREEDOM_THREATS.includes(m.key) && kept.some((f) => FREEDOMS.includes(f.key) && f.to <= m.from)).map((m) => m.key),
     );
     // "MOMENTS when …" names what the value fears to see happen.
-    const moments = policy && /^(?:MOMENTS|HETKED)\b/u.test(text.trim());
+    const moments = policy && /^(?:MOMENTS|HETKED|МОМЕНТЫ)(?![\p{L}])/u.test(text.trim());
     // "CHANCES for people without a long credit history to be assessed": a chance the value wants for people.
     const chanceForPeople =
       policy &&
-      /^(?:CHANCES|VÕIMALUSED)\b/u.test(text.trim()) &&
+      /^(?:CHANCES|VÕIMALUSED|ВОЗМОЖНОСТИ)(?![\p{L}])/u.test(text.trim()) &&
       (tokens[skip]?.w === "for" ? PEOPLE.has(tokens[skip + 1]?.w ?? "") : PEOPLE.has(tokens[skip]?.w ?? ""));
     return { tokens, mentions: kept, weight, fear, policy, threatened, moments, skip, chanceForPeople };
   });

@@ -2,13 +2,15 @@ import { CONCEPTS as READER_CONCEPTS } from "../reading/lexicon.js";
 import { ANTONYM_TRAPS, DEDUPE_CONCEPTS } from "./synonyms.js";
 
 /**
- * Reads which concepts of the dedupe lexicon (synonyms.ts) a card's words name. Deterministic and
+ * Reads which concepts of the dedupe lexicon (synonyms.ts) a card's words name, in English, Estonian
+ * or Russian (words given lower case, NFC, ё read as е). Deterministic and
  * free of I/O; the lexicon is compiled once, and a word list is read left to right: at each word the
  * longest form of any concept that starts there wins (ties: the concept listed first), its words are
  * the concept's, and the scan goes on after them.
  */
 
-export type ConceptLanguage = "en" | "et";
+export type ConceptLanguage = "en" | "et" | "ru";
+const LANGUAGES: readonly ConceptLanguage[] = ["en", "et", "ru"];
 
 type Matcher = { exact: boolean; s: string } | null; // null: up to MAX_GAP words
 type Form = readonly Matcher[];
@@ -26,6 +28,7 @@ function compileForm(form: string): Form {
     const word = (exact ? raw.slice(1) : raw)
       .toLowerCase()
       .normalize("NFC")
+      .replace(/ё/g, "е")
       .replace(/[,.;:]/g, "");
     if (word) matchers.push({ exact, s: word });
   }
@@ -42,18 +45,18 @@ interface CompiledForm {
 export const CONCEPT_IDS: readonly string[] = DEDUPE_CONCEPTS.map((c) => c.id);
 
 /** Forms per language, indexed by the first two letters of their first word. */
-const BY_START: Record<ConceptLanguage, Map<string, CompiledForm[]>> = { en: new Map(), et: new Map() };
+const BY_START: Record<ConceptLanguage, Map<string, CompiledForm[]>> = { en: new Map(), et: new Map(), ru: new Map() };
 
 {
   const reader = new Map(READER_CONCEPTS.map((c) => [c.key, c]));
   for (const [i, concept] of DEDUPE_CONCEPTS.entries()) {
-    for (const language of ["en", "et"] as const) {
+    for (const language of LANGUAGES) {
       const forms: string[] = [...(concept[language] ?? [])];
       const except: string[] = [...(concept.except?.[language] ?? [])];
       for (const key of concept.reader ?? []) {
         const source = reader.get(key);
         if (!source) throw new Error(`dedupe concept ${concept.id} names no reader concept ${key}`);
-        forms.push(...source[language]);
+        forms.push(...(source[language] ?? []));
         except.push(...(source.except?.[language] ?? []));
       }
       const add = (text: string, isExcept: boolean) => {
@@ -113,7 +116,7 @@ export interface ConceptMention {
 }
 
 /** Forms whose first word matches `word`, remembered per word (a polity's vocabulary is small). */
-const FORMS_AT: Record<ConceptLanguage, Map<string, CompiledForm[]>> = { en: new Map(), et: new Map() };
+const FORMS_AT: Record<ConceptLanguage, Map<string, CompiledForm[]>> = { en: new Map(), et: new Map(), ru: new Map() };
 const FORMS_AT_LIMIT = 50_000;
 
 function formsAt(word: string, language: ConceptLanguage): CompiledForm[] {

@@ -3,9 +3,9 @@ import type { Task } from "../llm/port.js";
 import { type ConceptMention, conceptMentions, TOPIC_CONCEPTS, trapsBetween } from "./concepts.js";
 import { ANTONYM_TRAPS } from "./synonyms.js";
 import { CARD_LIMITS } from "./types.js";
-import { type CardLanguage, EN_STOPWORDS, ET_STOPWORDS, HEAD_CONNECTORS, languageOf, POLICY_HEADS, stemEnglish, stemEstonian, wordsOf } from "./words.js";
+import { CARD_LANGUAGES, type CardLanguage, HEAD_CONNECTORS, languageOf, POLICY_HEADS, stemmerOf, stopwordsOf, wordsOf } from "./words.js";
 
-export { type CardLanguage, stemEnglish, stemEstonian } from "./words.js";
+export { type CardLanguage, stemEnglish, stemEstonian, stemRussian } from "./words.js";
 
 /**
  * Near-duplicate detection for value cards (DESIGN.md, "Why thick values": near-duplicate cards are
@@ -82,7 +82,7 @@ interface Term {
 
 /** Words a description uses to say that something matters, not what: "I want", "tahan". */
 const DESCRIPTION_FILLER = new Set(
-  "want wants wanted wish think believe feel matters matter important need needs tahan tahaksin tahame soovin arvan usun oluline peaks võiks".split(" "),
+  "want wants wanted wish think believe feel matters matter important need needs tahan tahaksin tahame soovin arvan usun oluline peaks võiks хочу хотела хотел хотим хотелось считаю думаю важно важен важна важны нужно надо должен должна".split(" "),
 );
 
 /** The prefix that marks a concept token; stems are letters and digits only, so the two never meet. */
@@ -91,8 +91,8 @@ const CONCEPT_MARK = "~";
 type Part = "title" | "description" | "policy";
 
 function addTerms(terms: Term[], words: readonly string[], language: CardLanguage, part: Part, withConcepts: boolean): void {
-  const stopwords = language === "et" ? ET_STOPWORDS : EN_STOPWORDS;
-  const stem = language === "et" ? stemEstonian : stemEnglish;
+  const stopwords = stopwordsOf(language);
+  const stem = stemmerOf(language);
   // A policy's opening heads ("MOMENTS when…", "the SPACES and PLACES where…") are dropped; once
   // the policy proper has begun ("MOMENTS when people…"), a head word is content.
   let start = 0;
@@ -622,9 +622,9 @@ const RELATED_BUDGET = 4_000;
 
 export function createCanonicalIndex(): CanonicalIndex {
   const meanings = new Map<string, CardMeaning>();
-  const words: Record<CardLanguage, VectorIndex> = { en: createVectorIndex(), et: createVectorIndex() };
-  const concepts: Record<CardLanguage, VectorIndex> = { en: createVectorIndex(), et: createVectorIndex() };
-  const inner = [words.en, words.et, concepts.en, concepts.et];
+  const words: Record<CardLanguage, VectorIndex> = { en: createVectorIndex(), et: createVectorIndex(), ru: createVectorIndex() };
+  const concepts: Record<CardLanguage, VectorIndex> = { en: createVectorIndex(), et: createVectorIndex(), ru: createVectorIndex() };
+  const inner = [words.en, words.et, words.ru, concepts.en, concepts.et, concepts.ru];
   let matches = 0;
 
   function remove(id: string): boolean {
@@ -650,20 +650,21 @@ export function createCanonicalIndex(): CanonicalIndex {
     const meaning = cardMeaning(card);
     if (meaning.vector.normSq === 0) return null;
     const accept = (id: string) => mergeable(meaning, meanings.get(id)!);
-    const same = words[meaning.language].search(meaning.vector, threshold, accept);
-    const otherLanguage: CardLanguage = meaning.language === "en" ? "et" : "en";
-    const across = concepts[otherLanguage].search(meaning.concepts, Math.max(threshold, CROSS_LANGUAGE_THRESHOLD), accept);
-    if (across === null) return same;
-    return better(across, same) ? across : same;
+    let best = words[meaning.language].search(meaning.vector, threshold, accept);
+    for (const other of CARD_LANGUAGES) {
+      if (other === meaning.language) continue;
+      const across = concepts[other].search(meaning.concepts, Math.max(threshold, CROSS_LANGUAGE_THRESHOLD), accept);
+      if (across !== null && better(across, best)) best = across;
+    }
+    return best;
   }
 
   function related(card: DedupeCard, k: number, except?: string): CanonicalMatch[] {
     const meaning = cardMeaning(card);
-    const otherLanguage: CardLanguage = meaning.language === "en" ? "et" : "en";
     const byId = new Map<string, CanonicalMatch>();
     for (const m of [
       ...words[meaning.language].nearest(meaning.vector, k + 1, RELATED_BUDGET),
-      ...concepts[otherLanguage].nearest(meaning.concepts, k + 1, RELATED_BUDGET),
+      ...CARD_LANGUAGES.filter((other) => other !== meaning.language).flatMap((other) => concepts[other].nearest(meaning.concepts, k + 1, RELATED_BUDGET)),
     ]) {
       if (m.id === except) continue;
       const seen = byId.get(m.id);

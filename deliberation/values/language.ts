@@ -1,9 +1,9 @@
 /**
- * Which language a citizen wrote in (English or Estonian), for texts written back to her: the guided
+ * Which language a citizen wrote in (English, Estonian or Russian), for texts written back to her: the guided
  * draft and the upgrade stories. Small and conservative: it answers `null` when her words give no
  * evidence, so the caller falls back to the page's language instead of guessing English.
  */
-export type WritingLanguage = "en" | "et";
+export type WritingLanguage = "en" | "et" | "ru";
 
 // The commonest short words of each language; a card or an answer of a dozen words has several.
 const EN_WORDS = new Set(
@@ -23,38 +23,57 @@ const ET_WORDS = new Set(
 const ET_LETTERS = /[õäöüšž]/;
 const WORD = /[\p{L}']+/gu;
 
-/** Evidence for each language in a text: its common words, and words with Estonian letters. */
-function evidence(text: string): { en: number; et: number } {
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+
+/** Evidence for each language in a text: its common words, words with Estonian letters, Cyrillic words. */
+function evidence(text: string): { en: number; et: number; ru: number } {
   let en = 0;
   let et = 0;
+  let ru = 0;
   for (const word of text.normalize("NFC").toLowerCase().match(WORD) ?? []) {
-    if (EN_WORDS.has(word)) en++;
+    if (CYRILLIC.test(word)) ru++;
+    else if (EN_WORDS.has(word)) en++;
     if (ET_WORDS.has(word)) et++;
     else if (ET_LETTERS.test(word)) et++;
   }
-  return { en, et };
+  return { en, et, ru };
 }
 
 /** The language a text is written in, or `null` when it does not say (no evidence, or a tie). */
 export function writtenLanguage(...texts: readonly string[]): WritingLanguage | null {
-  const { en, et } = evidence(texts.join("\n"));
+  const { en, et, ru } = evidence(texts.join("\n"));
+  // Every Cyrillic word is evidence of Russian: a Russian text is Russian once most of its words are.
+  if (ru > 0 && ru >= en + et) return "ru";
   if (en === et) return null;
   return en > et ? "en" : "et";
 }
 
 /**
- * Whether a text is written mostly in a script the offline engine does not read (Cyrillic, Greek,
- * Arabic, Chinese … anything but Latin): more such letters than Latin ones. Such a card or answer is
- * refused as unread, never misread as English or Estonian nonsense
- * (docs/decisions/0019-russian-pages-english-and-estonian-texts.md); a Russian word quoted in an
- * Estonian card does not make it Russian.
+ * Whether a card or a guided answer is written mostly in a script the offline engine does not read
+ * (Greek, Arabic, Chinese … anything but Latin and Cyrillic): more such letters than read ones. Such a
+ * text is refused as unread, never misread as nonsense
+ * (docs/decisions/0019-russian-pages-english-and-estonian-texts.md). Cards are read in English,
+ * Estonian and Russian.
  */
 export function unreadScript(...texts: readonly string[]): boolean {
+  return mostlyOtherScript(texts, /\p{Script=Latin}|\p{Script=Cyrillic}/u);
+}
+
+/**
+ * Whether a matter's text (a clause, an alternative wording, an amendment) is written mostly in a
+ * script other than the Latin one: a matter is written in English or Estonian (decision 19), and a
+ * Cyrillic clause is refused unread, never misread.
+ */
+export function unreadClauseScript(...texts: readonly string[]): boolean {
+  return mostlyOtherScript(texts, /\p{Script=Latin}/u);
+}
+
+function mostlyOtherScript(texts: readonly string[], read: RegExp): boolean {
   let other = 0;
-  let latin = 0;
+  let known = 0;
   for (const letter of texts.join(" ").match(/\p{L}/gu) ?? []) {
-    if (/\p{Script=Latin}/u.test(letter)) latin++;
+    if (read.test(letter)) known++;
     else other++;
   }
-  return other > latin;
+  return other > known;
 }

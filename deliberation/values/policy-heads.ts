@@ -117,10 +117,36 @@ export const ET_SINGULAR_HEADS: ReadonlyMap<string, string> = new Map(
 /** Words in capitals that are names, not policy heads: never lower-cased inside a sentence. */
 export const ACRONYMS = new Set(["AI", "TI", "EU", "EL", "CCTV", "GDPR", "UN", "UK", "USA", "NATO", "ERR", "KOV", "RIK", "ID", "SMS", "PIN", "QR"]);
 
-/** Is `word` (any case) a policy head of either language? */
+/**
+ * Russian heads: the nominative plural a policy opens with ("МОМЕНТЫ, когда…"), from itself and from
+ * its singular. A story puts them after "для меня важны", where the plural agrees as it stands.
+ */
+export const RU_HEADS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    момент: "моменты",
+    способ: "способы",
+    место: "места",
+    признак: "признаки",
+    знак: "знаки",
+    человек: "люди",
+    случай: "случаи",
+    возможность: "возможности",
+    ситуация: "ситуации",
+    причина: "причины",
+    ощущение: "ощущения",
+    слово: "слова",
+    вопрос: "вопросы",
+    разговор: "разговоры",
+  }).flatMap(([singular, plural]) => [
+    [singular, plural],
+    [plural, plural],
+  ]),
+);
+
+/** Is `word` (any case) a policy head of any language? */
 export function isHead(word: string): boolean {
   const w = word.toLowerCase();
-  return EN_HEADS.has(w) || ET_HEAD_ALLATIVE.has(w);
+  return EN_HEADS.has(w) || ET_HEAD_ALLATIVE.has(w) || RU_HEADS.has(w);
 }
 
 /**
@@ -141,6 +167,13 @@ export const NOTICING_LEAD_INS: Readonly<Record<WritingLanguage, readonly RegExp
     /^(?:mulle\s+)?jäi\s+(?:mulle\s+)?silma,?\s+et\s+/i,
     /^(?:ma\s+|mina\s+)?(?:märkasin|panin\s+tähele)$/i,
     /^et\s+/i,
+  ],
+  ru: [
+    /^(?:и|а|но|также|ещё|еще|потом|тогда)\s+/iu,
+    /^(?:я\s+|мы\s+)?(?:также\s+|сразу\s+|потом\s+)?(?:заметила?|заметили|увидела?|увидели|поняла?|поняли|поняли|поняла?|обратила?\s+внимание(?:\s+на\s+то)?),?\s+(?:что|как)\s+/iu,
+    /^(?:мне\s+)?бросилось\s+в\s+глаза,?\s+(?:что|как)\s+/iu,
+    /^(?:я\s+|мы\s+)?(?:заметила?|заметили|обратила?\s+внимание)$/iu,
+    /^что\s+/iu,
   ],
 };
 
@@ -164,5 +197,10 @@ export const MATTERED_LEAD_INS: Readonly<Record<WritingLanguage, readonly RegExp
     /^(?:kõige\s+)?(?:tähtsam|olulisem)\s+(?:oli|on)(?:\s+see)?(?:,\s*et\s+|:\s*|\s+)/i,
     /^mulle\s+läks\s+(?:kõige\s+rohkem\s+)?korda(?:\s+see)?(?:,\s*et\s+|\s+)/i,
     /^et\s+/i,
+  ],
+  ru: [
+    /^(?:для\s+меня|мне)\s+(?:было\s+|будет\s+)?(?:важнее\s+всего|самое\s+важное|главное|важно)(?:\s+было)?(?:,?\s*(?:чтобы|что)\s+|:\s*|\s*[—–-]\s*|\s+)/iu,
+    /^(?:самое\s+)?(?:важное|главное)(?:\s+для\s+меня)?(?:\s+было)?(?:\s*[—–-]\s*|:\s*|,?\s*(?:то,?\s*)?(?:чтобы|что)\s+|\s+)/iu,
+    /^(?:чтобы|что)\s+/iu,
   ],
 };

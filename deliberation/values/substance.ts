@@ -5,7 +5,7 @@
  * context: "WAYS to reach a human who can change the outcome" does; "MOMENTS when this matters to
  * people like me" does not, however well it is capitalised. Each policy is read on its own and either
  * counts or carries the one problem that empties it, so the citizen is told which policy says nothing
- * and why. All of it is data and plain functions: deterministic, English and Estonian.
+ * and why. All of it is data and plain functions: deterministic, English, Estonian and Russian.
  */
 
 export type PolicyProblem =
@@ -35,8 +35,8 @@ export interface PolicyReading {
 }
 
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu;
-const words = (text: string): string[] => text.toLowerCase().match(TOKEN) ?? [];
-const VOWELS = /[aeiouyõäöüéèáàíóúå]/u;
+const words = (text: string): string[] => text.toLowerCase().replace(/ё/g, "е").match(TOKEN) ?? [];
+const VOWELS = /[aeiouyõäöüéèáàíóúåаеёиоуыэюя]/u;
 
 /** Matches whole words; `stem*` matches the stem with any ending. */
 function wordList(...entries: string[]): (word: string) => boolean {
@@ -58,6 +58,33 @@ const HEAD_WORDS = wordList(
   ..."hetk hetke hetked hetki hetkel viis viisid viise aeg ajad ajal olukord olukorrad olukordi kohad kohti paigad ruumid märgid märke tunded tunne võimalus võimalused võimalusi küsimus küsimused asjad asju asi valikud signaalid kogemused muutused vajadused detailid mustrid sõnad lood põhjused".split(
     " ",
   ),
+  // Russian
+  "моменты",
+  "момент",
+  "способы",
+  "способ",
+  "места",
+  "место",
+  "признаки",
+  "знаки",
+  "ситуации",
+  "ситуация",
+  "случаи",
+  "случай",
+  "возможности",
+  "возможность",
+  "ощущения",
+  "чувства",
+  "вопросы",
+  "вопрос",
+  "слова",
+  "разговоры",
+  "причины",
+  "детали",
+  "истории",
+  "изменения",
+  "потребности",
+  "сигналы",
 );
 
 /**
@@ -134,6 +161,246 @@ const GENERIC = wordList(
   ..."oluline olulised olulist oluliseks tähtis tähtsad tähtsat asi asjad asju inimesed inimesi inimestele inimeste hea head parem paremini parim halb halvem õige vale elu maailm ühiskond ühiskonnas üldiselt tervik väärtus väärtused väärtusi minusugused minusuguste minusugustele tähendab tähendus juhtub juhtuma tunda tunne tundub mõtlen mõelda tahan tahta vaja vajalik teha teeb tehakse saada saab läheb puudutab puudutavad".split(
     " ",
   ),
+  // Russian
+  "и",
+  "а",
+  "но",
+  "или",
+  "что",
+  "чтобы",
+  "это",
+  "этот",
+  "эта",
+  "эти",
+  "то",
+  "тот",
+  "та",
+  "те",
+  "как",
+  "когда",
+  "где",
+  "кто",
+  "который",
+  "которая",
+  "которые",
+  "которых",
+  "которым",
+  "всё",
+  "все",
+  "весь",
+  "вся",
+  "всех",
+  "всем",
+  "каждый",
+  "каждая",
+  "любой",
+  "любые",
+  "свой",
+  "своя",
+  "свои",
+  "мой",
+  "моя",
+  "мои",
+  "наш",
+  "наша",
+  "наши",
+  "я",
+  "мы",
+  "ты",
+  "вы",
+  "он",
+  "она",
+  "они",
+  "его",
+  "её",
+  "ее",
+  "их",
+  "нас",
+  "нам",
+  "мне",
+  "меня",
+  "себя",
+  "себе",
+  "есть",
+  "был",
+  "была",
+  "было",
+  "были",
+  "будет",
+  "быть",
+  "не",
+  "нет",
+  "да",
+  "очень",
+  "просто",
+  "только",
+  "тоже",
+  "также",
+  "даже",
+  "уже",
+  "ещё",
+  "еще",
+  "всегда",
+  "никогда",
+  "иногда",
+  "часто",
+  "много",
+  "мало",
+  "больше",
+  "меньше",
+  "более",
+  "менее",
+  "другой",
+  "другие",
+  "такой",
+  "такие",
+  "такая",
+  "такое",
+  "сам",
+  "сама",
+  "сами",
+  "один",
+  "одна",
+  "одни",
+  "что-то",
+  "кто-то",
+  "нечто",
+  "ничего",
+  "никто",
+  "там",
+  "тут",
+  "здесь",
+  "для",
+  "от",
+  "до",
+  "по",
+  "на",
+  "в",
+  "во",
+  "с",
+  "со",
+  "к",
+  "ко",
+  "у",
+  "о",
+  "об",
+  "про",
+  "за",
+  "из",
+  "над",
+  "под",
+  "при",
+  "без",
+  "через",
+  "между",
+  "ли",
+  "бы",
+  "же",
+  "вот",
+  "люди",
+  "людей",
+  "людям",
+  "человек",
+  "человека",
+  "мир",
+  "мира",
+  "жизнь",
+  "жизни",
+  "общество",
+  "общества",
+  "вещи",
+  "вещь",
+  "дело",
+  "имеет",
+  "имеют",
+  "значение",
+  "хотим",
+  "хочу",
+  "хочется",
+  "думаю",
+  "думать",
+  "знать",
+  "знаю",
+  "нужно",
+  "надо",
+  "сделать",
+  "делать",
+  "лучше",
+  "хорошо",
+  "плохо",
+  "права",
+  "прав",
+  "доверие",
+  "идея",
+  "идеи",
+  "темы",
+  "тема",
+  "путь",
+  "пути",
+  "важн*",
+  "значим*",
+  "значени*",
+  "ценност*",
+  "хорош*",
+  "плох*",
+  "лучш*",
+  "худш*",
+  "правильн*",
+  "жизн*",
+  "обществ*",
+  "касает*",
+  "касают*",
+  "затрагива*",
+  "разделя*",
+  "общие",
+  "общих",
+  "общее",
+  "перемен*",
+  "улучш*",
+  "свобод*",
+  "справедлив*",
+  "достоинств*",
+  "уважени*",
+  "равенств*",
+  "прозрачност*",
+  "подотчетност*",
+  "приватност*",
+  "безопасност*",
+  "демократ*",
+  "этик*",
+  "будущ*",
+  "сообществ*",
+  "планет*",
+  "принцип*",
+  "фактор*",
+  "аспект*",
+  "обстоятельств*",
+  "учитыва*",
+  "результат*",
+  "последстви*",
+  "влия*",
+  "возможност*",
+  "ситуаци*",
+  "случа*",
+  "момент*",
+  "способ*",
+  "возника*",
+  "связан*",
+  "относит*",
+  "чувств*",
+  "ощущ*",
+  "сдела*",
+  "дела*",
+  "получа*",
+  "получить",
+  "происход*",
+  "всё",
+  "тему",
+  "темы",
+  "значение",
+  "значения",
+  "имеющ*",
+  "мира",
 );
 
 /** Placeholder and keyboard strings. */
@@ -141,26 +408,42 @@ const PLACEHOLDER = wordList(
   ..."asdf asdfg asdfgh qwer qwert qwerty qwertz zxcv jkl hjkl lorem ipsum dolor sit amet consectetur adipiscing elit sed eiusmod tempor foo bar baz xyz test tests testing tester proov proovin testin testing123 placeholder sample example näide blah bla".split(
     " ",
   ),
+  // Russian
+  "тест",
+  "тесты",
+  "тестирую",
+  "тестовая",
+  "тестовый",
+  "йцукен",
+  "йцук",
+  "фыва",
+  "фывап",
+  "фывапр",
+  "ячсми",
+  "ячсмит",
+  "привет",
+  "пример",
+  "образец",
 );
 
 /** Words addressed to the machine reading the card. */
 const INSTRUCTION =
-  /(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|former)?\s*(?:instructions?|prompts?|rules|directions)|\b(?:system|assistant|developer)\s*(?:prompt|message)?\s*:|\bclassify\s+(?:this|it|the card|me)\b|\b(?:verdict|label|output|respond|answer|return)\s*(?:=|:|with|only|as)\s*["'«„]?(?:value|väärtus|json)\b|\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+\p{L}+|\bas an ai\b|\bjailbreak|\bunusta\s+(?:kõik\s+)?(?:eelmised\s+|varasemad\s+)?juhised|\bignoreeri\b|\beira\s+(?:eelmisi|varasemaid|kõiki)|\bklassifitseeri|\bmärgi\s+(?:see|kaart)\s+väärtuseks|\bvasta\s+ainult\b/iu;
+  /(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|preceding|system|former)?\s*(?:instructions?|prompts?|rules|directions)|\b(?:system|assistant|developer)\s*(?:prompt|message)?\s*:|\bclassify\s+(?:this|it|the card|me)\b|\b(?:verdict|label|output|respond|answer|return)\s*(?:=|:|with|only|as)\s*["'«„]?(?:value|väärtus|json)\b|\byou\s+are\s+(?:now\s+)?(?:a|an|the)\s+\p{L}+|\bas an ai\b|\bjailbreak|\bunusta\s+(?:kõik\s+)?(?:eelmised\s+|varasemad\s+)?juhised|\bignoreeri\b|\beira\s+(?:eelmisi|varasemaid|kõiki)|\bklassifitseeri|\bmärgi\s+(?:see|kaart)\s+väärtuseks|\bvasta\s+ainult\b|(?:^|[^\p{L}])(?:игнорир\p{L}*|забудь\p{L}*|не обращай внимания на)\s+(?:все\s+)?(?:предыдущ\p{L}*\s+|прежн\p{L}*\s+|системн\p{L}*\s+)?(?:инструкц\p{L}*|указани\p{L}*|правил\p{L}*|промпт\p{L}*)|(?:^|[^\p{L}])(?:пометь|отметь|классифицируй|считай)\s+(?:эту\s+|это\s+)?(?:карточку\s+)?(?:как\s+)?ценност\p{L}*|(?:^|[^\p{L}])классифицир\p{L}*|(?:^|[^\p{L}])ответь\s+только/iu;
 
 const PRESCRIPTION =
-  /(?:^|[^\p{L}])(?:must|shall|ban|bans|banned|prohibit\p{L}*|forbid\p{L}*|outlaw\p{L}*|mandatory|compulsory|require[sd]?|fine[sd]?|peab|peavad|tuleb \p{L}+(?:da|ta)|ei tohi|keela\p{L}*|keeld\p{L}*|kohustuslik\p{L}*|nõuda|trahv\p{L}*)(?![\p{L}])/iu;
+  /(?:^|[^\p{L}])(?:must|shall|ban|bans|banned|prohibit\p{L}*|forbid\p{L}*|outlaw\p{L}*|mandatory|compulsory|require[sd]?|fine[sd]?|peab|peavad|tuleb \p{L}+(?:da|ta)|ei tohi|keela\p{L}*|keeld\p{L}*|kohustuslik\p{L}*|nõuda|trahv\p{L}*|должен|должна|должны|обязан\p{L}*|запрет\p{L}*|запрещ\p{L}*|штраф\p{L}*|обязательн\p{L}*|нельзя)(?![\p{L}])/iu;
 /** A bullet that opens by refusing: "NO face recognition at school gates", "NEVER at demonstrations". */
-const PROHIBITING_HEAD = /^\s*(?:no|never|stop|ban|ei mingit|mitte kunagi|keelata|keelame)(?![\p{L}])/iu;
+const PROHIBITING_HEAD = /^\s*(?:no|never|stop|ban|ei mingit|mitte kunagi|keelata|keelame|нет|никаких|никогда|стоп|запретить|долой)(?![\p{L}])/iu;
 /** What a taste attends to: how a thing looks, sounds or entertains. */
 const TASTE =
-  /(?:^|[^\p{L}])(?:colou?rs?|fonts?|illustrations?|animations?|stickers?|emojis?|graphics|cartoons?|wallpapers?|themes?|dinosaurs?|värv\p{L}*|fondi\p{L}*|illustratsioon\p{L}*|animatsioon\p{L}*|kleebis\p{L}*|multika\p{L}*)(?![\p{L}])/iu;
+  /(?:^|[^\p{L}])(?:colou?rs?|fonts?|illustrations?|animations?|stickers?|emojis?|graphics|cartoons?|wallpapers?|themes?|dinosaurs?|värv\p{L}*|fondi\p{L}*|illustratsioon\p{L}*|animatsioon\p{L}*|kleebis\p{L}*|multika\p{L}*|цвет\p{L}*|шрифт\p{L}*|иллюстрац\p{L}*|анимац\p{L}*|стикер\p{L}*|смайлик\p{L}*|эмодзи|мультик\p{L}*|шутк\p{L}*|картинк\p{L}*)(?![\p{L}])/iu;
 /** What comfort attends to: time saved, hassle spared. */
 const CONVENIENCE =
-  /(?:^|[^\p{L}])(?:skip|skips|skipping|hassle\p{L}*|fumbl\p{L}*|smooth\p{L}*|handy|convenien\p{L}*|quicker|faster|don't have to|do not have to|no need to|without having to|saves? (?:me |us )?(?:time|a trip|the trip)|mugav\p{L}*|sujuv\p{L}*|kiirem\p{L}*|tüli\p{L}*|ei pea (?:ootama|minema|sisestama|otsima))(?![\p{L}])/iu;
+  /(?:^|[^\p{L}])(?:skip|skips|skipping|hassle\p{L}*|fumbl\p{L}*|smooth\p{L}*|handy|convenien\p{L}*|quicker|faster|don't have to|do not have to|no need to|without having to|saves? (?:me |us )?(?:time|a trip|the trip)|mugav\p{L}*|sujuv\p{L}*|kiirem\p{L}*|tüli\p{L}*|ei pea (?:ootama|minema|sisestama|otsima)|удоб\p{L}*|неудоб\p{L}*|быстрее|поскорее|без лишних|не (?:надо|нужно|придется) (?:ждать|искать|стоять|ходить)|экономит время)(?![\p{L}])/iu;
 const LIKING =
-  /(?:^|[^\p{L}])(?:favou?rite|i (?:like|love|enjoy|prefer)|i'd rather|my kids? loves?|lemmik\p{L}*|meeldi\p{L}*|eelista\p{L}*|armasta\p{L}*)(?![\p{L}])/iu;
+  /(?:^|[^\p{L}])(?:favou?rite|i (?:like|love|enjoy|prefer)|i'd rather|my kids? loves?|lemmik\p{L}*|meeldi\p{L}*|eelista\p{L}*|armasta\p{L}*|любим\p{L}*|нравит\p{L}*|нравят\p{L}*|предпочита\p{L}*|люблю)(?![\p{L}])/iu;
 const TARGET =
-  /\d+(?:[.,]\d+)?\s?%|(?:^|[^\p{L}])(?:by (?:a |one )?(?:third|quarter|half|fifth|tenth)|by 20\d\d|per cent|percent|zero|protsen\p{L}*|kolmandiku|veerandi|poole võrra|\d{4}\.? aastaks)(?![\p{L}])/iu;
+  /\d+(?:[.,]\d+)?\s?%|(?:^|[^\p{L}])(?:by (?:a |one )?(?:third|quarter|half|fifth|tenth)|by 20\d\d|per cent|percent|zero|protsen\p{L}*|kolmandiku|veerandi|poole võrra|\d{4}\.? aastaks|процент\p{L}*|на треть|на четверть|вдвое|к 20\d\d(?: году)?)(?![\p{L}])/iu;
 
 /**
  * What a card about AI regulation never attends to in a policy: sport, food, weather, hobbies. A
@@ -173,6 +456,54 @@ const ELSEWHERE = wordList(
   ..."saun* leil* vihad viht* järv* jalgpall* korvpall* hoki* tennis* golf* meeskon* võistkon* väravava* kohtunik* retsept* kokka* küpseta* kook kooki pitsa* õhtusöö* hommikusöö* restoran* vihm* päikesepaiste lumi lund puhkus* rand randa rannas aed aia* lilled* koer* kass* kutsik* muusika* kontsert* bänd* laul* kitarr* kalapüü* jaht* kudu* pood poodi poes moodi kingad kingi auto autod autot mootor* rehv* horoskoop*".split(
     " ",
   ),
+  // Russian
+  "футбол*",
+  "хоккей*",
+  "баскетбол*",
+  "теннис*",
+  "гольф*",
+  "шайб*",
+  "болельщик*",
+  "вратар*",
+  "рецепт*",
+  "бульон*",
+  "суп",
+  "борщ*",
+  "торт*",
+  "пирог*",
+  "пицц*",
+  "ужин*",
+  "обед*",
+  "завтрак*",
+  "ресторан*",
+  "погод*",
+  "дожд*",
+  "снег*",
+  "отпуск*",
+  "пляж*",
+  "огород*",
+  "собак*",
+  "кошк*",
+  "котик*",
+  "щен*",
+  "музык*",
+  "концерт*",
+  "песн*",
+  "гитар*",
+  "рыбалк*",
+  "охот*",
+  "вязан*",
+  "шопинг*",
+  "обув*",
+  "гороскоп*",
+  "баня",
+  "бане",
+  "сауна*",
+  "майонез*",
+  "сметан*",
+  "свекл*",
+  "картошк*",
+  "картофел*",
 );
 
 /** A language's stem for comparing words: enough to see "watched" in "watching" and "andmed" in "andmeid". */
@@ -196,7 +527,7 @@ export function concreteWords(text: string): string[] {
  * know who is recording and why"): a policy needs something to attend to.
  */
 const MIN_CONCRETE = 2;
-const QUESTION = /(?:^|[^\p{L}])(?:who|whom|whose|what|which|why|whether|kes|keda|kelle|mida|miks|kas)(?![\p{L}])/iu;
+const QUESTION = /(?:^|[^\p{L}])(?:who|whom|whose|what|which|why|whether|kes|keda|kelle|mida|miks|kas|кто|кого|кому|что|почему|зачем|ли)(?![\p{L}])/iu;
 
 export interface SubstanceInput {
   title: string;
@@ -232,7 +563,7 @@ export function readPolicies(input: SubstanceInput): PolicyReading[] {
     else if (concrete.length < MIN_CONCRETE && !(concrete.length === 1 && QUESTION.test(text))) problem = "generic";
     else if (seen.some((s) => overlap(stems, s) >= 0.8) || (titleSet.size >= 2 && overlap(stems, titleSet) >= 0.8 && overlap(titleSet, stems) >= 0.8))
       problem = "repeated";
-    else if ((PRESCRIPTION.test(text) || PROHIBITING_HEAD.test(text)) && !/(?:^|[^\p{L}])(?:i|ma|mina) (?:must|should|have to|pean|peaksin)/iu.test(text))
+    else if ((PRESCRIPTION.test(text) || PROHIBITING_HEAD.test(text)) && !/(?:^|[^\p{L}])(?:i|ma|mina|я) (?:must|should|have to|pean|peaksin|должен|должна|обязан|обязана)/iu.test(text))
       problem = "prescription";
     else if (LIKING.test(text) || TASTE.test(text) || CONVENIENCE.test(text)) problem = "liking";
     else if (TARGET.test(text)) problem = "target";

@@ -1,6 +1,7 @@
 /**
  * The dedupe's curated lexicon (DESIGN.md, "Why thick values": near-duplicate cards are merged): the
- * concepts value cards attend to, in English and Estonian, and the antonym traps between them. Data
+ * concepts value cards attend to, in English, Estonian and Russian (the Russian forms are in
+ * reading/lexicon-ru.ts), and the antonym traps between them. Data
  * only: `concepts.ts` reads a card's words against it, `dedupe.ts` compares cards.
  *
  * A concept is a language-neutral id. Words that name it in either language meet at that id, so
@@ -19,6 +20,8 @@
  * listed first here (so a dedupe form outranks a reader form of the same length).
  */
 
+import { RU_DEDUPE_FORMS } from "../reading/lexicon-ru.js";
+
 export interface DedupeConcept {
   /** Internal id, never shown to a person. */
   readonly id: string;
@@ -26,8 +29,9 @@ export interface DedupeConcept {
   readonly reader?: readonly string[];
   readonly en?: readonly string[];
   readonly et?: readonly string[];
+  readonly ru?: readonly string[];
   /** Forms that look like this concept but are not it. */
-  readonly except?: { readonly en?: readonly string[]; readonly et?: readonly string[] };
+  readonly except?: { readonly en?: readonly string[]; readonly et?: readonly string[]; readonly ru?: readonly string[] };
   /**
    * A topic (whom or what a value is about: children, data, the police), not what it attends to: two
    * values about one topic are not the same for that. The reader's `scope` concepts are topics too.
@@ -47,7 +51,7 @@ export interface AntonymTrap {
   readonly why: string;
 }
 
-export const DEDUPE_CONCEPTS: readonly DedupeConcept[] = [
+const BASE_DEDUPE_CONCEPTS: readonly DedupeConcept[] = [
   // ───────────────── concepts of values that the reader does not need, or needs otherwise ─────────────────
   {
     id: "hearing",
@@ -382,6 +386,14 @@ export const DEDUPE_CONCEPTS: readonly DedupeConcept[] = [
     et: ["lapsed", "lapsi", "noori kasutajaid"],
   },
 ];
+
+for (const id of Object.keys(RU_DEDUPE_FORMS)) if (!BASE_DEDUPE_CONCEPTS.some((c) => c.id === id)) throw new Error(`Russian forms for no dedupe concept ${id}`);
+
+/** The dedupe's concepts with their own Russian forms (lexicon-ru.ts); reader concepts bring theirs through `reader`. */
+export const DEDUPE_CONCEPTS: readonly DedupeConcept[] = BASE_DEDUPE_CONCEPTS.map((c) => {
+  const ru = RU_DEDUPE_FORMS[c.id];
+  return ru ? { ...c, ru: ru.ru, ...(ru.except ? { except: { ...c.except, ru: ru.except } } : {}) } : c;
+});
 
 export const ANTONYM_TRAPS: readonly AntonymTrap[] = [
   {

@@ -1,10 +1,11 @@
 /**
- * The words of a value card, for the dedupe (dedupe.ts): English and Estonian stopwords, the generic
+ * The words of a value card, for the dedupe (dedupe.ts): English, Estonian and Russian stopwords, the generic
  * heads attentional policies open with, light stemmers, and a guess at a card's language. Data and
  * pure functions; stems are memoised in memory, which changes speed, never results.
  */
 
-export type CardLanguage = "en" | "et";
+export type CardLanguage = "en" | "et" | "ru";
+export const CARD_LANGUAGES: readonly CardLanguage[] = ["en", "et", "ru"];
 
 // ---------------------------------------------------------------------------------------------
 // Word lists
@@ -33,6 +34,18 @@ export const ET_STOPWORDS = new Set(
   ).split(" "),
 );
 
+export const RU_STOPWORDS = new Set(
+  (
+    "и в во не что он на я с со как а то все всё она так его но да ты к у же вы за бы по только ее её мне было вот от меня еще ещё нет о из ему " +
+    "теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где " +
+    "есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем " +
+    "ним здесь этом один почти мой тем чтобы нее неё сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше " +
+    "тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более " +
+    "всегда конечно всю между это эта мои мою моё мое моих моим моей моего моему свой своя свои своих своим своей своего которые который " +
+    "которая которое которых которой котором которым весь вся всю всем всеми очень просто также либо ли"
+  ).split(" "),
+);
+
 /**
  * The generic heads an attentional policy opens with ("MOMENTS when…", "HETKED, kui…"): every card
  * has them, so they say nothing about which value it is. Dropped where they open a policy (in any
@@ -43,12 +56,14 @@ export const POLICY_HEADS = new Set(
     "moments moment ways way spaces space places place signs sign chances chance feelings feeling opportunities opportunity " +
     "situations situation times time things thing kinds kind people " +
     "hetked hetki hetk hetke viisid viise viis kohad kohti koht märgid märke märk võimalused võimalusi võimalus tunded tundeid " +
-    "tunne olukorrad olukordi olukord ajad aegu ruumid ruume asjad asju inimesed"
+    "tunne olukorrad olukordi olukord ajad aegu ruumid ruume asjad asju inimesed " +
+    "моменты момент способы способ места место пространства признаки знаки возможности возможность ощущения чувства ситуации ситуация " +
+    "случаи случай вещи вещь люди времена"
   ).split(" "),
 );
 
 /** Words that may join heads at the start of a policy: "the SPACES and PLACES where". */
-export const HEAD_CONNECTORS = new Set(["the", "all", "and", "or", "ja", "ning", "või"]);
+export const HEAD_CONNECTORS = new Set(["the", "all", "and", "or", "ja", "ning", "või", "и", "или"]);
 
 /** Letters only Estonian uses among the two languages: a strong hint on their own. */
 const ET_LETTERS = /[õäöüšž]/;
@@ -257,26 +272,102 @@ function stemEstonianUncached(word: string): string {
   return s;
 }
 
+
+/**
+ * Russian: the Snowball stemmer's steps, lightly (perfective gerunds, reflexives, adjectival and
+ * participle endings, verb and noun endings, then -ость and a final ь, all inside the part after the
+ * first vowel), then the -ение/-ание of a verbal noun and a verb's stem vowel, so "решение",
+ * "решения", "решением" meet at "реш", and "объяснять", "объяснил", "объяснение" at "объясн". ё is read as е. Prefixes and aspect pairs are not handled.
+ */
+const RU_STEMS = new Map<string, string>();
+const RU_VOWELS = "аеиоуыэюя";
+const RU_PERFECTIVE = /(?:(?<=[ая])(?:вшись|вши|в)|ившись|ывшись|ивши|ывши|ив|ыв)$/u;
+const RU_REFLEXIVE = /(?:ся|сь)$/u;
+const RU_ADJECTIVE = /(?:ими|ыми|его|ого|ему|ому|ее|ие|ые|ое|ей|ий|ый|ой|ем|им|ым|ом|их|ых|ую|юю|ая|яя|ою|ею)$/u;
+const RU_PARTICIPLE = /(?:(?<=[ая])(?:ем|нн|вш|ющ|щ)|ивш|ывш|ующ)$/u;
+const RU_VERB =
+  /(?:(?<=[ая])(?:ла|на|ете|йте|ли|й|л|ем|н|ло|но|ет|ют|ны|ть|ешь|нно)|ила|ыла|ена|ейте|уйте|ите|или|ыли|ей|уй|ил|ыл|им|ым|ен|ило|ыло|ено|ят|ует|уют|ит|ыт|ены|ить|ыть|ишь|ую|ю)$/u;
+const RU_NOUN = /(?:иями|ями|ами|иях|ией|ием|ями|иям|ах|ях|ев|ов|ие|ье|ьё|ей|ой|ий|ям|ем|ам|ом|ию|ью|ия|ья|и|ы|ь|ю|у|о|а|е|й|я)$/u;
+const RU_MIN_STEM = 3;
+
+/** Folds what Russian writers vary in (ё as е), for matching; the text shown stays as written. */
+export function foldRussian(word: string): string {
+  return word.replace(/ё/g, "е").replace(/Ё/g, "Е");
+}
+
+export function stemRussian(word: string): string {
+  return memo(RU_STEMS, word, stemRussianUncached);
+}
+
+function stemRussianUncached(raw: string): string {
+  const word = foldRussian(raw);
+  if (word.length <= RU_MIN_STEM + 1 || !/^[а-я]+$/u.test(word)) return word;
+  let start = 0;
+  while (start < word.length && !RU_VOWELS.includes(word.charAt(start))) start++;
+  if (start >= word.length - 1) return word;
+  const head = word.slice(0, start + 1);
+  let rv = word.slice(start + 1);
+  const strip = (re: RegExp): boolean => {
+    const m = rv.match(re);
+    if (!m || m[0].length === 0 || rv.length - m[0].length + head.length < RU_MIN_STEM) return false;
+    rv = rv.slice(0, -m[0].length);
+    return true;
+  };
+  if (!strip(RU_PERFECTIVE)) {
+    strip(RU_REFLEXIVE);
+    if (strip(RU_ADJECTIVE)) strip(RU_PARTICIPLE);
+    else if (!strip(RU_VERB)) strip(RU_NOUN);
+  }
+  strip(/и$/u);
+  strip(/ость?$/u);
+  if (rv.endsWith("нн")) rv = rv.slice(0, -1);
+  else strip(/ь$/u);
+  // A verb and its -ение/-ание noun meet: "объяснять", "объяснение" → "объясн".
+  if (rv.length >= 3) strip(/(?:ен|ан|а|я)$/u);
+  return head + rv;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tokens
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 
-/** The words of a text, lower case, NFC (so "õ" is one letter however it was typed). */
+/** The words of a text, lower case, NFC (so "õ" is one letter however it was typed), ё read as е. */
 export function wordsOf(text: string): string[] {
-  return text.normalize("NFC").toLowerCase().match(WORD) ?? [];
+  return foldRussian(text.normalize("NFC").toLowerCase()).match(WORD) ?? [];
 }
 
-/** English or Estonian, by which language's stopwords and letters the card uses more. */
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+
+/**
+ * English, Estonian or Russian: Russian when most of its words are Cyrillic, otherwise by which
+ * language's stopwords and letters the card uses more.
+ */
 export function languageOf(texts: readonly string[][]): CardLanguage {
   let en = 0;
   let et = 0;
-  for (const words of texts) {
-    for (const word of words) {
+  let cyrillic = 0;
+  let words = 0;
+  for (const list of texts) {
+    for (const word of list) {
+      words++;
+      if (CYRILLIC.test(word)) {
+        cyrillic++;
+        continue;
+      }
       if (EN_STOPWORDS.has(word)) en++;
       if (ET_STOPWORDS.has(word)) et++;
       if (ET_LETTERS.test(word)) et++;
     }
   }
+  if (cyrillic * 2 > words) return "ru";
   return et > en ? "et" : "en";
+}
+
+/** The stopwords and the stemmer of a card's language. */
+export function stopwordsOf(language: CardLanguage): ReadonlySet<string> {
+  return language === "et" ? ET_STOPWORDS : language === "ru" ? RU_STOPWORDS : EN_STOPWORDS;
+}
+export function stemmerOf(language: CardLanguage): (word: string) => string {
+  return language === "et" ? stemEstonian : language === "ru" ? stemRussian : stemEnglish;
 }

@@ -5,7 +5,7 @@ import { DomainError } from "../../deliberation/errors.js";
 import { type MatterStatus, numberedRule } from "../../deliberation/matters.js";
 import { provisionProblems, sameWording } from "../../deliberation/reading/provision.js";
 import type { Language, Option, Slot } from "../../deliberation/reading/types.js";
-import { unreadScript } from "../../deliberation/values/language.js";
+import { unreadClauseScript } from "../../deliberation/values/language.js";
 import type { SessionUser } from "./accounts.server.js";
 import type { AppDeps } from "./deps.server.js";
 import { CITIZEN_ACTOR, withLedger } from "./ledger.server.js";
@@ -91,7 +91,7 @@ const CLERK_REFUSAL = { key: "clauses.alternativesClosed", message: "Alternative
  * Cyrillic would be read as saying nothing, so it is refused and the clerk told why (decision 19).
  */
 export function requireReadableClauses(clauses: readonly { number: number; text: string }[]): void {
-  const unread = clauses.find((c) => unreadScript(c.text));
+  const unread = clauses.find((c) => unreadClauseScript(c.text));
   if (unread)
     throw new DomainError("invalid", "matters.unreadScript", `Clause ${unread.number} is not in English or Estonian, the languages the offline reader reads.`, {
       number: unread.number,
@@ -189,7 +189,7 @@ export async function proposeAmendment(
     requireClause(clauses, input.clause, input.action);
     if (input.action !== "strike") {
       // A text in Cyrillic is in neither language the reader reads: told so, not that it lacks a "shall".
-      const [problem] = unreadScript(text) ? ["amendments.notProvision.wrongLanguage"] : provisionProblems(text, matter.language);
+      const [problem] = unreadClauseScript(text) ? ["amendments.notProvision.wrongLanguage"] : provisionProblems(text, matter.language);
       if (problem) throw new DomainError("invalid", problem, "The amendment does not read as a provision of a law.", { language: matter.language });
     }
     requireNew(clauses, options, { action: input.action, clause: input.clause, text });

@@ -161,12 +161,12 @@ export interface SubmitInput extends ValueCardDraft {
 }
 
 /**
- * A card is English or Estonian, the languages the offline engine reads (dedupe, concepts, readings
- * against clauses): a card in another script is refused unread, before the gate, never misread (decision 19).
+ * A card is English, Estonian or Russian, the languages the offline engine reads (dedupe, concepts,
+ * readings against clauses): a card in another script is refused unread, before the gate, never misread (decision 19).
  */
 function requireReadableCard(...texts: string[]): void {
   if (unreadScript(...texts))
-    throw new DomainError("invalid", "values.unreadScript", "Value cards are read in English and Estonian only: write it in one of them.");
+    throw new DomainError("invalid", "values.unreadScript", "Value cards are read in English, Estonian and Russian only: write it in one of them.");
 }
 
 /**
@@ -358,7 +358,7 @@ async function pairWithRelated(deps: AppDeps, context: { id: string; title: stri
     // The newer value is offered as the possibly wiser one; citizens' answers decide.
     // Told in the cards' language (stories.ts), naming the context in that language where it has a name in it.
     const language = storyLanguage(other, fresh);
-    const contextTitle = language === "et" ? (context.titleEt ?? context.title) : context.title;
+    const contextTitle = titleIn(language, context);
     const story = await deps.llm.run(upgradeStoryTask, { contextTitle, language, from: other, to: fresh });
     await deps.db.transaction().execute((trx) =>
       trx
@@ -388,10 +388,9 @@ export async function draftFromGuided(
   const context = await requireContext(deps.db, answers.contextId);
   const { contextId: _, locale, ...rest } = answers;
   requireReadableCard(rest.choice, rest.noticed, rest.mattered);
-  // The draft is written in the language of her answers; in the page's when they do not say (a card is
-  // English or Estonian, so a Russian page's draft falls back to English).
-  const language = answersLanguage(rest, locale === "et" ? "et" : "en");
-  const contextTitle = language === "et" ? (context.titleEt ?? context.title) : context.title;
+  // The draft is written in the language of her answers; in the page's when they do not say.
+  const language = answersLanguage(rest, locale ?? "en");
+  const contextTitle = titleIn(language, context);
   const draft = await deps.llm.run(draftValueTask, { ...rest, contextTitle, language });
   return { draft: draft.output, engine: draft.engine, language, guidance: draftGuidance(draft.output) };
 }

@@ -5,11 +5,25 @@ import { GATE_CORPUS } from "../fixtures/value-corpus.js";
 
 const CONTEXT = "ai-decisions-about-people";
 
-/** What a Russian speaker in Ida-Viru might write: a real value, in a language the offline engine does not read. */
+/** What a Russian speaker in Ida-Viru might write: a real value, read in Russian (issue 17). */
 const RUSSIAN_CARD = {
   title: "Право оспорить решение машины",
   description: "Когда система решает что-то обо мне, я хочу понимать почему и иметь возможность возразить.",
   policies: ["МОМЕНТЫ, когда человек понимает, что о нём решила машина", "СПОСОБЫ связаться с человеком, который может изменить решение"],
+};
+
+/** The same value in other words, by another citizen of Narva. */
+const RUSSIAN_PARAPHRASE = {
+  title: "Право обжаловать решение машины",
+  description: "Если обо мне решает система, я хочу понимать, почему, и иметь возможность обжаловать решение.",
+  policies: ["МОМЕНТЫ, когда человек узнаёт, что решение о нём приняла машина", "СПОСОБЫ обратиться к человеку, который может пересмотреть решение"],
+};
+
+/** A card in a script Agora does not read (Greek) is still refused unread. */
+const GREEK_CARD = {
+  title: "Το δικαίωμα να αμφισβητήσω μια απόφαση μηχανής",
+  description: "Όταν ένα σύστημα αποφασίζει κάτι για μένα, θέλω να καταλαβαίνω γιατί και να μπορώ να αντιρρήσω.",
+  policies: ["ΣΤΙΓΜΕΣ όταν ένας άνθρωπος καταλαβαίνει ότι μια μηχανή αποφάσισε γι' αυτόν", "ΤΡΟΠΟΙ να μιλήσω με έναν άνθρωπο"],
 };
 
 const MATTER = {
@@ -31,9 +45,10 @@ function refusedWith(res: TrpcResponse, key: string) {
 }
 
 /**
- * Russian is a language of the pages, not of the texts the offline engine reads (decision 19): a
- * Russian reader gets the gate's reasons in Russian about her English or Estonian card, and a card,
- * answer or clause in Cyrillic is refused as unread, never misread, and nothing is written.
+ * Russian is a language of the pages and of value cards (decision 19, as amended for issue 17): a
+ * Russian reader gets the gate's reasons in Russian, her Russian card goes through the gate and the
+ * dedupe like any other, a card in a script Agora does not read is refused unread, and a matter's
+ * clauses stay English or Estonian.
  */
 describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
   let t: TestServer;
@@ -79,24 +94,56 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
     expect(contexts.find((c: { id: string }) => c.id === CONTEXT).titleRu).toBe("Системы ИИ, которые принимают решения о людях");
   });
 
-  it("refuses a card written in Russian unread, before the gate, and writes nothing", async () => {
+  it("reads a card written in Russian: the gate lets it in, a Russian paraphrase and the English card join it", async () => {
     const before = await rowCounts(t.server);
-    refusedWith(await anna.mutate("values.submit", { contextId: CONTEXT, ...RUSSIAN_CARD }), "values.unreadScript");
-    refusedWith(
-      await anna.mutate("values.draft", {
-        contextId: CONTEXT,
-        choice: "Мне отказали в пособии, и никто не мог объяснить почему.",
-        noticed: "Кто принял решение\nМожно ли поговорить с человеком",
-        mattered: "Чтобы меня выслушали",
-      }),
-      "values.unreadScript",
-    );
-    expect(await rowCounts(t.server)).toEqual(before);
-    // The same value in English is read, and is a value.
+    const russian = await anna.mutate("values.submit", { contextId: CONTEXT, ...RUSSIAN_CARD });
+    expect(russian.status).toBe(200);
+    expect(russian.data.verdict).toBe("value");
+    expect(russian.data.reason).toMatch(/^Это ценность/);
+    expect(russian.data.canonical).toMatchObject({ joined: false, title: RUSSIAN_CARD.title });
+    const founded = russian.data.canonical.id;
+    const after = await rowCounts(t.server);
+    expect(after.value_cards).toBe((before.value_cards ?? 0) + 1);
+    expect(after.canonical_values).toBe((before.canonical_values ?? 0) + 1);
+
+    // Another Narva citizen's words for the same value join it (dedupe in Russian).
+    const boris = await signInAs(t.url, "citizen5@demo.agora");
+    const paraphrase = await boris.mutate("values.submit", { contextId: CONTEXT, ...RUSSIAN_PARAPHRASE });
+    expect(paraphrase.data.verdict).toBe("value");
+    expect(paraphrase.data.canonical).toMatchObject({ id: founded, joined: true });
+
+    // Her English card of the same value meets the Russian one through the concepts they name.
     const english = await anna.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE });
     expect(english.status).toBe(200);
     expect(english.data.verdict).toBe("value");
-    expect(english.data.reason).toMatch(/^Это ценность/);
+    expect(english.data.canonical).toMatchObject({ id: founded, joined: true });
+
+    // A Russian slogan is told so, in Russian, and founds nothing.
+    const counted = await rowCounts(t.server);
+    const slogan = await anna.mutate("values.submit", {
+      contextId: CONTEXT,
+      title: "Люди важнее алгоритмов!",
+      description: "Люди важнее алгоритмов! Человек — не цифра!",
+      policies: ["ЛЮДИ важнее всего", "ЧЕЛОВЕК, а не цифра"],
+    });
+    expect(slogan.data.verdict).toBe("slogan");
+    expect(slogan.data.reason).toMatch(/^Это скорее лозунг/);
+    expect((await rowCounts(t.server)).canonical_values).toBe(counted.canonical_values);
+  });
+
+  it("drafts a card from Russian answers in Russian, and refuses a card in a script Agora does not read", async () => {
+    const draft = await anna.mutate("values.draft", {
+      contextId: CONTEXT,
+      choice: "Мне отказали в пособии, и никто не мог объяснить почему.",
+      noticed: "Кто принял решение\nМожно ли поговорить с человеком",
+      mattered: "Чтобы меня выслушали",
+    });
+    expect(draft.status).toBe(200);
+    expect(draft.data.language).toBe("ru");
+    expect(draft.data.draft.policies).toEqual(["ПРИЗНАКИ того, кто принял решение", "ПРИЗНАКИ того, можно ли поговорить с человеком"]);
+    const before = await rowCounts(t.server);
+    refusedWith(await anna.mutate("values.submit", { contextId: CONTEXT, ...GREEK_CARD }), "values.unreadScript");
+    expect(await rowCounts(t.server)).toEqual(before);
   });
 
   it("refuses a rule, an alternative wording or an amendment in Cyrillic, saying which clause", async () => {

@@ -4,7 +4,7 @@ import { createOfflineEngine } from "../../deliberation/llm/offline.js";
 import type { LlmCallRecord } from "../../deliberation/llm/port.js";
 import { classifyOffline, GATE_REASON_KEYS, GATE_SIGNALS, GateInput, valueClassifyTask } from "../../deliberation/values/gate.js";
 import { reasonLanguage } from "../../deliberation/values/gate-reasons.js";
-import { unreadScript } from "../../deliberation/values/language.js";
+import { unreadClauseScript, unreadScript } from "../../deliberation/values/language.js";
 import { GateVerdict, VERDICTS, type Verdict } from "../../deliberation/values/types.js";
 import { CONTEXT_TITLES, GATE_CORPUS, GATE_HOLDOUT, type CorpusEntry } from "../fixtures/value-corpus.js";
 
@@ -295,8 +295,11 @@ describe("substance over form (issue 14)", () => {
 });
 
 describe("the script a card is written in", () => {
-  it("calls a text in Cyrillic unread, and an Estonian or English one that quotes a Russian word read", () => {
-    expect(unreadScript("Право оспорить решение машины", "МОМЕНТЫ, когда человек понимает, что о нём решила машина")).toBe(true);
+  it("reads a card in Latin or Cyrillic letters, and calls Greek, Arabic or Chinese unread", () => {
+    // Cards are read in Russian too (issue 17); a matter's clause is still English or Estonian only.
+    expect(unreadScript("Право оспорить решение машины", "МОМЕНТЫ, когда человек понимает, что о нём решила машина")).toBe(false);
+    expect(unreadClauseScript("Лицо, в отношении которого принято автоматическое решение, имеет право на пересмотр.")).toBe(true);
+    expect(unreadClauseScript("A person has the right to have an automated decision reviewed by a human.")).toBe(false);
     expect(unreadScript("HETKED, mil inimene mõistab, et masin otsustas tema üle")).toBe(false);
     expect(unreadScript("MOMENTS when a clerk at the Narva office says «решение принято» and nothing more")).toBe(false);
     expect(unreadScript("")).toBe(false);

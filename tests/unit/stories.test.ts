@@ -109,23 +109,48 @@ describe("upgrade stories, offline", () => {
       ...GATE_CORPUS.filter((e) => e.label === "value").map((e) => ({ lang: e.lang, context: e.context as string, card: e.card })),
     ];
     let estonian = 0;
+    let russian = 0;
     const problems: string[] = [];
     for (let i = 0; i < cards.length; i++) {
       for (let j = i + 1; j < Math.min(cards.length, i + 4); j++) {
         const [a, b] = [cards[i]!, cards[j]!];
         if (a.lang !== b.lang) continue;
         const language = storyLanguage(a.card, b.card);
-        const { story } = composeStory({ contextTitle: a.lang === "et" ? "Kontekst" : "A context", language, from: a.card, to: b.card });
+        const contextTitle = a.lang === "et" ? "Kontekst" : a.lang === "ru" ? "Контекст" : "A context";
+        const { story } = composeStory({ contextTitle, language, from: a.card, to: b.card });
         if (language !== b.lang) problems.push(`told in ${language}: ${b.card.title}`);
         if (language === "et") estonian++;
-        if (unquoted(story).match(language === "et" ? ENGLISH : ESTONIAN)) problems.push(`other language: ${story}`);
+        if (language === "ru") russian++;
+        if (language === "ru" ? /\p{Script=Latin}/u.test(unquoted(story)) : unquoted(story).match(language === "et" ? ENGLISH : ESTONIAN))
+          problems.push(`other language: ${story}`);
         if (heads(story).length > 0) problems.push(`capitals ${heads(story).join(",")}: ${story}`);
         if (/(?<![\p{L}])(\p{L}+),? \1(?![\p{L}])/iu.test(unquoted(story))) problems.push(`doubled word: ${story}`);
         if (!story.includes(b.card.title)) problems.push(`no title: ${story}`);
       }
     }
     expect(estonian).toBeGreaterThan(30);
+    expect(russian).toBeGreaterThan(5);
     expect(problems).toEqual([]);
+  });
+
+  it("tells a Russian pair in Russian, with no gendered past tense and the policies in the nominative she wrote", () => {
+    const from: Card = {
+      title: "Быть незамеченным",
+      description: "Я хочу ходить по городу и не чувствовать, что за мной следят.",
+      policies: ["МОМЕНТЫ, когда я веду себя иначе, потому что за мной могут следить"],
+    };
+    const to: Card = {
+      title: "Свобода собраний",
+      description: "Я замечаю, могут ли люди собираться, не боясь попасть в список.",
+      policies: ["ЛЮДИ, которые не пришли из страха, что их узнают", "ЗАПИСИ с площадей и то, сколько их хранят"],
+    };
+    expect(storyLanguage(from, to)).toBe("ru");
+    const { story } = composeStory({ contextTitle: "Биометрическая идентификация", language: "ru", from, to });
+    expect(story).toContain("«Биометрическая идентификация»");
+    expect(story).toContain("и прежде всего — моменты, когда я веду себя иначе");
+    expect(story).toContain("Теперь я обращаю внимание ещё и на это: люди, которые не пришли из страха, что их узнают, а также записи с площадей");
+    expect(story).not.toMatch(/(?:^|\s)я \p{L}+л[аи]?(?![\p{L}])/u);
+    expect(story).not.toMatch(/\p{Lu}{3,}/u);
   });
 });
 
