@@ -21,6 +21,10 @@ export const DEMO_CONTEXTS = [
     titleEt: "Tehisintellekti süsteemid, mis teevad inimeste kohta otsuseid",
     titleRu: "Системы ИИ, которые принимают решения о людях",
     description: "Automated systems that grant or refuse benefits, loans, permits and services, or rank people for them.",
+    descriptionEt:
+      "Automatiseeritud süsteemid, mis annavad või jätavad andmata toetusi, laene, lube ja teenuseid või seavad inimesi nende saamiseks pingeritta.",
+    descriptionRu:
+      "Автоматизированные системы, которые решают, дать ли человеку пособие, кредит, разрешение или услугу, или выстраивают людей в очередь за ними.",
   },
   {
     id: "ai-media-in-elections",
@@ -28,6 +32,8 @@ export const DEMO_CONTEXTS = [
     titleEt: "Tehisintellektiga loodud meedia valimistel",
     titleRu: "Созданные ИИ материалы на выборах",
     description: "Images, audio and video made or altered by AI that reach voters during an election campaign.",
+    descriptionEt: "Tehisintellektiga loodud või muudetud pildid, heli ja videod, mis jõuavad valimiskampaania ajal valijateni.",
+    descriptionRu: "Изображения, аудио и видео, созданные или изменённые с помощью ИИ, которые доходят до избирателей во время предвыборной кампании.",
   },
   {
     id: "ai-tutors-for-children",
@@ -35,6 +41,8 @@ export const DEMO_CONTEXTS = [
     titleEt: "Tehisintellektil põhinevad õpiabilised lastele",
     titleRu: "ИИ-репетиторы для детей",
     description: "AI systems that teach, coach or help school-age children with their learning, at school or at home.",
+    descriptionEt: "Tehisintellekti süsteemid, mis õpetavad, juhendavad või aitavad kooliealisi lapsi õppimisel koolis või kodus.",
+    descriptionRu: "Системы ИИ, которые учат школьников, занимаются с ними или помогают им с учёбой — в школе или дома.",
   },
   {
     id: "biometric-identification-public-spaces",
@@ -42,6 +50,8 @@ export const DEMO_CONTEXTS = [
     titleEt: "Reaalajas biomeetriline tuvastamine avalikus ruumis",
     titleRu: "Биометрическая идентификация в общественных местах в реальном времени",
     description: "Cameras and systems that recognise people by their face, gait or voice as they move through streets, stations and squares.",
+    descriptionEt: "Kaamerad ja süsteemid, mis tunnevad inimesi ära näo, kõnnaku või hääle järgi, kui nad liiguvad tänavatel, jaamades ja väljakutel.",
+    descriptionRu: "Камеры и системы, которые узнают людей по лицу, походке или голосу, когда те находятся на улицах, вокзалах и площадях.",
   },
 ] as const satisfies readonly DemoContext[];
 
@@ -51,8 +61,10 @@ export interface DemoContext {
   title: string;
   titleEt: string;
   titleRu: string;
-  /** One sentence, English. */
+  /** One sentence, English; and the same in Estonian and Russian. */
   description: string;
+  descriptionEt: string;
+  descriptionRu: string;
 }
 
 export type DemoContextId = (typeof DEMO_CONTEXTS)[number]["id"];

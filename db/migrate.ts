@@ -26,6 +26,7 @@ import * as contextRussianTitles from "./migrations/2026-12-10T24-context-russia
 import * as censusPageIndex from "./migrations/2026-12-10T25-census-page-index.js";
 import * as oidcSessions from "./migrations/2026-12-10T26-oidc-sessions.js";
 import * as supportIndexes from "./migrations/2026-12-10T27-support-indexes.js";
+import * as contextDescriptions from "./migrations/2026-12-11T28-context-descriptions.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-10T25-census-page-index": censusPageIndex,
   "2026-12-10T26-oidc-sessions": oidcSessions,
   "2026-12-10T27-support-indexes": supportIndexes,
+  "2026-12-11T28-context-descriptions": contextDescriptions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -118,6 +118,8 @@ export interface ContextsTable {
   titleEt: string | null;
   titleRu: string | null;
   description: string;
+  descriptionEt: string | null;
+  descriptionRu: string | null;
   createdAt: string;
 }
 

@@ -124,7 +124,16 @@ const BundleEnvelope = z.looseObject({
 /** One page of /api/rulings.json and of rulings.page. */
 const RulingLinks = { uri: z.string().describe("Its ELI URI, under AGORA_PUBLIC_URL."), akn: z.string(), bundle: z.string() };
 
-const Context = z.looseObject({ id: z.string(), title: z.string(), description: z.string(), values: z.number().int().describe("Values in the context.") });
+const Context = z.looseObject({
+  id: z.string(),
+  title: z.string(),
+  titleEt: z.string().nullable(),
+  titleRu: z.string().nullable(),
+  description: z.string(),
+  descriptionEt: z.string().nullable().describe("The description in Estonian, where there is one."),
+  descriptionRu: z.string().nullable().describe("The description in Russian, where there is one."),
+  values: z.number().int().describe("Values in the context."),
+});
 
 const MatterSummary = z.looseObject({
   id: Id,

@@ -29,7 +29,18 @@ export async function seedDemoValues(deps: AppDeps, onProgress?: (step: string, 
   await deps.db.transaction().execute((trx) =>
     trx
       .insertInto("contexts")
-      .values(DEMO_CONTEXTS.map((c) => ({ id: c.id, title: c.title, titleEt: c.titleEt, titleRu: c.titleRu, description: c.description, createdAt: now })))
+      .values(
+        DEMO_CONTEXTS.map((c) => ({
+          id: c.id,
+          title: c.title,
+          titleEt: c.titleEt,
+          titleRu: c.titleRu,
+          description: c.description,
+          descriptionEt: c.descriptionEt,
+          descriptionRu: c.descriptionRu,
+          createdAt: now,
+        })),
+      )
       .execute(),
   );
 

@@ -4,7 +4,10 @@ import { translator } from "../app/i18n/translate.js";
 import { pemBody } from "../deliberation/bytes.js";
 import { verifyEnvelope } from "../deliberation/provenance.js";
 
-const OPTIONS = "BUNDLE.json [--card CARD_ID] [--card-proof CARD_PROOF.json] [--key REGISTRY_KEY.pem]";
+/** The language of LANG (or LC_ALL) when Agora has it, English otherwise. */
+function cliTranslator() {
+  return translator(negotiateLocale(null, (process.env.LC_ALL || process.env.LANG || "").slice(0, 2)));
+}
 
 /**
  * A bundle's own text (a constituency's label, a title) on its way to a terminal: control characters,
@@ -25,7 +28,7 @@ export function printable(text: string): string {
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command !== "verify") {
-    console.error(`usage: agora verify ${OPTIONS}`);
+    console.error(cliTranslator()("verify.usage", { command: "agora verify" }));
     return 2;
   }
   return verify(rest, "agora verify");
@@ -39,11 +42,11 @@ export async function main(args: string[]): Promise<number> {
  */
 export async function verify(args: string[], command: string): Promise<number> {
   const [file, ...rest] = args;
+  const t = cliTranslator();
   if (!file || file.startsWith("--")) {
-    console.error(`usage: ${command} ${OPTIONS}`);
+    console.error(t("verify.usage", { command }));
     return 2;
   }
-  const t = translator(negotiateLocale(null, (process.env.LC_ALL || process.env.LANG || "").slice(0, 2)));
   const option = (name: string) => {
     const at = rest.indexOf(name);
     return at >= 0 ? rest[at + 1] : undefined;

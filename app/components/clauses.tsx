@@ -4,6 +4,7 @@ import type { AppRouter } from "../../server/trpc/router.server";
 import { AMENDMENT_ACTIONS, CLAUSE_LIMITS, PROVISION_LIMITS } from "../../server/trpc/schemas/matters";
 import { useT } from "../i18n";
 import { ActionForm, Submit, TextField, useFieldError } from "./forms";
+import { Written } from "./written";
 
 /**
  * The rule as clauses (DESIGN.md): each clause with the clerk's alternative wordings and the citizens'
@@ -42,7 +43,7 @@ function Addition({ addition }: { addition: PublicAmendment }) {
       <p className="card-meta">
         {t("clauses.addition")} · <ValueNote title={addition.valueTitle} />
       </p>
-      <p className="clause-words">{addition.text}</p>
+      <Written as="p" className="clause-words" text={addition.text} />
     </div>
   );
 }
@@ -70,13 +71,13 @@ export function RuleClauses({
       <ol className="clauses">
         {rule.clauses.map((clause) => (
           <li key={clause.number} id={`clause-${clause.number}`} value={clause.number} className="clause">
-            <p className="clause-words">{clause.text}</p>
+            <Written as="p" className="clause-words" text={clause.text} />
             {clause.alternatives.length + clause.amendments.length > 0 ? (
               <ul className="clause-options">
                 {clause.alternatives.map((alternative) => (
                   <li key={alternative.id} className="clause-option">
                     <p className="card-meta">{t("clauses.alternative")}</p>
-                    <p className="clause-words">{alternative.text}</p>
+                    <Written as="p" className="clause-words" text={alternative.text} />
                     {clerkEditing ? (
                       <ActionForm
                         intent="removeAlternative"
@@ -94,7 +95,7 @@ export function RuleClauses({
                     <p className="card-meta">
                       {t(amendment.action === "strike" ? "clauses.amendment.strike" : "clauses.amendment.replace")} · <ValueNote title={amendment.valueTitle} />
                     </p>
-                    {amendment.action === "strike" ? null : <p className="clause-words">{amendment.text}</p>}
+                    {amendment.action === "strike" ? null : <Written as="p" className="clause-words" text={amendment.text} />}
                   </li>
                 ))}
               </ul>
@@ -223,7 +224,7 @@ export function MyAmendments({ amendments, open, announce }: { amendments: MyAme
               {t(`amendments.action.${a.action}`, { number: a.clause })} · <ValueNote title={a.valueTitle} />
               {a.withdrawn ? ` · ${t("amendments.withdrawnLabel")}` : null}
             </p>
-            {a.action === "strike" ? null : <p className="clause-words">{a.text}</p>}
+            {a.action === "strike" ? null : <Written as="p" className="clause-words" text={a.text} />}
             {open && !a.withdrawn ? (
               <ActionForm intent="withdraw" formKey={a.id} hidden={{ optionId: a.id }} onSuccess={() => announce(t("amendments.withdrawn"))}>
                 <Submit className="button-secondary">{t("amendments.withdraw")}</Submit>

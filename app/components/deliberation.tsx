@@ -6,6 +6,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../../server/re
 import type { AppRouter } from "../../server/trpc/router.server";
 import { INTL_TAGS, type Locale, type MessageKey, type Translate, useLocale, useT } from "../i18n";
 import { type CandidateName, nameCandidates } from "./room/names";
+import { Written } from "./written";
 
 type Out = inferRouterOutputs<AppRouter>;
 /** What matters.deliberation returns, as the page receives it. */
@@ -256,12 +257,12 @@ export function DraftRuling({
           <ol className="draft-clauses">
             {draft.clauses.map((c) => (
               <li key={c.number} value={c.number}>
-                {c.text}
+                <Written text={c.text} />
               </li>
             ))}
           </ol>
         ) : (
-          <blockquote className="rule-text">{draft.text}</blockquote>
+          <Written as="blockquote" className="rule-text" text={draft.text} />
         ))}
       <p>
         <Bar

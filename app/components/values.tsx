@@ -6,6 +6,7 @@ import { CARD_LIMITS } from "../../deliberation/values/types";
 import { CardDescription, CardPolicy, CardTitle } from "../../server/trpc/schemas/values";
 import { type Locale, type MessageKey, useLocale, useT } from "../i18n";
 import { titleIn } from "../i18n/locales";
+import { writtenLang } from "../i18n/written";
 import { constraints } from "../utils/constraints";
 import { ActionForm, Field, fieldMessage, Submit, TextField, useFormErrors } from "./forms";
 
@@ -18,11 +19,17 @@ export interface CardView {
 /** A value card as citizens see it everywhere: title, first-person description, attentional policies. */
 export function ValueCard({ card, headingLevel = 3, children }: { card: CardView; headingLevel?: 2 | 3 | 4; children?: React.ReactNode }) {
   const Heading = `h${headingLevel}` as const;
+  // The card is in the language she wrote it in, which may not be the page's.
+  const lang = writtenLang(useLocale(), card.title, card.description, ...card.policies);
   return (
     <article className="value-card">
-      <Heading className="value-title">{card.title}</Heading>
-      <p className="value-description">{card.description}</p>
-      <ul className="policies">
+      <Heading className="value-title" lang={lang}>
+        {card.title}
+      </Heading>
+      <p className="value-description" lang={lang}>
+        {card.description}
+      </p>
+      <ul className="policies" lang={lang}>
         {card.policies.map((p, i) => (
           <li key={i}>{p}</li>
         ))}

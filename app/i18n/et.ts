@@ -492,6 +492,13 @@ export const et: Messages = {
   "verify.keyNote": "Registri võti võeti kimbust; selle kinnitamiseks anna --key registri avaldatud võtmega.",
   "verify.passed": "läbitud",
   "verify.failed": "ebaõnnestus",
+  "verify.usage": "kasutamine: {command} KIMP.json [--card KAARDI_TUNNUS] [--card-proof KAARDI_TÕEND.json] [--key REGISTRI_VÕTI.pem]",
+  "cli.usage":
+    "kasutamine: tsx db/cli.ts migrate|seed (migrate: viib andmebaasi skeemi ajakohaseks; seed: täidab lisaks tühja andmebaasi näidisriigi andmetega)",
+  "cli.migrated": "{dialect}: rakendatud {migrations}",
+  "cli.upToDate": "{dialect}: skeem on ajakohane",
+  "cli.notSeeding": "Andmebaasis on juba kasutajaid, näidisandmeid ei lisata.",
+  "cli.seeded": "Lisatud {citizens, plural, one {# kodanik} other {# kodanikku}} ja {accounts, plural, one {# konto} other {# kontot}}.",
   "verify.noFile": "Faili {file} ei saa lugeda: {reason}",
   "verify.badKey": "{file} ei ole avalik võti: anna registri avalik võti PEM-vormingus (-----BEGIN PUBLIC KEY-----), nagu /api/log/checkpoint selle avaldab.",
   "verify.check.ledger": "Pearaamat",

@@ -17,6 +17,13 @@ export function titleIn(locale: Locale, named: { title: string; titleEt?: string
   return named.title;
 }
 
+/** A thing's description in the page's language where it has one, else its English one (a choice context's). */
+export function descriptionIn(locale: Locale, described: { description: string; descriptionEt?: string | null; descriptionRu?: string | null }): string {
+  if (locale === "et" && described.descriptionEt) return described.descriptionEt;
+  if (locale === "ru" && described.descriptionRu) return described.descriptionRu;
+  return described.description;
+}
+
 /** A chosen language wins; otherwise the browser's first language we speak; otherwise English. */
 export function negotiateLocale(chosen: string | undefined | null, acceptLanguage: string | undefined): Locale {
   if (isLocale(chosen)) return chosen;

@@ -11,6 +11,7 @@ import { constraints } from "../utils/constraints";
 import { formatTime } from "../utils/format";
 import { renewedSunset } from "../../deliberation/matters";
 import { HarmWhat, RenewDays, RepealReason } from "../../server/trpc/schemas/rulings";
+import { Written } from "../components/written";
 
 /** Its title, and its ELI metadata as JSON-LD (server/records/eli.ts) for anyone who reads the page as data. */
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -219,7 +220,7 @@ export default function RulingPage() {
           </ul>
         </section>
       ) : null}
-      <blockquote className="rule-text">{ruling.text}</blockquote>
+      <Written as="blockquote" className="rule-text" text={ruling.text} />
       {clerk && (inForce || ruling.status === "lapsed") ? (
         <section aria-labelledby="clerk-acts" className="card stack clerk-acts">
           <h2 id="clerk-acts">{t("rulings.clerkActs")}</h2>

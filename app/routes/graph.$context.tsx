@@ -4,6 +4,9 @@ import { useEffect, useState } from "react";
 import { GraphPicture } from "../components/graph-picture";
 import { contextTitle } from "../components/values";
 import { useLocale, useT } from "../i18n";
+import { descriptionIn } from "../i18n/locales";
+import { writtenLang } from "../i18n/written";
+import { formatNumber } from "../utils/format";
 import { api } from "../utils/api.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -49,7 +52,7 @@ export default function ContextGraph() {
         <Link to="/graph">{t("graph.title")}</Link>
       </p>
       <h1>{t("graph.contextTitle", { context: title })}</h1>
-      <p>{context.description}</p>
+      <p>{descriptionIn(locale, context)}</p>
       {values.length === 0 ? (
         <p className="empty">{t("graph.empty")}</p>
       ) : (
@@ -79,13 +82,15 @@ export default function ContextGraph() {
                   <li key={v.id} id={wide ? undefined : `v-${v.id}`} className={v.mine ? "graph-entry mine" : "graph-entry"}>
                     <p className="graph-entry-head">
                       <span className="graph-rank">{v.rank ?? t("graph.unranked")}</span>
-                      <strong className="value-title">{v.title}</strong>
+                      <strong className="value-title" lang={writtenLang(locale, v.title, v.description, ...v.policies)}>
+                        {v.title}
+                      </strong>
                       {v.mine ? <span className="badge badge-mine">{t("graph.yours")}</span> : null}
                     </p>
                     <dl className="graph-figures">
                       <div>
                         <dt>{t("graph.score")}</dt>
-                        <dd>{(v.score * 100).toFixed(1)}</dd>
+                        <dd>{formatNumber(v.score * 100, locale, 1)}</dd>
                       </div>
                       <div>
                         <dt>{t("graph.support")}</dt>
@@ -98,12 +103,14 @@ export default function ContextGraph() {
                     </dl>
                     <details>
                       <summary>{t("graph.details")}</summary>
-                      <p>{v.description}</p>
-                      <ul className="policies">
-                        {v.policies.map((p, i) => (
-                          <li key={i}>{p}</li>
-                        ))}
-                      </ul>
+                      <div lang={writtenLang(locale, v.title, v.description, ...v.policies)}>
+                        <p>{v.description}</p>
+                        <ul className="policies">
+                          {v.policies.map((p, i) => (
+                            <li key={i}>{p}</li>
+                          ))}
+                        </ul>
+                      </div>
                     </details>
                   </li>
                 ))}
@@ -134,18 +141,20 @@ export default function ContextGraph() {
                         <th scope="row">
                           <details>
                             <summary>
-                              {v.title}
+                              <span lang={writtenLang(locale, v.title, v.description, ...v.policies)}>{v.title}</span>
                               {v.mine ? <span className="badge badge-mine">{t("graph.yours")}</span> : null}
                             </summary>
-                            <p>{v.description}</p>
-                            <ul className="policies">
-                              {v.policies.map((p, i) => (
-                                <li key={i}>{p}</li>
-                              ))}
-                            </ul>
+                            <div lang={writtenLang(locale, v.title, v.description, ...v.policies)}>
+                              <p>{v.description}</p>
+                              <ul className="policies">
+                                {v.policies.map((p, i) => (
+                                  <li key={i}>{p}</li>
+                                ))}
+                              </ul>
+                            </div>
                           </details>
                         </th>
-                        <td className="num">{(v.score * 100).toFixed(1)}</td>
+                        <td className="num">{formatNumber(v.score * 100, locale, 1)}</td>
                         <td className="num">{v.support}</td>
                         <td className="num">{v.dissent}</td>
                       </tr>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { contextTitle } from "../components/values";
 import { useLocale, useT } from "../i18n";
+import { descriptionIn } from "../i18n/locales";
 import { api } from "../utils/api.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -22,7 +23,7 @@ export default function Graphs() {
             <h2 className="value-title">
               <Link to={`/graph/${c.id}`}>{contextTitle(c, locale)}</Link>
             </h2>
-            <p>{c.description}</p>
+            <p>{descriptionIn(locale, c)}</p>
             <p className="muted">{t("values.contextValues", { count: c.values })}</p>
           </li>
         ))}

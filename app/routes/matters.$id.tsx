@@ -12,7 +12,8 @@ import { useLocale, useT } from "../i18n";
 import { useRootData } from "../root";
 import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
-import { formatTime } from "../utils/format";
+import { formatPercent, formatTime } from "../utils/format";
+import { writtenLang } from "../i18n/written";
 import { type AMENDMENT_ACTIONS, SCHEMES, TokenBudget } from "../../server/trpc/schemas/matters";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -267,8 +268,10 @@ export default function MatterPage() {
                     <tbody>
                       {c.mandate.values.map((v) => (
                         <tr key={v.valueId}>
-                          <th scope="row">{v.title}</th>
-                          <td className="num">{(v.weight * 100).toFixed(1)} %</td>
+                          <th scope="row" lang={writtenLang(locale, v.title)}>
+                            {v.title}
+                          </th>
+                          <td className="num">{formatPercent(v.weight, locale)}</td>
                           <td className="num">{v.support}</td>
                         </tr>
                       ))}

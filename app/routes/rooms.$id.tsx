@@ -20,6 +20,7 @@ import { type MessageKey, useT } from "../i18n";
 import { CsrfField, useRootData } from "../root";
 import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
+import { Written } from "../components/written";
 
 type Ballot = inferRouterOutputs<AppRouter>["room"]["ballot"];
 
@@ -292,7 +293,7 @@ function BallotPanel({ ballot, canOpen, waiting, clerk, matterId }: { ballot: Ba
         <>
           <details>
             <summary>{t("ballot.text", { hash: ballot.textHash.slice(0, 16) })}</summary>
-            <div className="rule-text">{ballot.text}</div>
+            <Written as="div" className="rule-text" text={ballot.text} />
           </details>
           <p>
             {t("ballot.rules", { quorum: Math.round(ballot.rules.quorum * 100), majority: Math.round(ballot.rules.majority * 100), eligible: ballot.eligible })}

@@ -4,6 +4,7 @@ import { FormAlert } from "../components/forms";
 import { contextTitle, GateReason } from "../components/values";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { titleIn } from "../i18n/locales";
+import { writtenLang } from "../i18n/written";
 import { CsrfField } from "../root";
 import { api, attempt, readForm, text } from "../utils/api.server";
 import { formatTime } from "../utils/format";
@@ -109,13 +110,15 @@ export default function MyValues() {
                 {titleIn(locale, { title: card.contextTitle, titleEt: card.contextTitleEt, titleRu: card.contextTitleRu })} ·{" "}
                 {formatTime(card.createdAt, locale)}
               </p>
-              <h3 className="value-title">{card.title}</h3>
-              <p>{card.description}</p>
-              <ul className="policies">
-                {card.policies.map((p, i) => (
-                  <li key={i}>{p}</li>
-                ))}
-              </ul>
+              <div lang={writtenLang(locale, card.title, card.description, ...card.policies)}>
+                <h3 className="value-title">{card.title}</h3>
+                <p>{card.description}</p>
+                <ul className="policies">
+                  {card.policies.map((p, i) => (
+                    <li key={i}>{p}</li>
+                  ))}
+                </ul>
+              </div>
               <p className="help">
                 {t("values.cardId")}{" "}
                 <code className="card-id" data-identifier>
@@ -161,7 +164,9 @@ export default function MyValues() {
                     {titleIn(locale, { title: card.contextTitle, titleEt: card.contextTitleEt, titleRu: card.contextTitleRu })} ·{" "}
                     {formatTime(card.createdAt, locale)}
                   </p>
-                  <p className="value-title">{card.title}</p>
+                  <p className="value-title" lang={writtenLang(locale, card.title)}>
+                    {card.title}
+                  </p>
                   {card.verdict !== "value" ? (
                     // The reason is in the language she wrote it in; on a page in another language, the verdict's own words.
                     reasonLanguage(card.verdictReason) === locale ? (

@@ -82,7 +82,9 @@ interface Term {
 
 /** Words a description uses to say that something matters, not what: "I want", "tahan". */
 const DESCRIPTION_FILLER = new Set(
-  "want wants wanted wish think believe feel matters matter important need needs tahan tahaksin tahame soovin arvan usun oluline peaks võiks хочу хотела хотел хотим хотелось считаю думаю важно важен важна важны нужно надо должен должна".split(" "),
+  "want wants wanted wish think believe feel matters matter important need needs tahan tahaksin tahame soovin arvan usun oluline peaks võiks хочу хотела хотел хотим хотелось считаю думаю важно важен важна важны нужно надо должен должна".split(
+    " ",
+  ),
 );
 
 /** The prefix that marks a concept token; stems are letters and digits only, so the two never meet. */

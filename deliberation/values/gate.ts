@@ -212,7 +212,11 @@ const OPINION_FRAME = lexicon(
   "для меня главное(?:,? чтобы)?",
 );
 /** Weaker prescriptions: should, need to… / peaks, tuleks. */
-const MODAL_WEAK = lexicon(`${NOT_SELF}(?:should(?: not)?|shouldn't|ought to|needs? to|has to|have to)`, "peaks", "peaksid", "tuleks",
+const MODAL_WEAK = lexicon(
+  `${NOT_SELF}(?:should(?: not)?|shouldn't|ought to|needs? to|has to|have to)`,
+  "peaks",
+  "peaksid",
+  "tuleks",
   // Russian
   "следует",
   "следовало бы",
@@ -390,7 +394,16 @@ const LIKING = lexicon(
   "было бы (?:удобно|удобнее|здорово|круто|классно|приятно)",
   "мне (?:так )?удобнее",
 );
-const LIKING_WEAK = lexicon("likes", "loves", "enjoys", "love", "enjoy", "prefers", "favourite", "favorite", "(?:more|really) into",
+const LIKING_WEAK = lexicon(
+  "likes",
+  "loves",
+  "enjoys",
+  "love",
+  "enjoy",
+  "prefers",
+  "favourite",
+  "favorite",
+  "(?:more|really) into",
   // Russian
   "нравится",
   "любит",
@@ -882,7 +895,13 @@ const SLOGAN_SHAPES = lexicon(
   "никак(?:ой|ая|ое|ие) \\p{L}+ не",
   "не заменить",
 );
-const URGENCY = lexicon("now", "right now", "immediately", "kohe", "kohe praegu", "nüüd",
+const URGENCY = lexicon(
+  "now",
+  "right now",
+  "immediately",
+  "kohe",
+  "kohe praegu",
+  "nüüd",
   // Russian
   "сейчас",
   "немедленно",
@@ -890,7 +909,20 @@ const URGENCY = lexicon("now", "right now", "immediately", "kohe", "kohe praegu"
   "прямо сейчас",
   "уже сегодня",
 );
-const ACRONYMS = wordSet("AI", "EU", "ERR", "GDPR", "NATO", "USA", "UK", "UN", "CCTV", "TI", "EL", "KOV", "RIK",
+const ACRONYMS = wordSet(
+  "AI",
+  "EU",
+  "ERR",
+  "GDPR",
+  "NATO",
+  "USA",
+  "UK",
+  "UN",
+  "CCTV",
+  "TI",
+  "EL",
+  "KOV",
+  "RIK",
   // Russian
   "ИИ",
   "ЕС",
@@ -1333,7 +1365,21 @@ const ATTENDING = lexicon(
   "беспокоит",
   "ценю",
 );
-const WHEN_WORDS = wordSet("when", "whenever", "before", "after", "since", "as", "once", "while", "kui", "mil", "eel", "ajast", "kunagi", "eelmisel",
+const WHEN_WORDS = wordSet(
+  "when",
+  "whenever",
+  "before",
+  "after",
+  "since",
+  "as",
+  "once",
+  "while",
+  "kui",
+  "mil",
+  "eel",
+  "ajast",
+  "kunagi",
+  "eelmisel",
   // Russian
   "когда",
   "если",

@@ -1,7 +1,17 @@
 import { z } from "zod";
 import type { Task } from "../llm/port.js";
 import { type WritingLanguage, writtenLanguage } from "./language.js";
-import { ACRONYMS, EN_HEAD_CONNECTORS, EN_HEADS, ET_HEAD_ALLATIVE, ET_SINGULAR_HEADS, isHead, MATTERED_LEAD_INS, NOTICING_LEAD_INS, RU_HEADS } from "./policy-heads.js";
+import {
+  ACRONYMS,
+  EN_HEAD_CONNECTORS,
+  EN_HEADS,
+  ET_HEAD_ALLATIVE,
+  ET_SINGULAR_HEADS,
+  isHead,
+  MATTERED_LEAD_INS,
+  NOTICING_LEAD_INS,
+  RU_HEADS,
+} from "./policy-heads.js";
 import { CARD_LIMITS } from "./types.js";
 
 /**

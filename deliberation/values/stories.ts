@@ -125,8 +125,7 @@ function russianPhrase(policy: string): string {
 function russianStory({ contextTitle, from, to }: StoryInput, fromInLanguage: boolean): string {
   const before = fromInLanguage && from.policies[0] ? russianPhrase(from.policies[0]) : null;
   const phrases = newPolicies(from, to).slice(0, 2).map(russianPhrase);
-  const now =
-    phrases.length === 0 ? "" : `Теперь я обращаю внимание ещё и на это: ${phrases.join(phrases[0]!.includes(",") ? ", а также " : " и ")}.`;
+  const now = phrases.length === 0 ? "" : `Теперь я обращаю внимание ещё и на это: ${phrases.join(phrases[0]!.includes(",") ? ", а также " : " и ")}.`;
   return [
     `Раньше, когда речь шла о «${contextTitle}», для меня важнее всего было «${from.title}»${before ? `, и прежде всего — ${before}` : ""}.`,
     "Потом стало ясно, что этого мало.",
@@ -141,7 +140,11 @@ function russianStory({ contextTitle, from, to }: StoryInput, fromInLanguage: bo
 export function composeStory(input: StoryInput): StoryOutput {
   const fromInLanguage = (cardLanguage(input.from) ?? input.language) === input.language;
   const story =
-    input.language === "et" ? estonianStory(input, fromInLanguage) : input.language === "ru" ? russianStory(input, fromInLanguage) : englishStory(input, fromInLanguage);
+    input.language === "et"
+      ? estonianStory(input, fromInLanguage)
+      : input.language === "ru"
+        ? russianStory(input, fromInLanguage)
+        : englishStory(input, fromInLanguage);
   return { story: story.slice(0, 900) };
 }
 

@@ -563,7 +563,10 @@ export function readPolicies(input: SubstanceInput): PolicyReading[] {
     else if (concrete.length < MIN_CONCRETE && !(concrete.length === 1 && QUESTION.test(text))) problem = "generic";
     else if (seen.some((s) => overlap(stems, s) >= 0.8) || (titleSet.size >= 2 && overlap(stems, titleSet) >= 0.8 && overlap(titleSet, stems) >= 0.8))
       problem = "repeated";
-    else if ((PRESCRIPTION.test(text) || PROHIBITING_HEAD.test(text)) && !/(?:^|[^\p{L}])(?:i|ma|mina|я) (?:must|should|have to|pean|peaksin|должен|должна|обязан|обязана)/iu.test(text))
+    else if (
+      (PRESCRIPTION.test(text) || PROHIBITING_HEAD.test(text)) &&
+      !/(?:^|[^\p{L}])(?:i|ma|mina|я) (?:must|should|have to|pean|peaksin|должен|должна|обязан|обязана)/iu.test(text)
+    )
       problem = "prescription";
     else if (LIKING.test(text) || TASTE.test(text) || CONVENIENCE.test(text)) problem = "liking";
     else if (TARGET.test(text)) problem = "target";

@@ -272,7 +272,6 @@ function stemEstonianUncached(word: string): string {
   return s;
 }
 
-
 /**
  * Russian: the Snowball stemmer's steps, lightly (perfective gerunds, reflexives, adjectival and
  * participle endings, verb and noun endings, then -ость and a final ь, all inside the part after the

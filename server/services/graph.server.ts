@@ -625,7 +625,7 @@ async function contextTotals(db: Kysely<Database>, contextId: string): Promise<{
 export async function graphView(deps: AppDeps, contextId: string, citizenId: string | null = null) {
   const context = await deps.db
     .selectFrom("contexts")
-    .select(["id", "title", "titleEt", "titleRu", "description"])
+    .select(["id", "title", "titleEt", "titleRu", "description", "descriptionEt", "descriptionRu"])
     .where("id", "=", contextId)
     .executeTakeFirst();
   if (!context) throw new DomainError("not_found", "values.unknownContext", "There is no such choice context.");

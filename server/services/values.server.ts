@@ -145,7 +145,11 @@ async function requireContext(db: Kysely<Database>, contextId: string) {
 }
 
 export async function listContexts(deps: AppDeps) {
-  const contexts = await deps.db.selectFrom("contexts").select(["id", "title", "titleEt", "titleRu", "description"]).orderBy("title").execute();
+  const contexts = await deps.db
+    .selectFrom("contexts")
+    .select(["id", "title", "titleEt", "titleRu", "description", "descriptionEt", "descriptionRu"])
+    .orderBy("title")
+    .execute();
   const counts = await deps.db
     .selectFrom("canonicalValues")
     .select((eb) => ["contextId", eb.fn.countAll<number>().as("values")])
@@ -788,7 +792,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
         createdAt,
       })
       .execute();
-    const context = await trx.selectFrom("contexts").select(["id", "title", "titleEt"]).where("id", "=", card.contextId).executeTakeFirstOrThrow();
+    const context = await trx.selectFrom("contexts").select(["id", "title", "titleEt", "titleRu"]).where("id", "=", card.contextId).executeTakeFirstOrThrow();
     return { id, context, card: { id, title: card.title, description: card.description, policies: JSON.parse(card.policies) as string[] } };
   });
   contextIndex(deps, split.context.id).index.add({ id: split.id, title: split.card.title, description: split.card.description, policies: split.card.policies });

@@ -7,6 +7,7 @@ import { ActionForm, Submit, TextField } from "../forms";
 import { TrackedChanges } from "../tracked-changes";
 import { BarRow } from "./charts";
 import { ReadingChip, type ReadingShown, slotName } from "./readings";
+import { Written } from "../written";
 
 /**
  * The draft ruling as the room shows it: its clauses as a numbered rule (each marked when it is not the
@@ -48,7 +49,7 @@ export function DraftClauses({ clauses, view }: { clauses: readonly DraftClause[
           const mark = clauseMark(t, c);
           return (
             <li key={c.number} value={c.number}>
-              <span className="clause-words">{c.text}</span>
+              <Written className="clause-words" text={c.text} />
               {mark ? <span className="draft-mark">{mark}</span> : null}
             </li>
           );

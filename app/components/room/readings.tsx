@@ -1,7 +1,9 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { type Translate, useT } from "../../i18n";
+import { type Translate, useLocale, useT } from "../../i18n";
+import { writtenLang } from "../../i18n/written";
 import type { DeliberationView } from "../deliberation";
+import { Written } from "../written";
 
 /**
  * What a clause does to a value, as the room shows it (DESIGN.md, "the reading"): a chip per value an
@@ -61,22 +63,23 @@ export function Quoted({ words, quote }: { words: string; quote: string }) {
 
 function OneReading({ reading, matterId }: { reading: ReadingShown; matterId: string }) {
   const t = useT();
+  const lang = writtenLang(useLocale(), reading.words || reading.quote);
   return (
     <div className="reading-one">
       {reading.clause ? <p className="card-meta">{t("reading.inClause", { number: reading.clause })}</p> : null}
       {reading.words ? (
-        <blockquote className="reading-words">
+        <blockquote className="reading-words" lang={lang}>
           <Quoted words={reading.words} quote={reading.quote} />
         </blockquote>
       ) : reading.quote ? (
-        <blockquote className="reading-words">
+        <blockquote className="reading-words" lang={lang}>
           <mark>{reading.quote}</mark>
         </blockquote>
       ) : null}
       {reading.words && reading.quote && !reading.words.toLowerCase().includes(reading.quote.toLowerCase()) ? (
         <p>{t("reading.quote", { quote: reading.quote })}</p>
       ) : null}
-      <p>{reading.reason}</p>
+      <Written as="p" text={reading.reason} />
       <p className="card-meta">
         {t("reading.readBy", { engine: engineName(t, reading.engine) })}
         {reading.seq ? (
@@ -161,7 +164,7 @@ export function RuleOptions({ view, matterId }: { view: DeliberationView; matter
               {slot.options.map((option) => (
                 <li key={option.id} className={`rule-option rule-option-${option.source}`}>
                   <p className="card-meta">{optionSource(t, option)}</p>
-                  {option.text === "" ? <p className="rule-strike">{t("rule.strike")}</p> : <p className="clause-words">{option.text}</p>}
+                  {option.text === "" ? <p className="rule-strike">{t("rule.strike")}</p> : <Written as="p" className="clause-words" text={option.text} />}
                   {/* Before the positions every option is still being read; after the draft, only a delegate's amendment may be. */}
                   <OptionReadings
                     option={option}

@@ -4,6 +4,7 @@ import { AuditLink, Marks, StatementActions } from "../room";
 import { SchulzeChart } from "./charts";
 import { NewMark } from "./seen";
 import { Cited } from "./transcript";
+import { Written } from "../written";
 
 /** The room's record, read from the ledger's folded view: one panel per representative, one section per round. */
 
@@ -41,12 +42,12 @@ export function RepresentativePanel({
           <p className="statement-head">
             <NewMark seq={position.seq} /> <span className="card-meta">{t("room.statement.position")}</span>
           </p>
-          <p className={position.struck ? "struck" : undefined}>{position.summary}</p>
+          <Written as="p" className={position.struck ? "struck" : undefined} text={position.summary} />
           {position.reasons.length ? (
             <ul className="reasons">
               {position.reasons.map((r, i) => (
                 <li key={i} className={position.struck ? "struck" : undefined}>
-                  {r.text} <Cited ids={r.valueIds} title={valueTitle} />
+                  <Written text={r.text} /> <Cited ids={r.valueIds} title={valueTitle} />
                 </li>
               ))}
             </ul>
@@ -136,7 +137,7 @@ export function RoundRecord({ view, round, matterId, name }: { view: Deliberatio
             {c.rationale ? <p>{c.rationale}</p> : null}
             <details>
               <summary>{t("room.candidateText")}</summary>
-              <div className="rule-text">{c.text}</div>
+              <Written as="div" className="rule-text" text={c.text} />
             </details>
             <p className="statement-links">
               <AuditLink matterId={matterId} seq={c.seq} about={name(round.round, c.id)} />

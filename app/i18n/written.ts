@@ -1,0 +1,13 @@
+import { writtenLanguage } from "../../deliberation/values/language";
+import type { Locale } from "./locales";
+
+/**
+ * The `lang` of text people wrote (a card, a clause, a representative's statement) when it is not the
+ * page's language, so that a screen reader pronounces an Estonian clause on a Russian page as Estonian
+ * (WCAG 3.1.2, language of parts). `undefined` when it is written in the page's language, or when its
+ * words do not say which language it is (a name, a few words): the page's language is then the best guess.
+ */
+export function writtenLang(locale: Locale, ...texts: ReadonlyArray<string | null | undefined>): Locale | undefined {
+  const language = writtenLanguage(...texts.filter((t): t is string => typeof t === "string" && t !== ""));
+  return language && language !== locale ? language : undefined;
+}
