@@ -97,10 +97,99 @@ describe.skipIf(skip)("Agora in Russian, as a reader in Ida-Viru sees it", () =>
     });
   });
 
+  async function signInRussian(page: Page, email: string) {
+    await switchToRussian(page);
+    await page.goto("/signin");
+    await page.getByLabel("Электронная почта").fill(email);
+    await page.getByLabel("Пароль").fill(DEMO_PASSWORD);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
+      page.locator("main").getByRole("button", { name: "Войти" }).click(),
+    ]);
+  }
+
+  async function fillCard(page: Page, card: { title: string; description: string; policies: string[] }) {
+    await page.getByLabel("Название").fill(card.title);
+    await page.getByLabel("Описание").fill(card.description);
+    for (const [i, policy] of card.policies.entries()) await page.getByLabel(`На что я обращаю внимание (${i + 1})`).fill(policy);
+  }
+
+  it("reads a value card she writes in Russian: the gate's verdict, the guided path, the graph and the judge page", async () => {
+    await withPage(DESKTOP, async (page) => {
+      await signInRussian(page, "citizen9@demo.agora");
+      await page.goto("/values/new?context=ai-decisions-about-people");
+      await page.getByRole("heading", { level: 1, name: "Написать ценность" }).waitFor();
+      // A Russian slogan first: told so in Russian, with what to do instead.
+      await fillCard(page, {
+        title: "Люди важнее алгоритмов!",
+        description: "Люди важнее алгоритмов! Человек — не цифра!",
+        policies: ["ЛЮДИ важнее всего", "ЧЕЛОВЕК, а не цифра"],
+      });
+      await page.getByRole("button", { name: "Отправить" }).click();
+      const verdict = page.getByRole("alert").filter({ hasText: "лозунг" });
+      await verdict.waitFor();
+      expect(await verdict.innerText()).toMatch(/Это скорее лозунг/);
+      await checkA11y(page, "gate-ru");
+      await screenshot(page, "gate-ru");
+      // Then her value, in Russian: read, let in, and joined to the shared value it is (an English one).
+      await fillCard(page, {
+        title: "Право оспорить решение машины",
+        description: "Когда система решает что-то обо мне, я хочу понимать почему и иметь возможность возразить.",
+        policies: ["МОМЕНТЫ, когда человек понимает, что о нём решила машина", "СПОСОБЫ связаться с человеком, который может изменить решение"],
+      });
+      await page.getByRole("button", { name: "Отправить исправленную карточку" }).click();
+      const accepted = page.getByRole("status").filter({ has: page.getByRole("heading", { level: 2, name: "Это ценность. Спасибо." }) });
+      await accepted.waitFor();
+      expect(await accepted.innerText()).toMatch(/Присоединена к общей ценности «[^»]+»/);
+      await checkA11y(page, "accepted-ru");
+      await screenshot(page, "accepted-ru");
+
+      // The guided path drafts her card in Russian from Russian answers.
+      await page.goto("/values/guided?context=ai-decisions-about-people");
+      await page.getByLabel("Расскажите о случае").fill("Мне отказали в пособии, и никто не мог объяснить почему.");
+      await page.getByLabel("На что вы обращали внимание").fill("Кто принял решение\nМожно ли поговорить с человеком");
+      await page.getByLabel("Что в этом было для вас важнее всего").fill("Чтобы меня выслушали");
+      await page.getByRole("button", { name: "Составить черновик карточки" }).click();
+      await page.getByText("Вот ваш черновик").waitFor();
+      expect(await page.getByLabel("На что я обращаю внимание (1)").inputValue()).toBe("ПРИЗНАКИ того, кто принял решение");
+      expect(await page.getByLabel("На что я обращаю внимание (2)").inputValue()).toBe("ПРИЗНАКИ того, можно ли поговорить с человеком");
+      expect(await page.getByLabel("Описание").inputValue()).toMatch(/^Мне важно, чтобы меня выслушали\./);
+      await checkA11y(page, "guided-ru");
+      await screenshot(page, "guided-ru");
+
+      // The moral graph: the context described in Russian, English and Estonian values marked as such.
+      await page.goto("/graph/ai-decisions-about-people");
+      expect(await page.locator("main").innerText()).toContain("Автоматизированные системы, которые решают");
+      const langs = await page.locator("main .graph-table [lang]").evaluateAll((els) => els.map((e) => e.getAttribute("lang")));
+      expect(langs).toContain("en");
+      expect(langs.every((l) => l === "en" || l === "et")).toBe(true);
+      // Scores written the Russian way ("36,9"), never "36.9".
+      expect(await page.locator("main .graph-table td.num").allInnerTexts()).not.toContainEqual(expect.stringMatching(/^\d+\.\d$/));
+      for (const width of [1100, 1180, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        const table = await page.locator(".graph-table").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+        expect(table.scroll, `the ranking table scrolls sideways at ${width} px`).toBeLessThanOrEqual(table.client);
+        await expectNoHorizontalOverflow(page, width);
+      }
+      await page.setViewportSize(DESKTOP);
+      await checkA11y(page, "graph-ru");
+      await screenshot(page, "graph-ru");
+
+      // The judge page: the two cards keep their own language, marked for a screen reader.
+      await page.goto("/values/judge?context=ai-decisions-about-people");
+      await page.getByRole("heading", { level: 1, name: "Мудрее ли?" }).waitFor();
+      const cards = await page.locator("main .value-card .value-title").evaluateAll((els) => els.map((e) => ({ lang: e.getAttribute("lang"), text: e.textContent })));
+      for (const card of cards) if (!/\p{Script=Cyrillic}/u.test(card.text ?? "")) expect(card.lang, card.text ?? "").toMatch(/^(?:en|et)$/);
+      await expectRussianMain(page);
+      await checkA11y(page, "judge-ru");
+      await screenshot(page, "judge-ru");
+    });
+  });
+
   it("fits a phone in Russian, where words run longer", async () => {
     await withPage(PHONE, async (page) => {
       await switchToRussian(page);
-      for (const path of ["/", "/rulings", "/matters", "/graph"]) {
+      for (const path of ["/", "/rulings", "/matters", "/graph", "/graph/ai-decisions-about-people"]) {
         await page.goto(path);
         expect(await page.locator("html").getAttribute("lang")).toBe("ru");
         await expectNoHorizontalOverflow(page, PHONE.width);
