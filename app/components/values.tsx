@@ -9,6 +9,7 @@ import { titleIn } from "../i18n/locales";
 import { writtenLang } from "../i18n/written";
 import { constraints } from "../utils/constraints";
 import { ActionForm, Field, fieldMessage, Submit, TextField, useFormErrors } from "./forms";
+import { SentenceWith } from "./written";
 
 export interface CardView {
   title: string;
@@ -101,9 +102,10 @@ function Accepted({ outcome }: { outcome: SubmitOutcome }) {
       <h2>{t("values.gate.accepted")}</h2>
       <ValueCard card={outcome.draft} headingLevel={3} />
       <p className="alert alert-ok">
-        {outcome.canonical?.joined
-          ? t("values.joined", { title: outcome.canonical.title })
-          : t("values.founded", { title: outcome.canonical?.title ?? outcome.draft.title })}
+        <SentenceWith
+          say={(title) => t(outcome.canonical?.joined ? "values.joined" : "values.founded", { title })}
+          text={outcome.canonical?.title ?? outcome.draft.title}
+        />
       </p>
       <p>{t("values.gate.next")}</p>
       <ul className="actions">

@@ -14,3 +14,24 @@ export function Written({ text, as: Tag = "span", className }: { text: string; a
     </Tag>
   );
 }
+
+/** Marks where a person's words go in a translated sentence: a character no message contains. */
+const SLOT = "\u2063";
+
+/**
+ * A translated sentence with a person's words inside it ("Joined the shared value “…”"): the words
+ * carry their own `lang`, the sentence the page's. `say` writes the sentence around a placeholder.
+ */
+export function SentenceWith({ say, text }: { say: (placeholder: string) => string; text: string }) {
+  const lang = writtenLang(useLocale(), text);
+  const sentence = say(SLOT);
+  const at = sentence.indexOf(SLOT);
+  if (at < 0 || lang === undefined) return <>{say(text)}</>;
+  return (
+    <>
+      {sentence.slice(0, at)}
+      <span lang={lang}>{text}</span>
+      {sentence.slice(at + SLOT.length)}
+    </>
+  );
+}

@@ -13,6 +13,7 @@ import { reasonLanguage } from "../../deliberation/values/gate-reasons";
 import type { Verdict } from "../../deliberation/values/types";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
+import { SentenceWith } from "../components/written";
 
 type Representation = inferRouterOutputs<AppRouter>["values"]["mine"]["mandates"][number];
 
@@ -130,7 +131,7 @@ export default function MyValues() {
                   <h4>{t("values.whereItWent")}</h4>
                   <p>
                     <Link to={`/graph/${card.contextId}#v-${card.canonical.id}`}>
-                      {card.canonical.founded ? t("values.founded", { title: card.canonical.title }) : t("values.joined", { title: card.canonical.title })}
+                      <SentenceWith say={(title) => t(card.canonical?.founded ? "values.founded" : "values.joined", { title })} text={card.canonical.title} />
                     </Link>
                   </p>
                   <CardMandates valueId={card.canonical.id} mandates={mandates} />

@@ -178,7 +178,9 @@ describe.skipIf(skip)("Agora in Russian, as a reader in Ida-Viru sees it", () =>
       // The judge page: the two cards keep their own language, marked for a screen reader.
       await page.goto("/values/judge?context=ai-decisions-about-people");
       await page.getByRole("heading", { level: 1, name: "Мудрее ли?" }).waitFor();
-      const cards = await page.locator("main .value-card .value-title").evaluateAll((els) => els.map((e) => ({ lang: e.getAttribute("lang"), text: e.textContent })));
+      const cards = await page
+        .locator("main .value-card .value-title")
+        .evaluateAll((els) => els.map((e) => ({ lang: e.getAttribute("lang"), text: e.textContent })));
       for (const card of cards) if (!/\p{Script=Cyrillic}/u.test(card.text ?? "")) expect(card.lang, card.text ?? "").toMatch(/^(?:en|et)$/);
       await expectRussianMain(page);
       await checkA11y(page, "judge-ru");
