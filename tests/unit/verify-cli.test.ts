@@ -80,6 +80,19 @@ describe("agora verify's output", () => {
     }
   });
 
+  it("gives its usage line in the language of LANG too", async () => {
+    expect(await run("verify")).toMatchObject({ code: 2, out: "usage: agora verify BUNDLE.json [--card CARD_ID] [--card-proof CARD_PROOF.json] [--key REGISTRY_KEY.pem]" });
+    vi.stubEnv("LC_ALL", "");
+    try {
+      vi.stubEnv("LANG", "ru_RU.UTF-8");
+      expect(await run("check")).toMatchObject({ code: 2, out: expect.stringMatching(/^использование: agora verify ПАКЕТ\.json \[--card ИД_КАРТОЧКИ\]/) });
+      vi.stubEnv("LANG", "et_EE.UTF-8");
+      expect(await run("verify", "--card", "x")).toMatchObject({ code: 2, out: expect.stringMatching(/^kasutamine: agora verify KIMP\.json/) });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("checks a card of a version 2 bundle with her card's proof against the root the bundle publishes, and fails without it", async () => {
     const eli = "/eli/demo/ruling/2026/1";
     const card = "card-7";
