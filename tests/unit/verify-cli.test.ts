@@ -81,7 +81,10 @@ describe("agora verify's output", () => {
   });
 
   it("gives its usage line in the language of LANG too", async () => {
-    expect(await run("verify")).toMatchObject({ code: 2, out: "usage: agora verify BUNDLE.json [--card CARD_ID] [--card-proof CARD_PROOF.json] [--key REGISTRY_KEY.pem]" });
+    expect(await run("verify")).toMatchObject({
+      code: 2,
+      out: "usage: agora verify BUNDLE.json [--card CARD_ID] [--card-proof CARD_PROOF.json] [--key REGISTRY_KEY.pem]",
+    });
     vi.stubEnv("LC_ALL", "");
     try {
       vi.stubEnv("LANG", "ru_RU.UTF-8");
