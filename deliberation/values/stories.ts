@@ -127,10 +127,11 @@ function russianStory({ contextTitle, from, to }: StoryInput, fromInLanguage: bo
   const phrases = newPolicies(from, to).slice(0, 2).map(russianPhrase);
   const now = phrases.length === 0 ? "" : `Теперь я обращаю внимание ещё и на это: ${phrases.join(phrases[0]!.includes(",") ? ", а также " : " и ")}.`;
   return [
-    `Раньше, когда речь шла о «${contextTitle}», для меня важнее всего было «${from.title}»${before ? `, и прежде всего — ${before}` : ""}.`,
+    // The titles stand in apposition to "ситуации" and "ценность", so they need no case of their own.
+    `Раньше в ситуации «${contextTitle}» для меня важнее всего была ценность «${from.title}»${before ? `, и прежде всего — ${before}` : ""}.`,
     "Потом стало ясно, что этого мало.",
     now,
-    `Думаю, в «${to.title}» есть всё, что было важно для меня раньше, и даже больше.`,
+    `Думаю, что ценность «${to.title}» вбирает всё, что было важно для меня раньше, и даже больше.`,
   ]
     .filter(Boolean)
     .join(" ");
