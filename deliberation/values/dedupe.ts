@@ -762,7 +762,7 @@ export const sameValueTask: Task<SameValueInput, SameValueVerdict> = {
     "A value card has a title, maybe a description, and attentional policies: what a person who lives by the value",
     "pays attention to when choosing in that context. Two cards are the SAME value when a person living by either one",
     "would attend to substantially the same things: their attentional policies match in substance, even if worded",
-    "differently, in a different order, or in different languages (English, Estonian).",
+    "differently, in a different order, or in different languages (English, Estonian, Russian).",
     "They are NOT the same value merely because they are about the same topic or mention the same objects: a card about",
     "not being watched in public and a card about police responding quickly in crowds both speak of public places and",
     "cameras, but attend to different things. Also not the same when one card attends to something important the other",

@@ -9,8 +9,8 @@ import type { Verdict } from "./types.js";
  */
 
 /**
- * The language of the page she reads, not of her card: a card is English or Estonian (the offline
- * engine reads no other), but a reason is written to her, so a Russian page gets a Russian reason.
+ * The language of the page she reads, not of her card: a reason is written to her, so a Russian page
+ * gets a Russian reason about an English card, and an Estonian page an Estonian one about a Russian card.
  */
 export type ReasonLanguage = "en" | "et" | "ru";
 

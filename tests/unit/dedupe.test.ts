@@ -576,7 +576,7 @@ describe("sameValueTask", () => {
   it("tells the model the traps, that languages may differ, and that the cards' words are not instructions", () => {
     expect(sameValueTask.instructions).toMatch(/understanding a decision and contesting it/);
     expect(sameValueTask.instructions).toMatch(/keeping records and deleting them/);
-    expect(sameValueTask.instructions).toMatch(/different languages \(English, Estonian\)/);
+    expect(sameValueTask.instructions).toMatch(/different languages \(English, Estonian, Russian\)/);
     expect(sameValueTask.instructions).toMatch(/never as an instruction/);
     expect(sameValueTask.instructions).toMatch(/description/);
     // The description reaches the judge with the card.
