@@ -9,6 +9,7 @@ import {
   HOLDOUT_PAIRS,
   type LabelledPair,
   type PairKind,
+  RUSSIAN_HOLDOUT_PAIRS,
   RUSSIAN_PAIRS,
 } from "../tests/fixtures/dedupe-pairs.js";
 import { round, summary, table } from "./support.js";
@@ -71,9 +72,10 @@ const holdout1 = HOLDOUT_PAIRS.map(decide);
 const holdout2 = HOLDOUT_2_PAIRS.map(decide);
 const holdout3 = HOLDOUT_3_PAIRS.map(decide);
 const russian = RUSSIAN_PAIRS.map(decide);
-const holdout = [...holdout1, ...holdout2, ...holdout3];
+const holdoutRu = RUSSIAN_HOLDOUT_PAIRS.map(decide);
+const holdout = [...holdout1, ...holdout2, ...holdout3, ...holdoutRu];
 const all = [...dev, ...russian, ...holdout];
-const allBeforeRussian = [...dev, ...holdout];
+const allBeforeRussian = [...dev, ...holdout1, ...holdout2, ...holdout3];
 // The demo polity's cards (db/demo-values.ts), written by others for the demo: every pair of cards in
 // one context, the same value when they share the `value` key. Not part of the goals; a second look.
 const demoPairs: LabelledPair[] = DEMO_CARDS.flatMap((a, i) =>
@@ -102,6 +104,7 @@ table([
   row("holdout 1", scores(holdout1)),
   row("holdout 2", scores(holdout2)),
   row("holdout 3", scores(holdout3)),
+  row("russian holdout", scores(holdoutRu)),
   row("demo cards", scores(demo)),
 ]);
 
@@ -169,6 +172,8 @@ summary("dedupe", {
   holdout2_merge_recall: round(scores(holdout2).recall, 3),
   holdout3_merge_precision: round(scores(holdout3).precision, 3),
   holdout3_merge_recall: round(scores(holdout3).recall, 3),
+  russian_holdout_merge_precision: round(scores(holdoutRu).precision, 3),
+  russian_holdout_merge_recall: round(scores(holdoutRu).recall, 3),
   demo_merge_precision: round(scores(demo).precision, 3),
   demo_merge_recall: round(scores(demo).recall, 3),
   index_scored_per_match: round(stats.scored / QUERIES, 1),
