@@ -3,7 +3,7 @@ import type { Server, Socket } from "socket.io";
 import type { ServerToClientEvents } from "./contract.js";
 
 /**
- * What this process pushes to a room's watchers, gathered per room and written once a tick (decision 19).
+ * What this process pushes to a room's watchers, gathered per room and written once a tick (decision 24).
  *
  * A push to 5,000 watchers costs 5,000 socket writes, and a socket write (a system call) costs more than
  * everything else about a push together. So the pushes of one tick (a runner's results that arrived

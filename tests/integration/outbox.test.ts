@@ -9,7 +9,7 @@ import { createRoomOutbox, type RoomOutbox, type Written } from "../../server/re
 import { waitFor } from "../support/wait.js";
 
 /**
- * The room outbox (decision 19) on a real socket.io server with real clients: a tick's pushes arrive as
+ * The room outbox (decision 24) on a real socket.io server with real clients: a tick's pushes arrive as
  * one socket.io event each, in order, over WebSocket (written in one go) and over long-polling (through
  * engine.io's queue), and never reach a socket outside the room.
  */
