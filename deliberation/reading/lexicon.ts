@@ -829,6 +829,15 @@ const BASE_CONCEPTS: readonly Concept[] = [
       "reduce … benefit",
       "benefit … cut",
       "=withhold … benefit",
+      // A right to refuse whose exercise may be "taken into account" is a right whose use is held against one.
+      "take … refus into account",
+      "take … declin into account",
+      "refus … taken into account",
+      "declin … taken into account",
+      "refus … into account",
+      "count against",
+      "counts against",
+      "counted against",
     ],
     et: [
       "karista",
@@ -842,7 +851,34 @@ const BASE_CONCEPTS: readonly Concept[] = [
       "toetust vähenda",
       "toetuse vähenda",
       "vähendatakse … toetust",
+      "keeldumis … arvesse",
+      "arvesse … keeldumis",
+      "loobumis … arvesse",
+      "arvesse … loobumis",
+      "keeldumist arvesta",
     ],
+  },
+  {
+    // A charge the person must pay: the price of a safeguard (a re-mark "on payment of a fee") or of access.
+    key: "fee",
+    valence: "intrusion",
+    label: { en: "charging the person a fee", et: "inimeselt tasu võtmist" },
+    en: [
+      "=fee",
+      "=fees",
+      "on payment",
+      "upon payment",
+      "against payment",
+      "subject to payment",
+      "a charge of",
+      "for a charge",
+      "afford",
+      "cannot pay",
+      "pay to",
+      "pay for",
+    ],
+    et: ["tasu eest", "tasu maksmis", "tasu tasumis", "=tasuline", "=tasulise", "=lõiv", "=lõivu", "jõukohane", "jõukohase", "maksta … eest"],
+    except: { en: ["late fee", "free of charge", "fee-free"], et: ["=tasuta"] },
   },
   {
     key: "marketing",
@@ -1056,8 +1092,32 @@ const BASE_CONCEPTS: readonly Concept[] = [
       "meaningful information",
       "reasoned",
       "intelligible",
+      // What a number is made of is its explanation: "the factors that contributed most to it".
+      "factors that contributed",
+      "factors which contributed",
+      "factors that weighed",
+      "how … was made",
+      "how … was calculated",
+      "how … is calculated",
+      "inputs and weights",
     ],
-    et: ["selgit", "põhjend", "=miks", "arusaadav", "millised andmed", "põhjused", "põhjuseid", "põhjusi", "kaalutlus", "kuidas otsus", "mis selle põhjustas"],
+    et: [
+      "selgit",
+      "põhjend",
+      "=miks",
+      "arusaadav",
+      "millised andmed",
+      "põhjused",
+      "põhjuseid",
+      "põhjusi",
+      "kaalutlus",
+      "kuidas otsus",
+      "mis selle põhjustas",
+      "kuidas … arvutati",
+      "kuidas … arvutatakse",
+      "mõjutanud tegur",
+      "mõjutasid tegur",
+    ],
     except: {
       en: [
         "for reasons of",
@@ -1986,6 +2046,53 @@ export const FREEDOMS: readonly string[] = ["parody"];
  * that fears them for its freedom ("an obvious parody is taken down as if it were a fake") guards against them.
  */
 export const FREEDOM_THREATS: readonly string[] = ["takedown"];
+
+/**
+ * Safeguards that are a gate: someone's leave that a thing needs before it may be done. A value that names
+ * one after its freedom ("a parody of a politician needs that politician's permission") fears the gate over
+ * its freedom, and a clause that requires it erodes the value (decision 0024).
+ */
+export const FREEDOM_GATES: readonly string[] = ["consent"];
+
+/**
+ * Burdens put on the person as the price of a safeguard: a fee. Every value that names one fears it (no
+ * one asks to pay), and a safeguard offered against it is hollow for a value that fears it: the clause
+ * erodes that value whatever it provides (decision 0024).
+ */
+export const BURDENS: readonly string[] = ["fee"];
+
+/**
+ * Words that make an exemption reach the whole rule ("Satire shall be exempt from this regulation"): what is
+ * exempted owes none of the rule's duties, so the clause takes away every safeguard the value wants before
+ * or at the act (a label, consent, a notice) and allows every power it fears (decision 0024).
+ */
+export const WHOLE_RULE: Readonly<Record<"en" | "et", readonly string[]>> = {
+  en: [
+    "from this regulation",
+    "from this rule",
+    "from these rules",
+    "from this act",
+    "from this law",
+    "from the whole",
+    "from all of",
+    "from any of",
+    "from every",
+  ],
+  et: [
+    "käesolevast määrusest",
+    "sellest määrusest",
+    "käesolevat määrust",
+    "seda määrust",
+    "käesolevat seadust",
+    "käesoleva määruse",
+    "selle määruse",
+    "käesolevast seadusest",
+    "käesoleva seaduse",
+    "nendest reeglitest",
+    "kõigist nõuetest",
+    "kõigist reeglitest",
+  ],
+};
 
 /**
  * The words that carry a clause's modality, per language, in the same form syntax as the concepts.

@@ -1,16 +1,19 @@
 import { textLanguage } from "../values/dedupe.js";
 import {
   AFTER_THE_ACT,
+  BURDENS,
   CONCEPTS,
   type Concept,
   DISCRETION,
   FEARING_CUES,
+  FREEDOM_GATES,
   FREEDOM_THREATS,
   FREEDOMS,
   MODALITY,
   type ModalityCues,
   POWER_CONDITIONS,
   USE_CONCERNS,
+  WHOLE_RULE,
 } from "./lexicon.js";
 import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./types.js";
 
@@ -537,8 +540,11 @@ export function valueProfile(value: ReadableValue): ValueProfile {
     // "I want to know how often the fund punishes people": a power counted in an account is its topic.
     if (accountable) kept = kept.filter((m) => BY_KEY.get(m.key)!.valence !== "intrusion" || !countedAt(tokens, m.from, language));
     // "an obvious parody is taken down as if it were a fake": what acts on the value's freedom is feared.
+    // "a parody of a politician needs that politician's permission": a gate over the freedom is feared too.
     const threatened = new Set(
-      kept.filter((m) => FREEDOM_THREATS.includes(m.key) && kept.some((f) => FREEDOMS.includes(f.key) && f.to <= m.from)).map((m) => m.key),
+      kept
+        .filter((m) => (FREEDOM_THREATS.includes(m.key) || FREEDOM_GATES.includes(m.key)) && kept.some((f) => FREEDOMS.includes(f.key) && f.to <= m.from))
+        .map((m) => m.key),
     );
     // "MOMENTS when …" names what the value fears to see happen.
     const moments = policy && /^(?:MOMENTS|HETKED|МОМЕНТЫ)(?![\p{L}])/u.test(text.trim());
@@ -584,6 +590,12 @@ export function valueProfile(value: ReadableValue): ValueProfile {
       const c = BY_KEY.get(key)!;
       if (c.valence === "safeguard") vote(key, r.weight, !r.threatened.has(key));
       if (c.valence !== "intrusion") continue;
+      // A burden on the person (a fee) is feared wherever it is named: "a second look I can afford".
+      if (BURDENS.includes(key)) {
+        vote(key, r.weight, false);
+        asSuch.add(key);
+        continue;
+      }
       // "obligations ignored without any consequence", "kiiruseületaja jääb karistuseta", "tulu jääb
       // avastamata": what the value fears is the power's absence, so it asks for the power.
       if (r.moments && r.mentions.some((m) => m.key === key && absent(r.tokens, m, language))) vote(key, r.weight, true);
@@ -646,6 +658,11 @@ export interface ClauseReading {
   mentions: ClauseMention[];
   scopes: Set<string>;
   goals: Set<string>;
+  /**
+   * An exemption from the whole rule ("Parody shall be exempt from this regulation"): the words that say
+   * so, and the freedoms it exempts (decision 0024).
+   */
+  wholeRule?: { quoteStart: number; quoteEnd: number; exempted: string[] };
 }
 
 interface Part {
@@ -1505,6 +1522,23 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
     // "shall state the grounds …, and where software recommended it, it shall be sufficient to state that
     // fact"; "shall be notified 14 days before …; the schedule may nonetheless be altered at any time": a
     // later part that takes back what the sentence provided leaves the safeguard as much withheld as given.
+    // "may have the script re-marked on payment of a fee": a burden named beside a safeguard the part gives,
+    // and not itself forbidden or excused, is the safeguard's price, and so is required of the person.
+    const given = mentions.some((x) => inPart(x) && x.segment === "main" && presence(x.effect) === 1 && BY_KEY.get(x.key)!.valence === "safeguard");
+    for (const b of all) {
+      if (!given || !BURDENS.includes(b.key) || b.from < part.from || b.from >= part.to || role(b.from) !== "main") continue;
+      if (mentions.some((x) => x.key === b.key && inPart(x))) continue;
+      mentions.push({
+        key: b.key,
+        effect: "required",
+        segment: "main",
+        exceptionScopes: [],
+        discretionary: false,
+        quoteStart: tokens[Math.max(part.from, b.from - 3)]!.start,
+        quoteEnd: tokens[Math.min(part.to, b.to + 4) - 1]!.end,
+        cue: "(price)",
+      });
+    }
     const earlier = provided.get(part.sentenceFrom) ?? [];
     const takeBack = findAll(tokens, TAKE_BACK[language], part.from, part.to).find((t) => role(t.from) === "main");
     if (takeBack && earlier.length > 0) {
@@ -1518,7 +1552,24 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
       ...mentions.filter((x) => inPart(x) && x.segment === "main" && x.effect === "required" && BY_KEY.get(x.key)!.valence === "safeguard"),
     ]);
   }
-  return { language, mentions, scopes, goals };
+  const wholeRule = wholeRuleExemption(text, tokens, language, all);
+  return { language, mentions, scopes, goals, ...(wholeRule ? { wholeRule } : {}) };
+}
+
+const WHOLE_RULE_FORMS: Record<Language, Form[]> = { en: WHOLE_RULE.en.map(compileForm), et: WHOLE_RULE.et.map(compileForm) };
+const NOT_APPLY: Record<Language, Form[]> = {
+  en: ["does not apply", "do not apply", "shall not apply", "is not subject", "are not subject"].map(compileForm),
+  et: ["ei kohaldata", "ei kohaldu", "ei laiene"].map(compileForm),
+};
+
+/** "X shall be exempt from this regulation", "käesolevat määrust ei kohaldata X-le": an exemption from the whole rule. */
+function wholeRuleExemption(text: string, tokens: readonly Token[], language: Language, all: readonly Mention[]): ClauseReading["wholeRule"] | null {
+  const whole = findAll(tokens, WHOLE_RULE_FORMS[language])[0];
+  if (!whole) return null;
+  const exempt = tokens.some((t) => EXEMPT.has(t.w)) || findAll(tokens, NOT_APPLY[language]).length > 0;
+  if (!exempt) return null;
+  const exempted = [...new Set(all.filter((m) => FREEDOMS.includes(m.key)).map((m) => m.key))];
+  return { quoteStart: tokens[0]!.start, quoteEnd: tokens[whole.to - 1]!.end, exempted };
 }
 
 const MAX_QUOTE = 220;
@@ -1560,6 +1611,8 @@ export interface Contribution {
   tail: Tail;
   /** A bounded power added to those already given. */
   extension?: boolean;
+  /** Taken away or allowed by an exemption from the whole rule (decision 0024). */
+  wholeRule?: boolean;
 }
 
 type Tail = "looks-for" | "guards-against" | "needs";
@@ -1761,6 +1814,47 @@ function reasonFor(effect: Effect, key: string, tail: Tail, title: string, langu
   return `${verb} ${l}, which “${title}” ${end}.`;
 }
 
+/**
+ * An exemption from the whole rule swallows it for what it exempts (decision 0024): it takes away every
+ * safeguard the value wants before or at the act (a label, consent, a notice; not a review or an appeal,
+ * which can follow it) and allows every power the value fears as such. A freedom it exempts is read as
+ * before (protected); a value that wants only remedies, or fears a power only in a use, is not touched.
+ */
+function wholeRuleContributions(profile: ValueProfile, whole: NonNullable<ClauseReading["wholeRule"]>, text: string): Contribution[] {
+  const out: Contribution[] = [];
+  for (const concern of profile.concerns.values()) {
+    if (concern.implicit || whole.exempted.includes(concern.key)) continue;
+    const c = BY_KEY.get(concern.key)!;
+    const wanted = c.valence === "safeguard" && concern.stance === "wants" && !AFTER_THE_ACT.includes(concern.key);
+    const feared = c.valence === "intrusion" && concern.stance === "guards" && !concern.conditional;
+    if (!wanted && !feared) continue;
+    out.push({
+      key: concern.key,
+      concern: concern.key,
+      via: "direct",
+      effect: wanted ? "not-required" : "allowed",
+      segment: "main",
+      verdict: "erodes",
+      weight: concern.weight,
+      quote: text.slice(whole.quoteStart, whole.quoteEnd),
+      tail: wanted ? "looks-for" : "guards-against",
+      wholeRule: true,
+    });
+  }
+  return out;
+}
+
+function wholeRuleReason(effect: Effect, key: string, title: string, language: Language): string {
+  const l = label(key, language);
+  if (language === "et")
+    return effect === "allowed"
+      ? `Vabastab kogu määrusest ja lubab sellega ${l}, mille eest väärtus „${title}“ kaitseb.`
+      : `Vabastab kogu määrusest, nii et enam ei nõuta ${l}, mida väärtus „${title}“ hoiab.`;
+  return effect === "allowed"
+    ? `Exempts it from the whole rule, and so allows ${l}, which “${title}” guards against.`
+    : `Exempts it from the whole rule, and so no longer requires ${l}, which “${title}” looks for.`;
+}
+
 // ─────────────────────────────────────── the API ───────────────────────────────────────
 
 function silent(option: OptionToRead, value: ReadableValue): Reading {
@@ -1781,11 +1875,16 @@ export function explainOffline(option: OptionToRead, value: ReadableValue): Expl
   if (option.text.trim() === "") return none("struck");
   if (profile.concerns.size === 0) return none("no-concern");
   if (!scopesMeet(profile.scopes, clause.scopes)) return none("other-scope");
-  const contributions: Contribution[] = [];
+  let contributions: Contribution[] = [];
   for (const m of clause.mentions) {
     const c = judge(profile, clause, m, option.text);
     if (c) contributions.push(c);
   }
+  // A safeguard offered against a burden the value fears is hollow for it (decision 0024): "may have the
+  // script re-marked … on payment of a fee" gives nothing to "a second look I can afford".
+  if (contributions.some((c) => BURDENS.includes(c.key) && c.verdict === "erodes" && c.segment === "main"))
+    contributions = contributions.filter((c) => c.verdict !== "honours" || BY_KEY.get(c.key)!.valence !== "safeguard");
+  if (clause.wholeRule) contributions.push(...wholeRuleContributions(profile, clause.wholeRule, option.text));
   if (contributions.length === 0) return none("nothing-decided");
   let total = 0;
   for (const c of contributions) total += c.verdict === "honours" ? c.weight : -c.weight;
@@ -1798,7 +1897,9 @@ export function explainOffline(option: OptionToRead, value: ReadableValue): Expl
     valueId: value.valueId,
     verdict,
     quote: decisive.quote,
-    reason: reasonFor(decisive.effect, decisive.key, decisive.tail, value.title, option.language, decisive.extension),
+    reason: decisive.wholeRule
+      ? wholeRuleReason(decisive.effect, decisive.key, value.title, option.language)
+      : reasonFor(decisive.effect, decisive.key, decisive.tail, value.title, option.language, decisive.extension),
     engine: OFFLINE_READER,
   };
   if (!reading.quote || !option.text.includes(reading.quote)) return none("nothing-decided", contributions);
