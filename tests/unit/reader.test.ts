@@ -755,3 +755,123 @@ describe("a neighbouring safeguard is not the one a value asks for (decision 002
     expectReading(read("A synthetic image must carry a visible label.", TOLD_LABEL), "honours");
   });
 });
+
+describe("hollowed safeguards erode (decision 0024)", () => {
+  const TOLD_SYNTHETIC: ReadableValue = {
+    valueId: "v-told-synthetic",
+    title: "Told what is synthetic",
+    description: "I want to be told when a poster shows a face that a machine made.",
+    policies: ["WAYS citizens are informed that an image is synthetic"],
+  };
+  const JOKES: ReadableValue = {
+    valueId: "v-jokes",
+    title: "Cartoons of the mayor",
+    description: "I draw caricatures of the mayor and want to publish them without asking anyone's leave.",
+    policies: ["MOMENTS when a caricature of an official needs the official's permission"],
+  };
+  const PHOTO_OWNER: ReadableValue = {
+    valueId: "v-photo-owner",
+    title: "My likeness is mine",
+    description: "No one should use my face in an image without my consent.",
+    policies: ["WAYS a person decides who may use their likeness"],
+  };
+  const AFFORD: ReadableValue = {
+    valueId: "v-afford",
+    title: "A review everyone can afford",
+    description: "I want a person to look at my tax decision again, however little I earn.",
+    policies: ["MOMENTS when a household cannot pay to challenge a decision", "WAYS to have a decision looked at again by a person"],
+  };
+  const REVIEWED: ReadableValue = {
+    valueId: "v-reviewed",
+    title: "A person reviews my decision",
+    description: "I want a person to look at my tax decision again.",
+    policies: ["WAYS to have a decision looked at again by a person"],
+  };
+  const NO_PENALTY_FOR_NO: ReadableValue = {
+    valueId: "v-no-penalty",
+    title: "Saying no without paying for it",
+    description: "A volunteer who turns down an extra task should not be punished for it.",
+    policies: ["MOMENTS when turning down a task is held against someone"],
+  };
+  const SEE_THE_SCORE: ReadableValue = {
+    valueId: "v-see-score",
+    title: "Seeing how a score was made",
+    description: "If a number decides my loan, I want to see how it was calculated.",
+    policies: ["WAYS to learn the factors that contributed to a score"],
+  };
+  const TOLD_SYNTHETIC_ET: ReadableValue = {
+    valueId: "v-teada-et",
+    title: "Teada, mis on sünteetiline",
+    description: "Tahan teada, kui plakatil olev nägu on masina tehtud.",
+    policies: ["VIISID, kuidas inimesi teavitatakse, et pilt on tehisintellekti loodud"],
+  };
+  const AFFORD_ET: ReadableValue = {
+    valueId: "v-jõukohane-et",
+    title: "Jõukohane teine arvamus",
+    description: "Tahan, et inimene vaataks mu otsuse üle, sõltumata sellest, kui palju ma teenin.",
+    policies: ["HETKED, mil pere ei jõua maksta otsuse vaidlustamise eest", "VIISID, kuidas inimene otsuse uuesti läbi vaatab"],
+  };
+  const NO_PENALTY_ET: ReadableValue = {
+    valueId: "v-karistuseta-et",
+    title: "Keeldumine ilma karistuseta",
+    description: "Töötajat ei tohi karistada selle eest, et ta lisavahetusest keeldub.",
+    policies: ["HETKED, mil keeldumine lisatööst läheb inimesele kalliks"],
+  };
+
+  it("an exemption from the whole rule takes away the safeguards it gave, and still protects the freedom it exempts", () => {
+    const clause = "Caricature shall be exempt from this regulation.";
+    expectReading(read(clause, TOLD_SYNTHETIC), "erodes", "Caricature shall be exempt from this regulation");
+    expect(read(clause, TOLD_SYNTHETIC).reason).toContain("whole rule");
+    expectReading(read(clause, JOKES), "honours");
+    // An exemption from one duty is not the whole rule: from the consent duty it leaves the notice alone.
+    expectReading(read("Caricature shall be exempt from the consent duty in clause 3.", TOLD_SYNTHETIC), "silent", "");
+  });
+
+  it("Estonian: an exemption from the whole regulation takes away the notice a value asks for", () => {
+    const r = read("Karikatuurid on käesolevast määrusest vabastatud.", TOLD_SYNTHETIC_ET, "et");
+    expectReading(r, "erodes", "Karikatuurid on käesolevast määrusest");
+    expect(r.reason).toContain("kogu määrusest");
+  });
+
+  it("a gate over a freedom is what the freedom fears: requiring the official's consent erodes it", () => {
+    const clause = "No one may publish a synthetic image of another person without that person's written consent.";
+    expectReading(read(clause, JOKES), "erodes");
+    // The same clause honours a value that asks for the consent.
+    expectReading(read(clause, PHOTO_OWNER), "honours");
+  });
+
+  it("a safeguard sold for a fee is hollow for a value that fears the cost, and still a safeguard for one that does not", () => {
+    const clause = "A taxpayer may have the decision reviewed by an official on payment of a fee of 40 euros.";
+    const r = read(clause, AFFORD);
+    expectReading(r, "erodes");
+    expect(r.quote).toContain("fee");
+    expect(r.reason).toContain("fee");
+    expectReading(read(clause, REVIEWED), "honours");
+    // Free of charge, the same review honours both.
+    expectReading(read("A taxpayer may have the decision reviewed by an official free of charge.", AFFORD), "honours");
+  });
+
+  it("Estonian: a review offered only for a fee erodes a value that asks for one everyone can afford", () => {
+    const r = read("Maksumaksja võib lasta otsuse ametnikul üle vaadata 40-eurose tasu eest.", AFFORD_ET, "et");
+    expectReading(r, "erodes");
+    expect(r.reason).toContain("tasu");
+  });
+
+  it("a right to refuse whose exercise may be taken into account is a refusal held against the person", () => {
+    const clause = "A volunteer may decline a task, and the coordinator may take such refusals into account when assigning future tasks.";
+    expectReading(read(clause, NO_PENALTY_FOR_NO), "erodes");
+    expectReading(read("Refusals may not be taken into account when future tasks are assigned.", NO_PENALTY_FOR_NO), "honours");
+  });
+
+  it("Estonian: a refusal taken into account is held against the worker", () => {
+    expectReading(read("Tarkvara võib vahetuste jagamisel võtta arvesse töötaja keeldumisi.", NO_PENALTY_ET, "et"), "erodes");
+  });
+
+  it("a disclosure that the supplier can withhold as a trade secret is an exception that swallows it", () => {
+    expectReading(read("The borrower shall be given the factors that contributed to the score.", SEE_THE_SCORE), "honours");
+    expectReading(
+      read("The borrower shall be given the factors that contributed to the score, unless the vendor claims they are a trade secret.", SEE_THE_SCORE),
+      "erodes",
+    );
+  });
+});
