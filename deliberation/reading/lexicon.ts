@@ -881,6 +881,33 @@ const BASE_CONCEPTS: readonly Concept[] = [
     except: { en: ["late fee", "free of charge", "fee-free"], et: ["=tasuta"] },
   },
   {
+    // Proof the person must bring in advance: the burden shifted onto them ("only if a certificate was
+    // submitted before"). A value that asks to be believed, or to explain afterwards, fears it.
+    key: "proof",
+    valence: "intrusion",
+    label: { en: "making the person prove it in advance", et: "inimeselt eelnevat tõendamist" },
+    en: ["=certificate", "=certificates", "burden of proof", "must prove", "=prove that", "=proves that", "documentary evidence", "be believed", "=believed"],
+    et: ["=tõend", "=tõendi", "=tõendit", "=tõendid", "tõendama", "tõestama", "=usutakse", "=usuta"],
+  },
+  {
+    // A person's particular needs or circumstances, taken into account: a safeguard against one rule for all.
+    key: "needs",
+    valence: "safeguard",
+    label: { en: "taking the person's particular needs into account", et: "inimese erivajaduste arvestamist" },
+    en: [
+      "special need",
+      "special educational need",
+      "individual circumstances",
+      "personal circumstances",
+      "particular needs",
+      "reasonable adjustment",
+      "support staff",
+    ],
+    et: ["erivajadus", "=tugi", "tugispetsialist", "vajadustele vastav", "individuaalse", "isiklikke olusid", "isiklikud olud"],
+    // "a child with special needs", "erivajadusega laps": says whom, not whether the needs are met.
+    except: { en: ["with special need", "with a special need"], et: ["=erivajadusega"] },
+  },
+  {
     key: "marketing",
     valence: "intrusion",
     label: { en: "selling and advertising to people", et: "inimestele müümist ja reklaami" },
@@ -2055,11 +2082,11 @@ export const FREEDOM_THREATS: readonly string[] = ["takedown"];
 export const FREEDOM_GATES: readonly string[] = ["consent"];
 
 /**
- * Burdens put on the person as the price of a safeguard: a fee. Every value that names one fears it (no
+ * Burdens put on the person as the price of a safeguard or a relief: a fee, proof brought in advance. Every value that names one fears it (no
  * one asks to pay), and a safeguard offered against it is hollow for a value that fears it: the clause
  * erodes that value whatever it provides (decision 0024).
  */
-export const BURDENS: readonly string[] = ["fee"];
+export const BURDENS: readonly string[] = ["fee", "proof"];
 
 /**
  * Words that make an exemption reach the whole rule ("Satire shall be exempt from this regulation"): what is
@@ -2311,6 +2338,11 @@ export const MODALITY: Readonly<Record<"en" | "et", ModalityCues>> = {
       "=counts =as",
       "=deemed =to =be",
       "=deemed =to =have",
+      // "The system does not take a child's special needs into account": what it disregards it takes away.
+      "not take into account",
+      "=disregard",
+      "=disregards",
+      "without regard to",
     ],
     limit: [
       "=only",
@@ -2416,7 +2448,21 @@ export const MODALITY: Readonly<Record<"en" | "et", ModalityCues>> = {
     ],
     negation: ["=ei", "=mitte", "=pole", "=kunagi", "=ükski", "=keegi ei"],
     // "nõusolekut küsimata", "teavitamata": a -mata verb after what it governs takes it away.
-    without: ["=ilma", "asemel", "puudumisel", "=keeldub", "=keelduda", "=küsimata", "=saamata", "=andmata", "=teatamata", "=teavitamata", "=arvestamata"],
+    without: [
+      "=ilma",
+      "asemel",
+      "puudumisel",
+      "=keeldub",
+      "=keelduda",
+      "=küsimata",
+      "=saamata",
+      "=andmata",
+      "=teatamata",
+      "=teavitamata",
+      "=arvestamata",
+      "ei võta … arvesse",
+      "=ei =arvesta",
+    ],
     limit: [
       "=ainult",
       "=üksnes",

@@ -1124,12 +1124,15 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         if (forms === CONDITION[language] && findAll(tokens, DISCRETION_FORMS[language], s.from, end).length > 0) discretionaryCondition = true;
         // "provided that the image is destroyed": a safeguard set as the condition of a power is required.
         if (forms === CONDITION[language] && PROVISO.has(tokens[s.from]!.w)) {
-          for (const m of all) if (m.from >= s.to && m.from < end && BY_KEY.get(m.key)!.valence === "safeguard") gateConditions.push(m);
+          for (const m of all)
+            if (m.from >= s.to && m.from < end && (BY_KEY.get(m.key)!.valence === "safeguard" || BURDENS.includes(m.key))) gateConditions.push(m);
         }
         // "only if a judge approves", "only after a judge has approved it": a gate named as the only way
         // in is required.
         if (cues.some((c) => c.kind === "limit" && c.to === s.from) || (tokens[s.from]!.w === "if" && tokens[s.from + 2]?.w === "only")) {
-          for (const m of all) if (m.from >= s.from && m.from < end && CONDITION_GATES.has(m.key)) gateConditions.push(m);
+          // "ainult juhul, kui …": the condition is what follows "kui".
+          const gateEnd = tokens[end]?.w === "kui" && tokens[s.from]!.w === "juhul" ? segmentEnd(text, tokens, end, part.to) : end;
+          for (const m of all) if (m.from >= s.from && m.from < gateEnd && (CONDITION_GATES.has(m.key) || BURDENS.includes(m.key))) gateConditions.push(m);
         }
       }
     }

@@ -867,6 +867,45 @@ describe("hollowed safeguards erode (decision 0024)", () => {
     expectReading(read("Tarkvara võib vahetuste jagamisel võtta arvesse töötaja keeldumisi.", NO_PENALTY_ET, "et"), "erodes");
   });
 
+  it("a relief granted only on proof brought in advance shifts the burden onto a person who can only explain afterwards", () => {
+    const LATE_EXPLANATION: ReadableValue = {
+      valueId: "v-late",
+      title: "Believed after the fact",
+      description: "When my car breaks down I miss the training session, and I can only say why the next day.",
+      policies: ["WAYS a missed session can be explained afterwards and be believed"],
+    };
+    const clause = "A trainee who misses a session need not repeat it, but only if a certificate was handed in before the session.";
+    const r = read(clause, LATE_EXPLANATION);
+    expectReading(r, "erodes");
+    expect(r.quote).toContain("certificate");
+    const LATE_ET: ReadableValue = {
+      valueId: "v-hiljem-et",
+      title: "Mind usutakse ka tagantjärele",
+      description: "Kui laps jääb haigeks, saan puudumist selgitada alles järgmisel päeval.",
+      policies: ["VIISID selgitada puudumist hiljem nii, et mind usutakse"],
+    };
+    expectReading(read("Osaleja võib tunni kordamata jätta ainult juhul, kui ta esitas tõendi enne tundi.", LATE_ET, "et"), "erodes");
+  });
+
+  it("a system that does not take a person's particular needs into account takes them away", () => {
+    const NEEDS: ReadableValue = {
+      valueId: "v-needs",
+      title: "Room for a child's special needs",
+      description: "My daughter is deaf and needs a classroom with support staff.",
+      policies: ["WAYS a placement meets a child's special needs"],
+    };
+    expectReading(read("The placement software does not take special needs into account.", NEEDS), "erodes");
+    expectReading(read("The placement software shall disregard a pupil's special needs.", NEEDS), "erodes");
+    expectReading(read("The placement software shall take a pupil's special needs into account.", NEEDS), "honours");
+    const NEEDS_ET: ReadableValue = {
+      valueId: "v-erivajadus-et",
+      title: "Lapse erivajadusega arvestamine",
+      description: "Minu poeg vajab kooli, kus on tugispetsialist.",
+      policies: ["VIISID arvestada lapse erivajadust kooli määramisel"],
+    };
+    expectReading(read("Süsteem ei võta lasteaiakoha määramisel arvesse lapse erivajadust.", NEEDS_ET, "et"), "erodes");
+  });
+
   it("a disclosure that the supplier can withhold as a trade secret is an exception that swallows it", () => {
     expectReading(read("The borrower shall be given the factors that contributed to the score.", SEE_THE_SCORE), "honours");
     expectReading(
