@@ -887,7 +887,7 @@ const BASE_CONCEPTS: readonly Concept[] = [
     valence: "intrusion",
     label: { en: "making the person prove it in advance", et: "inimeselt eelnevat tõendamist" },
     en: ["=certificate", "=certificates", "burden of proof", "must prove", "=prove that", "=proves that", "documentary evidence", "be believed", "=believed"],
-    et: ["=tõend", "=tõendi", "=tõendit", "=tõendid", "tõendama", "tõestama", "=usutakse", "=usuta"],
+    et: ["=tõend", "=tõendi", "=tõendit", "tõendama", "tõestama", "=usutakse", "=usuta"],
   },
   {
     // A person's particular needs or circumstances, taken into account: a safeguard against one rule for all.
