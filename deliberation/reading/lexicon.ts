@@ -2077,21 +2077,21 @@ export const FREEDOM_THREATS: readonly string[] = ["takedown"];
 /**
  * Safeguards that are a gate: someone's leave that a thing needs before it may be done. A value that names
  * one after its freedom ("a parody of a politician needs that politician's permission") fears the gate over
- * its freedom, and a clause that requires it erodes the value (decision 0024).
+ * its freedom, and a clause that requires it erodes the value (decision 0025).
  */
 export const FREEDOM_GATES: readonly string[] = ["consent"];
 
 /**
  * Burdens put on the person as the price of a safeguard or a relief: a fee, proof brought in advance. Every value that names one fears it (no
  * one asks to pay), and a safeguard offered against it is hollow for a value that fears it: the clause
- * erodes that value whatever it provides (decision 0024).
+ * erodes that value whatever it provides (decision 0025).
  */
 export const BURDENS: readonly string[] = ["fee", "proof"];
 
 /**
  * Words that make an exemption reach the whole rule ("Satire shall be exempt from this regulation"): what is
  * exempted owes none of the rule's duties, so the clause takes away every safeguard the value wants before
- * or at the act (a label, consent, a notice) and allows every power it fears (decision 0024).
+ * or at the act (a label, consent, a notice) and allows every power it fears (decision 0025).
  */
 export const WHOLE_RULE: Readonly<Record<"en" | "et", readonly string[]>> = {
   en: [

@@ -660,7 +660,7 @@ export interface ClauseReading {
   goals: Set<string>;
   /**
    * An exemption from the whole rule ("Parody shall be exempt from this regulation"): the words that say
-   * so, and the freedoms it exempts (decision 0024).
+   * so, and the freedoms it exempts (decision 0025).
    */
   wholeRule?: { quoteStart: number; quoteEnd: number; exempted: string[] };
 }
@@ -1614,7 +1614,7 @@ export interface Contribution {
   tail: Tail;
   /** A bounded power added to those already given. */
   extension?: boolean;
-  /** Taken away or allowed by an exemption from the whole rule (decision 0024). */
+  /** Taken away or allowed by an exemption from the whole rule (decision 0025). */
   wholeRule?: boolean;
 }
 
@@ -1818,7 +1818,7 @@ function reasonFor(effect: Effect, key: string, tail: Tail, title: string, langu
 }
 
 /**
- * An exemption from the whole rule swallows it for what it exempts (decision 0024): it takes away every
+ * An exemption from the whole rule swallows it for what it exempts (decision 0025): it takes away every
  * safeguard the value wants before or at the act (a label, consent, a notice; not a review or an appeal,
  * which can follow it) and allows every power the value fears as such. A freedom it exempts is read as
  * before (protected); a value that wants only remedies, or fears a power only in a use, is not touched.
@@ -1883,7 +1883,7 @@ export function explainOffline(option: OptionToRead, value: ReadableValue): Expl
     const c = judge(profile, clause, m, option.text);
     if (c) contributions.push(c);
   }
-  // A safeguard offered against a burden the value fears is hollow for it (decision 0024): "may have the
+  // A safeguard offered against a burden the value fears is hollow for it (decision 0025): "may have the
   // script re-marked … on payment of a fee" gives nothing to "a second look I can afford".
   if (contributions.some((c) => BURDENS.includes(c.key) && c.verdict === "erodes" && c.segment === "main"))
     contributions = contributions.filter((c) => c.verdict !== "honours" || BY_KEY.get(c.key)!.valence !== "safeguard");

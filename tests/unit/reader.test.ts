@@ -756,7 +756,7 @@ describe("a neighbouring safeguard is not the one a value asks for (decision 002
   });
 });
 
-describe("hollowed safeguards erode (decision 0024)", () => {
+describe("hollowed safeguards erode (decision 0025)", () => {
   const TOLD_SYNTHETIC: ReadableValue = {
     valueId: "v-told-synthetic",
     title: "Told what is synthetic",
