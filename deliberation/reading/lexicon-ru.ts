@@ -573,3 +573,52 @@ export const RU_FEARING_CUES: readonly string[] = [
   "по ошибке",
   "минимум",
 ];
+
+/**
+ * Russian cues by which a value fears a power only in a use or condition (decision 0023), as
+ * `POWER_CONDITIONS` in `lexicon.ts` has them for English and Estonian: the power as the ground of
+ * something done, or in error (`use`); beyond its purpose, more than once or out of proportion, near the
+ * power (`reach`); a value about people by their conduct (`innocence`). Only a value's side: clauses are
+ * English or Estonian, so what a clause grants is read with their cues.
+ */
+export const RU_POWER_CONDITIONS = {
+  use: [
+    "причин",
+    "=становится",
+    "=становятся",
+    "=стала",
+    "=стал",
+    "=стало",
+    "на основании",
+    "на основе",
+    "основыва",
+    "опира",
+    "использ … против",
+    "ошибочн",
+    "ошибк",
+    "ошиба",
+    "неверн",
+    "неправильн",
+  ],
+  reach: [
+    "=также",
+    "=тоже",
+    "=даже",
+    "нескольк",
+    "более одного",
+    "=дважды",
+    "=тот же",
+    "=та же",
+    "=то же",
+    "=те же",
+    "=того же",
+    "=той же",
+    "=тех же",
+    "=снова",
+    "=опять",
+    "повторн",
+    "соразмер",
+    "несоразмер",
+  ],
+  innocence: ["соблюда … правил", "соблюда … закон", "не наруша", "ничего не наруша", "ничего плохого не", "законопослушн", "не подозрева"],
+} as const;

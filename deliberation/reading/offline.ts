@@ -16,6 +16,7 @@ import {
   WHOLE_RULE,
 } from "./lexicon.js";
 import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./types.js";
+import { RU_POWER_CONDITIONS } from "./lexicon-ru.js";
 
 /**
  * The offline reader (DESIGN.md, "What a clause does to a value: the reading"): deterministic,
@@ -430,8 +431,15 @@ const CONDITION_FORMS = {
     single: POWER_CONDITIONS.et.single.map(compileForm),
     innocence: POWER_CONDITIONS.et.innocence.map(compileForm),
   },
-  // A Russian value's conditions on a power are not read yet: it fears the power as such (decision 19).
-  ru: { use: [] as Form[], reach: [] as Form[], grantUse: [] as Form[], grantReach: [] as Form[], single: [] as Form[], innocence: [] as Form[] },
+  // A Russian value's side only: clauses are English or Estonian, so what a clause grants is read with their cues.
+  ru: {
+    use: RU_POWER_CONDITIONS.use.map(compileForm),
+    reach: RU_POWER_CONDITIONS.reach.map(compileForm),
+    grantUse: [] as Form[],
+    grantReach: [] as Form[],
+    single: [] as Form[],
+    innocence: RU_POWER_CONDITIONS.innocence.map(compileForm),
+  },
 } as const;
 const REACH_NEAR = 3;
 const ABSENCE_NEAR = 3;

@@ -715,6 +715,70 @@ describe("a power feared in a use or condition, and a power feared as such (deci
   });
 });
 
+describe("Russian: a power feared in a use or condition, and a power feared as such (decision 0023)", () => {
+  // Fears a sanction resting on the score, not the scoring.
+  const SANCTION_ON_SCORE_RU: ReadableValue = {
+    valueId: "v-ru-sanction",
+    title: "Никаких санкций на основании оценки",
+    description: "Я не хочу, чтобы пособие урезали на основании того, что угадала модель риска.",
+    policies: ["МОМЕНТЫ, когда санкция опирается на оценку риска", "СПОСОБЫ объяснить свою ситуацию человеку до решения"],
+  };
+  // Fears a penalty only out of proportion.
+  const PROPORTIONATE_RU: ReadableValue = {
+    valueId: "v-ru-proportionate",
+    title: "Соразмерное наказание",
+    description: "Одна ошибка не должна приносить несколько штрафов.",
+    policies: ["МОМЕНТЫ, когда за тот же проступок приходит несколько штрафов"],
+  };
+  // Objects to the scoring itself.
+  const NOT_SCORED_RU: ReadableValue = {
+    valueId: "v-ru-not-scored",
+    title: "Получателей пособий не оценивают",
+    description: "Я не хочу, чтобы государство вообще выставляло получателям пособий оценку риска.",
+    policies: ["МОМЕНТЫ, когда оценка риска ставит человеку балл"],
+  };
+  // About people who keep the rules: fears the camera as it reaches them.
+  const KEEPS_THE_RULES_RU: ReadableValue = {
+    valueId: "v-ru-rules",
+    title: "Парковка без слежки",
+    description: "Я не хочу, чтобы камера на парковке следила за мной, если я соблюдаю правила.",
+    policies: ["МОМЕНТЫ, когда камера снимает и тех, кто заплатил за парковку"],
+  };
+  // Objects to the camera as such.
+  const NO_CAMERA_RU: ReadableValue = {
+    valueId: "v-ru-no-camera",
+    title: "Двор без камер",
+    description: "Я не хочу, чтобы камеры следили за людьми в их дворах.",
+    policies: ["МОМЕНТЫ, когда камера снимает людей у их дома"],
+  };
+
+  it("the clause that merely permits the system is silent for a value that fears one use of it, and erodes one that objects to it", () => {
+    const enabling = "The agency may use a risk score to choose which claims to check first.";
+    expectReading(read(enabling, SANCTION_ON_SCORE_RU), "silent", "");
+    expectReading(read(enabling, NOT_SCORED_RU), "erodes");
+  });
+
+  it("a clause that grants the feared use erodes the value, and one that forbids it honours it", () => {
+    expectReading(read("The agency may reduce a benefit on the basis of the risk score alone.", SANCTION_ON_SCORE_RU), "erodes");
+    expectReading(read("No benefit may be reduced on the basis of the risk score alone.", SANCTION_ON_SCORE_RU), "honours");
+  });
+
+  it("a value that fears a penalty out of proportion is eroded by one for each camera and honoured by a single one", () => {
+    expectReading(read("Iga kaamera kohta määratakse eraldi trahv.", PROPORTIONATE_RU, "et"), "erodes");
+    expectReading(read("Ühe rikkumise eest määratakse üksainus trahv.", PROPORTIONATE_RU, "et"), "honours");
+  });
+
+  it("a value about people who keep the rules fears the camera only as it reaches them", () => {
+    expectReading(
+      read("Parkla võib paigaldada kaamerad, mis salvestavad parkimistasu maksmata jätnud autode numbrid.", KEEPS_THE_RULES_RU, "et"),
+      "silent",
+      "",
+    );
+    expectReading(read("Kaamerad salvestavad kõigi parklasse sisenevate autode numbrid.", KEEPS_THE_RULES_RU, "et"), "erodes");
+    expectReading(read("Parkla võib paigaldada kaamerad, mis salvestavad parkimistasu maksmata jätnud autode numbrid.", NO_CAMERA_RU, "et"), "erodes");
+  });
+});
+
 describe("whom a value is about, and what it asks for them", () => {
   const THIN_FILE: ReadableValue = {
     valueId: "v-thin-file",
