@@ -9,9 +9,8 @@
  * up, the job waits for the next turn of the loop (timers and I/O run first), where a new slice
  * begins. Waiting jobs are resumed in order, round robin: those that ran in the last slice after those
  * that were passed over, so no job waits behind another's whole run, and a job that finishes early
- * leaves the rest of its slice to the next. The loop is held for about a slice plus one step (steps
- * that all ask at once, before any has run, all find the slice young: the runner's calls of one stage
- * start together, but each answer's write asks again), and an idle loop costs a step nothing.
+ * leaves the rest of its slice to the next. The loop is held for about a slice plus one step, also when
+ * many steps ask at once (a stage's calls start together), and an idle loop costs a step nothing.
  */
 export const LOOP_SLICE_MS = 20;
 
@@ -44,8 +43,23 @@ function nextTurn(queue: (() => void)[]): Promise<void> {
   });
 }
 
+/**
+ * A step let through on a young slice whose work has not run yet. The work runs when the step's caller
+ * resumes, a microtask later; a step asking meanwhile (a stage's calls all ask in the same moment) would
+ * judge a slice the first has not spent yet, and every one of them would run in this turn. So only one
+ * step is let through at a time without waiting: the flag is cleared just before the first one's work.
+ */
+let admitted = false;
+
 export async function shareTheLoop(): Promise<void> {
-  if (young()) return;
+  if (young() && !admitted) {
+    admitted = true;
+    // Queued before the caller's continuation, so it runs right before the admitted step's work.
+    queueMicrotask(() => {
+      admitted = false;
+    });
+    return;
+  }
   await nextTurn(ranLast);
   // The ones resumed before in this turn may have used its slice up.
   while (!young()) await nextTurn(passedOver);

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readLedger } from "../../db/repos/ledger.js";
 import type { Database } from "../../db/schema.js";
@@ -29,7 +29,11 @@ describe.each(dialects())("a runner's write that committed but answered with an 
     await t?.close();
   });
 
-  /** The first `count` transactions that append a protocol call's result commit, and answer with an error all the same. */
+  /**
+   * The first `count` transactions that append a protocol call's result commit, and answer with an error all
+   * the same. Which events a transaction appended is read inside it, before it commits: the runner writes
+   * one transaction at a time, and nobody else writes this matter's ledger here.
+   */
   function loseAnswers(db: Kysely<Database>, matterId: string, count: number) {
     const real = db.transaction.bind(db);
     const lost: number[] = [];
@@ -39,17 +43,19 @@ describe.each(dialects())("a runner's write that committed but answered with an 
       return new Proxy(builder, {
         get(target, property, receiver) {
           if (property !== "execute") return Reflect.get(target, property, receiver);
-          return async (work: Parameters<typeof builder.execute>[0]) => {
-            const result = await target.execute(work);
-            if (lost.length < count) {
-              const events = await readLedger(db, matterId, { afterSeq: head });
-              const last = events.at(-1);
-              if (last) head = last.seq;
-              if (events.some((e) => typeof (e.payload as { key?: unknown }).key === "string")) {
-                lost.push(last!.seq);
-                throw new Error("the answer to COMMIT did not arrive");
+          return async <T>(work: (trx: Transaction<Database>) => Promise<T>) => {
+            let lose = false;
+            const result = await target.execute(async (trx) => {
+              const value = await work(trx);
+              const appended = await readLedger(trx, matterId, { afterSeq: head });
+              if (appended.length > 0) head = appended.at(-1)!.seq;
+              if (lost.length < count && appended.some((e) => typeof (e.payload as { key?: unknown }).key === "string")) {
+                lost.push(head);
+                lose = true;
               }
-            }
+              return value;
+            });
+            if (lose) throw new Error("the answer to COMMIT did not arrive");
             return result;
           };
         },

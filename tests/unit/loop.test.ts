@@ -49,3 +49,30 @@ describe("sharing the event loop between synchronous steps", () => {
     expect(log.indexOf("a")).toBeLessThan(log.lastIndexOf("b"));
   });
 });
+
+describe("steps that ask for the loop at the same moment", () => {
+  it("each runs in a turn of its own once one step has used the slice (a stage's calls start together)", async () => {
+    let turn = 0;
+    let stop = false;
+    const ticker = () => {
+      if (stop) return;
+      turn++;
+      setImmediate(ticker);
+    };
+    setImmediate(ticker);
+    const turns: number[] = [];
+    // Twelve steps asked for in one go, as the runner starts a stage's calls, each longer than a slice:
+    // without care every one of them found the slice young before the first had run, and all twelve ran
+    // back to back in one turn (twelve slices and more with no request, timer or socket served).
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        await shareTheLoop();
+        turns.push(turn);
+        busy(LOOP_SLICE_MS + 5);
+      }),
+    );
+    stop = true;
+    expect(turns).toHaveLength(12);
+    expect(new Set(turns).size).toBe(12);
+  });
+});
