@@ -107,6 +107,8 @@ describe.runIf(wanted && haveBinaries)("the database goes away under a running s
 
   it("answers 503 while PostgreSQL is stopped, says db down, and carries the deliberation on after it restarts", async () => {
     const { matterId } = await conveneFixture(handle.db, { representatives: 3, candidates: 2, rounds: 2, approvalThreshold: 0.95 });
+    // A room nobody has opened on this process: joining it needs the database.
+    const { matterId: unopened } = await conveneFixture(handle.db, { representatives: 2, candidates: 2, rounds: 1, approvalThreshold: 0.5 });
     await watcher.join(matterId);
     expect((await clerk.mutate("matters.start", { id: matterId })).status).toBe(200);
     await waitFor(async () => (await readLedger(handle.db, matterId)).length >= 4, "the deliberation under way");
@@ -133,12 +135,20 @@ describe.runIf(wanted && haveBinaries)("the database goes away under a running s
     const page = await fetch(`${server.url}/rulings`);
     expect(page.status).toBe(503);
     expect(await page.text()).toContain("try again in a moment");
-    const ack = await watch("during", server.url, null).then(async (w) => {
-      const result = await w.socket.timeout(5_000).emitWithAck("room:join", { matterId, afterSeq: 0 });
-      w.socket.disconnect();
-      return result;
-    });
-    expect(ack).toMatchObject({ ok: false, error: { status: 503, code: "UNAVAILABLE" } });
+    const join = (id: string) =>
+      watch("during", server.url, null).then(async (w) => {
+        const result = await w.socket.timeout(5_000).emitWithAck("room:join", { matterId: id, afterSeq: 0 });
+        w.socket.disconnect();
+        return result;
+      });
+    // A room this process has open answers a join from the events it holds (its recent events, in order)...
+    const held = await join(matterId);
+    expect(held.ok, JSON.stringify(held)).toBe(true);
+    const seqs = (held as { data: { events: { seq: number }[] } }).data.events.map((e) => e.seq);
+    expect(seqs.length).toBeGreaterThanOrEqual(4);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    // ...and one that must read the ledger says the database is away: 503, never a 500 or a hang.
+    expect(await join(unopened)).toMatchObject({ ok: false, error: { status: 503, code: "UNAVAILABLE" } });
     expectAlive();
 
     startPostgres();
