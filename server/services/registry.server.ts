@@ -96,21 +96,26 @@ async function progress(deps: AppDeps, importId: string, set: Updateable<Registr
 }
 
 async function clearStaging(deps: AppDeps, importId: string): Promise<void> {
+  // Each batch from where the last one ended: on PostgreSQL deleted rows stay in the index until a vacuum,
+  // and a range open at its start would walk over all of them every time.
+  let from = 0;
   for (;;) {
     const last = await deps.db
       .selectFrom("registryStaging")
       .select("seq")
       .where("importId", "=", importId)
+      .where("seq", ">", from)
       .orderBy("seq")
       .offset(REGISTRY_BATCH - 1)
       .limit(1)
       .executeTakeFirst();
     await batchTransaction(deps, (trx) => {
-      let query = trx.deleteFrom("registryStaging").where("importId", "=", importId);
+      let query = trx.deleteFrom("registryStaging").where("importId", "=", importId).where("seq", ">", from);
       if (last) query = query.where("seq", "<=", last.seq);
       return query.execute();
     });
     if (!last) return;
+    from = last.seq;
   }
 }
 
@@ -245,9 +250,13 @@ async function writeStaged(deps: AppDeps, importId: string): Promise<void> {
             })),
           )
           .execute();
+        // This batch's rows only, by both ends: on PostgreSQL the rows deleted by earlier batches stay in the
+        // index until a vacuum, and a range open at its start walked over all of them each time (the
+        // import grew with the square of the census).
         await trx
           .deleteFrom("registryStaging")
           .where("importId", "=", importId)
+          .where("seq", ">", at.rowsWritten)
           .where("seq", "<=", at.rowsWritten + rowsNow)
           .execute();
         await trx
