@@ -46,7 +46,10 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
   beforeAll(async () => {
     database = await freshDatabase(BASE_URL!);
     handle = await seededDatabase(database.url);
-    model = await startScriptedServer({ respond: offlineAnswer });
+    // Each answer takes a moment, as a model's does: a deliberation must still be under way when a test
+    // pauses it, cuts its connections or kills its runner (an instant model had finished it, and a pause
+    // sent after the first position was refused as too late).
+    model = await startScriptedServer({ respond: offlineAnswer, latencyMs: 60 });
     const env = {
       DATABASE_URL: database.url,
       AGORA_PROCESSES: "3",
@@ -168,7 +171,7 @@ describe.runIf(wanted && BASE_URL)("three server processes on one PostgreSQL dat
     // Mid-run (the first position is in), a delegate pauses through a process that is not running it.
     await waitFor(async () => (await readLedger(handle.db, matterId)).some((e) => e.type === "deliberation.position"), "a first position");
     const paused = await (await delegateOn(pauser!)).mutate("room.pause", { id: matterId, reason: "Reading the positions" });
-    expect(paused.status).toBe(200);
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200);
     const pausedAt = Date.now();
     // The runner folds the pause (it went through the ledger) and starts no call after it: calls under
     // way finish and are written, then the model hears nothing more.
