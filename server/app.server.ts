@@ -92,28 +92,20 @@ function boundedBodies(defaultLimit: number, limits: Record<string, number> = {}
 }
 
 /**
- * Nothing shown to a signed-in person may stay in a cache (a shared computer's browser, a proxy): an
- * answer to a request that carries a session, and every API answer, is `no-store` unless its route said
- * how it may be cached (the registry's documents and the open data are the same bytes for everyone).
+ * What a cache between the reader and Agora (a shared computer's browser, a library's proxy, a CDN) may
+ * do with an answer, set as its head is written, so that a route's own Cache-Control stands:
+ * - nothing shown to a signed-in person may stay in it: an answer to a request that carries a session,
+ *   and every API answer, is `no-store` unless its route said how it may be cached (the registry's
+ *   documents and the open data are the same bytes for everyone);
+ * - a page is written for its reader, signed in or not (the session cookie) and in her language (the
+ *   language cookie, or Accept-Language), so every page says it varies by them and a cache never hands
+ *   one reader's page to another.
  */
-function privateByDefault(req: express.Request, res: express.Response, next: express.NextFunction) {
-  if (!req.path.startsWith("/trpc") && !(SESSION_COOKIE in parseCookies(req.headers.cookie ?? ""))) return next();
+function cacheHeaders(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const privately = req.path.startsWith("/trpc") || SESSION_COOKIE in parseCookies(req.headers.cookie ?? "");
   const writeHead = res.writeHead;
   res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
-    if (!this.hasHeader("cache-control")) this.setHeader("Cache-Control", "no-store");
-    return writeHead.apply(this, args);
-  } as typeof writeHead;
-  next();
-}
-
-/**
- * A page is written for its reader: signed in or not (the session cookie) and in her language (the
- * language cookie, or Accept-Language). A cache between her and Agora (a library's proxy, a CDN) must
- * not hand one reader's page to another, so every page says what it varies by.
- */
-function pagesVaryByReader(_req: express.Request, res: express.Response, next: express.NextFunction) {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
+    if (privately && !this.hasHeader("cache-control")) this.setHeader("Cache-Control", "no-store");
     if (/^text\/html/i.test(String(this.getHeader("content-type") ?? ""))) {
       this.vary("Cookie");
       this.vary("Accept-Language");
@@ -196,8 +188,7 @@ export async function createAgoraServer(
     }),
   );
   app.use(sameOriginWrites);
-  app.use(privateByDefault);
-  app.use(pagesVaryByReader);
+  app.use(cacheHeaders);
   // The census upload page streams its file to disk (a nation's census is about 100 MB).
   app.use(boundedBodies(REGISTRY_MAX_BYTES + 64 * 1024, { "/admin/registry": REGISTRY_UPLOAD_MAX_BYTES + 64 * 1024 }));
 
