@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
@@ -146,6 +147,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   const { engine } = useLoaderData<typeof loader>();
   const t = useT();
+  // Says the page has come alive: a browser test that changes the page's fields by hand waits for it,
+  // since hydration sets a hidden field's value back to what the server rendered.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
   return (
     <>
       <Header />

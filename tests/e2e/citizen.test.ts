@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser.js";
+import { hydrated, launchBrowser } from "../support/browser.js";
 import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, screenshot, signIn, verifyInPanel } from "./support.js";
 
 const { baseUrl, skip } = e2eContext();
@@ -149,6 +149,7 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
 
       // Too short a title, sent past the browser's own checks: the app's message at the field, nothing saved.
       await page.goto(`/values/new?context=${TUTORS}`);
+      await hydrated(page);
       await page.locator("form.value-form").evaluate((f) => ((f as HTMLFormElement).noValidate = true));
       await page.getByLabel("Title").fill("ab");
       await page.getByLabel("Description").fill("Wait.");
@@ -186,6 +187,7 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
 
       // The guided path: too short an answer is said at that question.
       await page.goto(`/values/guided?context=${TUTORS}`);
+      await hydrated(page);
       await page
         .locator("form")
         .filter({ has: page.getByRole("button", { name: "Draft my value card" }) })
@@ -198,6 +200,7 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
       await page.goto(`/values/judge?context=${TUTORS}`);
       const question = page.getByRole("group", { name: /wiser than/ });
       await question.waitFor();
+      await hydrated(page);
       const before = await question.locator("legend").innerText();
       await page
         .locator("form")
@@ -209,6 +212,7 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
 
       // Endorsing a value that is not there: the answer is by that button, and nothing is endorsed.
       await page.goto(`/values/endorse?context=${TUTORS}`);
+      await hydrated(page);
       const form = page.locator("ul.cards form").first();
       await form.locator('input[name="canonicalId"]').evaluate((i) => ((i as HTMLInputElement).value = "no-such-value"));
       await form.getByRole("button", { name: /^I hold this too/ }).click();
