@@ -283,8 +283,8 @@ async function main() {
         endorsements++;
       }
       const pairs = await steps.time("pairs", p, () => pairsToJudge(deps, user, NATION_CONTEXT.id, PAIRS_EACH));
-      // A pair can come twice in one answer when another citizen's judgment moves it up a level between
-      // the service's reads of two levels (reported); she judges it once.
+      // A pair offered twice in one answer would be a fault (another citizen's judgment moving it up a level
+      // between the service's reads of two levels, fixed and tested in judging.test.ts): counted; she judges it once.
       const distinct = pairs.filter((pair, k) => pairs.findIndex((q) => q.id === pair.id) === k);
       if (distinct.length < pairs.length) repeatedPairs++;
       for (const [k, pair] of distinct.entries()) {

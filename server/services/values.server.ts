@@ -470,7 +470,9 @@ export async function valuesToEndorse(deps: AppDeps, user: SessionUser, contextI
     const need = limit - found.length;
     const rows = await page(level, { from: start }, need);
     if (rows.length < need) rows.push(...(await page(level, { below: start }, need - rows.length)));
-    found.push(...rows);
+    // An endorsement by someone else between two reads can move a value already taken up a level.
+    const taken = new Set(found.map((r) => r.id));
+    found.push(...rows.filter((r) => !taken.has(r.id)));
   }
   return found.map((r) => ({
     id: r.id,
@@ -626,7 +628,12 @@ export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: 
     // Wrap around: the pairs of this level before her starting place.
     if (candidates.length < need * SPREAD)
       candidates.push(...(await pairsAtLevel(deps.db, walk, { below: start }, need * SPREAD - candidates.length).execute()));
-    const ranked = candidates.map((pair) => ({ pair, rank: citizenHash(citizenId, pair.id) })).sort((a, b) => a.rank - b.rank);
+    // Another citizen's judgment between two reads can move a pair already taken up to the next level.
+    const taken = new Set(pairs.map((p) => p.id));
+    const ranked = candidates
+      .filter((pair) => !taken.has(pair.id))
+      .map((pair) => ({ pair, rank: citizenHash(citizenId, pair.id) }))
+      .sort((a, b) => a.rank - b.rank);
     pairs.push(...ranked.slice(0, need).map((r) => r.pair));
     if (pairs.length >= limit) break;
   }

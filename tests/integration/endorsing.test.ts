@@ -7,7 +7,7 @@ import type { Role } from "../../deliberation/roles.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
 import { endorse, submitCard, valuesToEndorse } from "../../server/services/values.server.js";
-import { createTestDatabase, dialects, startTestServer, type TestServer } from "../support/database.js";
+import { actedMeanwhile, createTestDatabase, dialects, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * Endorsing at national scale (issue 15): the values a citizen is offered come least-endorsed first from
@@ -120,6 +120,18 @@ describe.each(dialects())("the values a citizen is offered to endorse on %s", (d
     expect(after.endorsementCount).toBe(after.endorsements);
     expect(after.endorsementCount).toBeGreaterThan(before.endorsementCount);
     for (const v of await valuesOf(BIO)) expect(v.endorsementCount).toBe(v.endorsements);
+  });
+
+  it("offers a value once even when someone else's endorsement moves it up a level between two reads", async () => {
+    const meanwhile = actedMeanwhile(t.config.database, { table: "canonicalValues", column: "endorsementCount" }, { camel: "policies", snake: "policies" });
+    try {
+      const offered = await valuesToEndorse({ ...deps, db: deps.db.withPlugin(meanwhile.plugin) }, citizen(Math.max(...citizens.keys())), BIO, 10_000);
+      expect(meanwhile.moved().length).toBeGreaterThan(0);
+      expect(offered.filter((v) => meanwhile.moved().includes(v.id)).length).toBeGreaterThan(0);
+      expect(new Set(offered.map((v) => v.id)).size).toBe(offered.length);
+    } finally {
+      await meanwhile.undo();
+    }
   });
 });
 

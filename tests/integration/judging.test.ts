@@ -7,7 +7,7 @@ import type { Role } from "../../deliberation/roles.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
 import { judge, pairsToJudge, submitCard } from "../../server/services/values.server.js";
-import { createTestDatabase, dialects, startTestServer, type TestServer } from "../support/database.js";
+import { actedMeanwhile, createTestDatabase, dialects, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * Judgments that reach every value (issue 14): the pairs a citizen is offered, least-judged first,
@@ -199,6 +199,20 @@ describe.each(dialects())("the pairs a citizen is offered to judge on %s", (dial
     const after = (await pairsOf(DEC)).find((p) => p.id === pair!.id)!;
     expect(after.judgmentCount).toBe(before.judgmentCount + 10);
     expect(after.judgments).toBe(before.judgments + 10);
+  });
+
+  it("offers a pair once even when someone else's judgment moves it up a level between two reads", async () => {
+    // Right after her read of the least-judged level, every pair it returned is judged by someone else:
+    // the read of the next level finds them again.
+    const meanwhile = actedMeanwhile(t.config.database, { table: "valuePairs", column: "judgmentCount" }, { camel: "fromTitle", snake: "from_title" });
+    try {
+      const offered = await pairsToJudge({ ...deps, db: deps.db.withPlugin(meanwhile.plugin) }, citizen(Math.max(...citizens.keys())), DEC, 10_000);
+      expect(meanwhile.moved().length).toBeGreaterThan(0);
+      expect(offered.filter((p) => meanwhile.moved().includes(p.id)).length).toBeGreaterThan(0);
+      expect(new Set(offered.map((p) => p.id)).size).toBe(offered.length);
+    } finally {
+      await meanwhile.undo();
+    }
   });
 });
 

@@ -2,9 +2,9 @@ import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "kysely";
+import { type KyselyPlugin, sql } from "kysely";
 import pg from "pg";
-import type { DbConfig, DialectName } from "../../db/connection.js";
+import { type DbConfig, type DialectName, openDatabase } from "../../db/connection.js";
 import { DEMO_PASSWORD, seedDemoPolity } from "../../db/seed.js";
 import { type AgoraServer, createAgoraServer } from "../../server/app.server.js";
 import { hashPassword } from "../../server/auth/password.server.js";
@@ -329,4 +329,44 @@ export function isReadableMessage(message: unknown): boolean {
   if (/^[[{]/.test(text)) return false;
   if (/\n\s+at /.test(text)) return false;
   return true;
+}
+
+/**
+ * Someone else acting between two reads of a service: a Kysely plugin for the service's `deps.db` that,
+ * right after the first read whose rows carry `marker` (before or after camel-casing), adds one to
+ * `column` of those rows, through a connection of its own (the service's query still holds its own).
+ * `undo` takes the additions back and closes that connection.
+ */
+export function actedMeanwhile(
+  config: DbConfig,
+  change: { table: "valuePairs"; column: "judgmentCount" } | { table: "canonicalValues"; column: "endorsementCount" },
+  marker: { camel: string; snake: string },
+) {
+  const other = openDatabase(config);
+  let moved: string[] = [];
+  const bump = (ids: string[], by: 1 | -1) =>
+    other.db
+      .updateTable(change.table)
+      .set((eb) => ({ [change.column]: eb(change.column, by === 1 ? "+" : "-", 1) }))
+      .where("id", "in", ids)
+      .execute();
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => args.node,
+    async transformResult(args) {
+      const rows = args.result.rows as Record<string, unknown>[];
+      if (moved.length === 0 && rows.length > 0 && (rows[0]![marker.camel] ?? rows[0]![marker.snake]) !== undefined) {
+        moved = rows.map((r) => String(r.id));
+        await bump(moved, 1);
+      }
+      return args.result;
+    },
+  };
+  return {
+    plugin,
+    moved: () => moved,
+    async undo() {
+      if (moved.length > 0) await bump(moved, -1);
+      await other.close();
+    },
+  };
 }
