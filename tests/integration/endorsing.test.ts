@@ -1,13 +1,12 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/connection.js";
-import { DEMO_CARDS, DEMO_CONTEXTS } from "../../db/demo-values.js";
+import { DEMO_CARDS } from "../../db/demo-values.js";
 import { migrateTo, migrateToLatest } from "../../db/migrate.js";
-import type { Role } from "../../deliberation/roles.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
-import { endorse, submitCard, valuesToEndorse } from "../../server/services/values.server.js";
-import { actedMeanwhile, createTestDatabase, dialects, startTestServer, type TestServer } from "../support/database.js";
+import { endorse, valuesToEndorse } from "../../server/services/values.server.js";
+import { actedMeanwhile, createTestDatabase, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * Endorsing at national scale (issue 15): the values a citizen is offered come least-endorsed first from
@@ -53,24 +52,7 @@ describe.each(dialects())("the values a citizen is offered to endorse on %s", (d
   beforeAll(async () => {
     t = await startTestServer(dialect);
     deps = t.server.deps;
-    const now = new Date().toISOString();
-    await deps.db
-      .insertInto("contexts")
-      .values(DEMO_CONTEXTS.filter((c) => c.id === BIO).map((c) => ({ ...c, createdAt: now })))
-      .execute();
-    for (const row of await deps.db.selectFrom("citizens").select(["id", "email"]).execute()) {
-      const n = Number(/^citizen(\d+)@/.exec(row.email ?? "")?.[1]);
-      if (n) citizens.set(n, { id: `test:${n}`, email: row.email!, displayName: "", locale: "en", citizenId: row.id, roles: ["citizen"] as Role[] });
-    }
-    for (const card of DEMO_CARDS.filter((c) => c.contextId === BIO)) {
-      await submitCard(deps, citizen(card.citizen), {
-        contextId: card.contextId,
-        title: card.title,
-        description: card.description,
-        policies: [...card.policies],
-      });
-    }
-    await deps.graphs.settled();
+    for (const [n, user] of await demoIntake(deps, [BIO])) citizens.set(n, user);
   });
   afterAll(() => t?.close());
 

@@ -1,13 +1,12 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/connection.js";
-import { DEMO_CARDS, DEMO_CONTEXTS } from "../../db/demo-values.js";
+import { DEMO_CARDS } from "../../db/demo-values.js";
 import { migrateTo, migrateToLatest } from "../../db/migrate.js";
-import type { Role } from "../../deliberation/roles.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
-import { judge, pairsToJudge, submitCard } from "../../server/services/values.server.js";
-import { actedMeanwhile, createTestDatabase, dialects, startTestServer, type TestServer } from "../support/database.js";
+import { judge, pairsToJudge } from "../../server/services/values.server.js";
+import { actedMeanwhile, createTestDatabase, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * Judgments that reach every value (issue 14): the pairs a citizen is offered, least-judged first,
@@ -59,26 +58,7 @@ describe.each(dialects())("the pairs a citizen is offered to judge on %s", (dial
   beforeAll(async () => {
     t = await startTestServer(dialect);
     deps = t.server.deps;
-    const now = new Date().toISOString();
-    await deps.db
-      .insertInto("contexts")
-      .values(DEMO_CONTEXTS.filter((c) => c.id === BIO || c.id === DEC).map((c) => ({ ...c, createdAt: now })))
-      .execute();
-    const rows = await deps.db.selectFrom("citizens").select(["id", "email"]).execute();
-    for (const row of rows) {
-      const n = Number(/^citizen(\d+)@/.exec(row.email ?? "")?.[1]);
-      if (n) citizens.set(n, { id: `test:${n}`, email: row.email!, displayName: "", locale: "en", citizenId: row.id, roles: ["citizen"] as Role[] });
-    }
-    // The demo citizens' cards, through the service: the gate, dedupe, and the pairs each new value gets.
-    for (const card of DEMO_CARDS.filter((c) => c.contextId === BIO || c.contextId === DEC)) {
-      await submitCard(deps, citizen(card.citizen), {
-        contextId: card.contextId,
-        title: card.title,
-        description: card.description,
-        policies: [...card.policies],
-      });
-    }
-    await deps.graphs.settled();
+    for (const [n, user] of await demoIntake(deps, [BIO, DEC])) citizens.set(n, user);
   });
   afterAll(() => t?.close());
 

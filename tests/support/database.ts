@@ -5,10 +5,15 @@ import { join } from "node:path";
 import { type KyselyPlugin, sql } from "kysely";
 import pg from "pg";
 import { type DbConfig, type DialectName, openDatabase } from "../../db/connection.js";
+import { DEMO_CARDS, DEMO_CONTEXTS } from "../../db/demo-values.js";
 import { DEMO_PASSWORD, seedDemoPolity } from "../../db/seed.js";
+import type { Role } from "../../deliberation/roles.js";
 import { type AgoraServer, createAgoraServer } from "../../server/app.server.js";
 import { hashPassword } from "../../server/auth/password.server.js";
 import { loadConfig, type ServerConfig } from "../../server/env.server.js";
+import type { SessionUser } from "../../server/services/accounts.server.js";
+import type { AppDeps } from "../../server/services/deps.server.js";
+import { submitCard } from "../../server/services/values.server.js";
 
 /**
  * Test infrastructure shared by the integration suites: a database of its own per test file (a
@@ -369,4 +374,31 @@ export function actedMeanwhile(
       await other.close();
     },
   };
+}
+
+/**
+ * The demo polity's intake in some of its contexts, through the service (the gate, dedupe, and the
+ * pairs each new value gets): the contexts, then every demo card in them. Returns the demo citizens
+ * as session users by their number (citizen7@demo.agora is 7).
+ */
+export async function demoIntake(deps: AppDeps, contextIds: readonly string[]): Promise<Map<number, SessionUser>> {
+  const now = new Date().toISOString();
+  await deps.db
+    .insertInto("contexts")
+    .values(DEMO_CONTEXTS.filter((c) => contextIds.includes(c.id)).map((c) => ({ ...c, createdAt: now })))
+    .execute();
+  const citizens = new Map<number, SessionUser>();
+  for (const row of await deps.db.selectFrom("citizens").select(["id", "email"]).execute()) {
+    const n = Number(/^citizen(\d+)@/.exec(row.email ?? "")?.[1]);
+    if (n) citizens.set(n, { id: `test:${n}`, email: row.email!, displayName: "", locale: "en", citizenId: row.id, roles: ["citizen"] as Role[] });
+  }
+  for (const card of DEMO_CARDS.filter((c) => contextIds.includes(c.contextId)))
+    await submitCard(deps, citizens.get(card.citizen)!, {
+      contextId: card.contextId,
+      title: card.title,
+      description: card.description,
+      policies: [...card.policies],
+    });
+  await deps.graphs.settled();
+  return citizens;
 }
