@@ -360,8 +360,8 @@ const IMPERATIVE_OPENERS = wordSet(
 
 const LIKING = lexicon(
   "i (?:really |just |personally |much |also |truly )?(?:like|love|enjoy|prefer|adore)",
-  "i'd (?:rather|prefer)",
-  "i would (?:rather|prefer)",
+  "i'd (?:much |far |really |still )?(?:rather|prefer)",
+  "i would (?:much |far |really |still )?(?:rather|prefer)",
   "we (?:really |just )?(?:like|love|enjoy|prefer)",
   "i (?:don't|do not) like",
   "i (?:hate|dislike)",
@@ -547,6 +547,12 @@ const TARGET_WORDS = lexicon(
   "(?:goal|aim|objective) is",
   "milestone",
   "kpi",
+  // an outcome named as what would count as a success: "I'd call it a success if", "oleks edu see, kui"
+  "(?:call|count|consider|judge) (?:\\p{L}+ ){0,4}a success if",
+  "(?:would|will) (?:be|count as) a success",
+  "(?:oleks|on) edu(?:ks)?",
+  "edu (?:oleks|on )?see",
+  "(?:было бы|будет|считал\\p{L}* бы) успех\\p{L}*",
   "eesmärk (?:on|:)",
   "eesmärgiks",
   "meie eesmärk",
@@ -562,12 +568,13 @@ const TARGET_WORDS = lexicon(
 const DEADLINES = lexicon(
   "by (?:the )?(?:end of )?(?:20\\d\\d|next|the next)",
   "by the end of",
-  "by (?:grade|year) \\d+",
+  "(?:by|before) (?:grade|year|class|age) (?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)",
   "within (?:\\d+|a|an|one|two|three|four|five|six|ten|twelve) (?:hours?|days?|weeks?|months?|years?)",
   "over the next",
   "(?:in|over) (?:\\d+|two|three|four|five|ten) years",
   "\\d+-(?:day|week|month|year)",
   "\\d{4}\\.? aastaks",
+  "(?:\\d+|ühe|kahe|kolme|nelja|viie|kümne) (?:aasta|kuu|nädala|päeva) pärast",
   "aastaks",
   "\\p{L}+ (?:tunni|päeva|nädala|kuu|aasta) jooksul",
   "(?:tunni|päeva|nädala|kuu|aasta) jooksul",
@@ -625,12 +632,10 @@ const QUANTITIES = lexicon(
   "(?:kolm|kaks|üks) (?:neljandikku|kolmandikku|viiendikku)",
   "korda (?:vähem|rohkem|kiiremini|harvem)",
   "ükski \\p{L}+ ei",
-  // success criteria and shares written in words: "I'd call it a success if", "kolm last neljast"
-  "(?:call|count|consider) (?:\\p{L}+ ){0,3}a success if",
-  "(?:oleks|on) edu(?:ks)?",
-  "edu (?:oleks|on) see",
-  "(?:üks|kaks|kolm|neli|viis|kuus|seitse|kaheksa|üheksa) (?:\\p{L}+ )?(?:kahest|kolmest|neljast|viiest|kümnest|sajast)",
+  // shares written in words: "kolm last neljast", "eight out of ten"
+  "(?:üks|kaks|kolm|neli|viis|kuus|seitse|kaheksa|üheksa) (?:\\p{L}+ ){1,3}(?:kahest|kolmest|neljast|viiest|kümnest|sajast)",
   "(?:one|two|three|four|five|six|seven|eight|nine) (?:\\p{L}+ )?(?:in|out of) (?:two|three|four|five|ten|a hundred)",
+  "(?:ten|twenty|fifty|a hundred|hundred|\\d+) (?:thousand|million)",
   "(?:more|less|fewer) than (?:half|a third|a quarter|one in)",
   "(?:vähem|rohkem) kui pool",
   "by the time (?:they|we|pupils|children|students)",
@@ -654,6 +659,16 @@ const QUANTITIES = lexicon(
   "сто процентов",
   "\\d+ из \\d+",
   "(?:треть|четверть)\\p{L}*",
+);
+/**
+ * Where things stand now, measured against where the writer wants them: a goal's baseline ("today it is
+ * barely half", "last time some passed two hundred thousand", "praegu vaevalt pooled", "täna käputäis").
+ */
+const BASELINE = lexicon(
+  "(?:today|now|currently|at present|last time|last year|so far) (?:\\p{L}+ ){0,4}(?:barely|only|just|under|over|fewer than|more than|about|around|nearly) (?:half|a third|a quarter|a handful|\\d+|one|two|three|four|five|six|seven|eight|nine|ten|\\p{L}+ (?:hundred|thousand|million))",
+  "(?:praegu|täna|eelmisel korral|mullu|seni) (?:\\p{L}+ ){0,3}(?:vaevalt|ainult|alla|üle|umbes|peaaegu) (?:pool\\p{L}*|kolmandik\\p{L}*|veerand\\p{L}*|\\d+|\\p{L}+)",
+  "(?:praegu|täna) (?:\\p{L}+ ){0,3}käputäis",
+  "(?:сейчас|сегодня|пока|в прошлый раз|в прошлом году) (?:\\p{L}+ ){0,3}(?:едва|только|лишь|меньше|больше|около|почти) (?:половин\\p{L}*|трет\\p{L}*|четверт\\p{L}*|\\d+|\\p{L}+)",
 );
 // "%" is not a letter, so it needs no boundary on its right.
 const PERCENT = /\d+(?:[.,]\d+)?\s?%/gu;
@@ -1946,6 +1961,12 @@ export const GATE_SIGNALS: readonly GateSignal[] = [
     verdict: "goal",
     about: "names a target or aim (target, the goal is, eesmärk on, siht)",
     fire: (c) => hitFrom(found(TARGET_WORDS, c.all), 3, 1, 2),
+  },
+  {
+    name: "goal.baseline",
+    verdict: "goal",
+    about: "measures where things stand now against an aim (today barely half, praegu vaevalt pooled)",
+    fire: (c) => hitFrom(found(BASELINE, c.all), 1.5, 0.5, 2),
   },
   {
     name: "goal.deadline",

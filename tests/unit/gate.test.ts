@@ -145,8 +145,8 @@ describe("the corpus", () => {
     expect(evaluate(GATE_CORPUS.filter((e) => e.lang === "et")).accuracy).toBeGreaterThanOrEqual(0.9);
   });
 
-  it("lets few non-values in: value precision ≥ 0.88 on the corpus (achieved 0.89), ≥ 0.9 on the old holdout", () => {
-    expect(evaluate(GATE_CORPUS).precision("value")).toBeGreaterThanOrEqual(0.88);
+  it("lets few non-values in: value precision ≥ 0.93 on the corpus (achieved 0.952 in English and Estonian), ≥ 0.9 on the old holdout", () => {
+    expect(evaluate(GATE_CORPUS).precision("value")).toBeGreaterThanOrEqual(0.93);
     expect(evaluate(GATE_HOLDOUT).precision("value")).toBeGreaterThanOrEqual(0.9);
   });
 
@@ -212,6 +212,42 @@ describe("substance over form (issue 14)", () => {
       contextTitle: BIOMETRICS,
     };
     expect(classifyOffline(goal).verdict).toBe("goal");
+  });
+
+  it("keeps a goal a goal when it is named as a success, a share in words, or a baseline to beat", () => {
+    const goals = [
+      {
+        title: "Complaints answered in time",
+        description:
+          "What matters to me is the city's help desk: I would call it a success if nine in ten complaints got an answer within a week. Today it is barely a third.",
+        policies: ["ANSWER times the help desk publishes", "COMPLAINTS still open after a month", "MONTHS left until the next city budget"],
+        contextTitle: "AI in decisions about people",
+      },
+      {
+        title: "Ujulaps enne neljandat klassi",
+        description:
+          "Minu jaoks on oluline, et neli last viiest oskaks enne neljandat klassi ujuda. Praegu on neid vaevalt pooled, ja kahe aasta pärast tahaksin näha vahet.",
+        policies: ["OSAKAAL lastest, kes ujuvad 25 meetrit", "KOOLIDE aruanded iga kevade kohta", "AASTAD, mis on tähtajani jäänud"],
+        contextTitle: "AI-õpetajad koolis",
+      },
+      {
+        title: "Ответы на обращения вовремя",
+        description: "Для меня было бы успехом, если бы восемь из десяти обращений получали ответ за неделю. Сейчас едва половина.",
+        policies: ["СРОКИ ответа, которые публикует город", "ОБРАЩЕНИЯ, открытые дольше месяца"],
+        contextTitle: "ИИ в решениях о людях",
+      },
+    ];
+    for (const goal of goals) expect(classifyOffline(goal).verdict, goal.title).toBe("goal");
+  });
+
+  it("reads a preference with an adverb in it as a preference: I'd much prefer, I would far rather", () => {
+    const card = {
+      title: "Renewing my ID card at home",
+      description: "I'd much prefer to renew my ID card from the sofa with a selfie than queue at the office. I would far rather spend that hour on something fun.",
+      policies: ["HOURS I lose at the service office", "SELFIES the app accepts on the first try"],
+      contextTitle: BIOMETRICS,
+    };
+    expect(classifyOffline(card).verdict).toBe("preference");
   });
 
   it("keeps a preference dressed as policies a preference", () => {
