@@ -243,7 +243,8 @@ describe("substance over form (issue 14)", () => {
   it("reads a preference with an adverb in it as a preference: I'd much prefer, I would far rather", () => {
     const card = {
       title: "Renewing my ID card at home",
-      description: "I'd much prefer to renew my ID card from the sofa with a selfie than queue at the office. I would far rather spend that hour on something fun.",
+      description:
+        "I'd much prefer to renew my ID card from the sofa with a selfie than queue at the office. I would far rather spend that hour on something fun.",
       policies: ["HOURS I lose at the service office", "SELFIES the app accepts on the first try"],
       contextTitle: BIOMETRICS,
     };
