@@ -235,8 +235,8 @@ export interface MattersTable {
   updatedAt: string;
   /** The published ruling this matter amends (renewal with an amendment), if any. */
   amendsRulingId: string | null;
-  /** The language its rule (and every option for it) is written in: "en" | "et". */
-  language: Generated<"en" | "et">;
+  /** The language its rule (and every option for it) is written in: "en" | "et" | "ru". */
+  language: Generated<"en" | "et" | "ru">;
 }
 
 /** A matter's rule, clause by clause; `matters.ruleText` is their numbered text. */

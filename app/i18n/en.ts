@@ -258,7 +258,7 @@ export const en = {
   "values.unreadScript":
     "Agora reads value cards, and the answers a card is drafted from, in English, Estonian and Russian: the engine that weighs citizens' values against a rule's clauses reads no other language, and would misread a card it cannot read. Write in one of them; plain words are enough.",
   "matters.unreadScript":
-    "Clause {number} is written in neither English nor Estonian: the offline reader reads rules in these two languages only. Write the rule in the language chosen for it.",
+    "Clause {number} is not written in the language chosen for the rule: the offline reader reads every clause in the rule's own language (English, Estonian or Russian). Write each clause in that language, or choose the language the rule is written in.",
   "values.notMerged": "This card founded its shared value; there is nothing to split.",
   "nav.matters": "Matters",
   "matters.title": "Matters",
@@ -289,6 +289,7 @@ export const en = {
   "matters.field.languageHelp": "Alternative wordings and citizens' amendments are written in it too.",
   "matters.language.en": "English",
   "matters.language.et": "Estonian",
+  "matters.language.ru": "Russian",
   "matters.field.context": "Choice context",
   "matters.field.contextHelp": "Citizens' values in this context form the mandates.",
   "matters.field.rationale": "Rationale",
@@ -345,7 +346,7 @@ export const en = {
   "amendments.notProvision.tooShort": "Write the whole provision: at least 10 characters.",
   "amendments.notProvision.tooLong": "A provision has at most 1,000 characters: propose one clause at a time.",
   "amendments.notProvision.instruction": "Write the provision for people: an amendment may not address a system or a model, or carry instructions or markup.",
-  "amendments.notProvision.wrongLanguage": "Write it in the matter's language: {language, select, et {Estonian} other {English}}.",
+  "amendments.notProvision.wrongLanguage": "Write it in the matter's language: {language, select, et {Estonian} ru {Russian} other {English}}.",
   "amendments.notProvision.severalClauses": "Propose one clause at a time, on one line: an amendment may not carry clauses of its own.",
   "amendments.notProvision.boilerplate": "This reads as a value card or filler, not as a provision: say what shall or may be done, and by whom.",
   "amendments.notProvision.question": "A provision says what shall or may be done; it is not a question.",

@@ -263,7 +263,7 @@ export const et: Messages = {
   "values.unreadScript":
     "Agora loeb väärtuskaarte ja vastuseid, millest kaart koostatakse, eesti, inglise ja vene keeles: mootor, mis võrdleb kodanike väärtusi reegli punktidega, teisi keeli ei loe ja saaks kaardist valesti aru. Kirjuta ühes neist keeltest, lihtsatest sõnadest piisab.",
   "matters.unreadScript":
-    "Punkt {number} ei ole kirjutatud eesti ega inglise keeles, aga võrguühenduseta lugeja loeb reegleid ainult neis kahes keeles. Kirjuta reegel selle jaoks valitud keeles.",
+    "Punkt {number} ei ole kirjutatud reegli jaoks valitud keeles: võrguühenduseta lugeja loeb iga punkti reegli enda keeles (eesti, inglise või vene). Kirjuta kõik punktid selles keeles või vali keel, milles reegel on kirjutatud.",
   "values.notMerged": "Selle kaardiga sai ühine väärtus alguse; pole midagi eraldada.",
   "nav.matters": "Küsimused",
   "matters.title": "Küsimused",
@@ -294,6 +294,7 @@ export const et: Messages = {
   "matters.field.languageHelp": "Selles keeles kirjutatakse ka alternatiivsed sõnastused ja kodanike muudatusettepanekud.",
   "matters.language.en": "inglise",
   "matters.language.et": "eesti",
+  "matters.language.ru": "vene",
   "matters.field.context": "Valikukontekst",
   "matters.field.contextHelp": "Selle konteksti kodanike väärtustest saavad mandaadid.",
   "matters.field.rationale": "Põhjendus",
@@ -352,7 +353,7 @@ export const et: Messages = {
   "amendments.notProvision.tooLong": "Sättes on kuni 1000 märki: tee ettepanek üks punkt korraga.",
   "amendments.notProvision.instruction":
     "Kirjuta säte inimestele: muudatusettepanek ei tohi pöörduda süsteemi ega mudeli poole ega sisaldada juhiseid või märgistust.",
-  "amendments.notProvision.wrongLanguage": "Kirjuta see küsimuse keeles: {language, select, et {eesti} other {inglise}} keeles.",
+  "amendments.notProvision.wrongLanguage": "Kirjuta see küsimuse keeles: {language, select, et {eesti} ru {vene} other {inglise}} keeles.",
   "amendments.notProvision.severalClauses": "Paku üks punkt korraga, ühel real: muudatusettepanek ei tohi sisaldada omaette punkte.",
   "amendments.notProvision.boilerplate": "See on nagu väärtuskaardi sõnastus või täitetekst, mitte säte: ütle, mida ja kes peab või võib teha.",
   "amendments.notProvision.question": "Säte ütleb, mida peab või võib teha; see ei ole küsimus.",

@@ -29,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       eli: amends.eli,
       title: amends.title,
       clauses: splitRule(amends.text),
-      language: textLanguage(amends.text) === "et" ? "et" : "en",
+      language: textLanguage(amends.text),
       contextId: amends.contextId,
       emergency: amends.emergency,
     },

@@ -61,7 +61,7 @@ export function scenarioStarted(s: Scenario, engine: string): StartedPayload {
 
 export interface ScenarioResult {
   id: string;
-  language: "en" | "et";
+  language: "en" | "et" | "ru";
   /** (gold, predicted) per (option, value) pair. */
   pairs: { gold: Verdict; predicted: Verdict; optionId: string; valueId: string }[];
   stances: { id: string; gold: string; predicted: string }[];

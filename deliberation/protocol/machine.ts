@@ -340,7 +340,7 @@ export function initialState(matterId: string, started: StartedPayload): Deliber
   return {
     matterId,
     started: { ...started, representatives: [...started.representatives].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) },
-    language: started.language ?? (textLanguage(started.ruleText) === "et" ? "et" : "en"),
+    language: started.language ?? textLanguage(started.ruleText),
     rule: { slots: [...rule.slots], options: [...rule.options] },
     stage: "positions",
     round: 1,

@@ -135,6 +135,7 @@ export function checkReadings(output: ReadOutput, input: ReadInput): string[] {
 const UNQUOTED = {
   en: "The reader's quote is not words of this clause, so the reading counts as silent.",
   et: "Lugeja tsitaati selles punktis ei ole, seega loetakse see vaikivaks.",
+  ru: "Процитированных слов в этом пункте нет, поэтому считается, что он эту ценность не затрагивает.",
 } as const;
 
 /** By code, after the retry: every value read exactly once; a verdict whose quote is not in the option counts as silent. */
@@ -627,7 +628,7 @@ export const readTask: Task<ReadInput, ReadOutput> = {
     "words it shares with the value: repeating a value's words never honours it. Mind modality (must, may, need not, may not),",
     "negation, scope and exceptions. For honours and erodes, `quote` is the exact words of the clause that decide it, copied",
     "character for character; for silent, quote is empty. `reason` is one short sentence for a citizen, in the clause's language",
-    "(`language`: en English, et Estonian), naming the value by its title.",
+    "(`language`: en English, et Estonian, ru Russian), naming the value by its title.",
     CITIZEN_DATA,
   ].join(" "),
   input: ReadInput,
@@ -643,7 +644,7 @@ export const wordTask: Task<WordInput, WordOutput> = {
     "values are eroded by a clause, or served by none. Propose at most four new wordings, each for one slot of the rule (a",
     "replacement for that clause), that would honour those values while keeping what the clause does for everyone else.",
     "Write as law is written: third person, one provision per clause, in the rule's language (`language`: en English, et",
-    "Estonian), no first person, no boilerplate, nothing a legislator would not write. Follow the delegates' guidance where given.",
+    "Estonian, ru Russian), no first person, no boilerplate, nothing a legislator would not write. Follow the delegates' guidance where given.",
     "Your wording is read against every value before it counts, like any other option.",
     CITIZEN_DATA,
   ].join(" "),

@@ -13,6 +13,7 @@ const FIRST_PERSON: Record<Language, RegExp> = {
   // "I" in capitals only (a list's "(i)" is not a person); the rest in any case ("We shall…").
   en: /\bI\b|\b(me|my|mine|myself|we|us|our|ours|ourselves)\b/iu,
   et: /(?<![\p{L}])(ma|mina|mind|minu|mu|mulle|minult|minul|me|meie|meid|meile|meilt|meil|oma arust)(?![\p{L}])/iu,
+  ru: /(?<![\p{L}])(я|меня|мне|мной|мною|мой|моя|моё|мое|мои|моего|моей|моих|моим|мы|нас|нам|нами|наш|наша|наше|наши|нашего|нашей|наших|нашим|по-моему)(?![\p{L}])/iu,
 };
 
 /** Words no law is written with: the old engine's filler, a value card's policy heads, prompt debris, placeholders. */

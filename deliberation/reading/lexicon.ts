@@ -26,7 +26,10 @@
  * verbs take ("Lubab inimeste tuvastamist", "Nõuab selgitust").
  */
 
-import { RU_FEARING_CUES, RU_READER_FORMS } from "./lexicon-ru.js";
+import { RU_DISCRETION, RU_FEARING_CUES, RU_LABELS, RU_MODALITY, RU_READER_FORMS, RU_WHOLE_RULE } from "./lexicon-ru.js";
+
+/** A concept as written below: its Russian label and forms are added from lexicon-ru.ts. */
+type BaseConcept = Omit<Concept, "label"> & { label: { en: string; et: string } };
 
 export type Valence = "safeguard" | "intrusion" | "goal" | "scope";
 
@@ -34,8 +37,8 @@ export interface Concept {
   /** Internal key: never shown to a person. */
   key: string;
   valence: Valence;
-  /** How a reason names it: English noun phrase; Estonian in the partitive. */
-  label: { en: string; et: string };
+  /** How a reason names it: English noun phrase; Estonian in the partitive; Russian in the accusative (lexicon-ru.ts). */
+  label: { en: string; et: string; ru: string };
   en: readonly string[];
   et: readonly string[];
   /**
@@ -62,7 +65,7 @@ export interface Concept {
   exclusive?: boolean;
 }
 
-const BASE_CONCEPTS: readonly Concept[] = [
+const BASE_CONCEPTS: readonly BaseConcept[] = [
   // ─────────────────────────────── intrusions ───────────────────────────────
   {
     key: "identification",
@@ -2057,11 +2060,13 @@ const BASE_CONCEPTS: readonly Concept[] = [
 ];
 
 for (const key of Object.keys(RU_READER_FORMS)) if (!BASE_CONCEPTS.some((c) => c.key === key)) throw new Error(`Russian forms for no concept ${key}`);
+for (const c of BASE_CONCEPTS) if (!RU_LABELS[c.key]) throw new Error(`No Russian label for concept ${c.key}`);
 
-/** The concepts with their Russian forms (lexicon-ru.ts) beside the English and Estonian ones. */
+/** The concepts with their Russian label and forms (lexicon-ru.ts) beside the English and Estonian ones. */
 export const CONCEPTS: readonly Concept[] = BASE_CONCEPTS.map((c) => {
   const ru = RU_READER_FORMS[c.key];
-  return ru ? { ...c, ru: ru.ru, except: { ...c.except, ru: ru.except ?? [] } } : c;
+  const label = { ...c.label, ru: RU_LABELS[c.key]! };
+  return ru ? { ...c, label, ru: ru.ru, except: { ...c.except, ru: ru.except ?? [] } } : { ...c, label };
 });
 
 /** Concepts that are a freedom: exempting them from a rule ("satire shall be exempt") allows them. */
@@ -2093,7 +2098,8 @@ export const BURDENS: readonly string[] = ["fee", "proof"];
  * exempted owes none of the rule's duties, so the clause takes away every safeguard the value wants before
  * or at the act (a label, consent, a notice) and allows every power it fears (decision 0025).
  */
-export const WHOLE_RULE: Readonly<Record<"en" | "et", readonly string[]>> = {
+export const WHOLE_RULE: Readonly<Record<"en" | "et" | "ru", readonly string[]>> = {
+  ru: RU_WHOLE_RULE,
   en: [
     "from this regulation",
     "from this rule",
@@ -2144,7 +2150,8 @@ export interface ModalityCues {
   exception: readonly string[];
 }
 
-export const MODALITY: Readonly<Record<"en" | "et", ModalityCues>> = {
+export const MODALITY: Readonly<Record<"en" | "et" | "ru", ModalityCues>> = {
+  ru: RU_MODALITY,
   en: {
     required: [
       "shall",
@@ -2488,7 +2495,8 @@ export const MODALITY: Readonly<Record<"en" | "et", ModalityCues>> = {
  * An exception that leaves the decision to the one who holds the power ("except where the police
  * consider it necessary") swallows the rule: it is read at full weight, not as a narrow exception.
  */
-export const DISCRETION: Readonly<Record<"en" | "et", readonly string[]>> = {
+export const DISCRETION: Readonly<Record<"en" | "et" | "ru", readonly string[]>> = {
+  ru: RU_DISCRETION,
   en: [
     "consider",
     "considers",

@@ -16,11 +16,11 @@ import {
   WHOLE_RULE,
 } from "./lexicon.js";
 import type { Language, OptionToRead, ReadableValue, Reading, Verdict } from "./types.js";
-import { RU_POWER_CONDITIONS } from "./lexicon-ru.js";
+import { RU_CONDITION, RU_NOT_APPLY, RU_POWER_CONDITIONS, RU_PURPOSE, RU_TAKE_BACK } from "./lexicon-ru.js";
 
 /**
  * The offline reader (DESIGN.md, "What a clause does to a value: the reading"): deterministic,
- * explainable, English and Estonian. It never counts shared words; it reads what a clause *does*.
+ * explainable, English, Estonian and Russian. It never counts shared words; it reads what a clause *does*.
  *
  * 1. The value. Its title (weight 2), description sentences and policies (weight 1 each; a policy's
  *    capitals head is skipped) are scanned for the lexicon's concepts (`lexicon.ts`). A safeguard it
@@ -180,10 +180,10 @@ function findAll(tokens: readonly Token[], forms: readonly Form[], from = 0, to 
 // ─────────────────────────────────────── the lexicon, compiled ───────────────────────────────────────
 
 /**
- * The languages a text is read in for concepts: a clause's (`Language`: English or Estonian) and a
- * value's, which may also be Russian (decision 19): a Russian value meets a clause through its concepts.
+ * The languages a text is read in for concepts: a clause's and a value's (`Language`: English, Estonian
+ * or Russian, decision 19 as amended). A value meets a clause in any language through its concepts.
  */
-type ReadLanguage = Language | "ru";
+type ReadLanguage = Language;
 
 interface CompiledConcept {
   concept: Concept;
@@ -207,8 +207,8 @@ type CueKind = keyof ModalityCues;
 type ModalKind = "required" | "permitted" | "prohibited" | "excused";
 const MODAL_KINDS: readonly ModalKind[] = ["required", "permitted", "prohibited", "excused"];
 
-const CUES: Record<Language, { kind: CueKind; form: Form }[]> = { en: [], et: [] };
-for (const language of ["en", "et"] as const) {
+const CUES: Record<Language, { kind: CueKind; form: Form }[]> = { en: [], et: [], ru: [] };
+for (const language of ["en", "et", "ru"] as const) {
   for (const [kind, forms] of Object.entries(MODALITY[language]) as [CueKind, readonly string[]][]) {
     for (const form of forms) CUES[language].push({ kind, form: compileForm(form) });
   }
@@ -218,12 +218,13 @@ for (const language of ["en", "et"] as const) {
 const CONDITION: Record<Language, Form[]> = {
   en: ["=if", "=when", "=whenever", "=once", "=where", "provided that", "on condition", "=before", "=after", "=until", "if and only if"].map(compileForm),
   et: ["=kui", "=juhul", "=juhtudel", "tingimusel", "eeldusel", "=enne", "=pärast"].map(compileForm),
+  ru: RU_CONDITION.map(compileForm),
 };
 
 /** Conditions that set what must hold for the power to be used ("provided that", "tingimusel"). */
-const PROVISO: ReadonlySet<string> = new Set(["provided", "on", "tingimusel", "eeldusel"]);
+const PROVISO: ReadonlySet<string> = new Set(["provided", "on", "tingimusel", "eeldusel", "при"]);
 /** A purpose opener followed by these names the clause's own bound, not a goal ("for the purpose for which"). */
-const NOT_PURPOSE_AFTER: ReadonlySet<string> = new Set(["for", "which", "milleks"]);
+const NOT_PURPOSE_AFTER: ReadonlySet<string> = new Set(["for", "which", "milleks", "которых", "которой", "для"]);
 
 /** Opens a purpose: "to protect freedom of assembly" protects nothing, it names a goal. */
 const PURPOSE: Record<Language, Form[]> = {
@@ -246,12 +247,14 @@ const PURPOSE: Record<Language, Form[]> = {
     "in the interest",
   ].map(compileForm),
   et: ["eesmärgil", "eesmärgiga", "selleks et", "parandamiseks", "tagamiseks", "ennetamiseks", "leidmiseks", "vastamiseks", "huvides"].map(compileForm),
+  ru: RU_PURPOSE.map(compileForm),
 };
 
 /** Conjunctions that start a new part of a sentence when a comma stands before them. */
 const PART_CONJUNCTIONS: Record<Language, ReadonlySet<string>> = {
   en: new Set(["and", "but", "while", "whereas", "or", "yet", "however"]),
   et: new Set(["ja", "ning", "kuid", "aga", "ent", "või", "samas"]),
+  ru: new Set(["и", "но", "а", "или", "либо", "однако", "тогда"]),
 };
 
 // ─────────────────────────────────────── finding concepts ───────────────────────────────────────
@@ -431,13 +434,12 @@ const CONDITION_FORMS = {
     single: POWER_CONDITIONS.et.single.map(compileForm),
     innocence: POWER_CONDITIONS.et.innocence.map(compileForm),
   },
-  // A Russian value's side only: clauses are English or Estonian, so what a clause grants is read with their cues.
   ru: {
     use: RU_POWER_CONDITIONS.use.map(compileForm),
     reach: RU_POWER_CONDITIONS.reach.map(compileForm),
-    grantUse: [] as Form[],
-    grantReach: [] as Form[],
-    single: [] as Form[],
+    grantUse: RU_POWER_CONDITIONS.grantUse.map(compileForm),
+    grantReach: RU_POWER_CONDITIONS.grantReach.map(compileForm),
+    single: RU_POWER_CONDITIONS.single.map(compileForm),
     innocence: RU_POWER_CONDITIONS.innocence.map(compileForm),
   },
 } as const;
@@ -745,21 +747,60 @@ function segmentEnd(text: string, tokens: readonly Token[], from: number, to: nu
 }
 
 /** "no", "never": negate what follows within a few words, or the modal they stand before ("no data may …"). */
-const DETERMINER_NEGATIONS: ReadonlySet<string> = new Set(["no", "never", "none", "neither", "nobody", "nothing", "kunagi", "ükski", "mitte ükski"]);
+const DETERMINER_NEGATIONS: ReadonlySet<string> = new Set([
+  "no",
+  "never",
+  "none",
+  "neither",
+  "nobody",
+  "nothing",
+  "kunagi",
+  "ükski",
+  "mitte ükski",
+  "ни",
+  "никогда",
+  "никакой",
+  "никакая",
+  "никакое",
+  "никакие",
+  "никакого",
+  "никаких",
+  "никто",
+  "ничто",
+]);
 const NEGATION_REACH = 3;
 /** Modal verbs: negated, an obligation they state becomes a prohibition ("shall never be kept"). */
-const MODAL_VERBS: ReadonlySet<string> = new Set(["shall", "must", "will", "should", "be", "tuleb", "peab", "peavad"]);
+const MODAL_VERBS: ReadonlySet<string> = new Set([
+  "shall",
+  "must",
+  "will",
+  "should",
+  "be",
+  "tuleb",
+  "peab",
+  "peavad",
+  "должен",
+  "должна",
+  "должно",
+  "должны",
+  "обязан",
+  "обязана",
+  "обязаны",
+  "следует",
+  "быть",
+]);
 /** Estonian postpositions that take away what stands before them ("tõlgi asemel", "nõusoleku puudumisel"). */
-const NOT_BEFORE: ReadonlySet<string> = new Set(["not", "mitte"]);
+const NOT_BEFORE: ReadonlySet<string> = new Set(["not", "mitte", "не"]);
 /** Cues that put one thing in another's place ("instead of", "in place of", "rather than", "count as"). */
-const SUBSTITUTES: ReadonlySet<string> = new Set(["instead", "in", "rather", "count", "counts", "deemed"]);
+const SUBSTITUTES: ReadonlySet<string> = new Set(["instead", "in", "rather", "count", "counts", "deemed", "вместо", "считается", "считаются", "признается"]);
 /** A later part that takes back what the sentence provided ("may nonetheless", "it shall be sufficient to"). */
 const TAKE_BACK: Record<Language, Form[]> = {
   en: ["=nonetheless", "=nevertheless", "=notwithstanding", "sufficient to", "=suffice", "=suffices"].map(compileForm),
   et: ["=sellegipoolest", "=siiski", "sellest hoolimata", "=piisab"].map(compileForm),
+  ru: RU_TAKE_BACK.map(compileForm),
 };
 /** "… may not … until": what must happen first. */
-const UNTIL: ReadonlySet<string> = new Set(["until", "till"]);
+const UNTIL: ReadonlySet<string> = new Set(["until", "till", "пока"]);
 const POSTPOSITIONS: ReadonlySet<string> = new Set(["asemel", "puudumisel", "küsimata", "saamata", "andmata", "teatamata", "teavitamata", "arvestamata"]);
 /** The Estonian abessive of a noun ("nõusolekuta", "põhjenduseta", "sekkumiseta"): "without" it. */
 const ABESSIVE = /(?:use|mise|ku|loa|tuse)ta$/u;
@@ -813,6 +854,28 @@ const PREDICATES: ReadonlySet<string> = new Set([
   "kohustuslik",
   "vabastatud",
   "vabatahtlik",
+  "запрещено",
+  "запрещена",
+  "запрещены",
+  "запрещен",
+  "запрещается",
+  "запрещаются",
+  "разрешено",
+  "разрешена",
+  "разрешены",
+  "разрешается",
+  "разрешаются",
+  "допускается",
+  "допускаются",
+  "допустимо",
+  "недопустимо",
+  "обязательно",
+  "обязательна",
+  "обязательны",
+  "обязателен",
+  "необязательно",
+  "освобождается",
+  "освобождаются",
 ]);
 /** Verbs after a modal that apply its subject ("face recognition shall not be used"). */
 const USE_VERBS: ReadonlySet<string> = new Set([
@@ -844,8 +907,36 @@ const USE_VERBS: ReadonlySet<string> = new Set([
   "guides",
   "influence",
   "combined",
+  "использовать",
+  "использоваться",
+  "используется",
+  "используются",
+  "применять",
+  "применяться",
+  "применяется",
+  "применяются",
+  "устанавливать",
+  "устанавливаться",
+  "внедрять",
+  "эксплуатировать",
 ]);
-const FILLERS: ReadonlySet<string> = new Set(["be", "only", "not", "ever", "never", "ainult", "üksnes", "mitte", "kunagi", "olla"]);
+const FILLERS: ReadonlySet<string> = new Set([
+  "be",
+  "only",
+  "not",
+  "ever",
+  "never",
+  "ainult",
+  "üksnes",
+  "mitte",
+  "kunagi",
+  "olla",
+  "быть",
+  "только",
+  "лишь",
+  "не",
+  "никогда",
+]);
 const PARTICIPLES: ReadonlySet<string> = new Set([
   "given",
   "made",
@@ -863,7 +954,18 @@ const PARTICIPLES: ReadonlySet<string> = new Set([
   "sold",
 ]);
 const ET_AUXILIARY_VERBS: ReadonlySet<string> = new Set(["saama", "saada", "olema", "olla", "pidama", "võima", "tohtima"]);
-const EXEMPT: ReadonlySet<string> = new Set(["exempt", "exempted", "vabastatud", "vabastatakse"]);
+const EXEMPT: ReadonlySet<string> = new Set([
+  "exempt",
+  "exempted",
+  "vabastatud",
+  "vabastatakse",
+  "освобождается",
+  "освобождаются",
+  "освобожден",
+  "освобождена",
+  "освобождено",
+  "освобождены",
+]);
 
 /**
  * Does a modal with no concept after it govern the concepts before it? Only when it is their predicate
@@ -879,6 +981,8 @@ function governsSubject(tokens: readonly Token[], cue: Cue, language: Language):
   if (USE_VERBS.has(next)) return true;
   // "The reasons … need not be given", "Põhjendusi ei pea esitama": the subject is what is done.
   if (language === "en") return passive && (/ed$/u.test(next) || PARTICIPLES.has(next));
+  // "Причины могут не указываться", "… не обязан объяснять": an infinitive after the modal, not "быть".
+  if (language === "ru") return RU_INFINITIVE.test(next) && next !== "быть";
   return /(?:da|ta|ma)$/u.test(next) && !ET_AUXILIARY_VERBS.has(next);
 }
 
@@ -890,19 +994,25 @@ function appliesItsSubject(tokens: readonly Token[], cue: Cue): boolean {
   return USE_VERBS.has(tokens[i]?.w ?? "");
 }
 
-const TEMPORAL: ReadonlySet<string> = new Set(["before", "after", "enne", "pärast"]);
+const TEMPORAL: ReadonlySet<string> = new Set(["before", "after", "enne", "pärast", "до", "после"]);
 /** An instrument a clause uses without naming it ("may use it to find …"). */
 const INSTRUMENT_PRONOUNS: ReadonlySet<string> = new Set(["it", "them"]);
 /** After a permission, these make it an addition to the powers already given ("may also use it"). */
-const EXTENSIONS: ReadonlySet<string> = new Set(["also", "additionally", "further", "ka", "samuti"]);
+const EXTENSIONS: ReadonlySet<string> = new Set(["also", "additionally", "further", "ka", "samuti", "также", "тоже", "дополнительно"]);
 const TEMPORAL_REACH = 4;
 
 const AUXILIARIES: ReadonlySet<string> = new Set(["is", "are", "was", "were", "be", "been", "gets", "get"]);
 const ET_FINITE = /(?:takse|dakse|akse|tatakse|vad|b)$/u;
+/** A Russian present-tense verb, the form a statement of law takes ("удаляются", "хранятся", "публикует"). */
+const RU_FINITE = /\p{L}{2}(?:ется|ются|ится|ятся|ает|яет|еет|ует|ают|яют|еют|уют|ит|ят)$/u;
+/** The reflexive present of a statement ("данные удаляются", "решение принимается"): its verb when no concept is. */
+const RU_STATEMENT_VERB = /\p{L}{2}(?:ется|ются|ится|ятся)$/u;
+const RU_INFINITIVE = /\p{L}(?:ть|ться|ти|тись|чь)$/u;
 
 /** Does the mention look like the finite verb of its sentence ("are deleted", "kustutatakse")? */
 function looksFinite(tokens: readonly Token[], m: Mention, language: Language): boolean {
   if (language === "et") return ET_FINITE.test(tokens[m.from]!.w) || tokens[m.from - 1]?.w === "ei";
+  if (language === "ru") return RU_FINITE.test(tokens[m.from]!.w) || tokens[m.from - 1]?.w === "не";
   return AUXILIARIES.has(tokens[m.from - 1]?.w ?? "");
 }
 
@@ -934,6 +1044,27 @@ const OBJECT_VERBS: ReadonlySet<string> = new Set([
   "appeal",
   "know",
   "learn",
+  "показывать",
+  "показать",
+  "показываются",
+  "предоставлять",
+  "предоставить",
+  "предоставляется",
+  "предоставляются",
+  "сообщать",
+  "сообщить",
+  "получать",
+  "получить",
+  "объяснить",
+  "объяснять",
+  "знать",
+  "узнать",
+  "видеть",
+  "обжаловать",
+  "оспорить",
+  "оспаривать",
+  "выдавать",
+  "выдать",
 ]);
 
 const DETERMINERS: ReadonlySet<string> = new Set(["the", "a", "an", "any", "their", "its", "his", "her", "every", "each", "all", "no"]);
@@ -949,7 +1080,7 @@ function postnominalParticiple(tokens: readonly Token[], m: Mention, language: L
 /** Words that open the agent of a participle ("altered by a machine", "made with AI"). */
 const AGENT_WORDS: ReadonlySet<string> = new Set(["by", "with", "using"]);
 
-const CONJUNCTIONS: ReadonlySet<string> = new Set(["and", "or", "ja", "ning", "või", "ega", "nor"]);
+const CONJUNCTIONS: ReadonlySet<string> = new Set(["and", "or", "ja", "ning", "või", "ega", "nor", "и", "или", "либо", "ни"]);
 
 /** Words that make a power's name a description of data ("monitoring data", "data from monitoring"). */
 const DATA_AFTER: ReadonlySet<string> = new Set([
@@ -964,6 +1095,8 @@ const DATA_AFTER: ReadonlySet<string> = new Set([
   "andmete",
   "andmetest",
 ]);
+/** Russian names the data first and its origin after it, in the genitive ("данные видеонаблюдения", "записи камер"). */
+const RU_DATA_BEFORE: ReadonlySet<string> = new Set(["данные", "данных", "данным", "данными", "результаты", "результатов", "записи", "записей"]);
 const DATA_BEFORE: readonly (readonly string[])[] = [
   ["data", "from"],
   ["results", "of"],
@@ -971,7 +1104,7 @@ const DATA_BEFORE: readonly (readonly string[])[] = [
 ];
 
 /** Words that make what follows (or, in Estonian, what precedes) a topic, not an act ("information about deletion"). */
-const TOPIC_BEFORE: ReadonlySet<string> = new Set(["about", "concerning", "regarding"]);
+const TOPIC_BEFORE: ReadonlySet<string> = new Set(["about", "concerning", "regarding", "о", "об", "относительно", "касательно"]);
 const TOPIC_AFTER: ReadonlySet<string> = new Set(["kohta"]);
 
 const PREPOSITIONS: ReadonlySet<string> = new Set(["with", "to", "of", "for", "from", "by", "against"]);
@@ -996,12 +1129,31 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
   kaheksa: 8,
   üheksa: 9,
   kümme: 10,
+  два: 2,
+  две: 2,
+  двух: 2,
+  три: 3,
+  трех: 3,
+  четыре: 4,
+  четырех: 4,
+  пять: 5,
+  пяти: 5,
+  шесть: 6,
+  шести: 6,
+  семь: 7,
+  семи: 7,
+  восемь: 8,
+  восьми: 8,
+  девять: 9,
+  девяти: 9,
+  десять: 10,
+  десяти: 10,
 };
 
 /** Does the sentence name a period of two years or more ("for five years", "kümme aastat")? */
 function longDuration(tokens: readonly Token[], from: number, to: number): boolean {
   for (let i = from + 1; i < to; i++) {
-    if (!/^(?:years?|aasta)/u.test(tokens[i]!.w)) continue;
+    if (!/^(?:years?|aasta|год|лет$)/u.test(tokens[i]!.w)) continue;
     const n = tokens[i - 1]!.w;
     const value = /^\d+$/u.test(n) ? Number(n) : (NUMBER_WORDS[n] ?? 0);
     if (value >= 2) return true;
@@ -1020,7 +1172,7 @@ function isDataOf(tokens: readonly Token[], m: Mention): boolean {
   if (BY_KEY.get(m.key)!.valence !== "intrusion") return false;
   // "combined with data", "passed to data brokers": a form that ends in a preposition takes the data as its object.
   if (PREPOSITIONS.has(tokens[m.to - 1]!.w)) return false;
-  if (DATA_AFTER.has(tokens[m.to]?.w ?? "")) return true;
+  if (DATA_AFTER.has(tokens[m.to]?.w ?? "") || RU_DATA_BEFORE.has(tokens[m.from - 1]?.w ?? "")) return true;
   return DATA_BEFORE.some((pair) => tokens[m.from - 2]?.w === pair[0] && tokens[m.from - 1]?.w === pair[1]);
 }
 
@@ -1031,7 +1183,11 @@ const GATE_PREPOSITIONS: ReadonlySet<string> = new Set(["with", "by", "from", "a
 /** Named as the only way in ("only after a caseworker has heard them"), these are required too. */
 const CONDITION_GATES: ReadonlySet<string> = new Set(["court", "consent", "human"]);
 
-const DISCRETION_FORMS: Record<Language, Form[]> = { en: DISCRETION.en.map(compileForm), et: DISCRETION.et.map(compileForm) };
+const DISCRETION_FORMS: Record<Language, Form[]> = {
+  en: DISCRETION.en.map(compileForm),
+  et: DISCRETION.et.map(compileForm),
+  ru: DISCRETION.ru.map(compileForm),
+};
 
 /** "shall be prohibited", "peab olema keelatud": a modal followed closely by a stronger one is that one. */
 function mergeCues(cues: Cue[], tokens: readonly Token[]): Cue[] {
@@ -1071,7 +1227,15 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
   const scopes = new Set<string>();
   const goals = new Set<string>();
   // "tells the child … that it is a machine": what is told is the machine's nature, not what it does about the child.
-  const found = conceptMentions(tokens, language);
+  // A Russian form that carries its own "без" ("без разрешения", read so in a value) names, in a clause,
+  // what the "без" takes away: the concept is the words after it, and "без" is the clause's own cue.
+  // Only where the words after it name the concept alone ("без интернета", "без участия человека" are
+  // concepts of their own).
+  const namesAlone = (m: Mention) =>
+    COMPILED.some((c) => c.concept.key === m.key && c.forms[language].some((f) => matchAt(tokens, m.from + 1, f) > m.from + 1));
+  const found = conceptMentions(tokens, language).map((m) =>
+    language === "ru" && m.to - m.from > 1 && ABSENT_BEFORE.ru.has(tokens[m.from]!.w) && namesAlone(m) ? { ...m, from: m.from + 1 } : m,
+  );
   const all = found.filter(
     (m) =>
       m.key !== "notice" ||
@@ -1232,7 +1396,13 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         for (let i = part.from; i < part.to && verbAt < 0; i++) {
           if (role(i) !== "main" || inMention(i)) continue;
           const w = tokens[i]!.w;
-          if (language === "et" ? /(?:takse|dakse|akse)$/u.test(w) : AUXILIARIES.has(tokens[i - 1]?.w ?? "") && (/ed$/u.test(w) || PARTICIPLES.has(w)))
+          if (
+            language === "et"
+              ? /(?:takse|dakse|akse)$/u.test(w)
+              : language === "ru"
+                ? RU_STATEMENT_VERB.test(w)
+                : AUXILIARIES.has(tokens[i - 1]?.w ?? "") && (/ed$/u.test(w) || PARTICIPLES.has(w))
+          )
             verbAt = i;
         }
       }
@@ -1262,7 +1432,8 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
           if (last === head || governed.some((g) => g.m === last)) {
             let j = m.from - 1;
             while (j > head.to && role(j) !== "main") j--;
-            const verb = language === "en" ? /ed$/u.test(tokens[m.from]!.w) || PARTICIPLES.has(tokens[m.from]!.w) : ET_FINITE.test(tokens[m.from]!.w);
+            const w = tokens[m.from]!.w;
+            const verb = language === "en" ? /ed$/u.test(w) || PARTICIPLES.has(w) : language === "ru" ? RU_FINITE.test(w) : ET_FINITE.test(w);
             if (j >= head.to && CONJUNCTIONS.has(tokens[j]!.w) && verb && verbAt >= 0 && verbAt <= head.from) {
               governed.push({ m, cue: null, quoteFrom: head.from });
               lastFrom = head.from;
@@ -1385,6 +1556,9 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
         const inside = n.from > m.from && n.to < m.to;
         if (!inside && (n.from >= m.from || text.slice(tokens[n.from]!.end, tokens[m.from]!.start).includes(","))) continue;
         const determiner = DETERMINER_NEGATIONS.has(tokens[n.from]!.w);
+        // Russian negates twice and means it once ("никакие данные не должны храниться", "никогда не
+        // хранятся"): a determiner before a "не" of its verb agrees with it and flips nothing itself.
+        if (language === "ru" && determiner && tokens.slice(n.to, m.from).some((t) => t.w === "не")) continue;
         const close = inside || m.from - n.to <= (determiner ? NEGATION_REACH : 1);
         const beforeModal = determiner && governing !== null && governing.from >= n.to && governing.from - n.to <= NEGATION_REACH && governing.to <= m.from;
         if (close || beforeModal) {
@@ -1567,10 +1741,15 @@ function readClauseUncached(text: string, language: Language): ClauseReading {
   return { language, mentions, scopes, goals, ...(wholeRule ? { wholeRule } : {}) };
 }
 
-const WHOLE_RULE_FORMS: Record<Language, Form[]> = { en: WHOLE_RULE.en.map(compileForm), et: WHOLE_RULE.et.map(compileForm) };
+const WHOLE_RULE_FORMS: Record<Language, Form[]> = {
+  en: WHOLE_RULE.en.map(compileForm),
+  et: WHOLE_RULE.et.map(compileForm),
+  ru: WHOLE_RULE.ru.map(compileForm),
+};
 const NOT_APPLY: Record<Language, Form[]> = {
   en: ["does not apply", "do not apply", "shall not apply", "is not subject", "are not subject"].map(compileForm),
   et: ["ei kohaldata", "ei kohaldu", "ei laiene"].map(compileForm),
+  ru: RU_NOT_APPLY.map(compileForm),
 };
 
 /** "X shall be exempt from this regulation", "käesolevat määrust ei kohaldata X-le": an exemption from the whole rule. */
@@ -1811,6 +1990,19 @@ function reasonFor(effect: Effect, key: string, tail: Tail, title: string, langu
     const verbEnd = { "looks-for": "hoiab", "guards-against": "kaitseb", needs: "vajab" }[tail];
     return `${verb} ${l}, ${end} „${title}“ ${verbEnd}.`;
   }
+  if (language === "ru") {
+    // The label is in the accusative; "то, …" refers back to it whatever its gender.
+    const end = { "looks-for": "то, чего добивается ценность", "guards-against": "то, от чего оберегает ценность", needs: "то, что нужно ценности" }[tail];
+    if (extension && effect === "limited") return `Дополнительно разрешает в определённых пределах ${l} — ${end} «${title}».`;
+    const verb = {
+      required: "Предписывает",
+      allowed: FREEDOMS.includes(key) ? "Защищает" : safeguard ? "Предусматривает" : "Разрешает",
+      forbidden: "Запрещает",
+      "not-required": "Не предписывает",
+      limited: tail === "needs" ? "Разрешает в определённых пределах" : "Ограничивает",
+    }[effect];
+    return `${verb} ${l} — ${end} «${title}».`;
+  }
   const verb = {
     required: "Requires",
     // A freedom allowed is protected: exempted from a rule, or kept from being taken down.
@@ -1861,6 +2053,10 @@ function wholeRuleReason(effect: Effect, key: string, title: string, language: L
     return effect === "allowed"
       ? `Vabastab kogu määrusest ja lubab sellega ${l}, mille eest väärtus „${title}“ kaitseb.`
       : `Vabastab kogu määrusest, nii et enam ei nõuta ${l}, mida väärtus „${title}“ hoiab.`;
+  if (language === "ru")
+    return effect === "allowed"
+      ? `Освобождает от действия всего правила и тем самым разрешает ${l} — то, от чего оберегает ценность «${title}».`
+      : `Освобождает от действия всего правила и тем самым больше не предписывает ${l} — то, чего добивается ценность «${title}».`;
   return effect === "allowed"
     ? `Exempts it from the whole rule, and so allows ${l}, which “${title}” guards against.`
     : `Exempts it from the whole rule, and so no longer requires ${l}, which “${title}” looks for.`;

@@ -54,6 +54,39 @@ const FIRST_PERSON: Record<Language, readonly string[]> = {
     "soovime",
     "nõuame",
   ],
+  ru: [
+    "я",
+    "меня",
+    "мне",
+    "мной",
+    "мой",
+    "моя",
+    "моё",
+    "мое",
+    "мои",
+    "моего",
+    "моей",
+    "моих",
+    "мы",
+    "нас",
+    "нам",
+    "нами",
+    "наш",
+    "наша",
+    "наше",
+    "наши",
+    "нашего",
+    "нашей",
+    "наших",
+    "хочу",
+    "хотим",
+    "считаю",
+    "считаем",
+    "требую",
+    "требуем",
+    "прошу",
+    "просим",
+  ],
 };
 
 /** Deontic and modal forms: who shall, must, may, may not, need not, has the right, is prohibited … */
@@ -67,6 +100,10 @@ const MODALITY: Record<Language, readonly RegExp[]> = {
   et: [
     /(^|[^\p{L}])(peab|peavad|pead|peame|peate|võib|võivad|võime|tohib|tohivad|tohi|kohustatud|kohustub|kohustuvad|keelatud|lubatud|õigus|õigust|õiguse)(?![\p{L}])/u,
   ],
+  ru: [
+    /(^|[^\p{L}])(должен|должна|должно|должны|обязан|обязана|обязано|обязаны|вправе|может|могут|можно|нельзя|необходимо|следует|требуется|право|права|праве)(?![\p{L}])/u,
+    /(^|[^\p{L}])(запрещ|разреш|допуска|обязательн|подлеж|гарантиру|обеспечива)\p{L}*/u,
+  ],
 };
 
 /**
@@ -76,6 +113,7 @@ const MODALITY: Record<Language, readonly RegExp[]> = {
 const QUESTION_START: Record<Language, RegExp> = {
   en: /^(why|should|could|would|can|does|did|do|is it|are there|shall we)\b/,
   et: /^(kas|miks)(?![\p{L}])/u,
+  ru: /^(почему|зачем|разве|неужели|не лучше ли)(?![\p{L}])/u,
 };
 
 /** Text that addresses a system or a model instead of people: instructions, role tags, markup. */
@@ -120,6 +158,8 @@ const ENGLISH_EVIDENCE = new Set([
 function inOtherLanguage(text: string, words: readonly string[], language: Language): boolean {
   if (words.length === 0) return false;
   const detected = textLanguage(text);
+  if (language === "ru") return detected !== "ru";
+  if (detected === "ru") return true;
   if (language === "en") return detected === "et";
   return detected === "en" && words.filter((w) => ENGLISH_EVIDENCE.has(w)).length >= 2;
 }

@@ -13,7 +13,7 @@ import { z } from "zod";
  * are computed from readings only.
  */
 
-export const Language = z.enum(["en", "et"]);
+export const Language = z.enum(["en", "et", "ru"]);
 export type Language = z.infer<typeof Language>;
 
 export const Verdict = z.enum(["honours", "erodes", "silent"]);

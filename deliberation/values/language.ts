@@ -61,11 +61,12 @@ export function unreadScript(...texts: readonly string[]): boolean {
 
 /**
  * Whether a matter's text (a clause, an alternative wording, an amendment) is written mostly in a
- * script other than the Latin one: a matter is written in English or Estonian (decision 19), and a
- * Cyrillic clause is refused unread, never misread.
+ * script other than its language's: Latin for an English or Estonian matter, Cyrillic for a Russian one
+ * (decision 19 as amended). The clause reader reads a matter's text in the matter's language, so a
+ * clause in another script would be read as saying nothing: it is refused unread, never misread.
  */
-export function unreadClauseScript(...texts: readonly string[]): boolean {
-  return mostlyOtherScript(texts, /\p{Script=Latin}/u);
+export function unreadClauseScript(language: WritingLanguage, ...texts: readonly string[]): boolean {
+  return mostlyOtherScript(texts, language === "ru" ? /\p{Script=Cyrillic}/u : /\p{Script=Latin}/u);
 }
 
 function mostlyOtherScript(texts: readonly string[], read: RegExp): boolean {

@@ -87,21 +87,27 @@ const CLERK_WINDOW: readonly MatterStatus[] = ["draft", "intake"];
 const CLERK_REFUSAL = { key: "clauses.alternativesClosed", message: "Alternative wordings can be given only while the matter is a draft or in intake." };
 
 /**
- * A rule's wording must be in a language the offline reader reads (English or Estonian): a clause in
- * Cyrillic would be read as saying nothing, so it is refused and the clerk told why (decision 19).
+ * A rule's wording must be in the script of the matter's language (Latin for English and Estonian,
+ * Cyrillic for Russian): the reader reads it in that language, and a clause in another script would be
+ * read as saying nothing, so it is refused and the clerk told why (decision 19 as amended).
  */
-export function requireReadableClauses(clauses: readonly { number: number; text: string }[]): void {
-  const unread = clauses.find((c) => unreadClauseScript(c.text));
+export function requireReadableClauses(language: Language, clauses: readonly { number: number; text: string }[]): void {
+  const unread = clauses.find((c) => unreadClauseScript(language, c.text));
   if (unread)
-    throw new DomainError("invalid", "matters.unreadScript", `Clause ${unread.number} is not in English or Estonian, the languages the offline reader reads.`, {
-      number: unread.number,
-    });
+    throw new DomainError(
+      "invalid",
+      "matters.unreadScript",
+      `Clause ${unread.number} is not written in the rule's language (${language}), the one the reader reads it in.`,
+      {
+        number: unread.number,
+      },
+    );
 }
 
 export async function addAlternative(deps: AppDeps, clerk: SessionUser, input: { matterId: string; clause: number; text: string }) {
-  requireReadableClauses([{ number: input.clause, text: input.text }]);
   return withLedger(deps, async (trx, append) => {
-    await matterFor(trx, input.matterId, CLERK_WINDOW, CLERK_REFUSAL);
+    const matter = await matterFor(trx, input.matterId, CLERK_WINDOW, CLERK_REFUSAL);
+    requireReadableClauses(matter.language, [{ number: input.clause, text: input.text }]);
     const [clauses, options] = await Promise.all([clausesOf(trx, input.matterId), activeOptions(trx, input.matterId)]);
     requireClause(clauses, input.clause, "replace");
     requireNew(clauses, options, { action: "replace", clause: input.clause, text: input.text });
@@ -188,8 +194,8 @@ export async function proposeAmendment(
     const [clauses, options] = await Promise.all([clausesOf(trx, input.matterId), activeOptions(trx, input.matterId)]);
     requireClause(clauses, input.clause, input.action);
     if (input.action !== "strike") {
-      // A text in Cyrillic is in neither language the reader reads: told so, not that it lacks a "shall".
-      const [problem] = unreadClauseScript(text) ? ["amendments.notProvision.wrongLanguage"] : provisionProblems(text, matter.language);
+      // A text in another script than the matter's language is not read: told so, not that it lacks a "shall".
+      const [problem] = unreadClauseScript(matter.language, text) ? ["amendments.notProvision.wrongLanguage"] : provisionProblems(text, matter.language);
       if (problem) throw new DomainError("invalid", problem, "The amendment does not read as a provision of a law.", { language: matter.language });
     }
     requireNew(clauses, options, { action: input.action, clause: input.clause, text });

@@ -99,7 +99,10 @@ async function rulingToAmend(trx: Kysely<Database>, eli: string) {
  */
 export async function openMatter(deps: AppDeps, clerk: SessionUser, input: MatterDraft & { startIntake: boolean; amendsEli?: string | undefined }) {
   const { amendsEli, ...draft } = input;
-  requireReadableClauses(draft.clauses.map((text, i) => ({ number: i + 1, text })));
+  requireReadableClauses(
+    draft.language,
+    draft.clauses.map((text, i) => ({ number: i + 1, text })),
+  );
   const context = await deps.db.selectFrom("contexts").select("id").where("id", "=", draft.contextId).executeTakeFirst();
   if (!context) throw new DomainError("invalid", "values.unknownContext", "There is no such choice context.");
   const id = deps.ids();

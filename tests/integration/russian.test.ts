@@ -47,8 +47,8 @@ function refusedWith(res: TrpcResponse, key: string) {
 /**
  * Russian is a language of the pages and of value cards (decision 19, as amended for issue 17): a
  * Russian reader gets the gate's reasons in Russian, her Russian card goes through the gate and the
- * dedupe like any other, a card in a script Agora does not read is refused unread, and a matter's
- * clauses stay English or Estonian.
+ * dedupe like any other, a card in a script Agora does not read is refused unread, and a matter is
+ * written in English, Estonian or Russian, every clause of it in its language's script.
  */
 describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
   let t: TestServer;
@@ -150,7 +150,7 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
     expect(await rowCounts(t.server)).toEqual(before);
   });
 
-  it("refuses a rule, an alternative wording or an amendment in Cyrillic, saying which clause", async () => {
+  it("refuses a rule, an alternative wording or an amendment in Cyrillic in an English matter, saying which clause", async () => {
     const before = await rowCounts(t.server);
     const russianClause = "Лицо, в отношении которого принято автоматическое решение, имеет право на пересмотр человеком.";
     const opened = await clerk.mutate("matters.open", { ...MATTER, clauses: [...MATTER.clauses, russianClause], startIntake: true });
@@ -171,5 +171,44 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
     });
     refusedWith(amendment, "amendments.notProvision.wrongLanguage");
     expect(amendment.error?.data.params).toEqual({ language: "en" });
+  });
+  it("opens a matter written in Russian, reads its clauses, and refuses a clause or an amendment in another script", async () => {
+    const russian = {
+      ...MATTER,
+      title: "Автоматизированные решения о социальных пособиях",
+      language: "ru",
+      clauses: ["Лицо, в отношении которого принято автоматизированное решение о пособии, имеет право на пересмотр решения сотрудником."],
+    };
+    const before = await rowCounts(t.server);
+    const latin = await clerk.mutate("matters.open", { ...russian, clauses: [...russian.clauses, MATTER.clauses[0]], startIntake: true });
+    refusedWith(latin, "matters.unreadScript");
+    expect(latin.error?.data.params).toEqual({ number: 2 });
+    expect(await rowCounts(t.server)).toEqual(before);
+
+    const opened = await clerk.mutate("matters.open", { ...russian, startIntake: true });
+    expect(opened.status).toBe(200);
+    const matter = (await clerk.query("matters.get", { id: opened.data.id })).data;
+    expect(matter.language).toBe("ru");
+    const stored = await t.server.deps.db.selectFrom("matters").select("language").where("id", "=", opened.data.id).executeTakeFirstOrThrow();
+    expect(stored.language).toBe("ru");
+    refusedWith(await clerk.mutate("matters.addAlternative", { matterId: opened.data.id, clause: 1, text: MATTER.clauses[0] }), "matters.unreadScript");
+    expect(
+      (
+        await clerk.mutate("matters.addAlternative", {
+          matterId: opened.data.id,
+          clause: 1,
+          text: "Лицо, в отношении которого принято автоматизированное решение о пособии, вправе потребовать, чтобы решение пересмотрел сотрудник.",
+        })
+      ).status,
+    ).toBe(200);
+
+    // Her amendment, in Russian, is a provision; one in English is told the matter's language, Russian.
+    const card = (await anna.query("values.mine")).data.cards.find((c: { title: string }) => c.title === CONTESTABLE.title);
+    const amend = (text: string) => anna.mutate("matters.proposeAmendment", { matterId: opened.data.id, action: "replace", clause: 1, text, cardId: card.id });
+    const english = await amend("A person subject to an automated decision shall be told why and may ask a human official to review it.");
+    refusedWith(english, "amendments.notProvision.wrongLanguage");
+    expect(english.error?.data.params).toEqual({ language: "ru" });
+    refusedWith(await amend("Я хочу, чтобы решение машины мог пересмотреть человек."), "amendments.notProvision.firstPerson");
+    expect((await amend("Заявителю должны объяснить причины решения, и он вправе потребовать его пересмотра сотрудником.")).status).toBe(200);
   });
 });

@@ -333,10 +333,14 @@ describe("substance over form (issue 14)", () => {
 
 describe("the script a card is written in", () => {
   it("reads a card in Latin or Cyrillic letters, and calls Greek, Arabic or Chinese unread", () => {
-    // Cards are read in Russian too (issue 17); a matter's clause is still English or Estonian only.
+    // Cards are read in Russian too (issue 17), and so are the clauses of a matter written in Russian.
     expect(unreadScript("Право оспорить решение машины", "МОМЕНТЫ, когда человек понимает, что о нём решила машина")).toBe(false);
-    expect(unreadClauseScript("Лицо, в отношении которого принято автоматическое решение, имеет право на пересмотр.")).toBe(true);
-    expect(unreadClauseScript("A person has the right to have an automated decision reviewed by a human.")).toBe(false);
+    // A matter's clauses are read in the matter's language: the other script is refused, its own read.
+    expect(unreadClauseScript("en", "Лицо, в отношении которого принято автоматическое решение, имеет право на пересмотр.")).toBe(true);
+    expect(unreadClauseScript("ru", "Лицо, в отношении которого принято автоматическое решение, имеет право на пересмотр.")).toBe(false);
+    expect(unreadClauseScript("en", "A person has the right to have an automated decision reviewed by a human.")).toBe(false);
+    expect(unreadClauseScript("ru", "A person has the right to have an automated decision reviewed by a human.")).toBe(true);
+    expect(unreadClauseScript("et", "Το δικαίωμα να αμφισβητήσω μια απόφαση μηχανής")).toBe(true);
     expect(unreadScript("HETKED, mil inimene mõistab, et masin otsustas tema üle")).toBe(false);
     expect(unreadScript("MOMENTS when a clerk at the Narva office says «решение принято» and nothing more")).toBe(false);
     expect(unreadScript("")).toBe(false);

@@ -56,6 +56,8 @@ describe("a matter's life", () => {
       approvalThreshold: 0.6,
     };
     expect(MatterDraft.safeParse(good).success).toBe(true);
+    // A matter may be written in Russian as in English or Estonian (decision 19 as amended).
+    expect(MatterDraft.safeParse({ ...good, language: "ru" }).success).toBe(true);
     for (const bad of [
       { rounds: 0 },
       { rounds: 9 },
@@ -67,7 +69,7 @@ describe("a matter's life", () => {
       { clauses: [] },
       { clauses: ["Too short"] },
       { clauses: Array.from({ length: 41 }, (_, i) => `Clause number ${i + 1} of the rule.`) },
-      { language: "ru" },
+      { language: "fr" },
     ]) {
       expect(MatterDraft.safeParse({ ...good, ...bad }).success).toBe(false);
     }

@@ -217,6 +217,112 @@ describe("modality, negation, scope and exceptions (Estonian)", () => {
   });
 });
 
+/**
+ * A matter written in Russian (decision 19 as amended): its clauses are read with the Russian modality
+ * cues, against Russian values and against English and Estonian ones alike.
+ */
+describe("modality, negation, scope and exceptions (Russian)", () => {
+  const PROTEST_RU: ReadableValue = {
+    valueId: "v-protest-ru",
+    title: "Свобода протестовать без страха",
+    description: "Я хочу выходить на митинг вместе с другими и не бояться, что моё лицо окажется в полицейской базе.",
+    policies: ["МОМЕНТЫ, когда человек остаётся дома, потому что на площади камеры", "ПРИЗНАКИ того, что записи с демонстраций хранятся долго"],
+  };
+  const REVIEW_RU: ReadableValue = {
+    valueId: "v-review-ru",
+    title: "Решение машины может пересмотреть человек",
+    description: "Если обо мне решила программа, я хочу, чтобы человек мог пересмотреть и изменить это решение.",
+    policies: ["МОМЕНТЫ, когда человек понимает, что о нём решила машина", "СПОСОБЫ добиться, чтобы дело рассмотрел живой сотрудник"],
+  };
+
+  it("может / запрещается / не может … без: a power allowed, forbidden, or allowed without its gate", () => {
+    expectReading(
+      read("Полиция может опознавать участников демонстрации по лицу.", PROTEST_RU, "ru"),
+      "erodes",
+      "может опознавать участников демонстрации по лицу",
+    );
+    expectReading(read("Распознавание лиц на демонстрациях запрещается.", PROTEST_RU, "ru"), "honours");
+    expectReading(read("Полиция не может применять распознавание лиц на демонстрациях.", PROTEST_RU, "ru"), "honours");
+    expectReading(read("Полиция может применять распознавание лиц без разрешения суда.", PROTEST_RU, "ru"), "erodes");
+    expectReading(read("Полиция может применять распознавание лиц только с предварительного разрешения суда.", PROTEST_RU, "ru"), "honours");
+  });
+
+  it("a plain statement of law is a requirement; a bound of years bounds nothing", () => {
+    expectReading(read("Записи с демонстраций удаляются в течение 24 часов.", PROTEST_RU, "ru"), "honours", "удаляются в течение 24 часов");
+    expectReading(read("Полиция может хранить изображения с камер в течение десяти лет.", PROTEST_RU, "ru"), "erodes");
+    expectReading(read("Никакие записи с демонстраций не должны храниться дольше 24 часов.", PROTEST_RU, "ru"), "honours");
+  });
+
+  it("имеет право / не обязан: a safeguard required or excused", () => {
+    expectReading(
+      read("Лицо, в отношении которого принято автоматизированное решение, имеет право на пересмотр решения человеком.", REVIEW_RU, "ru"),
+      "honours",
+    );
+    expectReading(read("Ведомство не обязано предоставлять пересмотр решения сотрудником.", REVIEW_RU, "ru"), "erodes");
+  });
+
+  it("an exception left to the power's holder swallows the rule; one a court opens does not", () => {
+    expectReading(
+      read("Распознавание лиц на демонстрациях запрещено, за исключением случаев, когда полиция сочтёт это необходимым.", PROTEST_RU, "ru"),
+      "erodes",
+    );
+    expectReading(
+      read("Распознавание лиц на демонстрациях запрещено, за исключением случаев с предварительного разрешения суда.", PROTEST_RU, "ru"),
+      "honours",
+    );
+  });
+
+  it("reads a Russian clause against English and Estonian values as against Russian ones", () => {
+    const allow = "Полиция может опознавать участников демонстрации по лицу.";
+    expectReading(read(allow, PROTEST, "ru"), "erodes");
+    expectReading(read(allow, PROTEST_ET, "ru"), "erodes");
+    expectReading(read("Распознавание лиц на демонстрациях запрещается.", PROTEST, "ru"), "honours");
+    expectReading(read("Данные о ребёнке можно собирать без согласия родителей.", CONSENT_ET, "ru"), "erodes");
+    expectReading(read("Данные о ребёнке нельзя собирать без согласия родителей.", CONSENT_ET, "ru"), "honours");
+    expectReading(read("Распознавание лиц может использоваться для поиска пропавшего ребёнка.", MISSING_CHILD, "ru"), "honours");
+    // And a Russian value against an English or Estonian clause, as before.
+    expectReading(read("The police may identify any person taking part in a demonstration.", PROTEST_RU), "erodes");
+  });
+
+  it("reads a Russian clause as it reads the same clause in English, whatever the value's language", () => {
+    const PARALLEL: [string, string][] = [
+      ["Полиция может опознавать участников демонстрации по лицу.", "The police may identify participants in a demonstration by their face."],
+      ["Распознавание лиц на демонстрациях запрещается.", "Face recognition at demonstrations is prohibited."],
+      [
+        "Изображения лиц, записанные на демонстрации, удаляются в течение 24 часов.",
+        "Images of faces recorded at a demonstration are deleted within 24 hours.",
+      ],
+      ["Данные о ребёнке можно собирать без согласия родителей.", "Data about a child may be collected without the parents' consent."],
+      ["Ведомство не обязано объяснять, почему заявление отклонено.", "The agency need not explain why an application was refused."],
+      [
+        "Отказ может быть пересмотрен сотрудником, который вправе изменить решение.",
+        "A refusal may be reviewed by a member of staff who can change the decision.",
+      ],
+    ];
+    let decided = 0;
+    for (const [ru, en] of PARALLEL)
+      for (const value of [PROTEST, CONTEST, CONSENT_ET, KNOWING_ET, PROTEST_ET, PROTEST_RU, REVIEW_RU]) {
+        const verdict = read(ru, value, "ru").verdict;
+        expect(verdict, `${ru} × ${value.title}`).toBe(read(en, value).verdict);
+        if (verdict !== "silent") decided++;
+      }
+    // Not a table of silences: most pairs decide something.
+    expect(decided).toBeGreaterThanOrEqual(12);
+  });
+
+  it("says why in Russian, naming the value by its title in «»", () => {
+    const r = read("Полиция может опознавать участников демонстрации по лицу.", PROTEST, "ru");
+    expect(r.reason).toBe("Разрешает распознавание людей по лицу или телу — то, от чего оберегает ценность «Freedom to protest without fear».");
+    const d = read("Записи с демонстраций удаляются в течение 24 часов.", PROTEST_RU, "ru");
+    expect(d.reason).toBe("Предписывает удаление данных о людях — то, чего добивается ценность «Свобода протестовать без страха».");
+  });
+
+  it("is silent where a Russian clause does nothing the value attends to", () => {
+    expectReading(read("Автобусы ходят каждые десять минут.", PROTEST_RU, "ru"), "silent", "");
+    expectReading(read("Ведомство публикует расписание на своём сайте.", REVIEW_RU, "ru"), "silent", "");
+  });
+});
+
 describe("what a reading says", () => {
   const OPTIONS: OptionToRead[] = [
     option("Images of protesters' faces may be kept for 30 days to protect freedom of assembly."),

@@ -27,7 +27,7 @@ const settings: RecordsSettings = {
   publicUrl: "https://agora.example.ee",
   polityName: "Republic of Estonia",
   country: "ee",
-  languages: { et: "est", en: "eng" },
+  languages: { et: "est", en: "eng", ru: "rus" },
   t: translator("en"),
 };
 
@@ -67,6 +67,20 @@ const inForce: PublicRuling = {
   acts: [{ act: "published", at: "2026-12-02T12:00:00.000Z", sunsetAt: null, leafIndex: 5 }],
 };
 
+/** A ruling of a matter written in Russian (decision 19 as amended). */
+const inRussian: PublicRuling = {
+  ...inForce,
+  id: "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a",
+  matterId: "2b3c4d5e-6f70-4819-9a2b-3c4d5e6f7081",
+  eli: "/eli/ee/ruling/2026/9",
+  number: 9,
+  title: "Камеры в городских автобусах",
+  text: "1. Записи камер удаляются через 72 часа.\n2. Полиция может применять распознавание лиц только с предварительного разрешения суда.",
+  language: "ru",
+  publishedAt: "2026-12-03T09:00:00.000Z",
+  acts: [{ act: "published", at: "2026-12-03T09:00:00.000Z", sunsetAt: null, leafIndex: 6 }],
+};
+
 const NOW = "2027-03-04T00:00:00.000Z";
 
 /** Every control character, U+FFFE, U+FFFF and lone surrogates: what XML 1.0 cannot carry, and what it can. */
@@ -77,6 +91,24 @@ describe("the public records", () => {
     golden("feed.atom", atomFeed(settings, [repealed, inForce], NOW));
     golden("ruling.akn.xml", aknDocument(settings, repealed, "ee"));
     golden("ruling.eli.jsonld", `${JSON.stringify(eliMetadata(settings, repealed), null, 2)}\n`);
+    golden("ruling-ru.akn.xml", aknDocument(settings, inRussian, "ee"));
+  });
+
+  it("name a ruling written in Russian in Russian: ISO 639-2 rus in Akoma Ntoso and ELI, xml:lang ru in the feed", () => {
+    const act = only(parseXml(aknDocument(settings, inRussian, "ee")), "act");
+    expect(aknProblems(parseXml(aknDocument(settings, inRussian, "ee")))).toEqual([]);
+    const expression = only(only(only(act, "meta"), "identification"), "FRBRExpression");
+    expect(only(expression, "FRBRlanguage").attributes.language).toBe("rus");
+    expect(only(expression, "FRBRuri").attributes.value).toBe("/akn/ee/act/ruling/ee/2026-12-03/9/rus@");
+    const paragraphs = childrenNamed(only(act, "body"), "paragraph");
+    expect(only(only(paragraphs[1]!, "content"), "p").text).toBe("Полиция может применять распознавание лиц только с предварительного разрешения суда.");
+    const entries = childrenNamed(parseXml(atomFeed(settings, [inRussian, inForce], NOW)), "entry");
+    expect(entries.map((e) => e.attributes["xml:lang"])).toEqual(["ru", "et"]);
+    expect(only(entries[0]!, "title").text).toBe("Камеры в городских автобусах");
+    expect(eliMetadata(settings, inRussian)["eli:is_realized_by"]).toMatchObject({
+      "eli:title": "Камеры в городских автобусах",
+      "eli:language": { "@id": "http://publications.europa.eu/resource/authority/language/RUS" },
+    });
   });
 
   it("make an Atom feed with RFC 4287's required elements, the polity as author, updated at the last act and the status in each entry", () => {
