@@ -4,7 +4,7 @@ import type { AppRouter } from "../../server/trpc/router.server";
 import { AMENDMENT_ACTIONS, CLAUSE_LIMITS, PROVISION_LIMITS } from "../../server/trpc/schemas/matters";
 import { useT } from "../i18n";
 import { ActionForm, Submit, TextField, useFieldError } from "./forms";
-import { Written } from "./written";
+import { WithWritten, Written } from "./written";
 
 /**
  * The rule as clauses (DESIGN.md): each clause with the clerk's alternative wordings and the citizens'
@@ -33,7 +33,11 @@ export interface CitizenAmending {
 
 function ValueNote({ title }: { title: string | null }) {
   const t = useT();
-  return title ? <span className="clause-value">{t("clauses.forValue", { title })}</span> : null;
+  return title ? (
+    <span className="clause-value">
+      <WithWritten text={t("clauses.forValue", { title })} parts={[title]} />
+    </span>
+  ) : null;
 }
 
 function Addition({ addition }: { addition: PublicAmendment }) {

@@ -187,7 +187,7 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
             <h4 className="value-title">
               {r.label} {r.position ? <StanceBadge stance={r.position.stance} /> : null}
             </h4>
-            {r.position ? <p>{r.position.summary}</p> : <p className="card-meta">{t("deliberation.waiting")}</p>}
+            {r.position ? <Written as="p" text={r.position.summary} /> : <p className="card-meta">{t("deliberation.waiting")}</p>}
             {r.position?.flags.length ? <p className="flag">{t("deliberation.flagged")}</p> : null}
           </li>
         ))}
@@ -202,7 +202,7 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
                 <strong>{name(round.round, c.id)}</strong>
                 {round.tally?.winner === c.id ? <span className="badge badge-value">{t("deliberation.winner")}</span> : null}
                 <br />
-                <span className="card-meta">{c.rationale}</span>
+                <Written className="card-meta" text={c.rationale} />
               </li>
             ))}
           </ol>
@@ -286,7 +286,7 @@ export function DraftRuling({
             </p>
             <p className={s.struck ? "struck" : undefined}>
               {s.overriddenBy ? <strong>{t("room.overridden")} </strong> : null}
-              {s.statement}
+              <Written text={s.statement} />
               {s.flags.length ? <span className="flag"> {t("deliberation.flagged")}</span> : null}
             </p>
             {s.struck ? (
@@ -304,7 +304,7 @@ export function DraftRuling({
             {draft.minorityReports.map((m) => (
               <li key={m.representativeId}>
                 <strong>{m.label}</strong> ({t("deliberation.represents", { citizens: m.citizens })},{" "}
-                {t("deliberation.preferred", { candidate: name(draft.round, m.preferred) })}): {m.statement}
+                {t("deliberation.preferred", { candidate: name(draft.round, m.preferred) })}): <Written text={m.statement} />
               </li>
             ))}
           </ul>
@@ -325,7 +325,7 @@ export function DraftRuling({
                       <li key={v.valueId} className={verdict === "honours" ? "honoured" : verdict === "erodes" ? "eroded" : "unhonoured"}>
                         <span aria-hidden="true">{verdict === "honours" ? "✓" : verdict === "erodes" ? "✗" : "–"} </span>
                         <span className="visually-hidden">{t(`deliberation.verdict.${verdict}`)}: </span>
-                        {v.title}
+                        <Written text={v.title} />
                       </li>
                     );
                   })}

@@ -1,5 +1,7 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
+import { useLocale } from "../i18n";
+import { writtenLang } from "../i18n/written";
 
 type GraphView = inferRouterOutputs<AppRouter>["graph"]["view"];
 /** A ranked value as graph.view gives it; `mine` marks hers (a canonical value she holds or whose card she wrote). */
@@ -73,6 +75,7 @@ export function GraphPicture({
   compact?: boolean;
   yours: string;
 }) {
+  const locale = useLocale();
   const max = Math.max(...nodes.map((n) => n.score), 1e-9);
   const ring = CY - 130; // room for labels above and below; the sides have more
   const place = new Map(
@@ -124,7 +127,15 @@ export function GraphPicture({
               stroke={node.mine ? "#8a4b00" : "#0b5cad"}
               strokeWidth={node.mine ? 6 : 2}
             />
-            <text x={at.x} y={at.y} textAnchor={at.anchor} fontSize={compact ? 30 : 16} fontWeight={compact ? 700 : undefined} fill="#1b1f24">
+            <text
+              x={at.x}
+              y={at.y}
+              textAnchor={at.anchor}
+              fontSize={compact ? 30 : 16}
+              fontWeight={compact ? 700 : undefined}
+              fill="#1b1f24"
+              lang={compact ? undefined : writtenLang(locale, node.title)}
+            >
               <tspan x={at.x}>{lines[0]}</tspan>
               {lines[1] ? (
                 <tspan x={at.x} dy="18">

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
 import { type MessageKey, useLocale, useT } from "../i18n";
+import { writtenLang } from "../i18n/written";
 import { formatTime } from "../utils/format";
 import { useFieldError } from "./forms";
 import { contextTitle } from "./values";
@@ -62,7 +63,9 @@ export function MatterList({ matters, headingLevel = 2 }: { matters: MatterSumma
             {contextTitle({ id: "", title: m.contextTitle, titleEt: m.contextTitleEt, titleRu: m.contextTitleRu }, locale)}
           </p>
           <Heading className="value-title">
-            <Link to={`/matters/${m.id}`}>{m.title}</Link>
+            <Link to={`/matters/${m.id}`} lang={writtenLang(locale, m.title)}>
+              {m.title}
+            </Link>
           </Heading>
           {m.status === "intake" && m.intakeClosesAt ? <p>{t("matters.intakeCloses", { when: formatTime(m.intakeClosesAt, locale) })}</p> : null}
         </li>

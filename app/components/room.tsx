@@ -13,6 +13,7 @@ import { roomInputs } from "../../server/trpc/schemas/room";
 import { useT } from "../i18n";
 import { constraints } from "../utils/constraints";
 import { ActionForm, Field, Submit, TextField } from "./forms";
+import { Written } from "./written";
 
 export type { PresenceView };
 
@@ -145,7 +146,7 @@ export function Marks({ overridden, struck }: { overridden: { text: string } | n
     <>
       {overridden ? (
         <p className="overridden">
-          <strong>{t("room.overridden")}</strong> {overridden.text}
+          <strong>{t("room.overridden")}</strong> <Written text={overridden.text} />
         </p>
       ) : null}
       {struck ? (

@@ -1,4 +1,6 @@
+import type { ReactNode } from "react";
 import { useLocale } from "../i18n";
+import type { Locale } from "../i18n/locales";
 import { writtenLang } from "../i18n/written";
 
 /**
@@ -34,4 +36,43 @@ export function SentenceWith({ say, text }: { say: (placeholder: string) => stri
       {sentence.slice(at + SLOT.length)}
     </>
   );
+}
+
+/**
+ * A text with people's words quoted inside it (value titles in a translated sentence, or in a story told
+ * in another language): each quoted piece carries its own `lang` where it is written in another language
+ * than the text around it (`base`: the text's language, the page's by default). "Is “Kadunud lapse kiire
+ * leidmine” wiser than “Найти ребёнка” here?" reads each title in its own language.
+ */
+export function WithWritten({ text, parts, base }: { text: string; parts: ReadonlyArray<string | null | undefined>; base?: Locale | null }) {
+  const locale = useLocale();
+  const around = base ?? locale;
+  const marked = [...new Set(parts.filter((p): p is string => typeof p === "string" && p.trim() !== ""))]
+    .map((part) => ({ part, lang: writtenLang(around, part) }))
+    .filter((p): p is { part: string; lang: Locale } => p.lang !== undefined)
+    // The longest first, so a title that contains another is marked whole.
+    .sort((a, b) => b.part.length - a.part.length);
+  if (marked.length === 0) return <>{text}</>;
+  const pieces: ReactNode[] = [];
+  let rest = text;
+  let key = 0;
+  while (rest !== "") {
+    let first: { at: number; part: string; lang: Locale } | null = null;
+    for (const m of marked) {
+      const at = rest.indexOf(m.part);
+      if (at >= 0 && (first === null || at < first.at)) first = { at, ...m };
+    }
+    if (first === null) {
+      pieces.push(rest);
+      break;
+    }
+    if (first.at > 0) pieces.push(rest.slice(0, first.at));
+    pieces.push(
+      <span key={key++} lang={first.lang}>
+        {first.part}
+      </span>,
+    );
+    rest = rest.slice(first.at + first.part.length);
+  }
+  return <>{pieces}</>;
 }

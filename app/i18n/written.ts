@@ -1,5 +1,5 @@
 import { writtenLanguage } from "../../deliberation/values/language";
-import type { Locale } from "./locales";
+import { LOCALES, type Locale } from "./locales";
 
 /**
  * The `lang` of text people wrote (a card, a clause, a representative's statement) when it is not the
@@ -10,4 +10,12 @@ import type { Locale } from "./locales";
 export function writtenLang(locale: Locale, ...texts: ReadonlyArray<string | null | undefined>): Locale | undefined {
   const language = writtenLanguage(...texts.filter((t): t is string => typeof t === "string" && t !== ""));
   return language && language !== locale ? language : undefined;
+}
+
+/**
+ * The `lang` of a text whose language is known (a matter's title and rule, written in the matter's
+ * language) when it is not the page's; `undefined` when it is, or when the code is no language of Agora's.
+ */
+export function knownLang(locale: Locale, language: string | null | undefined): Locale | undefined {
+  return language && language !== locale && (LOCALES as readonly string[]).includes(language) ? (language as Locale) : undefined;
 }

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
+import { WithWritten } from "../components/written";
 import { useLocale, useT } from "../i18n";
 import { api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
@@ -69,7 +70,9 @@ function ProgressItem({ entry }: { entry: ProgressEntry }) {
             <p>{t("progress.represented", { constituency: rep.constituency, size: rep.size })}</p>
             <ul>
               {rep.values.map((v) => (
-                <li key={v.valueId}>{t("values.weightOf", { title: v.title, weight: v.percent })}</li>
+                <li key={v.valueId}>
+                  <WithWritten text={t("values.weightOf", { title: v.title, weight: v.percent })} parts={[v.title]} />
+                </li>
               ))}
             </ul>
           </>
@@ -83,7 +86,7 @@ function ProgressItem({ entry }: { entry: ProgressEntry }) {
             {ruling.values.map((v) => (
               <li key={v.title} className={v.honoured ? "check-pass" : "check-fail"}>
                 <span aria-hidden="true">{v.honoured ? "✓ " : "✗ "}</span>
-                {t(v.honoured ? "progress.honoured" : "progress.notHonoured", { title: v.title })}
+                <WithWritten text={t(v.honoured ? "progress.honoured" : "progress.notHonoured", { title: v.title })} parts={[v.title]} />
               </li>
             ))}
           </ul>

@@ -11,7 +11,8 @@ import { constraints } from "../utils/constraints";
 import { formatTime } from "../utils/format";
 import { renewedSunset } from "../../deliberation/matters";
 import { HarmWhat, RenewDays, RepealReason } from "../../server/trpc/schemas/rulings";
-import { Written } from "../components/written";
+import { WithWritten, Written } from "../components/written";
+import { writtenLang } from "../i18n/written";
 
 /** Its title, and its ELI metadata as JSON-LD (server/records/eli.ts) for anyone who reads the page as data. */
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -152,12 +153,17 @@ function Preservation({ harm }: { harm: Harm }) {
                   <span aria-hidden="true" className="reading-mark">
                     {v.verdict === "honours" ? "✓" : v.verdict === "erodes" ? "✗" : "–"}
                   </span>{" "}
-                  <strong className="reading-verdict">{t(`deliberation.verdict.${v.verdict}`)}:</strong> {v.title}
+                  <strong className="reading-verdict">{t(`deliberation.verdict.${v.verdict}`)}:</strong> <Written text={v.title} />
                   {v.reports ? <strong className="flag"> · {t("harm.touched", { count: v.reports })}</strong> : null}
                   {v.verdict !== "silent" && v.quotes.length ? (
                     <ul className="preserved-quotes">
                       {v.quotes.map((q, i) => (
-                        <li key={i}>{q.clause ? t("preservation.quoteIn", { number: q.clause, quote: q.quote }) : t("reading.quote", { quote: q.quote })}</li>
+                        <li key={i}>
+                          <WithWritten
+                            text={q.clause ? t("preservation.quoteIn", { number: q.clause, quote: q.quote }) : t("reading.quote", { quote: q.quote })}
+                            parts={[q.quote]}
+                          />
+                        </li>
                       ))}
                     </ul>
                   ) : null}
@@ -193,7 +199,7 @@ export default function RulingPage() {
         <span className={`badge badge-status-${ruling.status}`}>{t(`rulings.status.${ruling.status}` as MessageKey)}</span>
         {ruling.emergency ? <span className="badge badge-emergency">{t("matters.emergency")}</span> : null} · <code>{ruling.eli}</code>
       </p>
-      <h1>{ruling.title}</h1>
+      <h1 lang={writtenLang(locale, ruling.title, ruling.text)}>{ruling.title}</h1>
       {clerk ? <Announcement text={justPublished ? t("rulings.justPublished") : null} /> : null}
       <p>{t("rulings.published", { when: formatTime(ruling.publishedAt, locale) })}</p>
       {ruling.status === "lapsed" ? <p className="notice">{t("rulings.lapsed", { when: formatTime(ruling.sunsetAt ?? ruling.publishedAt, locale) })}</p> : null}

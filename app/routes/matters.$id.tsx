@@ -13,7 +13,7 @@ import { useRootData } from "../root";
 import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
 import { formatPercent, formatTime } from "../utils/format";
-import { writtenLang } from "../i18n/written";
+import { knownLang, writtenLang } from "../i18n/written";
 import { type AMENDMENT_ACTIONS, SCHEMES, TokenBudget } from "../../server/trpc/schemas/matters";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -132,7 +132,7 @@ export default function MatterPage() {
         <MatterStatus status={matter.status} emergency={matter.emergency} /> ·{" "}
         {contextTitle({ id: matter.contextId, title: matter.contextTitle, titleEt: matter.contextTitleEt, titleRu: matter.contextTitleRu }, locale)}
       </p>
-      <h1>{matter.title}</h1>
+      <h1 lang={knownLang(locale, matter.language)}>{matter.title}</h1>
       {matter.amends ? (
         <p className="notice">
           {t("matters.amends")} <Link to={matter.amends.eli}>{matter.amends.title}</Link> ({matter.amends.eli})

@@ -16,7 +16,8 @@ import { RuleOptions } from "../components/room/readings";
 import { RepresentativePanel, RoundRecord } from "../components/room/record";
 import { NewSummary, SeenProvider } from "../components/room/seen";
 import { LiveTranscript, type Speaking, speakerName } from "../components/room/transcript";
-import { type MessageKey, useT } from "../i18n";
+import { type MessageKey, useLocale, useT } from "../i18n";
+import { knownLang } from "../i18n/written";
 import { CsrfField, useRootData } from "../root";
 import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
@@ -90,6 +91,7 @@ export default function Room() {
   const canOpen = Boolean(view && clerk && matter.status === "deliberating" && view.stage === "drafted" && !view.room.paused);
   // The ballot's figures must be true of its text: it waits while an amended clause is being read.
   const waiting = Boolean(view?.amendedDraft?.pending);
+  const locale = useLocale();
 
   return (
     <div className="page room">
@@ -97,7 +99,7 @@ export default function Room() {
         <MatterStatus status={matter.status} emergency={matter.emergency} /> · <Link to={`/matters/${matter.id}`}>{t("room.matterPage")}</Link> ·{" "}
         <Link to={`/ledger/${matter.id}`}>{t("matters.ledger")}</Link>
       </p>
-      <h1>{matter.title}</h1>
+      <h1 lang={knownLang(locale, matter.language)}>{matter.title}</h1>
       <Presence presence={presence} connected={connected} />
       {!view ? (
         <p className="empty">{t("room.notStarted")}</p>

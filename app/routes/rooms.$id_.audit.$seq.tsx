@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { engineName, optionSource, slotName } from "../components/room/readings";
+import { WithWritten } from "../components/written";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
@@ -45,7 +46,14 @@ function ReadingRecord({ reading }: { reading: NonNullable<AuditView["reading"]>
       {reading.where ? (
         <p className="card-meta">
           {slotName(t, reading.where)}
-          {reading.source ? ` · ${optionSource(t, { source: reading.source, valueTitle: reading.valueTitle })}` : ""}
+          {reading.source ? (
+            <>
+              {" · "}
+              <WithWritten text={optionSource(t, { source: reading.source, valueTitle: reading.valueTitle })} parts={[reading.valueTitle]} />
+            </>
+          ) : (
+            ""
+          )}
         </p>
       ) : null}
       {reading.text === "" ? <p>{t("rule.strike")}</p> : reading.text ? <blockquote className="rule-text">{reading.text}</blockquote> : null}

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MatterStatus } from "../components/matters";
 import { useLocale, useT } from "../i18n";
+import { writtenLang } from "../i18n/written";
 import { api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 
@@ -33,7 +34,10 @@ export default function Rooms() {
               {rooms.map((room) => (
                 <tr key={room.matterId}>
                   <td>
-                    <Link to={`/rooms/${room.matterId}`}>{room.title}</Link> <MatterStatus status={room.status} emergency={false} />
+                    <Link to={`/rooms/${room.matterId}`} lang={writtenLang(locale, room.title)}>
+                      {room.title}
+                    </Link>{" "}
+                    <MatterStatus status={room.status} emergency={false} />
                   </td>
                   <td>{room.headSeq}</td>
                   <td>{formatTime(room.lastActivity, locale)}</td>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { titleIn } from "../i18n/locales";
+import { writtenLang } from "../i18n/written";
 import { api } from "../utils/api.server";
 import { formatTime } from "../utils/format";
 
@@ -84,7 +85,9 @@ export default function Rulings() {
                 {t("rulings.published", { when: formatTime(r.publishedAt, locale) })}
               </p>
               <h2 className="value-title">
-                <Link to={r.eli}>{r.title}</Link>
+                <Link to={r.eli} lang={writtenLang(locale, r.title)}>
+                  {r.title}
+                </Link>
               </h2>
               <p className="card-meta">
                 <code>{r.eli}</code>

@@ -13,7 +13,7 @@ import { reasonLanguage } from "../../deliberation/values/gate-reasons";
 import type { Verdict } from "../../deliberation/values/types";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
-import { SentenceWith } from "../components/written";
+import { SentenceWith, WithWritten } from "../components/written";
 
 type Representation = inferRouterOutputs<AppRouter>["values"]["mine"]["mandates"][number];
 
@@ -59,7 +59,9 @@ export default function MyValues() {
                   {m.values.length > 0 ? (
                     <ul>
                       {m.values.map((v) => (
-                        <li key={v.valueId}>{t("values.weightOf", { title: v.title, weight: v.percent })}</li>
+                        <li key={v.valueId}>
+                          <WithWritten text={t("values.weightOf", { title: v.title, weight: v.percent })} parts={[v.title]} />
+                        </li>
                       ))}
                     </ul>
                   ) : (

@@ -3,6 +3,7 @@ import { Link, type ShouldRevalidateFunction, useLoaderData } from "@remix-run/r
 import { useEffect, useRef } from "react";
 import { ActionForm, Submit } from "../components/forms";
 import { contextTitle, ValueCard } from "../components/values";
+import { WithWritten } from "../components/written";
 import { useLocale, useT } from "../i18n";
 import { act, api, readForm, text } from "../utils/api.server";
 
@@ -31,7 +32,7 @@ function Endorsed({ title }: { title: string }) {
   useEffect(() => ref.current?.focus(), []);
   return (
     <p ref={ref} tabIndex={-1} className="alert alert-ok feedback" role="status">
-      {t("values.endorse.recorded", { title })}
+      <WithWritten text={t("values.endorse.recorded", { title })} parts={[title]} />
     </p>
   );
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ActionForm, Submit, TextField, useFormErrors, fieldMessage } from "../components/forms";
 import { contextTitle, ValueCard } from "../components/values";
+import { WithWritten } from "../components/written";
 import { useLocale, useT } from "../i18n";
 import { Judge as JudgeInput } from "../../server/trpc/schemas/values";
 import { storyLanguage } from "../../deliberation/values/stories";
@@ -37,7 +38,9 @@ function Answers({ from, to }: { from: string; to: string }) {
   const error = fieldMessage(t, useFormErrors().answer);
   return (
     <fieldset className="answers" aria-describedby={error ? "answer-error" : undefined}>
-      <legend>{t("values.judge.question", { from, to })}</legend>
+      <legend>
+        <WithWritten text={t("values.judge.question", { from, to })} parts={[from, to]} />
+      </legend>
       {ANSWERS.map((answer) => (
         <label key={answer} className="check">
           <input type="radio" name="answer" value={answer} required aria-invalid={error ? true : undefined} /> {t(`values.judge.${answer}`)}
@@ -84,7 +87,10 @@ export default function Judge() {
           </div>
           <section aria-labelledby="pair-story" className="story">
             <h2 id="pair-story">{t("values.judge.story")}</h2>
-            <blockquote lang={storyLang && storyLang !== locale ? storyLang : undefined}>{pair.story}</blockquote>
+            <blockquote lang={storyLang && storyLang !== locale ? storyLang : undefined}>
+              {/* The titles it quotes are in their cards' languages, which may not be the story's. */}
+              <WithWritten text={pair.story} parts={[pair.from.title, pair.to.title]} base={storyLang} />
+            </blockquote>
           </section>
           <Answers from={pair.from.title} to={pair.to.title} />
           <TextField name="why" id="why" label={t("values.judge.why")} rows={2} {...constraints(JudgeInput.shape.why)} />

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { type Translate, useLocale, useT } from "../../i18n";
 import { writtenLang } from "../../i18n/written";
 import type { DeliberationView } from "../deliberation";
-import { Written } from "../written";
+import { WithWritten, Written } from "../written";
 
 /**
  * What a clause does to a value, as the room shows it (DESIGN.md, "the reading"): a chip per value an
@@ -163,7 +163,9 @@ export function RuleOptions({ view, matterId }: { view: DeliberationView; matter
             <ul className="rule-slot-options">
               {slot.options.map((option) => (
                 <li key={option.id} className={`rule-option rule-option-${option.source}`}>
-                  <p className="card-meta">{optionSource(t, option)}</p>
+                  <p className="card-meta">
+                    <WithWritten text={optionSource(t, option)} parts={[option.valueTitle]} />
+                  </p>
                   {option.text === "" ? <p className="rule-strike">{t("rule.strike")}</p> : <Written as="p" className="clause-words" text={option.text} />}
                   {/* Before the positions every option is still being read; after the draft, only a delegate's amendment may be. */}
                   <OptionReadings

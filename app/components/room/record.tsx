@@ -57,7 +57,9 @@ export function RepresentativePanel({
               <p className="card-meta">{t("room.asksFor")}</p>
               <ul className="reasons">
                 {position.amendments.map((a, i) => (
-                  <li key={i}>{a}</li>
+                  <li key={i}>
+                    <Written text={a} />
+                  </li>
                 ))}
               </ul>
             </>
@@ -89,7 +91,7 @@ export function RepresentativePanel({
                 return (
                   <li key={a.candidateId}>
                     <strong>{name(round.round, a.candidateId)}</strong> <StanceBadge stance={a.stance} />{" "}
-                    <span className={a.struck ? "struck" : undefined}>{a.statement}</span> <Cited ids={a.honoured} title={valueTitle} />
+                    <Written className={a.struck ? "struck" : undefined} text={a.statement} /> <Cited ids={a.honoured} title={valueTitle} />
                     <Marks overridden={a.overridden} struck={a.struck} />
                     {acting ? <StatementActions target={a.target} label={about} /> : null}
                   </li>
@@ -107,7 +109,7 @@ export function RepresentativePanel({
         <ul className="mandate">
           {rep.mandate.map((v) => (
             <li key={v.valueId}>
-              {v.title} <span className="card-meta">{t("room.weight", { weight: Math.round(v.weight * 100) })}</span>
+              <Written text={v.title} /> <span className="card-meta">{t("room.weight", { weight: Math.round(v.weight * 100) })}</span>
             </li>
           ))}
         </ul>
@@ -133,8 +135,8 @@ export function RoundRecord({ view, round, matterId, name }: { view: Deliberatio
               <NewMark seq={c.seq} /> <strong>{name(round.round, c.id)}</strong>{" "}
               {round.tally?.winner === c.id ? <span className="badge badge-value">{t("deliberation.winner")}</span> : null}
             </p>
-            {c.title !== name(round.round, c.id) ? <p className="card-meta">{c.title}</p> : null}
-            {c.rationale ? <p>{c.rationale}</p> : null}
+            {c.title !== name(round.round, c.id) ? <Written as="p" className="card-meta" text={c.title} /> : null}
+            {c.rationale ? <Written as="p" text={c.rationale} /> : null}
             <details>
               <summary>{t("room.candidateText")}</summary>
               <Written as="div" className="rule-text" text={c.text} />

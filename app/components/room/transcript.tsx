@@ -4,6 +4,7 @@ import type { TranscriptSpeaker } from "../../../server/realtime/contract";
 import { type Translate, useT } from "../../i18n";
 import { type DeliberationView, StanceBadge, type Stance } from "../deliberation";
 import type { LiveCall } from "../room";
+import { WithWritten, Written } from "../written";
 import { optionSource, type RuleSlot, slotName } from "./readings";
 
 /**
@@ -52,7 +53,11 @@ export function Cited({ ids, title }: { ids: readonly string[]; title: (id: stri
   const t = useT();
   const titles = [...new Set(ids.map(title).filter((x): x is string => Boolean(x)))];
   if (!titles.length) return null;
-  return <span className="cited">{t("room.cites", { values: titles.join("; ") })}</span>;
+  return (
+    <span className="cited">
+      <WithWritten text={t("room.cites", { values: titles.join("; ") })} parts={titles} />
+    </span>
+  );
 }
 
 function PartialPosition({ answer, speaking }: { answer: Record<string, unknown>; speaking: Speaking }) {
@@ -63,12 +68,12 @@ function PartialPosition({ answer, speaking }: { answer: Record<string, unknown>
   return (
     <>
       {stance ? <StanceBadge stance={stance} /> : null}
-      {textOf(answer.summary) ? <p>{textOf(answer.summary)}</p> : null}
+      {textOf(answer.summary) ? <Written as="p" text={textOf(answer.summary)} /> : null}
       {reasons.length ? (
         <ul className="reasons">
           {reasons.map((r, i) => (
             <li key={i}>
-              {textOf(r?.text)} <Cited ids={idsOf(r?.valueIds)} title={speaking.valueTitle} />
+              <Written text={textOf(r?.text)} /> <Cited ids={idsOf(r?.valueIds)} title={speaking.valueTitle} />
             </li>
           ))}
         </ul>
@@ -79,7 +84,7 @@ function PartialPosition({ answer, speaking }: { answer: Record<string, unknown>
           <ul className="reasons">
             {amendments.map((a, i) => (
               <li key={i}>
-                {textOf(a?.text)} <Cited ids={idsOf(a?.valueIds)} title={speaking.valueTitle} />
+                <Written text={textOf(a?.text)} /> <Cited ids={idsOf(a?.valueIds)} title={speaking.valueTitle} />
               </li>
             ))}
           </ul>
@@ -93,9 +98,9 @@ function PartialCandidate({ answer }: { answer: Record<string, unknown> }) {
   const text = textOf(answer.text);
   return (
     <>
-      {textOf(answer.title) ? <p className="statement-title">{textOf(answer.title)}</p> : null}
+      {textOf(answer.title) ? <Written as="p" className="statement-title" text={textOf(answer.title)} /> : null}
       {text ? <div className="rule-text">{text.length > 500 ? `…${text.slice(-500)}` : text}</div> : null}
-      {textOf(answer.rationale) ? <p>{textOf(answer.rationale)}</p> : null}
+      {textOf(answer.rationale) ? <Written as="p" text={textOf(answer.rationale)} /> : null}
     </>
   );
 }
