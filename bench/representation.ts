@@ -88,6 +88,8 @@ const slices: [string, ScenarioResult[]][] = [
   ["fresh", results.filter((r) => r.split === "fresh").map((r) => r.result)],
   ["english", results.filter((r) => r.result.language === "en").map((r) => r.result)],
   ["estonian", results.filter((r) => r.result.language === "et").map((r) => r.result)],
+  // One dev scenario so far (decision 26): tuned on, read it as the Russian cues' first check, not a measure.
+  ["russian", results.filter((r) => r.result.language === "ru").map((r) => r.result)],
 ];
 table(
   slices.map(([name, rs]) => {
