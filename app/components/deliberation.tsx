@@ -6,7 +6,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../../server/re
 import type { AppRouter } from "../../server/trpc/router.server";
 import { INTL_TAGS, type Locale, type MessageKey, type Translate, useLocale, useT } from "../i18n";
 import { type CandidateName, nameCandidates } from "./room/names";
-import { Written } from "./written";
+import { WithWritten, Written } from "./written";
 
 type Out = inferRouterOutputs<AppRouter>;
 /** What matters.deliberation returns, as the page receives it. */
@@ -88,7 +88,13 @@ export function sayCandidate(t: Translate, name: CandidateName | undefined): str
  * Every candidate's short name, by round: its leading change against the text it revises (the
  * proposed rule in round 1, the previous round's winner after that).
  */
-export function useCandidateNames(view: DeliberationView): (round: number, candidateId: string) => string {
+/**
+ * A candidate's short name, and the words of the rule its names quote ("Adds “…”"): those are in the
+ * matter's language, and a page in another language marks them with their own `lang` (`WithWritten`).
+ */
+export type CandidateNamer = ((round: number, candidateId: string) => string) & { fragments: readonly string[] };
+
+export function useCandidateNames(view: DeliberationView): CandidateNamer {
   const t = useT();
   const names = useMemo(() => {
     const byRound = new Map<number, Map<string, CandidateName>>();
@@ -100,7 +106,14 @@ export function useCandidateNames(view: DeliberationView): (round: number, candi
     }
     return byRound;
   }, [view.ruleText, view.rounds]);
-  return (round, candidateId) => sayCandidate(t, names.get(round)?.get(candidateId));
+  const fragments = useMemo(
+    () =>
+      [...names.values()].flatMap((byId) =>
+        [...byId.values()].flatMap((n) => (n.kind === "adds" || n.kind === "drops" ? [n.clause] : n.kind === "titled" ? [n.title] : [])),
+      ),
+    [names],
+  );
+  return Object.assign((round: number, candidateId: string) => sayCandidate(t, names.get(round)?.get(candidateId)), { fragments });
 }
 
 /** The value titles of every mandate, by value id: statements cite values by id, people read titles. */
@@ -199,7 +212,9 @@ export function DeliberationPanel({ view, matterId }: { view: DeliberationView; 
           <ol className="candidates">
             {round.candidates.map((c) => (
               <li key={c.id}>
-                <strong>{name(round.round, c.id)}</strong>
+                <strong>
+                  <WithWritten text={name(round.round, c.id)} parts={name.fragments} />
+                </strong>
                 {round.tally?.winner === c.id ? <span className="badge badge-value">{t("deliberation.winner")}</span> : null}
                 <br />
                 <Written className="card-meta" text={c.rationale} />
@@ -240,7 +255,7 @@ export function DraftRuling({
 }: {
   draft: Draft;
   threshold: number;
-  name: (round: number, id: string) => string;
+  name: CandidateNamer;
   clauses?: ReactNode;
   figures?: ReactNode;
 }) {
@@ -249,7 +264,7 @@ export function DraftRuling({
     <article className="card draft" aria-labelledby="draft-title">
       <h3 id="draft-title">{t("deliberation.draft")}</h3>
       <p className="card-meta">
-        {t("deliberation.draftFromNamed", { candidate: name(draft.round, draft.candidateId), round: draft.round })}
+        <WithWritten text={t("deliberation.draftFromNamed", { candidate: name(draft.round, draft.candidateId), round: draft.round })} parts={name.fragments} />
         {draft.budgetExhausted ? ` ${t("deliberation.cutShort")}` : ""}
       </p>
       {clauses ??
@@ -304,7 +319,8 @@ export function DraftRuling({
             {draft.minorityReports.map((m) => (
               <li key={m.representativeId}>
                 <strong>{m.label}</strong> ({t("deliberation.represents", { citizens: m.citizens })},{" "}
-                {t("deliberation.preferred", { candidate: name(draft.round, m.preferred) })}): <Written text={m.statement} />
+                <WithWritten text={t("deliberation.preferred", { candidate: name(draft.round, m.preferred) })} parts={name.fragments} />
+                ): <Written text={m.statement} />
               </li>
             ))}
           </ul>

@@ -1,14 +1,14 @@
 import { useT } from "../../i18n";
-import { type DeliberationView, type Representative, type Round, StanceBadge } from "../deliberation";
+import { type CandidateNamer, type DeliberationView, type Representative, type Round, StanceBadge } from "../deliberation";
 import { AuditLink, Marks, StatementActions } from "../room";
 import { SchulzeChart } from "./charts";
 import { NewMark } from "./seen";
 import { Cited } from "./transcript";
-import { Written } from "../written";
+import { WithWritten, Written } from "../written";
 
 /** The room's record, read from the ledger's folded view: one panel per representative, one section per round. */
 
-type Name = (round: number, id: string) => string;
+type Name = CandidateNamer;
 type Title = (id: string) => string | undefined;
 
 export function RepresentativePanel({
@@ -90,8 +90,11 @@ export function RepresentativePanel({
                 const about = t("room.about.assessment", { who: rep.label, candidate: name(round.round, a.candidateId) });
                 return (
                   <li key={a.candidateId}>
-                    <strong>{name(round.round, a.candidateId)}</strong> <StanceBadge stance={a.stance} />{" "}
-                    <Written className={a.struck ? "struck" : undefined} text={a.statement} /> <Cited ids={a.honoured} title={valueTitle} />
+                    <strong>
+                      <WithWritten text={name(round.round, a.candidateId)} parts={name.fragments} />
+                    </strong>{" "}
+                    <StanceBadge stance={a.stance} /> <Written className={a.struck ? "struck" : undefined} text={a.statement} />{" "}
+                    <Cited ids={a.honoured} title={valueTitle} />
                     <Marks overridden={a.overridden} struck={a.struck} />
                     {acting ? <StatementActions target={a.target} label={about} /> : null}
                   </li>
@@ -132,7 +135,10 @@ export function RoundRecord({ view, round, matterId, name }: { view: Deliberatio
         {round.candidates.map((c) => (
           <li key={c.id} className="statement">
             <p className="statement-head">
-              <NewMark seq={c.seq} /> <strong>{name(round.round, c.id)}</strong>{" "}
+              <NewMark seq={c.seq} />{" "}
+              <strong>
+                <WithWritten text={name(round.round, c.id)} parts={name.fragments} />
+              </strong>{" "}
               {round.tally?.winner === c.id ? <span className="badge badge-value">{t("deliberation.winner")}</span> : null}
             </p>
             {c.title !== name(round.round, c.id) ? <Written as="p" className="card-meta" text={c.title} /> : null}
