@@ -76,9 +76,17 @@ export function sayCandidate(t: Translate, name: CandidateName | undefined): str
     case "adds":
       return t("candidate.name.adds", { clause: name.clause });
     case "drops":
-      return t("candidate.name.drops", { clause: name.clause });
-    case "titled":
-      return name.title;
+      return t("candidate.name.drops", { number: name.number, clause: name.clause });
+    case "rewords":
+      return t("candidate.name.rewords", { number: name.number, clause: name.clause });
+    case "summary": {
+      const parts = [
+        name.reworded.length ? t("candidate.name.summary.reworded", { count: name.reworded.length, numbers: name.reworded.join(", ") }) : null,
+        name.struck.length ? t("candidate.name.summary.struck", { count: name.struck.length, numbers: name.struck.join(", ") }) : null,
+        name.added ? t("candidate.name.summary.added", { count: name.added }) : null,
+      ];
+      return t("candidate.name.summary", { changes: parts.filter(Boolean).join("; ") });
+    }
     default:
       return t("candidate.name.keeps");
   }
@@ -109,7 +117,7 @@ export function useCandidateNames(view: DeliberationView): CandidateNamer {
   const fragments = useMemo(
     () =>
       [...names.values()].flatMap((byId) =>
-        [...byId.values()].flatMap((n) => (n.kind === "adds" || n.kind === "drops" ? [n.clause] : n.kind === "titled" ? [n.title] : [])),
+        [...byId.values()].flatMap((n) => (n.kind === "adds" || n.kind === "drops" || n.kind === "rewords" ? [n.clause] : [])),
       ),
     [names],
   );

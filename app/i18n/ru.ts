@@ -860,7 +860,14 @@ export const ru: Messages = {
   "room.schulze.beats": "Побеждает по сильнейшему пути",
   "room.schulze.beatsOf": "{wins} из {of}",
   "candidate.name.adds": "Добавляет «{clause}»",
-  "candidate.name.drops": "Исключает «{clause}»",
+  "candidate.name.drops": "Исключает пункт {number}: «{clause}»",
+  "candidate.name.rewords": "Новая редакция пункта {number}: «{clause}»",
+  "candidate.name.summary": "Изменения: {changes}",
+  "candidate.name.summary.reworded":
+    "{count, plural, one {новая редакция пункта {numbers}} few {новая редакция пунктов {numbers}} many {новая редакция пунктов {numbers}} other {новая редакция пунктов {numbers}}}",
+  "candidate.name.summary.struck":
+    "{count, plural, one {исключён пункт {numbers}} few {исключены пункты {numbers}} many {исключены пункты {numbers}} other {исключены пункты {numbers}}}",
+  "candidate.name.summary.added": "{count, plural, one {добавлен # пункт} few {добавлено # пункта} many {добавлено # пунктов} other {добавлено # пункта}}",
   "candidate.name.keeps": "Текст без изменений",
   "candidate.name.unknown": "Вариант",
   "deliberation.draftFromNamed": "Победивший вариант раунда {round}: {candidate}.",

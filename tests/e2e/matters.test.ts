@@ -135,7 +135,7 @@ describe.skipIf(skip)("matters in a real browser", () => {
       const main = await page.locator("main").innerText();
       expect(main).toMatch(/\d+ % of citizens represented approve \(threshold 60 %; \d+ of \d+\)/);
       expect(main).toContain("Value coverage");
-      expect(main).toMatch(/Schulze ranking, weighted by citizens represented: (Adds|Drops|The text unchanged|Draft)/);
+      expect(main).toMatch(/Schulze ranking, weighted by citizens represented: (Adds|Rewords clause|Strikes clause|Changes:|The text unchanged|Draft)/);
       await checkA11y(page, "deliberation-drafted");
       await screenshot(page, "deliberation-drafted");
       path = new URL(page.url()).pathname;
