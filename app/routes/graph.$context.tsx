@@ -6,7 +6,7 @@ import { contextTitle } from "../components/values";
 import { useLocale, useT } from "../i18n";
 import { descriptionIn } from "../i18n/locales";
 import { writtenLang } from "../i18n/written";
-import { formatNumber } from "../utils/format";
+import { formatPercent } from "../utils/format";
 import { api } from "../utils/api.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -76,7 +76,9 @@ export default function ContextGraph() {
             </details>
             <section aria-labelledby="ranking" className="ranking">
               <h2 id="ranking">{t("graph.ranking")}</h2>
-              <p className="help">{t("graph.supportHelp")}</p>
+              <p className="help">
+                {t("graph.listHelp")} {t("graph.supportHelp")}
+              </p>
               <ol className="graph-list">
                 {values.map((v) => (
                   <li key={v.id} id={wide ? undefined : `v-${v.id}`} className={v.mine ? "graph-entry mine" : "graph-entry"}>
@@ -90,7 +92,7 @@ export default function ContextGraph() {
                     <dl className="graph-figures">
                       <div>
                         <dt>{t("graph.score")}</dt>
-                        <dd>{formatNumber(v.score * 100, locale, 1)}</dd>
+                        <dd>{formatPercent(v.score, locale, 1)}</dd>
                       </div>
                       <div>
                         <dt>{t("graph.support")}</dt>
@@ -154,7 +156,7 @@ export default function ContextGraph() {
                             </div>
                           </details>
                         </th>
-                        <td className="num">{formatNumber(v.score * 100, locale, 1)}</td>
+                        <td className="num">{formatPercent(v.score, locale, 1)}</td>
                         <td className="num">{v.support}</td>
                         <td className="num">{v.dissent}</td>
                       </tr>

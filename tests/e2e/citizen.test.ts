@@ -100,7 +100,9 @@ describe.skipIf(skip)("a citizen's voice, visibly counted, in a real browser", (
       await phone.page.goto(`/graph/${TUTORS}`);
       const mine = phone.page.locator("li.graph-entry.mine");
       await mine.first().waitFor();
-      expect(await mine.first().innerText()).toMatch(/Your value\s+Score\s*\d+\.\d\s+Support\s*\d+\s+Dissent\s*\d+/);
+      expect(await mine.first().innerText()).toMatch(/Your value\s+Score\s*\d+\.\d%\s+Support\s*\d+\s+Dissent\s*\d+/);
+      // Each figure says what it is: the score is a share of the ranking, in %.
+      expect(await phone.page.locator("section.ranking > p.help").innerText()).toMatch(/Score: the value's share of .+ in %\. Support: .+ Dissent: /);
       expect(await phone.page.getByRole("table").isVisible()).toBe(false);
       expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
       await expectNoHorizontalOverflow(phone.page, PHONE.width);
