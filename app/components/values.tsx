@@ -172,6 +172,7 @@ export function ValueForm({
   contextId,
   revisionOf,
   refused,
+  onAccepted,
 }: {
   contexts: ContextOption[];
   initial?: Partial<CardView> | undefined;
@@ -179,6 +180,8 @@ export function ValueForm({
   revisionOf?: string | undefined;
   /** The gate's answer to the card this form revises. */
   refused?: SubmitOutcome | undefined;
+  /** Told when the gate took the card (or a revision of it) as a value. */
+  onAccepted?: () => void;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -191,6 +194,9 @@ export function ValueForm({
         intent="submit"
         action="/values/new"
         className="stack value-form"
+        onSuccess={(outcome) => {
+          if (outcome.verdict === "value") onAccepted?.();
+        }}
         done={(outcome) =>
           outcome.verdict === "value" ? (
             <Accepted outcome={outcome} />
@@ -202,6 +208,7 @@ export function ValueForm({
               initial={outcome.draft}
               revisionOf={outcome.cardId}
               refused={outcome}
+              onAccepted={onAccepted}
             />
           )
         }

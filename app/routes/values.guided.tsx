@@ -2,8 +2,9 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../../server/trpc/router.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useMemo, useState } from "react";
 import { ActionForm, Feedback, Submit, TextField } from "../components/forms";
-import { ContextSelect, ValueForm } from "../components/values";
+import { type ContextOption, ContextSelect, ValueForm } from "../components/values";
 import { type Translate, translator, useLocale, useT } from "../i18n";
 import { GuidedAnswers } from "../../server/trpc/schemas/values";
 import { act, api, readForm, requireRole, text } from "../utils/api.server";
@@ -61,6 +62,28 @@ function DraftAdvice({ drafted }: { drafted: Drafted }) {
   );
 }
 
+/**
+ * The drafted card, to edit and submit. "Here is your draft" is said (and focused) once, when the draft
+ * comes; once the card is taken as a value it goes, so the focus stays on the answer to the card.
+ */
+function GuidedDraft({ drafted, contexts }: { drafted: Drafted; contexts: ContextOption[] }) {
+  const t = useT();
+  // One result for the draft: a new object on every render would take the focus back to this message.
+  const result = useMemo(() => ({ intent: "draft", ok: true as const, data: drafted }), [drafted]);
+  const [accepted, setAccepted] = useState(false);
+  return (
+    <>
+      {accepted ? null : (
+        <>
+          <Feedback result={result} success={t("values.guided.draftReady")} />
+          <DraftAdvice drafted={drafted} />
+        </>
+      )}
+      <ValueForm contexts={contexts} contextId={drafted.contextId} initial={drafted.draft} onAccepted={() => setAccepted(true)} />
+    </>
+  );
+}
+
 export default function Guided() {
   const t = useT();
   const locale = useLocale();
@@ -69,17 +92,7 @@ export default function Guided() {
     <div className="page narrow">
       <h1>{t("values.guided.title")}</h1>
       <p>{t("values.guided.lead")}</p>
-      <ActionForm<Drafted>
-        intent="draft"
-        className="stack"
-        done={(drafted) => (
-          <>
-            <Feedback result={{ intent: "draft", ok: true, data: drafted }} success={t("values.guided.draftReady")} />
-            <DraftAdvice drafted={drafted} />
-            <ValueForm contexts={contexts} contextId={drafted.contextId} initial={drafted.draft} />
-          </>
-        )}
-      >
+      <ActionForm<Drafted> intent="draft" className="stack" done={(drafted) => <GuidedDraft drafted={drafted} contexts={contexts} />}>
         <ContextSelect id="g-context" contexts={contexts} locale={locale} defaultValue={contextId} />
         {QUESTIONS.map((name) => (
           <TextField

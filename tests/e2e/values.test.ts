@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser.js";
+import { hydrated, launchBrowser } from "../support/browser.js";
 import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, screenshot, signIn } from "./support.js";
 
 const { baseUrl, skip } = e2eContext();
@@ -138,6 +138,56 @@ describe.skipIf(skip)("a citizen's values in a real browser", () => {
     const { context, page } = await freshPage(browser, baseUrl, PHONE);
     try {
       await mariJourney(page, "citizen2@demo.agora", "values-phone", PHONE.width);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("takes the gate's way on: the guided path drafts her card, she edits it, and the answer keeps the focus", async () => {
+    const { context, page } = await freshPage(browser, baseUrl, PHONE);
+    try {
+      await signIn(page, "citizen6@demo.agora");
+      await page.goto(`/values/new?context=${CONTEXT}`);
+      await hydrated(page);
+      await page.getByLabel("Title").fill("Ban facial recognition now!");
+      await page.getByLabel("Description").fill("Ban it now! Facial recognition must be banned everywhere!");
+      await page.getByLabel("Attentional policy 1").fill("BAN IT");
+      await page.getByLabel("Attentional policy 2").fill("NOW!!!");
+      await page.getByRole("button", { name: "Submit" }).click();
+      await page
+        .getByRole("alert")
+        .getByRole("link", { name: /Would a question help\?/ })
+        .click();
+      await page.getByRole("heading", { level: 1, name: "Find your value" }).waitFor();
+      await hydrated(page);
+      await page
+        .getByLabel(/Tell us about a time/)
+        .fill("Last spring I had to decide whether to take the bus past the new cameras at the station or walk the long way round.");
+      await page
+        .getByLabel(/What did you notice/)
+        .fill("moments when I change how I act because I might be watched\nspaces where people gather without needing a reason");
+      await page.getByLabel(/What felt most important/).fill("being unobserved in ordinary life");
+      await page.getByRole("button", { name: "Draft my value card" }).click();
+      const ready = page.getByRole("status").filter({ hasText: "Here is your draft." });
+      await ready.waitFor();
+      expect(await ready.evaluate((el) => el === document.activeElement)).toBe(true);
+      await screenshot(page, "guided-draft");
+
+      await page.getByLabel("Title").fill(VALUE.title);
+      await page.getByLabel("Description").fill(VALUE.description);
+      for (const [i, policy] of VALUE.policies.entries()) await page.getByLabel(`Attentional policy ${i + 1}`).fill(policy);
+      await page.getByRole("button", { name: "Submit" }).click();
+      const accepted = page.getByRole("status").filter({ has: page.getByRole("heading", { level: 2, name: "This is a value. Thank you." }) });
+      await accepted.waitFor();
+      // The answer to her card has the focus and stays with it; "Here is your draft" is no longer said above it.
+      await expect.poll(() => accepted.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.waitForLoadState("networkidle");
+      expect(await accepted.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await ready.count()).toBe(0);
+      expect(await accepted.innerText()).toContain(`Joined the shared value “${VALUE.title}”`);
+      await expectNoHorizontalOverflow(page, PHONE.width);
+      await checkA11y(page, "guided-accepted");
+      await screenshot(page, "guided-accepted");
     } finally {
       await context.close();
     }
