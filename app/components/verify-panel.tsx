@@ -1,6 +1,8 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { type Verdict, verifyEnvelope } from "../../deliberation/provenance";
 import { type MessageKey, useT } from "../i18n";
+import { WithCommands } from "./written";
+import { bundleFileName } from "../utils/format";
 
 type Outcome = { verdict: Verdict; proofUrl?: string } | { problem: string } | null;
 
@@ -148,7 +150,9 @@ export function VerifyPanel({
           </>
         ) : null}
       </div>
-      <p className="help">{t("verify.cli")}</p>
+      <p className="help">
+        <WithCommands text={t("verify.cli", { file: bundleFileName(eli) })} />
+      </p>
     </section>
   );
 }

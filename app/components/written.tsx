@@ -76,3 +76,32 @@ export function WithWritten({ text, parts, base }: { text: string; parts: Readon
   }
   return <>{pieces}</>;
 }
+
+/** A command of the verifier and its flags, inside a translated sentence (the words are the same in every language). */
+const COMMAND = /node agora-verify\.mjs(?:\s+(?:--[\p{L}\p{N}_-]+|[\p{L}\p{N}_.-]*[\p{L}\p{N}_]))*|--card(?:-proof)?\b/gu;
+
+/**
+ * A sentence that tells a person what to type: each command in it is code she can copy, and it breaks
+ * between its words only, never at a hyphen inside one ("--card-proof" must not become "--" and "card-proof").
+ */
+export function WithCommands({ text }: { text: string }) {
+  const parts: ReactNode[] = [];
+  let from = 0;
+  for (const match of text.matchAll(COMMAND)) {
+    const at = match.index ?? 0;
+    parts.push(text.slice(from, at));
+    parts.push(
+      <code key={at} className="command">
+        {match[0].split(" ").flatMap((word, i) => [
+          i > 0 ? " " : null,
+          <span key={`${i}:${word}`} className="nowrap">
+            {word}
+          </span>,
+        ])}
+      </code>,
+    );
+    from = at + match[0].length;
+  }
+  parts.push(text.slice(from));
+  return <>{parts}</>;
+}

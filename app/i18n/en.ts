@@ -483,7 +483,7 @@ export const en = {
   "verify.unreadable": "That file is not JSON: {reason}",
   "verify.fetchFailed": "The registry's bundle could not be fetched.",
   "verify.cli":
-    "Offline, on your own machine, with the registry's verifier and Node 20 or newer: node agora-verify.mjs bundle.json --card CARD_ID --card-proof card-proof.json",
+    "Offline, on your own machine, with the registry's verifier and Node 20 or newer: node agora-verify.mjs {file} --card CARD_ID --card-proof card-proof.json",
   "verify.keyNote": "The registry's key was taken from the bundle; pass --key with the key the registry publishes to pin it.",
   "verify.passed": "passed",
   "verify.failed": "failed",
@@ -534,7 +534,7 @@ export const en = {
   "verify.proofDownload": "Download your card's proof",
   "rulings.noCardProof": "This ruling's mandates have no card of yours with that id.",
   "rulings.verifyHow":
-    "Verify it offline, on your own machine with Node 20 or newer: download the bundle and the registry's verifier (its SHA-256 is published beside it and recorded in the registry's log), put them in one folder and run node agora-verify.mjs bundle.json. The verdict says whether the ruling is in force, renewed, repealed or lapsed. Add --card with your card's id and --card-proof with its proof, downloaded signed in from the verify panel, to check that your value was in your representative's mandate.",
+    "Verify it offline, on your own machine with Node 20 or newer: download the bundle and the registry's verifier (its SHA-256 is published beside it and recorded in the registry's log), put them in one folder and run node agora-verify.mjs {file}. The verdict says whether the ruling is in force, renewed, repealed or lapsed. Add --card with your card's id and --card-proof with its proof, downloaded signed in from the verify panel, to check that your value was in your representative's mandate.",
   "rulings.room": "The deliberation that made it",
   "rulings.publish": "Publish the ruling",
   "rulings.publishLead": "The ruling gets its identifier and page, and its provenance bundle goes into the registry's signed transparency log.",

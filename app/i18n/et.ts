@@ -489,7 +489,7 @@ export const et: Messages = {
   "verify.unreadable": "See fail ei ole JSON: {reason}",
   "verify.fetchFailed": "Registri kimpu ei õnnestunud alla laadida.",
   "verify.cli":
-    "Võrguühenduseta, omaenda arvutis, registri kontrollija ja Node 20 või uuemaga: node agora-verify.mjs bundle.json --card KAARDI_TUNNUS --card-proof kaardi-toestus.json",
+    "Võrguühenduseta, omaenda arvutis, registri kontrollija ja Node 20 või uuemaga: node agora-verify.mjs {file} --card KAARDI_TUNNUS --card-proof kaardi-toestus.json",
   "verify.keyNote": "Registri võti võeti kimbust; selle kinnitamiseks anna --key registri avaldatud võtmega.",
   "verify.passed": "läbitud",
   "verify.failed": "ebaõnnestus",
@@ -541,7 +541,7 @@ export const et: Messages = {
   "verify.proofDownload": "Laadi alla oma kaardi tõestus",
   "rulings.noCardProof": "Selle otsuse mandaatides pole sinu kaarti selle tunnusega.",
   "rulings.verifyHow":
-    "Kontrolli võrguühenduseta, omaenda arvutis Node 20 või uuemaga: laadi alla kimp ja registri kontrollija (selle SHA-256 on avaldatud selle kõrval ja talletatud registri logis), pane need ühte kausta ja käivita node agora-verify.mjs bundle.json. Otsus ütleb, kas otsus kehtib, on pikendatud, kehtetuks tunnistatud või aegunud. Lisa --card oma kaardi tunnusega ja --card-proof selle tõestusega, mille saad sisse logituna kontrollipaneelilt alla laadida, et kontrollida, kas sinu väärtus oli esindaja mandaadis.",
+    "Kontrolli võrguühenduseta, omaenda arvutis Node 20 või uuemaga: laadi alla kimp ja registri kontrollija (selle SHA-256 on avaldatud selle kõrval ja talletatud registri logis), pane need ühte kausta ja käivita node agora-verify.mjs {file}. Otsus ütleb, kas otsus kehtib, on pikendatud, kehtetuks tunnistatud või aegunud. Lisa --card oma kaardi tunnusega ja --card-proof selle tõestusega, mille saad sisse logituna kontrollipaneelilt alla laadida, et kontrollida, kas sinu väärtus oli esindaja mandaadis.",
   "rulings.room": "Arutelu, mis selle tegi",
   "rulings.publish": "Avalda otsus",
   "rulings.publishLead": "Otsus saab tunnuse ja lehe ning selle päritolukimp lisatakse registri allkirjastatud läbipaistvuslogisse.",

@@ -8,10 +8,10 @@ import { useRootData } from "../root";
 import { type MessageKey, useLocale, useT } from "../i18n";
 import { act, type ActionResult, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
-import { formatTime } from "../utils/format";
+import { bundleFileName, formatTime } from "../utils/format";
 import { renewedSunset } from "../../deliberation/matters";
 import { HarmWhat, RenewDays, RepealReason } from "../../server/trpc/schemas/rulings";
-import { WithWritten, Written } from "../components/written";
+import { WithCommands, WithWritten, Written } from "../components/written";
 import { writtenLang } from "../i18n/written";
 
 /** Its title, and its ELI metadata as JSON-LD (server/records/eli.ts) for anyone who reads the page as data. */
@@ -304,7 +304,9 @@ export default function RulingPage() {
             <Link to={`/matters/${ruling.matterId}`}>{t("rulings.matter")}</Link>
           </li>
         </ul>
-        <p className="help">{t("rulings.verifyHow")}</p>
+        <p className="help verify-how">
+          <WithCommands text={t("rulings.verifyHow", { file: bundleFileName(ruling.eli) })} />
+        </p>
       </section>
       <VerifyPanel eli={ruling.eli} bundleUrl={`/api/rulings/${ruling.id}/bundle.json`} publicKey={registryKey} keyId={keyId} />
     </div>

@@ -14,3 +14,14 @@ export function formatNumber(value: number, locale: Locale, digits = 0): string 
 export function formatPercent(share: number, locale: Locale, digits = 1): string {
   return new Intl.NumberFormat(INTL_TAGS[locale], { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(share);
 }
+
+/**
+ * The name a ruling's provenance bundle downloads as, from its ELI ("/eli/demo/ruling/2026/1" gives
+ * "demo-ruling-2026-1.json"): the same name the page's instructions tell a person to run the verifier on.
+ */
+export function bundleFileName(eli: string): string {
+  return `${eli
+    .replace(/^\/eli\//, "")
+    .replace(/[^\w.-]+/g, "-")
+    .replace(/^-|-$/g, "")}.json`;
+}

@@ -68,8 +68,14 @@ describe.skipIf(skip)("the public registry in a real browser", () => {
       const alone = mkdtempSync(join(dir, "verifier-"));
       const [verifier] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /The verifier, agora-verify\.mjs/ }).click()]);
       await verifier.saveAs(join(alone, "agora-verify.mjs"));
-      copyFileSync(bundle, join(alone, "bundle.json"));
-      const standalone = spawnSync(process.execPath, ["agora-verify.mjs", "bundle.json"], { cwd: alone, encoding: "utf8", env: { ...process.env, LANG: "C" } });
+      // She runs what the page tells her to, on the file as it downloaded: the command names that very file.
+      copyFileSync(bundle, join(alone, download.suggestedFilename()));
+      const command = await page.locator(".verify-how code.command").first().innerText();
+      expect(command).toBe(`node agora-verify.mjs ${download.suggestedFilename()}`);
+      expect(download.suggestedFilename()).toMatch(/^demo-ruling-\d{4}-\d+\.json$/);
+      const [node, ...args] = command.split(" ");
+      expect(node).toBe("node");
+      const standalone = spawnSync(process.execPath, args, { cwd: alone, encoding: "utf8", env: { ...process.env, LANG: "C" } });
       expect(standalone.status, standalone.stdout + standalone.stderr).toBe(0);
       expect(standalone.stdout).toMatch(/^ok +status +In force until its sunset on/m);
     } finally {
