@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Server, Socket } from "socket.io";
+import { LOOP_SLICE_MS } from "../../db/loop.js";
 import type { ServerToClientEvents } from "./contract.js";
 
 /**
@@ -13,7 +14,8 @@ import type { ServerToClientEvents } from "./contract.js";
  * times as long (at least T, at most 250 ms beyond T) before its next one, gathering what comes
  * meanwhile, so streaming to a large room takes a fifth of the loop (never more than half of it);
  * a speaker's fragments gathered so become one. Anything but a fragment (a ledger event, presence) ends
- * the wait: it goes at the next round of the loop, with what waited before it.
+ * the wait: it goes as soon as the code that pushed it is done (before whatever that code does next),
+ * with what waited before it; fragments alone go at the next round of the loop.
  */
 export interface RoomOutbox {
   push<E extends keyof ServerToClientEvents>(room: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
@@ -68,6 +70,8 @@ interface RoomQueue {
   cancel: (() => void) | null;
   /** Set when something other than a fragment arrives while a wave is under way: it joins the wave. */
   urgent: boolean;
+  /** In state soon: whether the flush comes when the current job ends (true) or at the next round of the loop. */
+  now: boolean;
 }
 
 /** Below this, a write is not worth pacing: a timer of under a millisecond would only add a millisecond. */
@@ -77,12 +81,17 @@ const PACE_FACTOR = 4;
 const PACE_MAX_MS = 250;
 const paceAfter = (ms: number) => Math.max(ms, Math.min(PACE_FACTOR * ms, PACE_MAX_MS));
 /**
- * Sockets written per round of the loop. Between slices the server reads what came in (a delegate's
- * vote, a request), and a ledger event that arrives meanwhile joins the write under way: the sockets
- * not yet written get it with the rest, the others right after, rather than all of them after the whole
- * room (5,000 writes take tens of milliseconds).
+ * How long a room is written in one round of the loop: the loop's slice, as every long job here takes
+ * (db/loop.ts). Between slices the server reads what came in (a delegate's vote, a request), and a
+ * ledger event that arrives meanwhile joins the write under way: the sockets not yet written get it
+ * with the rest, the others right after, rather than all of them after the whole room (5,000 writes
+ * take tens of milliseconds). By time rather than by count: a fixed count of sockets is 5 ms on an idle
+ * machine and 300 ms of wall time on a busy one, and every slice boundary lets other work in ahead of
+ * the room's last watchers.
  */
-const SLICE = 512;
+const SLICE_MS = LOOP_SLICE_MS;
+/** Sockets written between two looks at the clock. */
+const CLOCK_EVERY = 64;
 
 export interface OutboxOptions {
   written?: (written: Written) => void;
@@ -91,7 +100,7 @@ export interface OutboxOptions {
    * after its last ones): true when it did, and the push is not queued on its own.
    */
   absorb?: (waiting: Push[], next: Push) => boolean;
-  /** Sockets written per round of the loop (SLICE; tests take fewer). */
+  /** Sockets written per round of the loop, whatever the time it takes (tests); by default a round writes for SLICE_MS. */
   slice?: number;
 }
 
@@ -124,10 +133,10 @@ export function createRoomOutbox(io: AnyServer, options: OutboxOptions = {}): Ro
     queue.cancel = null;
     const started = performance.now();
     if (queue.urgent) join(room, queue, wave);
-    let budget = options.slice ?? SLICE;
+    let budget = options.slice ?? Number.POSITIVE_INFINITY;
     while (budget > 0 && wave.parts.length > 0) {
       const part = wave.parts[0]!;
-      const end = Math.min(part.sockets.length, wave.cursor + budget);
+      const end = Math.min(part.sockets.length, wave.cursor + Math.min(budget, CLOCK_EVERY));
       for (let i = wave.cursor; i < end; i++) if (writeTo(part.sockets[i]!, part.batch)) wave.direct++;
       wave.written += end - wave.cursor;
       budget -= end - wave.cursor;
@@ -136,6 +145,7 @@ export function createRoomOutbox(io: AnyServer, options: OutboxOptions = {}): Ro
         wave.parts.shift();
         wave.cursor = 0;
       }
+      if (options.slice === undefined && performance.now() - started >= SLICE_MS) break;
     }
     wave.ms += performance.now() - started;
     if (wave.parts.length > 0) {
@@ -174,14 +184,34 @@ export function createRoomOutbox(io: AnyServer, options: OutboxOptions = {}): Ro
     wave.pushes.push(...pushes);
   }
 
-  function soon(room: string, queue: RoomQueue) {
+  /**
+   * A flush once the code that pushed is done: a ledger event or presence as soon as the current job
+   * ends (a microtask: whatever the caller goes on to do, a runner replaying the ledger after a
+   * delegate's act, waits for the room's first slice, not the other way round), fragments at the next
+   * round of the loop, gathering what else streams in that round.
+   */
+  function soon(room: string, queue: RoomQueue, now: boolean) {
     queue.state = "soon";
+    queue.now = now;
+    if (now) {
+      let cancelled = false;
+      queueMicrotask(() => cancelled || flush(room, queue));
+      queue.cancel = () => {
+        cancelled = true;
+      };
+      return;
+    }
     const immediate = setImmediate(() => flush(room, queue));
     queue.cancel = () => clearImmediate(immediate);
   }
 
   function idle(room: string, queue: RoomQueue) {
-    if (queue.pushes.length > 0) return soon(room, queue);
+    if (queue.pushes.length > 0)
+      return soon(
+        room,
+        queue,
+        queue.pushes.some((p) => p.event !== "transcript"),
+      );
     queue.state = "idle";
     queue.cancel = null;
     rooms.delete(room);
@@ -190,17 +220,18 @@ export function createRoomOutbox(io: AnyServer, options: OutboxOptions = {}): Ro
   return {
     push(room, event, payload) {
       let queue = rooms.get(room);
-      if (!queue) rooms.set(room, (queue = { pushes: [], state: "idle", cancel: null, urgent: false }));
+      if (!queue) rooms.set(room, (queue = { pushes: [], state: "idle", cancel: null, urgent: false, now: false }));
       const next = { event, payload } as Push;
       if (!options.absorb?.(queue.pushes, next)) queue.pushes.push(next);
       // Only a speaker's words wait out the room's last write: a ledger event (a vote, a result) or
-      // presence goes at the next round of the loop, or joins the write under way, taking what waits
-      // with it, in order.
-      if (queue.state === "idle") soon(room, queue);
-      else if (event !== "transcript" && queue.state === "pacing") {
+      // presence goes as soon as the code that pushed it is done, or joins the write under way, taking
+      // what waits with it, in order.
+      const urgent = event !== "transcript";
+      if (queue.state === "idle") soon(room, queue, urgent);
+      else if (urgent && (queue.state === "pacing" || (queue.state === "soon" && !queue.now))) {
         queue.cancel?.();
-        soon(room, queue);
-      } else if (event !== "transcript" && queue.state === "writing") queue.urgent = true;
+        soon(room, queue, true);
+      } else if (urgent && queue.state === "writing") queue.urgent = true;
     },
     close() {
       for (const queue of rooms.values()) queue.cancel?.();

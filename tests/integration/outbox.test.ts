@@ -126,6 +126,28 @@ describe("the room outbox", () => {
     await waitFor(async () => (server.of("/").adapter.rooms.get("stream:m1")?.has(third.socket.id!) ? null : true), "the third to leave");
   });
 
+  it("an event is written as soon as the code that pushed it is done, before whatever that code goes on to do; fragments of the same job go with it, in order", async () => {
+    const [ws, polling] = watchers;
+    for (const w of [ws!, polling!]) w.received.length = 0;
+    written.length = 0;
+    outbox.push("stream:m1", "transcript", fragment("a", "before the event"));
+    outbox.push("stream:m1", "presence", { matterId: "m1", people: [], citizens: 0, anonymous: 1 });
+    // The pusher's next step (a runner reading the ledger after a delegate's act) comes after the write, not before it.
+    await Promise.resolve();
+    expect(written).toHaveLength(1);
+    expect(written[0]!.pushes.map((p) => p.event)).toEqual(["transcript", "presence"]);
+    await waitFor(async () => (ws!.received.length >= 2 && polling!.received.length >= 2 ? true : null), "both watchers");
+    expect(ws!.received).toEqual(["a:before the event", "presence"]);
+    expect(polling!.received).toEqual(["a:before the event", "presence"]);
+
+    // Fragments alone wait for the next round of the loop, gathering what else streams in this one.
+    written.length = 0;
+    outbox.push("stream:m1", "transcript", fragment("a", "later"));
+    await Promise.resolve();
+    expect(written).toHaveLength(0);
+    await waitFor(async () => (written.length === 1 ? true : null), "the fragment's write");
+  });
+
   it("a speaker's words pushed before the room's write join into one fragment, in the place of the first", async () => {
     const [ws, polling] = watchers;
     for (const w of [ws!, polling!]) w.received.length = 0;
