@@ -19,6 +19,7 @@ import { remixLoadContext } from "./load-context.server.js";
 import { log, requestIdFrom } from "./log.server.js";
 import { httpDuration, mayReadMetrics, meteredLlm, registry, routeLabel } from "./metrics.server.js";
 import { dbCallRecorder } from "./llm-recorder.server.js";
+import { createOfflineWorker } from "./services/offline-worker.server.js";
 import { openApiDocument } from "./openapi.server.js";
 import { createRealtime, type Realtime } from "./realtime/index.server.js";
 import { createDeliberationRunner } from "./services/deliberation.server.js";
@@ -124,6 +125,8 @@ export async function createAgoraServer(
   await migrateToLatest(database.db);
 
   const ids = () => randomUUID();
+  // The offline engine reads value cards in a worker thread (server/services/offline-worker.server.ts).
+  const offlineWorker = options.llm ? null : createOfflineWorker();
   const http = createServer();
   const broadcaster = { ledgerAppended: () => {} } as AppDeps["events"];
   const deps: AppDeps = {
@@ -132,7 +135,16 @@ export async function createAgoraServer(
     config,
     clock: systemClock,
     ids,
-    llm: meteredLlm(options.llm ?? createEngine({ ...config.llm, recorder: dbCallRecorder(() => deps), clock: systemClock, ids })),
+    llm: meteredLlm(
+      options.llm ??
+        createEngine({
+          ...config.llm,
+          recorder: dbCallRecorder(() => deps),
+          clock: systemClock,
+          ids,
+          ...(offlineWorker ? { offload: offlineWorker.offload } : {}),
+        }),
+    ),
     events: { ledgerAppended: (event) => broadcaster.ledgerAppended(event) },
     graphs: createGraphRegistry(() => deps),
     deliberations: createDeliberationRunner(() => deps, {
@@ -351,6 +363,7 @@ export async function createAgoraServer(
       clearInterval(batchSweeper);
       await deps.deliberations.close();
       await deps.graphs.close();
+      await offlineWorker?.terminate();
       await realtime.close();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await database.close();

@@ -7,7 +7,16 @@ export interface OfflineEngineOptions {
   recorder: CallRecorder;
   clock: Clock;
   ids: IdGenerator;
+  /**
+   * Runs a task's offline function elsewhere (a worker thread) and answers with its output, or
+   * returns undefined for a task it does not run: that one runs here. The server sends the gate
+   * there, so a card's reading never holds the event loop (decision 18).
+   */
+  offload?: OfflineOffload;
 }
+
+/** Where offline functions run off the caller's thread: by task name, with the parsed input. */
+export type OfflineOffload = (taskName: string, input: unknown) => Promise<unknown> | undefined;
 
 /** Splits an answer into a few fragments so the live transcript streams as it does with a model. */
 export function fragmentsOf(text: string, maxFragments = 8, minLength = 24): string[] {
@@ -19,7 +28,7 @@ export function fragmentsOf(text: string, maxFragments = 8, minLength = 24): str
 }
 
 /** Answers every task with its own deterministic `offline` function, recorded like a model call. */
-export function createOfflineEngine({ recorder, clock, ids }: OfflineEngineOptions): LlmPort {
+export function createOfflineEngine({ recorder, clock, ids, offload }: OfflineEngineOptions): LlmPort {
   return {
     engine: "offline",
     model: OFFLINE_MODEL,
@@ -48,7 +57,8 @@ export function createOfflineEngine({ recorder, clock, ids }: OfflineEngineOptio
 
       let raw: Output;
       try {
-        raw = task.offline(taskInput);
+        const elsewhere = offload?.(task.name, taskInput);
+        raw = elsewhere ? ((await elsewhere) as Output) : task.offline(taskInput);
       } catch (error) {
         await record("error", null, `offline reasoner failed: ${error instanceof Error ? error.message : String(error)}`);
         throw error;
