@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import {
   CamelCasePlugin,
+  type DatabaseConnection,
+  type Driver,
   Kysely,
   type KyselyPlugin,
   LimitNode,
@@ -12,9 +14,11 @@ import {
   PostgresDialect,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
+  type QueryCompiler,
   type QueryResult,
   type RootOperationNode,
   SqliteDialect,
+  type TransactionSettings,
   type UnknownRow,
   ValueNode,
 } from "kysely";
@@ -96,29 +100,76 @@ class LimitInliner extends OperationNodeTransformer {
 }
 
 /**
+ * On SQLite every query answers synchronously, so a chain of queries (a citizen's submission, a batch
+ * job, the census import's steps) runs as one chain of microtasks that no request or timer can
+ * interrupt. Before each query takes the connection, and before each transaction begins, this waits
+ * for the loop's next turn once the current slice (db/loop.ts) is used up, so no chain of queries
+ * holds the loop for more than about a slice.
+ *
+ * The wait comes before the connection is taken, never while it is held: SQLite has one connection,
+ * and a query that waited for a turn holding it (as queries did when the wait followed each answer)
+ * made every other query wait that turn too, /healthz's among them, and the next holder its own turn
+ * (measured during the census import and the intake: /healthz's one read waited two turns for the
+ * connection, its whole wait). The statements of a transaction therefore run without waiting: a
+ * transaction is short by design (batched jobs fit theirs to about 40 ms, `batchSize`), and holds
+ * the connection only while it runs.
+ */
+class LoopSharingDriver implements Driver {
+  constructor(private readonly driver: Driver) {}
+
+  init(): Promise<void> {
+    return this.driver.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await shareTheLoop();
+    return this.driver.acquireConnection();
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.driver.beginTransaction(connection, settings);
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.driver.commitTransaction(connection);
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.driver.rollbackTransaction(connection);
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.driver.savepoint?.(connection, name, compileQuery);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.driver.rollbackToSavepoint?.(connection, name, compileQuery);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.driver.releaseSavepoint?.(connection, name, compileQuery);
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.driver.releaseConnection(connection);
+  }
+
+  destroy(): Promise<void> {
+    return this.driver.destroy();
+  }
+}
+
+class LoopSharingSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    return new LoopSharingDriver(super.createDriver());
+  }
+}
+
+/**
  * Writes `.limit(n)` and `.offset(n)` as literals. With `LIMIT ?`, SQLite (as better-sqlite3 prepares
  * it) took more than twice as long on an ordered one-row read as with `LIMIT 1`, at every run; it is
  * harmless on PostgreSQL. Only non-negative safe integers are inlined, so nothing else reaches the SQL.
  */
-/**
- * On SQLite every query answers synchronously, so a chain of queries (a citizen's submission, a batch
- * job, the census import's steps) runs as one chain of microtasks that no request or timer can
- * interrupt. After each query's answer this waits for the loop's next turn once the current slice
- * (db/loop.ts) is used up, so no chain of queries holds the loop for more than about a slice. A query
- * inside a transaction waits too: other requests run meanwhile, and wait for the connection only if
- * they need it.
- */
-class ShareTheLoop implements KyselyPlugin {
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return args.node;
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    await shareTheLoop();
-    return args.result;
-  }
-}
-
 class InlineLimits implements KyselyPlugin {
   readonly #transformer = new LimitInliner();
 
@@ -234,8 +285,8 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("busy_timeout = 5000");
     const checkpointer = config.file === ":memory:" ? null : startCheckpointer(sqlite, config.file);
     const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-      plugins: [...plugins, new ShareTheLoop()],
+      dialect: new LoopSharingSqliteDialect({ database: withStatementCache(sqlite) }),
+      plugins,
     });
     const health: DatabaseHealth = { up: true, noteError: () => {}, probe: async () => true, close: () => {} };
     return {
