@@ -186,7 +186,9 @@ export default function NewMatter() {
   const posted = useActionData<typeof action>();
   const was: Typed | null = posted && "values" in posted ? posted.values : null;
   const clauses = was?.clauses ?? amends?.clauses ?? [""];
-  const language = was?.language || amends?.language || "en";
+  // A new matter is first offered in the language of the clerk's page (the page's locales are the matter languages).
+  const pageLanguage = (LANGUAGES as readonly string[]).includes(locale) ? locale : "en";
+  const language = was?.language || amends?.language || pageLanguage;
   return (
     <div className="page narrow">
       <h1>{amends ? t("matters.newAmending") : t("matters.new")}</h1>

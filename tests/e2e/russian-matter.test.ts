@@ -64,6 +64,8 @@ describe.skipIf(skip)("a matter written in Russian, in a real browser", () => {
         .locator("input[name=language]")
         .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
       expect(languages).toEqual(["en", "et", "ru"]);
+      // Offered first in the language of her page.
+      expect(await page.getByRole("radio", { name: "English" }).isChecked()).toBe(true);
       await page.getByRole("radio", { name: "Russian" }).check();
       await page.getByLabel("Choice context").selectOption("ai-decisions-about-people");
       await page.getByLabel("Rationale").fill("The benefits agency in Narva plans to automate first decisions; most applicants there read Russian.");
@@ -199,4 +201,20 @@ describe.skipIf(skip)("a matter written in Russian, in a real browser", () => {
     expect(entry, "the ruling's feed entry").toBeTruthy();
     expect(entry).toMatch(/^ xml:lang="ru"/);
   }, 150_000);
+
+  // Last: the language she chooses stays with her account, and the tests before read her pages in English.
+  it("offers a clerk on a Russian page a Russian matter first", async () => {
+    const { context, page } = await freshPage(browser, baseUrl, DESKTOP);
+    try {
+      await signIn(page, "clerk@demo.agora");
+      await page.goto("/");
+      await page.locator("#lang-select").selectOption("ru");
+      await Promise.all([page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }), page.getByRole("button", { name: "Change" }).click()]);
+      await page.goto("/matters/new");
+      const checked = await main(page).locator("input[name=language]:checked").getAttribute("value");
+      expect(checked).toBe("ru");
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });
