@@ -913,6 +913,7 @@ export const en = {
   "ballot.downloadReceipt": "Download your receipt (JSON)",
   "ballot.opened": "The ballot is open.",
   "ballot.closedDone": "The ballot is closed and counted.",
+  "ballot.toPublish": "Publish the ratified ruling from the matter's page",
   "ballot.returned": "The draft went back to deliberation.",
   "ballot.chartLabel": "Votes so far: {summary}; {eligible, plural, one {# delegate may} other {# delegates may}} vote.",
   "ballot.chartCaption": "Each bar is a choice's votes, out of {eligible, plural, one {the one delegate who may} other {the # delegates who may}} vote.",

@@ -925,6 +925,7 @@ export const et: Messages = {
   "ballot.downloadReceipt": "Laadi alla oma kviitung (JSON)",
   "ballot.opened": "Hääletus on avatud.",
   "ballot.closedDone": "Hääletus on suletud ja hääled loetud.",
+  "ballot.toPublish": "Avalda ratifitseeritud otsus küsimuse lehelt",
   "ballot.returned": "Eelnõu saadeti arutellu tagasi.",
   "ballot.chartLabel": "Seni antud hääled: {summary}; hääletada {eligible, plural, one {võib # delegaat} other {võib # delegaati}}.",
   "ballot.chartCaption": "Iga tulp näitab valiku hääli {eligible, plural, one {ühe hääleõigusliku delegaadi} other {# hääleõigusliku delegaadi}} seast.",

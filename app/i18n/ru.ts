@@ -953,6 +953,7 @@ export const ru: Messages = {
   "ballot.downloadReceipt": "Скачать квитанцию (JSON)",
   "ballot.opened": "Голосование открыто.",
   "ballot.closedDone": "Голосование закрыто, голоса подсчитаны.",
+  "ballot.toPublish": "Опубликовать утверждённое постановление на странице вопроса",
   "ballot.returned": "Проект вернулся на обсуждение.",
   "ballot.chartLabel":
     "Голоса на сейчас: {summary}; {eligible, plural, one {голосовать может # делегат} few {голосовать могут # делегата} many {голосовать могут # делегатов} other {голосовать могут # делегата}}.",

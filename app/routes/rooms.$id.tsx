@@ -112,7 +112,8 @@ export default function Room() {
           ballot={ballot}
           canOpen={canOpen}
           waiting={waiting}
-          clerk={clerk && matter.status === "ratification"}
+          clerk={clerk && ["ratification", "ratified", "rejected"].includes(matter.status)}
+          ratified={matter.status === "ratified"}
         />
       )}
     </div>
@@ -128,6 +129,7 @@ function Desk({
   canOpen,
   waiting,
   clerk,
+  ratified,
 }: {
   view: DeliberationView;
   matterId: string;
@@ -136,7 +138,9 @@ function Desk({
   ballot: Ballot;
   canOpen: boolean;
   waiting: boolean;
+  /** The clerk, while the ballot is open or just closed. */
   clerk: boolean;
+  ratified: boolean;
 }) {
   const t = useT();
   const name = useCandidateNames(view);
@@ -177,7 +181,7 @@ function Desk({
               </ActionForm>
             </section>
           ) : null}
-          <BallotPanel ballot={ballot} canOpen={canOpen} waiting={waiting} clerk={clerk} matterId={matterId} />
+          <BallotPanel ballot={ballot} canOpen={canOpen} waiting={waiting} clerk={clerk} ratified={ratified} matterId={matterId} />
         </aside>
 
         <div className="room-record">
@@ -284,13 +288,30 @@ function PauseControl({ paused }: { paused: boolean }) {
   );
 }
 
-function BallotPanel({ ballot, canOpen, waiting, clerk, matterId }: { ballot: Ballot; canOpen: boolean; waiting: boolean; clerk: boolean; matterId: string }) {
+function BallotPanel({
+  ballot,
+  canOpen,
+  waiting,
+  clerk,
+  ratified,
+  matterId,
+}: {
+  ballot: Ballot;
+  canOpen: boolean;
+  waiting: boolean;
+  clerk: boolean;
+  ratified: boolean;
+  matterId: string;
+}) {
   const t = useT();
   if (!ballot && !canOpen) return null;
   return (
     <section aria-labelledby="ballot" className="card stack">
       <h2 id="ballot">{t("ballot.title")}</h2>
-      {canOpen || (clerk && ballot?.open) ? <ClerkBallot ballot={ballot} canOpen={canOpen && !ballot?.open} waiting={waiting} /> : null}
+      {/* The clerk's part stays once she closed the ballot: its answer is where she pressed, with the way on. */}
+      {canOpen || (clerk && ballot) ? (
+        <ClerkBallot ballot={ballot} canOpen={canOpen && !ballot?.open} waiting={waiting} publishable={clerk && ratified} matterId={matterId} />
+      ) : null}
       {ballot ? (
         <>
           <details>
@@ -371,7 +392,19 @@ function VoteForm({ ballot, matterId }: { ballot: NonNullable<Ballot>; matterId:
 }
 
 /** The clerk's ballot: open it on the final draft; once the quorum is met, close it, or return the draft to deliberation. */
-function ClerkBallot({ ballot, canOpen, waiting }: { ballot: Ballot; canOpen: boolean; waiting: boolean }) {
+function ClerkBallot({
+  ballot,
+  canOpen,
+  waiting,
+  publishable,
+  matterId,
+}: {
+  ballot: Ballot;
+  canOpen: boolean;
+  waiting: boolean;
+  publishable: boolean;
+  matterId: string;
+}) {
   const t = useT();
   const fetcher = useFetcher<ActionResult>();
   const busy = fetcher.state !== "idle";
@@ -421,6 +454,11 @@ function ClerkBallot({ ballot, canOpen, waiting }: { ballot: Ballot; canOpen: bo
         </>
       ) : null}
       <Feedback result={result} success={said} settled={!busy} />
+      {publishable ? (
+        <p>
+          <Link to={`/matters/${matterId}#ballot-text`}>{t("ballot.toPublish")}</Link>
+        </p>
+      ) : null}
     </div>
   );
 }

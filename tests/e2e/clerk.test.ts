@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser.js";
+import { hydrated, launchBrowser } from "../support/browser.js";
 import { signInAs } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
 import {
@@ -117,10 +117,15 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
       const delegate = n === 1 ? jaan : await signInAs(baseUrl, `delegate${n}@demo.agora`);
       expect((await delegate.mutate("room.vote", { id, choice: "ratify" })).status).toBe(200);
     }
-    const liis = await signInAs(baseUrl, "clerk@demo.agora");
-    expect((await liis.mutate("room.closeBallot", { id })).data).toMatchObject({ outcome: "ratified" });
-
-    await page.reload();
+    // She closes the ballot in the room: the answer is where she pressed, focused, with the way to publish.
+    await page.goto(`/rooms/${id}`);
+    await hydrated(page);
+    await page.getByRole("button", { name: "Close the ballot" }).click();
+    const closed = main(page).getByRole("status").filter({ hasText: "The ballot is closed and counted." });
+    await closed.waitFor();
+    await expect.poll(() => closed.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.getByRole("link", { name: "Publish the ratified ruling from the matter's page" }).click();
+    await page.waitForURL((url) => url.pathname === matterPath);
     const publish = main(page).locator("section", { has: page.getByRole("heading", { name: "Publish the ruling: the exact text" }) });
     await publish.waitFor();
     // The exact text: the delegate's rewording of the last clause is in it, tracked against the proposed rule.
