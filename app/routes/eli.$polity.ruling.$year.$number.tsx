@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ActionForm, Announcement, Field, Submit, TextField, useFieldError } from "../components/forms";
 import { ConfirmBox, MatterStatus } from "../components/matters";
 import { VerifyPanel } from "../components/verify-panel";
@@ -118,6 +118,19 @@ function HarmValues({ values }: { values: [string, string][] }) {
 }
 
 type Harm = Awaited<ReturnType<typeof loader>>["harm"];
+
+/** "You reported a harm on …": focused when she has just sent it, so she hears that it went. */
+function HarmReported({ text, focus }: { text: string; focus: boolean }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (focus) ref.current?.focus();
+  }, [focus]);
+  return (
+    <p ref={ref} tabIndex={-1} className="alert alert-ok" role="status">
+      {text}
+    </p>
+  );
+}
 const percent = (x: number) => `${Math.round(x * 100)} %`;
 
 /**
@@ -188,11 +201,9 @@ export default function RulingPage() {
   // The clerk arrives here from publishing it (the matter page sends her to #published).
   const justPublished = useLocation().hash === "#published";
   const harmValues = [...new Map(harm.constituencies.flatMap((c) => c.values.map((v) => [v.valueId, v.title] as [string, string]))).entries()];
-  const reported = (when: string) => (
-    <p className="alert alert-ok" role="status">
-      {t("harm.reportedOn", { when: formatTime(when, locale) })}
-    </p>
-  );
+  // Just reported, the answer takes the focus: the form's own answer gives way to the page's once it reloads.
+  const [justReported, setJustReported] = useState(false);
+  const reported = (when: string) => <HarmReported text={t("harm.reportedOn", { when: formatTime(when, locale) })} focus={justReported} />;
   return (
     <div className="page">
       <p className="card-meta">
@@ -274,7 +285,13 @@ export default function RulingPage() {
         ) : harm.myReport ? (
           reported(harm.myReport.createdAt)
         ) : (
-          <ActionForm<{ createdAt: string }> intent="harm" className="stack card" aria-labelledby="harm-form-title" done={(data) => reported(data.createdAt)}>
+          <ActionForm<{ createdAt: string }>
+            intent="harm"
+            className="stack card"
+            aria-labelledby="harm-form-title"
+            onSuccess={() => setJustReported(true)}
+            done={(data) => reported(data.createdAt)}
+          >
             <h3 id="harm-form-title">{t("harm.formTitle")}</h3>
             <TextField name="what" id="harm-what" rows={3} label={t("harm.what")} help={t("harm.whatHelp")} {...constraints(HarmWhat)} />
             <HarmValues values={harmValues} />

@@ -165,10 +165,13 @@ describe.skipIf(skip)("the clerk's confirmations in a real browser", () => {
 
       await form.getByLabel(/What happened/).fill("My son's refusal letter named nobody who could review it, and the phone line could not say who decided.");
       await form.getByRole("button", { name: "Report the harm" }).click();
-      await main(page)
+      const filed = main(page)
         .getByRole("status")
-        .filter({ hasText: /You reported a harm on .+\./ })
-        .waitFor();
+        .filter({ hasText: /You reported a harm on .+\./ });
+      await filed.waitFor();
+      // Where she pressed, and focused, also once the page has reloaded its data around it.
+      await page.waitForLoadState("networkidle");
+      await expect.poll(() => filed.evaluate((el) => el === document.activeElement)).toBe(true);
       await expectNoHorizontalOverflow(page, PHONE.width);
       await checkA11y(page, "harm-reported");
       await screenshot(page, "harm-reported-phone");
