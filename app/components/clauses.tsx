@@ -18,6 +18,32 @@ export type RuleView = Out["matters"]["get"]["rule"];
 type PublicAmendment = RuleView["leadingAdditions"][number];
 export type MyAmendment = Out["matters"]["myAmendments"][number];
 
+/** Which text a deliberated matter stands on now: the draft, the text on the ballot, or the ratified one. */
+export type StandingText = "draft" | "ballot" | "ratified";
+
+/** What became of an amendment in that text: its words are clause N, the clause it strikes is gone, or neither. */
+export type AmendmentFate = { kind: "in"; number: number } | { kind: "struck" } | { kind: "out" };
+
+/**
+ * Whether an amendment made it into the text the deliberation produced (the delegates' amended draft
+ * when there is one): its own option is one of the text's clauses, or, for a strike, no wording of its
+ * clause is. `rule` is the deliberation's options by slot (the clause an amendment belongs to).
+ */
+export function amendmentFate(
+  amendment: { id: string; action: string },
+  rule: readonly { options: readonly { id: string }[] }[],
+  clauses: readonly { optionId: string; number: number }[],
+): AmendmentFate {
+  // The deliberation names a citizen's amendment "m:<its id>" among its options (server/services/clauses.server.ts).
+  const option = `m:${amendment.id}`;
+  const mine = clauses.find((c) => c.optionId === option);
+  if (mine) return { kind: "in", number: mine.number };
+  if (amendment.action !== "strike") return { kind: "out" };
+  const slot = rule.find((s) => s.options.some((o) => o.id === option));
+  const kept = slot ? clauses.some((c) => slot.options.some((o) => o.id === c.optionId)) : true;
+  return kept ? { kind: "out" } : { kind: "struck" };
+}
+
 /** One of her value cards, as the amendment form offers it. */
 export interface AmendmentCard {
   id: string;
@@ -214,8 +240,25 @@ function AmendmentForm({ number, citizen }: { number: number; citizen: CitizenAm
   );
 }
 
-/** Her own amendments on the matter, with Withdraw while intake is open. */
-export function MyAmendments({ amendments, open, announce }: { amendments: MyAmendment[]; open: boolean; announce: (text: string) => void }) {
+/**
+ * Her own amendments on the matter, with Withdraw while intake is open; once deliberated, whether each
+ * made it into the draft (or the text on the ballot, or the ratified text), and where to read why.
+ */
+export function MyAmendments({
+  amendments,
+  open,
+  announce,
+  fateOf,
+  standing,
+  matterId,
+}: {
+  amendments: MyAmendment[];
+  open: boolean;
+  announce: (text: string) => void;
+  fateOf?: ((amendment: MyAmendment) => AmendmentFate) | null;
+  standing?: StandingText;
+  matterId?: string;
+}) {
   const t = useT();
   if (amendments.length === 0) return null;
   return (
@@ -229,6 +272,7 @@ export function MyAmendments({ amendments, open, announce }: { amendments: MyAme
               {a.withdrawn ? ` · ${t("amendments.withdrawnLabel")}` : null}
             </p>
             {a.action === "strike" ? null : <Written as="p" className="clause-words" text={a.text} />}
+            {fateOf && standing && !a.withdrawn ? <FateNote fate={fateOf(a)} clause={a.clause} standing={standing} matterId={matterId} /> : null}
             {open && !a.withdrawn ? (
               <ActionForm intent="withdraw" formKey={a.id} hidden={{ optionId: a.id }} onSuccess={() => announce(t("amendments.withdrawn"))}>
                 <Submit className="button-secondary">{t("amendments.withdraw")}</Submit>
@@ -238,5 +282,20 @@ export function MyAmendments({ amendments, open, announce }: { amendments: MyAme
         ))}
       </ul>
     </section>
+  );
+}
+
+function FateNote({ fate, clause, standing, matterId }: { fate: AmendmentFate; clause: number; standing: StandingText; matterId?: string | undefined }) {
+  const t = useT();
+  const said =
+    fate.kind === "in"
+      ? t("amendments.fate.in", { text: standing, number: fate.number })
+      : fate.kind === "struck"
+        ? t("amendments.fate.struck", { text: standing, clause })
+        : t("amendments.fate.out", { text: standing });
+  return (
+    <p className={fate.kind === "out" ? "amendment-fate" : "amendment-fate amendment-in"}>
+      <strong>{said}</strong> {matterId ? <Link to={`/rooms/${matterId}`}>{t("amendments.fate.why")}</Link> : null}
+    </p>
   );
 }

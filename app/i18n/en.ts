@@ -343,6 +343,11 @@ export const en = {
   "amendments.withdraw": "Withdraw",
   "amendments.withdrawn": "Your amendment was withdrawn.",
   "amendments.withdrawnLabel": "Withdrawn",
+  "amendments.fate.in": "{text, select, draft {In the draft ruling} ballot {In the text on the ballot} other {In the ratified text}}: it is clause {number}.",
+  "amendments.fate.struck":
+    "{text, select, draft {The draft ruling} ballot {The text on the ballot} other {The ratified text}} strikes clause {clause}, as you proposed.",
+  "amendments.fate.out": "Not in {text, select, draft {the draft ruling} ballot {the text on the ballot} other {the ratified text}}.",
+  "amendments.fate.why": "Why: every option read against every value, in the room",
   "amendments.notProvision.tooShort": "Write the whole provision: at least 10 characters.",
   "amendments.notProvision.tooLong": "A provision has at most 1,000 characters: propose one clause at a time.",
   "amendments.notProvision.instruction": "Write the provision for people: an amendment may not address a system or a model, or carry instructions or markup.",

@@ -349,6 +349,11 @@ export const et: Messages = {
   "amendments.withdraw": "Võta tagasi",
   "amendments.withdrawn": "Sinu muudatusettepanek on tagasi võetud.",
   "amendments.withdrawnLabel": "Tagasi võetud",
+  "amendments.fate.in": "{text, select, draft {Otsuse eelnõus} ballot {Hääletusele pandud tekstis} other {Ratifitseeritud tekstis}} on see punkt {number}.",
+  "amendments.fate.struck":
+    "{text, select, draft {Otsuse eelnõust} ballot {Hääletusele pandud tekstist} other {Ratifitseeritud tekstist}} on punkt {clause} välja jäetud, nagu sa ettepaneku tegid.",
+  "amendments.fate.out": "{text, select, draft {Otsuse eelnõusse} ballot {Hääletusele pandud teksti} other {Ratifitseeritud teksti}} see ei jõudnud.",
+  "amendments.fate.why": "Miks: iga variandi lugemine iga väärtuse suhtes, arutelus",
   "amendments.notProvision.tooShort": "Kirjuta kogu säte: vähemalt 10 märki.",
   "amendments.notProvision.tooLong": "Sättes on kuni 1000 märki: tee ettepanek üks punkt korraga.",
   "amendments.notProvision.instruction":

@@ -357,6 +357,13 @@ export const ru: Messages = {
   "amendments.withdraw": "Отозвать",
   "amendments.withdrawn": "Ваша поправка отозвана.",
   "amendments.withdrawnLabel": "Отозвана",
+  "amendments.fate.in":
+    "{text, select, draft {В проекте постановления} ballot {В тексте, поставленном на голосование,} other {В утверждённом тексте}} это пункт {number}.",
+  "amendments.fate.struck":
+    "{text, select, draft {В проекте постановления} ballot {В тексте, поставленном на голосование,} other {В утверждённом тексте}} пункт {clause} исключён, как вы и предлагали.",
+  "amendments.fate.out":
+    "{text, select, draft {В проект постановления} ballot {В текст, поставленный на голосование,} other {В утверждённый текст}} она не вошла.",
+  "amendments.fate.why": "Почему: каждый вариант, прочитанный с точки зрения каждой ценности, — в зале обсуждения",
   "amendments.notProvision.tooShort": "Напишите положение целиком: не менее 10 символов.",
   "amendments.notProvision.tooLong": "Положение — не длиннее 1000 символов: предлагайте по одному пункту.",
   "amendments.notProvision.instruction": "Пишите положение для людей: поправка не может обращаться к системе или модели, содержать инструкции или разметку.",

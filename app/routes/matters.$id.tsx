@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DeliberationPanel, useLiveDeliberation } from "../components/deliberation";
 import { useState } from "react";
-import { type AmendmentCard, MyAmendments, RuleClauses } from "../components/clauses";
+import { type AmendmentCard, amendmentFate, MyAmendments, RuleClauses, type StandingText } from "../components/clauses";
 import { ActionForm, Announcement, Field, Submit } from "../components/forms";
 import { ConfirmBox, MatterStatus } from "../components/matters";
 import { TrackedChanges } from "../components/tracked-changes";
@@ -115,6 +115,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
+/** Which text a matter's status makes the one that stands (none before a draft, or once it was rejected). */
+const STANDING: Partial<Record<string, StandingText>> = {
+  deliberating: "draft",
+  ratification: "ballot",
+  ratified: "ratified",
+  published: "ratified",
+  renewed: "ratified",
+  sunset: "ratified",
+  repealed: "ratified",
+};
+
 export default function MatterPage() {
   const t = useT();
   const locale = useLocale();
@@ -125,6 +136,9 @@ export default function MatterPage() {
   const [announced, setAnnounced] = useState<string | null>(null);
   useLiveDeliberation(matter.id, matter.status === "deliberating" && (!view || !["drafted", "halted"].includes(view.stage)), view?.lastSeq ?? 0);
   const draftText = view?.room.amended?.text ?? view?.draft?.text ?? null;
+  // The text her amendments are measured against: the delegates' amended draft when there is one.
+  const standing = STANDING[matter.status];
+  const standingClauses = standing ? (view?.amendedDraft?.clauses ?? view?.draft?.clauses ?? null) : null;
   const canOpenBallot = clerk && matter.status === "deliberating" && view?.stage === "drafted" && !view.room.paused && draftText !== null;
   return (
     <div className="page">
@@ -237,7 +251,14 @@ export default function MatterPage() {
         citizen={amending}
         announce={setAnnounced}
       />
-      <MyAmendments amendments={mine} open={intakeOpen} announce={setAnnounced} />
+      <MyAmendments
+        amendments={mine}
+        open={intakeOpen}
+        announce={setAnnounced}
+        fateOf={standingClauses ? (a) => amendmentFate(a, view?.rule ?? [], standingClauses) : null}
+        standing={standing}
+        matterId={matter.id}
+      />
       <section aria-labelledby="rationale">
         <h2 id="rationale">{t("matters.rationale")}</h2>
         <p className="pre-line">{matter.rationale}</p>
