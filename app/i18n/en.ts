@@ -251,6 +251,7 @@ export const en = {
   "values.cardNotFound": "There is no such card of yours.",
   "values.cardNotActive": "That card was already revised or withdrawn.",
   "values.valueNotFound": "There is no such value.",
+  "values.writtenAgain": "You already hold this value here with a card of yours. Revise that card instead of writing it again.",
   "values.alreadyEndorsed": "You have already endorsed this value.",
   "values.alreadyHeld": "One of your own cards is this value already.",
   "values.pairNotFound": "There is no such pair of values.",

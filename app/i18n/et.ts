@@ -256,6 +256,7 @@ export const et: Messages = {
   "values.cardNotFound": "Sellist sinu kaarti pole.",
   "values.cardNotActive": "See kaart on juba muudetud või tagasi võetud.",
   "values.valueNotFound": "Sellist väärtust pole.",
+  "values.writtenAgain": "Sul on see väärtus siin juba sinu kaardiga olemas. Muuda seda kaarti, selle asemel et sama väärtus uuesti kirja panna.",
   "values.alreadyEndorsed": "Oled seda väärtust juba toetanud.",
   "values.alreadyHeld": "Üks sinu enda kaartidest ongi see väärtus.",
   "values.pairNotFound": "Sellist väärtuste paari pole.",

@@ -263,6 +263,7 @@ export const ru: Messages = {
   "values.cardNotFound": "У вас нет такой карточки.",
   "values.cardNotActive": "Эта карточка уже исправлена или отозвана.",
   "values.valueNotFound": "Такой ценности нет.",
+  "values.writtenAgain": "Эта ценность уже есть у вас здесь в вашей карточке. Исправьте ту карточку, а не пишите ценность заново.",
   "values.alreadyEndorsed": "Вы уже поддержали эту ценность.",
   "values.alreadyHeld": "Одна из ваших карточек уже и есть эта ценность.",
   "values.pairNotFound": "Такой пары ценностей нет.",

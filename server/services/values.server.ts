@@ -184,6 +184,7 @@ export async function submitCard(deps: AppDeps, user: SessionUser, input: Submit
   // (issue 16); saveCard checks the revised card again in its transaction, for a revision racing another.
   if (input.revisionOf) await requireRevisable(deps.db, citizenId, input.revisionOf);
   requireReadableCard(input.title, input.description, ...input.policies);
+  await requireNotWrittenAgain(deps.db, citizenId, context.id, input);
   // The gate's reason is written in her language, naming the context as she reads it.
   const gate = await deps.llm.run(valueClassifyTask, {
     title: input.title,
@@ -257,6 +258,38 @@ async function requireRevisable(db: Kysely<Database>, citizenId: string, cardId:
   if (previous.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
 }
 
+const HELD_AGAIN = () =>
+  new DomainError("conflict", "values.writtenAgain", "You already hold this value here with a card of yours. Revise that card instead of writing it again.");
+
+const sameText = (a: string, b: string) => a.trim().replace(/\s+/g, " ").toLowerCase() === b.trim().replace(/\s+/g, " ").toLowerCase();
+
+/**
+ * The same card again (sent twice, or written out anew word for word) is refused before the gate: her
+ * value counts once, and no model is asked about what she already wrote. A revision of that very card may
+ * keep its words.
+ */
+async function requireNotWrittenAgain(db: Kysely<Database>, citizenId: string, contextId: string, input: SubmitInput): Promise<void> {
+  const mine = await db
+    .selectFrom("valueCards")
+    .select(["id", "title", "description", "policies"])
+    .where("citizenId", "=", citizenId)
+    .where("contextId", "=", contextId)
+    .where("status", "=", "active")
+    .where("canonicalId", "is not", null)
+    .execute();
+  const again = mine.some((card) => {
+    if (card.id === input.revisionOf) return false;
+    const policies = JSON.parse(card.policies) as string[];
+    return (
+      sameText(card.title, input.title) &&
+      sameText(card.description, input.description) &&
+      policies.length === input.policies.length &&
+      policies.every((p, i) => sameText(p, input.policies[i]!))
+    );
+  });
+  if (again) throw HELD_AGAIN();
+}
+
 /** The card, the canonical value it founds (if it does) and its event, in the caller's transaction. */
 async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId, contextId, input, gate, match, embedding }: SaveCard) {
   const cardId = deps.ids();
@@ -267,6 +300,15 @@ async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId,
   }
   let canonical: { id: string; title: string; joined: boolean; similarity: number } | null = null;
   if (gate.verdict === "value" && match) {
+    // A card in other words that is one value with a card she holds (the revised one aside): her value counts once.
+    const held = await trx
+      .selectFrom("valueCards")
+      .select("id")
+      .where("citizenId", "=", citizenId)
+      .where("canonicalId", "=", match.id)
+      .where("status", "=", "active")
+      .executeTakeFirst();
+    if (held) throw HELD_AGAIN();
     const row = await trx.selectFrom("canonicalValues").select(["id", "title"]).where("id", "=", match.id).executeTakeFirstOrThrow();
     canonical = { id: row.id, title: row.title, joined: true, similarity: match.similarity };
   } else if (gate.verdict === "value") {

@@ -227,6 +227,40 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
     expect(card.description).toBe(html.description);
   });
 
+  it("counts a citizen's value once: the same card again, or her value in other words, is refused and nothing is written", async () => {
+    await t.server.deps.graphs.settled();
+    const before = await rowCounts(t.server);
+    const classifications = async () => (await t.server.deps.db.selectFrom("llmCalls").select("id").where("purpose", "=", "values.classify").execute()).length;
+    const asked = await classifications();
+    // Sent again word for word (spacing and case aside): refused before the gate, which is not asked.
+    const again = await mari.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE, title: `  ${CONTESTABLE.title.toUpperCase()} ` });
+    expect(again.status).toBe(409);
+    expect(again.error?.message).toMatch(/already hold this value/);
+    expect(await classifications()).toBe(asked);
+    // Her value told a little differently: the gate reads it, the dedupe finds her own value, and it is refused.
+    const reworded = {
+      ...CONTESTABLE,
+      description: `${CONTESTABLE.description} This is what I keep coming back to.`,
+      policies: [...CONTESTABLE.policies].reverse(),
+    };
+    const paraphrase = await mari.mutate("values.submit", { contextId: CONTEXT, ...reworded });
+    expect(paraphrase.status).toBe(409);
+    expect(paraphrase.error?.message).toMatch(/Revise that card/);
+    await t.server.deps.graphs.settled();
+    const after = await rowCounts(t.server);
+    expect({ ...after, llm_calls: 0 }).toEqual({ ...before, llm_calls: 0 });
+    const mine = await mari.query("values.mine");
+    expect(
+      mine.data.cards.filter((c: { status: string; canonical: { id: string } | null }) => c.status === "active" && c.canonical?.id === canonicalId),
+    ).toHaveLength(1);
+    // The same words in another context are another card, and a revision of her card may keep its words.
+    expect((await mari.mutate("values.submit", { contextId: OTHER_CONTEXT, ...CONTESTABLE })).status).toBe(200);
+    const kept = await mari.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE, revisionOf: valueCardId });
+    expect(kept.status).toBe(200);
+    expect(kept.data.canonical).toMatchObject({ id: canonicalId, joined: true });
+    valueCardId = kept.data.cardId;
+  });
+
   it("records a withdrawal as an event and leaves the rest in place", async () => {
     const res = await mari.mutate("values.withdraw", { cardId: valueCardId });
     expect(res.status).toBe(200);
