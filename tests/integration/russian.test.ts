@@ -94,7 +94,7 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
     expect(contexts.find((c: { id: string }) => c.id === CONTEXT).titleRu).toBe("Системы ИИ, которые принимают решения о людях");
   });
 
-  it("reads a card written in Russian: the gate lets it in, a Russian paraphrase and the English card join it", async () => {
+  it("reads a card written in Russian: the gate lets it in, a Russian paraphrase and an English card join it, her own English card is her value again", async () => {
     const before = await rowCounts(t.server);
     const russian = await anna.mutate("values.submit", { contextId: CONTEXT, ...RUSSIAN_CARD });
     expect(russian.status).toBe(200);
@@ -112,11 +112,16 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
     expect(paraphrase.data.verdict).toBe("value");
     expect(paraphrase.data.canonical).toMatchObject({ id: founded, joined: true });
 
-    // Her English card of the same value meets the Russian one through the concepts they name.
-    const english = await anna.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE });
+    // An English card of the same value meets the Russian one through the concepts they name.
+    const liisa = await signInAs(t.url, "citizen6@demo.agora");
+    const english = await liisa.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE });
     expect(english.status).toBe(200);
     expect(english.data.verdict).toBe("value");
     expect(english.data.canonical).toMatchObject({ id: founded, joined: true });
+    // Anna writing her value again in English is her value twice: refused, in Russian.
+    const again = await anna.mutate("values.submit", { contextId: CONTEXT, ...CONTESTABLE });
+    expect(again.status).toBe(409);
+    expect(again.error?.data.key).toBe("values.writtenAgain");
 
     // A Russian slogan is told so, in Russian, and founds nothing.
     const counted = await rowCounts(t.server);
@@ -161,7 +166,9 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
     const matter = await clerk.mutate("matters.open", { ...MATTER, startIntake: true });
     expect(matter.status).toBe(200);
     refusedWith(await clerk.mutate("matters.addAlternative", { matterId: matter.data.id, clause: 1, text: russianClause }), "matters.unreadScript");
-    const card = (await anna.query("values.mine")).data.cards.find((c: { title: string }) => c.title === CONTESTABLE.title);
+    const card = (await anna.query("values.mine")).data.cards.find(
+      (c: { title: string; status: string }) => c.title === RUSSIAN_CARD.title && c.status === "active",
+    );
     const amendment = await anna.mutate("matters.proposeAmendment", {
       matterId: matter.data.id,
       action: "replace",
@@ -203,7 +210,9 @@ describe.each(dialects())("a Russian-speaking citizen on %s", (dialect) => {
     ).toBe(200);
 
     // Her amendment, in Russian, is a provision; one in English is told the matter's language, Russian.
-    const card = (await anna.query("values.mine")).data.cards.find((c: { title: string }) => c.title === CONTESTABLE.title);
+    const card = (await anna.query("values.mine")).data.cards.find(
+      (c: { title: string; status: string }) => c.title === RUSSIAN_CARD.title && c.status === "active",
+    );
     const amend = (text: string) => anna.mutate("matters.proposeAmendment", { matterId: opened.data.id, action: "replace", clause: 1, text, cardId: card.id });
     const english = await amend("A person subject to an automated decision shall be told why and may ask a human official to review it.");
     refusedWith(english, "amendments.notProvision.wrongLanguage");

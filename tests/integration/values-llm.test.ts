@@ -107,7 +107,9 @@ describe.each(dialects())("values with a language model on %s", (dialect) => {
       .execute();
     expect(JSON.parse(founder!.embedding!)).toEqual([1, 0, 0]);
     const judged = model.received.filter((r) => r.task === "values.same").length;
-    const res = await jaan.mutate("values.submit", {
+    // Another citizen's words (Jaan's card already joined this value: his would be refused as his value again).
+    const kadri = await signInAs(t.url, "citizen3@demo.agora");
+    const res = await kadri.mutate("values.submit", {
       contextId: CONTEXT,
       title: "Pushing back on software verdicts",
       description: "Software rules on my family's benefits; we need to be able to push back.",
