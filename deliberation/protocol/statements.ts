@@ -106,20 +106,31 @@ export const say = {
   },
 
   /** A representative on one candidate. */
-  assessment(language: Language, counts: { honoured: number; eroded: number; of: number; share: number }, approve: boolean, worst: string | null): string {
+  /**
+   * A representative on one candidate. `amend` without approval is "not as it stands", so the words agree
+   * with the badge beside them ("asks for amendments"), not a flat refusal.
+   */
+  assessment(
+    language: Language,
+    counts: { honoured: number; eroded: number; of: number; share: number },
+    approve: boolean,
+    worst: string | null,
+    stance: Stance = approve ? "support" : "oppose",
+  ): string {
+    const verdict = approve ? "accept" : stance === "amend" ? "amend" : "refuse";
     if (language === "et") {
       const head = `Austab meie ${counts.of} väärtusest ${counts.honoured} (${percent(counts.share, language)} kaalust)`;
       const tail = worst ? ` ${worst}` : "";
-      return `${head}${counts.eroded ? `, kahjustab ${counts.eroded}` : ""}.${tail} ${approve ? "Saame sellega nõustuda." : "Sellega me nõustuda ei saa."}`;
+      return `${head}${counts.eroded ? `, kahjustab ${counts.eroded}` : ""}.${tail} ${{ accept: "Saame sellega nõustuda.", amend: "Praegusel kujul me sellega nõustuda ei saa; meie palutud muudatused muudaksid seda.", refuse: "Sellega me nõustuda ei saa." }[verdict]}`;
     }
     if (language === "ru") {
       const head = `Соблюдает ${counts.honoured} ${ofValues(counts.of, "наших")} (${percent(counts.share, language)} их веса)`;
       const tail = worst ? ` ${worst}` : "";
-      return `${head}${counts.eroded ? `, подрывает ${counts.eroded}` : ""}.${tail} ${approve ? "Мы можем это принять." : "Принять это мы не можем."}`;
+      return `${head}${counts.eroded ? `, подрывает ${counts.eroded}` : ""}.${tail} ${{ accept: "Мы можем это принять.", amend: "В нынешнем виде принять это мы не можем; изменения, о которых мы просим, это исправили бы.", refuse: "Принять это мы не можем." }[verdict]}`;
     }
     const head = `Honours ${counts.honoured} of our ${counts.of} values (${percent(counts.share, language)} of their weight)`;
     const tail = worst ? ` ${worst}` : "";
-    return `${head}${counts.eroded ? `, erodes ${counts.eroded}` : ""}.${tail} ${approve ? "We can accept it." : "We cannot accept it."}`;
+    return `${head}${counts.eroded ? `, erodes ${counts.eroded}` : ""}.${tail} ${{ accept: "We can accept it.", amend: "We cannot accept it as it stands; the amendments we ask for would change that.", refuse: "We cannot accept it." }[verdict]}`;
   },
 
   /** A candidate's name: what it changes in the clerk's text. */

@@ -543,15 +543,16 @@ export function critiqueOffline(input: CritiqueInput): Critique {
         .sort((a, b) => b.weight - a.weight)
         .map((v) => say.reading(language, numbers[candidate.choice.indexOf(v.by[0]!.optionId)] ?? 0, v.title, v.by[0]!))[0] ??
       (first && firstVerdict?.verdict === "silent" ? say.silent(language, first.title) : undefined);
+    // A text that erodes nothing but does nothing for the first value is not one to support as it stands.
+    const shown = stance === "support" && !approve ? ("amend" as const) : stance;
     return {
       id: candidate.id,
       utility: st.utility,
       assessment: {
         candidateId: candidate.id,
-        // A text that erodes nothing but does nothing for the first value is not one to support as it stands.
-        stance: stance === "support" && !approve ? ("amend" as const) : stance,
+        stance: shown,
         approve,
-        statement: say.assessment(language, counts(st), approve, worst ?? null),
+        statement: say.assessment(language, counts(st), approve, worst ?? null, shown),
         honoured: st.values.filter((v) => v.verdict === "honours").map((v) => v.valueId),
         unaddressed: st.values.filter((v) => v.verdict !== "honours").map((v) => v.valueId),
         eroded: st.values.filter((v) => v.verdict === "erodes").map((v) => v.valueId),

@@ -119,7 +119,7 @@ describe.skipIf(skip)("a matter written in Russian, in a real browser", () => {
         for (const c of clauses) expect(c).toMatch(cyrillic);
         const stances = await page.locator(".stances li p:not(.stance-head) > span[lang]").allInnerTexts();
         expect(stances.length).toBeGreaterThan(0);
-        for (const s of stances) expect(s).toMatch(/(Мы можем это принять|Принять это мы не можем)\.$/u);
+        for (const s of stances) expect(s).toMatch(/(Мы можем это принять|Принять это мы не можем|изменения, о которых мы просим, это исправили бы)\.$/u);
         // The interface around them stays English.
         await page.getByRole("heading", { name: "Deliberation" }).first().waitFor();
         if (viewport === PHONE) await expectNoHorizontalOverflow(page, PHONE.width);
