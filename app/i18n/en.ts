@@ -232,7 +232,7 @@ export const en = {
   "merges.show": "Show",
   "merges.card": "Card",
   "merges.into": "Joined",
-  "merges.similarity": "Similarity {value}",
+  "merges.similarity": "{value, number, percent} alike in words and meaning",
   "merges.reason": "Reason for splitting",
   "merges.split": "Split into its own value",
   "merges.done": "The card now founds its own value.",

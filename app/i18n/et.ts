@@ -237,7 +237,7 @@ export const et: Messages = {
   "merges.show": "Näita",
   "merges.card": "Kaart",
   "merges.into": "Liitus",
-  "merges.similarity": "Sarnasus {value}",
+  "merges.similarity": "Sõnadelt ja tähenduselt {value, number, percent} sarnane",
   "merges.reason": "Eraldamise põhjus",
   "merges.split": "Eralda omaette väärtuseks",
   "merges.done": "Kaardist sai omaette väärtus.",

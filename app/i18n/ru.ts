@@ -243,7 +243,7 @@ export const ru: Messages = {
   "merges.show": "Показать",
   "merges.card": "Карточка",
   "merges.into": "Присоединена к",
-  "merges.similarity": "Сходство {value}",
+  "merges.similarity": "Сходство по словам и смыслу {value, number, percent}",
   "merges.reason": "Почему их нужно разделить",
   "merges.split": "Выделить в отдельную ценность",
   "merges.done": "Теперь карточка — начало отдельной ценности.",

@@ -7,7 +7,7 @@ import { ContextSelect, ValueCard } from "../components/values";
 import { useLocale, useT } from "../i18n";
 import { act, api, readForm, text } from "../utils/api.server";
 import { constraints } from "../utils/constraints";
-import { formatNumber, formatTime } from "../utils/format";
+import { formatTime } from "../utils/format";
 import { SplitReason } from "../../server/trpc/schemas/merges";
 import type { AppRouter } from "../../server/trpc/router.server";
 
@@ -79,7 +79,7 @@ export default function Merges() {
         {shown.map((m) => (
           <li key={m.cardId} className="card merge">
             <p className="card-meta">
-              {formatTime(m.createdAt, locale)} · {t("merges.similarity", { value: formatNumber(m.similarity ?? 0, locale, 2) })}
+              {formatTime(m.createdAt, locale)} · {t("merges.similarity", { value: m.similarity ?? 0 })}
             </p>
             <div className="pair">
               <section>
