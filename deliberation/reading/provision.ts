@@ -1,6 +1,7 @@
 import { clauseProblems } from "./hygiene.js";
 import { PROVISION_LIMITS } from "../matters.js";
 import { textLanguage } from "../values/dedupe.js";
+import { RU_FIRST_PERSON_PRONOUNS } from "../values/words.js";
 import type { Language } from "./types.js";
 
 /**
@@ -54,39 +55,7 @@ const FIRST_PERSON: Record<Language, readonly string[]> = {
     "soovime",
     "nõuame",
   ],
-  ru: [
-    "я",
-    "меня",
-    "мне",
-    "мной",
-    "мой",
-    "моя",
-    "моё",
-    "мое",
-    "мои",
-    "моего",
-    "моей",
-    "моих",
-    "мы",
-    "нас",
-    "нам",
-    "нами",
-    "наш",
-    "наша",
-    "наше",
-    "наши",
-    "нашего",
-    "нашей",
-    "наших",
-    "хочу",
-    "хотим",
-    "считаю",
-    "считаем",
-    "требую",
-    "требуем",
-    "прошу",
-    "просим",
-  ],
+  ru: [...RU_FIRST_PERSON_PRONOUNS, "хочу", "хотим", "считаю", "считаем", "требую", "требуем", "прошу", "просим"],
 };
 
 /** Deontic and modal forms: who shall, must, may, may not, need not, has the right, is prohibited … */

@@ -4,6 +4,7 @@ import { gateReason, type OtherCause, type ReasonLanguage } from "./gate-reasons
 import { conceptMentions, TOPIC_CONCEPTS } from "./concepts.js";
 import { hasInstruction, type PolicyReading, readPolicies } from "./substance.js";
 import { GateVerdict, VERDICTS, type Verdict } from "./types.js";
+import { RU_FIRST_PERSON_PRONOUNS } from "./words.js";
 
 /**
  * The quality gate (DESIGN.md, "Why thick values"): is a submitted card a value — what a person pays
@@ -1289,26 +1290,7 @@ const FIRST_PERSON = wordSet(
   "käin",
   "olen",
   // Russian
-  "я",
-  "меня",
-  "мне",
-  "мной",
-  "мой",
-  "моя",
-  "моё",
-  "мое",
-  "мои",
-  "моего",
-  "моей",
-  "моих",
-  "моему",
-  "моим",
-  "мы",
-  "нас",
-  "нам",
-  "наш",
-  "наша",
-  "наши",
+  ...RU_FIRST_PERSON_PRONOUNS,
   "хочу",
   "замечаю",
   "слежу",

@@ -63,6 +63,12 @@ export const POLICY_HEADS = new Set(
 );
 
 /** Words that may join heads at the start of a policy: "the SPACES and PLACES where". */
+/** Russian first-person pronouns in their cases ("I", "we", "my", "our"): a text that speaks as its writer. */
+export const RU_FIRST_PERSON_PRONOUNS: readonly string[] = [
+  ..."я меня мне мной мой моя моё мое мои моего моей моих моему моим".split(" "),
+  ..."мы нас нам нами наш наша наше наши нашего нашей наших".split(" "),
+];
+
 export const HEAD_CONNECTORS = new Set(["the", "all", "and", "or", "ja", "ning", "või", "и", "или"]);
 
 /** Letters only Estonian uses among the two languages: a strong hint on their own. */
