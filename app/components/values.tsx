@@ -249,11 +249,16 @@ function PolicyInputs({ policies }: { policies: string[] }) {
             <label htmlFor={`field-policy-${i}`} className="visually-hidden">
               {t("values.form.policy", { n: i + 1 })}
             </label>
-            <input
+            {/* A policy is one line of about ten words: a two-line box shows it whole on a phone, and Enter does not break it. */}
+            <textarea
               id={`field-policy-${i}`}
               name="policies"
+              rows={2}
               defaultValue={policy}
               placeholder={t("values.form.policy", { n: i + 1 })}
+              onKeyDown={(event) => {
+                if (event.key === "Enter") event.preventDefault();
+              }}
               {...policyField}
               required={i < CARD_LIMITS.policies.min}
               aria-invalid={error ? true : undefined}

@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DeliberationPanel, useLiveDeliberation } from "../components/deliberation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type AmendmentCard, amendmentFate, MyAmendments, RuleClauses, type StandingText } from "../components/clauses";
 import { ActionForm, Announcement, Field, Submit } from "../components/forms";
 import { ConfirmBox, MatterStatus } from "../components/matters";
@@ -134,6 +134,16 @@ export default function MatterPage() {
   const clerk = roles.includes("clerk");
   // What the clerk just did, said where its form was: the form itself goes away with the step it took.
   const [announced, setAnnounced] = useState<string | null>(null);
+  // "It has started; its progress shows below as it runs" is no longer true once it stops running: the
+  // panel then says where it ended (a draft, or halted), and the word goes.
+  const running = useRef<string | null>(null);
+  const stage = view?.stage ?? null;
+  useEffect(() => {
+    if (stage === running.current) return;
+    running.current = stage;
+    if (stage === "drafted" || stage === "halted")
+      setAnnounced((said) => (said === t("deliberation.startedDone") || said === t("deliberation.resumedDone") ? null : said));
+  }, [stage, t]);
   useLiveDeliberation(matter.id, matter.status === "deliberating" && (!view || !["drafted", "halted"].includes(view.stage)), view?.lastSeq ?? 0);
   const draftText = view?.room.amended?.text ?? view?.draft?.text ?? null;
   // The text her amendments are measured against: the delegates' amended draft when there is one.

@@ -18,10 +18,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** Serves every value form (this page's, a guided draft's, a revision's): the gate's answer, with the draft it judged. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request, context.csrfToken);
-  // Blank policy inputs are left out; an error at the n-th one sent is shown at the input it came from.
+  // A policy is one line (a line break pasted into its box becomes a space). Blank policy inputs are left out; an error at the n-th one sent is shown at the input it came from.
   const written = form
     .getAll("policies")
-    .map((p, input) => ({ text: typeof p === "string" ? p.trim() : "", input }))
+    .map((p, input) => ({ text: typeof p === "string" ? p.replace(/\s+/g, " ").trim() : "", input }))
     .filter((p) => p.text);
   const draft = {
     contextId: text(form, "contextId"),
