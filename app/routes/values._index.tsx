@@ -36,6 +36,8 @@ export default function MyValues() {
   // Only an active value is a card to verify with; what the gate refused, or she revised or withdrew, is history.
   const active = cards.filter((c) => c.status === "active" && c.verdict === "value");
   const earlier = cards.filter((c) => !(c.status === "active" && c.verdict === "value"));
+  // Contexts she wrote or endorsed a value in: elsewhere no value of hers could have made a mandate.
+  const heldIn = new Set([...cards.filter((c) => c.verdict === "value").map((c) => c.contextId), ...endorsed.map((e) => e.contextId)]);
   return (
     <div className="page">
       <h1>{t("values.title")}</h1>
@@ -65,7 +67,7 @@ export default function MyValues() {
                       ))}
                     </ul>
                   ) : (
-                    <p className="muted">{t("values.noValueInMandate")}</p>
+                    <p className="muted">{t(heldIn.has(m.contextId) ? "values.noValueInMandate" : "values.noValueInContext")}</p>
                   )}
                   {/* Only a card of hers in the mandate can be checked with its id. */}
                   {m.eli && card ? <Link to={`${m.eli}?card=${encodeURIComponent(card)}#verify`}>{t("values.verifyRuling")}</Link> : null}
