@@ -21,6 +21,7 @@
  * A sign-up's cost includes its hash at 2^10 (the same at any size): taking off a mean measured at
  * another moment left a difference smaller than the noise, negative at times.
  * `--pg` names a database that is emptied first (never point it at one you keep).
+ * `NATION_RECORD=<file>` records what held the server's loop (bench/lib/nation-recorder.ts).
  */
 import { once } from "node:events";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -143,6 +144,8 @@ async function hashRate(logN: number, seconds: number): Promise<{ perS: number; 
 }
 
 async function main() {
+  // What held the loop, with NATION_RECORD=<file> (bench/lib/nation-recorder.ts).
+  if (process.env.NATION_RECORD) (await import("./lib/nation-recorder.js")).startRecorder(process.env.NATION_RECORD);
   if (!(participation > 0 && participation <= 1) || participants < 1) throw new Error("--participation must be in (0, 1] and leave someone taking part");
   const dataDir = mkdtempSync(join(tmpdir(), "agora-bench-nation-"));
   const file = join(dataDir, "census.csv");
