@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import {
   CamelCasePlugin,
+  type CompiledQuery,
   type DatabaseConnection,
   type Driver,
   Kysely,
@@ -33,6 +34,12 @@ export interface DbHandle {
   dialect: DialectName;
   /** Whether the database answers, as this process last found it (always up for SQLite). */
   health: DatabaseHealth;
+  /**
+   * A liveness read (`/healthz`): one row of `users`, read from the database. On SQLite it goes first
+   * among the queries waiting for the loop (db/loop.ts) and still takes the one connection in its turn,
+   * after a transaction that holds it; elsewhere it is a query like any other.
+   */
+  liveness(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -115,10 +122,31 @@ class LimitInliner extends OperationNodeTransformer {
  * the connection only while it runs.
  */
 class LoopSharingDriver implements Driver {
+  private initialised = false;
+
   constructor(private readonly driver: Driver) {}
 
-  init(): Promise<void> {
-    return this.driver.init();
+  async init(): Promise<void> {
+    await this.driver.init();
+    this.initialised = true;
+  }
+
+  /**
+   * One short query that goes first among those waiting for the loop (a health check's read: it would
+   * otherwise wait a turn behind each job that asked before it). It takes the connection as any query
+   * does, so it waits for a transaction under way. False if the driver is not initialised yet (no
+   * query has run): the caller then runs the query as any other.
+   */
+  async runFirst(query: CompiledQuery): Promise<boolean> {
+    if (!this.initialised) return false;
+    await shareTheLoop({ first: true });
+    const connection = await this.driver.acquireConnection();
+    try {
+      await connection.executeQuery(query);
+    } finally {
+      await this.driver.releaseConnection(connection);
+    }
+    return true;
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -160,8 +188,11 @@ class LoopSharingDriver implements Driver {
 }
 
 class LoopSharingSqliteDialect extends SqliteDialect {
+  driver: LoopSharingDriver | undefined;
+
   override createDriver(): Driver {
-    return new LoopSharingDriver(super.createDriver());
+    this.driver = new LoopSharingDriver(super.createDriver());
+    return this.driver;
   }
 }
 
@@ -273,6 +304,9 @@ export function createPgPool(config: Extract<DbConfig, { kind: "postgres" }>, on
   return pool;
 }
 
+/** What `liveness()` reads: one row of a table every database has, not a constant (which would not touch it). */
+const livenessRead = (db: Kysely<Database>) => db.selectFrom("users").select("id").limit(1);
+
 /** The connection factory: SQLite (WAL) by default, PostgreSQL when a URL is given. */
 export function openDatabase(config: DbConfig): DbHandle {
   const plugins = [new CamelCasePlugin(), new InlineLimits()];
@@ -284,15 +318,17 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
     const checkpointer = config.file === ":memory:" ? null : startCheckpointer(sqlite, config.file);
-    const db = new Kysely<Database>({
-      dialect: new LoopSharingSqliteDialect({ database: withStatementCache(sqlite) }),
-      plugins,
-    });
+    const dialect = new LoopSharingSqliteDialect({ database: withStatementCache(sqlite) });
+    const db = new Kysely<Database>({ dialect, plugins });
     const health: DatabaseHealth = { up: true, noteError: () => {}, probe: async () => true, close: () => {} };
+    const read = livenessRead(db);
     return {
       db,
       dialect: "sqlite",
       health,
+      liveness: async () => {
+        if (!(await dialect.driver?.runFirst(read.compile()))) await read.execute();
+      },
       close: async () => {
         await checkpointer?.stop();
         await db.destroy();
@@ -318,10 +354,14 @@ export function openDatabase(config: DbConfig): DbHandle {
     },
   });
   health = createHealth(() => pool.query("SELECT 1"), config.applicationName ?? "PostgreSQL");
+  const read = livenessRead(db);
   return {
     db,
     dialect: "postgres",
     health,
+    liveness: async () => {
+      await read.execute();
+    },
     close: () => {
       health.close();
       return db.destroy();

@@ -40,6 +40,8 @@ describe("SQLite queries and the event loop", () => {
   beforeAll(async () => {
     handle = openDatabase({ kind: "sqlite", file: ":memory:" });
     await sql`CREATE TABLE steps (n INTEGER)`.execute(handle.db);
+    await sql`CREATE TABLE users (id TEXT)`.execute(handle.db);
+    await sql`INSERT INTO users (id) VALUES ('u1')`.execute(handle.db);
   });
   afterAll(() => handle.close());
 
@@ -72,5 +74,49 @@ describe("SQLite queries and the event loop", () => {
     expect(new Set(seen).size).toBe(1);
     const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM steps`.execute(handle.db);
     expect(rows[0]!.n).toBe(5);
+  });
+
+  it("reads for liveness first in the next turn, ahead of the jobs waiting for theirs; a plain query waits behind them", async () => {
+    let stop = false;
+    let steps = 0;
+    // Six jobs of steps a slice long: each turn has room for one step, so a query waits a step per job before it.
+    const jobs = Array.from({ length: 6 }, async () => {
+      while (!stop) {
+        await sql`SELECT n FROM steps LIMIT 1`.execute(handle.db);
+        steps++;
+        busy(LOOP_SLICE_MS + 2);
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5 * LOOP_SLICE_MS));
+    /** How many of the jobs' steps ran between asking and the answer, asked when the slice is used up. */
+    const stepsWaited = async (read: () => Promise<unknown>) => {
+      busy(LOOP_SLICE_MS + 2);
+      const asked = steps;
+      await read();
+      return steps - asked;
+    };
+    const liveness = await stepsWaited(() => handle.liveness());
+    const plain = await stepsWaited(() => sql`SELECT id FROM users LIMIT 1`.execute(handle.db));
+    stop = true;
+    await Promise.all(jobs);
+    expect(liveness).toBe(0);
+    expect(plain).toBeGreaterThanOrEqual(3);
+  });
+
+  it("reads for liveness after a transaction that holds the connection, never inside it", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const transaction = handle.db.transaction().execute(async (trx) => {
+      await sql`INSERT INTO steps (n) VALUES (100)`.execute(trx);
+      await held;
+      order.push("commit");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const read = handle.liveness().then(() => order.push("liveness"));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    await Promise.all([transaction, read]);
+    expect(order).toEqual(["commit", "liveness"]);
   });
 });
