@@ -16,7 +16,7 @@ import { jobWorker } from "./worker-thread.server.js";
  *   or split and every endorsement is one), by `created_at`, each walking an index from there. Rows
  *   commit a little after they are stamped (and processes' clocks differ a little), so a read that
  *   follows the last one within OVERLAP_MS starts OVERLAP_MS before it and skips the rows it already
- *   counted (a quiet context's next read starts at its newest row). Only the first recompute of a
+ *   counted (a quiet context's next read starts at its newest row; the overlap is shorter on SQLite). Only the first recompute of a
  *   context in a process reads the whole context, in pages (votes aggregated by the database).
  *   Every write that changes support must come with its value event, as the services' writes do.
  * - Off the event loop: building the CSR, PageRank (warm-started from the previous scores, or from
@@ -41,8 +41,19 @@ const DEBOUNCE_MS = 200;
  * transaction that writes a judgment, a card or an endorsement takes to commit after stamping it,
  * plus the clock difference between processes sharing PostgreSQL. Rows in the overlap that were
  * already counted are skipped by id.
+ *
+ * On SQLite one process writes, on one connection: the services stamp these rows inside their
+ * transactions, and a read takes the connection only between transactions, so a row it cannot see yet
+ * was stamped after the read began; the second covers the wall clock stepping back a little. (The
+ * 10 s re-read at every recompute was a few thousand rows at the nation bench's intake rate, the
+ * intake's longest statement at 1.3 M citizens: 83 to 330 ms.)
  */
-export const OVERLAP_MS = 10_000;
+export const OVERLAP_MS = { sqlite: 1_000, postgres: 10_000 } as const;
+
+/** The overlap for the database `db` talks to. */
+export function overlapFor(db: Kysely<Database>): number {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? OVERLAP_MS.postgres : OVERLAP_MS.sqlite;
+}
 /** A stored score is rewritten when the new one differs by more than this share of it (ranks are always exact). */
 const SCORE_SLACK = 1e-4;
 /** Rows per write transaction: no transaction holds SQLite's one connection for long. */
@@ -76,6 +87,8 @@ interface Graph {
   /** Whether something that moves scores (a node or a judgment) arrived since the last PageRank. */
   dirty: boolean;
   cursors: { values: string; judgments: string; events: string };
+  /** OVERLAP_MS for its database. */
+  overlapMs: number;
   /** When the last read began, by the clock that stamps the rows. */
   lastReadAt: string;
   /** Ids of rows already counted, with their creation time, kept while inside the overlap. */
@@ -109,6 +122,7 @@ function emptyGraph(): Graph {
     stored: { score: [], rank: [], support: [], dissent: [] },
     dirty: true,
     cursors: { values: "", judgments: "", events: "" },
+    overlapMs: OVERLAP_MS.postgres,
     lastReadAt: "",
     seenJudgments: new Map(),
     seenEvents: new Map(),
@@ -173,18 +187,18 @@ function minus(iso: string, ms: number): string {
 }
 
 /**
- * Where a read starts. Every row stamped before `lastReadAt − OVERLAP_MS` had committed by the last
+ * Where a read starts. Every row stamped before `lastReadAt − overlap` had committed by the last
  * read, and was counted then: when the newest row seen is older than that, only rows newer than it
  * are read; otherwise the read starts at that horizon and skips the rows already counted.
  */
-function since(cursor: string, lastReadAt: string): ["<" | "<=", string] {
-  const horizon = minus(lastReadAt, OVERLAP_MS);
+function since(cursor: string, lastReadAt: string, overlapMs: number): ["<" | "<=", string] {
+  const horizon = minus(lastReadAt, overlapMs);
   return horizon > cursor ? ["<", cursor] : ["<=", horizon];
 }
 
 /** After a read begun at `readAt`: forget the ids the next read cannot meet again. */
-function forget(seen: Map<string, string>, readAt: string): void {
-  const horizon = minus(readAt, OVERLAP_MS);
+function forget(seen: Map<string, string>, readAt: string, overlapMs: number): void {
+  const horizon = minus(readAt, overlapMs);
   for (const [id, createdAt] of seen) if (createdAt < horizon) seen.delete(id);
 }
 
@@ -238,14 +252,15 @@ async function supportOf(db: Kysely<Database>, ids: readonly string[]): Promise<
  * The whole context, once per process, read in pages so that no query holds the event loop (SQLite
  * answers synchronously) or the connection for long: the values, then the votes on the pairs of
  * LOAD_PAGE values at a time, aggregated by the database, then support and the stored scores per
- * ID_CHUNK values. Votes are counted here only when stamped before `readAt − OVERLAP_MS` (all of
+ * ID_CHUNK values. Votes are counted here only when stamped before `readAt − overlap` (all of
  * those had committed by now); the later ones, and the values and events of that overlap, are read
  * by `readChanges` straight after, as after any read, so nothing is counted twice or missed though
  * the pages are not one snapshot. (Support is recounted, never added to, so reading it twice is harmless.)
  */
 async function loadContext(db: Kysely<Database>, contextId: string, readAt: string): Promise<Graph> {
   const g = emptyGraph();
-  const horizon = minus(readAt, OVERLAP_MS);
+  g.overlapMs = overlapFor(db);
+  const horizon = minus(readAt, g.overlapMs);
   g.lastReadAt = readAt;
   g.cursors = { values: horizon, judgments: horizon, events: horizon };
   let after: { createdAt: string; id: string } | null = null;
@@ -307,9 +322,9 @@ async function loadContext(db: Kysely<Database>, contextId: string, readAt: stri
 
 /** The rows created since the last read (and in the overlap before it), applied to the graph. */
 async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, readAt: string): Promise<void> {
-  const [valuesOp, valuesSince] = since(g.cursors.values, g.lastReadAt);
-  const [judgmentsOp, judgmentsSince] = since(g.cursors.judgments, g.lastReadAt);
-  const [eventsOp, eventsSince] = since(g.cursors.events, g.lastReadAt);
+  const [valuesOp, valuesSince] = since(g.cursors.values, g.lastReadAt, g.overlapMs);
+  const [judgmentsOp, judgmentsSince] = since(g.cursors.judgments, g.lastReadAt, g.overlapMs);
+  const [eventsOp, eventsSince] = since(g.cursors.events, g.lastReadAt, g.overlapMs);
   const values = await db
     .selectFrom("canonicalValues")
     .select(["id", "createdAt"])
@@ -347,7 +362,7 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
     tally(g, j.fromId, j.toId, j.answer, 1);
     if (j.createdAt > g.cursors.judgments) g.cursors.judgments = j.createdAt;
   }
-  forget(g.seenJudgments, readAt);
+  forget(g.seenJudgments, readAt, g.overlapMs);
 
   // Support changes with every card submitted, revised, withdrawn or split and every endorsement:
   // each is a value event; the values they touch are recounted.
@@ -370,7 +385,7 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
       if (typeof from === "string") affected.add(from);
     }
   }
-  forget(g.seenEvents, readAt);
+  forget(g.seenEvents, readAt, g.overlapMs);
   g.lastReadAt = readAt;
 
   const recount = [...affected];

@@ -108,6 +108,9 @@ describe.each(dialects())("the moral graph reads only what changed, on %s", (dia
   let database: TestDatabase;
   let handle: DbHandle;
   const counter = { rows: 0 };
+  /** When a read begins, by the registry's clock: now, or a moment the test sets (readAt: the overlap's end). */
+  let readAt: number | null = null;
+  const clock = { now: () => new Date(readAt ?? Date.now()) };
   let counted: Kysely<Database>;
   let graphs: GraphRegistry;
   const start = Date.now() - HOUR;
@@ -119,7 +122,7 @@ describe.each(dialects())("the moral graph reads only what changed, on %s", (dia
     await migrateToLatest(handle.db);
     await seed(handle.db, at);
     counted = handle.db.withPlugin(countingPlugin(counter));
-    graphs = createGraphRegistry(() => ({ db: counted, clock: systemClock }));
+    graphs = createGraphRegistry(() => ({ db: counted, clock }));
   });
 
   afterAll(async () => {
@@ -161,6 +164,8 @@ describe.each(dialects())("the moral graph reads only what changed, on %s", (dia
     // One new judgment, on a pair where it makes an edge count that did not.
     counter.rows = 0;
     const now = new Date().toISOString();
+    // The read begins a moment after: the next one's overlap reaches back over these rows.
+    readAt = Date.parse(now) + 100;
     await handle.db
       .insertInto("valuePairs")
       .values({ id: "p-new", contextId: CONTEXT, fromId: valueId(0), toId: valueId(39), story: "", llmCallId: null, createdAt: now, randomKey: 1 })
@@ -182,8 +187,11 @@ describe.each(dialects())("the moral graph reads only what changed, on %s", (dia
   });
 
   it("counts once a row that commits after a newer one was read, and recounts support from value events", async () => {
-    // A judgment stamped before the newest one read (its transaction committed later), inside the overlap.
-    const late = new Date(Date.now() - OVERLAP_MS / 2 - 1000).toISOString();
+    // A judgment stamped before the newest one read (its transaction committed later), inside the
+    // overlap: the last read began 100 ms after the newest row, this one 200 ms after it.
+    const newest = readAt! - 100;
+    const late = new Date(newest - Math.min(1000, OVERLAP_MS[dialect] / 2)).toISOString();
+    readAt = newest + 200;
     await handle.db
       .insertInto("judgments")
       .values({ id: "j-late", pairId: "p-new", citizenId: citizenId(3), answer: "not_wiser", why: null, createdAt: late })
