@@ -567,6 +567,49 @@ export function amendedChoice(choice: Choice, amendments: Record<number, ClauseA
   return out;
 }
 
+/**
+ * Whether the state already holds what `event`, written by the runner, would add: the result of the same
+ * call (by its key), the tally of the same round, a draft. Such an event was written before, by an attempt
+ * whose answer was lost or by another run that folded the ledger earlier or later than this one; folded, it
+ * would change nothing (the first one counts), and appended, it would stand in the ledger twice. A call's
+ * failure is moot once its result is in (appended, it would halt a deliberation that has what it needs).
+ * Delegates' actions and the other events of the runner (an attempt's cost, an exhausted budget) are never held.
+ */
+export function alreadyHolds(state: DeliberationState, event: ProtocolEvent): boolean {
+  switch (event.type) {
+    case "deliberation.reading":
+      return Boolean(state.readingCalls[event.payload.key]);
+    case "deliberation.wording":
+      return Boolean(state.wordings[event.payload.round]);
+    case "deliberation.position":
+      return Boolean(state.positions[event.payload.representativeId]);
+    case "deliberation.candidate":
+      return Boolean(state.candidates[event.payload.round]?.[event.payload.index]);
+    case "deliberation.critique":
+      return Boolean(state.critiques[event.payload.round]?.[event.payload.representativeId]);
+    case "deliberation.tallied":
+      return Boolean(state.tallies[event.payload.round]);
+    case "deliberation.drafted":
+      // The runner drafts from "drafting" only; any other stage means the draft is written (or the matter moved on).
+      return state.stage !== "drafting";
+    case "deliberation.callFailed":
+      return heldResultKeys(state).has(event.payload.key);
+    default:
+      return false;
+  }
+}
+
+/** The keys of the calls whose results the state holds. */
+function heldResultKeys(state: DeliberationState): Set<string> {
+  const held = new Set(Object.keys(state.readingCalls));
+  for (const round of Object.keys(state.wordings)) held.add(keys.wording(Number(round)));
+  for (const id of Object.keys(state.positions)) held.add(keys.position(id));
+  for (const [round, byIndex] of Object.entries(state.candidates))
+    for (const index of Object.keys(byIndex)) held.add(keys.candidate(Number(round), Number(index)));
+  for (const [round, byRep] of Object.entries(state.critiques)) for (const id of Object.keys(byRep)) held.add(keys.critique(Number(round), id));
+  return held;
+}
+
 /** Folds a matter's ledger (any events; only the protocol's count) into a state, or null before the start. */
 export function replay(matterId: string, events: readonly { type: string; payload: unknown; seq?: number; actor?: string }[]): DeliberationState | null {
   let state: DeliberationState | null = null;

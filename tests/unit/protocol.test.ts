@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { callFailureOf, LlmError } from "../../deliberation/llm/port.js";
 import { buildTaskMessages, DATA_CLOSE, readTaskMessages } from "../../deliberation/llm/prompt.js";
 import {
+  alreadyHolds,
   amendedDraft,
   amendmentPending,
   apply,
@@ -706,5 +707,52 @@ describe("a failed call: transient or deterministic", () => {
     });
     expect(input.success).toBe(false);
     expect(callFailureOf(input.error)).toMatchObject({ reason: "invalid_input", transient: false, detail: expect.stringContaining("values") });
+  });
+});
+
+describe("what the ledger already holds (a write's check against doubling a result)", () => {
+  it("holds each result, tally and draft once folded, whichever call's answer it was, and nothing before", () => {
+    const started = fixtureStarted({ representatives: 3, candidates: 2, rounds: 2, approvalThreshold: 0.95 });
+    const { events } = runPure(started);
+    const types = new Set(events.map((e) => e.type));
+    for (const type of [
+      "deliberation.reading",
+      "deliberation.position",
+      "deliberation.candidate",
+      "deliberation.critique",
+      "deliberation.tallied",
+      "deliberation.drafted",
+    ]) {
+      expect(types, type).toContain(type);
+    }
+    let state = apply(initialState("m1", started), events[0]!);
+    for (const event of events.slice(1)) {
+      expect(alreadyHolds(state, event), `${event.type} before it is folded`).toBe(false);
+      state = apply(state, event);
+      expect(alreadyHolds(state, event), `${event.type} once folded`).toBe(true);
+      // Another run's answer to the same call: another call id, the same place in the deliberation.
+      const payload = event.payload as { call?: CallMeta };
+      if (payload.call) {
+        const other = { ...event, payload: { ...payload, call: { ...payload.call, callId: "another-run", callIds: ["another-run"] } } } as ProtocolEvent;
+        expect(alreadyHolds(state, other), `${event.type} of another run`).toBe(true);
+      }
+    }
+  });
+
+  it("holds a call's failure once its result is in, and never an attempt's cost or a delegate's act", () => {
+    const started = fixtureStarted({ representatives: 2, candidates: 2, rounds: 1, approvalThreshold: 0.5 });
+    const { events } = runPure(started);
+    const reading = events.find((e) => e.type === "deliberation.reading") as Extract<ProtocolEvent, { type: "deliberation.reading" }>;
+    const failed: ProtocolEvent = { type: "deliberation.callFailed", payload: { key: reading.payload.key, reason: "timeout", transient: true, attempts: 4 } };
+    const attempt: ProtocolEvent = {
+      type: "deliberation.attemptFailed",
+      payload: { key: reading.payload.key, reason: "timeout", call: call(reading.payload.key) },
+    };
+    let state = apply(initialState("m1", started), events[0]!);
+    expect(alreadyHolds(state, failed)).toBe(false);
+    state = apply(state, reading);
+    expect(alreadyHolds(state, failed)).toBe(true);
+    expect(alreadyHolds(state, attempt)).toBe(false);
+    expect(alreadyHolds(state, { type: "room.paused", payload: {} } as ProtocolEvent)).toBe(false);
   });
 });
