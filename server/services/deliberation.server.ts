@@ -17,6 +17,7 @@ import {
   type CallMeta,
   type DeliberationState,
   type Effect,
+  alreadyHolds,
   amendedDraft,
   clausesFromText,
   draftClauses,
@@ -602,16 +603,28 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         try {
           await withLedger(deps, async (trx, append) => {
             await lease.check(trx, matterId);
-            const written = await writtenSince(trx, matterId, batch);
+            // From here appends to the stream take turns until this commits: the ledger read next is the one
+            // this write follows, whatever another run (or this run's earlier attempt) wrote meanwhile.
+            await lockStream(trx, matterId);
+            const since = await ledgerSince(trx, matterId, state, batch);
+            let folded = since.folded;
             for (const { event, calls } of batch) {
               // Landed by an attempt whose answer was lost: written once, with its calls, already.
-              if (written.has(sameWrite(event.type, event.payload))) continue;
-              for (const call of calls)
-                await trx
-                  .insertInto("llmCalls")
-                  .values({ ...call, prompt: JSON.stringify(call.prompt) })
-                  .execute();
-              await append({ matterId, type: event.type, actor: ACTOR, payload: event.payload as unknown as JsonValue });
+              if (since.written.has(sameWrite(event.type, event.payload))) continue;
+              if (alreadyHolds(folded, event)) {
+                // Another run's result for the same call is in (it folded the ledger before this one landed, or
+                // this run did before that one): the first counts, and this one is not appended. Its calls were
+                // made all the same, and are kept with the others.
+                await recordCalls(trx, calls, { ifNew: true });
+                log.warn(
+                  { matterId, runner: holder, type: event.type, key: (event.payload as { key?: unknown }).key },
+                  "[deliberation] a result already in the ledger was not appended again",
+                );
+                continue;
+              }
+              await recordCalls(trx, calls);
+              const appended = await append({ matterId, type: event.type, actor: ACTOR, payload: event.payload as unknown as JsonValue });
+              folded = apply(folded, appended as unknown as ProtocolEvent & { seq: number });
             }
           });
         } catch (error) {
@@ -712,61 +725,75 @@ export function createDeliberationRunner(getDeps: () => AppDeps, options: Runner
         });
     };
 
-    for (;;) {
-      if (dirty && !signal.aborted) {
-        dirty = false;
-        await catchUp();
-      }
-      if ((signal.aborted || closed || failure || state.stage === "halted") && inFlight.size > 0) {
-        // Calls still under way are let finish (or fail) and write what they cost before the lease goes.
-        await new Promise<void>((resolve) => (wake = resolve));
-        continue;
-      }
-      if (signal.aborted || closed) return;
-      if (failure) throw failure;
-      const current: DeliberationState = state;
-      // A drafted deliberation still reads a delegate's amendment before its ballot.
-      if (current.stage === "halted" || (current.stage === "drafted" && plan(current).length === 0)) {
-        resting.add(matterId);
-        return;
-      }
-      if (current.room.paused && inFlight.size === 0) {
-        resting.add(matterId); // a delegate's resume kicks it again
-        return;
-      }
-      const effects: Effect[] = plan(current);
-      const appendEffect = effects.find((e) => e.kind === "append");
-      if (appendEffect && inFlight.size === 0) {
-        await appendProtocolEvent(appendEffect.event);
-        continue;
-      }
-      // Spent, plus what the calls under way hold: concurrent calls cannot overrun the budget together.
-      let committed = current.tokensSpent + [...inFlight.values()].reduce((a, b) => a + b, 0);
-      let blockedByBudget: number | null = null;
-      for (const effect of effects) {
-        if (effect.kind !== "call" || inFlight.has(effect.key)) continue;
-        // Room for the call and one retry with feedback (the grounding rule), each answer capped.
-        const allowance = deps.llm.engine === "offline" || isLocal(PROTOCOL_TASKS[effect.task]) ? null : allowanceFor(effect);
-        const reserve = allowance ? 2 * (allowance.prompt + allowance.answer) : 0;
-        if (committed + reserve > current.started.settings.tokenBudget) {
-          blockedByBudget = reserve;
-          break;
+    try {
+      for (;;) {
+        if (dirty && !signal.aborted) {
+          dirty = false;
+          // A failed read ends the run, but not before the calls under way have written (or failed to write)
+          // their results: a run that ended with a write still on its way would leave it to land after the next
+          // run (this process's, the same lease holder) had folded the ledger without it and made the call again.
+          await catchUp().catch((error: unknown) => {
+            failure ??= error;
+          });
         }
-        committed += reserve;
-        startCall(effect, allowance);
+        if ((signal.aborted || closed || failure || state.stage === "halted") && inFlight.size > 0) {
+          // Calls still under way are let finish (or fail) and write what they cost before the lease goes.
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        if (signal.aborted || closed) return;
+        if (failure) throw failure;
+        const current: DeliberationState = state;
+        // A drafted deliberation still reads a delegate's amendment before its ballot.
+        if (current.stage === "halted" || (current.stage === "drafted" && plan(current).length === 0)) {
+          resting.add(matterId);
+          return;
+        }
+        if (current.room.paused && inFlight.size === 0) {
+          resting.add(matterId); // a delegate's resume kicks it again
+          return;
+        }
+        const effects: Effect[] = plan(current);
+        const appendEffect = effects.find((e) => e.kind === "append");
+        if (appendEffect && inFlight.size === 0) {
+          await appendProtocolEvent(appendEffect.event);
+          continue;
+        }
+        // Spent, plus what the calls under way hold: concurrent calls cannot overrun the budget together.
+        let committed = current.tokensSpent + [...inFlight.values()].reduce((a, b) => a + b, 0);
+        let blockedByBudget: number | null = null;
+        for (const effect of effects) {
+          if (effect.kind !== "call" || inFlight.has(effect.key)) continue;
+          // Room for the call and one retry with feedback (the grounding rule), each answer capped.
+          const allowance = deps.llm.engine === "offline" || isLocal(PROTOCOL_TASKS[effect.task]) ? null : allowanceFor(effect);
+          const reserve = allowance ? 2 * (allowance.prompt + allowance.answer) : 0;
+          if (committed + reserve > current.started.settings.tokenBudget) {
+            blockedByBudget = reserve;
+            break;
+          }
+          committed += reserve;
+          startCall(effect, allowance);
+        }
+        if (blockedByBudget !== null && inFlight.size === 0) {
+          await appendProtocolEvent({
+            type: "deliberation.budgetExhausted",
+            payload: { spent: current.tokensSpent, budget: current.started.settings.tokenBudget, needed: blockedByBudget },
+          });
+          continue;
+        }
+        if (inFlight.size === 0) {
+          if (effects.length === 0) return; // nothing to do: a state the protocol does not plan from
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-      if (blockedByBudget !== null && inFlight.size === 0) {
-        await appendProtocolEvent({
-          type: "deliberation.budgetExhausted",
-          payload: { spent: current.tokensSpent, budget: current.started.settings.tokenBudget, needed: blockedByBudget },
-        });
-        continue;
+    } finally {
+      // However the run ends, no call of it goes on to write after it (see the catch-up above): those still
+      // under way are stopped and awaited.
+      if (inFlight.size > 0) {
+        abort();
+        while (inFlight.size > 0) await new Promise<void>((resolve) => (wake = resolve));
       }
-      if (inFlight.size === 0) {
-        if (effects.length === 0) return; // nothing to do: a state the protocol does not plan from
-        continue;
-      }
-      await new Promise<void>((resolve) => (wake = resolve));
     }
   }
 
@@ -844,15 +871,31 @@ function sameWrite(type: string, payload: unknown): string {
 }
 
 /**
- * The events the ledger gained since the earliest seq a retried write of the batch was queued at: a write
- * asked again after an error may have committed the first time. A first attempt reads nothing: it cannot
- * have been written before.
+ * What a write must know of the ledger, read in its transaction once the stream's lock is held: the run's
+ * state with every event it has not folded yet (another run's results, a delegate's act), and, for a write
+ * asked again after an error, the writes since the earliest seq it was first queued at (the first attempt may
+ * have committed, its answer lost). One read, from the earlier of the two; usually it finds nothing.
  */
-async function writtenSince(trx: Kysely<Database>, matterId: string, batch: readonly { event: ProtocolEvent; retrySince?: number }[]): Promise<Set<string>> {
-  const since = Math.min(...batch.map((p) => p.retrySince ?? Number.POSITIVE_INFINITY));
-  if (!Number.isFinite(since)) return new Set();
-  const events = await readLedger(trx, matterId, { afterSeq: since });
-  return new Set(events.map((e) => sameWrite(e.type, e.payload)));
+async function ledgerSince(
+  trx: Kysely<Database>,
+  matterId: string,
+  state: DeliberationState,
+  batch: readonly { event: ProtocolEvent; retrySince?: number }[],
+): Promise<{ folded: DeliberationState; written: Set<string> }> {
+  const retrySince = Math.min(...batch.map((p) => p.retrySince ?? Number.POSITIVE_INFINITY));
+  const events = await readLedger(trx, matterId, { afterSeq: Math.min(state.lastSeq, retrySince) });
+  let folded = state;
+  for (const event of events) if (event.seq > folded.lastSeq) folded = apply(folded, event as unknown as ProtocolEvent & { seq: number });
+  const written = new Set(events.filter((e) => e.seq > retrySince).map((e) => sameWrite(e.type, e.payload)));
+  return { folded, written };
+}
+
+/** Records the calls behind a result; `ifNew`: those already recorded (by an earlier attempt) are left as they are. */
+async function recordCalls(trx: Kysely<Database>, calls: readonly LlmCallRecord[], options: { ifNew?: boolean } = {}): Promise<void> {
+  for (const call of calls) {
+    const insert = trx.insertInto("llmCalls").values({ ...call, prompt: JSON.stringify(call.prompt) });
+    await (options.ifNew ? insert.onConflict((oc) => oc.column("id").doNothing()) : insert).execute();
+  }
 }
 
 function createTranscriptBuffer(matterId: string, send: ((chunk: TranscriptChunk) => void) | undefined) {
