@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AxeBuilder } from "@axe-core/playwright";
+import type { AxeResults } from "axe-core";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { expect, inject } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed.js";
@@ -79,12 +80,41 @@ export async function screenshot(page: Page, label: string): Promise<string> {
   return file;
 }
 
+/** The WCAG levels every page is checked against: 2.0, 2.1 and 2.2, A and AA. */
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** axe-core's source: the very copy @axe-core/playwright injects (its own dependency, resolved from it). */
+const AXE_SOURCE: string = createRequire(createRequire(import.meta.url).resolve("@axe-core/playwright"))("axe-core").source;
+
+/**
+ * Runs axe-core on the page's document, injected once per document: axe.run with the same tags, as
+ * `new AxeBuilder({ page }).withTags(WCAG_TAGS).setLegacyMode().analyze()` runs it, without the builder's
+ * costs on every call. Its default mode injects axe into the page twice, then opens a blank page, injects
+ * axe there too and merges the frames' results in it (the app's pages have no iframes); its legacy mode
+ * still injects twice. On a busy 2-core machine a check took about 1.2 s with the builder, 0.6 s in its
+ * legacy mode and 0.25 s here, with the same violations (compared page by page, and on a page broken on
+ * purpose in six ways). Every rule still runs on every element; only the violations are reported in
+ * full (resultTypes), which is all checkA11y reads.
+ */
+async function runAxe(page: Page): Promise<AxeResults> {
+  const injected = await page.evaluate(() => typeof (window as unknown as { axe?: { run?: unknown } }).axe?.run === "function");
+  if (!injected) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(
+    (tags) =>
+      (window as unknown as { axe: typeof import("axe-core") }).axe.run(document, {
+        runOnly: { type: "tag", values: tags },
+        resultTypes: ["violations"],
+      }),
+    WCAG_TAGS,
+  );
+}
+
 /**
  * Runs axe (WCAG 2.0/2.1/2.2 A and AA) on the page as it is, and fails with a readable list of
  * violations: rule, impact, what it asks for, and the elements that break it.
  */
 export async function checkA11y(page: Page, label = "page"): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const results = await runAxe(page);
   if (results.violations.length === 0) return;
   const shot = await screenshot(page, `${label}-a11y-failure`).catch(() => "(no screenshot)");
   const report = results.violations
