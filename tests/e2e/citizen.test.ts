@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hydrated, launchBrowser } from "../support/browser.js";
-import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, screenshot, signIn, verifyInPanel } from "./support.js";
+import { DESKTOP, PHONE, checkA11y, e2eContext, expectNoHorizontalOverflow, freshPage, screenshot, signIn, signInByPost, verifyInPanel } from "./support.js";
 
 const { baseUrl, skip } = e2eContext();
 const PUBLISHED = "AI tutors that talk with children";
@@ -10,17 +10,18 @@ const TUTORS = "ai-tutors-for-children";
 
 /** Which demo citizen's account says her value went into the published matter's mandate (the seed decides who). */
 async function citizenOfPublishedMatter(browser: Browser): Promise<string> {
-  for (let i = 1; i <= 12; i++) {
-    const email = `citizen${i}@demo.agora`;
-    const { context, page } = await freshPage(browser, baseUrl, DESKTOP);
-    try {
-      await signIn(page, email);
+  const { context, page } = await freshPage(browser, baseUrl, DESKTOP);
+  try {
+    for (let i = 1; i <= 12; i++) {
+      const email = `citizen${i}@demo.agora`;
+      await signInByPost(page, email);
       await page.goto("/account");
       const text = await page.locator("main").innerText();
+      if (!text.includes(email)) throw new Error(`/account is not ${email}'s account`);
       if (text.includes(`The ruling on “${PUBLISHED}” was published.`) && text.includes(`“${PUBLISHED}” was convened.`)) return email;
-    } finally {
-      await context.close();
     }
+  } finally {
+    await context.close();
   }
   throw new Error("no demo citizen's account lists the published demo ruling");
 }
