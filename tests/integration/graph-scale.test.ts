@@ -220,6 +220,59 @@ describe.each(dialects())("the moral graph reads only what changed, on %s", (dia
     expectSame(kept, scratch);
   });
 
+  it("reads a burst larger than a page, all of one stamp, page by page, and counts every row once", async () => {
+    // 600 judgments and 600 value events in one millisecond: two pages each, the second starting after
+    // the first's last id at the same stamp.
+    const now = new Date().toISOString();
+    readAt = Date.parse(now) + 100;
+    const pairs = Array.from({ length: 20 }, (_, i) => ({ id: `p-burst-${i}`, from: valueId(i), to: valueId(i + 20) }));
+    await handle.db
+      .insertInto("valuePairs")
+      .values(
+        pairs.map((p, i) => ({ id: p.id, contextId: CONTEXT, fromId: p.from, toId: p.to, story: "", llmCallId: null, createdAt: now, randomKey: 10_000 + i })),
+      )
+      .execute();
+    const burst = pairs.flatMap((p, i) =>
+      Array.from({ length: CITIZENS }, (_, c) => ({
+        id: `j-burst-${String(i).padStart(2, "0")}-${String(c).padStart(2, "0")}`,
+        pairId: p.id,
+        citizenId: citizenId(c),
+        answer: (c % 3 === 0 ? "not_wiser" : "wiser") as "wiser" | "not_wiser",
+        why: null,
+        createdAt: now,
+      })),
+    );
+    for (let k = 0; k < burst.length; k += 200)
+      await handle.db
+        .insertInto("judgments")
+        .values(burst.slice(k, k + 200))
+        .execute();
+    const events = Array.from({ length: 600 }, (_, k) => ({
+      id: `e-burst-${String(k).padStart(3, "0")}`,
+      cardId: null,
+      canonicalId: valueId(k % VALUES),
+      type: "value.endorsed",
+      actor: "u",
+      payload: "{}",
+      createdAt: now,
+    }));
+    for (let k = 0; k < events.length; k += 200)
+      await handle.db
+        .insertInto("valueEvents")
+        .values(events.slice(k, k + 200))
+        .execute();
+    counter.rows = 0;
+    graphs.changed(CONTEXT);
+    await graphs.settled();
+    // Each burst in two pages (500 and 100), besides the rows of the overlap and the support recounts.
+    expect(counter.rows).toBeGreaterThanOrEqual(1200);
+    const now2 = await scores(handle.db);
+    // Every third citizen's "not wiser" counted once: dissent on each burst pair's "to" value.
+    for (const p of pairs) expect(now2.get(p.to)!.dissent).toBeGreaterThanOrEqual(CITIZENS / 3);
+    const { kept, scratch } = await fromScratch();
+    expectSame(kept, scratch);
+  });
+
   it("a closed registry ends its worker and schedules nothing more", async () => {
     const registry = createGraphRegistry(() => ({ db: handle.db, clock: systemClock }));
     registry.changed(CONTEXT);
