@@ -772,8 +772,7 @@ export const en = {
   "values.weightOf": "“{title}”: weight {weight, number, ::.0} % of its mandate",
   "values.represented": "In “{matter}”, you are represented by the {constituency} representative ({size, plural, one {# citizen} other {# citizens}}).",
   "values.noValueInMandate": "None of your values made its mandate's top values.",
-  "values.noValueInContext":
-    "You held no value in its context when it was convened: its representative speaks for you with the values its constituency holds.",
+  "values.noValueInContext": "You held no value in its context when it was convened: its representative speaks for you with the values its constituency holds.",
   "values.earlier": "{count, plural, one {Earlier attempt (#)} other {Earlier attempts (#)}}",
   "values.earlierHelp":
     "What the quality gate did not take as a value, and cards you revised or withdrew. None of it is in the moral graph, and none has a card id to verify with.",

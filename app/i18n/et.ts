@@ -726,8 +726,7 @@ export const et: Messages = {
   "values.weightOf": "„{title}”: kaal {weight, number, ::.0} % mandaadist",
   "values.represented": "Küsimuses „{matter}” esindab sind ringkonna {constituency} esindaja ({size, plural, one {# kodanik} other {# kodanikku}}).",
   "values.noValueInMandate": "Ükski sinu väärtus ei jõudnud selle mandaadi tippväärtuste hulka.",
-  "values.noValueInContext":
-    "Kokkukutsumise ajal ei olnud sul selles valikukontekstis ühtki väärtust: esindaja räägib sinu eest oma ringkonna väärtustega.",
+  "values.noValueInContext": "Kokkukutsumise ajal ei olnud sul selles valikukontekstis ühtki väärtust: esindaja räägib sinu eest oma ringkonna väärtustega.",
   "values.earlier": "{count, plural, one {Varasem katse (#)} other {Varasemad katsed (#)}}",
   "values.earlierHelp":
     "See, mida kvaliteedikontroll väärtuseks ei võtnud, ja kaardid, mida sa muutsid või tagasi võtsid. Need ei ole moraaligraafis ja neil pole kaardi tunnust, millega kontrollida.",
