@@ -805,8 +805,11 @@ export async function recentMerges(deps: AppDeps, input: { contextId?: string | 
 
 /** A clerk undoes a wrong merge: the card founds its own canonical value; the lineage is an event. */
 export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, cardId: string, reason: string) {
-  const createdAt = nowIso(deps);
   const split = await deps.db.transaction().execute(async (trx) => {
+    // Stamped inside the transaction, as every row the moral graph reads by created_at (graph.server.ts,
+    // OVERLAP_MS): on SQLite a transaction may wait turns of the loop for the connection, and a row stamped
+    // before that wait could commit after a graph read that began later than its stamp.
+    const createdAt = nowIso(deps);
     const card = await trx.selectFrom("valueCards").selectAll().where("id", "=", cardId).executeTakeFirst();
     if (!card || !card.canonicalId) throw new DomainError("not_found", "values.cardNotFound", "There is no such merged card.");
     if (card.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");

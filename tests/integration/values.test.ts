@@ -100,8 +100,40 @@ describe.each(dialects())("values, judgments and the moral graph on %s", (dialec
 
     const denied = await mari.mutate("values.split", { cardId: merge.cardId, reason: "not the same" });
     expect(denied.status).toBe(403);
-    const split = await clerk.mutate("values.split", { cardId: merge.cardId, reason: "Contesting is narrower than the founder's value." });
+    // The moral graph's incremental read (OVERLAP_MS) counts on rows stamped inside their transactions: a clock
+    // that steps a second at each reading, read as each transaction begins and ends, finds the split's rows
+    // stamped within one (stamped before it, they were older than the transaction that wrote them).
+    const { deps } = t.server;
+    const clock = deps.clock;
+    const realTransaction = deps.db.transaction;
+    let tick = Date.now();
+    deps.clock = { now: () => new Date((tick += 1_000)) };
+    const spans: [string, string][] = [];
+    deps.db.transaction = function (this: typeof deps.db) {
+      const builder = realTransaction.call(this);
+      const execute = builder.execute.bind(builder);
+      return Object.assign(builder, {
+        execute: async <T>(work: (trx: Parameters<Parameters<typeof builder.execute>[0]>[0]) => Promise<T>) => {
+          const span: [string, string] = [deps.clock.now().toISOString(), ""];
+          spans.push(span);
+          return execute(async (trx) => {
+            const result = await work(trx);
+            span[1] = deps.clock.now().toISOString();
+            return result;
+          });
+        },
+      });
+    } as typeof deps.db.transaction;
+    let split: { status: number; data: { canonicalId: string } };
+    try {
+      split = await clerk.mutate("values.split", { cardId: merge.cardId, reason: "Contesting is narrower than the founder's value." });
+    } finally {
+      deps.clock = clock;
+      deps.db.transaction = realTransaction;
+    }
     expect(split.status).toBe(200);
+    const stamped = await t.server.deps.db.selectFrom("canonicalValues").select("createdAt").where("id", "=", split.data.canonicalId).executeTakeFirstOrThrow();
+    expect(spans.some(([began, ended]) => began <= stamped.createdAt && stamped.createdAt <= ended)).toBe(true);
     expect(split.data.canonicalId).not.toBe(canonicalId);
     const events = await t.server.deps.db.selectFrom("valueEvents").selectAll().where("cardId", "=", merge.cardId).execute();
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["card.submitted", "card.split"]));
