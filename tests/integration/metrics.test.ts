@@ -49,6 +49,10 @@ describe("logs and metrics (SQLite)", () => {
   });
 
   it("answers /metrics in Prometheus format, counting requests by route pattern, the ledger, stages and model calls", async () => {
+    // The counters live in the process (one registry per worker, shared by the test files it runs one after
+    // another: vitest's isolate is off): what this test's deliberation counted is what they gained during it.
+    const before = parse(await (await fetch(`${t.url}/metrics`)).text());
+    const grew = (samples: Sample[], name: string, where?: (labels: Record<string, string>) => boolean) => sum(samples, name, where) - sum(before, name, where);
     const { matterId } = await conveneFixture(t.server.deps.db, { representatives: 3, candidates: 2, rounds: 1, approvalThreshold: 0.5 });
     expect((await clerk.mutate("matters.start", { id: matterId })).status).toBe(200);
     await waitFor(async () => {
@@ -69,18 +73,16 @@ describe("logs and metrics (SQLite)", () => {
     expect(samples.some((s) => s.name === "process_cpu_user_seconds_total")).toBe(true);
 
     // HTTP latency by route pattern: the tRPC procedure, never the raw URL; no id in any label.
-    const http = samples.filter((s) => s.name === "http_request_duration_seconds_count");
-    expect(http.find((s) => s.labels.route === "/trpc/matters.deliberation" && s.labels.method === "GET" && s.labels.status === "200")?.value).toBeGreaterThan(
-      0,
-    );
-    expect(http.some((s) => s.labels.route === "/trpc/matters.start" && s.labels.method === "POST")).toBe(true);
+    const http = "http_request_duration_seconds_count";
+    expect(grew(samples, http, (l) => l.route === "/trpc/matters.deliberation" && l.method === "GET" && l.status === "200")).toBeGreaterThan(0);
+    expect(grew(samples, http, (l) => l.route === "/trpc/matters.start" && l.method === "POST")).toBeGreaterThan(0);
     for (const sample of samples) for (const value of Object.values(sample.labels)) expect(value).not.toMatch(UUID);
     expect(text).not.toContain(matterId);
 
     // Ledger appends by type prefix, stages the runner reached, model calls with their tokens and latency.
-    expect(sum(samples, "ledger_appends_total", (l) => l.type === "deliberation")).toBeGreaterThan(3);
-    expect(sum(samples, "deliberation_stage_total", (l) => l.stage === "drafted")).toBeGreaterThanOrEqual(1);
-    expect(sum(samples, "model_calls_total", (l) => l.engine === "offline" && l.outcome === "ok")).toBeGreaterThan(0);
+    expect(grew(samples, "ledger_appends_total", (l) => l.type === "deliberation")).toBeGreaterThan(3);
+    expect(grew(samples, "deliberation_stage_total", (l) => l.stage === "drafted")).toBeGreaterThanOrEqual(1);
+    expect(grew(samples, "model_calls_total", (l) => l.engine === "offline" && l.outcome === "ok")).toBeGreaterThan(0);
     expect(sum(samples, "model_call_seconds_count")).toBe(sum(samples, "model_calls_total"));
     expect(samples.some((s) => s.name === "model_tokens_total")).toBe(true);
     expect(samples.some((s) => s.name === "lease_takeovers_total")).toBe(true);
