@@ -257,7 +257,7 @@ function PolicyInputs({ policies }: { policies: string[] }) {
               defaultValue={policy}
               placeholder={t("values.form.policy", { n: i + 1 })}
               onKeyDown={(event) => {
-                if (event.key === "Enter") event.preventDefault();
+                if (event.key === "Enter" && !event.nativeEvent.isComposing) event.preventDefault();
               }}
               {...policyField}
               required={i < CARD_LIMITS.policies.min}
