@@ -5,6 +5,7 @@ import type { SessionUser } from "../../server/services/accounts.server.js";
 import { convene } from "../../server/services/convening.server.js";
 import { seedDemoValues } from "../../server/seed-demo.server.js";
 import { openMatter } from "../../server/services/matters.server.js";
+import { pairsToJudge, submitCard } from "../../server/services/values.server.js";
 import { startTestServer, type TestServer } from "../support/database.js";
 import { FIXTURE_CLAUSES } from "../fixtures/deliberation.js";
 
@@ -114,6 +115,31 @@ describe("reads that stay small at a nation's size (SQLite plans)", () => {
       .filter(({ plan }) =>
         plan.some((step) => /value_cards_context_status|^SCAN (value_cards|endorsements|citizens|constituency_members|ruling_cards)\b/.test(step)),
       );
+    expect(walks).toEqual([]);
+  });
+
+  // Her cards are read by her id alone (values.server.ts, activeCardsOf): PostgreSQL without statistics
+  // walked the (context, status) index for the same read named with her context and status (checked with
+  // EXPLAIN on the 1.3 M bench's database); SQLite's plans are checked here, as for the reads above.
+  it("reads a citizen's own cards from her when she submits a card and is offered pairs", async () => {
+    const deps = t.server.deps;
+    const contextId = DEMO_CONTEXTS[0].id;
+    const row = await deps.db.selectFrom("citizens").select(["id", "email"]).where("email", "like", "citizen%").executeTakeFirstOrThrow();
+    const user: SessionUser = { id: "test:plans", email: row.email!, displayName: "", locale: "en", citizenId: row.id, roles: ["citizen"] };
+    const statements = await statementsDuring(async () => {
+      await submitCard(deps, user, {
+        contextId,
+        title: "Reads that stay small",
+        description: "A citizen's own cards are found from her, not from her context's thousands.",
+        policies: ["MOMENTS when a page answers at once", "WAYS the work stays bounded"],
+      }).catch(() => undefined);
+      await pairsToJudge(deps, user, contextId, 2);
+    });
+    const cardReads = statements.filter((s) => /^select|^with/i.test(s) && s.includes('"value_cards"'));
+    expect(cardReads.length).toBeGreaterThan(0);
+    const walks = cardReads
+      .map((source) => ({ source, plan: planOf(db, source) }))
+      .filter(({ plan }) => plan.some((step) => /value_cards_context_status|^SCAN value_cards\b/.test(step)));
     expect(walks).toEqual([]);
   });
 });
