@@ -27,6 +27,7 @@ import * as censusPageIndex from "./migrations/2026-12-10T25-census-page-index.j
 import * as oidcSessions from "./migrations/2026-12-10T26-oidc-sessions.js";
 import * as supportIndexes from "./migrations/2026-12-10T27-support-indexes.js";
 import * as contextDescriptions from "./migrations/2026-12-11T28-context-descriptions.js";
+import * as supportCount from "./migrations/2026-12-12T29-support-count.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-10T26-oidc-sessions": oidcSessions,
   "2026-12-10T27-support-indexes": supportIndexes,
   "2026-12-11T28-context-descriptions": contextDescriptions,
+  "2026-12-12T29-support-count": supportCount,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -137,6 +137,11 @@ export interface CanonicalValuesTable {
   createdAt: string;
   /** Citizens who endorsed it, kept in step with `endorsements` in the same transaction. */
   endorsementCount: Generated<number>;
+  /**
+   * Distinct citizens holding an active card of it or endorsing it, kept in step with both in the
+   * transaction that changes either (server/services/support.server.ts).
+   */
+  supportCount: Generated<number>;
   /** Random in [0, 2^31 − 1), set when the value is founded: where it stands among equally endorsed values. */
   randomKey: Generated<number>;
 }

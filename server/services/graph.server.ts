@@ -58,7 +58,7 @@ export function overlapFor(db: Kysely<Database>): number {
 const SCORE_SLACK = 1e-4;
 /** Rows per write transaction: no transaction holds SQLite's one connection for long. */
 const WRITE_CHUNK = 1000;
-/** Ids per `IN (…)` list: when reading a context whole, and when recounting support. */
+/** Ids per `IN (…)` list: when reading a context whole, and when reading support again. */
 const ID_CHUNK = 500;
 /** Values per page when reading a context whole. */
 const LOAD_PAGE = 5000;
@@ -227,25 +227,15 @@ async function aggregatedEdges(db: Kysely<Database>, ids: readonly string[]): Pr
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Distinct citizens holding (an active card) or endorsing each of `ids`, counted by the database one
- * value at a time through the indexes on the value, the loop getting a turn between values: each
- * query is as long as one value's support. Asked for the values of a context with the context named
- * too, SQLite walked the (context, status) index instead, every card of the context for each recount
- * (at a nation's size, 130,000 cards at every recompute during intake).
+ * Each value's support (distinct citizens holding an active card of it or endorsing it), kept on the
+ * value by the transactions that change it (support.server.ts, decision 29): one row per value by its
+ * key, whatever its support. Counting each changed value's holders and endorsers here instead grew with
+ * the value, and during a 1.3 M intake that recount was most of what PostgreSQL did.
  */
 async function supportOf(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, number>> {
-  const counted = new Map<string, number>();
-  for (const id of ids) {
-    const holding = db.selectFrom("valueCards").select("citizenId").where("canonicalId", "=", id).where("status", "=", "active");
-    const endorsing = db.selectFrom("endorsements").select("citizenId").where("canonicalId", "=", id);
-    const { n } = await db
-      .selectFrom(holding.union(endorsing).as("s"))
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    counted.set(id, Number(n));
-    await yieldToLoop();
-  }
-  return counted;
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("canonicalValues").select(["id", "supportCount"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, Number(r.supportCount)]));
 }
 
 /**
@@ -255,7 +245,7 @@ async function supportOf(db: Kysely<Database>, ids: readonly string[]): Promise<
  * ID_CHUNK values. Votes are counted here only when stamped before `readAt − overlap` (all of
  * those had committed by now); the later ones, and the values and events of that overlap, are read
  * by `readChanges` straight after, as after any read, so nothing is counted twice or missed though
- * the pages are not one snapshot. (Support is recounted, never added to, so reading it twice is harmless.)
+ * the pages are not one snapshot. (Support is read as it stands, never added to, so reading it twice is harmless.)
  */
 async function loadContext(db: Kysely<Database>, contextId: string, readAt: string): Promise<Graph> {
   const g = emptyGraph();
@@ -412,7 +402,7 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
   forget(g.seenJudgments, readAt, g.overlapMs);
 
   // Support changes with every card submitted, revised, withdrawn or split and every endorsement:
-  // each is a value event; the values they touch are recounted. Kept when of this context (by its
+  // each is a value event; the support of the values they touch is read again. Kept when of this context (by its
   // card or its value), in code: a page is read whole, so that its last row says where the next begins.
   await changesSince((after) =>
     db
@@ -453,9 +443,9 @@ async function readChanges(db: Kysely<Database>, contextId: string, g: Graph, re
   forget(g.seenEvents, readAt, g.overlapMs);
   g.lastReadAt = readAt;
 
-  const recount = [...affected];
-  for (let k = 0; k < recount.length; k += ID_CHUNK) {
-    const ids = recount.slice(k, k + ID_CHUNK);
+  const reread = [...affected];
+  for (let k = 0; k < reread.length; k += ID_CHUNK) {
+    const ids = reread.slice(k, k + ID_CHUNK);
     const counted = await supportOf(db, ids);
     for (const id of ids) {
       // A value of another context (an event's previous card, in principle) is not this graph's.

@@ -14,6 +14,7 @@ import type { Answer, GateVerdict, ValueCardDraft } from "../../deliberation/val
 import type { SessionUser } from "./accounts.server.js";
 import { citizenRepresentations } from "./progress.server.js";
 import { type AppDeps, nowIso } from "./deps.server.js";
+import { supportChange } from "./support.server.js";
 
 /** How many related values a new canonical value is paired with for wiser-than judgments. */
 const PAIRS_PER_NEW_VALUE = 3;
@@ -251,11 +252,12 @@ interface SaveCard {
   embedding: number[] | null;
 }
 
-/** The card a revision replaces must be hers and still active. */
-async function requireRevisable(db: Kysely<Database>, citizenId: string, cardId: string): Promise<void> {
-  const previous = await db.selectFrom("valueCards").select(["citizenId", "status"]).where("id", "=", cardId).executeTakeFirst();
+/** The card a revision replaces must be hers and still active; its value is returned. */
+async function requireRevisable(db: Kysely<Database>, citizenId: string, cardId: string): Promise<string | null> {
+  const previous = await db.selectFrom("valueCards").select(["citizenId", "status", "canonicalId"]).where("id", "=", cardId).executeTakeFirst();
   if (!previous || previous.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
   if (previous.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
+  return previous.canonicalId;
 }
 
 /**
@@ -303,10 +305,11 @@ async function requireNotWrittenAgain(db: Kysely<Database>, citizenId: string, c
 async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId, contextId, input, gate, match, embedding }: SaveCard) {
   const cardId = deps.ids();
   const createdAt = nowIso(deps);
-  if (input.revisionOf) {
-    await requireRevisable(trx, citizenId, input.revisionOf);
-    await trx.updateTable("valueCards").set({ status: "revised" }).where("id", "=", input.revisionOf).execute();
-  }
+  const revised = input.revisionOf ? await requireRevisable(trx, citizenId, input.revisionOf) : null;
+  // The value she may stop holding (the revised card's) and the one she comes to hold (joined or founded).
+  const founded = gate.verdict === "value" && !match ? deps.ids() : null;
+  const support = await supportChange(trx, citizenId, [revised, gate.verdict === "value" ? (match?.id ?? founded) : null]);
+  if (input.revisionOf) await trx.updateTable("valueCards").set({ status: "revised" }).where("id", "=", input.revisionOf).execute();
   let canonical: { id: string; title: string; joined: boolean; similarity: number } | null = null;
   if (gate.verdict === "value" && match) {
     // A card in other words that is one value with a card she holds (the revised one aside): her value counts once.
@@ -320,8 +323,8 @@ async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId,
     if (held) throw HELD_AGAIN();
     const row = await trx.selectFrom("canonicalValues").select(["id", "title"]).where("id", "=", match.id).executeTakeFirstOrThrow();
     canonical = { id: row.id, title: row.title, joined: true, similarity: match.similarity };
-  } else if (gate.verdict === "value") {
-    const id = deps.ids();
+  } else if (founded) {
+    const id = founded;
     await trx
       .insertInto("canonicalValues")
       .values({
@@ -358,6 +361,7 @@ async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId,
       createdAt,
     })
     .execute();
+  await support.settle();
   await trx
     .insertInto("valueEvents")
     .values({
@@ -460,7 +464,9 @@ export async function withdrawCard(deps: AppDeps, user: SessionUser, cardId: str
       .executeTakeFirst();
     if (!card || card.citizenId !== citizenId) throw new DomainError("not_found", "values.cardNotFound", "There is no such card of yours.");
     if (card.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");
+    const support = await supportChange(trx, citizenId, [card.canonicalId]);
     await trx.updateTable("valueCards").set({ status: "withdrawn" }).where("id", "=", cardId).execute();
+    await support.settle();
     await trx
       .insertInto("valueEvents")
       .values({ id: deps.ids(), cardId, canonicalId: card.canonicalId, type: "card.withdrawn", actor: user.id, payload: "{}", createdAt: nowIso(deps) })
@@ -554,11 +560,13 @@ export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: str
       .where("status", "=", "active")
       .executeTakeFirst();
     if (holds) throw new DomainError("conflict", "values.alreadyHeld", "One of your own cards is this value already.");
+    const support = await supportChange(trx, citizenId, [canonicalId]);
     await trx
       .insertInto("endorsements")
       .values({ citizenId, canonicalId, createdAt: nowIso(deps) })
       .execute()
       .catch(conflictOnDuplicate("values.alreadyEndorsed", "You have already endorsed this value."));
+    await support.settle();
     // An increment in the database, in the same transaction: concurrent endorsements all count.
     await trx
       .updateTable("canonicalValues")
@@ -819,6 +827,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
     if (canonical.sourceCardId === card.id)
       throw new DomainError("conflict", "values.notMerged", "This card founded its canonical value; there is nothing to split.");
     const id = deps.ids();
+    const support = await supportChange(trx, card.citizenId, [canonical.id, id]);
     await trx
       .insertInto("canonicalValues")
       .values({
@@ -834,6 +843,7 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
       })
       .execute();
     await trx.updateTable("valueCards").set({ canonicalId: id, similarity: 1 }).where("id", "=", card.id).execute();
+    await support.settle();
     await trx
       .insertInto("valueEvents")
       .values({

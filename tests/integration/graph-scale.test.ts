@@ -186,7 +186,7 @@ describe.each(dialects())("the moral graph reads only what changed, on %s", (dia
     expectSame(kept, scratch);
   });
 
-  it("counts once a row that commits after a newer one was read, and recounts support from value events", async () => {
+  it("counts once a row that commits after a newer one was read, and reads support again from value events", async () => {
     // A judgment stamped before the newest one read (its transaction committed later), inside the
     // overlap: the last read began 100 ms after the newest row, this one 200 ms after it.
     const newest = readAt! - 100;
@@ -196,11 +196,16 @@ describe.each(dialects())("the moral graph reads only what changed, on %s", (dia
       .insertInto("judgments")
       .values({ id: "j-late", pairId: "p-new", citizenId: citizenId(3), answer: "not_wiser", why: null, createdAt: late })
       .execute();
-    // An endorsement of v05, with its event, as the service writes them.
+    // An endorsement of v05, with its event and the value's support, as the service writes them.
     const now = new Date().toISOString();
     await handle.db
       .insertInto("endorsements")
       .values({ citizenId: citizenId(7), canonicalId: valueId(5), createdAt: now })
+      .execute();
+    await handle.db
+      .updateTable("canonicalValues")
+      .set((eb) => ({ supportCount: eb("supportCount", "+", 1) }))
+      .where("id", "=", valueId(5))
       .execute();
     await handle.db
       .insertInto("valueEvents")
@@ -210,7 +215,7 @@ describe.each(dialects())("the moral graph reads only what changed, on %s", (dia
     graphs.changed(CONTEXT);
     await graphs.settled();
     // Re-read in the overlap: the two judgments already counted (skipped by id), the late one and
-    // the event; then the one value's support is recounted (one row).
+    // the event; then the one value's support is read again (one row).
     expect(counter.rows).toBe(5);
     const now2 = await scores(handle.db);
     expect(now2.get(valueId(5))!.support).toBe(1);
