@@ -157,6 +157,8 @@ async function buildWorld(): Promise<World> {
           sourceCardId: id,
           embedding: null,
           createdAt,
+          // Its holders, as the services keep it (decision 29).
+          supportCount: founder === joiner ? 1 : 2,
         })
         .execute();
       for (const [k, holder] of [founder, joiner].entries()) {

@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 import type { Database } from "../../db/schema.js";
 
 /**
@@ -7,9 +7,9 @@ import type { Database } from "../../db/schema.js";
  * citizen's cards or endorsements (decision 29), so the moral graph reads one row per value whatever
  * its support; counting holders and endorsers again for every changed value grew with the value.
  *
- * `supportChange` locks the values (on PostgreSQL, in id order, so two transactions on the same values
- * cannot deadlock; SQLite has one writer), notes which of them she supports, and returns `settle`, to be
- * awaited after the writes in the same transaction: each value she has come to support or stopped
+ * Such a transaction first takes `lockSupporter` for the citizen, before it reads her card or her
+ * endorsement, then `supportChange` for the values involved, which notes which of them she supports and
+ * returns `settle`, to be awaited after the writes: each value she has come to support or stopped
  * supporting moves by one. Asking before and after, rather than adding by kind of change, keeps a
  * citizen who holds a value and endorsed it too counted once.
  */
@@ -18,10 +18,8 @@ export async function supportChange(
   citizenId: string,
   valueIds: readonly (string | null | undefined)[],
 ): Promise<{ settle: () => Promise<void> }> {
-  const ids = [...new Set(valueIds.filter((id): id is string => typeof id === "string"))].sort();
+  const ids = [...new Set(valueIds.filter((id): id is string => typeof id === "string"))];
   if (ids.length === 0) return { settle: async () => {} };
-  if (trx.getExecutor().adapter instanceof PostgresAdapter)
-    await trx.selectFrom("canonicalValues").select("id").where("id", "in", ids).orderBy("id").forUpdate().execute();
   const before = await supported(trx, citizenId, ids);
   return {
     settle: async () => {
@@ -37,6 +35,18 @@ export async function supportChange(
       }
     },
   };
+}
+
+/**
+ * One citizen's changes to her cards and endorsements, one at a time, until the transaction ends. On
+ * PostgreSQL two of them at once (her endorsement while her card joins the same value; a clerk's split
+ * while she revises the card) would each read "not yet" or the card's old value, and move the count
+ * twice or the wrong value's. An advisory lock on her, not the values' rows: different citizens'
+ * changes only add to a count, which the database does atomically, so they need not wait on a
+ * popular value. SQLite has one writer.
+ */
+export async function lockSupporter(trx: Kysely<Database>, citizenId: string): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`SELECT pg_advisory_xact_lock(hashtext(${`supporter:${citizenId}`}))`.execute(trx);
 }
 
 /** Which of `ids` she supports now: by her id and the value, from the indexes that start at her. */

@@ -14,7 +14,7 @@ import type { Answer, GateVerdict, ValueCardDraft } from "../../deliberation/val
 import type { SessionUser } from "./accounts.server.js";
 import { citizenRepresentations } from "./progress.server.js";
 import { type AppDeps, nowIso } from "./deps.server.js";
-import { supportChange } from "./support.server.js";
+import { lockSupporter, supportChange } from "./support.server.js";
 
 /** How many related values a new canonical value is paired with for wiser-than judgments. */
 const PAIRS_PER_NEW_VALUE = 3;
@@ -305,6 +305,7 @@ async function requireNotWrittenAgain(db: Kysely<Database>, citizenId: string, c
 async function saveCard(trx: Kysely<Database>, deps: AppDeps, { user, citizenId, contextId, input, gate, match, embedding }: SaveCard) {
   const cardId = deps.ids();
   const createdAt = nowIso(deps);
+  await lockSupporter(trx, citizenId);
   const revised = input.revisionOf ? await requireRevisable(trx, citizenId, input.revisionOf) : null;
   // The value she may stop holding (the revised card's) and the one she comes to hold (joined or founded).
   const founded = gate.verdict === "value" && !match ? deps.ids() : null;
@@ -457,6 +458,7 @@ export async function draftFromGuided(
 export async function withdrawCard(deps: AppDeps, user: SessionUser, cardId: string) {
   const citizenId = requireCitizen(user);
   const contextId = await deps.db.transaction().execute(async (trx) => {
+    await lockSupporter(trx, citizenId);
     const card = await trx
       .selectFrom("valueCards")
       .select(["id", "citizenId", "status", "canonicalId", "contextId"])
@@ -543,6 +545,7 @@ export async function valuesToEndorse(deps: AppDeps, user: SessionUser, contextI
 export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: string) {
   const citizenId = requireCitizen(user);
   const contextId = await deps.db.transaction().execute(async (trx) => {
+    await lockSupporter(trx, citizenId);
     const value = await trx.selectFrom("canonicalValues").select(["id", "contextId"]).where("id", "=", canonicalId).executeTakeFirst();
     if (!value) throw new DomainError("not_found", "values.valueNotFound", "There is no such value.");
     const already = await trx
@@ -820,6 +823,9 @@ export async function splitFromCanonical(deps: AppDeps, clerk: SessionUser, card
     // OVERLAP_MS): on SQLite a transaction may wait turns of the loop for the connection, and a row stamped
     // before that wait could commit after a graph read that began later than its stamp.
     const createdAt = nowIso(deps);
+    // Her changes wait for this one, and this for hers, before the card is read (support.server.ts).
+    const owner = await trx.selectFrom("valueCards").select("citizenId").where("id", "=", cardId).executeTakeFirst();
+    if (owner) await lockSupporter(trx, owner.citizenId);
     const card = await trx.selectFrom("valueCards").selectAll().where("id", "=", cardId).executeTakeFirst();
     if (!card || !card.canonicalId) throw new DomainError("not_found", "values.cardNotFound", "There is no such merged card.");
     if (card.status !== "active") throw new DomainError("conflict", "values.cardNotActive", "That card was already revised or withdrawn.");

@@ -4,6 +4,7 @@ import { openDatabase } from "../../db/connection.js";
 import { migrateTo, migrateToLatest } from "../../db/migrate.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
+import { lockSupporter } from "../../server/services/support.server.js";
 import { endorse, splitFromCanonical, submitCard, withdrawCard } from "../../server/services/values.server.js";
 import { createTestDatabase, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
 
@@ -37,14 +38,12 @@ describe.each(dialects())("a value's support kept on %s", (dialect) => {
     return { title: v.title, description: v.description, policies: JSON.parse(v.policies) as string[] };
   }
 
-  /** Demo citizens who hold no value of the context yet. */
+  /** Demo citizens who neither hold nor endorse a value of the context yet (every value here is of it). */
   async function withoutValues(): Promise<SessionUser[]> {
-    const holding = new Set(
-      (await deps.db.selectFrom("valueCards").select("citizenId").where("contextId", "=", BIO).where("status", "=", "active").execute()).map(
-        (r) => r.citizenId,
-      ),
-    );
-    return [...citizens.values()].filter((c) => !holding.has(c.citizenId!));
+    const cards = await deps.db.selectFrom("valueCards").select("citizenId").where("contextId", "=", BIO).where("status", "=", "active").execute();
+    const endorsements = await deps.db.selectFrom("endorsements").select("citizenId").execute();
+    const supporting = new Set([...cards, ...endorsements].map((r) => r.citizenId));
+    return [...citizens.values()].filter((c) => !supporting.has(c.citizenId!));
   }
 
   beforeAll(async () => {
@@ -94,6 +93,89 @@ describe.each(dialects())("a value's support kept on %s", (dialect) => {
     now = await kept();
     expect(now.get(split.canonicalId)).toBe(1);
     expect(now.get(merged.canonicalId!)).toBe(before - 1);
+
+    // The graph's support is the kept one, read from the value.
+    deps.graphs.changed(BIO);
+    await deps.graphs.settled();
+    const scored = await deps.db.selectFrom("graphScores").select(["canonicalId", "support"]).where("contextId", "=", BIO).execute();
+    expect(scored.length).toBeGreaterThan(0);
+    for (const row of scored) expect(Number(row.support), row.canonicalId).toBe(now.get(row.canonicalId));
+  });
+
+  it("keeps the count through a revision that keeps the value and one into words that are not a value", async () => {
+    const start = await kept();
+    const [v] = [...start.keys()];
+    const [she] = await withoutValues();
+    const words = await wordsOf(v!);
+    const written = await submitCard(deps, she!, { contextId: BIO, ...words });
+    expect(written.canonical?.id).toBe(v);
+    const again = await submitCard(deps, she!, { contextId: BIO, ...words, revisionOf: written.cardId });
+    expect(again.canonical?.id).toBe(v);
+    expect((await kept()).get(v!)).toBe(start.get(v!)! + 1);
+    const slogan = await submitCard(deps, she!, {
+      contextId: BIO,
+      title: "Ban automated decisions now!",
+      description: "Ban them all! No machine should ever decide anything about anyone!",
+      policies: ["BAN IT NOW", "NO MACHINES EVER"],
+      revisionOf: again.cardId,
+    });
+    expect(slogan.canonical).toBeNull();
+    expect((await kept()).get(v!)).toBe(start.get(v!)!);
+  });
+
+  // What keeps that so on PostgreSQL, where her two transactions can overlap: each takes a lock on her
+  // before it reads her card or her endorsement (values.server.ts), and another citizen does not wait.
+  it.runIf(dialect === "postgres")("makes her second change wait for her first, and nobody else's", async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const firstLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const first = deps.db.transaction().execute(async (trx) => {
+      await lockSupporter(trx, "citizen-a");
+      order.push("first");
+      locked();
+      await held;
+      order.push("first ends");
+    });
+    await firstLocked;
+    const second = deps.db.transaction().execute(async (trx) => {
+      await lockSupporter(trx, "citizen-a");
+      order.push("second");
+    });
+    await deps.db.transaction().execute(async (trx) => {
+      await lockSupporter(trx, "citizen-b");
+      order.push("another citizen");
+    });
+    await deps.db.transaction().execute(async (trx) => {
+      await lockSupporter(trx, "citizen-b");
+      order.push("another citizen again");
+    });
+    expect(order).toEqual(["first", "another citizen", "another citizen again"]);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(["first", "another citizen", "another citizen again", "first ends", "second"]);
+  });
+
+  it("counts her once when her endorsement and her card of one value arrive at once", async () => {
+    const start = await kept();
+    const values = [...start.keys()].slice(0, 3);
+    const crowd = (await withoutValues()).slice(0, 3);
+    expect(crowd.length).toBe(3);
+    // Each of three citizens endorses a value while her card of it is written: one or the other may be
+    // refused (she holds it already), never both counted.
+    await Promise.all(
+      crowd.map(async (she, k) => {
+        const v = values[k % values.length]!;
+        await Promise.allSettled([endorse(deps, she, v), submitCard(deps, she, { contextId: BIO, ...(await wordsOf(v)) })]);
+      }),
+    );
+    const now = await kept();
+    for (const v of values) expect(now.get(v), v).toBe(start.get(v)! + crowd.filter((_, k) => values[k % values.length] === v).length);
   });
 
   it("counts endorsements of one value that arrive at once", async () => {
