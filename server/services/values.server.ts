@@ -563,17 +563,16 @@ export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: str
       .where("status", "=", "active")
       .executeTakeFirst();
     if (holds) throw new DomainError("conflict", "values.alreadyHeld", "One of your own cards is this value already.");
-    const support = await supportChange(trx, citizenId, [canonicalId]);
     await trx
       .insertInto("endorsements")
       .values({ citizenId, canonicalId, createdAt: nowIso(deps) })
       .execute()
       .catch(conflictOnDuplicate("values.alreadyEndorsed", "You have already endorsed this value."));
-    await support.settle();
-    // An increment in the database, in the same transaction: concurrent endorsements all count.
+    // Increments in the database, in the same transaction: concurrent endorsements all count. She neither
+    // endorsed nor held it (read above, under her lock), so she is one more supporter (decision 29).
     await trx
       .updateTable("canonicalValues")
-      .set((eb) => ({ endorsementCount: eb("endorsementCount", "+", 1) }))
+      .set((eb) => ({ endorsementCount: eb("endorsementCount", "+", 1), supportCount: eb("supportCount", "+", 1) }))
       .where("id", "=", canonicalId)
       .execute();
     await trx
