@@ -10,6 +10,7 @@ import type { Database } from "../db/schema.js";
 import { prng } from "../deliberation/random.js";
 import type { AppDeps } from "../server/services/deps.server.js";
 import { graphView } from "../server/services/graph.server.js";
+import { OFFER_LEVEL_CAP } from "../server/services/values.server.js";
 
 /**
  * The moral-graph page at a nation's size (issue 15): one context of VALUES values, PAIRS_PER_VALUE
@@ -94,6 +95,7 @@ async function populate(db: Kysely<Database>) {
           createdAt: now,
           randomKey: i * 7919,
           judgmentCount: p.votes.length,
+          offerLevel: Math.min(p.votes.length, OFFER_LEVEL_CAP),
           wiserCount: p.votes.filter((v) => v === "wiser").length,
           notWiserCount: p.votes.filter((v) => v === "not_wiser").length,
         })),

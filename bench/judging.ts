@@ -319,13 +319,7 @@ async function explain(world: World) {
   const user = world.citizens[3]!;
   const own = await db.selectFrom("valueCards").select("canonicalId").where("citizenId", "=", user.citizenId!).execute();
   const walk = { contextId: CONTEXT, citizenId: user.citizenId!, own: own.map((r) => r.canonicalId!), level: 1 };
-  const level = db
-    .selectFrom("valuePairs")
-    .select("judgmentCount")
-    .where("contextId", "=", CONTEXT)
-    .where("judgmentCount", ">", 0)
-    .orderBy("judgmentCount")
-    .limit(1);
+  const level = db.selectFrom("valuePairs").select("offerLevel").where("contextId", "=", CONTEXT).where("offerLevel", ">", 0).orderBy("offerLevel").limit(1);
   for (const [name, query] of [
     ["lowest level above 0", level.compile()],
     ["pairs of level 1 from her place", pairsAtLevel(db, walk, { from: 2 ** 30 }, 8).compile()],

@@ -28,6 +28,7 @@ import * as oidcSessions from "./migrations/2026-12-10T26-oidc-sessions.js";
 import * as supportIndexes from "./migrations/2026-12-10T27-support-indexes.js";
 import * as contextDescriptions from "./migrations/2026-12-11T28-context-descriptions.js";
 import * as supportCount from "./migrations/2026-12-12T29-support-count.js";
+import * as offerLevels from "./migrations/2026-12-13T30-offer-levels.js";
 
 // Listed explicitly (not read from the folder) so the bundle and every runner see the same set.
 const migrations: Record<string, Migration> = {
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-10T27-support-indexes": supportIndexes,
   "2026-12-11T28-context-descriptions": contextDescriptions,
   "2026-12-12T29-support-count": supportCount,
+  "2026-12-13T30-offer-levels": offerLevels,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

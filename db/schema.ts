@@ -144,6 +144,8 @@ export interface CanonicalValuesTable {
   supportCount: Generated<number>;
   /** Random in [0, 2^31 − 1), set when the value is founded: where it stands among equally endorsed values. */
   randomKey: Generated<number>;
+  /** Its endorsement count up to `OFFER_LEVEL_CAP`, then the cap: the level values are offered for endorsing by (decision 30). */
+  offerLevel: Generated<number>;
 }
 
 export interface ValueCardsTable {
@@ -195,6 +197,8 @@ export interface ValuePairsTable {
   judgmentCount: Generated<number>;
   /** Random in [0, 2^31 − 1), set when the pair is made: where a citizen's walk among equally judged pairs starts. */
   randomKey: number;
+  /** Its judgment count up to `OFFER_LEVEL_CAP`, then the cap: the level pairs are offered for judging by (decision 30). */
+  offerLevel: Generated<number>;
   /** How many of its judgments answered "wiser", kept in the judgment's transaction. */
   wiserCount: Generated<number>;
   /** How many answered "not wiser" (unsure: judgmentCount − wiserCount − notWiserCount). */

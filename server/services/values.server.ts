@@ -481,9 +481,10 @@ export async function withdrawCard(deps: AppDeps, user: SessionUser, cardId: str
 
 /**
  * Peers' values in a context that she neither holds nor endorsed yet, least-endorsed first and from her
- * own place among equals (issue 15): read from the index on (context, endorsement count, random key),
- * one count at a time, so the cost follows what she skips (her own and endorsed values), not the size
- * of the context.
+ * own place among equals (issue 15): read from the index on (context, offer level, random key), one
+ * level at a time, so the cost follows what she skips (her own and endorsed values), not the size of
+ * the context. The offer level is the endorsement count up to `OFFER_LEVEL_CAP` (decision 30): past
+ * it, values are offered in her own random order.
  */
 export async function valuesToEndorse(deps: AppDeps, user: SessionUser, contextId: string, limit: number) {
   const citizenId = requireCitizen(user);
@@ -495,7 +496,7 @@ export async function valuesToEndorse(deps: AppDeps, user: SessionUser, contextI
       .selectFrom("canonicalValues as cv")
       .select(["cv.id", "cv.title", "cv.description", "cv.policies", "cv.endorsementCount"])
       .where("cv.contextId", "=", contextId)
-      .where("cv.endorsementCount", "=", level)
+      .where("cv.offerLevel", "=", level)
       .where("cv.randomKey", "from" in from ? ">=" : "<", "from" in from ? from.from : from.below)
       .where(({ not, exists, selectFrom }) =>
         not(
@@ -518,14 +519,14 @@ export async function valuesToEndorse(deps: AppDeps, user: SessionUser, contextI
   for (let level = -1; found.length < limit; ) {
     const next = await deps.db
       .selectFrom("canonicalValues")
-      .select("endorsementCount")
+      .select("offerLevel")
       .where("contextId", "=", contextId)
-      .where("endorsementCount", ">", level)
-      .orderBy("endorsementCount")
+      .where("offerLevel", ">", level)
+      .orderBy("offerLevel")
       .limit(1)
       .executeTakeFirst();
     if (!next) break;
-    level = next.endorsementCount;
+    level = next.offerLevel;
     const need = limit - found.length;
     const rows = await page(level, { from: start }, need);
     if (rows.length < need) rows.push(...(await page(level, { below: start }, need - rows.length)));
@@ -572,7 +573,7 @@ export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: str
     // endorsed nor held it (read above, under her lock), so she is one more supporter (decision 29).
     await trx
       .updateTable("canonicalValues")
-      .set((eb) => ({ endorsementCount: eb("endorsementCount", "+", 1), supportCount: eb("supportCount", "+", 1) }))
+      .set((eb) => ({ endorsementCount: eb("endorsementCount", "+", 1), supportCount: eb("supportCount", "+", 1), offerLevel: raisedOfferLevel() }))
       .where("id", "=", canonicalId)
       .execute();
     await trx
@@ -584,6 +585,20 @@ export async function endorse(deps: AppDeps, user: SessionUser, canonicalId: str
   deps.graphs.changed(contextId);
   return { canonicalId, endorsed: true as const };
 }
+
+/**
+ * How far the level that pairs are offered for judging (and values for endorsing) follows the count
+ * (decision 30). Up to it, the least-judged are offered first. Past it the level stays put, so the
+ * index the offers walk is not rewritten on every judgment: on PostgreSQL each rewrite left a dead
+ * entry that every offer read again until a vacuum, and the offers slowed with the judgments made. By
+ * 32 judgments a pair's share of "wiser" is known to about a tenth either way, and each citizen's own
+ * random order keeps spreading the judgments evenly on average. The migration that made the levels
+ * wrote 32 itself.
+ */
+export const OFFER_LEVEL_CAP = 32;
+
+/** One more judgment or endorsement: the offer level of the row updated rises with it, up to the cap. */
+const raisedOfferLevel = () => sql<number>`CASE WHEN offer_level < ${OFFER_LEVEL_CAP} THEN offer_level + 1 ELSE offer_level END`;
 
 /** Pair keys are random in [0, 2^31 − 1): an integer on both databases. */
 const PAIR_KEY_RANGE = 2 ** 31 - 1;
@@ -620,20 +635,20 @@ export interface PairWalk {
   level: number;
 }
 
-/** The lowest judgment count above `above` among the context's pairs, read from the index's first entry. */
+/** The lowest offer level above `above` among the context's pairs, read from the index's first entry. */
 async function nextLevel(db: Kysely<Database>, contextId: string, above: number): Promise<number | undefined> {
   const row = await db
     .selectFrom("valuePairs")
-    .select("judgmentCount")
+    .select("offerLevel")
     .where("contextId", "=", contextId)
-    .where("judgmentCount", ">", above)
-    .orderBy("judgmentCount")
+    .where("offerLevel", ">", above)
+    .orderBy("offerLevel")
     .limit(1)
     .executeTakeFirst();
-  return row?.judgmentCount;
+  return row?.offerLevel;
 }
 
-/** Pairs judged `level` times that she may judge, in key order from `start` on (or up to it); exported for EXPLAIN in the bench. */
+/** Pairs at offer level `level` that she may judge, in key order from `start` on (or up to it); exported for EXPLAIN in the bench. */
 export function pairsAtLevel(db: Kysely<Database>, walk: PairWalk, keys: { from: number } | { below: number }, limit: number) {
   let query = db
     .selectFrom("valuePairs as p")
@@ -652,7 +667,7 @@ export function pairsAtLevel(db: Kysely<Database>, walk: PairWalk, keys: { from:
       "b.policies as toPolicies",
     ])
     .where("p.contextId", "=", walk.contextId)
-    .where("p.judgmentCount", "=", walk.level)
+    .where("p.offerLevel", "=", walk.level)
     .where((eb) => ("from" in keys ? eb("p.randomKey", ">=", keys.from) : eb("p.randomKey", "<", keys.below)))
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom("judgments as j").select("j.id").whereRef("j.pairId", "=", "p.id").where("j.citizenId", "=", walk.citizenId))),
@@ -663,10 +678,11 @@ export function pairsAtLevel(db: Kysely<Database>, walk: PairWalk, keys: { from:
 }
 
 /**
- * Pairs in a context for her to judge: the least-judged first, never one with her own value, never
- * one she judged, and among equally judged pairs from her own place in a random order. The walk
- * follows the index on (context, judgment count, random key), so its cost grows with what it skips
- * (her judgments and her values' pairs), not with the number of pairs in the context.
+ * Pairs in a context for her to judge: the least-judged first (up to `OFFER_LEVEL_CAP` judgments),
+ * never one with her own value, never one she judged, and among pairs of one offer level from her own
+ * place in a random order. The walk follows the index on (context, offer level, random key), so its
+ * cost grows with what it skips (her judgments and her values' pairs), not with the number of pairs
+ * in the context or the judgments made.
  */
 export async function pairsToJudge(deps: AppDeps, user: SessionUser, contextId: string, limit: number) {
   const citizenId = requireCitizen(user);
@@ -718,6 +734,7 @@ export async function judge(deps: AppDeps, user: SessionUser, input: { pairId: s
       .updateTable("valuePairs")
       .set((eb) => ({
         judgmentCount: eb("judgmentCount", "+", 1),
+        offerLevel: raisedOfferLevel(),
         ...(input.answer === "wiser" ? { wiserCount: eb("wiserCount", "+", 1) } : {}),
         ...(input.answer === "not_wiser" ? { notWiserCount: eb("notWiserCount", "+", 1) } : {}),
       }))

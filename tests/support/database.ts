@@ -339,8 +339,8 @@ export function isReadableMessage(message: unknown): boolean {
 /**
  * Someone else acting between two reads of a service: a Kysely plugin for the service's `deps.db` that,
  * right after the first read whose rows carry `marker` (before or after camel-casing), adds one to
- * `column` of those rows, through a connection of its own (the service's query still holds its own).
- * `undo` takes the additions back and closes that connection.
+ * `column` and to the offer level of those rows, through a connection of its own (the service's query
+ * still holds its own). `undo` takes the additions back and closes that connection.
  */
 export function actedMeanwhile(
   config: DbConfig,
@@ -352,7 +352,7 @@ export function actedMeanwhile(
   const bump = (ids: string[], by: 1 | -1) =>
     other.db
       .updateTable(change.table)
-      .set((eb) => ({ [change.column]: eb(change.column, by === 1 ? "+" : "-", 1) }))
+      .set((eb) => ({ [change.column]: eb(change.column, by === 1 ? "+" : "-", 1), offerLevel: eb("offerLevel", by === 1 ? "+" : "-", 1) }))
       .where("id", "in", ids)
       .execute();
   const plugin: KyselyPlugin = {
