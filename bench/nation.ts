@@ -145,7 +145,7 @@ async function hashRate(logN: number, seconds: number): Promise<{ perS: number; 
 
 async function main() {
   // What held the loop, with NATION_RECORD=<file> (bench/lib/nation-recorder.ts).
-  if (process.env.NATION_RECORD) (await import("./lib/nation-recorder.js")).startRecorder(process.env.NATION_RECORD);
+  const recorder = process.env.NATION_RECORD ? (await import("./lib/nation-recorder.js")).startRecorder(process.env.NATION_RECORD) : undefined;
   if (!(participation > 0 && participation <= 1) || participants < 1) throw new Error("--participation must be in (0, 1] and leave someone taking part");
   const dataDir = mkdtempSync(join(tmpdir(), "agora-bench-nation-"));
   const file = join(dataDir, "census.csv");
@@ -180,7 +180,7 @@ async function main() {
   }
   const server = await createAgoraServer(config, { remix: "none", runDeliberations: true });
   const port = await server.listen(0);
-  const probe = healthProbe(`http://127.0.0.1:${port}/healthz`);
+  const probe = healthProbe(`http://127.0.0.1:${port}/healthz`, recorder?.healthz);
   const deps = server.deps;
   const rows: Record<string, string | number>[] = [];
   const figures: Record<string, number | string> = {};

@@ -37,7 +37,8 @@ export interface DbHandle {
   /**
    * A liveness read (`/healthz`): one row of `users`, read from the database. On SQLite it goes first
    * among the queries waiting for the loop (db/loop.ts) and still takes the one connection in its turn,
-   * after a transaction that holds it; elsewhere it is a query like any other.
+   * after a transaction that holds it. On PostgreSQL it reads on a connection of its own, not queued
+   * behind the requests waiting for the pool (decision 28).
    */
   liveness(): Promise<void>;
   close(): Promise<void>;
@@ -285,12 +286,17 @@ function createHealth(ping: () => Promise<unknown>, label: string): DatabaseHeal
  * itself, so every client gets a listener as it connects. pg-pool drops a broken client when it is
  * released, and the query that was on it fails with an error that isDatabaseUnavailable recognises.
  */
-export function createPgPool(config: Extract<DbConfig, { kind: "postgres" }>, onError?: (error: Error) => void): pg.Pool {
+export function createPgPool(
+  config: Extract<DbConfig, { kind: "postgres" }>,
+  onError?: (error: Error) => void,
+  options: { idleTimeoutMillis?: number } = {},
+): pg.Pool {
   const name = config.applicationName ?? "agora";
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize ?? 10,
     connectionTimeoutMillis: config.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    ...options,
     application_name: name,
     // A schema per test file keeps suites apart without a database per file.
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
@@ -354,17 +360,28 @@ export function openDatabase(config: DbConfig): DbHandle {
     },
   });
   health = createHealth(() => pool.query("SELECT 1"), config.applicationName ?? "PostgreSQL");
-  const read = livenessRead(db);
+  // Liveness reads on a connection of its own (decision 28): under load every pooled connection is lent
+  // out and requests queue for them, and /healthz waited its turn among them (634 ms once in the 1.3 M
+  // run's sign-ups, with the loop never held over 80 ms). Kept a minute between probes.
+  const livenessPool = createPgPool(
+    { ...config, poolSize: 1, applicationName: `${config.applicationName ?? "agora"}-liveness`.slice(0, 63) },
+    (error) => health?.noteError(error),
+    {
+      idleTimeoutMillis: 60_000,
+    },
+  );
+  const read = livenessRead(db).compile();
   return {
     db,
     dialect: "postgres",
     health,
     liveness: async () => {
-      await read.execute();
+      await livenessPool.query(read.sql, [...read.parameters]);
     },
-    close: () => {
+    close: async () => {
       health.close();
-      return db.destroy();
+      await livenessPool.end();
+      await db.destroy();
     },
   };
 }

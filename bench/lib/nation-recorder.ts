@@ -3,7 +3,8 @@
  * line per event, appended): every hold of the main thread's loop over HOLD_MS, with the CPU time the
  * main thread spent in it and the time it waited for a core (`/proc/self/task/<pid>/schedstat`: on a
  * shared machine a long hold may be mostly waiting); every GC pause over GC_MS (its kind and the heap);
- * every SQLite statement over STATEMENT_MS (its text, cut). Each event names the stage whose progress
+ * every SQLite statement over STATEMENT_MS (its text, cut); every /healthz wait over 80 ms the bench's
+ * probe reports (`healthz`, so a wait can be told from a hold). Each event names the stage whose progress
  * bar was last drawn. Costs little: a 10 ms timer and a clock read around each statement.
  *
  * `node bench/lib/nation-recorder.ts <file>` sums a record up: per stage, the longest holds, the GC
@@ -21,11 +22,12 @@ const TICK_MS = 10;
 type Event =
   | { t: number; stage: string; kind: "hold"; ms: number; cpuMs: number; queuedMs: number }
   | { t: number; stage: string; kind: "gc"; ms: number; gc: string; heapMb: number }
-  | { t: number; stage: string; kind: "sql"; ms: number; sql: string };
+  | { t: number; stage: string; kind: "sql"; ms: number; sql: string }
+  | { t: number; stage: string; kind: "healthz"; ms: number };
 
 const GC_KINDS: Record<number, string> = { 1: "scavenge", 2: "mark-compact", 4: "incremental", 8: "weak-callbacks" };
 
-export function startRecorder(file: string): void {
+export function startRecorder(file: string): { healthz(ms: number): void } {
   const started = performance.now();
   const at = () => Math.round(performance.now() - started);
   let stage = "start";
@@ -103,6 +105,7 @@ export function startRecorder(file: string): void {
 
   setInterval(flush, 5_000).unref();
   process.on("exit", flush);
+  return { healthz: (ms) => note({ t: at(), stage, kind: "healthz", ms: Math.round(ms) }) };
 }
 
 /** The record summed up, per stage. */
@@ -117,7 +120,11 @@ function summarise(file: string): void {
     const holds = of.filter((e) => e.kind === "hold").sort((a, b) => b.ms - a.ms);
     const gcs = of.filter((e) => e.kind === "gc").sort((a, b) => b.ms - a.ms);
     const sqls = of.filter((e) => e.kind === "sql").sort((a, b) => b.ms - a.ms);
-    console.log(`\n## ${stage}: ${holds.length} holds > ${HOLD_MS} ms, ${gcs.length} GC > ${GC_MS} ms, ${sqls.length} statements > ${STATEMENT_MS} ms`);
+    const waits = of.filter((e) => e.kind === "healthz").sort((a, b) => b.ms - a.ms);
+    console.log(
+      `\n## ${stage}: ${holds.length} holds > ${HOLD_MS} ms, ${gcs.length} GC > ${GC_MS} ms, ${sqls.length} statements > ${STATEMENT_MS} ms, ${waits.length} /healthz waits > 80 ms`,
+    );
+    for (const w of waits.slice(0, 6)) console.log(`  /healthz waited ${w.ms} ms, answered at ${w.t}`);
     for (const h of holds.slice(0, 8)) if (h.kind === "hold") console.log(`  hold ${h.ms} ms (cpu ${h.cpuMs}, queued ${h.queuedMs}) at ${h.t}`);
     for (const g of gcs.slice(0, 6)) if (g.kind === "gc") console.log(`  gc ${g.gc} ${g.ms} ms heap ${g.heapMb} MB at ${g.t}`);
     const bySql = new Map<string, { n: number; max: number; sum: number }>();

@@ -41,14 +41,16 @@ export function progress(stage: string, total: number) {
  * Asks /healthz every 20 ms from a worker thread (its own event loop: a probe in the server's loop
  * would be starved by what starves the server, and see nothing). `take()` returns the longest wait
  * since the last call, a request still unanswered counting as far as it got; `longest` the longest
- * of the run.
+ * of the run. `onSlow` hears of every wait over SLOW_HEALTHZ_MS (for the recorder).
  */
-export function healthProbe(url: string) {
+const SLOW_HEALTHZ_MS = 80;
+
+export function healthProbe(url: string, onSlow?: (ms: number) => void) {
   // [0] longest since take (0.1 ms), [1] longest of the run, [2] start of the request in flight (ms after `epoch`, 0: none), [3] stop.
   const shared = new Int32Array(new SharedArrayBuffer(16));
   const epoch = Date.now();
   const worker = new Worker(
-    `const { workerData } = require("node:worker_threads");
+    `const { workerData, parentPort } = require("node:worker_threads");
      const shared = workerData.shared;
      (async () => {
        while (Atomics.load(shared, 3) === 0) {
@@ -60,11 +62,13 @@ export function healthProbe(url: string) {
          const wait = Math.round((performance.now() - started) * 10);
          if (wait > Atomics.load(shared, 0)) Atomics.store(shared, 0, wait);
          if (wait > Atomics.load(shared, 1)) Atomics.store(shared, 1, wait);
+         if (wait > workerData.slow * 10) parentPort.postMessage(wait / 10);
          await new Promise((resolve) => setTimeout(resolve, 20));
        }
      })();`,
-    { eval: true, workerData: { url, shared, epoch } },
+    { eval: true, workerData: { url, shared, epoch, slow: SLOW_HEALTHZ_MS } },
   );
+  if (onSlow) worker.on("message", (ms: number) => onSlow(ms));
   const inFlight = () => {
     const since = Atomics.load(shared, 2);
     return since > 0 ? Date.now() - epoch - since : 0;

@@ -186,7 +186,7 @@ describe.runIf(wanted && haveBinaries)("the database goes away under a running s
     if (process.env.AGORA_TEST_LOG) console.log(server.log.join("\n"));
   });
 
-  it("an exhausted pool is a 503 after AGORA_DB_WAIT_MS, not a hang, and the server recovers when connections free up", async () => {
+  it("an exhausted pool is a 503 after AGORA_DB_WAIT_MS, not a hang, /healthz still answers, and the server recovers when connections free up", async () => {
     // The test holds a lock every session read needs: the server's three connections wait behind it.
     const locker = new pg.Client({ connectionString: url });
     locker.on("error", () => {});
@@ -200,6 +200,11 @@ describe.runIf(wanted && haveBinaries)("the database goes away under a running s
     expect(refused.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(isReadableMessage(refused.error?.message)).toBe(true);
+    // /healthz reads on a connection of its own (decision 28): with every pooled connection lent out,
+    // the process and its database still answer, where it waited for the pool and said "down".
+    const live = await fetch(`${server.url}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toMatchObject({ ok: true, db: "postgres" });
     await locker.query("ROLLBACK");
     await locker.end();
     // The requests that waited behind the lock are answered; new ones too.
