@@ -1,6 +1,5 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type SQLite from "better-sqlite3";
 
 /**
  * SQLite's WAL checkpoints, moved off the connection that serves requests. By default the connection
@@ -37,18 +36,25 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-/** Starts checkpointing `file` from a worker thread and makes the serving connection's own checkpoints rare. */
-export function startCheckpointer(sqlite: SQLite.Database, file: string): Checkpointer {
+/**
+ * Starts checkpointing `file` from a worker thread, once the serving connection has been told to make
+ * its own checkpoints rare (`setServingCheckpoint`, a `PRAGMA wal_autocheckpoint` on that connection:
+ * its first statement, which also creates the file). Should the worker fail, the serving connection
+ * is told to checkpoint at SQLite's default again.
+ */
+export async function startCheckpointer(file: string, setServingCheckpoint: (pages: number) => Promise<unknown>): Promise<Checkpointer> {
+  await setServingCheckpoint(SERVING_CHECKPOINT_PAGES);
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { file, driver, every: CHECKPOINT_EVERY_MS } });
   worker.unref();
-  sqlite.pragma(`wal_autocheckpoint = ${SERVING_CHECKPOINT_PAGES}`);
   let stopping = false;
   const fallBack = (why: string) => {
-    if (stopping || !sqlite.open) return;
+    if (stopping) return;
     stopping = true;
     console.warn(`[db] the checkpoint worker stopped (${why}): the connection checkpoints for itself again`);
-    sqlite.pragma("wal_autocheckpoint = 1000");
+    setServingCheckpoint(1000).catch(() => {
+      // The serving connection is closing too: nothing left to checkpoint for.
+    });
   };
   worker.on("error", (error) => fallBack(error.message));
   worker.on("exit", (code) => fallBack(`exit code ${code}`));

@@ -5,6 +5,9 @@ import {
   CamelCasePlugin,
   type CompiledQuery,
   type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
   type Driver,
   Kysely,
   type KyselyPlugin,
@@ -18,7 +21,11 @@ import {
   type QueryCompiler,
   type QueryResult,
   type RootOperationNode,
-  SqliteDialect,
+  SqliteAdapter,
+  SqliteDriver,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  sql,
   type TransactionSettings,
   type UnknownRow,
   ValueNode,
@@ -26,6 +33,7 @@ import {
 import pg from "pg";
 import { startCheckpointer } from "./checkpointer.js";
 import type { Database } from "./schema.js";
+import { WorkerSqliteDriver } from "./sqlite-worker.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -188,12 +196,27 @@ class LoopSharingDriver implements Driver {
   }
 }
 
-class LoopSharingSqliteDialect extends SqliteDialect {
+/** SQLite, its driver wrapped to share the loop: on the main thread (`:memory:`) or in a worker (a file). */
+class LoopSharingSqliteDialect implements Dialect {
   driver: LoopSharingDriver | undefined;
 
-  override createDriver(): Driver {
-    this.driver = new LoopSharingDriver(super.createDriver());
+  constructor(private readonly inner: () => Driver) {}
+
+  createDriver(): Driver {
+    this.driver = new LoopSharingDriver(this.inner());
     return this.driver;
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
   }
 }
 
@@ -313,20 +336,24 @@ export function createPgPool(
 /** What `liveness()` reads: one row of a table every database has, not a constant (which would not touch it). */
 const livenessRead = (db: Kysely<Database>) => db.selectFrom("users").select("id").limit(1);
 
-/** The connection factory: SQLite (WAL) by default, PostgreSQL when a URL is given. */
-export function openDatabase(config: DbConfig): DbHandle {
-  const plugins = [new CamelCasePlugin(), new InlineLimits()];
-  if (config.kind === "sqlite") {
-    if (config.file !== ":memory:") mkdirSync(dirname(config.file), { recursive: true });
-    const sqlite = new SQLite(config.file);
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma("synchronous = NORMAL");
+/**
+ * SQLite. A file is served from a worker thread (db/sqlite-worker.ts, decision 31), so no statement
+ * holds the event loop while it waits for the disk; its WAL is checkpointed from another worker
+ * (db/checkpointer.ts). `:memory:` (tests) stays on the main thread: it has no disk to wait for, and a
+ * memory database belongs to the connection that made it.
+ *
+ * Liveness, for a file, reads on a read-only connection of its own, on the main thread (decision 31):
+ * a read in WAL mode waits for no writer and never syncs, so it answers whatever the serving connection
+ * is busy with, as on PostgreSQL (decision 28). For `:memory:` it goes first among the queries waiting
+ * for the loop and takes the one connection in its turn.
+ */
+function openSqlite(file: string, plugins: KyselyPlugin[]): DbHandle {
+  const health: DatabaseHealth = { up: true, noteError: () => {}, probe: async () => true, close: () => {} };
+  if (file === ":memory:") {
+    const sqlite = new SQLite(file);
     sqlite.pragma("foreign_keys = ON");
-    sqlite.pragma("busy_timeout = 5000");
-    const checkpointer = config.file === ":memory:" ? null : startCheckpointer(sqlite, config.file);
-    const dialect = new LoopSharingSqliteDialect({ database: withStatementCache(sqlite) });
+    const dialect = new LoopSharingSqliteDialect(() => new SqliteDriver({ database: withStatementCache(sqlite) }));
     const db = new Kysely<Database>({ dialect, plugins });
-    const health: DatabaseHealth = { up: true, noteError: () => {}, probe: async () => true, close: () => {} };
     const read = livenessRead(db);
     return {
       db,
@@ -335,12 +362,41 @@ export function openDatabase(config: DbConfig): DbHandle {
       liveness: async () => {
         if (!(await dialect.driver?.runFirst(read.compile()))) await read.execute();
       },
-      close: async () => {
-        await checkpointer?.stop();
-        await db.destroy();
-      },
+      close: () => db.destroy(),
     };
   }
+  mkdirSync(dirname(file), { recursive: true });
+  const dialect = new LoopSharingSqliteDialect(() => new WorkerSqliteDriver(file));
+  const db = new Kysely<Database>({ dialect, plugins });
+  // The checkpointer starts once the serving connection has opened (and made) the file.
+  const checkpointer = startCheckpointer(file, (pages) => sql.raw(`PRAGMA wal_autocheckpoint = ${pages}`).execute(db));
+  // A failure to open is the first query's to report, and every query's after it.
+  const started = checkpointer.catch(() => null);
+  const read = livenessRead(db).compile();
+  let reader: SQLite.Database | null = null;
+  return {
+    db,
+    dialect: "sqlite",
+    health,
+    liveness: async () => {
+      if (!reader) {
+        await started;
+        reader = new SQLite(file, { readonly: true, fileMustExist: true });
+      }
+      reader.prepare(read.sql).get(...read.parameters);
+    },
+    close: async () => {
+      reader?.close();
+      await (await started)?.stop();
+      await db.destroy();
+    },
+  };
+}
+
+/** The connection factory: SQLite (WAL) by default, PostgreSQL when a URL is given. */
+export function openDatabase(config: DbConfig): DbHandle {
+  const plugins = [new CamelCasePlugin(), new InlineLimits()];
+  if (config.kind === "sqlite") return openSqlite(config.file, plugins);
   let health: DatabaseHealth | undefined;
   const pool = createPgPool(config, (error) => health?.noteError(error));
   // Failures to get a connection (refused, timed out behind a full pool) never reach Kysely's log: noted here.

@@ -1,6 +1,7 @@
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CONTEXTS } from "../../db/demo-values.js";
+import { observeServing } from "../../db/sqlite-worker.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import { convene } from "../../server/services/convening.server.js";
 import { seedDemoValues } from "../../server/seed-demo.server.js";
@@ -22,12 +23,18 @@ import { FIXTURE_CLAUSES } from "../fixtures/deliberation.js";
 
 const POLITY_TABLES = ["value_cards", "endorsements", "citizens", "constituency_members", "ruling_cards"];
 
-/** Every statement better-sqlite3 runs in this process while `work` runs (the server is in-process). */
+/**
+ * Every statement the server runs while `work` runs (the server is in-process): those its SQLite worker
+ * serves (a file, decision 31), and those better-sqlite3 runs on this thread (`:memory:`).
+ */
 async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
   const probe = new SQLite(":memory:");
   const statement = Object.getPrototypeOf(probe.prepare("SELECT 1")) as Record<"all" | "get" | "run", (...args: unknown[]) => unknown>;
   probe.close();
   const seen = new Set<string>();
+  const stopObserving = observeServing((event) => {
+    if (event.kind === "statement") seen.add(event.sql);
+  });
   const originals = { all: statement.all, get: statement.get, run: statement.run };
   for (const name of ["all", "get", "run"] as const) {
     const original = originals[name];
@@ -40,6 +47,7 @@ async function statementsDuring(work: () => Promise<unknown>): Promise<string[]>
     await work();
   } finally {
     Object.assign(statement, originals);
+    stopObserving();
   }
   return [...seen];
 }
