@@ -43,10 +43,10 @@ export interface DbHandle {
   /** Whether the database answers, as this process last found it (always up for SQLite). */
   health: DatabaseHealth;
   /**
-   * A liveness read (`/healthz`): one row of `users`, read from the database. On SQLite it goes first
-   * among the queries waiting for the loop (db/loop.ts) and still takes the one connection in its turn,
-   * after a transaction that holds it. On PostgreSQL it reads on a connection of its own, not queued
-   * behind the requests waiting for the pool (decision 28).
+   * A liveness read (`/healthz`): one row of `users`, read from the database on a connection of its own,
+   * not queued behind the requests: on a SQLite file a read-only connection (decision 31), on PostgreSQL
+   * a pool of one (decision 28). On `:memory:` it goes first among the queries waiting for the loop
+   * (db/loop.ts) and takes the one connection in its turn, after a transaction that holds it.
    */
   liveness(): Promise<void>;
   close(): Promise<void>;
@@ -366,7 +366,8 @@ function openSqlite(file: string, plugins: KyselyPlugin[]): DbHandle {
     };
   }
   mkdirSync(dirname(file), { recursive: true });
-  const dialect = new LoopSharingSqliteDialect(() => new WorkerSqliteDriver(file));
+  let serving: WorkerSqliteDriver | null = null;
+  const dialect = new LoopSharingSqliteDialect(() => (serving = new WorkerSqliteDriver(file)));
   const db = new Kysely<Database>({ dialect, plugins });
   // The checkpointer starts once the serving connection has opened (and made) the file.
   const checkpointer = startCheckpointer(file, (pages) => sql.raw(`PRAGMA wal_autocheckpoint = ${pages}`).execute(db));
@@ -374,16 +375,19 @@ function openSqlite(file: string, plugins: KyselyPlugin[]): DbHandle {
   const started = checkpointer.catch(() => null);
   const read = livenessRead(db).compile();
   let reader: SQLite.Database | null = null;
+  let statement: SQLite.Statement | null = null;
   return {
     db,
     dialect: "sqlite",
     health,
     liveness: async () => {
-      if (!reader) {
+      if (!statement) {
         await started;
-        reader = new SQLite(file, { readonly: true, fileMustExist: true });
+        reader ??= new SQLite(file, { readonly: true, fileMustExist: true });
+        statement = reader.prepare(read.sql);
       }
-      reader.prepare(read.sql).get(...read.parameters);
+      (serving as WorkerSqliteDriver | null)?.assertServing();
+      statement.get(...read.parameters);
     },
     close: async () => {
       reader?.close();

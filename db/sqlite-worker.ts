@@ -92,7 +92,8 @@ function sqliteError(error: { message: string; code?: string; name?: string }): 
 class WorkerConnection implements DatabaseConnection {
   private next = 1;
   private readonly waiting = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>();
-  private gone: Error | null = null;
+  /** Why the worker is no longer serving (it stopped, or failed), once it is not. */
+  gone: Error | null = null;
 
   constructor(private readonly worker: Worker) {
     worker.on("message", (answer: Answer) => {
@@ -184,9 +185,15 @@ export class WorkerSqliteDriver implements Driver {
       });
       worker.once("error", reject);
     });
-    worker.unref();
     this.worker = worker;
     this.connection = new WorkerConnection(worker);
+    // After the connection's listeners: adding a 'message' listener refs a worker again.
+    worker.unref();
+  }
+
+  /** Throws why, if the worker has stopped serving (liveness: a file that answers is not enough). */
+  assertServing(): void {
+    if (this.connection?.gone) throw this.connection.gone;
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {

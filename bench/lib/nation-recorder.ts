@@ -101,10 +101,11 @@ export function startRecorder(file: string): { healthz(ms: number): void } {
   const beat = new Float64Array(new SharedArrayBuffer(8));
   beat[0] = Date.now();
   const watcher = new Worker(WATCHER, { eval: true, workerData: { beat: beat.buffer, tid: process.pid, after: WATCH_AFTER_MS } });
-  watcher.unref();
   watcher.on("message", (m: { ms: number; samples: Record<string, number> }) =>
     note({ t: at(), stage, kind: "where", ms: Math.round(m.ms), samples: m.samples }),
   );
+  // After the listener: adding one refs the worker again, and the bench would never end.
+  watcher.unref();
   setInterval(() => {
     beat[0] = Date.now();
     const now = performance.now();

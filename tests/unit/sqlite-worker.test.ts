@@ -2,10 +2,11 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { type DbHandle, openDatabase } from "../../db/connection.js";
 import { isUniqueViolation } from "../../db/errors.js";
+import { WorkerSqliteDriver } from "../../db/sqlite-worker.js";
 
 /**
  * Decision 31: a SQLite file is served from a worker thread, so a statement that takes long (or waits
@@ -110,6 +111,20 @@ describe("SQLite served from a worker thread", () => {
     expect(rows.map((r) => r.id)).toEqual(["u1"]);
   });
 
+  it("says, once its worker has stopped, that the connection no longer serves: to liveness and to every query", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agora-sqlite-worker-"));
+    dirs.push(dir);
+    const driver = new WorkerSqliteDriver(join(dir, "agora.sqlite"));
+    await driver.init();
+    const connection = await driver.acquireConnection();
+    const { rows } = await connection.executeQuery<{ n: number }>(CompiledQuery.raw("SELECT 1 AS n"));
+    expect(rows).toEqual([{ n: 1 }]);
+    expect(() => driver.assertServing()).not.toThrow();
+    await driver.destroy();
+    expect(() => driver.assertServing()).toThrow(/SQLite worker stopped/);
+    await expect(connection.executeQuery(CompiledQuery.raw("SELECT 1"))).rejects.toThrow(/SQLite worker stopped/);
+  });
+
   it("says why when the file cannot be opened, on the first query and on liveness", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agora-sqlite-worker-"));
     dirs.push(dir);
@@ -120,28 +135,34 @@ describe("SQLite served from a worker thread", () => {
     await expect(handle.liveness()).rejects.toThrow();
   });
 
-  it("lets a process end once it has closed its database, and not before a query it awaits", async () => {
+  it("lets a process end once it has closed its database, or left it idle, and not before a query it awaits", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agora-sqlite-worker-"));
     dirs.push(dir);
-    const script = join(dir, "close.mts");
     const connection = join(import.meta.dirname, "../../db/connection.ts");
-    writeFileSync(
-      script,
-      `import { openDatabase } from ${JSON.stringify(connection)};
-       const handle = openDatabase({ kind: "sqlite", file: ${JSON.stringify(join(dir, "agora.sqlite"))} });
-       await handle.db.selectNoFrom((eb) => eb.lit(0).as("n")).execute(); // opened, and its workers idle
-       await new Promise((resolve) => setTimeout(resolve, 100));
-       // Nothing but the worker's answer keeps this process alive while it is awaited.
-       const row = await handle.db.selectNoFrom((eb) => eb.lit(41).as("n")).executeTakeFirstOrThrow();
-       console.log("answered", row.n + 1);
-       await handle.close();
-       console.log("after close");`,
-    );
-    const run = await new Promise<{ code: number | null; stdout: string }>((resolve) =>
-      execFile(process.execPath, ["--import", "tsx", script], { encoding: "utf8", cwd: join(import.meta.dirname, "../..") }, (error, stdout) =>
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout }),
-      ),
-    );
-    expect(run).toEqual({ code: 0, stdout: "answered 42\nafter close\n" });
+    const run = (name: string, end: string) => {
+      const script = join(dir, `${name}.mts`);
+      writeFileSync(
+        script,
+        `import { openDatabase } from ${JSON.stringify(connection)};
+         const handle = openDatabase({ kind: "sqlite", file: ${JSON.stringify(join(dir, `${name}.sqlite`))} });
+         await handle.db.selectNoFrom((eb) => eb.lit(0).as("n")).execute(); // opened, and its workers idle
+         await new Promise((resolve) => setTimeout(resolve, 100));
+         // Nothing but the worker's answer keeps this process alive while it is awaited.
+         const row = await handle.db.selectNoFrom((eb) => eb.lit(41).as("n")).executeTakeFirstOrThrow();
+         console.log("answered", row.n + 1);
+         ${end}`,
+      );
+      return new Promise<{ code: number | null; stdout: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          ["--import", "tsx", script],
+          { encoding: "utf8", cwd: join(import.meta.dirname, "../.."), timeout: 20_000 },
+          (error, stdout) => resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout }),
+        ),
+      );
+    };
+    expect(await run("closed", `await handle.close(); console.log("after close");`)).toEqual({ code: 0, stdout: "answered 42\nafter close\n" });
+    // A script that never closes its database still ends: an idle worker holds no process.
+    expect(await run("idle", `console.log("left open");`)).toEqual({ code: 0, stdout: "answered 42\nleft open\n" });
   });
 });
