@@ -81,6 +81,55 @@ describe("SQLite served from a worker thread", () => {
     expect(rows[0]!.n).toBe(2);
   });
 
+  it("keeps a transaction's connection to itself: others' statements wait for its end, and a rollback takes back only its own", async () => {
+    const handle = await open();
+    await sql`CREATE TABLE log (n INTEGER)`.execute(handle.db);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inside = false;
+    const transaction = handle.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`INSERT INTO log (n) VALUES (1)`.execute(trx);
+        inside = true;
+        await held;
+        throw new Error("taken back");
+      })
+      .catch((e: Error) => e.message);
+    while (!inside) await new Promise((resolve) => setTimeout(resolve, 1));
+    const outside = sql`INSERT INTO log (n) VALUES (2)`.execute(handle.db);
+    const seen = sql<{ n: number }>`SELECT group_concat(n) AS n FROM log`.execute(handle.db);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    expect(await transaction).toBe("taken back");
+    await outside;
+    // Had the outside insert run inside the transaction, the rollback would have taken it back too.
+    expect((await seen).rows[0]!.n).toBe("2");
+  });
+
+  it("runs many statements in flight at once and transactions among them, each transaction seeing only its own", async () => {
+    const handle = await open();
+    await sql`CREATE TABLE log (n INTEGER, who TEXT)`.execute(handle.db);
+    const plain = Array.from({ length: 300 }, (_, i) => sql`INSERT INTO log (n, who) VALUES (${i}, 'plain')`.execute(handle.db));
+    const transactions = Array.from({ length: 6 }, (_, t) =>
+      handle.db.transaction().execute(async (trx) => {
+        const count = async () => (await sql<{ n: number }>`SELECT count(*) AS n FROM log`.execute(trx)).rows[0]!.n;
+        const before = await count();
+        for (let k = 0; k < 10; k++) await sql`INSERT INTO log (n, who) VALUES (${k}, ${`t${t}`})`.execute(trx);
+        return (await count()) - before;
+      }),
+    );
+    const more = Array.from({ length: 300 }, (_, i) => sql`INSERT INTO log (n, who) VALUES (${300 + i}, 'plain')`.execute(handle.db));
+    const grew = await Promise.all(transactions);
+    await Promise.all([...plain, ...more]);
+    expect(grew).toEqual([10, 10, 10, 10, 10, 10]);
+    const { rows } = await sql<{ who: string; n: number }>`SELECT who, count(*) AS n FROM log GROUP BY who ORDER BY who`.execute(handle.db);
+    expect(rows).toEqual([{ who: "plain", n: 600 }, ...Array.from({ length: 6 }, (_, t) => ({ who: `t${t}`, n: 10 }))]);
+    // The plain statements ran in the order they were sent.
+    const order = await sql<{ n: number }>`SELECT n FROM log WHERE who = 'plain' ORDER BY rowid`.execute(handle.db);
+    expect(order.rows.map((r) => r.n)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+  });
+
   it("reports rows changed and the last row id, and keeps SQLite's error codes", async () => {
     const handle = await open();
     const inserted = await handle.db
