@@ -1,12 +1,11 @@
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../db/connection.js";
 import { DEMO_CARDS } from "../../db/demo-values.js";
-import { migrateTo, migrateToLatest } from "../../db/migrate.js";
+import { migrateToLatest } from "../../db/migrate.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
 import { endorse, valuesToEndorse } from "../../server/services/values.server.js";
-import { actedMeanwhile, createTestDatabase, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
+import { actedMeanwhile, databaseAt, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * Endorsing at national scale (issue 15): the values a citizen is offered come least-endorsed first from
@@ -119,27 +118,9 @@ describe.each(dialects())("the values a citizen is offered to endorse on %s", (d
 
 describe.each(dialects())("the endorsing migration on %s", (dialect) => {
   it("backfills each value's endorsement count and indexes what endorsing and a profile read", async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(database.config);
+    const at = await databaseAt(dialect, "2026-12-06T14-judging", { citizens: 3 });
+    const { handle, raw: db, now } = at;
     try {
-      const db = handle.db as unknown as Kysely<any>;
-      await migrateTo(db, "2026-12-06T14-judging");
-      const now = new Date().toISOString();
-      await db.insertInto("contexts").values({ id: "c", title: "Decisions", title_et: null, description: "Automated decisions.", created_at: now }).execute();
-      await db
-        .insertInto("citizens")
-        .values(
-          [1, 2, 3].map((n) => ({
-            id: `z${n}`,
-            personal_code: `3800101000${n}`,
-            full_name: `Citizen ${n}`,
-            district: "Tartu",
-            email: null,
-            import_id: null,
-            created_at: now,
-          })),
-        )
-        .execute();
       await db
         .insertInto("canonical_values")
         .values(["a", "b", "c"].map((id) => ({ id, context_id: "c", title: id, description: id, policies: "[]", source_card_id: id, created_at: now })))
@@ -169,8 +150,7 @@ describe.each(dialects())("the endorsing migration on %s", (dialect) => {
           : await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`.execute(db);
       expect(indexes.rows.map((r) => r.name)).toEqual(expect.arrayContaining(["canonical_values_to_endorse", "judgments_citizen"]));
     } finally {
-      await handle.close();
-      await database.destroy();
+      await at.close();
     }
   });
 });

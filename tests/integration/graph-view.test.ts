@@ -1,7 +1,5 @@
-import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../db/connection.js";
-import { migrateTo, migrateToLatest } from "../../db/migrate.js";
+import { migrateToLatest } from "../../db/migrate.js";
 import type { Role } from "../../deliberation/roles.js";
 import { edgeVerdict } from "../../deliberation/values/moral-graph.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
@@ -9,7 +7,7 @@ import type { AppDeps } from "../../server/services/deps.server.js";
 import { GRAPH_VIEW_LIMIT, graphView } from "../../server/services/graph.server.js";
 import { endorse, judge } from "../../server/services/values.server.js";
 import { exportPages } from "../../server/services/exports.server.js";
-import { createTestDatabase, dialects, httpClient, startTestServer, type TestServer } from "../support/database.js";
+import { databaseAt, dialects, httpClient, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * The moral-graph page does not grow with the polity (issue 15): each pair's tallies are kept in the
@@ -219,28 +217,10 @@ describe.each(dialects())("the moral-graph view on %s", (dialect) => {
 
 describe.each(dialects())("the pair-tallies migration on %s", (dialect) => {
   it("backfills each pair's wiser and not-wiser tallies from its judgments", async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(database.config);
+    const at = await databaseAt(dialect, "2026-12-09T20-publishing-batches", { citizens: 3 });
+    const { handle, raw: db, now } = at;
     try {
       // The schema before it, with rows as the app wrote them then.
-      const db = handle.db as unknown as Kysely<any>;
-      await migrateTo(db, "2026-12-09T20-publishing-batches");
-      const now = new Date().toISOString();
-      await db.insertInto("contexts").values({ id: "c", title: "Decisions", title_et: null, description: "Automated decisions.", created_at: now }).execute();
-      await db
-        .insertInto("citizens")
-        .values(
-          [1, 2, 3].map((n) => ({
-            id: `z${n}`,
-            personal_code: `3800101000${n}`,
-            full_name: `Citizen ${n}`,
-            district: "Tartu",
-            email: null,
-            import_id: null,
-            created_at: now,
-          })),
-        )
-        .execute();
       await db
         .insertInto("canonical_values")
         .values(["a", "b", "c"].map((id) => ({ id, context_id: "c", title: id, description: id, policies: "[]", source_card_id: id, created_at: now })))
@@ -286,8 +266,7 @@ describe.each(dialects())("the pair-tallies migration on %s", (dialect) => {
         ["bc", 0, 0, 0],
       ]);
     } finally {
-      await handle.close();
-      await database.destroy();
+      await at.close();
     }
   });
 });

@@ -1,12 +1,11 @@
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../db/connection.js";
 import { DEMO_CARDS } from "../../db/demo-values.js";
-import { migrateTo, migrateToLatest } from "../../db/migrate.js";
+import { migrateToLatest } from "../../db/migrate.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
 import { judge, pairsToJudge } from "../../server/services/values.server.js";
-import { actedMeanwhile, createTestDatabase, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
+import { actedMeanwhile, databaseAt, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * Judgments that reach every value (issue 14): the pairs a citizen is offered, least-judged first,
@@ -198,28 +197,10 @@ describe.each(dialects())("the pairs a citizen is offered to judge on %s", (dial
 
 describe.each(dialects())("the judging migration on %s", (dialect) => {
   it("backfills each pair's judgment count and gives every pair a random key", async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(database.config);
+    const at = await databaseAt(dialect, "2026-12-06T13-clauses", { citizens: 3 });
+    const { handle, raw: db, now } = at;
     try {
       // The schema before it: rows written as the app wrote them then, without the new columns.
-      const db = handle.db as unknown as Kysely<any>;
-      await migrateTo(db, "2026-12-06T13-clauses");
-      const now = new Date().toISOString();
-      await db.insertInto("contexts").values({ id: "c", title: "Decisions", title_et: null, description: "Automated decisions.", created_at: now }).execute();
-      await db
-        .insertInto("citizens")
-        .values(
-          [1, 2, 3].map((n) => ({
-            id: `z${n}`,
-            personal_code: `3800101000${n}`,
-            full_name: `Citizen ${n}`,
-            district: "Tartu",
-            email: null,
-            import_id: null,
-            created_at: now,
-          })),
-        )
-        .execute();
       await db
         .insertInto("canonical_values")
         .values(["a", "b", "c", "d"].map((id) => ({ id, context_id: "c", title: id, description: id, policies: "[]", source_card_id: id, created_at: now })))
@@ -264,8 +245,7 @@ describe.each(dialects())("the judging migration on %s", (dialect) => {
           : await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'value_pairs' AND schemaname = current_schema()`.execute(db);
       expect(indexes.rows.map((r) => r.name)).toContain("value_pairs_to_judge");
     } finally {
-      await handle.close();
-      await database.destroy();
+      await at.close();
     }
   });
 });

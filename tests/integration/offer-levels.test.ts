@@ -1,11 +1,10 @@
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../db/connection.js";
-import { migrateTo, migrateToLatest } from "../../db/migrate.js";
+import { migrateToLatest } from "../../db/migrate.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
 import { endorse, judge, OFFER_LEVEL_CAP, pairsToJudge, valuesToEndorse } from "../../server/services/values.server.js";
-import { createTestDatabase, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
+import { databaseAt, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * Offer levels (issue 15, decision 30): pairs are offered for judging and values for endorsing by a
@@ -99,13 +98,9 @@ describe.each(dialects())("offer levels on %s", (dialect) => {
 
 describe.each(dialects())("the offer-levels migration on %s", (dialect) => {
   it("sets each pair's and value's level from its count, capped, and moves the offers' indexes onto the levels", async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(database.config);
+    const at = await databaseAt(dialect, "2026-12-12T29-support-count");
+    const { handle, raw: db, now } = at;
     try {
-      const db = handle.db as unknown as Kysely<any>;
-      await migrateTo(db, "2026-12-12T29-support-count");
-      const now = new Date().toISOString();
-      await db.insertInto("contexts").values({ id: "c", title: "Decisions", title_et: null, description: "Automated decisions.", created_at: now }).execute();
       const counts: Record<string, number> = { a: 0, b: 5, c: 32, d: 400 };
       await db
         .insertInto("canonical_values")
@@ -173,8 +168,7 @@ describe.each(dialects())("the offer-levels migration on %s", (dialect) => {
         expect(index.definition.replace(/["\s]/g, "")).toMatch(/\(context_id,offer_level,random_key\)/);
       }
     } finally {
-      await handle.close();
-      await database.destroy();
+      await at.close();
     }
   });
 });

@@ -1,12 +1,10 @@
-import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../db/connection.js";
-import { migrateTo, migrateToLatest } from "../../db/migrate.js";
+import { migrateToLatest } from "../../db/migrate.js";
 import type { SessionUser } from "../../server/services/accounts.server.js";
 import type { AppDeps } from "../../server/services/deps.server.js";
 import { lockSupporter } from "../../server/services/support.server.js";
 import { endorse, splitFromCanonical, submitCard, withdrawCard } from "../../server/services/values.server.js";
-import { createTestDatabase, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
+import { databaseAt, demoIntake, dialects, startTestServer, type TestServer } from "../support/database.js";
 
 /**
  * A value's support (distinct citizens holding an active card of it or endorsing it) is kept on the value
@@ -192,27 +190,9 @@ describe.each(dialects())("a value's support kept on %s", (dialect) => {
 
 describe.each(dialects())("the support migration on %s", (dialect) => {
   it("fills each value's support from the cards and endorsements already written, each citizen once", async () => {
-    const database = await createTestDatabase(dialect);
-    const handle = openDatabase(database.config);
+    const at = await databaseAt(dialect, "2026-12-11T28-context-descriptions", { citizens: 3 });
+    const { handle, raw: db, now } = at;
     try {
-      const db = handle.db as unknown as Kysely<any>;
-      await migrateTo(db, "2026-12-11T28-context-descriptions");
-      const now = new Date().toISOString();
-      await db.insertInto("contexts").values({ id: "c", title: "Decisions", title_et: null, description: "Automated decisions.", created_at: now }).execute();
-      await db
-        .insertInto("citizens")
-        .values(
-          [1, 2, 3].map((n) => ({
-            id: `z${n}`,
-            personal_code: `3800101000${n}`,
-            full_name: `Citizen ${n}`,
-            district: "Tartu",
-            email: null,
-            import_id: null,
-            created_at: now,
-          })),
-        )
-        .execute();
       await db
         .insertInto("canonical_values")
         .values(
@@ -258,8 +238,7 @@ describe.each(dialects())("the support migration on %s", (dialect) => {
         ["c", 0],
       ]);
     } finally {
-      await handle.close();
-      await database.destroy();
+      await at.close();
     }
   });
 });

@@ -2,10 +2,11 @@ import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type KyselyPlugin, sql } from "kysely";
+import { type Kysely, type KyselyPlugin, sql } from "kysely";
 import pg from "pg";
 import { type DbConfig, type DialectName, openDatabase } from "../../db/connection.js";
 import { DEMO_CARDS, DEMO_CONTEXTS } from "../../db/demo-values.js";
+import { migrateTo } from "../../db/migrate.js";
 import { DEMO_PASSWORD, seedDemoPolity } from "../../db/seed.js";
 import type { Role } from "../../deliberation/roles.js";
 import { type AgoraServer, createAgoraServer } from "../../server/app.server.js";
@@ -75,6 +76,49 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     config: { kind: "postgres", url, schema, poolSize: 10 },
     destroy: () => withClient(url, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).then(() => undefined),
   };
+}
+
+/**
+ * A database of its own at an older migration, for a migration's test: `raw` is its Kysely with the
+ * schema's own names (snake_case, as a migration sees them), `now` the time its rows are stamped with.
+ * It holds a context "c" and, with `citizens`, that many citizens z1, z2… of Tartu. `close()` closes
+ * and removes it.
+ */
+export async function databaseAt(dialect: DialectName, migration: string, options: { citizens?: number } = {}) {
+  const database = await createTestDatabase(dialect);
+  const handle = openDatabase(database.config);
+  const close = async () => {
+    await handle.close();
+    await database.destroy();
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: an older schema than the one db/schema.ts describes
+  const raw = handle.db as unknown as Kysely<any>;
+  const now = new Date().toISOString();
+  try {
+    await migrateTo(raw, migration);
+    await raw.insertInto("contexts").values({ id: "c", title: "Decisions", title_et: null, description: "Automated decisions.", created_at: now }).execute();
+    const citizens = Array.from({ length: options.citizens ?? 0 }, (_, i) => i + 1);
+    if (citizens.length > 0) {
+      await raw
+        .insertInto("citizens")
+        .values(
+          citizens.map((n) => ({
+            id: `z${n}`,
+            personal_code: `3800101000${n}`,
+            full_name: `Citizen ${n}`,
+            district: "Tartu",
+            email: null,
+            import_id: null,
+            created_at: now,
+          })),
+        )
+        .execute();
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { handle, raw, now, close };
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
