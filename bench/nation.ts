@@ -22,6 +22,8 @@
  * another moment left a difference smaller than the noise, negative at times.
  * `--pg` names a database that is emptied first (never point it at one you keep).
  * `NATION_RECORD=<file>` records what held the server's loop (bench/lib/nation-recorder.ts).
+ * On SQLite `serving_wait_max_ms` is the longest a statement or a transaction waited for the serving
+ * connection (behind another's transaction): /healthz reads on a connection of its own (decision 31).
  */
 import { once } from "node:events";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -29,6 +31,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { judgmentAnswer } from "../db/demo-values.js";
+import { observeServing } from "../db/sqlite-worker.js";
 import { demoCitizen } from "../db/factories.js";
 import { verifyEnvelope } from "../deliberation/provenance.js";
 import type { Role } from "../deliberation/roles.js";
@@ -146,6 +149,12 @@ async function hashRate(logN: number, seconds: number): Promise<{ perS: number; 
 async function main() {
   // What held the loop, with NATION_RECORD=<file> (bench/lib/nation-recorder.ts).
   const recorder = process.env.NATION_RECORD ? (await import("./lib/nation-recorder.js")).startRecorder(process.env.NATION_RECORD) : undefined;
+  // On SQLite /healthz reads on a connection of its own (decision 31): how long statements waited for
+  // the serving connection, behind a transaction, is measured here and reported beside it.
+  let servingWaitMaxMs = 0;
+  observeServing((event) => {
+    if (event.kind === "connection-wait") servingWaitMaxMs = Math.max(servingWaitMaxMs, event.ms);
+  });
   if (!(participation > 0 && participation <= 1) || participants < 1) throw new Error("--participation must be in (0, 1] and leave someone taking part");
   const dataDir = mkdtempSync(join(tmpdir(), "agora-bench-nation-"));
   const file = join(dataDir, "census.csv");
@@ -443,6 +452,7 @@ async function main() {
     cycle_hash_taken_off_s: round(hashTakenOffS, 1),
     step_growth_max: round(Math.max(...costs.map((c) => c.growth).filter(Number.isFinite)), 2),
     blocked_max_ms: round(probe.longest, 1),
+    ...(pg ? {} : { serving_wait_max_ms: round(servingWaitMaxMs, 1) }),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     cycle_s: round(cycleS - hashTakenOffS, 1),
   });
