@@ -376,6 +376,7 @@ function openSqlite(file: string, plugins: KyselyPlugin[]): DbHandle {
   const read = livenessRead(db).compile();
   let reader: SQLite.Database | null = null;
   let statement: SQLite.Statement | null = null;
+  let closed = false;
   return {
     db,
     dialect: "sqlite",
@@ -383,13 +384,16 @@ function openSqlite(file: string, plugins: KyselyPlugin[]): DbHandle {
     liveness: async () => {
       if (!statement) {
         await started;
-        reader ??= new SQLite(file, { readonly: true, fileMustExist: true });
+        if (closed) throw new Error("The database is closed.");
+        // A reader in WAL mode is busy only in rare moments (a WAL being recovered): wait briefly, on the loop.
+        reader ??= new SQLite(file, { readonly: true, fileMustExist: true, timeout: 50 });
         statement = reader.prepare(read.sql);
       }
       (serving as WorkerSqliteDriver | null)?.assertServing();
       statement.get(...read.parameters);
     },
     close: async () => {
+      closed = true;
       reader?.close();
       await (await started)?.stop();
       await db.destroy();

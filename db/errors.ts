@@ -20,7 +20,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (
       typeof code === "string" &&
-      (UNAVAILABLE_CODES.test(code) || code === "SQLITE_BUSY" || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH)$/.test(code))
+      (UNAVAILABLE_CODES.test(code) ||
+        code === "SQLITE_BUSY" ||
+        code === "SQLITE_WORKER_STOPPED" ||
+        /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH)$/.test(code))
     )
       return true;
     if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;

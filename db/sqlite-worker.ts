@@ -18,6 +18,9 @@ import { type CompiledQuery, CompiledQuery as Compiled, type DatabaseConnection,
 
 const STATEMENT_CACHE_SIZE = 500;
 
+/** The code of the error every query gets once the worker has stopped (db/errors.ts: answered 503, not 500). */
+export const SQLITE_WORKER_STOPPED = "SQLITE_WORKER_STOPPED";
+
 /** What a benchmark's recorder hears (bench/lib/nation-recorder.ts): each statement's round trip, and each wait for the connection. */
 export type ServingEvent = { kind: "statement"; sql: string; ms: number } | { kind: "connection-wait"; ms: number };
 const observers = new Set<(event: ServingEvent) => void>();
@@ -89,8 +92,8 @@ function sqliteError(error: { message: string; code?: string; name?: string }): 
   return Object.assign(new Error(error.message), { name: error.name ?? "SqliteError", code: error.code });
 }
 
-/** The worker's end of the one connection: statements out, answers back, in order. */
-class WorkerConnection {
+/** The one connection, as the main thread holds it: statements out to the worker, answers back, in order. */
+class WorkerConnection implements DatabaseConnection {
   private next = 1;
   private readonly waiting = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>();
   /** Why the worker is no longer serving (it stopped, or failed), once it is not. */
@@ -109,9 +112,15 @@ class WorkerConnection {
       for (const waiter of this.waiting.values()) waiter.reject(error);
       this.waiting.clear();
     };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`The SQLite worker stopped (exit code ${code}).`)));
+    worker.on("error", (error) => fail(Object.assign(error, { code: (error as { code?: string }).code ?? SQLITE_WORKER_STOPPED })));
+    worker.on("exit", (code) => {
+      this.exited = true;
+      fail(Object.assign(new Error(`The SQLite worker stopped (exit code ${code}).`), { code: SQLITE_WORKER_STOPPED }));
+    });
   }
+
+  /** Whether the worker thread has ended (closed, or died). */
+  exited = false;
 
   /** Sends one statement and waits for its answer. The worker is held (ref'd) only while a statement is out. */
   private ask(sql: string, parameters: readonly unknown[]): Promise<Answer> {
@@ -139,9 +148,15 @@ class WorkerConnection {
     if ("rows" in answer) return { rows: answer.rows as R[] };
     return { rows: [], numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid) };
   }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiledQuery.query)) throw new Error("Sqlite driver only supports streaming of select queries");
+    const { rows } = await this.executeQuery<R>(compiledQuery);
+    for (const row of rows) yield { rows: [row] };
+  }
 }
 
-/** Transactions, one at a time, in the order they began. */
+/** The one connection, lent to one holder at a time (a query, a transaction, a `db.connection()`), in the order asked. */
 class Mutex {
   private held = false;
   private readonly queue: (() => void)[] = [];
@@ -154,7 +169,7 @@ class Mutex {
     return new Promise<void>((resolve) => this.queue.push(resolve));
   }
 
-  /** Hands the lock to the next in line, or frees it. */
+  /** Hands the connection to the next in line, or frees it. */
   unlock(): void {
     const next = this.queue.shift();
     if (next) next();
@@ -162,42 +177,18 @@ class Mutex {
   }
 }
 
-/** What Kysely holds between acquiring the connection and releasing it: a query's, or a transaction's. */
-class Lease implements DatabaseConnection {
-  constructor(private readonly driver: WorkerSqliteDriver) {}
-
-  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    return this.driver.run<R>(this, compiledQuery);
-  }
-
-  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    if (!SelectQueryNode.is(compiledQuery.query)) throw new Error("Sqlite driver only supports streaming of select queries");
-    const { rows } = await this.executeQuery<R>(compiledQuery);
-    for (const row of rows) yield { rows: [row] };
-  }
-}
-
 /**
- * Kysely's driver for a SQLite file served from a worker thread.
- *
- * Statements outside a transaction are sent as they come, several in flight at once: the worker runs
- * them one after another in the order they arrive, each whole, so no one sees an interleaving that one
- * connection taken in turns did not allow already, and the worker has the next statement while the
- * main thread reads the answer to the last (taken strictly in turns, each waited for the other: the
- * nation bench's intake ran at 108 participants a second that way). A transaction has the connection
- * to itself: from the moment it owns it (just before its `begin` is sent) to its release, everyone
- * else's statements wait here, and transactions go one at a time, in the order they began. A
- * statement is sent in the same synchronous step that finds the connection free or its own, so none
- * can slip in between another's `begin` and its end.
+ * Kysely's driver for a SQLite file served from a worker thread. As Kysely's own SQLite driver does, it
+ * lends the one connection to one holder at a time, from acquiring it to releasing it: a transaction,
+ * and a `db.connection()` (Kysely's migrator runs in one), have it to themselves. (Sending statements
+ * from different holders as they came, several in flight, was tried: it let another caller's statement
+ * into a `BEGIN` sent through `db.connection()`, and it took the 1.3 M intake only from 108 to 115
+ * participants a second.)
  */
 export class WorkerSqliteDriver implements Driver {
   private worker: Worker | null = null;
   private connection: WorkerConnection | null = null;
-  private readonly transactions = new Mutex();
-  /** The transaction that owns the connection now, if one does. */
-  private owner: Lease | null = null;
-  /** Statements (and a transaction about to begin) waiting for the owner to finish. */
-  private waiting: (() => void)[] = [];
+  private readonly mutex = new Mutex();
 
   constructor(private readonly file: string) {}
 
@@ -210,6 +201,7 @@ export class WorkerSqliteDriver implements Driver {
         else reject(sqliteError(message.failed ?? { message: "The SQLite worker did not start." }));
       });
       worker.once("error", reject);
+      worker.once("exit", (code) => reject(Object.assign(new Error(`The SQLite worker stopped (exit code ${code}).`), { code: SQLITE_WORKER_STOPPED })));
     });
     this.worker = worker;
     this.connection = new WorkerConnection(worker);
@@ -223,25 +215,13 @@ export class WorkerSqliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new Lease(this);
-  }
-
-  /** Sends `query` for `lease` as soon as no other transaction owns the connection. */
-  async run<R>(lease: Lease, query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.owner && this.owner !== lease) {
-      const started = observers.size > 0 ? performance.now() : 0;
-      while (this.owner && this.owner !== lease) await new Promise<void>((resolve) => this.waiting.push(resolve));
-      if (started) for (const observe of observers) observe({ kind: "connection-wait", ms: performance.now() - started });
-    }
-    return this.connection!.executeQuery<R>(query);
+    const started = observers.size > 0 ? performance.now() : 0;
+    await this.mutex.lock();
+    if (started) for (const observe of observers) observe({ kind: "connection-wait", ms: performance.now() - started });
+    return this.connection!;
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    const started = observers.size > 0 ? performance.now() : 0;
-    await this.transactions.lock();
-    // The last transaction has ended and released the connection: this one owns it from here.
-    this.owner = connection as Lease;
-    if (started) for (const observe of observers) observe({ kind: "connection-wait", ms: performance.now() - started });
     await connection.executeQuery(Compiled.raw("begin"));
   }
 
@@ -265,19 +245,16 @@ export class WorkerSqliteDriver implements Driver {
     await connection.executeQuery(Compiled.raw(`release ${quoted(name)}`));
   }
 
-  /** Kysely releases a transaction's lease after its commit or rollback (or a `begin` that failed): it ends here. */
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    if (this.owner !== connection) return;
-    this.owner = null;
-    // Those waiting go first, then the next transaction (resumed after them, so it owns the connection after they have sent).
-    for (const resume of this.waiting.splice(0)) resume();
-    this.transactions.unlock();
+  async releaseConnection(): Promise<void> {
+    this.mutex.unlock();
   }
 
+  /** Closes the connection and waits for the worker to end; at once if it has ended already (died). */
   async destroy(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
     this.worker = null;
+    if (this.connection?.exited) return;
     const exited = new Promise((resolve) => worker.once("exit", resolve));
     worker.ref();
     worker.postMessage({ close: true });

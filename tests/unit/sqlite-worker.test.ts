@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { CompiledQuery, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { type DbHandle, openDatabase } from "../../db/connection.js";
-import { isUniqueViolation } from "../../db/errors.js";
+import type { Worker } from "node:worker_threads";
+import { isDatabaseUnavailable, isUniqueViolation } from "../../db/errors.js";
 import { WorkerSqliteDriver } from "../../db/sqlite-worker.js";
 
 /**
@@ -107,7 +108,7 @@ describe("SQLite served from a worker thread", () => {
     expect((await seen).rows[0]!.n).toBe("2");
   });
 
-  it("runs many statements in flight at once and transactions among them, each transaction seeing only its own", async () => {
+  it("runs many statements and transactions at once: each transaction sees only its own rows, the rest run in the order sent", async () => {
     const handle = await open();
     await sql`CREATE TABLE log (n INTEGER, who TEXT)`.execute(handle.db);
     const plain = Array.from({ length: 300 }, (_, i) => sql`INSERT INTO log (n, who) VALUES (${i}, 'plain')`.execute(handle.db));
@@ -128,6 +129,25 @@ describe("SQLite served from a worker thread", () => {
     // The plain statements ran in the order they were sent.
     const order = await sql<{ n: number }>`SELECT n FROM log WHERE who = 'plain' ORDER BY rowid`.execute(handle.db);
     expect(order.rows.map((r) => r.n)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+  });
+
+  it("lends the connection whole to a db.connection(): no other caller's statement joins the transaction it begins", async () => {
+    const handle = await open();
+    await sql`CREATE TABLE log (n INTEGER)`.execute(handle.db);
+    let other: Promise<unknown> | undefined;
+    await handle.db.connection().execute(async (connection) => {
+      await sql`BEGIN IMMEDIATE`.execute(connection);
+      await sql`INSERT INTO log (n) VALUES (1)`.execute(connection);
+      other = sql`INSERT INTO log (n) VALUES (99)`.execute(handle.db);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sql`ROLLBACK`.execute(connection);
+      // Two transactions in one borrowed connection, one after the other.
+      await connection.transaction().execute((trx) => sql`INSERT INTO log (n) VALUES (2)`.execute(trx));
+      await connection.transaction().execute((trx) => sql`INSERT INTO log (n) VALUES (3)`.execute(trx));
+    });
+    await other;
+    const { rows } = await sql<{ n: number }>`SELECT n FROM log ORDER BY rowid`.execute(handle.db);
+    expect(rows.map((r) => r.n)).toEqual([2, 3, 99]);
   });
 
   it("reports rows changed and the last row id, and keeps SQLite's error codes", async () => {
@@ -160,7 +180,7 @@ describe("SQLite served from a worker thread", () => {
     expect(rows.map((r) => r.id)).toEqual(["u1"]);
   });
 
-  it("says, once its worker has stopped, that the connection no longer serves: to liveness and to every query", async () => {
+  it("says, once its worker has stopped or died, that the connection no longer serves: to liveness and to every query, as a 503", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agora-sqlite-worker-"));
     dirs.push(dir);
     const driver = new WorkerSqliteDriver(join(dir, "agora.sqlite"));
@@ -169,9 +189,18 @@ describe("SQLite served from a worker thread", () => {
     const { rows } = await connection.executeQuery<{ n: number }>(CompiledQuery.raw("SELECT 1 AS n"));
     expect(rows).toEqual([{ n: 1 }]);
     expect(() => driver.assertServing()).not.toThrow();
-    await driver.destroy();
+    // The worker dies (as it would out of memory): what was asked fails, and so does all that follows.
+    const asked = connection.executeQuery(
+      CompiledQuery.raw("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 5000000) SELECT count(*) FROM c"),
+    );
+    await (driver as unknown as { worker: Worker }).worker.terminate();
+    const error = await asked.catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(error)).toBe(true);
     expect(() => driver.assertServing()).toThrow(/SQLite worker stopped/);
     await expect(connection.executeQuery(CompiledQuery.raw("SELECT 1"))).rejects.toThrow(/SQLite worker stopped/);
+    // Closing after that does not wait for an exit that has already happened.
+    await driver.releaseConnection();
+    await driver.destroy();
   });
 
   it("says why when the file cannot be opened, on the first query and on liveness", async () => {
