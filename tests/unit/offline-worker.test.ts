@@ -3,12 +3,15 @@ import { createOfflineEngine } from "../../deliberation/llm/offline.js";
 import type { LlmCallRecord } from "../../deliberation/llm/port.js";
 import { classifyOffline, valueClassifyTask } from "../../deliberation/values/gate.js";
 import { storyLanguage, upgradeStoryTask } from "../../deliberation/values/stories.js";
+import { readTask } from "../../deliberation/protocol/tasks.js";
 import { createOfflineWorker } from "../../server/services/offline-worker.server.js";
+import { FIXTURE_CLAUSES, FIXTURE_VALUES } from "../fixtures/deliberation.js";
 import { CONTEXT_TITLES, GATE_CORPUS } from "../fixtures/value-corpus.js";
 
 /**
- * The server's offline engine reads value cards in a worker thread (decision 18): the same verdicts
- * as read in place, recorded the same way; the tasks the worker does not run still run in place.
+ * The server's offline engine reads value cards, and a deliberation's clauses against values, in a
+ * worker thread (decision 18): the same verdicts as read in place, recorded the same way; the tasks
+ * the worker does not run still run in place.
  */
 describe("the offline worker", () => {
   const worker = createOfflineWorker();
@@ -36,6 +39,24 @@ describe("the offline worker", () => {
     }
     expect(records).toHaveLength(entries.length);
     expect(records.every((r) => r.status === "ok" && r.purpose === "values.classify" && r.engine === "offline")).toBe(true);
+  });
+
+  it("reads every clause of the fixture rule against its values as the reader does in place", async () => {
+    const sentAway: string[] = [];
+    const { llm, records } = engine((name, input) => {
+      const answer = worker.offload(name, input);
+      if (answer) sentAway.push(name);
+      return answer;
+    });
+    const values = FIXTURE_VALUES.map((v, i) => ({ valueId: `value-${i}`, ...v }));
+    const inputs = FIXTURE_CLAUSES.map((text, i) => ({ language: "en" as const, option: { id: `option-${i}`, text }, values }));
+    const readings = await Promise.all(inputs.map((input) => llm.run(readTask, input)));
+    for (const [k, input] of inputs.entries()) expect(readings[k]!.output).toEqual(readTask.offline(input));
+    // Not a trivial agreement: the fixture's rule erodes some of its values and honours others.
+    const verdicts = new Set(readings.flatMap((r) => r.output.readings.map((reading) => reading.verdict)));
+    expect(verdicts).toEqual(new Set(["honours", "erodes", "silent"]));
+    expect(sentAway).toEqual(inputs.map(() => "deliberation.read"));
+    expect(records.every((r) => r.status === "ok" && r.purpose === "deliberation.read")).toBe(true);
   });
 
   it("leaves the tasks it does not run to the engine", async () => {
